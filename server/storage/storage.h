@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "model.h"
+#include "types.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace Cohort::Server {
+
+/// A stored account. The password hash is an Argon2id string (libsodium's crypto_pwhash_str).
+struct UserRecord
+{
+    UserInfo info;
+    QByteArray passwordHash;
+    bool disabled = false;
+    qint64 createdAt = 0;
+};
+
+struct SessionRecord
+{
+    UserId userId;
+    QByteArray tokenHash; // SHA-256 of the token; the token itself is never stored
+    qint64 createdAt = 0;
+    qint64 expiresAt = 0;
+};
+
+struct CourseRecord
+{
+    CourseId id;
+    QString name;
+    QString joinCode;
+    UserId ownerId;
+    RoomId roomId;
+    QString clientId; // the creator's idempotency key
+};
+
+struct EventRecord
+{
+    RoomId roomId;
+    qint64 seq = 0;
+    QString kind;        // event name, e.g. "message.created"
+    UserId senderId;
+    QString clientId;    // the sender's idempotency key; empty for server-generated events
+    QByteArray payload;  // the event's `data` as compact JSON
+    qint64 timestamp = 0;
+};
+
+/// How a storage call failed. `Conflict` is a unique-key clash (e.g. a taken username).
+enum class StorageError { None, Conflict, NotFound, Failed };
+
+template<typename T>
+struct StorageResult
+{
+    std::optional<T> value;
+    StorageError error = StorageError::None;
+    QString message;
+
+    bool ok() const { return value.has_value(); }
+};
+
+/// Everything the server keeps. One implementation over QtSql serves SQLite and PostgreSQL; the
+/// SQL lives in per-backend resource files. Every write method runs in one transaction and
+/// returns only after it has committed: the caller may acknowledge the write to a client then.
+/// Methods are called from the thread that opened the storage.
+class Storage
+{
+public:
+    virtual ~Storage() = default;
+
+    /// Opens the database and runs pending migrations. Returns an error message or empty.
+    virtual QString open() = 0;
+    virtual void close() = 0;
+    /// Backend name: "sqlite" or "postgresql".
+    virtual QString backend() const = 0;
+    virtual int schemaVersion() = 0;
+    /// Runs the numbered migrations that have not run yet; returns an error message or empty.
+    virtual QString migrate() = 0;
+    /// Writes a consistent copy of the database to `path` (SQLite: VACUUM INTO; PostgreSQL: an
+    /// error saying to use pg_dump). Returns an error message or empty.
+    virtual QString backup(const QString &path) = 0;
+
+    // Accounts
+    virtual StorageResult<UserRecord> createUser(const QString &username, const QString &displayName,
+                                                 Role role, const QByteArray &passwordHash) = 0;
+    virtual std::optional<UserRecord> userByName(const QString &username) = 0;
+    virtual std::optional<UserRecord> userById(UserId id) = 0;
+    virtual QList<UserRecord> users() = 0;
+    virtual int countUsersWithRole(Role role) = 0;
+    virtual bool setPasswordHash(UserId id, const QByteArray &hash) = 0;
+    virtual bool setRole(UserId id, Role role) = 0;
+    virtual bool setDisabled(UserId id, bool disabled) = 0;
+
+    // Sessions (sign-in tokens, stored hashed)
+    virtual bool createSession(const SessionRecord &session) = 0;
+    virtual std::optional<SessionRecord> sessionByTokenHash(const QByteArray &tokenHash) = 0;
+    virtual bool deleteSession(const QByteArray &tokenHash) = 0;
+    /// Deletes every session of the user; returns how many.
+    virtual int deleteSessionsOfUser(UserId id) = 0;
+    virtual int deleteExpiredSessions(qint64 now) = 0;
+
+    // Courses and membership. Creating a course also creates its course room, atomically.
+    // A repeated (owner, clientId) returns the course created the first time.
+    virtual StorageResult<CourseRecord> createCourse(const QString &name, UserId owner,
+                                                     const QString &joinCode, const QString &clientId) = 0;
+    virtual std::optional<CourseRecord> courseById(CourseId id) = 0;
+    virtual std::optional<CourseRecord> courseByJoinCode(const QString &joinCode) = 0;
+    virtual std::optional<CourseRecord> courseByRoom(RoomId room) = 0;
+    /// Adds or updates a membership (role: Student or Instructor within the course).
+    virtual bool addCourseMember(CourseId course, UserId user, Role courseRole) = 0;
+    /// The user's role in the course, or nullopt if not a member.
+    virtual std::optional<Role> courseRole(CourseId course, UserId user) = 0;
+    virtual QList<MemberInfo> courseMembers(CourseId course) = 0;
+    /// Courses the user is a member of, with the user's course role in `memberRole`.
+    virtual QList<CourseInfo> coursesOfUser(UserId user) = 0;
+
+    // Rooms and their event logs
+    virtual std::optional<RoomInfo> roomById(RoomId id) = 0;
+    virtual QList<RoomInfo> roomsOfUser(UserId user) = 0;
+    /// Appends an event with the room's next sequence number. If `clientId` is not empty and the
+    /// same sender already appended an event with it, returns that event unchanged instead.
+    virtual StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
+                                                   const QString &clientId, const QByteArray &payload,
+                                                   qint64 timestamp) = 0;
+    /// Events with seq > `afterSeq`, oldest first, at most `limit`.
+    virtual QList<EventRecord> eventsAfter(RoomId room, qint64 afterSeq, int limit) = 0;
+    /// The newest `limit` events, oldest first.
+    virtual QList<EventRecord> latestEvents(RoomId room, int limit) = 0;
+    virtual qint64 lastSeq(RoomId room) = 0;
+
+    // Server settings (e.g. the hash of the one-time setup token)
+    virtual std::optional<QString> setting(const QString &key) = 0;
+    virtual bool setSetting(const QString &key, const QString &value) = 0;
+    virtual bool removeSetting(const QString &key) = 0;
+};
+
+/// Where the database is: SQLite file path, or PostgreSQL connection parameters.
+struct DatabaseConfig
+{
+    QString driver = QStringLiteral("sqlite"); // "sqlite" or "postgresql"
+    QString sqlitePath;                        // for sqlite
+    QString host;                              // for postgresql; a directory means a Unix socket
+    int port = 5432;
+    QString name;
+    QString user;
+    QString password;
+    /// SQLite `synchronous`: "normal" survives a killed process (WAL), "full" also a power cut.
+    QString sqliteSynchronous = QStringLiteral("normal");
+};
+
+/// Creates the storage for the configuration; `connectionName` names its QSqlDatabase.
+std::unique_ptr<Storage> createStorage(const DatabaseConfig &config, const QString &connectionName);
+
+} // namespace Cohort::Server

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "protocol.h"
+
+#include <array>
+
+namespace Cohort::Protocol {
+
+namespace {
+
+struct OpEntry {
+    Op op;
+    const char *name;
+    bool anonymous;
+    bool write;
+};
+
+constexpr std::array opTable{
+    OpEntry{Op::AuthSignIn, "auth.signIn", true, false},
+    OpEntry{Op::AuthToken, "auth.token", true, false},
+    OpEntry{Op::AuthSignUp, "auth.signUp", true, false},
+    OpEntry{Op::AuthSignOut, "auth.signOut", false, false},
+    OpEntry{Op::AuthChangePassword, "auth.changePassword", false, false},
+    OpEntry{Op::AuthSetup, "auth.setup", true, false},
+    OpEntry{Op::TimeSync, "time.sync", true, false},
+    OpEntry{Op::CourseCreate, "course.create", false, true},
+    OpEntry{Op::CourseList, "course.list", false, false},
+    OpEntry{Op::CourseJoin, "course.join", false, false},
+    OpEntry{Op::CourseMembers, "course.members", false, false},
+    OpEntry{Op::CourseEnroll, "course.enroll", false, false},
+    OpEntry{Op::RoomList, "room.list", false, false},
+    OpEntry{Op::RoomJoin, "room.join", false, false},
+    OpEntry{Op::RoomLeave, "room.leave", false, false},
+    OpEntry{Op::MessageSend, "message.send", false, true},
+};
+
+constexpr bool opTableInEnumOrder()
+{
+    for (size_t i = 0; i < opTable.size(); ++i) {
+        if (static_cast<size_t>(opTable[i].op) != i)
+            return false;
+    }
+    return true;
+}
+static_assert(opTableInEnumOrder(), "opTable must list every Op in enum order");
+
+const OpEntry &entry(Op op)
+{
+    return opTable[static_cast<size_t>(op)];
+}
+
+constexpr std::array errorNames{
+    "bad_request", "unauthorized", "forbidden", "not_found", "conflict",
+    "rate_limited", "too_large", "unsupported_version", "internal", "unavailable",
+};
+
+} // namespace
+
+QStringList serverCapabilities()
+{
+    return {CapabilityResume, CapabilityIdempotency};
+}
+
+QString opName(Op op)
+{
+    return QString::fromLatin1(entry(op).name);
+}
+
+bool parseOp(const QString &name, Op *op)
+{
+    for (const OpEntry &e : opTable) {
+        if (name == QLatin1String(e.name)) {
+            *op = e.op;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool isAnonymousOp(Op op)
+{
+    return entry(op).anonymous;
+}
+
+bool isWriteOp(Op op)
+{
+    return entry(op).write;
+}
+
+QString errorCodeName(ErrorCode code)
+{
+    return QString::fromLatin1(errorNames[static_cast<size_t>(code)]);
+}
+
+bool parseErrorCode(const QString &name, ErrorCode *code)
+{
+    for (size_t i = 0; i < errorNames.size(); ++i) {
+        if (name == QLatin1String(errorNames[i])) {
+            *code = static_cast<ErrorCode>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace Cohort::Protocol

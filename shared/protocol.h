@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+/// The wire protocol's fixed vocabulary. Every list here is append-only: never insert, reorder
+/// or remove an entry once it has shipped, because third-party clients depend on the names.
+/// docs/protocol.md documents each entry and changes in the same commit.
+namespace Cohort::Protocol {
+
+/// The protocol version this build speaks. A client sends it in `hello`.
+inline constexpr int Version = 1;
+/// The oldest client version this server still accepts.
+inline constexpr int MinimumVersion = 1;
+
+/// Capabilities a peer may announce in `hello` / `welcome`.
+inline const QString CapabilityResume = QStringLiteral("resume");
+inline const QString CapabilityIdempotency = QStringLiteral("idempotency");
+QStringList serverCapabilities();
+
+/// Request operations (the `op` of a request frame).
+enum class Op {
+    AuthSignIn,
+    AuthToken,
+    AuthSignUp,
+    AuthSignOut,
+    AuthChangePassword,
+    AuthSetup,
+    TimeSync,
+    CourseCreate,
+    CourseList,
+    CourseJoin,
+    CourseMembers,
+    CourseEnroll,
+    RoomList,
+    RoomJoin,
+    RoomLeave,
+    MessageSend,
+};
+
+QString opName(Op op);
+bool parseOp(const QString &name, Op *op);
+/// Ops a connection may send before it has signed in.
+bool isAnonymousOp(Op op);
+/// Ops that write and therefore take a client-generated `clientId` for idempotency.
+bool isWriteOp(Op op);
+
+/// Stable error codes carried by error frames.
+enum class ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    TooLarge,
+    UnsupportedVersion,
+    Internal,
+    Unavailable,
+};
+
+QString errorCodeName(ErrorCode code);
+bool parseErrorCode(const QString &name, ErrorCode *code);
+
+/// Server-to-client event names (the `event` of an event frame).
+inline const QString EventMessageCreated = QStringLiteral("message.created");
+inline const QString EventMemberJoined = QStringLiteral("member.joined");
+
+/// WebSocket close codes the server uses besides the standard 1000 / 1001 / 1009.
+enum CloseCode : quint16 {
+    CloseProtocolError = 4000,
+    CloseUnsupportedVersion = 4001,
+    CloseHandshakeTimeout = 4002,
+    CloseSlowConsumer = 4003,
+    CloseTooManyConnections = 4004,
+    CloseSessionRevoked = 4005,
+    CloseHeartbeatTimeout = 4006,
+};
+
+/// Defaults for limits; the server's configuration may change them and announces them in `welcome`.
+inline constexpr int DefaultMaxFrameBytes = 64 * 1024;
+inline constexpr int MaxIdLength = 64;
+inline constexpr int MaxClientIdLength = 64;
+inline constexpr int MaxMessageTextLength = 16 * 1024;
+
+} // namespace Cohort::Protocol

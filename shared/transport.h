@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+class QWebSocket;
+
+namespace Cohort {
+
+/// One bidirectional stream of text frames. The server and the client speak through this, so
+/// room logic is testable without sockets and the built-in server can use an in-memory pipe.
+class Transport : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    /// Queues one text frame. Never blocks.
+    virtual void sendText(const QString &frame) = 0;
+    /// Bytes queued but not yet handed to the operating system (for backpressure).
+    virtual qint64 pendingBytes() const = 0;
+    /// Closes with a WebSocket close code; `closed` follows.
+    virtual void close(quint16 code, const QString &reason) = 0;
+    /// Drops the stream at once without a closing handshake.
+    virtual void abort() = 0;
+    /// The peer's address, e.g. "127.0.0.1", for per-address limits and logs.
+    virtual QString peerAddress() const = 0;
+    virtual bool isOpen() const = 0;
+    /// Sends a keep-alive ping; `pongReceived` answers it.
+    virtual void ping() = 0;
+
+Q_SIGNALS:
+    void textReceived(const QString &frame);
+    void pongReceived();
+    void closed(quint16 code, const QString &reason);
+};
+
+/// A Transport over a QWebSocket, which it owns.
+class WebSocketTransport final : public Transport
+{
+    Q_OBJECT
+public:
+    explicit WebSocketTransport(QWebSocket *socket, QObject *parent = nullptr);
+    ~WebSocketTransport() override;
+
+    void sendText(const QString &frame) override;
+    qint64 pendingBytes() const override;
+    void close(quint16 code, const QString &reason) override;
+    void abort() override;
+    QString peerAddress() const override;
+    bool isOpen() const override;
+    void ping() override;
+
+    QWebSocket *socket() const { return m_socket; }
+
+private:
+    QWebSocket *m_socket;
+    bool m_closedEmitted = false;
+};
+
+/// Two connected in-memory ends; frames are delivered on the next event-loop turn, in order.
+class InMemoryTransport final : public Transport
+{
+    Q_OBJECT
+public:
+    /// Creates a connected pair; each end is owned by `parent` until reparented.
+    static std::pair<InMemoryTransport *, InMemoryTransport *> createPair(QObject *parent = nullptr);
+
+    void sendText(const QString &frame) override;
+    qint64 pendingBytes() const override { return m_pendingBytes; }
+    void close(quint16 code, const QString &reason) override;
+    void abort() override;
+    QString peerAddress() const override { return QStringLiteral("in-memory"); }
+    bool isOpen() const override { return m_open; }
+    void ping() override;
+
+private:
+    explicit InMemoryTransport(QObject *parent);
+    void closeBoth(quint16 code, const QString &reason);
+
+    QPointer<InMemoryTransport> m_peer;
+    qint64 m_pendingBytes = 0;
+    bool m_open = true;
+};
+
+} // namespace Cohort

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "validation.h"
+
+#include <QJsonArray>
+
+#include <initializer_list>
+
+namespace Cohort::Protocol {
+
+namespace {
+
+enum class Kind { String, Username, Integer, Boolean, StringArray };
+
+struct Field
+{
+    const char *name;
+    Kind kind;
+    bool required;
+    qint64 min; // string: minimum length; integer: minimum value; array: minimum items
+    qint64 max; // string: maximum length; integer: maximum value; array: maximum items
+};
+
+constexpr qint64 MaxSafe = 9007199254740991LL;
+constexpr qint64 MaxPassword = 1024;
+
+using Schema = std::initializer_list<Field>;
+
+Schema schemaFor(Op op)
+{
+    static const Schema signIn{{"username", Kind::String, true, 1, 64}, {"password", Kind::String, true, 1, MaxPassword}};
+    static const Schema token{{"token", Kind::String, true, 16, 128}};
+    static const Schema signUp{{"username", Kind::Username, true, 3, 32},
+                               {"displayName", Kind::String, true, 1, 80},
+                               {"password", Kind::String, true, 8, MaxPassword},
+                               {"joinCode", Kind::String, true, 4, 64}};
+    static const Schema none{};
+    static const Schema changePassword{{"currentPassword", Kind::String, true, 1, MaxPassword},
+                                       {"newPassword", Kind::String, true, 8, MaxPassword}};
+    static const Schema setup{{"setupToken", Kind::String, true, 16, 128},
+                              {"username", Kind::Username, true, 3, 32},
+                              {"displayName", Kind::String, true, 1, 80},
+                              {"password", Kind::String, true, 8, MaxPassword}};
+    static const Schema timeSync{{"clientTime", Kind::Integer, true, 0, MaxSafe}};
+    static const Schema courseCreate{{"name", Kind::String, true, 1, 120},
+                                     {"clientId", Kind::String, true, 1, MaxClientIdLength}};
+    static const Schema courseJoin{{"joinCode", Kind::String, true, 4, 64}};
+    static const Schema courseId{{"courseId", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema courseEnroll{{"courseId", Kind::Integer, true, 1, MaxSafe},
+                                     {"usernames", Kind::StringArray, true, 1, 1000}};
+    static const Schema roomJoin{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                 {"since", Kind::Integer, false, 0, MaxSafe}};
+    static const Schema roomId{{"roomId", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema messageSend{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                    {"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                    {"text", Kind::String, true, 1, MaxMessageTextLength}};
+
+    switch (op) {
+    case Op::AuthSignIn: return signIn;
+    case Op::AuthToken: return token;
+    case Op::AuthSignUp: return signUp;
+    case Op::AuthSignOut: return none;
+    case Op::AuthChangePassword: return changePassword;
+    case Op::AuthSetup: return setup;
+    case Op::TimeSync: return timeSync;
+    case Op::CourseCreate: return courseCreate;
+    case Op::CourseList: return none;
+    case Op::CourseJoin: return courseJoin;
+    case Op::CourseMembers: return courseId;
+    case Op::CourseEnroll: return courseEnroll;
+    case Op::RoomList: return none;
+    case Op::RoomJoin: return roomJoin;
+    case Op::RoomLeave: return roomId;
+    case Op::MessageSend: return messageSend;
+    }
+    return none;
+}
+
+DecodeError invalid(const Field &field, const QString &what, ErrorCode code = ErrorCode::BadRequest)
+{
+    return DecodeError{code, QStringLiteral("field '%1' %2").arg(QLatin1String(field.name), what), QString()};
+}
+
+std::optional<DecodeError> checkString(const Field &field, const QString &text)
+{
+    if (text.size() > field.max)
+        return invalid(field, QStringLiteral("must be at most %1 characters").arg(field.max), ErrorCode::TooLarge);
+    if (text.size() < field.min)
+        return invalid(field, QStringLiteral("must be at least %1 characters").arg(field.min));
+    return std::nullopt;
+}
+
+std::optional<DecodeError> checkField(const Field &field, const QJsonValue &value)
+{
+    switch (field.kind) {
+    case Kind::String:
+    case Kind::Username:
+        if (!value.isString())
+            return invalid(field, QStringLiteral("must be a string"));
+        if (auto err = checkString(field, value.toString()))
+            return err;
+        if (field.kind == Kind::Username && !isValidUsername(value.toString()))
+            return invalid(field, QStringLiteral("may contain only a-z, 0-9, '.', '_' and '-' and must start with a letter or digit"));
+        return std::nullopt;
+    case Kind::Integer: {
+        if (!value.isDouble())
+            return invalid(field, QStringLiteral("must be an integer"));
+        const double d = value.toDouble();
+        if (d != static_cast<double>(static_cast<qint64>(d)))
+            return invalid(field, QStringLiteral("must be an integer"));
+        const qint64 n = static_cast<qint64>(d);
+        if (n < field.min || n > field.max)
+            return invalid(field, QStringLiteral("must be between %1 and %2").arg(field.min).arg(field.max));
+        return std::nullopt;
+    }
+    case Kind::Boolean:
+        if (!value.isBool())
+            return invalid(field, QStringLiteral("must be true or false"));
+        return std::nullopt;
+    case Kind::StringArray: {
+        if (!value.isArray())
+            return invalid(field, QStringLiteral("must be an array of strings"));
+        const QJsonArray array = value.toArray();
+        if (array.size() > field.max)
+            return invalid(field, QStringLiteral("must have at most %1 entries").arg(field.max), ErrorCode::TooLarge);
+        if (array.size() < field.min)
+            return invalid(field, QStringLiteral("must have at least %1 entries").arg(field.min));
+        for (const QJsonValue &item : array) {
+            if (!item.isString() || item.toString().isEmpty() || item.toString().size() > 256)
+                return invalid(field, QStringLiteral("must contain only non-empty strings of at most 256 characters"));
+        }
+        return std::nullopt;
+    }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<DecodeError> validateRequest(Op op, const QJsonObject &data)
+{
+    for (const Field &field : schemaFor(op)) {
+        const QJsonValue value = data.value(QLatin1String(field.name));
+        if (value.isUndefined() || value.isNull()) {
+            if (field.required)
+                return invalid(field, QStringLiteral("is required"));
+            continue;
+        }
+        if (auto err = checkField(field, value))
+            return err;
+    }
+    return std::nullopt;
+}
+
+bool isValidUsername(const QString &username)
+{
+    if (username.size() < 3 || username.size() > 32)
+        return false;
+    for (qsizetype i = 0; i < username.size(); ++i) {
+        const QChar c = username.at(i);
+        const bool alnum = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('0') && c <= QLatin1Char('9'));
+        const bool punct = c == QLatin1Char('.') || c == QLatin1Char('_') || c == QLatin1Char('-');
+        if (!alnum && !(punct && i > 0))
+            return false;
+    }
+    return true;
+}
+
+} // namespace Cohort::Protocol
