@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "storage.h"
+
+#include <QHostAddress>
+#include <QString>
+
+namespace Cohort::Server {
+
+/// Everything an admin can set, from cohort-server.ini and command-line flags (flags win).
+/// packaging/cohort-server.ini documents every key.
+struct ServerConfig
+{
+    QHostAddress listenAddress = QHostAddress::Any;
+    quint16 port = 8740;           // 0 picks a free port (tests)
+    QString dataDir;               // SQLite file, setup token, attachments later
+    DatabaseConfig database;       // sqlitePath defaults to <dataDir>/cohort.sqlite
+    QString tlsCertificate;        // PEM; both set: wss://
+    QString tlsPrivateKey;
+    QString serverName = QStringLiteral("Cohort");
+
+    bool httpEnabled = true;       // /healthz and /metrics
+    QHostAddress httpAddress = QHostAddress::LocalHost;
+    quint16 httpPort = 8741;       // 0 picks a free port
+
+    bool allowSignUp = true;       // students may create accounts with a course join code
+    qint64 tokenLifetimeMs = 30LL * 24 * 3600 * 1000;
+
+    int maxFrameBytes = 64 * 1024;
+    int maxConnections = 20000;
+    int maxConnectionsPerAddress = 1000; // a school behind one NAT address shares this
+    qint64 maxPendingBytesPerConnection = 4 * 1024 * 1024; // slow consumers beyond this are cut off
+    int requestsPerSecond = 30;
+    int requestBurst = 60;
+    int heartbeatSeconds = 20;
+    int handshakeTimeoutSeconds = 10;
+    int resumeWindow = 1000;       // events replayed on room.join before answering reset:true
+
+    quint64 argon2OpsLimit = 0;    // 0: libsodium's interactive defaults
+    quint64 argon2MemLimit = 0;
+    int hashThreads = 0;           // 0: cores - 1, at least 1
+
+    QString logLevel = QStringLiteral("info"); // debug, info, warning
+
+    /// Reads an INI file over the defaults; returns an error message or empty.
+    QString loadFile(const QString &path);
+    /// Fills derived defaults (SQLite path inside dataDir); returns an error message or empty.
+    QString finalize();
+};
+
+} // namespace Cohort::Server
