@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cmath>
+
 namespace Cohort::Protocol {
 
 namespace {
@@ -64,7 +66,7 @@ bool isInteger(const QJsonValue &value)
     if (!value.isDouble())
         return false;
     const double d = value.toDouble();
-    return d == static_cast<double>(static_cast<qint64>(d)) && d >= -MaxSafeInteger && d <= MaxSafeInteger;
+    return d >= -MaxSafeInteger && d <= MaxSafeInteger && std::trunc(d) == d;
 }
 
 std::optional<DecodeError> readId(const QJsonObject &object, bool required, QString *id)

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 
+#include <cmath>
 #include <initializer_list>
 
 namespace Cohort::Protocol {
@@ -106,8 +107,8 @@ std::optional<DecodeError> checkField(const Field &field, const QJsonValue &valu
         if (!value.isDouble())
             return invalid(field, QStringLiteral("must be an integer"));
         const double d = value.toDouble();
-        if (d != static_cast<double>(static_cast<qint64>(d)))
-            return invalid(field, QStringLiteral("must be an integer"));
+        if (std::trunc(d) != d || d < -static_cast<double>(MaxSafe) || d > static_cast<double>(MaxSafe))
+            return invalid(field, QStringLiteral("must be an integer between %1 and %2").arg(field.min).arg(field.max));
         const qint64 n = static_cast<qint64>(d);
         if (n < field.min || n > field.max)
             return invalid(field, QStringLiteral("must be between %1 and %2").arg(field.min).arg(field.max));
