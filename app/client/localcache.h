@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "outboxitem.h"
+#include "types.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+namespace Cohort::Client {
+
+/// A room event as kept in the cache.
+struct CachedEvent
+{
+    RoomId roomId;
+    qint64 seq = 0;
+    QString event;      // e.g. "message.created"
+    qint64 timestamp = 0;
+    QByteArray payload; // the event's `data` as compact JSON
+
+    friend bool operator==(const CachedEvent &, const CachedEvent &) = default;
+};
+
+/// The account's local SQLite cache: received room events, the last seen sequence number per
+/// room, and the outbox. One file per account (server + username), in WAL mode, with its own
+/// named QSqlDatabase connection; used from the thread that opened it. Every write commits
+/// before it returns, so an outbox item written here survives the app being killed.
+class LocalCache
+{
+public:
+    LocalCache();
+    ~LocalCache();
+    LocalCache(const LocalCache &) = delete;
+    LocalCache &operator=(const LocalCache &) = delete;
+
+    /// A file-system-safe key for an account: readable username plus a hash of server and user.
+    static QString accountKey(const QUrl &server, const QString &username);
+    /// <root>/<account key>/cache.sqlite; `root` empty means QStandardPaths::AppDataLocation.
+    static QString pathFor(const QUrl &server, const QString &username, const QString &root = QString());
+
+    /// Opens (creating when needed) the database at `path`. Returns an error message or empty.
+    QString open(const QString &path);
+    void close();
+    bool isOpen() const;
+    QString path() const { return m_path; }
+
+    // Room events and resume positions
+    /// The highest seq stored for the room; 0 when none.
+    qint64 lastSeq(RoomId room) const;
+    /// Stores the event and advances the room's last seq to its seq, in one transaction.
+    bool storeEvent(const CachedEvent &event);
+    /// Events with seq > `afterSeq`, oldest first, at most `limit`.
+    QList<CachedEvent> events(RoomId room, qint64 afterSeq = 0, int limit = 1000) const;
+    /// The newest `limit` events, oldest first.
+    QList<CachedEvent> latestEvents(RoomId room, int limit) const;
+    /// Forgets the room's events and last seq (the server answered a join with reset:true).
+    bool clearRoom(RoomId room);
+
+    // Outbox, in the order items were added
+    bool addOutboxItem(const OutboxItem &item);
+    bool removeOutboxItem(const QString &clientId);
+    bool updateOutboxItem(const OutboxItem &item); // status and failure of an existing item
+    QList<OutboxItem> outboxItems() const;
+
+private:
+    QString m_connectionName;
+    QString m_path;
+};
+
+} // namespace Cohort::Client
