@@ -8,10 +8,10 @@
 #include "model.h"
 #include "reply.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
-#include <QSet>
 #include <QTimer>
 #include <QUrl>
 
@@ -159,7 +159,9 @@ public:
     void listRooms(QObject *context, std::function<void(const Reply &, const QList<RoomInfo> &)> done);
 
     /// Subscribes to the room's events from now on and after every reconnect, replaying what
-    /// was missed since the last seen seq. `done` (optional) gets the first join's reply.
+    /// was missed since the last seen seq. `done` (optional) gets the reply of the join sent
+    /// now; when not connected it gets a local `unavailable` reply at once and the room is joined
+    /// after the next sign-in (roomJoined). Joining a joined room answers ok at once.
     void joinRoom(RoomId room, QObject *context = nullptr, ReplyCallback done = {});
     void leaveRoom(RoomId room);
     QList<RoomId> joinedRooms() const;
@@ -183,7 +185,8 @@ public:
 
 Q_SIGNALS:
     void stateChanged(Cohort::Client::Connection::State state);
-    /// Signed in (first time or after a reconnect that needed a new sign-in of the account).
+    /// Signed in: after a sign-in flow and after the silent sign-in with the token that follows
+    /// every reconnect.
     void signedIn(const Cohort::UserInfo &user);
     /// The session ended: signOut(), or the server rejected or revoked the token.
     void signedOut(const Cohort::Client::ErrorInfo &reason);
@@ -204,44 +207,44 @@ Q_SIGNALS:
 private:
     struct Pending
     {
-        Protocol::Op op;
         QPointer<QObject> context;
         bool hasContext = false;
         ReplyCallback done;
-        qint64 sentAt = 0;
     };
     struct RoomState
     {
         bool joinInFlight = false;
         QList<Protocol::Frame> buffered; // events that arrived while the join was in flight
     };
-    enum class Purpose { SignIn, Token, SignUp, Setup, Probe, Resume };
+    /// What the current attempt signs in with; after the first success always Resume (token).
+    enum class Purpose { SignIn, Token, SignUp, Setup, Resume };
 
-    void startAttempt();
-    void onTransportOpened();
-    void onTransportFailed(const QString &reason);
-    void onTextReceived(const QString &text);
-    void onClosed(quint16 code, const QString &reason);
-    void handleWelcome(const Protocol::Frame &frame);
-    void handleReply(const Protocol::Frame &frame);
-    void handleEvent(const Protocol::Frame &frame);
-    void deliverEvent(const Protocol::Frame &frame);
-    void authenticate();
-    void finishAuth(const Reply &reply);
-    void onSignedIn(const AuthResult &result);
-    void sendJoin(RoomId room);
-    void onJoinReply(RoomId room, const Reply &reply);
-    void openCacheFor(const QUrl &url, const QString &username);
-    void dropTransport();
-    void failPending(const QString &message);
-    void linkLost(const ErrorInfo &error);
-    void scheduleReconnect();
-    void setState(State state);
-    void heartbeatTick();
     void beginAuthFlow(Purpose purpose, const QUrl &url, const QJsonObject &data, QObject *context,
                        AuthCallback done);
     void completeAuthFlow(const AuthResult &result);
-    QString nextRequestId();
+    void startAttempt();
+    void onTransportOpened();
+    void onTextReceived(const QString &text);
+    void handleWelcome(const Protocol::Frame &frame);
+    void handleReply(const Protocol::Frame &frame);
+    void handleEvent(const Protocol::Frame &frame);
+    void deliverEvent(const Protocol::Frame &frame, bool afterJoin);
+    void authenticate();
+    void onAuthReply(const Reply &reply);
+    void onAuthenticated(const AuthResult &result);
+    void sendJoin(RoomId room, QObject *context, ReplyCallback done);
+    void onJoinReply(RoomId room, const Reply &reply);
+    void openCacheFor(const QUrl &url, const QString &username);
+    void linkLost(quint16 closeCode, const QString &reason);
+    void endSession(const ErrorInfo &reason);
+    void stopWithError(const ErrorInfo &error);
+    void dropTransport(bool graceful);
+    void failPending(const QString &message);
+    void scheduleReconnect(qint64 minimumDelayMs = 0);
+    void setState(State state);
+    void heartbeatTick();
+    void syncClockBurst(int remaining);
+    void sendRequest(Protocol::Op op, const QJsonObject &data, QObject *context, ReplyCallback done);
     void sendFrame(const Protocol::Frame &frame);
 
     TransportFactory m_transportFactory;
@@ -265,31 +268,34 @@ private:
     qint64 m_tokenExpiresAt = 0;
 
     Transport *m_transport = nullptr;
+    quint64 m_attempt = 0;       // identifies the current transport's callbacks
+    bool m_opened = false;
     bool m_welcomed = false;
     bool m_signedIn = false;
+    std::optional<ErrorInfo> m_serverError; // an error frame without id, explaining a close
     Purpose m_purpose = Purpose::Resume;
     QJsonObject m_authData;
     QPointer<QObject> m_authContext;
     bool m_authHasContext = false;
     AuthCallback m_authDone;
-    std::function<void(const ServerInfo &, const std::optional<ErrorInfo> &)> m_probeDone;
 
     quint64 m_nextId = 0;
     QHash<QString, Pending> m_pending;
     QHash<RoomId, RoomState> m_rooms; // joined rooms
-    QHash<RoomId, qint64> m_lastSeen; // mirror of the cache, also without a cache
+    mutable QHash<RoomId, qint64> m_lastSeen; // mirror of the cache's last seq, also without a cache
 
     std::unique_ptr<LocalCache> m_cache;
     Outbox *m_outbox = nullptr;
     ClockOffsetEstimator m_clockOffset;
+    bool m_clockFresh = false; // a sample arrived on the current connection
 
     QTimer m_reconnectTimer;
     QTimer m_connectTimer;
     QTimer m_heartbeatTimer;
     QTimer m_stableTimer;
     QTimer m_clockSyncTimer;
-    qint64 m_lastReceivedAt = 0;
-    bool m_pingOutstanding = false;
+    QElapsedTimer m_sinceReceived; // monotonic: the injected clock may jump in tests
+    QElapsedTimer m_sincePing;
 };
 
 } // namespace Cohort::Client

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "localcache.h"
+
+#include "clientlogging.h"
+
+#include <QAtomicInteger>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QVariant>
+
+namespace Cohort::Client {
+
+namespace {
+
+// The cache is disposable apart from the outbox, so the schema is versioned by user_version and
+// a newer layout may migrate or rebuild the event tables; the outbox table must be carried over.
+constexpr int SchemaVersion = 1;
+
+const char *const SchemaStatements[] = {
+    "CREATE TABLE IF NOT EXISTS room_state (room_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS events (room_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " event TEXT NOT NULL, ts INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (room_id, seq))",
+    "CREATE TABLE IF NOT EXISTS outbox (position INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " client_id TEXT NOT NULL UNIQUE, room_id INTEGER NOT NULL, text TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
+    " failure_code TEXT, failure_message TEXT)",
+};
+
+QAtomicInteger<quint64> connectionCounter;
+
+QString statusError(const QSqlQuery &query)
+{
+    return query.lastError().text();
+}
+
+} // namespace
+
+LocalCache::LocalCache()
+    : m_connectionName(QStringLiteral("cohort.client.cache.%1").arg(connectionCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+LocalCache::~LocalCache()
+{
+    close();
+}
+
+QString LocalCache::accountKey(const QUrl &server, const QString &username)
+{
+    const QString normalized = server.adjusted(QUrl::NormalizePathSegments | QUrl::StripTrailingSlash)
+                                   .toString(QUrl::FullyEncoded);
+    const QByteArray hash = QCryptographicHash::hash((normalized + QLatin1Char('|') + username).toUtf8(),
+                                                     QCryptographicHash::Sha256);
+    QString readable;
+    for (const QChar c : username.left(32)) {
+        readable.append(c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('_') || c == QLatin1Char('-')
+                            ? c
+                            : QLatin1Char('_'));
+    }
+    return readable + QLatin1Char('-') + QString::fromLatin1(hash.toHex().left(16));
+}
+
+QString LocalCache::pathFor(const QUrl &server, const QString &username, const QString &root)
+{
+    const QString base = root.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : root;
+    return QDir(base).filePath(accountKey(server, username) + QStringLiteral("/cache.sqlite"));
+}
+
+QString LocalCache::open(const QString &path)
+{
+    close();
+    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+        return QStringLiteral("cannot create the directory of %1").arg(path);
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(path);
+    if (!db.open()) {
+        const QString message = db.lastError().text();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+        return QStringLiteral("cannot open the cache %1: %2").arg(path, message);
+    }
+    m_path = path;
+
+    QSqlQuery query(db);
+    // WAL lets a killed app keep every committed outbox item; NORMAL is durable across a killed
+    // process in WAL mode, which is the failure the outbox guards against.
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000"}) {
+        if (!query.exec(QLatin1String(pragma))) {
+            const QString message = statusError(query);
+            close();
+            return QStringLiteral("cannot configure the cache: %1").arg(message);
+        }
+    }
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
+        const QString message = statusError(query);
+        close();
+        return QStringLiteral("cannot read the cache version: %1").arg(message);
+    }
+    const int version = query.value(0).toInt();
+    if (version > SchemaVersion) {
+        close();
+        return QStringLiteral("the cache %1 was written by a newer Cohort (version %2)").arg(path).arg(version);
+    }
+    db.transaction();
+    for (const char *statement : SchemaStatements) {
+        if (!query.exec(QLatin1String(statement))) {
+            const QString message = statusError(query);
+            db.rollback();
+            close();
+            return QStringLiteral("cannot create the cache tables: %1").arg(message);
+        }
+    }
+    if (!query.exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion)) || !db.commit()) {
+        const QString message = db.lastError().text();
+        close();
+        return QStringLiteral("cannot create the cache tables: %1").arg(message);
+    }
+    qCDebug(lcClient) << "opened cache" << path;
+    return QString();
+}
+
+void LocalCache::close()
+{
+    if (!QSqlDatabase::contains(m_connectionName))
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_path.clear();
+}
+
+bool LocalCache::isOpen() const
+{
+    return QSqlDatabase::contains(m_connectionName) && QSqlDatabase::database(m_connectionName, false).isOpen();
+}
+
+qint64 LocalCache::lastSeq(RoomId room) const
+{
+    if (!isOpen())
+        return 0;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT last_seq FROM room_state WHERE room_id = ?"));
+    query.addBindValue(room.value());
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot read the last seq:" << statusError(query);
+        return 0;
+    }
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+bool LocalCache::storeEvent(const CachedEvent &event)
+{
+    if (!isOpen())
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    db.transaction();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO events (room_id, seq, event, ts, payload) VALUES (?, ?, ?, ?, ?)"));
+    query.addBindValue(event.roomId.value());
+    query.addBindValue(event.seq);
+    query.addBindValue(event.event);
+    query.addBindValue(event.timestamp);
+    query.addBindValue(event.payload);
+    bool ok = query.exec();
+    if (ok) {
+        query.prepare(QStringLiteral("INSERT INTO room_state (room_id, last_seq) VALUES (?, ?)"
+                                     " ON CONFLICT (room_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)"));
+        query.addBindValue(event.roomId.value());
+        query.addBindValue(event.seq);
+        ok = query.exec();
+    }
+    if (!ok) {
+        qCWarning(lcClient) << "cache: cannot store an event:" << statusError(query);
+        db.rollback();
+        return false;
+    }
+    return db.commit();
+}
+
+namespace {
+
+QList<CachedEvent> readEvents(QSqlQuery &query)
+{
+    QList<CachedEvent> events;
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot read events:" << statusError(query);
+        return events;
+    }
+    while (query.next()) {
+        events.append(CachedEvent{RoomId(query.value(0).toLongLong()), query.value(1).toLongLong(),
+                                  query.value(2).toString(), query.value(3).toLongLong(),
+                                  query.value(4).toByteArray()});
+    }
+    return events;
+}
+
+} // namespace
+
+QList<CachedEvent> LocalCache::events(RoomId room, qint64 afterSeq, int limit) const
+{
+    if (!isOpen())
+        return {};
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT room_id, seq, event, ts, payload FROM events"
+                                 " WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
+    query.addBindValue(room.value());
+    query.addBindValue(afterSeq);
+    query.addBindValue(limit);
+    return readEvents(query);
+}
+
+QList<CachedEvent> LocalCache::latestEvents(RoomId room, int limit) const
+{
+    if (!isOpen())
+        return {};
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT room_id, seq, event, ts, payload FROM"
+                                 " (SELECT * FROM events WHERE room_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq"));
+    query.addBindValue(room.value());
+    query.addBindValue(limit);
+    return readEvents(query);
+}
+
+bool LocalCache::clearRoom(RoomId room)
+{
+    if (!isOpen())
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    db.transaction();
+    QSqlQuery query(db);
+    bool ok = true;
+    for (const QString &sql : {QStringLiteral("DELETE FROM events WHERE room_id = ?"),
+                               QStringLiteral("DELETE FROM room_state WHERE room_id = ?")}) {
+        query.prepare(sql);
+        query.addBindValue(room.value());
+        ok = ok && query.exec();
+    }
+    if (!ok) {
+        qCWarning(lcClient) << "cache: cannot clear a room:" << statusError(query);
+        db.rollback();
+        return false;
+    }
+    return db.commit();
+}
+
+bool LocalCache::addOutboxItem(const OutboxItem &item)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT INTO outbox (client_id, room_id, text, created_at, failed, failure_code,"
+                                 " failure_message) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(item.clientId);
+    query.addBindValue(item.roomId.value());
+    query.addBindValue(item.text);
+    query.addBindValue(item.createdAt);
+    query.addBindValue(item.status == OutboxItem::Status::Failed ? 1 : 0);
+    query.addBindValue(item.status == OutboxItem::Status::Failed ? Protocol::errorCodeName(item.failure) : QString());
+    query.addBindValue(item.failureMessage);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot store an outbox item:" << statusError(query);
+        return false;
+    }
+    return true;
+}
+
+bool LocalCache::removeOutboxItem(const QString &clientId)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("DELETE FROM outbox WHERE client_id = ?"));
+    query.addBindValue(clientId);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot remove an outbox item:" << statusError(query);
+        return false;
+    }
+    return query.numRowsAffected() > 0;
+}
+
+bool LocalCache::updateOutboxItem(const OutboxItem &item)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("UPDATE outbox SET failed = ?, failure_code = ?, failure_message = ? WHERE client_id = ?"));
+    const bool failed = item.status == OutboxItem::Status::Failed;
+    query.addBindValue(failed ? 1 : 0);
+    query.addBindValue(failed ? Protocol::errorCodeName(item.failure) : QString());
+    query.addBindValue(failed ? item.failureMessage : QString());
+    query.addBindValue(item.clientId);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot update an outbox item:" << statusError(query);
+        return false;
+    }
+    return query.numRowsAffected() > 0;
+}
+
+QList<OutboxItem> LocalCache::outboxItems() const
+{
+    QList<OutboxItem> items;
+    if (!isOpen())
+        return items;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(QStringLiteral("SELECT client_id, room_id, text, created_at, failed, failure_code, failure_message"
+                                   " FROM outbox ORDER BY position"))) {
+        qCWarning(lcClient) << "cache: cannot read the outbox:" << statusError(query);
+        return items;
+    }
+    while (query.next()) {
+        OutboxItem item;
+        item.clientId = query.value(0).toString();
+        item.roomId = RoomId(query.value(1).toLongLong());
+        item.text = query.value(2).toString();
+        item.createdAt = query.value(3).toLongLong();
+        if (query.value(4).toInt() != 0) {
+            item.status = OutboxItem::Status::Failed;
+            if (!Protocol::parseErrorCode(query.value(5).toString(), &item.failure))
+                item.failure = Protocol::ErrorCode::Internal;
+            item.failureMessage = query.value(6).toString();
+        }
+        items.append(item);
+    }
+    return items;
+}
+
+} // namespace Cohort::Client
