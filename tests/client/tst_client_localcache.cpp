@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "localcache.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Cohort;
+using namespace Cohort::Client;
+
+class TestLocalCache : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void accountKeysAreDistinctAndSafe()
+    {
+        const QUrl a(QStringLiteral("ws://school.example:8740/"));
+        const QUrl b(QStringLiteral("ws://other.example:8740/"));
+        QCOMPARE(LocalCache::accountKey(a, QStringLiteral("ana")), LocalCache::accountKey(a, QStringLiteral("ana")));
+        QVERIFY(LocalCache::accountKey(a, QStringLiteral("ana")) != LocalCache::accountKey(b, QStringLiteral("ana")));
+        QVERIFY(LocalCache::accountKey(a, QStringLiteral("ana")) != LocalCache::accountKey(a, QStringLiteral("ben")));
+        const QString key = LocalCache::accountKey(a, QStringLiteral("../evil/name"));
+        QVERIFY(!key.contains(QLatin1Char('/')));
+        QVERIFY(LocalCache::pathFor(a, QStringLiteral("ana"), QStringLiteral("/root")).startsWith(QStringLiteral("/root/ana-")));
+        QVERIFY(LocalCache::pathFor(a, QStringLiteral("ana")).startsWith(
+            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+    }
+
+    void opensInWalMode()
+    {
+        QTemporaryDir dir;
+        LocalCache cache;
+        const QString path = dir.filePath(QStringLiteral("acct/cache.sqlite"));
+        QCOMPARE(cache.open(path), QString());
+        QVERIFY(cache.isOpen());
+        QCOMPARE(cache.path(), path);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inspect"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA journal_mode")) && query.next());
+            QCOMPARE(query.value(0).toString(), QStringLiteral("wal"));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("inspect"));
+    }
+
+    void eventsAndLastSeq()
+    {
+        QTemporaryDir dir;
+        LocalCache cache;
+        QCOMPARE(cache.open(dir.filePath(QStringLiteral("cache.sqlite"))), QString());
+        const RoomId room(3);
+        QCOMPARE(cache.lastSeq(room), 0);
+        for (qint64 seq = 1; seq <= 5; ++seq)
+            QVERIFY(cache.storeEvent({room, seq, QStringLiteral("message.created"), 1000 + seq, QByteArray("{\"text\":\"") + QByteArray::number(seq) + "\"}"}));
+        QVERIFY(cache.storeEvent({RoomId(4), 9, QStringLiteral("message.created"), 1, QByteArray("{}")}));
+        QCOMPARE(cache.lastSeq(room), 5);
+        QCOMPARE(cache.lastSeq(RoomId(4)), 9);
+
+        const QList<CachedEvent> after = cache.events(room, 2);
+        QCOMPARE(after.size(), 3);
+        QCOMPARE(after.first().seq, 3);
+        QCOMPARE(after.first().payload, QByteArray("{\"text\":\"3\"}"));
+        const QList<CachedEvent> latest = cache.latestEvents(room, 2);
+        QCOMPARE(latest.size(), 2);
+        QCOMPARE(latest.at(0).seq, 4);
+        QCOMPARE(latest.at(1).seq, 5);
+
+        QVERIFY(cache.clearRoom(room));
+        QCOMPARE(cache.lastSeq(room), 0);
+        QVERIFY(cache.events(room).isEmpty());
+        QCOMPARE(cache.lastSeq(RoomId(4)), 9);
+    }
+
+    void outboxKeepsOrderAndSurvivesReopen()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.sqlite"));
+        {
+            LocalCache cache;
+            QCOMPARE(cache.open(path), QString());
+            for (int i = 0; i < 3; ++i) {
+                OutboxItem item;
+                item.clientId = QStringLiteral("id-%1").arg(i);
+                item.roomId = RoomId(1);
+                item.text = QStringLiteral("message %1").arg(i);
+                item.createdAt = 100 + i;
+                QVERIFY(cache.addOutboxItem(item));
+            }
+            OutboxItem duplicate;
+            duplicate.clientId = QStringLiteral("id-1");
+            QVERIFY(!cache.addOutboxItem(duplicate));
+
+            OutboxItem failed = cache.outboxItems().at(2);
+            failed.status = OutboxItem::Status::Failed;
+            failed.failure = Protocol::ErrorCode::Forbidden;
+            failed.failureMessage = QStringLiteral("not a member");
+            QVERIFY(cache.updateOutboxItem(failed));
+            QVERIFY(cache.removeOutboxItem(QStringLiteral("id-0")));
+            QVERIFY(!cache.removeOutboxItem(QStringLiteral("id-0")));
+        }
+        LocalCache reopened;
+        QCOMPARE(reopened.open(path), QString());
+        const QList<OutboxItem> items = reopened.outboxItems();
+        QCOMPARE(items.size(), 2);
+        QCOMPARE(items.at(0).clientId, QStringLiteral("id-1"));
+        QCOMPARE(items.at(0).status, OutboxItem::Status::Pending);
+        QCOMPARE(items.at(0).text, QStringLiteral("message 1"));
+        QCOMPARE(items.at(0).createdAt, 101);
+        QCOMPARE(items.at(1).clientId, QStringLiteral("id-2"));
+        QCOMPARE(items.at(1).status, OutboxItem::Status::Failed);
+        QCOMPARE(items.at(1).failure, Protocol::ErrorCode::Forbidden);
+        QCOMPARE(items.at(1).failureMessage, QStringLiteral("not a member"));
+    }
+
+    void refusesANewerSchema()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.sqlite"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("PRAGMA user_version=99")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("future"));
+        LocalCache cache;
+        QVERIFY(cache.open(path).contains(QStringLiteral("newer")));
+        QVERIFY(!cache.isOpen());
+    }
+
+    void closedCacheFailsQuietly()
+    {
+        LocalCache cache;
+        QVERIFY(!cache.isOpen());
+        QCOMPARE(cache.lastSeq(RoomId(1)), 0);
+        QVERIFY(!cache.storeEvent({RoomId(1), 1, QStringLiteral("x"), 0, QByteArray("{}")}));
+        QVERIFY(cache.outboxItems().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalCache)
+#include "tst_client_localcache.moc"
