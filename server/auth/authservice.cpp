@@ -26,6 +26,10 @@ constexpr int MaxFailuresPerAccount = 5;
 constexpr int MaxFailuresPerAddress = 20;
 constexpr qint64 FailureWindowMs = 15 * 60 * 1000;
 constexpr qint64 ExpiredSessionPurgeMs = 3600 * 1000;
+// Attempts held back for one account beyond this are refused: nobody signs in to one account
+// a thousand times at once but an attacker.
+constexpr qsizetype MaxHeldBackPerAccount = 1024;
+constexpr qint64 HeldBackRetryMs = 1000;
 const QString SetupTokenKey = QStringLiteral("setup_token_hash");
 
 AuthOutcome failure(ErrorCode code, const QString &message, qint64 retryAfterMs = 0)
@@ -175,6 +179,123 @@ public:
             && sodium_memcmp(expected.constData(), given.constData(), size_t(given.size())) == 0;
     }
 
+    /// Holds an attempt back until one of the account's attempts in flight has ended, so that
+    /// parallel guesses are judged against the failures of the ones before them.
+    bool holdBack(const QString &account, std::function<void()> retry)
+    {
+        QList<std::function<void()>> &queue = waiting[account];
+        if (queue.size() >= MaxHeldBackPerAccount)
+            return false;
+        queue.append(std::move(retry));
+        return true;
+    }
+
+    void attemptEnded(const QString &account)
+    {
+        throttle.endAttempt(account);
+        const QList<std::function<void()>> released = waiting.take(account);
+        for (const std::function<void()> &retry : released)
+            retry();
+    }
+
+    void signIn(const QString &name, const QString &password, const QString &address, const Reply &reply)
+    {
+        if (const qint64 wait = throttle.retryAfter(name, address, clock())) {
+            qCInfo(lcAuth) << "Refused a sign-in for" << name << "from" << address << "while throttled";
+            replyLater(reply, rateLimited(wait));
+            return;
+        }
+        if (!throttle.canStartAttempt(name, clock())) {
+            if (!holdBack(name, [this, name, password, address, reply] { signIn(name, password, address, reply); }))
+                replyLater(reply, rateLimited(HeldBackRetryMs));
+            return;
+        }
+
+        const std::optional<UserRecord> user = storage.userByName(name);
+        const QByteArray hash = user ? user->passwordHash : QByteArray();
+        throttle.beginAttempt(name);
+        offThread([this, hash, password] { return verify(hash, password); },
+                  [this, reply, name, address, user](const Verification &result) {
+                      if (result.ok)
+                          throttle.recordSuccess(name);
+                      else
+                          throttle.recordFailure(name, address, clock());
+                      attemptEnded(name);
+                      if (!result.ok) {
+                          qCInfo(lcAuth) << "Failed sign-in for" << name << "from" << address;
+                          reply(wrongCredentials());
+                          return;
+                      }
+                      // Read again: the account may have been disabled while the hash ran.
+                      const std::optional<UserRecord> current = storage.userById(user->info.id);
+                      if (!current || current->disabled) {
+                          reply(failure(ErrorCode::Unauthorized,
+                                        QStringLiteral("This account is disabled. Ask an administrator to enable it.")));
+                          return;
+                      }
+                      if (!result.newHash.isEmpty() && current->passwordHash == user->passwordHash)
+                          storage.setPasswordHash(current->info.id, result.newHash);
+                      if (!reply.wanted())
+                          return;
+                      qCInfo(lcAuth) << "User" << name << "signed in from" << address;
+                      reply(issueSession(*current));
+                  });
+    }
+
+    void changePassword(UserId user, const QString &currentPassword, const QString &newPassword, const Reply &reply)
+    {
+        const std::optional<UserRecord> record = storage.userById(user);
+        if (!record || record->disabled) {
+            replyLater(reply, failure(ErrorCode::Unauthorized, QStringLiteral("This account is disabled or no longer exists.")));
+            return;
+        }
+        if (const QString problem = accountProblem(record->info.username, record->info.displayName, newPassword);
+            !problem.isEmpty()) {
+            replyLater(reply, failure(ErrorCode::BadRequest, problem));
+            return;
+        }
+        // A stolen session must not become a way to guess the password: the account's throttle applies.
+        const QString name = record->info.username;
+        if (const qint64 wait = throttle.retryAfter(name, QString(), clock())) {
+            replyLater(reply, rateLimited(wait));
+            return;
+        }
+        if (!throttle.canStartAttempt(name, clock())) {
+            if (!holdBack(name, [=, this] { changePassword(user, currentPassword, newPassword, reply); }))
+                replyLater(reply, rateLimited(HeldBackRetryMs));
+            return;
+        }
+        throttle.beginAttempt(name);
+        offThread([this, hash = record->passwordHash, currentPassword, newPassword] {
+                      return verify(hash, currentPassword, newPassword);
+                  },
+                  [this, reply, user, name](const Verification &result) {
+                      if (!result.ok)
+                          throttle.recordFailure(name, QString(), clock());
+                      attemptEnded(name);
+                      if (!result.ok) {
+                          reply(failure(ErrorCode::Unauthorized, QStringLiteral("The current password is incorrect.")));
+                          return;
+                      }
+                      if (result.newHash.isEmpty()) {
+                          reply(failure(ErrorCode::Internal, QStringLiteral("The server could not hash the password.")));
+                          return;
+                      }
+                      if (!reply.wanted())
+                          return;
+                      const std::optional<UserRecord> current = storage.userById(user);
+                      if (!current || !storage.setPasswordHash(user, result.newHash)) {
+                          reply(storageFailure());
+                          return;
+                      }
+                      storage.deleteSessionsOfUser(user);
+                      qCInfo(lcAuth) << "User" << name << "changed their password; every session was revoked";
+                      const AuthOutcome outcome = issueSession(*current);
+                      Q_EMIT q->sessionsRevoked(user, QByteArray(), outcome.tokenHash);
+                      reply(outcome);
+                  });
+    }
+
     AuthService *q;
     Storage &storage;
     AuthConfig config;
@@ -183,6 +304,7 @@ public:
     SignInThrottle throttle;
     std::function<qint64()> clock;
     qint64 lastExpiredPurge = 0;
+    QHash<QString, QList<std::function<void()>>> waiting; // held-back attempts per account
     std::once_flag dummyOnce;
     QByteArray dummyHashValue;
     QThreadPool pool; // last: destroyed (and waited for) first
@@ -210,41 +332,7 @@ void AuthService::setClock(std::function<qint64()> nowMs)
 void AuthService::signIn(const QString &username, const QString &password, const QString &address,
                          QObject *context, Callback done)
 {
-    const Reply reply(context, std::move(done));
-    const QString name = username.toLower();
-    if (const qint64 wait = d->throttle.retryAfter(name, address, d->clock())) {
-        qCInfo(lcAuth) << "Refused a sign-in for" << name << "from" << address << "while throttled";
-        d->replyLater(reply, rateLimited(wait));
-        return;
-    }
-
-    const std::optional<UserRecord> user = d->storage.userByName(name);
-    const QByteArray hash = user ? user->passwordHash : QByteArray();
-    d->throttle.beginAttempt(name);
-    d->offThread([d = d.get(), hash, password] { return d->verify(hash, password); },
-                 [this, reply, name, address, user](const Verification &result) {
-                     d->throttle.endAttempt(name);
-                     if (!result.ok) {
-                         d->throttle.recordFailure(name, address, d->clock());
-                         qCInfo(lcAuth) << "Failed sign-in for" << name << "from" << address;
-                         reply(wrongCredentials());
-                         return;
-                     }
-                     d->throttle.recordSuccess(name);
-                     // Read again: the account may have been disabled while the hash ran.
-                     const std::optional<UserRecord> current = d->storage.userById(user->info.id);
-                     if (!current || current->disabled) {
-                         reply(failure(ErrorCode::Unauthorized,
-                                       QStringLiteral("This account is disabled. Ask an administrator to enable it.")));
-                         return;
-                     }
-                     if (!result.newHash.isEmpty() && current->passwordHash == user->passwordHash)
-                         d->storage.setPasswordHash(current->info.id, result.newHash);
-                     if (!reply.wanted())
-                         return;
-                     qCInfo(lcAuth) << "User" << name << "signed in from" << address;
-                     reply(d->issueSession(*current));
-                 });
+    d->signIn(username.toLower(), password, address, Reply(context, std::move(done)));
 }
 
 AuthOutcome AuthService::signInWithToken(const QString &token)
@@ -395,51 +483,7 @@ void AuthService::signOut(const QByteArray &tokenHash, UserId user)
 void AuthService::changePassword(UserId user, const QString &currentPassword, const QString &newPassword,
                                  QObject *context, Callback done)
 {
-    const Reply reply(context, std::move(done));
-    const std::optional<UserRecord> record = d->storage.userById(user);
-    if (!record || record->disabled) {
-        d->replyLater(reply, failure(ErrorCode::Unauthorized, QStringLiteral("This account is disabled or no longer exists.")));
-        return;
-    }
-    if (const QString problem = accountProblem(record->info.username, record->info.displayName, newPassword);
-        !problem.isEmpty()) {
-        d->replyLater(reply, failure(ErrorCode::BadRequest, problem));
-        return;
-    }
-    // A stolen session must not become a way to guess the password: the account's throttle applies.
-    const QString name = record->info.username;
-    if (const qint64 wait = d->throttle.retryAfter(name, QString(), d->clock())) {
-        d->replyLater(reply, rateLimited(wait));
-        return;
-    }
-    d->throttle.beginAttempt(name);
-    d->offThread([d = d.get(), hash = record->passwordHash, currentPassword, newPassword] {
-                     return d->verify(hash, currentPassword, newPassword);
-                 },
-                 [this, reply, user, name](const Verification &result) {
-                     d->throttle.endAttempt(name);
-                     if (!result.ok) {
-                         d->throttle.recordFailure(name, QString(), d->clock());
-                         reply(failure(ErrorCode::Unauthorized, QStringLiteral("The current password is incorrect.")));
-                         return;
-                     }
-                     if (result.newHash.isEmpty()) {
-                         reply(failure(ErrorCode::Internal, QStringLiteral("The server could not hash the password.")));
-                         return;
-                     }
-                     if (!reply.wanted())
-                         return;
-                     const std::optional<UserRecord> current = d->storage.userById(user);
-                     if (!current || !d->storage.setPasswordHash(user, result.newHash)) {
-                         reply(storageFailure());
-                         return;
-                     }
-                     d->storage.deleteSessionsOfUser(user);
-                     qCInfo(lcAuth) << "User" << name << "changed their password; every session was revoked";
-                     const AuthOutcome outcome = d->issueSession(*current);
-                     Q_EMIT sessionsRevoked(user, QByteArray(), outcome.tokenHash);
-                     reply(outcome);
-                 });
+    d->changePassword(user, currentPassword, newPassword, Reply(context, std::move(done)));
 }
 
 AuthOutcome AuthService::createAccount(const QString &username, const QString &displayName, Role role,

@@ -6,12 +6,6 @@
 
 namespace Cohort::Server {
 
-namespace {
-// While the account's own guesses are still being verified we cannot know when it may retry;
-// a verification takes well under a second.
-constexpr qint64 PendingRetryMs = 1000;
-}
-
 SignInThrottle::SignInThrottle(int maxPerAccount, int maxPerAddress, qint64 windowMs)
     : m_maxPerAccount(maxPerAccount), m_maxPerAddress(maxPerAddress), m_windowMs(windowMs)
 {
@@ -22,10 +16,15 @@ qint64 SignInThrottle::retryAfter(const QString &account, const QString &address
     prune(now);
     qint64 wait = 0;
     if (!account.isEmpty())
-        wait = waitFor(m_accountFailures, account, m_maxPerAccount, m_pending.value(account), now);
+        wait = waitFor(m_accountFailures, account, m_maxPerAccount, now);
     if (!address.isEmpty())
-        wait = std::max(wait, waitFor(m_addressFailures, address, m_maxPerAddress, 0, now));
+        wait = std::max(wait, waitFor(m_addressFailures, address, m_maxPerAddress, now));
     return wait;
+}
+
+bool SignInThrottle::canStartAttempt(const QString &account, qint64 now)
+{
+    return countRecent(m_accountFailures, account, now) + m_pending.value(account) < m_maxPerAccount;
 }
 
 void SignInThrottle::beginAttempt(const QString &account)
@@ -53,20 +52,25 @@ void SignInThrottle::recordSuccess(const QString &account)
     m_accountFailures.remove(account);
 }
 
-qint64 SignInThrottle::waitFor(Failures &failures, const QString &key, int limit, int pending, qint64 now)
+qint64 SignInThrottle::waitFor(Failures &failures, const QString &key, int limit, qint64 now)
+{
+    const qsizetype count = countRecent(failures, key, now);
+    if (count < limit)
+        return 0;
+    return failures.value(key).at(count - limit) + m_windowMs - now; // when enough have aged out
+}
+
+qsizetype SignInThrottle::countRecent(Failures &failures, const QString &key, qint64 now)
 {
     auto it = failures.find(key);
-    qsizetype count = 0;
-    if (it != failures.end()) {
-        QList<qint64> &times = it.value();
-        times.removeIf([&](qint64 t) { return t <= now - m_windowMs; });
-        count = times.size();
-        if (count >= limit)
-            return times.at(count - limit) + m_windowMs - now; // when enough failures have aged out
-        if (times.isEmpty())
-            failures.erase(it);
+    if (it == failures.end())
+        return 0;
+    it.value().removeIf([&](qint64 t) { return t <= now - m_windowMs; });
+    if (it.value().isEmpty()) {
+        failures.erase(it);
+        return 0;
     }
-    return count + pending >= limit ? PendingRetryMs : 0;
+    return it.value().size();
 }
 
 void SignInThrottle::prune(qint64 now)
