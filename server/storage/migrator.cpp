@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "migrator.h"
+
+#include "sqlconnection.h"
+#include "storagelog.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+
+namespace Cohort::Server {
+
+Migrator::Migrator(SqlConnection &connection, const QString &directory)
+    : m_connection(connection)
+{
+    const QDir dir(directory);
+    const QStringList files = dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+    for (const QString &file : files) {
+        bool ok = false;
+        const int version = file.section(QLatin1Char('_'), 0, 0).toInt(&ok);
+        // Numbered 1, 2, 3... without gaps: a gap would mean a step is missing from this build.
+        if (!ok || version != m_steps.size() + 1) {
+            m_error = QStringLiteral("migration %1 in %2 is out of sequence").arg(file, directory);
+            m_steps.clear();
+            return;
+        }
+        m_steps.append({version, dir.filePath(file)});
+    }
+    if (m_steps.isEmpty())
+        m_error = QStringLiteral("no migrations in %1").arg(directory);
+}
+
+int Migrator::latestVersion() const
+{
+    return m_steps.isEmpty() ? 0 : m_steps.last().version;
+}
+
+int Migrator::currentVersion()
+{
+    if (!m_connection.execDirect(QStringLiteral("create_schema_migrations")))
+        return -1;
+    const std::optional<SqlRows> rows = m_connection.exec(QStringLiteral("schema_version"));
+    if (!rows || rows->isEmpty())
+        return -1;
+    return rows->first().value(0).toInt();
+}
+
+QString Migrator::migrate(int target)
+{
+    if (!m_error.isEmpty())
+        return m_error;
+    if (target < 0)
+        target = latestVersion();
+    const int current = currentVersion();
+    if (current < 0)
+        return m_connection.lastError();
+    if (current > latestVersion())
+        return QStringLiteral("the database is at schema version %1, newer than this build knows "
+                              "(%2): use a newer cohort-server").arg(current).arg(latestVersion());
+    for (const Step &step : std::as_const(m_steps)) {
+        if (step.version <= current || step.version > target)
+            continue;
+        if (const QString error = runStep(step); !error.isEmpty())
+            return error;
+    }
+    return QString();
+}
+
+QString Migrator::runStep(const Step &step)
+{
+    QFile file(step.path);
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("cannot read migration %1").arg(step.path);
+    const QString script = QString::fromUtf8(file.readAll());
+
+    qCInfo(lcStorage) << "migrating database" << m_connection.name() << "to schema version" << step.version;
+    SqlTransaction transaction(m_connection);
+    if (!transaction.isActive())
+        return m_connection.lastError();
+    QString error = m_connection.execScript(script);
+    if (error.isEmpty()
+        && !m_connection.exec(QStringLiteral("insert_schema_migration"),
+                              {{QStringLiteral("version"), step.version},
+                               {QStringLiteral("applied_at"), QDateTime::currentMSecsSinceEpoch()}}))
+        error = m_connection.lastError();
+    if (error.isEmpty())
+        error = transaction.commit();
+    // Statements prepared against the old tables must not be reused against the new ones.
+    m_connection.clearPrepared();
+    if (!error.isEmpty())
+        return QStringLiteral("migration %1 failed: %2").arg(step.version).arg(error);
+    return QString();
+}
+
+} // namespace Cohort::Server

@@ -1,0 +1,1 @@
+SELECT id, name, join_code, owner_id, room_id, client_id FROM courses WHERE id = :id

@@ -1,0 +1,1 @@
+INSERT INTO rooms (kind, name) VALUES (:kind, :name) RETURNING id

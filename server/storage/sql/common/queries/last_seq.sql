@@ -1,0 +1,1 @@
+SELECT last_seq FROM rooms WHERE id = :room_id

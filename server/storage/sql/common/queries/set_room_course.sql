@@ -1,0 +1,1 @@
+UPDATE rooms SET course_id = :course_id WHERE id = :room_id

@@ -1,0 +1,32 @@
+-- Accounts: users, their sign-in sessions and the server's settings.
+
+CREATE TABLE users (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('student', 'instructor', 'admin')),
+    password_hash TEXT NOT NULL,
+    -- An integer, not BOOLEAN, so that both backends bind and read it the same way.
+    disabled SMALLINT NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_at BIGINT NOT NULL
+);
+
+-- The first-run check counts admins.
+CREATE INDEX users_role ON users (role);
+
+-- Sign-in tokens are stored only as their SHA-256.
+CREATE TABLE sessions (
+    token_hash BYTEA PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+
+-- Sign-out everywhere and a password change delete by user; the cleanup deletes by expiry.
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,2 @@
+-- A consistent copy even while other connections write (WAL).
+VACUUM INTO :path

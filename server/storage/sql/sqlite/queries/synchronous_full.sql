@@ -1,0 +1,2 @@
+-- Also survives a power cut, at the cost of an fsync per commit.
+PRAGMA synchronous = FULL

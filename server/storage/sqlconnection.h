@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "storage.h"
+
+#include <QHash>
+#include <QList>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QString>
+#include <QVariantMap>
+
+#include <map>
+#include <optional>
+
+namespace Cohort::Server {
+
+/// The rows of a finished statement. Reading them all at once ends the statement, so no open
+/// cursor keeps SQLite's read snapshot or a PostgreSQL portal alive between calls.
+struct SqlRows
+{
+    QList<QSqlRecord> rows;
+    int affected = 0; // rows an INSERT, UPDATE or DELETE changed
+
+    bool isEmpty() const { return rows.isEmpty(); }
+    const QSqlRecord &first() const { return rows.first(); }
+};
+
+/// One named QSqlDatabase connection and the SQL of its backend, read from the resource files
+/// under :/cohort/storage/sql (see sql/README.md). Statements are prepared once and reused.
+/// A failed statement is logged here, once; callers pass lastError() on as a value.
+class SqlConnection
+{
+public:
+    explicit SqlConnection(QString name);
+    ~SqlConnection();
+    SqlConnection(const SqlConnection &) = delete;
+    SqlConnection &operator=(const SqlConnection &) = delete;
+
+    /// Opens the database of `config` and sets up the connection; returns an error or empty.
+    QString open(const DatabaseConfig &config);
+    void close();
+    bool isOpen() const;
+    QString name() const { return m_name; }
+    /// "sqlite" or "postgresql", the folder of the backend's SQL; empty before open().
+    QString backend() const { return m_backend; }
+
+    /// Runs the named query with `bindings` for its :placeholders; nullopt on failure.
+    std::optional<SqlRows> exec(const QString &query, const QVariantMap &bindings = {});
+    /// Runs the statements of a script (see sql/README.md) unprepared; returns an error or empty.
+    QString execScript(const QString &script);
+    /// Runs the named query unprepared, for statements that run once or cannot be prepared
+    /// (PostgreSQL cannot prepare transaction control); nullopt on failure.
+    std::optional<SqlRows> execDirect(const QString &query);
+    QString lastError() const { return m_lastError; }
+    /// Forgets the prepared statements, e.g. after a migration changed the tables they use.
+    void clearPrepared();
+
+    /// The text of a query: the backend's own file if it has one, else the common one.
+    QString queryText(const QString &query);
+    /// The resource folder of a backend's numbered migrations.
+    static QString migrationsDirectory(const QString &backend);
+
+private:
+    QString openSqlite(const DatabaseConfig &config);
+    QString openPostgres(const DatabaseConfig &config);
+    QString fail(const QString &what, const QString &error);
+
+    QString m_name;
+    QString m_backend;
+    QString m_lastError;
+    QSqlDatabase m_db;
+    QHash<QString, QString> m_texts;
+    std::map<QString, QSqlQuery> m_prepared; // QSqlQuery is move-only
+};
+
+/// Runs a scope as one transaction: rolls back on leaving the scope unless commit() succeeded.
+class SqlTransaction
+{
+public:
+    explicit SqlTransaction(SqlConnection &connection);
+    ~SqlTransaction();
+    SqlTransaction(const SqlTransaction &) = delete;
+    SqlTransaction &operator=(const SqlTransaction &) = delete;
+
+    /// Whether BEGIN succeeded; if not, the connection's lastError() says why.
+    bool isActive() const { return m_active; }
+    /// Commits; returns an error or empty. The data is durable once this returns empty.
+    QString commit();
+
+private:
+    SqlConnection &m_connection;
+    bool m_active = false;
+};
+
+/// Splits a script into statements: each ends with ';' at the end of a line, '--' lines are
+/// comments. Shared by queries and migrations so both read the files the same way.
+QStringList splitSqlStatements(const QString &script);
+
+} // namespace Cohort::Server

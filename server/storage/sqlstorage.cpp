@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "sqlstorage.h"
+
+#include "migrator.h"
+#include "sqlrecords.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+
+namespace Cohort::Server {
+
+using namespace SqlRecords;
+
+namespace {
+
+const QString Postgres = QStringLiteral("postgresql");
+
+} // namespace
+
+SqlStorage::SqlStorage(DatabaseConfig config, const QString &connectionName)
+    : m_config(std::move(config))
+    , m_sql(connectionName)
+{
+}
+
+SqlStorage::~SqlStorage() = default;
+
+QString SqlStorage::open()
+{
+    if (const QString error = connect(); !error.isEmpty())
+        return error;
+    return migrate();
+}
+
+QString SqlStorage::connect()
+{
+    return m_sql.open(m_config);
+}
+
+void SqlStorage::close()
+{
+    m_sql.close();
+}
+
+QString SqlStorage::backend() const
+{
+    return m_config.driver;
+}
+
+int SqlStorage::schemaVersion()
+{
+    if (!m_sql.isOpen())
+        return -1;
+    return Migrator(m_sql, SqlConnection::migrationsDirectory(m_config.driver)).currentVersion();
+}
+
+QString SqlStorage::migrate()
+{
+    return migrateTo(-1);
+}
+
+QString SqlStorage::migrateTo(int version)
+{
+    if (!m_sql.isOpen())
+        return QStringLiteral("the database is not open");
+    return Migrator(m_sql, SqlConnection::migrationsDirectory(m_config.driver)).migrate(version);
+}
+
+int SqlStorage::latestSchemaVersion()
+{
+    return Migrator(m_sql, SqlConnection::migrationsDirectory(m_config.driver)).latestVersion();
+}
+
+QString SqlStorage::backup(const QString &path)
+{
+    if (m_config.driver == Postgres)
+        return QStringLiteral("a PostgreSQL database is backed up with pg_dump, e.g. "
+                              "pg_dump --format=custom --host=%1 --port=%2 --username=%3 --file=%4 %5")
+            .arg(m_config.host, QString::number(m_config.port), m_config.user, path, m_config.name);
+    if (!m_sql.isOpen())
+        return QStringLiteral("the database is not open");
+    const QFileInfo target(path);
+    if (target.exists())
+        return QStringLiteral("%1 already exists").arg(path);
+    if (!sql("backup", {{"path", target.absoluteFilePath()}}))
+        return m_sql.lastError();
+    return QString();
+}
+
+// Accounts
+
+StorageResult<UserRecord> SqlStorage::createUser(const QString &username, const QString &displayName, Role role,
+                                                 const QByteArray &passwordHash)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const std::optional<SqlRows> rows = sql("insert_user", {{"username", username},
+                                                            {"display_name", displayName},
+                                                            {"role", roleName(role)},
+                                                            {"password_hash", QString::fromUtf8(passwordHash)},
+                                                            {"created_at", now}});
+    if (!rows)
+        return failure<UserRecord>(StorageError::Failed, m_sql.lastError());
+    if (rows->isEmpty())
+        return failure<UserRecord>(StorageError::Conflict, QStringLiteral("the username %1 is taken").arg(username));
+    const UserId userId = id<UserId>(rows->first(), "id");
+    return success(UserRecord{{userId, username, displayName, role}, passwordHash, false, now});
+}
+
+std::optional<UserRecord> SqlStorage::userByName(const QString &username)
+{
+    const std::optional<SqlRows> rows = sql("user_by_name", {{"username", username}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return user(rows->first());
+}
+
+std::optional<UserRecord> SqlStorage::userById(UserId id)
+{
+    const std::optional<SqlRows> rows = sql("user_by_id", {{"id", id.value()}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return user(rows->first());
+}
+
+QList<UserRecord> SqlStorage::users()
+{
+    QList<UserRecord> result;
+    if (const std::optional<SqlRows> rows = sql("users")) {
+        for (const QSqlRecord &row : rows->rows)
+            result.append(user(row));
+    }
+    return result;
+}
+
+int SqlStorage::countUsersWithRole(Role role)
+{
+    const std::optional<SqlRows> rows = sql("count_users_with_role", {{"role", roleName(role)}});
+    if (!rows || rows->isEmpty())
+        return -1;
+    return rows->first().value(0).toInt();
+}
+
+bool SqlStorage::setPasswordHash(UserId id, const QByteArray &hash)
+{
+    return writeOne("update_user_password", {{"id", id.value()}, {"password_hash", QString::fromUtf8(hash)}});
+}
+
+bool SqlStorage::setRole(UserId id, Role role)
+{
+    return writeOne("update_user_role", {{"id", id.value()}, {"role", roleName(role)}});
+}
+
+bool SqlStorage::setDisabled(UserId id, bool disabled)
+{
+    return writeOne("update_user_disabled", {{"id", id.value()}, {"disabled", disabled ? 1 : 0}});
+}
+
+// Sessions
+
+bool SqlStorage::createSession(const SessionRecord &session)
+{
+    return writeOne("insert_session", {{"token_hash", session.tokenHash},
+                                       {"user_id", session.userId.value()},
+                                       {"created_at", session.createdAt},
+                                       {"expires_at", session.expiresAt}});
+}
+
+std::optional<SessionRecord> SqlStorage::sessionByTokenHash(const QByteArray &tokenHash)
+{
+    const std::optional<SqlRows> rows = sql("session_by_token", {{"token_hash", tokenHash}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return session(rows->first());
+}
+
+bool SqlStorage::deleteSession(const QByteArray &tokenHash)
+{
+    return writeOne("delete_session", {{"token_hash", tokenHash}});
+}
+
+int SqlStorage::deleteSessionsOfUser(UserId id)
+{
+    const std::optional<SqlRows> rows = sql("delete_sessions_of_user", {{"user_id", id.value()}});
+    return rows ? rows->affected : -1;
+}
+
+int SqlStorage::deleteExpiredSessions(qint64 now)
+{
+    const std::optional<SqlRows> rows = sql("delete_expired_sessions", {{"now", now}});
+    return rows ? rows->affected : -1;
+}
+
+// Courses
+
+StorageResult<CourseRecord> SqlStorage::createCourse(const QString &name, UserId owner, const QString &joinCode,
+                                                     const QString &clientId)
+{
+    const auto byClientId = [&] {
+        return course("course_by_owner_client", {{"owner_id", owner.value()}, {"client_id", clientId}});
+    };
+    if (!clientId.isEmpty()) {
+        if (std::optional<CourseRecord> existing = byClientId())
+            return success(std::move(*existing));
+    }
+    StorageResult<CourseRecord> created = insertCourse(name, owner, joinCode, clientId);
+    // A concurrent request with the same client id committed first: answer with its course.
+    if (created.error == StorageError::Conflict && !clientId.isEmpty()) {
+        if (std::optional<CourseRecord> existing = byClientId())
+            return success(std::move(*existing));
+    }
+    return created;
+}
+
+StorageResult<CourseRecord> SqlStorage::insertCourse(const QString &name, UserId owner, const QString &joinCode,
+                                                     const QString &clientId)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<CourseRecord>(StorageError::Failed, m_sql.lastError());
+    const std::optional<SqlRows> room = sql("insert_room", {{"kind", roomKindName(RoomKind::Course)}, {"name", name}});
+    if (!room || room->isEmpty())
+        return failure<CourseRecord>(StorageError::Failed, m_sql.lastError());
+    const RoomId roomId = id<RoomId>(room->first(), "id");
+    const std::optional<SqlRows> inserted = sql("insert_course", {{"name", name},
+                                                                  {"join_code", joinCode},
+                                                                  {"owner_id", owner.value()},
+                                                                  {"room_id", roomId.value()},
+                                                                  {"client_id", clientId}});
+    if (!inserted)
+        return failure<CourseRecord>(StorageError::Failed, m_sql.lastError());
+    if (inserted->isEmpty())
+        return failure<CourseRecord>(StorageError::Conflict, QStringLiteral("the join code %1 is taken").arg(joinCode));
+    const CourseId courseId = id<CourseId>(inserted->first(), "id");
+    if (!sql("set_room_course", {{"course_id", courseId.value()}, {"room_id", roomId.value()}})
+        || !sql("upsert_course_member", {{"course_id", courseId.value()},
+                                         {"user_id", owner.value()},
+                                         {"role", roleName(Role::Instructor)}}))
+        return failure<CourseRecord>(StorageError::Failed, m_sql.lastError());
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<CourseRecord>(StorageError::Failed, error);
+    return success(CourseRecord{courseId, name, joinCode, owner, roomId, clientId});
+}
+
+std::optional<CourseRecord> SqlStorage::courseById(CourseId id)
+{
+    return course("course_by_id", {{"id", id.value()}});
+}
+
+std::optional<CourseRecord> SqlStorage::courseByJoinCode(const QString &joinCode)
+{
+    return course("course_by_join_code", {{"join_code", joinCode}});
+}
+
+std::optional<CourseRecord> SqlStorage::courseByRoom(RoomId room)
+{
+    return course("course_by_room", {{"room_id", room.value()}});
+}
+
+bool SqlStorage::addCourseMember(CourseId course, UserId user, Role courseRole)
+{
+    return writeOne("upsert_course_member",
+                    {{"course_id", course.value()}, {"user_id", user.value()}, {"role", roleName(courseRole)}});
+}
+
+std::optional<Role> SqlStorage::courseRole(CourseId course, UserId user)
+{
+    const std::optional<SqlRows> rows = sql("course_role", {{"course_id", course.value()}, {"user_id", user.value()}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return role(rows->first(), "role");
+}
+
+QList<MemberInfo> SqlStorage::courseMembers(CourseId course)
+{
+    QList<MemberInfo> result;
+    if (const std::optional<SqlRows> rows = sql("course_members", {{"course_id", course.value()}})) {
+        for (const QSqlRecord &row : rows->rows)
+            result.append(member(row));
+    }
+    return result;
+}
+
+QList<CourseInfo> SqlStorage::coursesOfUser(UserId user)
+{
+    QList<CourseInfo> result;
+    if (const std::optional<SqlRows> rows = sql("courses_of_user", {{"user_id", user.value()}})) {
+        for (const QSqlRecord &row : rows->rows)
+            result.append(courseInfo(row));
+    }
+    return result;
+}
+
+// Rooms and events
+
+std::optional<RoomInfo> SqlStorage::roomById(RoomId id)
+{
+    const std::optional<SqlRows> rows = sql("room_by_id", {{"id", id.value()}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return room(rows->first());
+}
+
+QList<RoomInfo> SqlStorage::roomsOfUser(UserId user)
+{
+    QList<RoomInfo> result;
+    if (const std::optional<SqlRows> rows = sql("rooms_of_user", {{"user_id", user.value()}})) {
+        for (const QSqlRecord &row : rows->rows)
+            result.append(room(row));
+    }
+    return result;
+}
+
+StorageResult<EventRecord> SqlStorage::appendEvent(RoomId room, const QString &kind, UserId sender,
+                                                   const QString &clientId, const QByteArray &payload,
+                                                   qint64 timestamp)
+{
+    // Server-generated events (no sender) are never deduplicated.
+    const bool idempotent = !clientId.isEmpty() && sender.isValid();
+    if (idempotent) {
+        if (std::optional<EventRecord> existing = eventByClientId(room, sender, clientId))
+            return success(std::move(*existing));
+    }
+    StorageResult<EventRecord> appended = insertEvent(room, kind, sender, clientId, payload, timestamp);
+    // A concurrent retry of the same send committed first: answer with its event.
+    if (appended.error == StorageError::Conflict && idempotent) {
+        if (std::optional<EventRecord> existing = eventByClientId(room, sender, clientId))
+            return success(std::move(*existing));
+    }
+    return appended;
+}
+
+std::optional<EventRecord> SqlStorage::eventByClientId(RoomId room, UserId sender, const QString &clientId)
+{
+    const std::optional<SqlRows> rows = sql("event_by_client", {{"room_id", room.value()},
+                                                                {"sender_id", sender.value()},
+                                                                {"client_id", clientId}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return event(rows->first());
+}
+
+StorageResult<EventRecord> SqlStorage::insertEvent(RoomId room, const QString &kind, UserId sender,
+                                                   const QString &clientId, const QByteArray &payload,
+                                                   qint64 timestamp)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    const std::optional<SqlRows> next = sql("next_seq", {{"room_id", room.value()}});
+    if (!next)
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    if (next->isEmpty())
+        return failure<EventRecord>(StorageError::NotFound, QStringLiteral("there is no room %1").arg(room.value()));
+    const qint64 seq = field(next->first(), "last_seq").toLongLong();
+    const std::optional<SqlRows> inserted = sql("insert_event", {{"room_id", room.value()},
+                                                                 {"seq", seq},
+                                                                 {"kind", kind},
+                                                                 {"sender_id", bindId(sender)},
+                                                                 {"client_id", clientId},
+                                                                 {"payload", QString::fromUtf8(payload)},
+                                                                 {"created_at", timestamp}});
+    if (!inserted)
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    if (inserted->isEmpty())
+        return failure<EventRecord>(StorageError::Conflict,
+                                    QStringLiteral("the event %1 was already appended").arg(clientId));
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<EventRecord>(StorageError::Failed, error);
+    return success(EventRecord{room, seq, kind, sender, clientId, payload, timestamp});
+}
+
+QList<EventRecord> SqlStorage::eventsAfter(RoomId room, qint64 afterSeq, int limit)
+{
+    return events("events_after", {{"room_id", room.value()}, {"after_seq", afterSeq}, {"limit", limit}});
+}
+
+QList<EventRecord> SqlStorage::latestEvents(RoomId room, int limit)
+{
+    return events("latest_events", {{"room_id", room.value()}, {"limit", limit}});
+}
+
+qint64 SqlStorage::lastSeq(RoomId room)
+{
+    const std::optional<SqlRows> rows = sql("last_seq", {{"room_id", room.value()}});
+    if (!rows)
+        return -1;
+    return rows->isEmpty() ? 0 : rows->first().value(0).toLongLong();
+}
+
+// Settings
+
+std::optional<QString> SqlStorage::setting(const QString &key)
+{
+    const std::optional<SqlRows> rows = sql("setting", {{"key", key}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return rows->first().value(0).toString();
+}
+
+bool SqlStorage::setSetting(const QString &key, const QString &value)
+{
+    return writeOne("upsert_setting", {{"key", key}, {"value", value}});
+}
+
+bool SqlStorage::removeSetting(const QString &key)
+{
+    return writeOne("delete_setting", {{"key", key}});
+}
+
+// Helpers
+
+std::optional<SqlRows> SqlStorage::sql(const char *query, std::initializer_list<Binding> bindings)
+{
+    QVariantMap values;
+    for (const Binding &binding : bindings) {
+        // QtSql binds a null QString as NULL; the text columns are NOT NULL and mean "" by it.
+        const bool nullText = binding.second.typeId() == QMetaType::QString && binding.second.toString().isNull();
+        values.insert(QLatin1String(binding.first), nullText ? QVariant(QStringLiteral("")) : binding.second);
+    }
+    return m_sql.exec(QLatin1String(query), values);
+}
+
+bool SqlStorage::writeOne(const char *query, std::initializer_list<Binding> bindings)
+{
+    const std::optional<SqlRows> rows = sql(query, bindings);
+    return rows && rows->affected > 0;
+}
+
+std::optional<CourseRecord> SqlStorage::course(const char *query, std::initializer_list<Binding> bindings)
+{
+    const std::optional<SqlRows> rows = sql(query, bindings);
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return SqlRecords::course(rows->first());
+}
+
+QList<EventRecord> SqlStorage::events(const char *query, std::initializer_list<Binding> bindings)
+{
+    QList<EventRecord> result;
+    if (const std::optional<SqlRows> rows = sql(query, bindings)) {
+        result.reserve(rows->rows.size());
+        for (const QSqlRecord &row : rows->rows)
+            result.append(event(row));
+    }
+    return result;
+}
+
+} // namespace Cohort::Server

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "sqlconnection.h"
+#include "storage.h"
+
+#include <initializer_list>
+#include <utility>
+
+namespace Cohort::Server {
+
+/// Storage over QtSql for SQLite and PostgreSQL. The SQL is in sql/ (see sql/README.md);
+/// this class binds values, runs transactions and turns rows into records. A database error is
+/// logged once (category cohort.server.storage); methods that return a count or a sequence
+/// number return -1 for it, lookups return nothing, writes return false or the error.
+class SqlStorage final : public Storage
+{
+public:
+    SqlStorage(DatabaseConfig config, const QString &connectionName);
+    ~SqlStorage() override;
+
+    QString open() override;
+    void close() override;
+    QString backend() const override;
+    int schemaVersion() override;
+    QString migrate() override;
+    QString backup(const QString &path) override;
+
+    /// Opens the connection without migrating (tests build a database at an older version).
+    QString connect();
+    /// Runs the migrations up to `version` only; returns an error or empty.
+    QString migrateTo(int version);
+    /// The schema version this build's migrations lead to.
+    int latestSchemaVersion();
+
+    StorageResult<UserRecord> createUser(const QString &username, const QString &displayName, Role role,
+                                         const QByteArray &passwordHash) override;
+    std::optional<UserRecord> userByName(const QString &username) override;
+    std::optional<UserRecord> userById(UserId id) override;
+    QList<UserRecord> users() override;
+    int countUsersWithRole(Role role) override;
+    bool setPasswordHash(UserId id, const QByteArray &hash) override;
+    bool setRole(UserId id, Role role) override;
+    bool setDisabled(UserId id, bool disabled) override;
+
+    bool createSession(const SessionRecord &session) override;
+    std::optional<SessionRecord> sessionByTokenHash(const QByteArray &tokenHash) override;
+    bool deleteSession(const QByteArray &tokenHash) override;
+    int deleteSessionsOfUser(UserId id) override;
+    int deleteExpiredSessions(qint64 now) override;
+
+    StorageResult<CourseRecord> createCourse(const QString &name, UserId owner, const QString &joinCode,
+                                             const QString &clientId) override;
+    std::optional<CourseRecord> courseById(CourseId id) override;
+    std::optional<CourseRecord> courseByJoinCode(const QString &joinCode) override;
+    std::optional<CourseRecord> courseByRoom(RoomId room) override;
+    bool addCourseMember(CourseId course, UserId user, Role courseRole) override;
+    std::optional<Role> courseRole(CourseId course, UserId user) override;
+    QList<MemberInfo> courseMembers(CourseId course) override;
+    QList<CourseInfo> coursesOfUser(UserId user) override;
+
+    std::optional<RoomInfo> roomById(RoomId id) override;
+    QList<RoomInfo> roomsOfUser(UserId user) override;
+    StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
+                                           const QString &clientId, const QByteArray &payload,
+                                           qint64 timestamp) override;
+    QList<EventRecord> eventsAfter(RoomId room, qint64 afterSeq, int limit) override;
+    QList<EventRecord> latestEvents(RoomId room, int limit) override;
+    qint64 lastSeq(RoomId room) override;
+
+    std::optional<QString> setting(const QString &key) override;
+    bool setSetting(const QString &key, const QString &value) override;
+    bool removeSetting(const QString &key) override;
+
+private:
+    using Binding = std::pair<const char *, QVariant>;
+
+    /// Runs the named query of sql/ with values for its :placeholders.
+    std::optional<SqlRows> sql(const char *query, std::initializer_list<Binding> bindings = {});
+    /// Runs a single-statement write (committed on return, as every statement outside a
+    /// transaction is) and reports whether it changed a row.
+    bool writeOne(const char *query, std::initializer_list<Binding> bindings);
+    std::optional<CourseRecord> course(const char *query, std::initializer_list<Binding> bindings);
+    StorageResult<CourseRecord> insertCourse(const QString &name, UserId owner, const QString &joinCode,
+                                             const QString &clientId);
+    std::optional<EventRecord> eventByClientId(RoomId room, UserId sender, const QString &clientId);
+    StorageResult<EventRecord> insertEvent(RoomId room, const QString &kind, UserId sender,
+                                           const QString &clientId, const QByteArray &payload,
+                                           qint64 timestamp);
+    QList<EventRecord> events(const char *query, std::initializer_list<Binding> bindings);
+
+    DatabaseConfig m_config;
+    SqlConnection m_sql;
+};
+
+} // namespace Cohort::Server
