@@ -93,13 +93,13 @@ public:
         if (m_active) {
             termios silent = m_saved;
             silent.c_lflag &= ~tcflag_t(ECHO);
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+            tcsetattr(STDIN_FILENO, TCSANOW, &silent);
         }
     }
     ~EchoOff()
     {
         if (m_active)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_saved);
+            tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
     }
     EchoOff(const EchoOff &) = delete;
     EchoOff &operator=(const EchoOff &) = delete;
