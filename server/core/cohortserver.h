@@ -9,9 +9,16 @@
 
 #include <memory>
 
+class QWebSocket;
+
+namespace Cohort {
+class Transport;
+}
+
 namespace Cohort::Server {
 
 class AuthService;
+class Metrics;
 class Storage;
 
 /// The whole server: storage, accounts, rooms, the WebSocket listener and the HTTP endpoint.
@@ -39,6 +46,12 @@ public:
     Storage &storage();
     AuthService &auth();
 
+    /// Serves a connection that is not a socket, e.g. an InMemoryTransport from the app that
+    /// hosts this server; the server takes ownership.
+    void acceptTransport(Cohort::Transport *transport);
+    const Metrics &metrics() const;
+    qsizetype connectionCount() const;
+
     /// The one-time setup token printed at first start, or empty when an admin exists.
     QString setupToken() const;
 
@@ -46,6 +59,8 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    void acceptSocket(QWebSocket *socket);
+
     class Private;
     std::unique_ptr<Private> d;
 };

@@ -50,4 +50,7 @@ struct ServerConfig
     QString finalize();
 };
 
+/// Parses an address for `listen`: an IP address, "localhost", or "*" / "any" for every interface.
+bool parseListenAddress(const QString &text, QHostAddress *address);
+
 } // namespace Cohort::Server

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "cohortserver.h"
+
+#include "authservice.h"
+#include "httpendpoint.h"
+#include "logging.h"
+#include "metrics.h"
+#include "servercore.h"
+#include "storage.h"
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace Cohort::Server {
+
+namespace {
+
+QString loadTls(const ServerConfig &config, QSslConfiguration *tls)
+{
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(config.tlsCertificate, QSsl::Pem);
+    if (chain.isEmpty())
+        return QStringLiteral("no PEM certificate in %1").arg(config.tlsCertificate);
+    QFile keyFile(config.tlsPrivateKey);
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return QStringLiteral("cannot read the private key %1").arg(config.tlsPrivateKey);
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key;
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        key = QSslKey(pem, algorithm, QSsl::Pem);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull())
+        return QStringLiteral("no usable PEM private key (RSA or EC) in %1").arg(config.tlsPrivateKey);
+    *tls = QSslConfiguration::defaultConfiguration();
+    tls->setLocalCertificate(chain.first());
+    tls->setLocalCertificateChain(chain);
+    tls->setPrivateKey(key);
+    tls->setPeerVerifyMode(QSslSocket::VerifyNone);
+    return QString();
+}
+
+} // namespace
+
+class CohortServer::Private
+{
+public:
+    ServerConfig config;
+    std::unique_ptr<Storage> storage;
+    std::unique_ptr<AuthService> auth;
+    Metrics metrics;
+    std::unique_ptr<ServerCore> core;
+    std::unique_ptr<QWebSocketServer> listener;
+    std::unique_ptr<HttpEndpoint> http;
+    QString setupToken;
+    bool secure = false;
+    bool stopping = false;
+};
+
+CohortServer::CohortServer(const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    d->config = config;
+}
+
+CohortServer::~CohortServer()
+{
+    // Connections reference the core, auth and storage: tear down in reverse order of use.
+    d->http.reset();
+    d->listener.reset();
+    d->core.reset();
+    d->auth.reset();
+    if (d->storage)
+        d->storage->close();
+}
+
+QString CohortServer::start()
+{
+    if (d->core)
+        return QStringLiteral("the server is already started");
+    if (const QString problem = d->config.finalize(); !problem.isEmpty())
+        return problem;
+
+    QSslConfiguration tls;
+    d->secure = !d->config.tlsCertificate.isEmpty();
+    if (d->secure) {
+        if (!QSslSocket::supportsSsl())
+            return QStringLiteral("TLS is configured but this Qt has no TLS backend");
+        if (const QString problem = loadTls(d->config, &tls); !problem.isEmpty())
+            return problem;
+    }
+
+    d->storage = createStorage(d->config.database, QStringLiteral("cohort-server-%1").arg(quintptr(this), 0, 16));
+    if (const QString problem = d->storage->open(); !problem.isEmpty())
+        return QStringLiteral("cannot open the database: %1").arg(problem);
+
+    AuthConfig authConfig;
+    authConfig.tokenLifetimeMs = d->config.tokenLifetimeMs;
+    authConfig.allowSignUp = d->config.allowSignUp;
+    authConfig.argon2OpsLimit = d->config.argon2OpsLimit;
+    authConfig.argon2MemLimit = d->config.argon2MemLimit;
+    authConfig.hashThreads = d->config.hashThreads;
+    d->auth = std::make_unique<AuthService>(*d->storage, authConfig);
+    d->setupToken = d->auth->ensureSetupToken();
+    if (!d->setupToken.isEmpty())
+        qCInfo(lcNet).noquote() << "No admin account exists yet. Create one in the app with this one-time setup token:"
+                                << d->setupToken << "(or run: cohort-server user add NAME --role admin)";
+
+    d->core = std::make_unique<ServerCore>(d->config, *d->storage, *d->auth, d->metrics);
+    connect(d->core.get(), &ServerCore::drained, this, &CohortServer::stopped);
+
+    d->listener = std::make_unique<QWebSocketServer>(d->config.serverName,
+                                                     d->secure ? QWebSocketServer::SecureMode
+                                                               : QWebSocketServer::NonSecureMode);
+    if (d->secure)
+        d->listener->setSslConfiguration(tls);
+    d->listener->setHandshakeTimeout(std::chrono::seconds(d->config.handshakeTimeoutSeconds));
+    connect(d->listener.get(), &QWebSocketServer::newConnection, this, [this] {
+        while (QWebSocket *socket = d->listener->nextPendingConnection())
+            acceptSocket(socket);
+    });
+    connect(d->listener.get(), &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
+        qCWarning(lcNet) << "accept failed:" << error;
+    });
+    connect(d->listener.get(), &QWebSocketServer::peerVerifyError, this, [](const QSslError &error) {
+        qCDebug(lcNet) << "TLS peer verification:" << error.errorString();
+    });
+    connect(d->listener.get(), &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
+        for (const QSslError &error : errors)
+            qCDebug(lcNet) << "TLS error during handshake:" << error.errorString();
+    });
+    if (!d->listener->listen(d->config.listenAddress, d->config.port))
+        return QStringLiteral("cannot listen on %1:%2: %3")
+            .arg(d->config.listenAddress.toString())
+            .arg(d->config.port)
+            .arg(d->listener->errorString());
+
+    if (d->config.httpEnabled) {
+        d->http = std::make_unique<HttpEndpoint>(d->metrics, [this] {
+            const qint64 start = d->core->nowNs();
+            const bool ok = d->storage->schemaVersion() > 0;
+            d->metrics.observeDatabase((d->core->nowNs() - start) / 1e9);
+            return ok;
+        });
+        if (const QString problem = d->http->listen(d->config.httpAddress, d->config.httpPort); !problem.isEmpty())
+            return problem;
+    }
+    qCInfo(lcNet).noquote() << "listening on" << url().toString() << "with" << d->storage->backend()
+                            << "database in" << d->config.dataDir;
+    return QString();
+}
+
+void CohortServer::acceptSocket(QWebSocket *socket)
+{
+    // Qt closes the connection with 1009 above this; between maxFrameBytes and this the client
+    // gets a too_large error and the connection stays usable.
+    const qint64 hardLimit = 4LL * d->config.maxFrameBytes;
+    socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(hardLimit));
+    socket->setMaxAllowedIncomingFrameSize(static_cast<quint64>(hardLimit));
+    Connection *connection = d->core->addConnection(new WebSocketTransport(socket));
+    connect(socket, &QWebSocket::binaryMessageReceived, connection, [connection] { connection->onBinaryFrame(); });
+}
+
+void CohortServer::acceptTransport(Transport *transport)
+{
+    if (!d->core) {
+        transport->close(1001, QStringLiteral("the server is not running"));
+        return;
+    }
+    d->core->addConnection(transport);
+}
+
+void CohortServer::stop()
+{
+    if (!d->core || d->stopping)
+        return;
+    d->stopping = true;
+    d->listener->close();
+    d->http.reset();
+    d->core->stop();
+}
+
+bool CohortServer::isListening() const
+{
+    return d->listener && d->listener->isListening();
+}
+
+quint16 CohortServer::port() const
+{
+    return d->listener ? d->listener->serverPort() : 0;
+}
+
+quint16 CohortServer::httpPort() const
+{
+    return d->http ? d->http->port() : 0;
+}
+
+QUrl CohortServer::url() const
+{
+    QUrl url;
+    url.setScheme(d->secure ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QHostAddress host = d->config.listenAddress;
+    if (host == QHostAddress::Any || host == QHostAddress::AnyIPv4)
+        host = QHostAddress::LocalHost;
+    else if (host == QHostAddress::AnyIPv6)
+        host = QHostAddress::LocalHostIPv6;
+    url.setHost(host.toString());
+    url.setPort(port());
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
+const ServerConfig &CohortServer::config() const
+{
+    return d->config;
+}
+
+Storage &CohortServer::storage()
+{
+    return *d->storage;
+}
+
+AuthService &CohortServer::auth()
+{
+    return *d->auth;
+}
+
+const Metrics &CohortServer::metrics() const
+{
+    return d->metrics;
+}
+
+qsizetype CohortServer::connectionCount() const
+{
+    return d->core ? d->core->connectionCount() : 0;
+}
+
+QString CohortServer::setupToken() const
+{
+    return d->setupToken;
+}
+
+} // namespace Cohort::Server

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "frame.h"
+#include "ratelimiter.h"
+#include "storage.h"
+#include "transport.h"
+
+#include <QObject>
+#include <QSet>
+
+namespace Cohort::Server {
+
+class ServerCore;
+
+/// A decoded request and when it arrived (for the latency histogram).
+struct Request
+{
+    QString id;
+    Protocol::Op op = Protocol::Op::TimeSync;
+    QJsonObject data;
+    qint64 receivedNs = 0;
+};
+
+/// One client connection: the handshake, limits, heartbeat bookkeeping and the reply helpers.
+/// It knows nothing of sockets, only of a Transport, so an InMemoryTransport can drive it in
+/// tests. Requests that pass the envelope checks go to ServerCore::dispatch.
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    Connection(Transport *transport, ServerCore &core, qint64 nowMs);
+    ~Connection() override;
+
+    Transport *transport() const { return m_transport; }
+    QString address() const { return m_address; }
+
+    bool isSignedIn() const { return m_user.info.id.isValid(); }
+    const UserRecord &user() const { return m_user; }
+    UserId userId() const { return m_user.info.id; }
+    const QByteArray &tokenHash() const { return m_tokenHash; }
+    void signIn(const UserRecord &user, const QByteArray &tokenHash);
+    void setTokenHash(const QByteArray &tokenHash) { m_tokenHash = tokenHash; }
+    /// Back to anonymous: leaves every room and restarts the sign-in deadline.
+    void signOut();
+
+    /// A password change is in flight: revocations of the user's other tokens must not close us.
+    int passwordChangesPending() const { return m_passwordChangesPending; }
+    void setPasswordChangesPending(int n) { m_passwordChangesPending = n; }
+
+    /// Rooms this connection has joined (it receives their events) and rooms it was found to
+    /// be allowed into (membership only grows, so the check is done once per room).
+    QSet<RoomId> &joinedRooms() { return m_joinedRooms; }
+    QSet<RoomId> &allowedRooms() { return m_allowedRooms; }
+
+    void reply(const Request &request, const QJsonObject &data);
+    void fail(const Request &request, Protocol::ErrorCode code, const QString &message, qint64 retryAfterMs = 0);
+    /// Marks a request as answered later (an asynchronous op); its id stays reserved until then.
+    void beginAsync(const Request &request) { m_pendingIds.insert(request.id); }
+    /// Queues an already serialized event frame: the fan-out path, kept minimal.
+    void sendEvent(const QString &frame)
+    {
+        if (m_cutOff)
+            return;
+        m_transport->sendText(frame);
+        checkBackpressure();
+    }
+    /// Replayed events may exceed the pending-bytes limit once; live ones may not add to that.
+    void allowReplayBurst();
+
+    void closeWith(quint16 code, const QString &reason);
+    bool isClosing() const { return m_closing || m_cutOff; }
+
+    /// Called by the server's single sweep timer: heartbeat pings, timeouts, stuck closes.
+    void sweep(qint64 nowMs);
+    /// A binary frame arrived; the protocol allows only text.
+    void onBinaryFrame();
+
+Q_SIGNALS:
+    void finished(Cohort::Server::Connection *connection);
+
+private:
+    void onText(const QString &text);
+    void onClosed();
+    void handleHello(const Protocol::Frame &frame);
+    void send(const Protocol::Frame &frame);
+    void sendText(const QString &text);
+    void checkBackpressure();
+    void cutOff();
+
+    Transport *m_transport;
+    ServerCore &m_core;
+    QString m_address;
+    RateLimiter m_limiter;
+
+    bool m_helloDone = false;
+    bool m_closing = false;
+    bool m_cutOff = false;
+    UserRecord m_user;
+    QByteArray m_tokenHash;
+    int m_passwordChangesPending = 0;
+
+    QSet<QString> m_pendingIds;
+    QSet<RoomId> m_joinedRooms;
+    QSet<RoomId> m_allowedRooms;
+
+    qint64 m_signInDeadlineMs = 0;
+    qint64 m_lastHeardMs = 0;
+    qint64 m_lastPingMs = 0;
+    qint64 m_closingSinceMs = 0;
+    qint64 m_replayBurstBytes = 0;
+};
+
+} // namespace Cohort::Server

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include <QtGlobal>
+
+namespace Cohort::Server {
+
+/// A token bucket: `rate` requests per second on average, bursts up to `burst`. Times are
+/// monotonic milliseconds passed in by the caller, so the bucket is trivially testable.
+class RateLimiter
+{
+public:
+    RateLimiter(int rate, int burst, qint64 nowMs);
+
+    /// Takes one token. Returns 0 when allowed, otherwise the milliseconds until one is available.
+    qint64 take(qint64 nowMs);
+
+private:
+    double m_rate;
+    double m_burst;
+    double m_tokens;
+    qint64 m_lastMs;
+};
+
+} // namespace Cohort::Server

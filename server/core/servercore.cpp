@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "servercore.h"
+
+#include "logging.h"
+#include "metrics.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace Cohort::Server {
+
+using namespace Protocol;
+
+namespace {
+
+constexpr int JoinCodeAttempts = 8;
+
+qint64 wallClockMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString stringField(const Request &r, const char *key)
+{
+    return r.data.value(QLatin1String(key)).toString();
+}
+
+qint64 integerField(const Request &r, const char *key)
+{
+    return r.data.value(QLatin1String(key)).toInteger();
+}
+
+QJsonObject tokenResult(const AuthOutcome &o)
+{
+    return {{QStringLiteral("token"), o.token},
+            {QStringLiteral("expiresAt"), o.expiresAt},
+            {QStringLiteral("user"), o.user.info.toJson()}};
+}
+
+} // namespace
+
+ServerCore::ServerCore(const ServerConfig &config, Storage &storage, AuthService &auth, Metrics &metrics,
+                       QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_storage(storage)
+    , m_auth(auth)
+    , m_metrics(metrics)
+{
+    m_clock.start();
+    // One timer for every connection: pings, heartbeat and sign-in timeouts, stuck closes. Its
+    // period is a fraction of the shortest timeout so the deadlines are met within 25%.
+    const int shortest = std::min(m_config.heartbeatSeconds, m_config.handshakeTimeoutSeconds) * 1000;
+    m_sweepTimer.setInterval(std::clamp(shortest / 4, 50, 1000));
+    connect(&m_sweepTimer, &QTimer::timeout, this, &ServerCore::sweep);
+    m_sweepTimer.start();
+    connect(&m_auth, &AuthService::sessionsRevoked, this, &ServerCore::onSessionsRevoked);
+
+    m_metrics.connections = [this] { return static_cast<qint64>(m_connections.size()); };
+    m_metrics.activeRooms = [this] { return static_cast<qint64>(m_hub.activeRooms()); };
+    m_metrics.roomSubscriptions = [this] { return m_hub.subscriptions(); };
+}
+
+ServerCore::~ServerCore()
+{
+    m_metrics.connections = nullptr;
+    m_metrics.activeRooms = nullptr;
+    m_metrics.roomSubscriptions = nullptr;
+    const QSet<Connection *> connections = m_connections;
+    for (Connection *c : connections) {
+        c->disconnect(this);
+        delete c;
+    }
+}
+
+Connection *ServerCore::addConnection(Transport *transport)
+{
+    auto *connection = new Connection(transport, *this, nowMs());
+    connection->setParent(this);
+    m_connections.insert(connection);
+    m_metrics.countConnectionAccepted();
+    connect(connection, &Connection::finished, this, &ServerCore::onConnectionFinished);
+
+    if (m_stopping) {
+        connection->closeWith(1001, QStringLiteral("going away"));
+        return connection;
+    }
+    const QString address = connection->address();
+    if (m_admitted.size() >= m_config.maxConnections) {
+        qCWarning(lcNet) << "connection limit" << m_config.maxConnections << "reached; refusing" << address;
+        connection->closeWith(CloseTooManyConnections, QStringLiteral("too many connections"));
+        return connection;
+    }
+    int &perAddress = m_perAddress[address];
+    if (perAddress >= m_config.maxConnectionsPerAddress) {
+        qCWarning(lcNet) << "per-address limit reached for" << address;
+        connection->closeWith(CloseTooManyConnections, QStringLiteral("too many connections from this address"));
+        return connection;
+    }
+    ++perAddress;
+    m_admitted.insert(connection);
+    return connection;
+}
+
+void ServerCore::onConnectionFinished(Connection *connection)
+{
+    if (!m_connections.remove(connection))
+        return;
+    const QSet<RoomId> rooms = connection->joinedRooms();
+    for (RoomId room : rooms)
+        m_hub.leave(room, connection);
+    connection->joinedRooms().clear();
+    if (m_admitted.remove(connection)) {
+        const auto it = m_perAddress.find(connection->address());
+        if (it != m_perAddress.end() && --it.value() <= 0)
+            m_perAddress.erase(it);
+    }
+    connection->deleteLater();
+    if (m_stopping && m_connections.isEmpty())
+        Q_EMIT drained();
+}
+
+void ServerCore::leaveRoom(Connection &connection, RoomId room)
+{
+    if (connection.joinedRooms().remove(room))
+        m_hub.leave(room, &connection);
+}
+
+void ServerCore::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcNet) << "stopping: closing" << m_connections.size() << "connections";
+    const QSet<Connection *> connections = m_connections;
+    for (Connection *c : connections)
+        c->closeWith(1001, QStringLiteral("going away"));
+    if (m_connections.isEmpty())
+        QTimer::singleShot(0, this, &ServerCore::drained);
+}
+
+void ServerCore::sweep()
+{
+    const qint64 now = nowMs();
+    const QSet<Connection *> connections = m_connections;
+    for (Connection *c : connections)
+        c->sweep(now);
+}
+
+QJsonObject ServerCore::welcomeData()
+{
+    return {{QStringLiteral("serverTime"), wallClockMs()},
+            {QStringLiteral("heartbeatSeconds"), m_config.heartbeatSeconds},
+            {QStringLiteral("handshakeTimeoutSeconds"), m_config.handshakeTimeoutSeconds},
+            {QStringLiteral("maxFrameBytes"), m_config.maxFrameBytes},
+            {QStringLiteral("signUp"), m_config.allowSignUp},
+            {QStringLiteral("setupRequired"), db([this] { return m_auth.setupRequired(); })},
+            {QStringLiteral("serverName"), m_config.serverName}};
+}
+
+void ServerCore::observeDatabase(qint64 startNs)
+{
+    m_metrics.observeDatabase((m_clock.nsecsElapsed() - startNs) / 1e9);
+}
+
+void ServerCore::dispatch(Connection &c, const Request &r)
+{
+    switch (r.op) {
+    case Op::AuthSignIn: return authSignIn(c, r);
+    case Op::AuthToken: return authToken(c, r);
+    case Op::AuthSignUp: return authSignUp(c, r);
+    case Op::AuthSignOut: return authSignOut(c, r);
+    case Op::AuthChangePassword: return authChangePassword(c, r);
+    case Op::AuthSetup: return authSetup(c, r);
+    case Op::TimeSync: return timeSync(c, r);
+    case Op::CourseCreate: return courseCreate(c, r);
+    case Op::CourseList: return courseList(c, r);
+    case Op::CourseJoin: return courseJoin(c, r);
+    case Op::CourseMembers: return courseMembers(c, r);
+    case Op::CourseEnroll: return courseEnroll(c, r);
+    case Op::RoomList: return roomList(c, r);
+    case Op::RoomJoin: return roomJoin(c, r);
+    case Op::RoomLeave: return roomLeave(c, r);
+    case Op::MessageSend: return messageSend(c, r);
+    }
+    c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
+}
+
+void ServerCore::authReply(Connection &c, const Request &r, const AuthOutcome &o)
+{
+    if (!o.ok()) {
+        c.fail(r, *o.error, o.message, o.retryAfterMs);
+        return;
+    }
+    c.signIn(o.user, o.tokenHash);
+    c.reply(r, tokenResult(o));
+}
+
+void ServerCore::authSignIn(Connection &c, const Request &r)
+{
+    c.beginAsync(r);
+    m_auth.signIn(stringField(r, "username"), stringField(r, "password"), c.address(), &c,
+                  [this, conn = &c, r](const AuthOutcome &o) { authReply(*conn, r, o); });
+}
+
+void ServerCore::authToken(Connection &c, const Request &r)
+{
+    authReply(c, r, db([&] { return m_auth.signInWithToken(stringField(r, "token")); }));
+}
+
+void ServerCore::authSignUp(Connection &c, const Request &r)
+{
+    if (!m_config.allowSignUp) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("this server does not allow sign-up"));
+        return;
+    }
+    c.beginAsync(r);
+    m_auth.signUp(stringField(r, "username"), stringField(r, "displayName"), stringField(r, "password"),
+                  stringField(r, "joinCode").trimmed().toUpper(), c.address(), &c,
+                  [this, conn = &c, r](const AuthOutcome &o) {
+                      if (!o.ok()) {
+                          conn->fail(r, *o.error, o.message, o.retryAfterMs);
+                          return;
+                      }
+                      conn->signIn(o.user, o.tokenHash);
+                      QJsonObject result = tokenResult(o);
+                      if (o.course) {
+                          result.insert(QStringLiteral("course"), courseInfo(*o.course, Role::Student, *conn).toJson());
+                          publishMemberJoined(*o.course, o.user.info);
+                      }
+                      conn->reply(r, result);
+                  });
+}
+
+void ServerCore::authSetup(Connection &c, const Request &r)
+{
+    c.beginAsync(r);
+    m_auth.setup(stringField(r, "setupToken"), stringField(r, "username"), stringField(r, "displayName"),
+                 stringField(r, "password"), c.address(), &c,
+                 [this, conn = &c, r](const AuthOutcome &o) { authReply(*conn, r, o); });
+}
+
+void ServerCore::authSignOut(Connection &c, const Request &r)
+{
+    const QByteArray tokenHash = c.tokenHash();
+    const UserId user = c.userId();
+    // Signed out first, so the revocation that follows does not close this connection.
+    c.signOut();
+    db([&] {
+        m_auth.signOut(tokenHash, user);
+        return true;
+    });
+    c.reply(r, {});
+}
+
+void ServerCore::authChangePassword(Connection &c, const Request &r)
+{
+    c.beginAsync(r);
+    c.setPasswordChangesPending(c.passwordChangesPending() + 1);
+    m_auth.changePassword(c.userId(), stringField(r, "currentPassword"), stringField(r, "newPassword"), &c,
+                          [conn = &c, r](const AuthOutcome &o) {
+                              conn->setPasswordChangesPending(conn->passwordChangesPending() - 1);
+                              if (!o.ok()) {
+                                  conn->fail(r, *o.error, o.message, o.retryAfterMs);
+                                  return;
+                              }
+                              conn->setTokenHash(o.tokenHash);
+                              conn->reply(r, {{QStringLiteral("token"), o.token},
+                                              {QStringLiteral("expiresAt"), o.expiresAt}});
+                          });
+}
+
+void ServerCore::onSessionsRevoked(UserId user, const QByteArray &tokenHash, const QByteArray &keepTokenHash)
+{
+    const QSet<Connection *> connections = m_connections;
+    for (Connection *c : connections) {
+        if (c->userId() != user || c->isClosing())
+            continue;
+        const bool affected = tokenHash.isEmpty()
+            ? c->tokenHash() != keepTokenHash && c->passwordChangesPending() == 0
+            : c->tokenHash() == tokenHash;
+        if (affected) {
+            qCInfo(lcNet) << "session revoked for user" << user.value() << "at" << c->address();
+            c->closeWith(CloseSessionRevoked, QStringLiteral("session revoked"));
+        }
+    }
+}
+
+void ServerCore::timeSync(Connection &c, const Request &r)
+{
+    c.reply(r, {{QStringLiteral("clientTime"), integerField(r, "clientTime")},
+                {QStringLiteral("serverTime"), wallClockMs()}});
+}
+
+CourseInfo ServerCore::courseInfo(const CourseRecord &course, Role memberRole, const Connection &c) const
+{
+    CourseInfo info;
+    info.id = course.id;
+    info.name = course.name;
+    info.roomId = course.roomId;
+    info.memberRole = memberRole;
+    if (memberRole == Role::Instructor || c.user().info.role == Role::Admin)
+        info.joinCode = course.joinCode;
+    return info;
+}
+
+void ServerCore::courseCreate(Connection &c, const Request &r)
+{
+    if (c.user().info.role == Role::Student) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only instructors and admins create courses"));
+        return;
+    }
+    const QString name = stringField(r, "name").trimmed();
+    if (name.isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'name' must not be blank"));
+        return;
+    }
+    StorageResult<CourseRecord> created;
+    for (int attempt = 0; attempt < JoinCodeAttempts; ++attempt) {
+        // A clash can only be the random join code: a repeated clientId returns the first course.
+        created = db([&] { return m_storage.createCourse(name, c.userId(), generateJoinCode(), stringField(r, "clientId")); });
+        if (created.ok() || created.error != StorageError::Conflict)
+            break;
+    }
+    if (!created.ok()) {
+        qCWarning(lcNet) << "course.create failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the course could not be created"));
+        return;
+    }
+    const CourseRecord &course = *created.value;
+    if (db([&] { return m_storage.courseRole(course.id, c.userId()); }) != Role::Instructor
+        && !db([&] { return m_storage.addCourseMember(course.id, c.userId(), Role::Instructor); })) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the course was created but its instructor could not be added"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("course"), courseInfo(course, Role::Instructor, c).toJson()}});
+}
+
+void ServerCore::courseList(Connection &c, const Request &r)
+{
+    const QList<CourseInfo> courses = db([&] { return m_storage.coursesOfUser(c.userId()); });
+    QJsonArray list;
+    for (CourseInfo course : courses) {
+        if (course.memberRole != Role::Instructor && c.user().info.role != Role::Admin)
+            course.joinCode.clear();
+        list.append(course.toJson());
+    }
+    c.reply(r, {{QStringLiteral("courses"), list}});
+}
+
+std::optional<std::pair<CourseRecord, std::optional<Role>>> ServerCore::visibleCourse(Connection &c, CourseId id)
+{
+    const std::optional<CourseRecord> course = db([&] { return m_storage.courseById(id); });
+    if (!course)
+        return std::nullopt;
+    const std::optional<Role> role = db([&] { return m_storage.courseRole(id, c.userId()); });
+    if (!role && c.user().info.role != Role::Admin)
+        return std::nullopt;
+    return std::make_pair(*course, role);
+}
+
+void ServerCore::courseJoin(Connection &c, const Request &r)
+{
+    if (!m_config.allowSignUp) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("this server does not allow joining courses by code"));
+        return;
+    }
+    const QString code = stringField(r, "joinCode").trimmed().toUpper();
+    const std::optional<CourseRecord> course = db([&] { return m_storage.courseByJoinCode(code); });
+    if (!course) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no course has this join code"));
+        return;
+    }
+    std::optional<Role> role = db([&] { return m_storage.courseRole(course->id, c.userId()); });
+    if (!role) {
+        if (!db([&] { return m_storage.addCourseMember(course->id, c.userId(), Role::Student); })) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the course could not be joined"));
+            return;
+        }
+        role = Role::Student;
+        publishMemberJoined(*course, c.user().info);
+    }
+    c.reply(r, {{QStringLiteral("course"), courseInfo(*course, *role, c).toJson()}});
+}
+
+void ServerCore::courseMembers(Connection &c, const Request &r)
+{
+    const auto visible = visibleCourse(c, CourseId(integerField(r, "courseId")));
+    if (!visible) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such course"));
+        return;
+    }
+    const QList<MemberInfo> members = db([&] { return m_storage.courseMembers(visible->first.id); });
+    QJsonArray list;
+    for (const MemberInfo &member : members)
+        list.append(member.toJson());
+    c.reply(r, {{QStringLiteral("members"), list}});
+}
+
+void ServerCore::courseEnroll(Connection &c, const Request &r)
+{
+    const auto visible = visibleCourse(c, CourseId(integerField(r, "courseId")));
+    if (!visible) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such course"));
+        return;
+    }
+    if (c.user().info.role != Role::Admin && visible->second != Role::Instructor) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the course's instructors enrol students"));
+        return;
+    }
+    const CourseRecord &course = visible->first;
+    QJsonArray enrolled;
+    QJsonArray unknown;
+    const QJsonArray usernames = r.data.value(QStringLiteral("usernames")).toArray();
+    for (const QJsonValue &value : usernames) {
+        const QString username = value.toString();
+        const std::optional<UserRecord> user = db([&] { return m_storage.userByName(username); });
+        if (!user) {
+            unknown.append(username);
+            continue;
+        }
+        if (!db([&] { return m_storage.courseRole(course.id, user->info.id); })) {
+            if (!db([&] { return m_storage.addCourseMember(course.id, user->info.id, Role::Student); })) {
+                c.fail(r, ErrorCode::Internal, QStringLiteral("enrolment failed at '%1'").arg(username));
+                return;
+            }
+            publishMemberJoined(course, user->info);
+        }
+        enrolled.append(username);
+    }
+    c.reply(r, {{QStringLiteral("enrolled"), enrolled}, {QStringLiteral("unknown"), unknown}});
+}
+
+void ServerCore::roomList(Connection &c, const Request &r)
+{
+    const QList<RoomInfo> rooms = db([&] { return m_storage.roomsOfUser(c.userId()); });
+    QJsonArray list;
+    for (const RoomInfo &room : rooms)
+        list.append(room.toJson());
+    c.reply(r, {{QStringLiteral("rooms"), list}});
+}
+
+std::optional<RoomInfo> ServerCore::accessibleRoom(Connection &c, RoomId id)
+{
+    std::optional<RoomInfo> room = db([&] { return m_storage.roomById(id); });
+    if (!room)
+        return std::nullopt;
+    if (!c.allowedRooms().contains(id) && c.user().info.role != Role::Admin) {
+        if (!room->courseId.isValid() || !db([&] { return m_storage.courseRole(room->courseId, c.userId()); }))
+            return std::nullopt;
+    }
+    c.allowedRooms().insert(id);
+    return room;
+}
+
+void ServerCore::roomJoin(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<RoomInfo> room = accessibleRoom(c, roomId);
+    if (!room) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    const qint64 lastSeq = db([&] { return m_storage.lastSeq(roomId); });
+    bool reset = false;
+    if (r.data.contains(QStringLiteral("since")) && !c.joinedRooms().contains(roomId)) {
+        const qint64 since = integerField(r, "since");
+        QList<EventRecord> missed;
+        if (since > lastSeq || lastSeq - since > m_config.resumeWindow) {
+            // Too far behind (or ahead of a restored database): the newest window and a reset.
+            reset = true;
+            missed = db([&] { return m_storage.latestEvents(roomId, m_config.resumeWindow); });
+        } else if (since < lastSeq) {
+            missed = db([&] { return m_storage.eventsAfter(roomId, since, m_config.resumeWindow); });
+        }
+        for (const EventRecord &event : missed)
+            c.sendEvent(eventFrameText(event));
+        m_metrics.addEventsDelivered(missed.size());
+        c.allowReplayBurst();
+    }
+    // No event loop turn between the replay and the subscription: nothing can slip in between.
+    c.joinedRooms().insert(roomId);
+    m_hub.join(roomId, &c);
+    RoomInfo info = *room;
+    info.lastSeq = lastSeq;
+    c.reply(r, {{QStringLiteral("room"), info.toJson()},
+                {QStringLiteral("lastSeq"), lastSeq},
+                {QStringLiteral("reset"), reset}});
+}
+
+void ServerCore::roomLeave(Connection &c, const Request &r)
+{
+    leaveRoom(c, RoomId(integerField(r, "roomId")));
+    c.reply(r, {});
+}
+
+void ServerCore::messageSend(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    if (!c.allowedRooms().contains(roomId) && !accessibleRoom(c, roomId)) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    const QJsonObject data{{QStringLiteral("sender"), c.user().info.toJson()},
+                           {QStringLiteral("clientId"), stringField(r, "clientId")},
+                           {QStringLiteral("text"), stringField(r, "text")}};
+    const StorageResult<EventRecord> stored =
+        appendAndPublish(roomId, EventMessageCreated, c.userId(), stringField(r, "clientId"), data);
+    if (!stored.ok()) {
+        qCWarning(lcNet) << "message.send failed:" << stored.message;
+        c.fail(r, stored.error == StorageError::NotFound ? ErrorCode::NotFound : ErrorCode::Internal,
+               stored.error == StorageError::NotFound ? QStringLiteral("no such room")
+                                                      : QStringLiteral("the message could not be stored"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("seq"), stored.value->seq}, {QStringLiteral("ts"), stored.value->timestamp}});
+}
+
+StorageResult<EventRecord> ServerCore::appendAndPublish(RoomId room, const QString &kind, UserId sender,
+                                                        const QString &clientId, const QJsonObject &data)
+{
+    auto known = m_lastPublishedSeq.find(room);
+    if (known == m_lastPublishedSeq.end())
+        known = m_lastPublishedSeq.insert(room, db([&] { return m_storage.lastSeq(room); }));
+    const QByteArray payload = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    StorageResult<EventRecord> stored =
+        db([&] { return m_storage.appendEvent(room, kind, sender, clientId, payload, wallClockMs()); });
+    // A retried clientId returns the original event, which was published the first time.
+    if (stored.ok() && stored.value->seq > known.value()) {
+        known.value() = stored.value->seq;
+        m_metrics.addEventsDelivered(m_hub.broadcast(room, eventFrameText(*stored.value)));
+    }
+    return stored;
+}
+
+void ServerCore::publishMemberJoined(const CourseRecord &course, const UserInfo &user)
+{
+    const StorageResult<EventRecord> stored = appendAndPublish(
+        course.roomId, EventMemberJoined, user.id, QString(), {{QStringLiteral("user"), user.toJson()}});
+    if (!stored.ok())
+        qCWarning(lcNet) << "member.joined for course" << course.id.value() << "not stored:" << stored.message;
+}
+
+} // namespace Cohort::Server
