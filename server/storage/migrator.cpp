@@ -74,10 +74,20 @@ QString Migrator::runStep(const Step &step)
         return QStringLiteral("cannot read migration %1").arg(step.path);
     const QString script = QString::fromUtf8(file.readAll());
 
-    qCInfo(lcStorage) << "migrating database" << m_connection.name() << "to schema version" << step.version;
     SqlTransaction transaction(m_connection);
     if (!transaction.isActive())
         return m_connection.lastError();
+    // Several server nodes may start at once: the one that holds the lock runs the step, the
+    // others then find it recorded and go on.
+    if (!m_connection.exec(QStringLiteral("lock_migrations")))
+        return m_connection.lastError();
+    const std::optional<SqlRows> version = m_connection.exec(QStringLiteral("schema_version"));
+    if (!version || version->isEmpty())
+        return m_connection.lastError();
+    if (version->first().value(0).toInt() >= step.version)
+        return QString();
+
+    qCInfo(lcStorage) << "migrating database" << m_connection.name() << "to schema version" << step.version;
     QString error = m_connection.execScript(script);
     if (error.isEmpty()
         && !m_connection.exec(QStringLiteral("insert_schema_migration"),

@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
 
 using namespace Cohort;
 using namespace Cohort::Server;
@@ -94,6 +95,30 @@ void TestStorage::resumesAfterFailedStep()
     QCOMPARE(queryValue(QStringLiteral("SELECT COUNT(*) FROM fixture_three")).toInt(), 0);
     QCOMPARE(fixed.migrate(), QString());
     QCOMPARE(queryValue(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")).toInt(), 3);
+}
+
+void TestStorage::concurrentMigrationsRunOnce()
+{
+    // Two server nodes starting at once on one database: each step runs once, both succeed.
+    m_storage.reset();
+    QCOMPARE(resetDatabase(), QString());
+    QString errors[2];
+    std::unique_ptr<QThread> threads[2];
+    for (int i = 0; i < 2; ++i) {
+        threads[i].reset(QThread::create([this, i, &errors] {
+            SqlStorage node(m_config, QStringLiteral("storage-test-node-%1").arg(i));
+            errors[i] = node.open();
+        }));
+        threads[i]->start();
+    }
+    for (const std::unique_ptr<QThread> &thread : threads)
+        QVERIFY(thread->wait(60000));
+    QCOMPARE(errors[0], QString());
+    QCOMPARE(errors[1], QString());
+    m_storage = makeStorage();
+    QCOMPARE(m_storage->open(), QString());
+    QCOMPARE(queryValue(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")).toInt(),
+             m_storage->latestSchemaVersion());
 }
 
 void TestStorage::refusesNewerDatabase()

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void migratesFromVersion1();
     void rerunIsNoop();
     void resumesAfterFailedStep();
+    void concurrentMigrationsRunOnce();
     void refusesNewerDatabase();
     void migrationsAreNumbered();
 

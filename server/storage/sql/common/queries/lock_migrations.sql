@@ -1,0 +1,2 @@
+-- SQLite's BEGIN IMMEDIATE already holds the database's write lock: nothing to add.
+SELECT 1
