@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "appcontroller.h"
+
+#include "appearance.h"
+#include "appsettings.h"
+#include "hostclassdialog.h"
+#include "icons.h"
+#include "mainwindow.h"
+#include "serveraddress.h"
+#include "settingsdialog.h"
+#include "signindialog.h"
+
+#include <QApplication>
+#include <QLoggingCategory>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSystemTrayIcon>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcApp, "cohort.app.shell")
+
+namespace Cohort::Ui {
+
+namespace {
+/// How long a hosted class may take to close its connections on quit.
+constexpr int HostStopTimeoutMs = 5000;
+}
+
+AppController::AppController(QObject *parent)
+    : QObject(parent)
+    , m_connection(new Client::Connection(this))
+    , m_tokens(new Client::TokenStore(this))
+    , m_languages(new LanguageManager(this))
+    , m_hosted(new HostedServer(this))
+{
+    m_hostOptions.dataDir = HostedServer::defaultDataDir();
+    connect(m_connection, &Client::Connection::signedOut, this, &AppController::onSignedOut);
+    connect(m_connection, &Client::Connection::tokenChanged, this, [this](const QString &token, qint64) {
+        // A password change issues a new token; a kept sign-in must follow it.
+        if (!token.isEmpty() && AppSettings::keepSignedIn() && !isHostSession())
+            m_tokens->writeToken(m_connection->url(), m_connection->currentUser().username, token, this,
+                                 [](const Client::TokenStore::Result &) {});
+    });
+}
+
+AppController::~AppController()
+{
+    delete m_mainWindow;
+}
+
+void AppController::start()
+{
+    Appearance::captureSystemStyle();
+    Appearance::applyTheme(AppSettings::theme());
+    m_languages->setLanguage(AppSettings::language());
+    m_mainWindow = new MainWindow(m_connection);
+    connect(m_mainWindow, &MainWindow::settingsRequested, this, &AppController::showSettings);
+    connect(m_mainWindow, &MainWindow::aboutRequested, this, &AppController::showAbout);
+    connect(m_mainWindow, &MainWindow::signOutRequested, this, &AppController::signOut);
+    connect(m_mainWindow, &MainWindow::quitRequested, this, &AppController::quit);
+    createTrayIcon();
+    resumeKeptSession();
+}
+
+bool AppController::isHostSession() const
+{
+    return m_hosted->isRunning() && m_connection->url() == m_hosted->localUrl();
+}
+
+void AppController::resumeKeptSession()
+{
+    const QUrl url = parseServerAddress(AppSettings::serverAddress());
+    const QString username = AppSettings::lastUsername();
+    if (!AppSettings::keepSignedIn() || username.isEmpty() || !url.isValid()) {
+        showSignIn();
+        return;
+    }
+    m_tokens->readToken(url, username, this, [this, url, username](const Client::TokenStore::Result &stored) {
+        if (!stored.ok()) {
+            showSignIn();
+            return;
+        }
+        m_connection->signInWithToken(url, stored.token, this, [this, url, username](const Client::AuthResult &result) {
+            // Without the network the Connection keeps trying by itself; the window shows that.
+            if (result.ok || result.error == Protocol::ErrorCode::Unavailable) {
+                showMainWindow();
+                return;
+            }
+            m_tokens->deleteToken(url, username, this, [](const Client::TokenStore::Result &) {});
+            showSignIn(tr("Your saved sign-in has expired or was revoked. Sign in again."));
+        });
+    });
+}
+
+void AppController::showSignIn(const QString &notice)
+{
+    if (m_quitting)
+        return;
+    if (!m_signIn) {
+        m_signIn = new SignInDialog(m_connection, m_tokens);
+        m_signIn->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_signIn, &SignInDialog::hostClassRequested, this, &AppController::showHostDialog);
+        connect(m_signIn, &QDialog::accepted, this, &AppController::showMainWindow);
+        connect(m_signIn, &QDialog::rejected, this, [this] {
+            if (!m_mainWindow->isVisible())
+                quit();
+        });
+    }
+    if (!notice.isEmpty())
+        m_signIn->showNotice(notice);
+    m_signIn->show();
+    m_signIn->raise();
+    m_signIn->activateWindow();
+}
+
+void AppController::showHostDialog()
+{
+    auto *dialog = new HostClassDialog(m_hosted, m_connection, m_signIn);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setServerOptions(m_hostOptions);
+    connect(dialog, &QDialog::accepted, this, [this] {
+        if (m_signIn)
+            m_signIn->accept();
+        else
+            showMainWindow();
+    });
+    dialog->open();
+}
+
+void AppController::showMainWindow()
+{
+    m_mainWindow->showHosting(isHostSession() ? m_hosted : nullptr);
+    m_mainWindow->show();
+    m_mainWindow->raise();
+    m_mainWindow->activateWindow();
+    Q_EMIT mainWindowShown();
+}
+
+void AppController::createTrayIcon()
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    m_tray = new QSystemTrayIcon(Icons::app(), this);
+    auto *menu = new QMenu(m_mainWindow);
+    QAction *show = menu->addAction(QString(), this, [this] {
+        if (m_connection->state() == Client::Connection::State::SignedOut
+            || m_connection->currentUser().username.isEmpty())
+            showSignIn();
+        else
+            showMainWindow();
+    });
+    QAction *signOutAction = menu->addAction(QString(), this, &AppController::signOut);
+    menu->addSeparator();
+    QAction *quitAction = menu->addAction(QString(), this, &AppController::quit);
+    auto retranslate = [show, signOutAction, quitAction, this] {
+        show->setText(tr("Show Cohort"));
+        signOutAction->setText(tr("Sign Out"));
+        quitAction->setText(tr("Quit"));
+        m_tray->setToolTip(tr("Cohort"));
+    };
+    retranslate();
+    // The texts follow a language switch the next time the menu opens.
+    connect(menu, &QMenu::aboutToShow, this, retranslate);
+    m_tray->setContextMenu(menu);
+    connect(m_tray, &QSystemTrayIcon::activated, this, [show](QSystemTrayIcon::ActivationReason reason) {
+        if (reason == QSystemTrayIcon::Trigger)
+            show->trigger();
+    });
+    m_tray->show();
+    m_mainWindow->setCloseHidesWindow(true);
+}
+
+void AppController::showSettings()
+{
+    auto *dialog = new SettingsDialog(m_mainWindow);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SettingsDialog::languageChosen, this, [this](const QString &language) {
+        m_languages->setLanguage(language);
+    });
+    connect(dialog, &SettingsDialog::themeChosen, this, [](Theme theme) { Appearance::applyTheme(theme); });
+    dialog->open();
+}
+
+void AppController::showAbout()
+{
+    QMessageBox::about(m_mainWindow, tr("About Cohort"),
+                       tr("<h3>Cohort %1</h3>"
+                          "<p>A desktop classroom: chat, live classes, exams and code, over one "
+                          "connection to your school's server or to a class hosted on this computer.</p>"
+                          "<p>Built with Qt %2 (running on Qt %3).</p>"
+                          "<p>Licensed under the GNU General Public License, version 3 or later.</p>")
+                           .arg(QCoreApplication::applicationVersion(), QStringLiteral(QT_VERSION_STR),
+                                QString::fromLatin1(qVersion())));
+}
+
+void AppController::signOut()
+{
+    const QUrl url = m_connection->url();
+    const QString username = m_connection->currentUser().username;
+    if (!isHostSession() && !username.isEmpty())
+        m_tokens->deleteToken(url, username, this, [](const Client::TokenStore::Result &) {});
+    m_connection->signOut();
+    m_mainWindow->hide();
+    showSignIn();
+}
+
+void AppController::onSignedOut(const Client::ErrorInfo &reason)
+{
+    if (m_quitting || !m_mainWindow->isVisible())
+        return;
+    qCInfo(lcApp) << "session ended:" << reason.message;
+    m_mainWindow->hide();
+    showSignIn(tr("Your session has ended, for example because your password was changed or you "
+                  "signed out on another computer. Sign in again."));
+}
+
+void AppController::quit()
+{
+    if (m_quitting)
+        return;
+    m_quitting = true;
+    if (m_signIn)
+        m_signIn->hide();
+    m_mainWindow->hide();
+    if (m_tray)
+        m_tray->hide();
+    m_connection->goOffline();
+    if (!m_hosted->isRunning()) {
+        QCoreApplication::quit();
+        return;
+    }
+    // Students' clients get "going away" and reconnect later; give the server time to say so.
+    connect(m_hosted, &HostedServer::stopped, qApp, &QCoreApplication::quit);
+    QTimer::singleShot(HostStopTimeoutMs, qApp, &QCoreApplication::quit);
+    m_hosted->stop();
+}
+
+} // namespace Cohort::Ui

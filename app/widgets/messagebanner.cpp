@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "messagebanner.h"
+
+#include "appearance.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStyle>
+
+namespace Cohort::Ui {
+
+MessageBanner::MessageBanner(QWidget *parent)
+    : QFrame(parent)
+    , m_icon(new QLabel(this))
+    , m_text(new QLabel(this))
+{
+    setObjectName(QStringLiteral("messageBanner"));
+    m_text->setWordWrap(true);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    m_text->setOpenExternalLinks(true);
+    m_icon->setAlignment(Qt::AlignTop);
+    auto *row = new QHBoxLayout(this);
+    row->setContentsMargins(10, 8, 10, 8);
+    row->setSpacing(8);
+    row->addWidget(m_icon);
+    row->addWidget(m_text, 1);
+    hide();
+}
+
+void MessageBanner::showMessage(Kind kind, const QString &text)
+{
+    m_kind = kind;
+    m_text->setText(text);
+    updateLook();
+    setVisible(!text.isEmpty());
+}
+
+void MessageBanner::clear()
+{
+    showMessage(m_kind, QString());
+}
+
+QString MessageBanner::text() const
+{
+    return m_text->text();
+}
+
+void MessageBanner::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        updateLook();
+    QFrame::changeEvent(event);
+}
+
+void MessageBanner::updateLook()
+{
+    QColor accent;
+    QStyle::StandardPixmap pixmap = QStyle::SP_MessageBoxInformation;
+    switch (m_kind) {
+    case Kind::Information:
+        accent = QColor(0x3d, 0x6d, 0xe0);
+        break;
+    case Kind::Warning:
+        accent = QColor(0xd9, 0x8e, 0x04);
+        pixmap = QStyle::SP_MessageBoxWarning;
+        break;
+    case Kind::Error:
+        accent = QColor(0xd9, 0x3b, 0x3b);
+        pixmap = QStyle::SP_MessageBoxCritical;
+        break;
+    }
+    const bool dark = Appearance::isDark();
+    QColor background = accent;
+    background.setAlphaF(dark ? 0.22f : 0.10f);
+    QColor border = accent;
+    border.setAlphaF(dark ? 0.55f : 0.45f);
+    const QString sheet = QStringLiteral("#messageBanner { background: %1; border: 1px solid %2; border-radius: 6px; }")
+                              .arg(background.name(QColor::HexArgb), border.name(QColor::HexArgb));
+    // Setting a style sheet re-polishes the widget; only do it when the look really changes.
+    if (sheet != styleSheet())
+        setStyleSheet(sheet);
+    const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+    m_icon->setPixmap(style()->standardIcon(pixmap, nullptr, this).pixmap(size, size));
+}
+
+} // namespace Cohort::Ui

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include <QFrame>
+
+class QLabel;
+
+namespace Cohort::Ui {
+
+/// An inline, tinted note inside a dialog or pane: an error to fix, a warning, or information.
+class MessageBanner : public QFrame
+{
+    Q_OBJECT
+public:
+    enum class Kind { Information, Warning, Error };
+
+    explicit MessageBanner(QWidget *parent = nullptr);
+
+    /// Shows the banner with `text`; an empty text hides it.
+    void showMessage(Kind kind, const QString &text);
+    void clear();
+    QString text() const;
+    Kind kind() const { return m_kind; }
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void updateLook();
+
+    Kind m_kind = Kind::Information;
+    QLabel *m_icon;
+    QLabel *m_text;
+};
+
+} // namespace Cohort::Ui
