@@ -533,6 +533,34 @@ private Q_SLOTS:
         QVERIFY(!called);
     }
 
+    void guessingJoinCodesIsThrottled()
+    {
+        auto service = makeService();
+        const auto signUp = [&](const QString &code, const QString &address) {
+            return await([&](AuthService::Callback done) {
+                service->signUp(QStringLiteral("cleo"), QStringLiteral("Cleo"), Password, code, address, this, done);
+            });
+        };
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(signUp(generateJoinCode(), Here).error, ErrorCode::NotFound);
+        const AuthOutcome refused = signUp(generateJoinCode(), Here);
+        QCOMPARE(refused.error, ErrorCode::RateLimited);
+        QCOMPARE(refused.retryAfterMs, FifteenMinutes);
+        QCOMPARE(signUp(generateJoinCode(), There).error, ErrorCode::NotFound);
+    }
+
+    void destroyingTheServiceWhileHashing()
+    {
+        auto service = makeService(AuthConfig{});
+        addUser(*service, QStringLiteral("ana"));
+        bool called = false;
+        for (int i = 0; i < 3; ++i)
+            service->signIn(QStringLiteral("ana"), Password, Here, this, [&](const AuthOutcome &) { called = true; });
+        service.reset(); // waits for the running hash; the queued answers go with the service
+        QTest::qWait(50);
+        QVERIFY(!called);
+    }
+
     void callbacksAreNeverSynchronous()
     {
         AuthConfig closed = cheapConfig();
