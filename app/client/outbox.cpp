@@ -187,7 +187,7 @@ void Outbox::onReply(const QString &clientId, const Reply &reply)
         flush(); // discarded while in flight
         return;
     }
-    if (reply.local) {
+    if (reply.local && !isPermanent(reply.error)) {
         // Not connected any more: the state change brings us back here after the reconnect.
         return;
     }
