@@ -38,8 +38,15 @@ int Migrator::latestVersion() const
 
 int Migrator::currentVersion()
 {
-    if (!m_connection.execDirect(QStringLiteral("create_schema_migrations")))
-        return -1;
+    // Under the migration lock: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a
+    // concurrent one.
+    {
+        SqlTransaction transaction(m_connection);
+        if (!transaction.isActive() || !m_connection.exec(QStringLiteral("lock_migrations"))
+            || !m_connection.execDirect(QStringLiteral("create_schema_migrations"))
+            || !transaction.commit().isEmpty())
+            return -1;
+    }
     const std::optional<SqlRows> rows = m_connection.exec(QStringLiteral("schema_version"));
     if (!rows || rows->isEmpty())
         return -1;
@@ -61,7 +68,12 @@ QString Migrator::migrate(int target)
     for (const Step &step : std::as_const(m_steps)) {
         if (step.version <= current || step.version > target)
             continue;
-        if (const QString error = runStep(step); !error.isEmpty())
+        const QString error = runStep(step);
+        // Statements prepared against the old tables must not be reused against the new ones.
+        // Only now, after the step's transaction ended: PostgreSQL cannot deallocate a
+        // statement inside a failed transaction.
+        m_connection.clearPrepared();
+        if (!error.isEmpty())
             return error;
     }
     return QString();
@@ -96,8 +108,6 @@ QString Migrator::runStep(const Step &step)
         error = m_connection.lastError();
     if (error.isEmpty())
         error = transaction.commit();
-    // Statements prepared against the old tables must not be reused against the new ones.
-    m_connection.clearPrepared();
     if (!error.isEmpty())
         return QStringLiteral("migration %1 failed: %2").arg(step.version).arg(error);
     return QString();
