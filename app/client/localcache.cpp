@@ -3,6 +3,7 @@
 #include "localcache.h"
 
 #include "clientlogging.h"
+#include "serverurl.h"
 
 #include <QAtomicInteger>
 #include <QCryptographicHash>
@@ -53,8 +54,7 @@ LocalCache::~LocalCache()
 
 QString LocalCache::accountKey(const QUrl &server, const QString &username)
 {
-    const QString normalized = server.adjusted(QUrl::NormalizePathSegments | QUrl::StripTrailingSlash)
-                                   .toString(QUrl::FullyEncoded);
+    const QString normalized = canonicalServerUrl(server);
     const QByteArray hash = QCryptographicHash::hash((normalized + QLatin1Char('|') + username).toUtf8(),
                                                      QCryptographicHash::Sha256);
     QString readable;

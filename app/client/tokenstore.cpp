@@ -3,10 +3,17 @@
 #include "tokenstore.h"
 
 #include "clientlogging.h"
+#include "serverurl.h"
 
 #include <qt6keychain/keychain.h>
 
 #include <QPointer>
+
+#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN) && !defined(Q_OS_ANDROID)
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#define COHORT_KEYCHAIN_OVER_DBUS 1
+#endif
 
 namespace Cohort::Client {
 
@@ -32,6 +39,28 @@ TokenStore::Status statusOf(QKeychain::Error error)
     return TokenStore::Status::Failed;
 }
 
+// On Linux and the BSDs the keychain is a D-Bus service (Secret Service or KWallet). Without one,
+// QtKeychain reports a generic error ("Could not connect..."), which the UI must tell apart from
+// a keychain that exists but failed.
+bool keychainServiceReachable()
+{
+#ifdef COHORT_KEYCHAIN_OVER_DBUS
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected() || !bus.interface())
+        return false;
+    const QStringList services = {QStringLiteral("org.freedesktop.secrets"), QStringLiteral("org.kde.kwalletd6"),
+                                  QStringLiteral("org.kde.kwalletd5"), QStringLiteral("org.kde.kwalletd")};
+    const QStringList activatable = bus.interface()->activatableServiceNames();
+    for (const QString &service : services) {
+        if (bus.interface()->isServiceRegistered(service) || activatable.contains(service))
+            return true;
+    }
+    return false;
+#else
+    return true;
+#endif
+}
+
 // Runs the job and reports once, unless `context` died meanwhile.
 void run(QKeychain::Job *job, QObject *context, TokenStore::Callback done,
          std::function<QString(QKeychain::Job *)> readToken = {})
@@ -45,6 +74,8 @@ void run(QKeychain::Job *job, QObject *context, TokenStore::Callback done,
         TokenStore::Result result;
         result.status = statusOf(finished->error());
         result.message = finished->errorString();
+        if (result.status == TokenStore::Status::Failed && !keychainServiceReachable())
+            result.status = TokenStore::Status::NoKeychain;
         if (result.ok() && readToken)
             result.token = readToken(finished);
         if (!result.ok() && result.status != TokenStore::Status::NotFound)
@@ -65,7 +96,7 @@ TokenStore::TokenStore(QObject *parent)
 
 QString TokenStore::key(const QUrl &server, const QString &username)
 {
-    return server.adjusted(QUrl::StripTrailingSlash).toString() + QLatin1Char('|') + username;
+    return canonicalServerUrl(server) + QLatin1Char('|') + username;
 }
 
 void TokenStore::readToken(const QUrl &server, const QString &username, QObject *context, Callback done)
