@@ -41,6 +41,8 @@ public:
     }
 
     QWebSocket &socket() { return m_socket; }
+    /// Large-volume tests keep only each event's envelope (name, room, seq), not its data.
+    void setKeepEventData(bool keep) { m_keepEventData = keep; }
     /// For self-signed test certificates.
     void setIgnoreSslErrors(bool ignore) { m_ignoreSslErrors = ignore; }
 
@@ -175,8 +177,11 @@ private:
             m_undecodable.append(text);
             return;
         }
-        if (frame->type == Protocol::FrameType::Event)
+        if (frame->type == Protocol::FrameType::Event) {
             m_events.append(*frame);
+            if (!m_keepEventData)
+                m_events.last().data = QJsonObject();
+        }
         else
             m_frames.append(*frame);
     }
@@ -189,6 +194,7 @@ private:
     int m_nextId = 0;
     bool m_closed = false;
     bool m_ignoreSslErrors = false;
+    bool m_keepEventData = true;
     int m_closeCode = 0;
     QString m_closeReason;
 };

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+// A WebSocket client done by hand over a QTcpSocket, for peers a real library will not play:
+// one that never answers pings, or one that stops reading. Header-only.
+
+#include <QByteArray>
+#include <QList>
+#include <QRandomGenerator>
+#include <QTcpSocket>
+#include <QTest>
+#include <QUrl>
+#include <QtEndian>
+
+#include <optional>
+
+namespace Cohort::Test {
+
+class RawWebSocket
+{
+public:
+    struct Frame
+    {
+        int opcode = 0; // 1 text, 2 binary, 8 close, 9 ping, 10 pong
+        QByteArray payload;
+        /// For close frames: the close code (0 when absent).
+        int closeCode() const
+        {
+            return payload.size() >= 2 ? qFromBigEndian<quint16>(payload.constData()) : 0;
+        }
+    };
+
+    QTcpSocket &socket() { return m_socket; }
+
+    /// Connects and performs the HTTP upgrade; true when the server answered 101.
+    bool open(const QUrl &url, int timeoutMs = 10000)
+    {
+        m_socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
+        if (!QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs))
+            return false;
+        const QByteArray key = QByteArray::number(QRandomGenerator::global()->generate64()).toBase64();
+        m_socket.write("GET / HTTP/1.1\r\nHost: " + url.host().toLatin1() + ':' + QByteArray::number(url.port())
+                       + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                       + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        if (!QTest::qWaitFor([this] {
+                m_buffer += m_socket.readAll();
+                return m_buffer.contains("\r\n\r\n") || m_socket.state() != QAbstractSocket::ConnectedState;
+            }, timeoutMs))
+            return false;
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0 || !m_buffer.startsWith("HTTP/1.1 101"))
+            return false;
+        m_buffer.remove(0, end + 4);
+        return true;
+    }
+
+    /// Sends one masked text frame, as a client must.
+    void sendText(const QByteArray &text)
+    {
+        QByteArray frame;
+        frame.append(char(0x81));
+        const qsizetype n = text.size();
+        if (n < 126) {
+            frame.append(char(0x80 | n));
+        } else if (n < 65536) {
+            frame.append(char(0x80 | 126));
+            frame.append(char(n >> 8)).append(char(n & 0xff));
+        } else {
+            frame.append(char(0x80 | 127));
+            for (int shift = 56; shift >= 0; shift -= 8)
+                frame.append(char((quint64(n) >> shift) & 0xff));
+        }
+        const quint32 mask = QRandomGenerator::global()->generate();
+        char maskBytes[4];
+        qToBigEndian(mask, maskBytes);
+        frame.append(maskBytes, 4);
+        for (qsizetype i = 0; i < n; ++i)
+            frame.append(char(text.at(i) ^ maskBytes[i % 4]));
+        m_socket.write(frame);
+    }
+
+    /// Reads what has arrived and parses complete frames into `frames()`.
+    void poll()
+    {
+        m_buffer += m_socket.readAll();
+        while (true) {
+            if (m_buffer.size() < 2)
+                return;
+            const auto *b = reinterpret_cast<const uchar *>(m_buffer.constData());
+            const int opcode = b[0] & 0x0f;
+            quint64 length = b[1] & 0x7f;
+            qsizetype header = 2;
+            if (length == 126) {
+                if (m_buffer.size() < 4)
+                    return;
+                length = qFromBigEndian<quint16>(b + 2);
+                header = 4;
+            } else if (length == 127) {
+                if (m_buffer.size() < 10)
+                    return;
+                length = qFromBigEndian<quint64>(b + 2);
+                header = 10;
+            }
+            if (quint64(m_buffer.size() - header) < length)
+                return;
+            m_frames.append(Frame{opcode, m_buffer.mid(header, qsizetype(length))});
+            m_buffer.remove(0, header + qsizetype(length));
+        }
+    }
+
+    const QList<Frame> &frames() const { return m_frames; }
+
+    /// Waits for a text frame containing `needle`; returns it.
+    std::optional<QByteArray> waitForText(const QByteArray &needle, int timeoutMs = 10000)
+    {
+        std::optional<QByteArray> found;
+        [[maybe_unused]] const bool arrived = QTest::qWaitFor([&] {
+            poll();
+            for (const Frame &f : std::as_const(m_frames)) {
+                if (f.opcode == 1 && f.payload.contains(needle)) {
+                    found = f.payload;
+                    return true;
+                }
+            }
+            return false;
+        }, timeoutMs);
+        return found;
+    }
+
+    /// Waits for the server's close frame; returns its code.
+    std::optional<int> waitForClose(int timeoutMs = 10000)
+    {
+        std::optional<int> code;
+        [[maybe_unused]] const bool arrived = QTest::qWaitFor([&] {
+            poll();
+            for (const Frame &f : std::as_const(m_frames)) {
+                if (f.opcode == 8) {
+                    code = f.closeCode();
+                    return true;
+                }
+            }
+            return false;
+        }, timeoutMs);
+        return code;
+    }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QList<Frame> m_frames;
+};
+
+} // namespace Cohort::Test
