@@ -50,9 +50,10 @@ write_cohort_config "$work/cohort.ini" "$work/data" \
 create_bench_account "$server_bin" "$work/data" bench instructor
 
 # Per size: burst sends about 500,000 deliveries as fast as the window allows; paced keeps
-# 20,000 deliveries per second (rate = 20000 / N messages per second) for 8 seconds.
+# 10,000 deliveries per second (rate = 10000 / N messages per second) for 10 seconds, a load
+# both servers and the load generator carry on two cores without queueing.
 burst_messages() { echo $(( 500000 / $1 )); }
-paced_rate() { echo $(( 20000 / $1 )); }
+paced_rate() { echo $(( 10000 / $1 )); }
 
 machine_facts | tee "$work/machine.txt" >&2
 echo "commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)" >&2
@@ -71,7 +72,7 @@ run_one() { # SERVER SIZE MODE REP
     if [[ $mode == burst ]]; then
         args+=(--messages "$(burst_messages "$n")" --window 4)
     else
-        args+=(--messages "$(( $(paced_rate "$n") * 8 ))" --rate "$(paced_rate "$n")")
+        args+=(--messages "$(( $(paced_rate "$n") * 10 ))" --rate "$(paced_rate "$n")")
     fi
     line=$("$harness" "${args[@]}" 2>>"$work/harness.log") || true
     stop_server "$SERVER_PID"
