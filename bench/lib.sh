@@ -49,9 +49,11 @@ create_bench_account() {
     printf '%s\n' "$BENCH_PASSWORD" | "$1" user add "$3" --role "$4" --password-stdin --data-dir "$2" >/dev/null
 }
 
-# start_cohort SERVER_BIN CONFIG PORT LOG: sets SERVER_PID.
+# start_cohort SERVER_BIN CONFIG PORT LOG: sets SERVER_PID. COHORT_SERVER_ENV adds environment
+# variables for an experiment, e.g. COHORT_SERVER_ENV=QT_NO_GLIB=1.
 start_cohort() {
-    "$1" --config "$2" --port "$3" --no-http >>"$4" 2>&1 &
+    # shellcheck disable=SC2086 # the variable holds zero or more NAME=VALUE words
+    env ${COHORT_SERVER_ENV:-} "$1" --config "$2" --port "$3" --no-http >>"$4" 2>&1 &
     SERVER_PID=$!
     wait_for_port "$3" "$SERVER_PID"
 }

@@ -8,6 +8,7 @@
 #
 #   bench/run-fanout.sh BUILD_DIR [RESULTS.jsonl]
 #   env: REPS=3  SIZES="100 1000 5000"  MODES="burst paced"  DEADLINE_MIN=20
+#        COHORT_SERVER_ENV="NAME=VALUE ..." runs cohort-server with extra environment variables
 #
 # Prints the machine facts, appends one JSON line per run to RESULTS, then the summary tables
 # (bench/summarize-fanout.js).
@@ -78,7 +79,10 @@ run_one() { # SERVER SIZE MODE REP
     stop_server "$SERVER_PID"
     SERVER_PID=
     [[ -n $line ]] || line="{\"server\":\"$server\",\"clients\":$n,\"mode\":\"$mode\",\"error\":\"harness printed nothing\"}"
-    line="{\"rep\":$rep,${line#\{}"
+    if [[ $server == cohort && -n ${COHORT_SERVER_ENV:-} ]]; then
+        line="{\"serverEnv\":\"$COHORT_SERVER_ENV\",${line#\{}"
+    fi
+    line="{\"rep\":$rep,\"loadAverage\":$(cut -d' ' -f1 /proc/loadavg),${line#\{}"
     echo "$line" >>"$results"
     echo "$line" >&2
 }

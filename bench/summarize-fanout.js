@@ -64,6 +64,12 @@ function stats(mode, clients, server) {
   };
 }
 
+const loads = runs.map((r) => r.loadAverage).filter((x) => typeof x === 'number').sort((a, b) => a - b);
+if (loads.length) {
+  console.log(`\n1-minute load average when each run ended: median ${fmt(median(loads), 2)}, ` +
+              `range ${fmt(loads[0], 2)} to ${fmt(loads[loads.length - 1], 2)} (${runs.length} runs)`);
+}
+
 const modes = [...new Set(runs.map((r) => r.mode))];
 const sizes = [...new Set(runs.map((r) => r.clients))].sort((a, b) => a - b);
 
