@@ -74,6 +74,7 @@ QString SqlConnection::open(const DatabaseConfig &config)
 {
     if (isOpen())
         return QString();
+    close(); // a failed attempt before this one left its connection registered
     if (QSqlDatabase::contains(m_name))
         return QStringLiteral("the database connection name '%1' is already in use").arg(m_name);
     if (config.driver == Sqlite)
@@ -133,8 +134,10 @@ QString SqlConnection::openPostgres(const DatabaseConfig &config)
         return fail(QStringLiteral("connecting to PostgreSQL database %1").arg(config.name),
                     m_db.lastError().text());
     m_backend = Postgres;
-    if (!execDirect(QStringLiteral("quiet_notices")))
-        return m_lastError;
+    for (const QString &setting : {QStringLiteral("quiet_notices"), QStringLiteral("synchronous_commit")}) {
+        if (!execDirect(setting))
+            return m_lastError;
+    }
     return QString();
 }
 

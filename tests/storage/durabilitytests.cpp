@@ -126,27 +126,34 @@ void TestStorage::backup()
     QCOMPARE(copy.schemaVersion(), m_storage->schemaVersion());
 }
 
-void TestStorage::sqliteConnectionSettings()
+void TestStorage::connectionSettings()
 {
-    if (isPostgres())
-        QSKIP("SQLite's connection settings");
     m_storage.reset();
-    for (const auto &[level, expected] : {std::pair{"normal", 1}, std::pair{"FULL", 2}}) {
-        m_config.sqliteSynchronous = QLatin1String(level);
-        SqlStorage storage(m_config, QStringLiteral("storage-test-pragmas"));
+    const QString name = QStringLiteral("storage-test-settings");
+    const auto setting = [&name](const QString &sql) {
+        QSqlQuery query(QSqlDatabase::database(name));
+        query.exec(sql);
+        return query.next() ? query.value(0).toString() : QString();
+    };
+    if (isPostgres()) {
+        SqlStorage storage(m_config, name);
         QCOMPARE(storage.open(), QString());
-        QSqlQuery query(QSqlDatabase::database(QStringLiteral("storage-test-pragmas")));
-        const auto pragma = [&query](const char *name) {
-            query.exec(QStringLiteral("PRAGMA ") + QLatin1String(name));
-            return query.next() ? query.value(0).toString() : QString();
-        };
-        QCOMPARE(pragma("journal_mode"), QStringLiteral("wal"));
-        QCOMPARE(pragma("foreign_keys"), QStringLiteral("1"));
-        QCOMPARE(pragma("busy_timeout"), QStringLiteral("5000"));
-        QCOMPARE(pragma("synchronous"), QString::number(expected));
+        QCOMPARE(setting(QStringLiteral("SHOW synchronous_commit")), QStringLiteral("on"));
+        QCOMPARE(setting(QStringLiteral("SHOW client_min_messages")), QStringLiteral("warning"));
+        QCOMPARE(setting(QStringLiteral("SHOW application_name")), QStringLiteral("cohort-server"));
+        return;
+    }
+    for (const auto &[level, expected] : {std::pair{"normal", "1"}, std::pair{"FULL", "2"}}) {
+        m_config.sqliteSynchronous = QLatin1String(level);
+        SqlStorage storage(m_config, name);
+        QCOMPARE(storage.open(), QString());
+        QCOMPARE(setting(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
+        QCOMPARE(setting(QStringLiteral("PRAGMA foreign_keys")), QStringLiteral("1"));
+        QCOMPARE(setting(QStringLiteral("PRAGMA busy_timeout")), QStringLiteral("5000"));
+        QCOMPARE(setting(QStringLiteral("PRAGMA synchronous")), QLatin1String(expected));
     }
     m_config.sqliteSynchronous = QStringLiteral("off");
-    SqlStorage unsafe(m_config, QStringLiteral("storage-test-pragmas"));
+    SqlStorage unsafe(m_config, name);
     QVERIFY(unsafe.open().contains(QStringLiteral("synchronous")));
 }
 
@@ -169,10 +176,13 @@ void TestStorage::openErrors()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("user_by_name: the database is not open")));
     QVERIFY(!first.userByName(QStringLiteral("x")));
 
-    if (isPostgres()) {
-        DatabaseConfig wrong = m_config;
-        wrong.name = QStringLiteral("no_such_database");
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("no_such_database")));
-        QVERIFY(SqlStorage(wrong, QStringLiteral("storage-test-wrong")).open().contains(QStringLiteral("no_such_database")));
-    }
+    // A connection that failed to open can be opened again once the configuration is right.
+    DatabaseConfig wrong = m_config;
+    wrong.name = QStringLiteral("no_such_database");
+    wrong.sqlitePath = m_dir ? m_dir->path() : QString(); // a folder, not a database file
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("storage-test-retry")));
+    SqlConnection connection(QStringLiteral("storage-test-retry"));
+    QVERIFY(!connection.open(wrong).isEmpty());
+    QCOMPARE(connection.open(m_config), QString());
+    QVERIFY(connection.isOpen());
 }

@@ -122,7 +122,8 @@ QSqlDatabase TestStorage::probe()
     db.setHostName(m_config.host);
     db.setPort(m_config.port);
     db.setUserName(m_config.user);
-    db.open();
+    if (db.open() && isPostgres())
+        QSqlQuery(db).exec(QStringLiteral("SET client_min_messages TO WARNING")); // no DROP SCHEMA notices
     return db;
 }
 

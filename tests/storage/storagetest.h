@@ -69,7 +69,7 @@ private Q_SLOTS:
     void writesSurviveDestructionWithoutClose();
     void writesSurviveKilledProcess();
     void backup();
-    void sqliteConnectionSettings();
+    void connectionSettings();
     void openErrors();
 
 private:
