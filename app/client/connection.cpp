@@ -330,13 +330,14 @@ void Connection::probe(const QUrl &url, QObject *context,
     // A separate, short-lived transport: probing must not disturb a running session.
     auto *holder = new QObject(this);
     auto transport = std::make_shared<QPointer<Transport>>();
+    auto finished = std::make_shared<bool>(false);
     const bool hasContext = context != nullptr;
     const QPointer<QObject> guard = context;
-    auto finish = [holder, hasContext, guard, done, transport](const ServerInfo &info,
-                                                               const std::optional<ErrorInfo> &error) {
-        if (holder->property("finished").toBool())
+    auto finish = [holder, hasContext, guard, done, transport, finished](const ServerInfo &info,
+                                                                         const std::optional<ErrorInfo> &error) {
+        if (*finished)
             return;
-        holder->setProperty("finished", true);
+        *finished = true;
         if (*transport)
             (*transport)->close(CloseNormal, QString());
         holder->deleteLater();

@@ -93,6 +93,14 @@ private Q_SLOTS:
         QVERIFY(!result.ok);
         QCOMPARE(result.error, Protocol::ErrorCode::Unavailable);
         QCOMPARE(connection->state(), State::Offline);
+
+        std::optional<ErrorInfo> probeError;
+        connection->probe(url, this, [&](const ServerInfo &, const std::optional<ErrorInfo> &error) {
+            QVERIFY(error);
+            probeError = error;
+        });
+        QTRY_VERIFY(probeError.has_value());
+        QCOMPARE(probeError->code, Protocol::ErrorCode::Unavailable);
     }
 
     void requestsGetExactlyOneReply()
@@ -518,6 +526,72 @@ private Q_SLOTS:
         QTRY_VERIFY(reply.has_value());
         QCOMPARE(reply->error, Protocol::ErrorCode::NotFound);
         QVERIFY(connection->joinedRooms().isEmpty());
+    }
+
+    void duplicatesAreDroppedAndGapsRepaired()
+    {
+        // The real server never sends an event twice or skips one; a scripted peer does, to
+        // prove the client's own guards.
+        QList<QJsonObject> joins;
+        Transport *serverEnd = nullptr;
+        auto event = [](qint64 seq) {
+            return QString::fromUtf8(Protocol::encode(Protocol::event(
+                Protocol::EventMessageCreated, RoomId(7), seq, 1000 + seq,
+                {{QStringLiteral("sender"), UserInfo{UserId(2), QStringLiteral("ben"), QStringLiteral("Ben"), Role::Student}.toJson()},
+                 {QStringLiteral("clientId"), QStringLiteral("c%1").arg(seq)},
+                 {QStringLiteral("text"), QStringLiteral("m%1").arg(seq)}})));
+        };
+        auto connection = makeConnection(m_cacheRoot->path());
+        connection->setTransportFactory([&](const QUrl &, QObject *parent, std::function<void()> opened,
+                                            std::function<void(const QString &)>) -> Transport * {
+            auto [client, server] = InMemoryTransport::createPair(parent);
+            serverEnd = server;
+            QObject::connect(server, &Transport::textReceived, server, [&, server = server](const QString &text) {
+                const auto decoded = Protocol::decode(text.toUtf8());
+                const auto *frame = std::get_if<Protocol::Frame>(&decoded);
+                QVERIFY(frame);
+                auto reply = [&](const QJsonObject &data) {
+                    server->sendText(QString::fromUtf8(Protocol::encode(Protocol::result(frame->id, data))));
+                };
+                if (frame->type == Protocol::FrameType::Hello) {
+                    server->sendText(QString::fromUtf8(Protocol::encode(Protocol::welcome({{QStringLiteral("heartbeatSeconds"), 20}}))));
+                } else if (frame->op == Protocol::Op::AuthSignIn) {
+                    reply({{QStringLiteral("token"), QString(43, QLatin1Char('t'))},
+                           {QStringLiteral("expiresAt"), 1},
+                           {QStringLiteral("user"), UserInfo{UserId(1), QStringLiteral("ana"), QStringLiteral("Ana"), Role::Student}.toJson()}});
+                } else if (frame->op == Protocol::Op::RoomJoin) {
+                    joins.append(frame->data);
+                    const qint64 since = frame->data.value(QStringLiteral("since")).toInteger();
+                    for (qint64 seq = since + 1; seq <= std::max<qint64>(since, joins.size() == 1 ? 2 : 5); ++seq)
+                        server->sendText(event(seq));
+                    reply({{QStringLiteral("lastSeq"), 5}, {QStringLiteral("reset"), false}});
+                } else {
+                    reply({});
+                }
+            });
+            QTimer::singleShot(0, client, opened);
+            return client;
+        });
+        QList<qint64> seqs;
+        connect(connection.get(), &Connection::messageReceived, this, [&](const MessageInfo &m) {
+            QCOMPARE(m.text, QStringLiteral("m%1").arg(m.seq));
+            QCOMPARE(m.sender.username, QStringLiteral("ben"));
+            seqs.append(m.seq);
+        });
+        QVERIFY(signIn(*connection, QUrl(QStringLiteral("ws://scripted/")), QStringLiteral("ana")).ok);
+        connection->joinRoom(RoomId(7));
+        QTRY_COMPARE(seqs, (QList<qint64>{1, 2}));
+        QCOMPARE(joins.first().value(QStringLiteral("since")).toInteger(), 0);
+
+        serverEnd->sendText(event(2)); // duplicate
+        serverEnd->sendText(event(1)); // older duplicate
+        serverEnd->sendText(event(3));
+        QTRY_COMPARE(seqs, (QList<qint64>{1, 2, 3}));
+        serverEnd->sendText(event(5)); // gap: 4 is missing, so the client asks again from 3
+        QTRY_COMPARE(joins.size(), 2);
+        QCOMPARE(joins.last().value(QStringLiteral("since")).toInteger(), 3);
+        QTRY_COMPARE(seqs, (QList<qint64>{1, 2, 3, 4, 5}));
+        QCOMPARE(connection->cache()->lastSeq(RoomId(7)), 5);
     }
 
     void deadLinkIsDetectedAndReplaced()
