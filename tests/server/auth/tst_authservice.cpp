@@ -585,12 +585,15 @@ private Q_SLOTS:
         clock.start();
         qint64 lastTick = 0;
         qint64 longestGap = 0;
+        qint64 stalled = 0; // time spent in gaps longer than half a verification
         int ticks = 0;
         QTimer timer;
         timer.setInterval(10);
         connect(&timer, &QTimer::timeout, this, [&] {
             const qint64 now = clock.elapsed();
-            longestGap = std::max(longestGap, now - lastTick);
+            const qint64 gap = now - lastTick;
+            longestGap = std::max(longestGap, gap);
+            stalled += gap > verification / 2 ? gap : 0;
             lastTick = now;
             ++ticks;
         });
@@ -613,11 +616,13 @@ private Q_SLOTS:
         const qint64 total = clock.elapsed();
         timer.stop();
         qInfo("20 sign-ins: %lld ms in the calls, %lld ms in all, %d timer ticks, longest gap %lld ms, "
-              "one verification %lld ms", callTime, total, ticks, longestGap, verification);
+              "%lld ms in long gaps, one verification %lld ms",
+              callTime, total, ticks, longestGap, stalled, verification);
         QCOMPARE(succeeded, 20);
         QVERIFY2(callTime < total / 4, "signIn() blocked its caller");
-        // Had a verification run on this thread, some tick would have waited for all of it.
-        QVERIFY2(longestGap < verification * 3 / 4, qPrintable(QString::number(longestGap)));
+        // Had the verifications run on this thread, the timer would have waited for each of them,
+        // most of the time. A busy machine may preempt the thread now and then, but not that much.
+        QVERIFY2(stalled < total / 4, qPrintable(QString::number(stalled)));
         QVERIFY(ticks >= total / 50);
     }
 };
