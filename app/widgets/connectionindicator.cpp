@@ -3,6 +3,7 @@
 #include "connectionindicator.h"
 
 #include "errortext.h"
+#include "serveraddress.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -78,7 +79,7 @@ void ConnectionIndicator::refresh()
     case State::Connected:
         m_color = QColor(0x2e, 0xa0, 0x43);
         text = tr("Connected");
-        tip = tr("Connected to %1").arg(m_connection->url().toString(QUrl::StripTrailingSlash));
+        tip = tr("Connected to %1").arg(displayAddress(m_connection->url()));
         break;
     case State::Connecting:
         m_color = QColor(0xe0, 0xa1, 0x00);
@@ -86,7 +87,7 @@ void ConnectionIndicator::refresh()
         break;
     case State::Reconnecting:
         m_color = QColor(0xe0, 0xa1, 0x00);
-        text = tr("Reconnecting in %n s", nullptr, m_connection->secondsUntilReconnect());
+        text = tr("Reconnecting in %1 s").arg(m_connection->secondsUntilReconnect());
         break;
     case State::Offline:
         m_color = QColor(0x8a, 0x8d, 0x93);

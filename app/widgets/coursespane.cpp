@@ -17,13 +17,12 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QStackedLayout>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace Cohort::Ui {
 
 namespace {
-constexpr int JoinCodeRole = Qt::UserRole + 1;
-
 QString roleText(Role role)
 {
     switch (role) {
@@ -50,7 +49,6 @@ CoursesPane::CoursesPane(Client::Connection *connection, QWidget *parent)
     , m_list(new QListWidget(this))
     , m_join(new QPushButton(this))
     , m_create(new QPushButton(this))
-    , m_copy(new QPushButton(this))
 {
     setObjectName(QStringLiteral("chatPane"));
     QFont titleFont = m_title->font();
@@ -60,17 +58,16 @@ CoursesPane::CoursesPane(Client::Connection *connection, QWidget *parent)
     m_subtitle->setWordWrap(true);
 
     m_list->setObjectName(QStringLiteral("courseList"));
-    m_list->setIconSize(QSize(28, 28));
-    m_list->setSpacing(2);
-    m_list->setUniformItemSizes(false);
-    m_list->setAlternatingRowColors(false);
-    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->setSpacing(4);
+    m_list->setFrameShape(QFrame::NoFrame);
+    m_list->setSelectionMode(QAbstractItemView::NoSelection);
+    m_list->setFocusPolicy(Qt::NoFocus);
+    m_list->setStyleSheet(QStringLiteral("QListWidget#courseList { background: transparent; }"));
+    m_list->viewport()->setAutoFillBackground(false);
     m_emptyJoin->setObjectName(QStringLiteral("emptyJoinCourseButton"));
     m_empty->addAction(m_emptyJoin);
     m_join->setObjectName(QStringLiteral("joinCourseButton"));
     m_create->setObjectName(QStringLiteral("createCourseButton"));
-    m_copy->setObjectName(QStringLiteral("copyJoinCodeButton"));
-    m_copy->setEnabled(false);
 
     auto *listPage = new QWidget(this);
     auto *listColumn = new QVBoxLayout(listPage);
@@ -79,30 +76,26 @@ CoursesPane::CoursesPane(Client::Connection *connection, QWidget *parent)
     m_stack->addWidget(m_empty);
     m_stack->addWidget(listPage);
 
-    auto *actions = new QHBoxLayout;
-    actions->addWidget(m_copy);
-    actions->addStretch(1);
-    actions->addWidget(m_join);
-    actions->addWidget(m_create);
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_title, 1);
+    header->addWidget(m_join);
+    header->addWidget(m_create);
 
     auto *column = new QVBoxLayout(this);
     column->setContentsMargins(28, 24, 28, 20);
     column->setSpacing(10);
-    column->addWidget(m_title);
+    column->addLayout(header);
     column->addWidget(m_subtitle);
     column->addWidget(m_error);
     column->addLayout(m_stack, 1);
-    column->addLayout(actions);
 
     connect(m_join, &QPushButton::clicked, this, &CoursesPane::joinCourse);
     connect(m_emptyJoin, &QPushButton::clicked, this, &CoursesPane::joinCourse);
     connect(m_create, &QPushButton::clicked, this, &CoursesPane::createCourse);
-    connect(m_copy, &QPushButton::clicked, this, &CoursesPane::copyJoinCode);
-    connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
-        m_copy->setEnabled(item && !item->data(JoinCodeRole).toString().isEmpty());
-    });
     connect(m_connection, &Client::Connection::signedIn, this, &CoursesPane::reload);
     retranslateUi();
+    if (m_connection->state() == Client::Connection::State::Connected)
+        reload();
 }
 
 void CoursesPane::changeEvent(QEvent *event)
@@ -124,10 +117,6 @@ void CoursesPane::retranslateUi()
     m_emptyJoin->setText(tr("Join a Course…"));
     m_join->setText(tr("Join a Course…"));
     m_create->setText(tr("New Course…"));
-    m_copy->setText(tr("Copy Join Code"));
-    m_copy->setIcon(Icons::symbol(QStringLiteral("copy")));
-    m_create->setVisible(canCreateCourses());
-    m_join->setVisible(m_connection->serverInfo().signUp || !m_courses.isEmpty());
     rebuildList();
 }
 
@@ -155,32 +144,80 @@ void CoursesPane::reload()
     });
 }
 
+QWidget *CoursesPane::courseCard(const CourseInfo &course)
+{
+    auto *card = new QFrame;
+    card->setObjectName(QStringLiteral("courseCard"));
+    card->setAttribute(Qt::WA_StyledBackground);
+    card->setStyleSheet(QStringLiteral("#courseCard { background: palette(base); border: 1px solid palette(mid);"
+                                       " border-radius: 8px; }"));
+    const QPalette p = palette();
+    auto *icon = new QLabel(card);
+    icon->setPixmap(Icons::symbolPixmap(QStringLiteral("course"), 28, p.color(QPalette::Highlight), devicePixelRatioF()));
+    auto *name = new QLabel(course.name, card);
+    QFont bold = name->font();
+    bold.setWeight(QFont::DemiBold);
+    name->setFont(bold);
+    QStringList details{roleText(course.memberRole)};
+    for (const RoomInfo &room : std::as_const(m_rooms)) {
+        if (room.courseId == course.id)
+            details << tr("Room “%1”").arg(room.name);
+    }
+    auto *detail = new QLabel(details.join(QStringLiteral("  ·  ")), card);
+    QPalette muted = detail->palette();
+    QColor text = p.color(QPalette::WindowText);
+    text.setAlphaF(0.65f);
+    muted.setColor(QPalette::WindowText, text);
+    detail->setPalette(muted);
+    auto *texts = new QVBoxLayout;
+    texts->setSpacing(2);
+    texts->addWidget(name);
+    texts->addWidget(detail);
+
+    auto *row = new QHBoxLayout(card);
+    row->setContentsMargins(14, 10, 10, 10);
+    row->setSpacing(12);
+    row->addWidget(icon);
+    row->addLayout(texts, 1);
+    if (!course.joinCode.isEmpty()) {
+        auto *caption = new QLabel(tr("Join code"), card);
+        caption->setPalette(muted);
+        auto *code = new QLabel(course.joinCode, card);
+        code->setObjectName(QStringLiteral("courseJoinCode"));
+        code->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        QFont mono(QStringLiteral("monospace"));
+        mono.setStyleHint(QFont::Monospace);
+        mono.setWeight(QFont::DemiBold);
+        code->setFont(mono);
+        auto *copy = new QToolButton(card);
+        copy->setObjectName(QStringLiteral("copyJoinCodeButton"));
+        copy->setAutoRaise(true);
+        copy->setIcon(Icons::symbol(QStringLiteral("copy")));
+        copy->setToolTip(tr("Copy the join code"));
+        const QString joinCode = course.joinCode;
+        connect(copy, &QToolButton::clicked, this, [joinCode] { QApplication::clipboard()->setText(joinCode); });
+        row->addWidget(caption);
+        row->addWidget(code);
+        row->addWidget(copy);
+    }
+    return card;
+}
+
 void CoursesPane::rebuildList()
 {
-    const QString current = m_list->currentItem() ? m_list->currentItem()->text() : QString();
     m_list->clear();
-    const QPalette p = palette();
-    const QIcon icon = Icons::symbol(QStringLiteral("course"), p.color(QPalette::Highlight),
-                                     p.color(QPalette::HighlightedText));
     for (const CourseInfo &course : std::as_const(m_courses)) {
-        QStringList details{roleText(course.memberRole)};
-        for (const RoomInfo &room : std::as_const(m_rooms)) {
-            if (room.courseId == course.id)
-                details << tr("Room “%1”").arg(room.name);
-        }
-        if (!course.joinCode.isEmpty())
-            details << tr("Join code %1").arg(course.joinCode);
-        auto *item = new QListWidgetItem(icon, course.name + QLatin1Char('\n') + details.join(QStringLiteral("  ·  ")));
-        item->setData(JoinCodeRole, course.joinCode);
-        item->setSizeHint(QSize(0, 52));
-        m_list->addItem(item);
-        if (item->text() == current)
-            m_list->setCurrentItem(item);
+        auto *item = new QListWidgetItem(m_list);
+        QWidget *card = courseCard(course);
+        item->setSizeHint(QSize(0, card->sizeHint().height()));
+        m_list->setItemWidget(item, card);
     }
     m_stack->setCurrentIndex(m_courses.isEmpty() ? 0 : 1);
-    m_join->setVisible(!m_courses.isEmpty() && m_connection->serverInfo().signUp);
-    m_emptyJoin->setVisible(m_connection->serverInfo().signUp);
-    m_copy->setVisible(canCreateCourses());
+    const bool student = !canCreateCourses();
+    const bool signUp = m_connection->serverInfo().signUp;
+    m_join->setVisible(student && signUp && !m_courses.isEmpty());
+    m_emptyJoin->setVisible(student && signUp);
+    m_create->setVisible(!student);
 }
 
 void CoursesPane::joinCourse()
@@ -218,10 +255,5 @@ void CoursesPane::createCourse()
     });
 }
 
-void CoursesPane::copyJoinCode()
-{
-    if (QListWidgetItem *item = m_list->currentItem())
-        QApplication::clipboard()->setText(item->data(JoinCodeRole).toString());
-}
 
 } // namespace Cohort::Ui

@@ -43,7 +43,7 @@ private:
     void rebuildList();
     void joinCourse();
     void createCourse();
-    void copyJoinCode();
+    QWidget *courseCard(const CourseInfo &course);
     bool canCreateCourses() const;
 
     Client::Connection *m_connection;
@@ -59,7 +59,6 @@ private:
     QListWidget *m_list;
     QPushButton *m_join;
     QPushButton *m_create;
-    QPushButton *m_copy;
 };
 
 } // namespace Cohort::Ui

@@ -6,6 +6,7 @@
 
 #include <QEvent>
 #include <QLabel>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 
 namespace Cohort::Ui {
@@ -32,21 +33,33 @@ EmptyState::EmptyState(const QString &symbol, QWidget *parent)
     m_title->setFont(titleFont);
     m_text->setAlignment(Qt::AlignCenter);
     m_text->setWordWrap(true);
-    m_text->setMaximumWidth(440);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto *column = new QVBoxLayout(this);
-    column->setContentsMargins(32, 32, 32, 32);
-    column->addStretch(2);
+    // A column of readable width in the middle; word-wrapped labels need a definite width
+    // from their layout to compute their height, so the column gets one instead of alignment.
+    auto *body = new QWidget(this);
+    body->setMaximumWidth(480);
+    auto *column = new QVBoxLayout(body);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
     column->addWidget(m_icon);
-    column->addSpacing(12);
+    column->addSpacing(14);
     column->addWidget(m_title);
-    column->addSpacing(4);
-    column->addWidget(m_text, 0, Qt::AlignHCenter);
-    column->addSpacing(16);
+    column->addSpacing(6);
+    column->addWidget(m_text);
+    column->addSpacing(18);
     m_actions->setSpacing(8);
     column->addLayout(m_actions);
-    column->addStretch(3);
+
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(body, 4);
+    row->addStretch(1);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(32, 32, 32, 32);
+    outer->addStretch(2);
+    outer->addLayout(row);
+    outer->addStretch(3);
     updateColors();
 }
 

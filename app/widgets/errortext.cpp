@@ -11,9 +11,12 @@ using Protocol::ErrorCode;
 QString ErrorText::waitTime(qint64 ms)
 {
     const int seconds = qMax(1, static_cast<int>(qCeil(ms / 1000.0)));
+    // Spelled out instead of %n plurals: the source language then needs no translation file.
+    if (seconds == 1)
+        return tr("in 1 second");
     if (seconds < 90)
-        return tr("in %n second(s)", nullptr, seconds);
-    return tr("in %n minute(s)", nullptr, qCeil(seconds / 60.0));
+        return tr("in %1 seconds").arg(seconds);
+    return tr("in %1 minutes").arg(qCeil(seconds / 60.0));
 }
 
 QString ErrorText::cannotReach(const QString &address)

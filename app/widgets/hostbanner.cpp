@@ -5,6 +5,8 @@
 #include "appearance.h"
 #include "hostedserver.h"
 #include "icons.h"
+#include "serveraddress.h"
+#include "messagebanner.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -40,6 +42,7 @@ HostBanner::HostBanner(QWidget *parent)
     , m_note(new QLabel(this))
 {
     setObjectName(QStringLiteral("hostBanner"));
+    setAttribute(Qt::WA_StyledBackground);
     m_address->setObjectName(QStringLiteral("hostAddressLabel"));
     m_code->setObjectName(QStringLiteral("hostJoinCodeLabel"));
     m_copyAddress->setObjectName(QStringLiteral("copyAddressButton"));
@@ -97,7 +100,7 @@ void HostBanner::showServer(const HostedServer &server)
     m_joinCodeValue = server.course().joinCode;
     const QStringList lan = server.lanAddresses();
     m_lanReachable = !lan.isEmpty();
-    m_addressValue = m_lanReachable ? lan.first() : server.localUrl().toString(QUrl::StripTrailingSlash);
+    m_addressValue = m_lanReachable ? lan.first() : displayAddress(server.localUrl());
     m_otherAddresses = lan.mid(1);
     m_address->setText(m_addressValue);
     m_code->setText(m_joinCodeValue);
@@ -144,7 +147,7 @@ void HostBanner::updateLook()
     QColor border = accent;
     border.setAlphaF(0.35f);
     const QString sheet = QStringLiteral("#hostBanner { background: %1; border: 1px solid %2; border-radius: 8px; }")
-                              .arg(background.name(QColor::HexArgb), border.name(QColor::HexArgb));
+                              .arg(cssColor(background), cssColor(border));
     if (sheet != styleSheet())
         setStyleSheet(sheet);
     m_icon->setPixmap(Icons::symbolPixmap(QStringLiteral("host"), 32, accent, devicePixelRatioF()));

@@ -55,7 +55,7 @@ HostClassDialog::HostClassDialog(HostedServer *server, Client::Connection *conne
     , m_cancel(new QPushButton(this))
 {
     setObjectName(QStringLiteral("hostClassDialog"));
-    setMinimumWidth(480);
+    setMinimumWidth(540);
     m_options.dataDir = HostedServer::defaultDataDir();
 
     auto *symbol = new QLabel(this);
@@ -136,7 +136,6 @@ HostClassDialog::HostClassDialog(HostedServer *server, Client::Connection *conne
     column->addWidget(m_busyRow);
     column->addWidget(separator);
     column->addLayout(buttons);
-    column->setSizeConstraint(QLayout::SetMinAndMaxSize);
 
     connect(m_start, &QPushButton::clicked, this, &HostClassDialog::start);
     connect(m_cancel, &QPushButton::clicked, this, &QDialog::reject);

@@ -89,16 +89,18 @@ QString HostedServer::prepareAccountAndCourse(const HostOptions &options)
     Server::AuthService &auth = m_server->auth();
 
     std::optional<Server::UserRecord> user = storage.userByName(options.username);
+    // The host runs this server, so the host's account is its administrator (which also keeps
+    // the server from asking students' apps for a first-time setup) and the course's instructor.
     if (!user) {
         // Nobody ever types this password: the host signs in with a token issued in-process.
         const Server::AuthOutcome created = auth.createAccount(
-            options.username, options.displayName, Role::Instructor, Server::generateToken());
+            options.username, options.displayName, Role::Admin, Server::generateToken());
         if (!created.ok())
             return tr("Cannot create the instructor account: %1").arg(created.message);
         user = created.user;
-    } else if (user->info.role == Role::Student) {
-        storage.setRole(user->info.id, Role::Instructor);
-        user->info.role = Role::Instructor;
+    } else if (user->info.role != Role::Admin) {
+        storage.setRole(user->info.id, Role::Admin);
+        user->info.role = Role::Admin;
     }
     m_instructor = user->info;
 

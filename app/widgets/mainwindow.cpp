@@ -9,6 +9,8 @@
 #include "hostbanner.h"
 #include "hostedserver.h"
 #include "icons.h"
+#include "messagebanner.h"
+#include "serveraddress.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -110,7 +112,8 @@ MainWindow::MainWindow(Client::Connection *connection, QWidget *parent)
     row->setContentsMargins(0, 0, 0, 0);
     row->setSpacing(0);
     row->addWidget(buildSidebar());
-    auto *divider = new QFrame(central);
+    m_divider = new QFrame(central);
+    auto *divider = m_divider;
     divider->setFrameShape(QFrame::VLine);
     divider->setFrameShadow(QFrame::Plain);
     divider->setObjectName(QStringLiteral("sidebarDivider"));
@@ -162,9 +165,6 @@ QWidget *MainWindow::buildSidebar()
     m_navigation->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_navigation->setBackgroundRole(QPalette::AlternateBase);
     m_navigation->viewport()->setBackgroundRole(QPalette::AlternateBase);
-    m_navigation->setStyleSheet(QStringLiteral(
-        "QListWidget#navigation { background: transparent; outline: 0; }"
-        "QListWidget#navigation::item { padding: 7px 10px; border-radius: 6px; }"));
     for (int i = 0; i < PaneCount; ++i) {
         auto *item = new QListWidgetItem(m_navigation);
         item->setSizeHint(QSize(0, 38));
@@ -307,6 +307,19 @@ void MainWindow::retranslateUi()
 void MainWindow::updateIcons()
 {
     const QPalette p = palette();
+    // Style sheets resolve palette() colours once, so the theme's colours are written out.
+    const QString navigationSheet =
+        QStringLiteral("QListWidget#navigation { background: transparent; outline: 0; }"
+                       "QListWidget#navigation::item { padding: 7px 10px; border-radius: 6px; color: %1; }"
+                       "QListWidget#navigation::item:hover { background: %2; }"
+                       "QListWidget#navigation::item:selected { background: %3; color: %4; }")
+            .arg(cssColor(p.color(QPalette::WindowText)), cssColor(p.color(QPalette::Midlight)),
+                 cssColor(p.color(QPalette::Highlight)), cssColor(p.color(QPalette::HighlightedText)));
+    if (navigationSheet != m_navigation->styleSheet())
+        m_navigation->setStyleSheet(navigationSheet);
+    const QString dividerSheet = QStringLiteral("#sidebarDivider { color: %1; }").arg(cssColor(p.color(QPalette::Mid)));
+    if (dividerSheet != m_divider->styleSheet())
+        m_divider->setStyleSheet(dividerSheet);
     for (int i = 0; i < PaneCount; ++i) {
         const QIcon icon = Icons::symbol(QLatin1String(PaneSymbols[i]), p.color(QPalette::WindowText),
                                          p.color(QPalette::HighlightedText));
@@ -328,7 +341,7 @@ void MainWindow::updateUserCard()
     m_userRole->setText(m_userRole->fontMetrics().elidedText(detail, Qt::ElideRight, width));
     m_serverLabel->setText(m_connection->url().isEmpty()
                                ? QString()
-                               : m_connection->url().toString(QUrl::StripTrailingSlash));
+                               : displayAddress(m_connection->url()));
 }
 
 } // namespace Cohort::Ui

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QFrame;
 class QLabel;
 class QListWidget;
 class QMenu;
@@ -64,6 +65,7 @@ private:
     Client::Connection *m_connection;
     bool m_closeHides = false;
     QListWidget *m_navigation = nullptr;
+    QFrame *m_divider = nullptr;
     QStackedWidget *m_stack = nullptr;
     CoursesPane *m_courses = nullptr;
     EmptyState *m_live = nullptr;

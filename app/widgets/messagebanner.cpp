@@ -11,12 +11,22 @@
 
 namespace Cohort::Ui {
 
+QString cssColor(const QColor &color)
+{
+    return QStringLiteral("rgba(%1, %2, %3, %4)")
+        .arg(color.red())
+        .arg(color.green())
+        .arg(color.blue())
+        .arg(color.alpha());
+}
+
 MessageBanner::MessageBanner(QWidget *parent)
     : QFrame(parent)
     , m_icon(new QLabel(this))
     , m_text(new QLabel(this))
 {
     setObjectName(QStringLiteral("messageBanner"));
+    setAttribute(Qt::WA_StyledBackground);
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
     m_text->setOpenExternalLinks(true);
@@ -76,8 +86,8 @@ void MessageBanner::updateLook()
     background.setAlphaF(dark ? 0.22f : 0.10f);
     QColor border = accent;
     border.setAlphaF(dark ? 0.55f : 0.45f);
-    const QString sheet = QStringLiteral("#messageBanner { background: %1; border: 1px solid %2; border-radius: 6px; }")
-                              .arg(background.name(QColor::HexArgb), border.name(QColor::HexArgb));
+    const QString sheet = QStringLiteral("#%1 { background: %2; border: 1px solid %3; border-radius: 6px; }")
+                              .arg(objectName(), cssColor(background), cssColor(border));
     // Setting a style sheet re-polishes the widget; only do it when the look really changes.
     if (sheet != styleSheet())
         setStyleSheet(sheet);

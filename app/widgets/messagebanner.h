@@ -8,6 +8,9 @@ class QLabel;
 
 namespace Cohort::Ui {
 
+/// A colour in style-sheet syntax, with its alpha: rgba(r, g, b, a).
+QString cssColor(const QColor &color);
+
 /// An inline, tinted note inside a dialog or pane: an error to fix, a warning, or information.
 class MessageBanner : public QFrame
 {

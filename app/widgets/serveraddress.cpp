@@ -29,4 +29,12 @@ QUrl parseServerAddress(const QString &text)
     return url;
 }
 
+QString displayAddress(const QUrl &url)
+{
+    QString text = url.toString();
+    if (text.endsWith(QLatin1Char('/')))
+        text.chop(1);
+    return text;
+}
+
 } // namespace Cohort::Ui

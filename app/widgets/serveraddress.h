@@ -11,5 +11,7 @@ namespace Cohort::Ui {
 /// into a WebSocket URL: ws:// unless a scheme is given, port 8740 unless one is given.
 /// Returns an invalid URL for anything else (http://, spaces, an empty host).
 QUrl parseServerAddress(const QString &text);
+/// How an address is shown: "ws://192.168.1.20:8740", without the trailing "/".
+QString displayAddress(const QUrl &url);
 
 } // namespace Cohort::Ui

@@ -39,6 +39,8 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_language->setObjectName(QStringLiteral("languageCombo"));
     m_theme->setObjectName(QStringLiteral("themeCombo"));
     m_server->setText(AppSettings::serverAddress());
+    m_language->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_theme->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_serverHint->setWordWrap(true);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.9);

@@ -30,6 +30,17 @@ namespace {
 constexpr int MinimumPasswordLength = 8;
 constexpr int ProbeDelayMs = 400;
 
+/// Mode switches read as links, not as a second row of buttons. The colour is spelled out
+/// because a style sheet's palette(link) would keep the colour of the theme it was set under.
+void styleAsLink(QPushButton *button)
+{
+    const QString sheet = QStringLiteral("QPushButton { color: %1; border: none; padding: 2px 0px; text-align: left; }"
+                                         "QPushButton:hover { text-decoration: underline; }")
+                              .arg(cssColor(button->palette().color(QPalette::Link)));
+    if (sheet != button->styleSheet())
+        button->setStyleSheet(sheet);
+}
+
 QFont scaledFont(const QFont &base, qreal factor, QFont::Weight weight)
 {
     QFont font = base;
@@ -49,6 +60,7 @@ SignInDialog::SignInDialog(Client::Connection *connection, Client::TokenStore *t
     setWindowIcon(Icons::app());
     buildUi();
     retranslateUi();
+    updateColors();
     updateModeUi();
 
     m_server->setText(AppSettings::serverAddress());
@@ -71,7 +83,7 @@ SignInDialog::~SignInDialog() = default;
 
 void SignInDialog::buildUi()
 {
-    setMinimumWidth(460);
+    setMinimumWidth(500);
 
     m_logo = new QLabel(this);
     m_logo->setPixmap(Icons::app().pixmap(56, 56));
@@ -111,13 +123,8 @@ void SignInDialog::buildUi()
     m_joinCode->setMaxLength(64);
     m_keep = new QCheckBox(this);
     m_keep->setObjectName(QStringLiteral("keepSignedInCheck"));
-    m_keychainNote = new QLabel(this);
+    m_keychainNote = new MessageBanner(this);
     m_keychainNote->setObjectName(QStringLiteral("keychainNote"));
-    m_keychainNote->setWordWrap(true);
-    m_keychainNote->hide();
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    m_keychainNote->setFont(small);
 
     m_serverLabel = new QLabel(this);
     m_setupTokenLabel = new QLabel(this);
@@ -132,11 +139,6 @@ void SignInDialog::buildUi()
     m_passwordLabel->setBuddy(m_password);
     m_joinCodeLabel->setBuddy(m_joinCode);
 
-    auto *keepColumn = new QVBoxLayout;
-    keepColumn->setSpacing(2);
-    keepColumn->addWidget(m_keep);
-    keepColumn->addWidget(m_keychainNote);
-
     m_form = new QFormLayout;
     m_form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -148,7 +150,7 @@ void SignInDialog::buildUi()
     m_form->addRow(m_displayNameLabel, m_displayName);
     m_form->addRow(m_passwordLabel, m_password);
     m_form->addRow(m_joinCodeLabel, m_joinCode);
-    m_form->addRow(QString(), keepColumn);
+    m_form->addRow(QString(), m_keep);
 
     m_error = new MessageBanner(this);
     m_error->setObjectName(QStringLiteral("signInError"));
@@ -170,11 +172,13 @@ void SignInDialog::buildUi()
     m_switchMode->setObjectName(QStringLiteral("switchModeButton"));
     m_switchMode->setFlat(true);
     m_switchMode->setCursor(Qt::PointingHandCursor);
+
     m_switchMode->setAutoDefault(false);
     m_setupLink = new QPushButton(this);
     m_setupLink->setObjectName(QStringLiteral("setupModeButton"));
     m_setupLink->setFlat(true);
     m_setupLink->setCursor(Qt::PointingHandCursor);
+
     m_setupLink->setAutoDefault(false);
     m_host = new QPushButton(this);
     m_host->setObjectName(QStringLiteral("hostClassButton"));
@@ -208,12 +212,12 @@ void SignInDialog::buildUi()
     column->addLayout(header);
     column->addWidget(m_notice);
     column->addLayout(m_form);
+    column->addWidget(m_keychainNote);
     column->addWidget(m_error);
     column->addWidget(m_busyRow);
     column->addLayout(links);
     column->addWidget(separator);
     column->addLayout(buttons);
-    column->setSizeConstraint(QLayout::SetMinAndMaxSize);
 
     setTabOrder(m_server, m_setupToken);
     setTabOrder(m_setupToken, m_username);
@@ -258,7 +262,7 @@ void SignInDialog::retranslateUi()
     m_cancel->setText(tr("Quit"));
     m_setupLink->setText(tr("Set up this server"));
     if (!m_keychainAvailable) {
-        m_keychainNote->setText(tr("No keychain is available on this computer, so Cohort cannot "
+        m_keychainNote->showMessage(MessageBanner::Kind::Warning, tr("No keychain is available on this computer, so Cohort cannot "
                                    "remember your sign-in. You stay signed in until you quit Cohort.")
                                 + (m_keychainProblem.isEmpty() ? QString()
                                                                : QLatin1Char(' ') + m_keychainProblem));
@@ -288,7 +292,7 @@ void SignInDialog::updateModeUi()
         m_subtitle->setText(tr("Enter the course join code from your instructor; you join that course right away."));
         m_submit->setText(tr("&Create Account"));
         m_switchMode->setText(tr("I already have an account"));
-        m_password->setPlaceholderText(tr("At least %n character(s)", nullptr, MinimumPasswordLength));
+        m_password->setPlaceholderText(tr("At least %1 characters").arg(MinimumPasswordLength));
         m_username->setPlaceholderText(tr("Lower-case letters, digits, . _ -"));
         break;
     case Mode::Setup:
@@ -297,13 +301,22 @@ void SignInDialog::updateModeUi()
                                "one-time setup token it printed when it first started."));
         m_submit->setText(tr("&Create Administrator"));
         m_switchMode->setText(tr("I already have an account"));
-        m_password->setPlaceholderText(tr("At least %n character(s)", nullptr, MinimumPasswordLength));
+        m_password->setPlaceholderText(tr("At least %1 characters").arg(MinimumPasswordLength));
         m_username->setPlaceholderText(tr("Lower-case letters, digits, . _ -"));
         break;
     }
     m_switchMode->setVisible(m_mode != Mode::SignIn || m_signUpAllowed);
     m_setupLink->setVisible(m_mode != Mode::Setup && m_setupRequired);
     m_keychainNote->setVisible(!m_keychainAvailable);
+    // Rows appear and disappear with the mode: fit the dialog to them.
+    QTimer::singleShot(0, this, [this] { adjustSize(); });
+}
+
+void SignInDialog::updateColors()
+{
+    m_host->setIcon(Icons::symbol(QStringLiteral("host")));
+    styleAsLink(m_switchMode);
+    styleAsLink(m_setupLink);
 }
 
 void SignInDialog::setMode(Mode mode)
@@ -332,7 +345,7 @@ void SignInDialog::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange)
         retranslateUi();
     else if (event->type() == QEvent::PaletteChange)
-        m_host->setIcon(Icons::symbol(QStringLiteral("host")));
+        updateColors();
     QDialog::changeEvent(event);
 }
 
@@ -372,7 +385,7 @@ QString SignInDialog::validateInput(const QUrl &url) const
         if (m_displayName->text().trimmed().isEmpty())
             return tr("Enter your full name.");
         if (m_password->text().size() < MinimumPasswordLength)
-            return tr("Choose a password of at least %n character(s).", nullptr, MinimumPasswordLength);
+            return tr("Choose a password of at least %1 characters.").arg(MinimumPasswordLength);
     } else if (m_password->text().isEmpty()) {
         return tr("Enter your password.");
     }
@@ -393,6 +406,7 @@ void SignInDialog::submit()
     setBusy(true);
     const bool keep = m_keep->isChecked() && m_keychainAvailable;
     auto done = [this, url, keep](const Client::AuthResult &result) { onAuthFinished(url, keep, result); };
+    m_submittedAddress = m_server->text().trimmed();
     const QString username = m_username->text().trimmed();
     switch (m_mode) {
     case Mode::SignIn:
@@ -415,7 +429,7 @@ void SignInDialog::onAuthFinished(const QUrl &url, bool keep, const Client::Auth
     if (!result.ok) {
         qCInfo(lcSignIn) << "sign-in failed:" << Protocol::errorCodeName(result.error) << result.message;
         if (result.error == ErrorCode::Unavailable)
-            showError(ErrorText::cannotReach(url.toString(QUrl::StripTrailingSlash)));
+            showError(ErrorText::cannotReach(m_submittedAddress));
         else
             showError(ErrorText::forSignIn(result.error, result.retryAfterMs));
         if (result.error == ErrorCode::Unauthorized)

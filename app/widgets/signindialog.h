@@ -62,6 +62,7 @@ private:
     void buildUi();
     void retranslateUi();
     void updateModeUi();
+    void updateColors();
     void setBusy(bool busy);
     void showError(const QString &text);
     void submit();
@@ -75,6 +76,7 @@ private:
     Client::Connection *m_probe;
     QTimer m_probeTimer;
     QUrl m_probedUrl;
+    QString m_submittedAddress; // as typed, for messages
 
     Mode m_mode = Mode::SignIn;
     bool m_busy = false;
@@ -101,7 +103,7 @@ private:
     QLabel *m_joinCodeLabel = nullptr;
     QLineEdit *m_joinCode = nullptr;
     QCheckBox *m_keep = nullptr;
-    QLabel *m_keychainNote = nullptr;
+    MessageBanner *m_keychainNote = nullptr;
     MessageBanner *m_error = nullptr;
     QWidget *m_busyRow = nullptr;
     QLabel *m_busyText = nullptr;

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "apptestserver.h"
+#include "connection.h"
+#include "errortext.h"
+#include "languagemanager.h"
+#include "messagebanner.h"
+#include "signindialog.h"
+#include "tokenstore.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace Cohort;
+using namespace Cohort::Ui;
+using Cohort::Tests::AppTestServer;
+
+class TestSignInDialog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void signsIn();
+    void wrongPasswordShowsUnauthorizedMessage();
+    void unreachableServerSaysSo();
+    void emptyFieldsAreExplained();
+    void signUpOfferedOnlyWhenAllowed();
+    void signUpWithJoinCode();
+    void keychainUnavailableKeepsTokenInMemory();
+    void busyWhileSigningIn();
+    void germanTranslation();
+    void errorTextForEveryCode();
+
+private:
+    struct Fixture
+    {
+        Client::Connection connection;
+        Client::TokenStore tokens;
+        std::unique_ptr<SignInDialog> dialog;
+    };
+    std::unique_ptr<Fixture> makeDialog(const QString &address);
+    static void fill(SignInDialog *dialog, const char *name, const QString &text);
+    static void click(SignInDialog *dialog, const char *name);
+};
+
+void TestSignInDialog::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestSignInDialog::init()
+{
+    QSettings().clear();
+}
+
+std::unique_ptr<TestSignInDialog::Fixture> TestSignInDialog::makeDialog(const QString &address)
+{
+    auto fixture = std::make_unique<Fixture>();
+    fixture->tokens.setService(QStringLiteral("CohortTest"));
+    fixture->dialog = std::make_unique<SignInDialog>(&fixture->connection, &fixture->tokens);
+    fixture->dialog->findChild<QLineEdit *>(QStringLiteral("serverEdit"))->setText(address);
+    fixture->dialog->show();
+    return fixture;
+}
+
+void TestSignInDialog::fill(SignInDialog *dialog, const char *name, const QString &text)
+{
+    auto *edit = dialog->findChild<QLineEdit *>(QString::fromLatin1(name));
+    QVERIFY2(edit, name);
+    edit->clear();
+    QTest::keyClicks(edit, text);
+}
+
+void TestSignInDialog::click(SignInDialog *dialog, const char *name)
+{
+    auto *button = dialog->findChild<QPushButton *>(QString::fromLatin1(name));
+    QVERIFY2(button, name);
+    QVERIFY2(button->isVisible(), name);
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+void TestSignInDialog::signsIn()
+{
+    AppTestServer server;
+    QVERIFY(server.ready);
+    auto f = makeDialog(server.address());
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("ines"));
+    fill(f->dialog.get(), "passwordEdit", QString::fromLatin1(AppTestServer::Password));
+    QSignalSpy accepted(f->dialog.get(), &QDialog::accepted);
+    // Enter in the password field submits the dialog.
+    QTest::keyClick(f->dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit")), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    QCOMPARE(f->connection.state(), Client::Connection::State::Connected);
+    QCOMPARE(f->connection.currentUser().username, QStringLiteral("ines"));
+    QCOMPARE(QSettings().value(QStringLiteral("connection/username")).toString(), QStringLiteral("ines"));
+    // The token never lands in the settings file.
+    const QSettings settings;
+    for (const QString &key : settings.allKeys())
+        QVERIFY(!settings.value(key).toString().contains(f->connection.token()));
+}
+
+void TestSignInDialog::wrongPasswordShowsUnauthorizedMessage()
+{
+    AppTestServer server;
+    QVERIFY(server.ready);
+    auto f = makeDialog(server.address());
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("ines"));
+    fill(f->dialog.get(), "passwordEdit", QStringLiteral("wrong horse"));
+    click(f->dialog.get(), "submitButton");
+    const QString expected = ErrorText::forSignIn(Protocol::ErrorCode::Unauthorized, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(f->dialog->errorText(), expected, 10000);
+    QVERIFY(f->dialog->isVisible());
+    QVERIFY(!f->dialog->isBusy());
+    QVERIFY(f->dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit"))->isEnabled());
+}
+
+void TestSignInDialog::unreachableServerSaysSo()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    const QString address = QStringLiteral("ws://127.0.0.1:%1").arg(port);
+    auto f = makeDialog(address);
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("ines"));
+    fill(f->dialog.get(), "passwordEdit", QStringLiteral("whatever"));
+    click(f->dialog.get(), "submitButton");
+    QTRY_COMPARE_WITH_TIMEOUT(f->dialog->errorText(), ErrorText::cannotReach(address), 20000);
+}
+
+void TestSignInDialog::emptyFieldsAreExplained()
+{
+    auto f = makeDialog(QStringLiteral("ws://127.0.0.1:1"));
+    fill(f->dialog.get(), "usernameEdit", QString());
+    click(f->dialog.get(), "submitButton");
+    QCOMPARE(f->dialog->errorText(), SignInDialog::tr("Enter your username."));
+    QVERIFY(!f->dialog->isBusy());
+}
+
+void TestSignInDialog::signUpOfferedOnlyWhenAllowed()
+{
+    {
+        AppTestServer closed(false);
+        QVERIFY(closed.ready);
+        auto f = makeDialog(closed.address());
+        QSignalSpy probed(f->dialog.get(), &SignInDialog::serverProbed);
+        QTRY_COMPARE_WITH_TIMEOUT(probed.count(), 1, 10000);
+        QVERIFY(!f->dialog->signUpAllowed());
+        QVERIFY(!f->dialog->findChild<QPushButton *>(QStringLiteral("switchModeButton"))->isVisible());
+        QVERIFY(!f->dialog->findChild<QLineEdit *>(QStringLiteral("joinCodeEdit"))->isVisible());
+    }
+    AppTestServer open(true);
+    QVERIFY(open.ready);
+    auto f = makeDialog(open.address());
+    QSignalSpy probed(f->dialog.get(), &SignInDialog::serverProbed);
+    QTRY_COMPARE_WITH_TIMEOUT(probed.count(), 1, 10000);
+    QVERIFY(f->dialog->signUpAllowed());
+    click(f->dialog.get(), "switchModeButton");
+    QCOMPARE(f->dialog->mode(), SignInDialog::Mode::SignUp);
+    QVERIFY(f->dialog->findChild<QLineEdit *>(QStringLiteral("joinCodeEdit"))->isVisible());
+    QVERIFY(f->dialog->findChild<QLineEdit *>(QStringLiteral("displayNameEdit"))->isVisible());
+}
+
+void TestSignInDialog::signUpWithJoinCode()
+{
+    AppTestServer server;
+    QVERIFY(server.ready);
+    auto f = makeDialog(server.address());
+    QSignalSpy probed(f->dialog.get(), &SignInDialog::serverProbed);
+    QTRY_COMPARE_WITH_TIMEOUT(probed.count(), 1, 10000);
+    click(f->dialog.get(), "switchModeButton");
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("ben"));
+    fill(f->dialog.get(), "displayNameEdit", QStringLiteral("Ben Okafor"));
+    fill(f->dialog.get(), "passwordEdit", QStringLiteral("s3cret-pass"));
+    fill(f->dialog.get(), "joinCodeEdit", QStringLiteral("NOPE-CODE"));
+    click(f->dialog.get(), "submitButton");
+    QTRY_COMPARE_WITH_TIMEOUT(f->dialog->errorText(), ErrorText::forSignIn(Protocol::ErrorCode::NotFound, 0), 10000);
+
+    fill(f->dialog.get(), "joinCodeEdit", QStringLiteral("k7px-3qmd"));
+    QSignalSpy accepted(f->dialog.get(), &QDialog::accepted);
+    click(f->dialog.get(), "submitButton");
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    QCOMPARE(f->connection.currentUser().displayName, QStringLiteral("Ben Okafor"));
+    QCOMPARE(f->connection.currentUser().role, Role::Student);
+}
+
+void TestSignInDialog::keychainUnavailableKeepsTokenInMemory()
+{
+    // main() below removes the session bus, so no secret service is reachable.
+    AppTestServer server;
+    QVERIFY(server.ready);
+    auto f = makeDialog(server.address());
+    QSignalSpy checked(f->dialog.get(), &SignInDialog::keychainChecked);
+    QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 30000);
+    QVERIFY(!f->dialog->keychainAvailable());
+    auto *note = f->dialog->findChild<MessageBanner *>(QStringLiteral("keychainNote"));
+    QVERIFY(note->isVisible());
+    QVERIFY(note->text().contains(SignInDialog::tr("No keychain is available on this computer")
+                                      .section(QLatin1Char(','), 0, 0)));
+    auto *keep = f->dialog->findChild<QCheckBox *>(QStringLiteral("keepSignedInCheck"));
+    QVERIFY(!keep->isEnabled());
+    QVERIFY(!keep->isChecked());
+
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("ines"));
+    fill(f->dialog.get(), "passwordEdit", QString::fromLatin1(AppTestServer::Password));
+    QSignalSpy accepted(f->dialog.get(), &QDialog::accepted);
+    click(f->dialog.get(), "submitButton");
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    QVERIFY(!f->connection.token().isEmpty());
+    // The checkbox was off because there was no keychain: that is not the user's choice to keep.
+    QVERIFY(!QSettings().contains(QStringLiteral("connection/keepSignedIn")));
+}
+
+void TestSignInDialog::busyWhileSigningIn()
+{
+    AppTestServer server;
+    QVERIFY(server.ready);
+    auto f = makeDialog(server.address());
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("ines"));
+    fill(f->dialog.get(), "passwordEdit", QString::fromLatin1(AppTestServer::Password));
+    click(f->dialog.get(), "submitButton");
+    QVERIFY(f->dialog->isBusy());
+    QVERIFY(!f->dialog->findChild<QLineEdit *>(QStringLiteral("usernameEdit"))->isEnabled());
+    QVERIFY(!f->dialog->findChild<QPushButton *>(QStringLiteral("submitButton"))->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!f->dialog->isBusy(), 10000);
+}
+
+void TestSignInDialog::germanTranslation()
+{
+    auto f = makeDialog(QStringLiteral("ws://127.0.0.1:1"));
+    auto *title = f->dialog->findChild<QLabel *>(QStringLiteral("signInTitle"));
+    QCOMPARE(title->text(), QStringLiteral("Sign in to Cohort"));
+    LanguageManager languages;
+    QCOMPARE(languages.setLanguage(QStringLiteral("de")), QStringLiteral("de"));
+    QTRY_COMPARE(title->text(), QStringLiteral("Bei Cohort anmelden"));
+    QCOMPARE(ErrorText::forSignIn(Protocol::ErrorCode::RateLimited, 40000),
+             QStringLiteral("Zu viele Versuche. Versuchen Sie es in 40 Sekunden erneut."));
+    QCOMPARE(languages.setLanguage(QStringLiteral("en")), QStringLiteral("en"));
+    QTRY_COMPARE(title->text(), QStringLiteral("Sign in to Cohort"));
+}
+
+void TestSignInDialog::errorTextForEveryCode()
+{
+    using Protocol::ErrorCode;
+    QSet<QString> texts;
+    for (ErrorCode code : {ErrorCode::BadRequest, ErrorCode::Unauthorized, ErrorCode::Forbidden,
+                           ErrorCode::NotFound, ErrorCode::Conflict, ErrorCode::RateLimited,
+                           ErrorCode::TooLarge, ErrorCode::UnsupportedVersion, ErrorCode::Internal,
+                           ErrorCode::Unavailable}) {
+        const QString text = ErrorText::forRequest(code, 2000);
+        QVERIFY(!text.isEmpty());
+        texts.insert(text);
+    }
+    QCOMPARE(texts.size(), 10);
+    QCOMPARE(ErrorText::forSignIn(ErrorCode::RateLimited, 40000), QStringLiteral("Too many attempts. Try again in 40 seconds."));
+    QCOMPARE(ErrorText::waitTime(180000), QStringLiteral("in 3 minutes"));
+    QCOMPARE(ErrorText::waitTime(1), QStringLiteral("in 1 second"));
+}
+
+int main(int argc, char *argv[])
+{
+    // No secret service in tests: the dialog's "keychain unavailable" path is what runs.
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    QApplication app(argc, argv);
+    TestSignInDialog test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_signindialog.moc"
