@@ -12,6 +12,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <limits>
 #include <memory>
 
 using namespace Cohort;
@@ -85,12 +86,17 @@ private:
         return await([&](AuthService::Callback done) { service.signIn(name, password, address, this, done); });
     }
 
+    /// The fastest of three sign-ins: a busy machine only ever makes one slower.
     qint64 timeSignIn(AuthService &service, const QString &name, const QString &password)
     {
-        QElapsedTimer timer;
-        timer.start();
-        signIn(service, name, password);
-        return timer.elapsed();
+        qint64 fastest = std::numeric_limits<qint64>::max();
+        for (int i = 0; i < 3; ++i) {
+            QElapsedTimer timer;
+            timer.start();
+            signIn(service, name, password, QStringLiteral("10.9.0.%1").arg(i));
+            fastest = std::min(fastest, timer.elapsed());
+        }
+        return fastest;
     }
 
     QTemporaryDir m_dir;
@@ -225,7 +231,7 @@ private Q_SLOTS:
     {
         auto service = makeService(AuthConfig{});
         addUser(*service, QStringLiteral("ana"));
-        timeSignIn(*service, QStringLiteral("ana"), QStringLiteral("warm-up")); // builds the dummy hash
+        timeSignIn(*service, QStringLiteral("ana"), Password); // warms up (builds the dummy hash)
         const qint64 wrong = timeSignIn(*service, QStringLiteral("ana"), QStringLiteral("wrong horse"));
         const qint64 unknown = timeSignIn(*service, QStringLiteral("nobody"), QStringLiteral("wrong horse"));
         qInfo("wrong password: %lld ms, unknown user: %lld ms", wrong, unknown);
