@@ -70,8 +70,9 @@ void Connection::fail(const Request &request, ErrorCode code, const QString &mes
     send(error(request.id, code, message, retryAfterMs));
 }
 
-void Connection::allowReplayBurst()
+void Connection::endReplay()
 {
+    m_replaying = false;
     m_replayBurstBytes = m_transport->pendingBytes();
 }
 
@@ -207,6 +208,8 @@ void Connection::sendText(const QString &text)
 
 void Connection::checkBackpressure()
 {
+    if (m_replaying)
+        return;
     const qint64 pending = m_transport->pendingBytes();
     const qint64 limit = m_core.config().maxPendingBytesPerConnection;
     if (pending <= limit) {

@@ -66,8 +66,10 @@ public:
         m_transport->sendText(frame);
         checkBackpressure();
     }
-    /// Replayed events may exceed the pending-bytes limit once; live ones may not add to that.
-    void allowReplayBurst();
+    /// A resume replay may exceed the pending-bytes limit (it is bounded by the resume window);
+    /// live events may not add to that excess.
+    void beginReplay() { m_replaying = true; }
+    void endReplay();
 
     void closeWith(quint16 code, const QString &reason);
     bool isClosing() const { return m_closing || m_cutOff; }
@@ -97,6 +99,7 @@ private:
     bool m_helloDone = false;
     bool m_closing = false;
     bool m_cutOff = false;
+    bool m_replaying = false;
     UserRecord m_user;
     QByteArray m_tokenHash;
     int m_passwordChangesPending = 0;

@@ -250,10 +250,9 @@ void ServerCore::authSignOut(Connection &c, const Request &r)
     const UserId user = c.userId();
     // Signed out first, so the revocation that follows does not close this connection.
     c.signOut();
-    db([&] {
-        m_auth.signOut(tokenHash, user);
-        return true;
-    });
+    const qint64 start = nowNs();
+    m_auth.signOut(tokenHash, user);
+    observeDatabase(start);
     c.reply(r, {});
 }
 
@@ -477,10 +476,11 @@ void ServerCore::roomJoin(Connection &c, const Request &r)
         } else if (since < lastSeq) {
             missed = db([&] { return m_storage.eventsAfter(roomId, since, m_config.resumeWindow); });
         }
+        c.beginReplay();
         for (const EventRecord &event : missed)
             c.sendEvent(eventFrameText(event));
+        c.endReplay();
         m_metrics.addEventsDelivered(missed.size());
-        c.allowReplayBurst();
     }
     // No event loop turn between the replay and the subscription: nothing can slip in between.
     c.joinedRooms().insert(roomId);

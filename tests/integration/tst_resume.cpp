@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 // Resume after a dropped connection and idempotent writes.
 #include "testclient.h"
+#include "metrics.h"
 #include "testserver.h"
 
 #include <QJsonArray>
@@ -139,6 +140,41 @@ private Q_SLOTS:
         QCOMPARE(a->events().size(), 100); // the newest window only
         QCOMPARE(a->events().first().seq, last - 99);
         QCOMPARE(a->events().last().seq, last);
+    }
+
+    void replayMayExceedThePendingLimit()
+    {
+        // 100 events of about 4 kB: far more than the 64 kB limit, queued in one go.
+        Server::ServerConfig config = Test::TestServer::testConfig();
+        config.resumeWindow = 100;
+        config.maxPendingBytesPerConnection = 64 * 1024;
+        config.requestsPerSecond = 1000;
+        config.requestBurst = 1000;
+        m_server = std::make_unique<Test::TestServer>();
+        QCOMPARE(m_server->start(config), QString());
+        QVERIFY(m_server->addUser(QStringLiteral("teacher"), Role::Instructor).isValid());
+        auto b = signedIn(QStringLiteral("teacher"));
+        QVERIFY(b);
+        bool ok = false;
+        m_roomId = b->call(Op::CourseCreate, {{QStringLiteral("name"), QStringLiteral("Big")},
+                                              {QStringLiteral("clientId"), QStringLiteral("big")}}, &ok)
+                       .value(QStringLiteral("course")).toObject().value(QStringLiteral("roomId")).toInteger();
+        QVERIFY(ok);
+        const QString text(4000, QLatin1Char('y'));
+        QStringList ids;
+        for (int i = 0; i < 100; ++i)
+            ids << b->send(Op::MessageSend, message(QStringLiteral("big%1").arg(i), text));
+        for (const QString &id : std::as_const(ids))
+            QCOMPARE(b->reply(id)->type, FrameType::Result);
+
+        auto a = signedIn(QStringLiteral("teacher"));
+        QVERIFY(a);
+        const auto resumed = join(*a, 0);
+        QVERIFY(resumed);
+        QCOMPARE(resumed->type, FrameType::Result);
+        QCOMPARE(a->events().size(), 100);
+        QVERIFY(!a->isClosed());
+        QCOMPARE(m_server->server().metrics().closes(CloseSlowConsumer), quint64(0));
     }
 
     void joinWithoutSinceReplaysNothing()
