@@ -74,14 +74,15 @@ QString SqlConnection::open(const DatabaseConfig &config)
 {
     if (isOpen())
         return QString();
-    close(); // a failed attempt before this one left its connection registered
     if (QSqlDatabase::contains(m_name))
         return QStringLiteral("the database connection name '%1' is already in use").arg(m_name);
-    if (config.driver == Sqlite)
-        return openSqlite(config);
-    if (config.driver == Postgres)
-        return openPostgres(config);
-    return QStringLiteral("unknown database driver '%1' (use sqlite or postgresql)").arg(config.driver);
+    if (config.driver != Sqlite && config.driver != Postgres)
+        return QStringLiteral("unknown database driver '%1' (use sqlite or postgresql)").arg(config.driver);
+    const QString error = config.driver == Sqlite ? openSqlite(config) : openPostgres(config);
+    // Half set up is not open: a later attempt starts over instead of finding the name taken.
+    if (!error.isEmpty())
+        close();
+    return error;
 }
 
 QString SqlConnection::openSqlite(const DatabaseConfig &config)

@@ -183,6 +183,8 @@ void TestStorage::openErrors()
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("storage-test-retry")));
     SqlConnection connection(QStringLiteral("storage-test-retry"));
     QVERIFY(!connection.open(wrong).isEmpty());
+    QVERIFY(!connection.isOpen());
+    QVERIFY(!QSqlDatabase::contains(QStringLiteral("storage-test-retry")));
     QCOMPARE(connection.open(m_config), QString());
     QVERIFY(connection.isOpen());
 }
