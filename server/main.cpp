@@ -10,14 +10,17 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 
+#ifdef Q_OS_UNIX
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
 
 using namespace Cohort::Server;
 
 namespace {
 
+#ifdef Q_OS_UNIX
 int signalPipe[2] = {-1, -1};
 
 void onSignal(int)
@@ -46,6 +49,10 @@ void watchTerminationSignals(QObject *context, std::function<void()> onStop)
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
 }
+#else
+/// Elsewhere the process ends on its platform's default signal handling.
+void watchTerminationSignals(QObject *, std::function<void()>) {}
+#endif
 
 const QStringList ConfigOptionsWithValue = {
     QStringLiteral("config"), QStringLiteral("data-dir"), QStringLiteral("database"), QStringLiteral("db-host"),
@@ -169,7 +176,8 @@ int runAdmin(const QStringList &command, const QStringList &serverArguments)
         err << "cohort-server: " << problem << '\n';
         return 2;
     }
-    applyLogLevel(config.logLevel);
+    // Admin commands print their own results; the log shows only problems unless asked for more.
+    applyLogLevel(parser.isSet(QStringLiteral("log-level")) ? config.logLevel : QStringLiteral("warning"));
     const std::unique_ptr<Storage> storage = createStorage(config.database, QStringLiteral("cohort-admin"));
     if (const QString problem = storage->open(); !problem.isEmpty()) {
         err << "cohort-server: cannot open the database: " << problem << '\n';
