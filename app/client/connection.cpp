@@ -146,6 +146,21 @@ TransportFactory webSocketTransportFactory()
     };
 }
 
+TransportFactory inMemoryTransportFactory(std::function<void(Transport *)> accept)
+{
+    return [accept](const QUrl &, QObject *parent, std::function<void()> opened,
+                    std::function<void(const QString &)>) -> Transport * {
+        auto [clientEnd, serverEnd] = InMemoryTransport::createPair(parent);
+        accept(serverEnd);
+        // Like a socket, the pair reports itself open on a later turn of the event loop.
+        QTimer::singleShot(0, clientEnd, [clientEnd = clientEnd, opened] {
+            if (clientEnd->isOpen())
+                opened();
+        });
+        return clientEnd;
+    };
+}
+
 Connection::Connection(QObject *parent)
     : QObject(parent)
     , m_transportFactory(webSocketTransportFactory())

@@ -50,6 +50,10 @@ using TransportFactory = std::function<Transport *(const QUrl &url, QObject *par
                                                    std::function<void(const QString &reason)> failed)>;
 /// The default: a QWebSocket (ws:// or wss://) wrapped in a WebSocketTransport.
 TransportFactory webSocketTransportFactory();
+/// For a server in the same process (the app hosting a class): each attempt creates an
+/// InMemoryTransport pair and hands the server's end to `accept`, e.g.
+/// `[server](Transport *end) { server->acceptTransport(end); }`. The URL is ignored.
+TransportFactory inMemoryTransportFactory(std::function<void(Transport *serverEnd)> accept);
 
 /// One signed-in account's connection to a Cohort server (docs/protocol.md).
 ///

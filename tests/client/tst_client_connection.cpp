@@ -594,6 +594,21 @@ private Q_SLOTS:
         QCOMPARE(connection->cache()->lastSeq(RoomId(7)), 5);
     }
 
+    void inProcessServerOverAnInMemoryTransport()
+    {
+        auto connection = makeConnection(m_cacheRoot->path());
+        Server::CohortServer *server = &m_server->server();
+        connection->setTransportFactory(inMemoryTransportFactory([server](Transport *end) { server->acceptTransport(end); }));
+        QVERIFY(signIn(*connection, QUrl(QStringLiteral("ws://in-process/")), QStringLiteral("ana")).ok);
+        QCOMPARE(connection->state(), State::Connected);
+        QSignalSpy messages(connection.get(), &Connection::messageReceived);
+        connection->joinRoom(m_course.roomId);
+        connection->sendMessage(m_course.roomId, QStringLiteral("no socket needed"));
+        QTRY_COMPARE(messages.size(), 1);
+        QCOMPARE(messages.at(0).at(0).value<MessageInfo>().text, QStringLiteral("no socket needed"));
+        QCOMPARE(m_server->storedTexts(m_course.roomId), QStringList{QStringLiteral("no socket needed")});
+    }
+
     void deadLinkIsDetectedAndReplaced()
     {
         TestNetwork network;
