@@ -5,658 +5,658 @@
     <name>Cohort::Ui::AppController</name>
     <message>
         <source>Your saved sign-in has expired or was revoked. Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre gespeicherte Anmeldung ist abgelaufen oder wurde widerrufen. Melden Sie sich erneut an.</translation>
     </message>
     <message>
         <source>Show Cohort</source>
-        <translation type="unfinished"></translation>
+        <translation>Cohort anzeigen</translation>
     </message>
     <message>
         <source>Sign Out</source>
-        <translation type="unfinished"></translation>
+        <translation>Abmelden</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>Cohort</source>
-        <translation type="unfinished"></translation>
+        <translation>Cohort</translation>
     </message>
     <message>
         <source>About Cohort</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Cohort</translation>
     </message>
     <message>
         <source>&lt;h3&gt;Cohort %1&lt;/h3&gt;&lt;p&gt;A desktop classroom: chat, live classes, exams and code, over one connection to your school&apos;s server or to a class hosted on this computer.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on Qt %3).&lt;/p&gt;&lt;p&gt;Licensed under the GNU General Public License, version 3 or later.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h3&gt;Cohort %1&lt;/h3&gt;&lt;p&gt;Ein Klassenzimmer auf dem Desktop: Chat, Live-Unterricht, Prüfungen und Code – über eine Verbindung zum Server Ihrer Schule oder zu einem Kurs, den dieser Computer anbietet.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2 (läuft mit Qt %3).&lt;/p&gt;&lt;p&gt;Lizenziert unter der GNU General Public License, Version 3 oder später.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Your session has ended, for example because your password was changed or you signed out on another computer. Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Sitzung wurde beendet, etwa weil Ihr Passwort geändert wurde oder Sie sich auf einem anderen Computer abgemeldet haben. Melden Sie sich erneut an.</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::ConnectionIndicator</name>
     <message>
         <source>Connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden</translation>
     </message>
     <message>
         <source>Connected to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit %1</translation>
     </message>
     <message>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinde…</translation>
     </message>
     <message>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Offline</translation>
     </message>
     <message>
         <source>Signed out</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgemeldet</translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt erneut versuchen</translation>
     </message>
     <message>
         <source>Reconnecting in %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Verbindungsversuch in %1 s</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::CoursesPane</name>
     <message>
         <source>Student</source>
-        <translation type="unfinished"></translation>
+        <translation>Studierende(r)</translation>
     </message>
     <message>
         <source>Instructor</source>
-        <translation type="unfinished"></translation>
+        <translation>Lehrkraft</translation>
     </message>
     <message>
         <source>Administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>Administrator</translation>
     </message>
     <message>
         <source>Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Chat</translation>
     </message>
     <message>
         <source>Every course has a room where its members talk. These are your courses and their rooms.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeder Kurs hat einen Raum, in dem sich seine Mitglieder austauschen. Das sind Ihre Kurse und ihre Räume.</translation>
     </message>
     <message>
         <source>You are not in a course yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie sind noch in keinem Kurs</translation>
     </message>
     <message>
         <source>Join a course with the code your instructor gave you. Its room appears here, together with everyone in the course.</source>
-        <translation type="unfinished"></translation>
+        <translation>Treten Sie einem Kurs mit dem Code bei, den Sie von Ihrer Lehrkraft erhalten haben. Sein Raum erscheint dann hier, zusammen mit allen Kursmitgliedern.</translation>
     </message>
     <message>
         <source>Join a Course…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kurs beitreten…</translation>
     </message>
     <message>
         <source>New Course…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy Join Code</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Kurs…</translation>
     </message>
     <message>
         <source>Room “%1”</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Join code %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Raum „%1“</translation>
     </message>
     <message>
         <source>Join a Course</source>
-        <translation type="unfinished"></translation>
+        <translation>Kurs beitreten</translation>
     </message>
     <message>
         <source>Course join code from your instructor:</source>
-        <translation type="unfinished"></translation>
+        <translation>Beitrittscode von Ihrer Lehrkraft:</translation>
     </message>
     <message>
         <source>No course has this join code. Check the code with your instructor.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Kurs hat diesen Beitrittscode. Prüfen Sie den Code mit Ihrer Lehrkraft.</translation>
     </message>
     <message>
         <source>New Course</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Kurs</translation>
     </message>
     <message>
         <source>Course name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Kursname:</translation>
+    </message>
+    <message>
+        <source>Join code</source>
+        <translation>Beitrittscode</translation>
+    </message>
+    <message>
+        <source>Copy the join code</source>
+        <translation>Beitrittscode kopieren</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::ErrorText</name>
     <message>
         <source>Cannot reach the server at %1. Check the address and your network connection, then try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server unter %1 ist nicht erreichbar. Prüfen Sie die Adresse und Ihre Netzwerkverbindung und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
         <source>The username or password is not correct, or the account is disabled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzername oder Passwort sind nicht korrekt, oder das Konto ist gesperrt.</translation>
     </message>
     <message>
         <source>This server does not allow that. Ask your instructor or the server&apos;s administrator for an account.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Server erlaubt das nicht. Bitten Sie Ihre Lehrkraft oder die Administration des Servers um ein Konto.</translation>
     </message>
     <message>
         <source>No course has this join code. Check the code with your instructor.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Kurs hat diesen Beitrittscode. Prüfen Sie den Code mit Ihrer Lehrkraft.</translation>
     </message>
     <message>
         <source>This username is already taken. Choose another one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Benutzername ist bereits vergeben. Wählen Sie einen anderen.</translation>
     </message>
     <message>
         <source>Too many attempts. Try again %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu viele Versuche. Versuchen Sie es %1 erneut.</translation>
     </message>
     <message>
         <source>The server did not accept the request. Check what you entered and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat die Anfrage nicht angenommen. Prüfen Sie Ihre Eingaben und versuchen Sie es erneut.</translation>
     </message>
     <message>
         <source>You are not signed in any more. Sign in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie sind nicht mehr angemeldet. Melden Sie sich erneut an.</translation>
     </message>
     <message>
         <source>You are not allowed to do this.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dazu sind Sie nicht berechtigt.</translation>
     </message>
     <message>
         <source>This item does not exist, or you cannot see it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das existiert nicht, oder Sie dürfen es nicht sehen.</translation>
     </message>
     <message>
         <source>This clashes with something that already exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das steht im Widerspruch zu etwas, das bereits existiert.</translation>
     </message>
     <message>
         <source>Too many requests. Try again %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu viele Anfragen. Versuchen Sie es %1 erneut.</translation>
     </message>
     <message>
         <source>This is too large for the server. Make it shorter and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ist zu groß für den Server. Kürzen Sie es und versuchen Sie es erneut.</translation>
     </message>
     <message>
         <source>This version of Cohort cannot talk to the server. Update Cohort or ask the server&apos;s administrator which version to use.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Version von Cohort kann nicht mit dem Server kommunizieren. Aktualisieren Sie Cohort oder fragen Sie die Administration des Servers, welche Version Sie verwenden sollen.</translation>
     </message>
     <message>
         <source>Something went wrong on the server; nothing was changed. Try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf dem Server ist ein Fehler aufgetreten; es wurde nichts geändert. Versuchen Sie es später erneut.</translation>
     </message>
     <message>
         <source>The server is not available right now. Try again in a moment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server ist gerade nicht verfügbar. Versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
         <source>in 1 second</source>
-        <translation type="unfinished"></translation>
+        <translation>in 1 Sekunde</translation>
     </message>
     <message>
         <source>in %1 seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>in %1 Sekunden</translation>
     </message>
     <message>
         <source>in %1 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>in %1 Minuten</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::HostBanner</name>
     <message>
         <source>You are hosting “%1” on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie bieten „%1“ auf diesem Computer an</translation>
     </message>
     <message>
         <source>Address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse:</translation>
     </message>
     <message>
         <source>Join code:</source>
-        <translation type="unfinished"></translation>
+        <translation>Beitrittscode:</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy the address</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse kopieren</translation>
     </message>
     <message>
         <source>Copy the join code</source>
-        <translation type="unfinished"></translation>
+        <translation>Beitrittscode kopieren</translation>
     </message>
     <message>
         <source>This computer is not connected to a network, so only this computer can join right now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Computer ist mit keinem Netzwerk verbunden; daher kann gerade nur dieser Computer teilnehmen.</translation>
     </message>
     <message>
         <source>Students enter the address and choose “Create an account” with the join code. Also reachable at %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Studierende geben die Adresse ein und wählen „Konto erstellen“ mit dem Beitrittscode. Auch erreichbar unter %1.</translation>
     </message>
     <message>
         <source>Students enter the address and choose “Create an account” with the join code. Keep Cohort open while you teach.</source>
-        <translation type="unfinished"></translation>
+        <translation>Studierende geben die Adresse ein und wählen „Konto erstellen“ mit dem Beitrittscode. Lassen Sie Cohort geöffnet, solange Sie unterrichten.</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::HostClassDialog</name>
     <message>
         <source>Host a Class</source>
-        <translation type="unfinished"></translation>
+        <translation>Kurs anbieten</translation>
     </message>
     <message>
         <source>Host a class on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Kurs auf diesem Computer anbieten</translation>
     </message>
     <message>
         <source>Cohort runs its server right here. Students on the same network join with the address and the course join code shown next.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cohort betreibt seinen Server direkt auf diesem Computer. Studierende im selben Netzwerk treten mit der Adresse und dem Beitrittscode bei, die Ihnen anschließend angezeigt werden.</translation>
     </message>
     <message>
         <source>&amp;Course name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kursname:</translation>
     </message>
     <message>
         <source>e.g. Physics 101</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. Physik 101</translation>
     </message>
     <message>
         <source>&amp;Your name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ihr Name:</translation>
     </message>
     <message>
         <source>As your students see it</source>
-        <translation type="unfinished"></translation>
+        <translation>So sehen ihn Ihre Studierenden</translation>
     </message>
     <message>
         <source>&amp;Username:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benutzername:</translation>
     </message>
     <message>
         <source>The class data stays on this computer in %1. Starting again with the same course name continues the same course.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kursdaten bleiben auf diesem Computer in %1. Ein neuer Start mit demselben Kursnamen setzt denselben Kurs fort.</translation>
     </message>
     <message>
         <source>Starting the server…</source>
-        <translation type="unfinished"></translation>
+        <translation>Server wird gestartet…</translation>
     </message>
     <message>
         <source>&amp;Start Hosting</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Server starten</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Enter the name of the course you teach.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Namen des Kurses ein, den Sie unterrichten.</translation>
     </message>
     <message>
         <source>Enter your name as your students should see it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie Ihren Namen so ein, wie Ihre Studierenden ihn sehen sollen.</translation>
     </message>
     <message>
         <source>A username has 3 to 32 characters: lower-case letters, digits, dots, hyphens and underscores, starting with a letter or a digit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Benutzername hat 3 bis 32 Zeichen: Kleinbuchstaben, Ziffern, Punkte, Bindestriche und Unterstriche, und beginnt mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
         <source>Signing you in…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie werden angemeldet…</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::HostedServer</name>
     <message>
         <source>The class is already being hosted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kurs wird bereits angeboten.</translation>
     </message>
     <message>
         <source>Cannot create the folder %1 for the class data.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ordner %1 für die Kursdaten kann nicht angelegt werden.</translation>
     </message>
     <message>
         <source>No free network port from %1 on; close the program using it and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ab Port %1 ist kein Netzwerkport frei; beenden Sie das Programm, das ihn belegt, und versuchen Sie es erneut.</translation>
     </message>
     <message>
         <source>The built-in server did not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der eingebaute Server ist nicht gestartet: %1</translation>
     </message>
     <message>
         <source>Cannot create the instructor account: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Konto der Lehrkraft kann nicht angelegt werden: %1</translation>
     </message>
     <message>
         <source>Cannot create the course: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kurs kann nicht angelegt werden: %1</translation>
     </message>
     <message>
         <source>Cannot sign the host in: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anmeldung auf diesem Computer ist fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::MainWindow</name>
     <message>
         <source>Student</source>
-        <translation type="unfinished"></translation>
+        <translation>Studierende(r)</translation>
     </message>
     <message>
         <source>Instructor</source>
-        <translation type="unfinished"></translation>
+        <translation>Lehrkraft</translation>
     </message>
     <message>
         <source>Administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>Administrator</translation>
     </message>
     <message>
         <source>Cohort</source>
-        <translation type="unfinished"></translation>
+        <translation>Cohort</translation>
     </message>
     <message>
         <source>Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>Chat</translation>
     </message>
     <message>
         <source>Live Classes</source>
-        <translation type="unfinished"></translation>
+        <translation>Live-Unterricht</translation>
     </message>
     <message>
         <source>Exams</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>Code</translation>
     </message>
     <message>
         <source>No live classes scheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Live-Unterricht geplant</translation>
     </message>
     <message>
         <source>When an instructor of your courses schedules a live class, it appears here with its time. In class you raise your hand, ask questions, answer polls and follow the whiteboard.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sobald eine Lehrkraft Ihrer Kurse Live-Unterricht plant, erscheint er hier mit seiner Uhrzeit. Im Unterricht melden Sie sich, stellen Fragen, beantworten Umfragen und verfolgen das Whiteboard.</translation>
     </message>
     <message>
         <source>No exams published</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Prüfungen veröffentlicht</translation>
     </message>
     <message>
         <source>Exams of your courses appear here once an instructor publishes them, with their time window. Your answers are saved as you go, and results show up here when they are released.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen Ihrer Kurse erscheinen hier mit ihrem Zeitfenster, sobald eine Lehrkraft sie veröffentlicht. Ihre Antworten werden laufend gespeichert, und die Ergebnisse erscheinen hier, sobald sie freigegeben sind.</translation>
     </message>
     <message>
         <source>No shared code yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein gemeinsamer Code</translation>
     </message>
     <message>
         <source>Code files of your courses open here to edit together: everyone sees the others&apos; cursors, selections and comments as they type.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hier öffnen sich die Code-Dateien Ihrer Kurse zur gemeinsamen Bearbeitung: Alle sehen die Cursor, Markierungen und Kommentare der anderen, während sie tippen.</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>Sign &amp;Out</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;bmelden</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;About Cohort</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über Cohort</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::SettingsDialog</name>
     <message>
         <source>Enter a server address such as ws://192.168.1.20:8740.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie eine Serveradresse wie ws://192.168.1.20:8740 ein.</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung</translation>
     </message>
     <message>
         <source>Appearance</source>
-        <translation type="unfinished"></translation>
+        <translation>Darstellung</translation>
     </message>
     <message>
         <source>&amp;Server address:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Serveradresse:</translation>
     </message>
     <message>
         <source>Used the next time you sign in. Your sign-in itself is kept in the system keychain, never in the settings file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gilt ab der nächsten Anmeldung. Die Anmeldung selbst wird im Schlüsselbund des Systems aufbewahrt, niemals in der Einstellungsdatei.</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sprache:</translation>
     </message>
     <message>
         <source>System default</source>
-        <translation type="unfinished"></translation>
+        <translation>Systemsprache</translation>
     </message>
     <message>
         <source>&amp;Theme:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Farbschema:</translation>
     </message>
     <message>
         <source>System</source>
-        <translation type="unfinished"></translation>
+        <translation>System</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Hell</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Dunkel</translation>
     </message>
 </context>
 <context>
     <name>Cohort::Ui::SignInDialog</name>
     <message>
         <source>Sign in to Cohort</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei Cohort anmelden</translation>
     </message>
     <message>
         <source>&amp;Server address:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Serveradresse:</translation>
     </message>
     <message>
         <source>e.g. ws://192.168.1.20:8740</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. ws://192.168.1.20:8740</translation>
     </message>
     <message>
         <source>The address your school or instructor gave you.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Adresse, die Sie von Ihrer Schule oder Lehrkraft erhalten haben.</translation>
     </message>
     <message>
         <source>Setup &amp;token:</source>
-        <translation type="unfinished"></translation>
+        <translation>Einrichtungs&amp;schlüssel:</translation>
     </message>
     <message>
         <source>Printed by the server at its first start</source>
-        <translation type="unfinished"></translation>
+        <translation>Vom Server bei seinem ersten Start ausgegeben</translation>
     </message>
     <message>
         <source>&amp;Username:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Benutzername:</translation>
     </message>
     <message>
         <source>&amp;Full name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vollständiger Name:</translation>
     </message>
     <message>
         <source>As others in your course see it</source>
-        <translation type="unfinished"></translation>
+        <translation>So sehen ihn die anderen in Ihrem Kurs</translation>
     </message>
     <message>
         <source>&amp;Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Passwort:</translation>
     </message>
     <message>
         <source>Course &amp;join code:</source>
-        <translation type="unfinished"></translation>
+        <translation>Beitritts&amp;code des Kurses:</translation>
     </message>
     <message>
         <source>e.g. K7PX-3QMD</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. K7PX-3QMD</translation>
     </message>
     <message>
         <source>&amp;Keep me signed in</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;ngemeldet bleiben</translation>
     </message>
     <message>
         <source>Cohort keeps your sign-in in the system keychain, never in a plain file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cohort bewahrt Ihre Anmeldung im Schlüsselbund des Systems auf, niemals in einer einfachen Datei.</translation>
     </message>
     <message>
         <source>&amp;Host a Class on This Computer…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kurs auf diesem &amp;Computer anbieten…</translation>
     </message>
     <message>
         <source>Run a Cohort server in this app so students on your network can join your class.</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Cohort-Server in dieser App betreiben, damit Studierende in Ihrem Netzwerk Ihrem Kurs beitreten können.</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>Set up this server</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Server einrichten</translation>
     </message>
     <message>
         <source>No keychain is available on this computer, so Cohort cannot remember your sign-in. You stay signed in until you quit Cohort.</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf diesem Computer ist kein Schlüsselbund verfügbar, daher kann sich Cohort Ihre Anmeldung nicht merken. Sie bleiben angemeldet, bis Sie Cohort beenden.</translation>
     </message>
     <message>
         <source>Use the account your school or instructor gave you.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwenden Sie das Konto, das Sie von Ihrer Schule oder Lehrkraft erhalten haben.</translation>
     </message>
     <message>
         <source>&amp;Sign In</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Anmelden</translation>
     </message>
     <message>
         <source>New here? Create an account with a join code</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu hier? Konto mit einem Beitrittscode erstellen</translation>
     </message>
     <message>
         <source>Create your account</source>
-        <translation type="unfinished"></translation>
+        <translation>Konto erstellen</translation>
     </message>
     <message>
         <source>Enter the course join code from your instructor; you join that course right away.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Beitrittscode von Ihrer Lehrkraft ein; Sie treten dem Kurs sofort bei.</translation>
     </message>
     <message>
         <source>&amp;Create Account</source>
-        <translation type="unfinished"></translation>
+        <translation>Konto &amp;erstellen</translation>
     </message>
     <message>
         <source>I already have an account</source>
-        <translation type="unfinished"></translation>
+        <translation>Ich habe bereits ein Konto</translation>
     </message>
     <message>
         <source>Lower-case letters, digits, . _ -</source>
-        <translation type="unfinished"></translation>
+        <translation>Kleinbuchstaben, Ziffern, . _ -</translation>
     </message>
     <message>
         <source>Create the administrator account of this new server with the one-time setup token it printed when it first started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Legen Sie das Administratorkonto dieses neuen Servers mit dem einmaligen Einrichtungsschlüssel an, den er beim ersten Start ausgegeben hat.</translation>
     </message>
     <message>
         <source>&amp;Create Administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Administrator anlegen</translation>
     </message>
     <message>
         <source>Signing in…</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung läuft…</translation>
     </message>
     <message>
         <source>Creating the account…</source>
-        <translation type="unfinished"></translation>
+        <translation>Konto wird erstellt…</translation>
     </message>
     <message>
         <source>Enter the server address, e.g. ws://192.168.1.20:8740.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Serveradresse ein, z. B. ws://192.168.1.20:8740.</translation>
     </message>
     <message>
         <source>Enter the setup token that the server printed at its first start.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Einrichtungsschlüssel ein, den der Server bei seinem ersten Start ausgegeben hat.</translation>
     </message>
     <message>
         <source>Enter your username.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie Ihren Benutzernamen ein.</translation>
     </message>
     <message>
         <source>A username has 3 to 32 characters: lower-case letters, digits, dots, hyphens and underscores, starting with a letter or a digit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Benutzername hat 3 bis 32 Zeichen: Kleinbuchstaben, Ziffern, Punkte, Bindestriche und Unterstriche, und beginnt mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
         <source>Enter your full name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie Ihren vollständigen Namen ein.</translation>
     </message>
     <message>
         <source>Enter your password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie Ihr Passwort ein.</translation>
     </message>
     <message>
         <source>Enter the course join code from your instructor.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Beitrittscode von Ihrer Lehrkraft ein.</translation>
     </message>
     <message>
         <source>Access to the keychain was denied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Zugriff auf den Schlüsselbund wurde verweigert.</translation>
     </message>
     <message>
         <source>At least %1 characters</source>
-        <translation type="unfinished"></translation>
+        <translation>Mindestens %1 Zeichen</translation>
     </message>
     <message>
         <source>Choose a password of at least %1 characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein Passwort mit mindestens %1 Zeichen.</translation>
     </message>
 </context>
 </TS>
