@@ -63,8 +63,9 @@ TransportFactory inMemoryTransportFactory(std::function<void(Transport *serverEn
 /// outbox. It gives up only when the token is rejected (state SignedOut) or the server speaks
 /// an incompatible protocol version (Offline with UnsupportedVersion).
 ///
-/// Requests: every request gets exactly one callback. When the connection is not signed in, or
-/// drops before the answer, the callback gets a local `unavailable` Reply. Plain requests are
+/// Requests: every request gets exactly one callback (unless its context object, or the
+/// Connection itself, is destroyed first). When the connection is not signed in, or drops
+/// before the answer, the callback gets a local `unavailable` Reply, never synchronously. Plain requests are
 /// NOT retried: the caller decides. Messages go through the Outbox, which retries them with
 /// their clientId until the server has acknowledged them.
 ///

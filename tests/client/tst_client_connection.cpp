@@ -282,6 +282,30 @@ private Q_SLOTS:
         QCOMPARE(third->state(), State::SignedOut);
     }
 
+    void storedSessionWaitsForAnUnreachableServer()
+    {
+        auto first = makeConnection(m_cacheRoot->path());
+        const AuthResult signedIn = signIn(*first, m_server->url(), QStringLiteral("ana"));
+        QVERIFY(signedIn.ok);
+        first.reset();
+        const QUrl url = m_server->url();
+        QVERIFY(m_server->stop());
+
+        // The app starts while the server is down: the sign-in reports it, and keeps trying.
+        auto connection = makeConnection(m_cacheRoot->path());
+        QSignalSpy signedInSpy(connection.get(), &Connection::signedIn);
+        std::optional<AuthResult> result;
+        connection->signInWithToken(url, signedIn.token, this, [&](const AuthResult &r) { result = r; });
+        QTRY_VERIFY(result.has_value());
+        QCOMPARE(result->error, Protocol::ErrorCode::Unavailable);
+        QTRY_COMPARE(connection->state(), State::Reconnecting);
+
+        QCOMPARE(m_server->start(), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), State::Connected, 10000);
+        QCOMPARE(signedInSpy.size(), 1);
+        QCOMPARE(connection->currentUser().username, QStringLiteral("ana"));
+    }
+
     void revokedSessionSignsOutWithoutRetrying()
     {
         TestNetwork network;
