@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
+#include <QSqlRecord>
 
 namespace Cohort::Server {
 
@@ -29,8 +30,17 @@ std::optional<SqlRows> collectRows(QSqlQuery &query)
 {
     SqlRows result;
     result.affected = query.numRowsAffected();
-    while (query.next())
-        result.rows.append(query.record());
+    const QSqlRecord header = query.record();
+    QStringList columns;
+    for (int i = 0; i < header.count(); ++i)
+        columns.append(header.fieldName(i));
+    while (query.next()) {
+        QVariantList values;
+        values.reserve(columns.size());
+        for (int i = 0; i < columns.size(); ++i)
+            values.append(query.value(i));
+        result.rows.append(SqlRow(columns, std::move(values)));
+    }
     query.finish();
     return result;
 }

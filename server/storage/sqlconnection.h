@@ -8,8 +8,9 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QSqlRecord>
 #include <QString>
+#include <QStringList>
+#include <QVariantList>
 #include <QVariantMap>
 
 #include <map>
@@ -17,15 +18,35 @@
 
 namespace Cohort::Server {
 
+/// One row of a finished statement. Its values are copied out of the driver by column index;
+/// looking a column up by name compares against the statement's few column names, which costs
+/// far less than a QSqlRecord per row (resuming a room reads hundreds of rows).
+class SqlRow
+{
+public:
+    SqlRow(QStringList columns, QVariantList values)
+        : m_columns(std::move(columns))
+        , m_values(std::move(values))
+    {
+    }
+
+    QVariant value(int index) const { return m_values.value(index); }
+    QVariant value(const char *column) const { return m_values.value(m_columns.indexOf(QLatin1String(column))); }
+
+private:
+    QStringList m_columns; // implicitly shared by all rows of a statement
+    QVariantList m_values;
+};
+
 /// The rows of a finished statement. Reading them all at once ends the statement, so no open
 /// cursor keeps SQLite's read snapshot or a PostgreSQL portal alive between calls.
 struct SqlRows
 {
-    QList<QSqlRecord> rows;
+    QList<SqlRow> rows;
     int affected = 0; // rows an INSERT, UPDATE or DELETE changed
 
     bool isEmpty() const { return rows.isEmpty(); }
-    const QSqlRecord &first() const { return rows.first(); }
+    const SqlRow &first() const { return rows.first(); }
 };
 
 /// One named QSqlDatabase connection and the SQL of its backend, read from the resource files

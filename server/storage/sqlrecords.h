@@ -2,20 +2,18 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
+#include "sqlconnection.h"
 #include "storage.h"
 
-#include <QSqlRecord>
 #include <QVariant>
 
 /// Turns the rows of the storage's queries (sql/) into records, by column name.
 namespace Cohort::Server::SqlRecords {
 
-QVariant field(const QSqlRecord &row, const char *name);
-
 template<typename IdType>
-IdType id(const QSqlRecord &row, const char *name)
+IdType id(const SqlRow &row, const char *name)
 {
-    return IdType(field(row, name).toLongLong());
+    return IdType(row.value(name).toLongLong());
 }
 
 /// The value to bind for an id column: NULL for an invalid id (e.g. the sender of an event the
@@ -26,15 +24,15 @@ QVariant bindId(Id<Tag> id)
     return id.isValid() ? QVariant(id.value()) : QVariant(QMetaType::fromType<qint64>());
 }
 
-Role role(const QSqlRecord &row, const char *name);
-UserInfo userInfo(const QSqlRecord &row);
-UserRecord user(const QSqlRecord &row);
-SessionRecord session(const QSqlRecord &row);
-CourseRecord course(const QSqlRecord &row);
-CourseInfo courseInfo(const QSqlRecord &row);
-MemberInfo member(const QSqlRecord &row);
-RoomInfo room(const QSqlRecord &row);
-EventRecord event(const QSqlRecord &row);
+Role role(const SqlRow &row, const char *name);
+UserInfo userInfo(const SqlRow &row);
+UserRecord user(const SqlRow &row);
+SessionRecord session(const SqlRow &row);
+CourseRecord course(const SqlRow &row);
+CourseInfo courseInfo(const SqlRow &row);
+MemberInfo member(const SqlRow &row);
+RoomInfo room(const SqlRow &row);
+EventRecord event(const SqlRow &row);
 
 template<typename T>
 StorageResult<T> success(T value)

@@ -127,7 +127,7 @@ QList<UserRecord> SqlStorage::users()
 {
     QList<UserRecord> result;
     if (const std::optional<SqlRows> rows = sql("users")) {
-        for (const QSqlRecord &row : rows->rows)
+        for (const SqlRow &row : rows->rows)
             result.append(user(row));
     }
     return result;
@@ -275,7 +275,7 @@ QList<MemberInfo> SqlStorage::courseMembers(CourseId course)
 {
     QList<MemberInfo> result;
     if (const std::optional<SqlRows> rows = sql("course_members", {{"course_id", course.value()}})) {
-        for (const QSqlRecord &row : rows->rows)
+        for (const SqlRow &row : rows->rows)
             result.append(member(row));
     }
     return result;
@@ -285,7 +285,7 @@ QList<CourseInfo> SqlStorage::coursesOfUser(UserId user)
 {
     QList<CourseInfo> result;
     if (const std::optional<SqlRows> rows = sql("courses_of_user", {{"user_id", user.value()}})) {
-        for (const QSqlRecord &row : rows->rows)
+        for (const SqlRow &row : rows->rows)
             result.append(courseInfo(row));
     }
     return result;
@@ -305,7 +305,7 @@ QList<RoomInfo> SqlStorage::roomsOfUser(UserId user)
 {
     QList<RoomInfo> result;
     if (const std::optional<SqlRows> rows = sql("rooms_of_user", {{"user_id", user.value()}})) {
-        for (const QSqlRecord &row : rows->rows)
+        for (const SqlRow &row : rows->rows)
             result.append(room(row));
     }
     return result;
@@ -352,7 +352,7 @@ StorageResult<EventRecord> SqlStorage::insertEvent(RoomId room, const QString &k
         return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
     if (next->isEmpty())
         return failure<EventRecord>(StorageError::NotFound, QStringLiteral("there is no room %1").arg(room.value()));
-    const qint64 seq = field(next->first(), "last_seq").toLongLong();
+    const qint64 seq = next->first().value("last_seq").toLongLong();
     const std::optional<SqlRows> inserted = sql("insert_event", {{"room_id", room.value()},
                                                                  {"seq", seq},
                                                                  {"kind", kind},
@@ -440,7 +440,7 @@ QList<EventRecord> SqlStorage::events(const char *query, std::initializer_list<B
     QList<EventRecord> result;
     if (const std::optional<SqlRows> rows = sql(query, bindings)) {
         result.reserve(rows->rows.size());
-        for (const QSqlRecord &row : rows->rows)
+        for (const SqlRow &row : rows->rows)
             result.append(event(row));
     }
     return result;
