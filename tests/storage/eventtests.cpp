@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "storagetest.h"
 
+#include <QRegularExpression>
+#include <QSqlQuery>
 #include <QTest>
 
 using namespace Cohort;
@@ -134,4 +136,46 @@ void TestStorage::payloadRoundTrips()
     const EventRecord stored = m_storage->latestEvents(room, 1).first();
     QCOMPARE(stored.payload, payload);
     QCOMPARE(stored.timestamp, 1700000000000LL);
+}
+
+void TestStorage::lookupsUseIndexes()
+{
+    // A partial index serves a query only if the query states its condition too; without that
+    // every append scanned its room's whole log. Seq scans are off so that PostgreSQL's planner
+    // shows what it could use even on these small tables.
+    SqlConnection connection(QStringLiteral("storage-test-plans"));
+    QCOMPARE(connection.open(m_config), QString());
+    const std::pair<const char *, const char *> cases[] = {{"event_by_client", "room_events_idempotency"},
+                                                           {"course_by_owner_client", "courses_owner_client"}};
+    for (const auto &[query, index] : cases) {
+        // Numbered parameters, left unknown to the planner as in the storage's prepared queries.
+        QString sql = connection.queryText(QLatin1String(query));
+        int parameters = 0;
+        const QRegularExpression placeholder(QStringLiteral(":[a-z_]+"));
+        for (QRegularExpressionMatch match = placeholder.match(sql); match.hasMatch(); match = placeholder.match(sql))
+            sql.replace(match.capturedStart(), match.capturedLength(), QStringLiteral("$%1").arg(++parameters));
+        QString plan;
+        QSqlQuery explain(probe());
+        if (isPostgres()) {
+            // PostgreSQL 15 has no EXPLAIN (GENERIC_PLAN): explain a prepared generic plan.
+            QStringList arguments;
+            for (int i = 0; i < parameters; ++i)
+                arguments.append(QStringLiteral("'1'"));
+            QCOMPARE(probeExec(QStringLiteral("SET plan_cache_mode = force_generic_plan")), QString());
+            QCOMPARE(probeExec(QStringLiteral("SET enable_seqscan = off")), QString());
+            QCOMPARE(probeExec(QStringLiteral("PREPARE plan_check AS ") + sql), QString());
+            QVERIFY(explain.exec(QStringLiteral("EXPLAIN EXECUTE plan_check(%1)").arg(arguments.join(QLatin1Char(',')))));
+            while (explain.next())
+                plan += explain.value(0).toString();
+            QCOMPARE(probeExec(QStringLiteral("DEALLOCATE plan_check")), QString());
+        } else {
+            QVERIFY(explain.prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + sql.replace(QLatin1Char('$'), QLatin1Char('?'))));
+            for (int i = 0; i < parameters; ++i)
+                explain.addBindValue(1);
+            QVERIFY(explain.exec());
+            while (explain.next())
+                plan += explain.value(3).toString();
+        }
+        QVERIFY2(plan.contains(QLatin1String(index)), qPrintable(QLatin1String(query) + QLatin1String(": ") + plan));
+    }
 }

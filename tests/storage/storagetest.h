@@ -55,6 +55,7 @@ private Q_SLOTS:
     void appendToUnknownRoom();
     void eventsAfterAndLatest();
     void payloadRoundTrips();
+    void lookupsUseIndexes();
 
     // migrationtests.cpp
     void migratesFromVersion1();
