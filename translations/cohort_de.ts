@@ -35,6 +35,10 @@
         <source>Your session has ended, for example because your password was changed or you signed out on another computer. Sign in again.</source>
         <translation>Ihre Sitzung wurde beendet, etwa weil Ihr Passwort geändert wurde oder Sie sich auf einem anderen Computer abgemeldet haben. Melden Sie sich erneut an.</translation>
     </message>
+    <message>
+        <source>Cohort could not keep your sign-in in the system keychain (%1). You stay signed in until you quit Cohort.</source>
+        <translation>Cohort konnte Ihre Anmeldung nicht im Schlüsselbund des Systems ablegen (%1). Sie bleiben angemeldet, bis Sie Cohort beenden.</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::ConnectionIndicator</name>
@@ -439,6 +443,13 @@
     <message>
         <source>&amp;About Cohort</source>
         <translation>&amp;Über Cohort</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::MessageBanner</name>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
     </message>
 </context>
 <context>

@@ -101,7 +101,11 @@ void AppController::showSignIn(const QString &notice)
         m_signIn = new SignInDialog(m_connection, m_tokens);
         m_signIn->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_signIn, &SignInDialog::hostClassRequested, this, &AppController::showHostDialog);
-        connect(m_signIn, &QDialog::accepted, this, &AppController::showMainWindow);
+        connect(m_signIn, &QDialog::accepted, this, [this] {
+            if (m_signIn && m_signIn->keychainAvailable() && !isHostSession())
+                keepOrForgetToken(m_signIn->keepRequested());
+            showMainWindow();
+        });
         connect(m_signIn, &QDialog::rejected, this, [this] {
             if (!m_mainWindow->isVisible())
                 quit();
@@ -112,6 +116,24 @@ void AppController::showSignIn(const QString &notice)
     m_signIn->show();
     m_signIn->raise();
     m_signIn->activateWindow();
+}
+
+void AppController::keepOrForgetToken(bool keep)
+{
+    const QUrl url = m_connection->url();
+    const QString username = m_connection->currentUser().username;
+    if (!keep) {
+        // An older "keep me signed in" for this account must not outlive this choice.
+        m_tokens->deleteToken(url, username, this, [](const Client::TokenStore::Result &) {});
+        return;
+    }
+    m_tokens->writeToken(url, username, m_connection->token(), this, [this](const Client::TokenStore::Result &stored) {
+        if (stored.ok())
+            return;
+        qCWarning(lcApp) << "could not keep the token:" << stored.message;
+        m_mainWindow->showNotice(tr("Cohort could not keep your sign-in in the system keychain (%1). "
+                                    "You stay signed in until you quit Cohort.").arg(stored.message));
+    });
 }
 
 void AppController::showHostDialog()

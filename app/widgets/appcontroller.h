@@ -52,6 +52,7 @@ private:
     void showMainWindow();
     void createTrayIcon();
     void resumeKeptSession();
+    void keepOrForgetToken(bool keep);
     void onSignedOut(const Client::ErrorInfo &reason);
     bool isHostSession() const;
 

@@ -222,6 +222,8 @@ void HostClassDialog::start()
     options.courseName = course;
     options.displayName = displayName;
     options.username = username;
+    // Starting hashes a password and migrates the database: show the busy state first.
+    repaint();
     if (!m_server->isRunning()) {
         if (const QString error = m_server->start(options); !error.isEmpty()) {
             setBusy(false);

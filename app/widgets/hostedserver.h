@@ -53,7 +53,6 @@ public:
     QStringList lanAddresses() const;
     QString token() const { return m_token; }
     CourseInfo course() const { return m_course; }
-    UserInfo instructor() const { return m_instructor; }
 
 Q_SIGNALS:
     void stopped();

@@ -103,6 +103,11 @@ MainWindow::MainWindow(Client::Connection *connection, QWidget *parent)
     contentColumn->setSpacing(0);
     auto *bannerBox = new QVBoxLayout;
     bannerBox->setContentsMargins(20, 16, 20, 0);
+    m_notice = new MessageBanner(this);
+    m_notice->setObjectName(QStringLiteral("mainNotice"));
+    m_notice->setClosable(true);
+    bannerBox->setSpacing(10);
+    bannerBox->addWidget(m_notice);
     bannerBox->addWidget(m_hostBanner);
     contentColumn->addLayout(bannerBox);
     contentColumn->addWidget(m_stack, 1);
@@ -252,6 +257,11 @@ void MainWindow::showHosting(const HostedServer *server)
         m_hostBanner->showServer(*server);
     else
         m_hostBanner->hide();
+}
+
+void MainWindow::showNotice(const QString &text)
+{
+    m_notice->showMessage(MessageBanner::Kind::Warning, text);
 }
 
 void MainWindow::changeEvent(QEvent *event)

@@ -22,6 +22,7 @@ class CoursesPane;
 class EmptyState;
 class HostBanner;
 class HostedServer;
+class MessageBanner;
 
 /// The main window: navigation to the four panes, the hosting banner, the connection state in
 /// the status bar, and the menus. What the menus do (sign out, settings, quit) is decided by
@@ -38,6 +39,8 @@ public:
     Pane currentPane() const;
     /// Shows the address and join code of the class hosted on this computer (or hides them).
     void showHosting(const HostedServer *server);
+    /// A warning above the panes that stays until the user closes it.
+    void showNotice(const QString &text);
     /// With a tray icon, closing the window only hides it; otherwise closing quits.
     void setCloseHidesWindow(bool hides) { m_closeHides = hides; }
     ConnectionIndicator *connectionIndicator() const { return m_indicator; }
@@ -72,6 +75,7 @@ private:
     EmptyState *m_exams = nullptr;
     EmptyState *m_code = nullptr;
     HostBanner *m_hostBanner = nullptr;
+    MessageBanner *m_notice = nullptr;
     ConnectionIndicator *m_indicator = nullptr;
     QLabel *m_serverLabel = nullptr;
     QLabel *m_avatar = nullptr;

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
+#include <QToolButton>
 
 namespace Cohort::Ui {
 
@@ -24,6 +25,7 @@ MessageBanner::MessageBanner(QWidget *parent)
     : QFrame(parent)
     , m_icon(new QLabel(this))
     , m_text(new QLabel(this))
+    , m_close(new QToolButton(this))
 {
     setObjectName(QStringLiteral("messageBanner"));
     setAttribute(Qt::WA_StyledBackground);
@@ -36,6 +38,12 @@ MessageBanner::MessageBanner(QWidget *parent)
     row->setSpacing(8);
     row->addWidget(m_icon);
     row->addWidget(m_text, 1);
+    row->addWidget(m_close, 0, Qt::AlignTop);
+    m_close->setAutoRaise(true);
+    m_close->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton, nullptr, this));
+    m_close->setToolTip(tr("Close"));
+    m_close->hide();
+    connect(m_close, &QToolButton::clicked, this, &QWidget::hide);
     hide();
 }
 
@@ -52,6 +60,11 @@ void MessageBanner::clear()
     showMessage(m_kind, QString());
 }
 
+void MessageBanner::setClosable(bool closable)
+{
+    m_close->setVisible(closable);
+}
+
 QString MessageBanner::text() const
 {
     return m_text->text();
@@ -61,6 +74,8 @@ void MessageBanner::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange)
         updateLook();
+    else if (event->type() == QEvent::LanguageChange)
+        m_close->setToolTip(tr("Close"));
     QFrame::changeEvent(event);
 }
 

@@ -5,6 +5,7 @@
 #include <QFrame>
 
 class QLabel;
+class QToolButton;
 
 namespace Cohort::Ui {
 
@@ -23,6 +24,8 @@ public:
     /// Shows the banner with `text`; an empty text hides it.
     void showMessage(Kind kind, const QString &text);
     void clear();
+    /// Adds a close button that hides the banner.
+    void setClosable(bool closable);
     QString text() const;
     Kind kind() const { return m_kind; }
 
@@ -35,6 +38,7 @@ private:
     Kind m_kind = Kind::Information;
     QLabel *m_icon;
     QLabel *m_text;
+    QToolButton *m_close;
 };
 
 } // namespace Cohort::Ui

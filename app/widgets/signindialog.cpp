@@ -405,7 +405,7 @@ void SignInDialog::submit()
     }
     setBusy(true);
     const bool keep = m_keep->isChecked() && m_keychainAvailable;
-    auto done = [this, url, keep](const Client::AuthResult &result) { onAuthFinished(url, keep, result); };
+    auto done = [this, keep](const Client::AuthResult &result) { onAuthFinished(keep, result); };
     m_submittedAddress = m_server->text().trimmed();
     const QString username = m_username->text().trimmed();
     switch (m_mode) {
@@ -423,7 +423,7 @@ void SignInDialog::submit()
     }
 }
 
-void SignInDialog::onAuthFinished(const QUrl &url, bool keep, const Client::AuthResult &result)
+void SignInDialog::onAuthFinished(bool keep, const Client::AuthResult &result)
 {
     setBusy(false);
     if (!result.ok) {
@@ -443,16 +443,7 @@ void SignInDialog::onAuthFinished(const QUrl &url, bool keep, const Client::Auth
     AppSettings::setLastUsername(result.user.username);
     if (m_keychainAvailable)
         AppSettings::setKeepSignedIn(m_keep->isChecked());
-    if (keep) {
-        m_tokens->writeToken(url, result.user.username, result.token, m_tokens,
-                             [](const Client::TokenStore::Result &stored) {
-                                 if (!stored.ok())
-                                     qCWarning(lcSignIn) << "could not keep the token:" << stored.message;
-                             });
-    } else if (m_keychainAvailable) {
-        // An older "keep me signed in" for this account must not outlive this choice.
-        m_tokens->deleteToken(url, result.user.username, m_tokens, [](const Client::TokenStore::Result &) {});
-    }
+    m_keepRequested = keep;
     accept();
 }
 

@@ -25,8 +25,9 @@ class MessageBanner;
 /// server allows it), or creates a new server's first admin with its setup token. "Host a class
 /// on this computer" is offered too; the dialog only asks for it (hostClassRequested).
 ///
-/// Accepted once the Connection is signed in. With "Keep me signed in", the token goes to the
-/// OS keychain; where there is none, the dialog says so and the token stays in memory.
+/// Accepted once the Connection is signed in; the AppController then keeps the token in the OS
+/// keychain if keepRequested(). Where there is no keychain, the dialog says so up front and the
+/// token stays in memory.
 class SignInDialog : public QDialog
 {
     Q_OBJECT
@@ -44,6 +45,8 @@ public:
     bool signUpAllowed() const { return m_signUpAllowed; }
     /// Whether the token can be kept in the OS keychain (known shortly after opening).
     bool keychainAvailable() const { return m_keychainAvailable; }
+    /// After acceptance: whether the user asked to stay signed in (and a keychain can keep it).
+    bool keepRequested() const { return m_keepRequested; }
     /// Shows a note above the form, e.g. why the last session ended.
     void showNotice(const QString &text);
     /// The error shown after the last attempt (empty if none).
@@ -67,7 +70,7 @@ private:
     void showError(const QString &text);
     void submit();
     QString validateInput(const QUrl &url) const;
-    void onAuthFinished(const QUrl &url, bool keep, const Client::AuthResult &result);
+    void onAuthFinished(bool keep, const Client::AuthResult &result);
     void probeServer();
     void checkKeychain();
 
@@ -83,6 +86,7 @@ private:
     bool m_signUpAllowed = false;
     bool m_setupRequired = false;
     bool m_keychainAvailable = true;
+    bool m_keepRequested = false;
     QString m_keychainProblem;
 
     QLabel *m_logo = nullptr;

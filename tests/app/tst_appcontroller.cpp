@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "appcontroller.h"
+#include "hostbanner.h"
+#include "hostclassdialog.h"
+#include "mainwindow.h"
+#include "signindialog.h"
+
+#include <QApplication>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Cohort;
+using namespace Cohort::Ui;
+
+/// The whole shell as a user meets it: sign-in first, "Host a class" from there, the main
+/// window with the hosting banner, sign-out back to sign-in, and a graceful quit.
+class TestAppController : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void hostSignOutAndQuit();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestAppController::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    QVERIFY(m_dir.isValid());
+}
+
+void TestAppController::hostSignOutAndQuit()
+{
+    AppController controller;
+    HostOptions options;
+    options.dataDir = m_dir.filePath(QStringLiteral("hosted-server"));
+    options.preferredPort = 0;
+    options.argon2OpsLimit = 1;
+    options.argon2MemLimit = 8192;
+    controller.setHostOptions(options);
+    controller.start();
+
+    // Nothing kept: the sign-in dialog comes first.
+    QTRY_VERIFY(controller.signInDialog() && controller.signInDialog()->isVisible());
+    QVERIFY(!controller.mainWindow()->isVisible());
+    QTest::mouseClick(controller.signInDialog()->findChild<QPushButton *>(QStringLiteral("hostClassButton")),
+                      Qt::LeftButton);
+    HostClassDialog *host = nullptr;
+    QTRY_VERIFY((host = controller.signInDialog()->findChild<HostClassDialog *>()) && host->isVisible());
+    host->findChild<QLineEdit *>(QStringLiteral("courseNameEdit"))->setText(QStringLiteral("Physics 101"));
+    host->findChild<QLineEdit *>(QStringLiteral("hostDisplayNameEdit"))->setText(QStringLiteral("Ines Instructor"));
+    host->findChild<QLineEdit *>(QStringLiteral("hostUsernameEdit"))->setText(QStringLiteral("ines"));
+    QSignalSpy shown(&controller, &AppController::mainWindowShown);
+    QTest::mouseClick(host->findChild<QPushButton *>(QStringLiteral("startHostingButton")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 15000);
+
+    MainWindow *window = controller.mainWindow();
+    QVERIFY(window->isVisible());
+    QVERIFY(window->hostBanner()->isVisible());
+    QCOMPARE(window->hostBanner()->joinCode(), controller.hostedServer()->course().joinCode);
+    QCOMPARE(controller.connection()->state(), Client::Connection::State::Connected);
+
+    controller.signOut();
+    QVERIFY(!window->isVisible());
+    QTRY_VERIFY(controller.signInDialog() && controller.signInDialog()->isVisible());
+    QCOMPARE(controller.connection()->state(), Client::Connection::State::SignedOut);
+    // The class keeps running for the students while the host is signed out.
+    QVERIFY(controller.hostedServer()->isRunning());
+
+    QSignalSpy stopped(controller.hostedServer(), &HostedServer::stopped);
+    controller.quit();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
+}
+
+QTEST_MAIN(TestAppController)
+#include "tst_appcontroller.moc"
