@@ -32,11 +32,11 @@ constexpr int ProbeDelayMs = 400;
 
 /// Mode switches read as links, not as a second row of buttons. The colour is spelled out
 /// because a style sheet's palette(link) would keep the colour of the theme it was set under.
-void styleAsLink(QPushButton *button)
+void styleAsLink(QPushButton *button, const QColor &color)
 {
     const QString sheet = QStringLiteral("QPushButton { color: %1; border: none; padding: 2px 0px; text-align: left; }"
                                          "QPushButton:hover { text-decoration: underline; }")
-                              .arg(cssColor(button->palette().color(QPalette::Link)));
+                              .arg(cssColor(color));
     if (sheet != button->styleSheet())
         button->setStyleSheet(sheet);
 }
@@ -315,8 +315,10 @@ void SignInDialog::updateModeUi()
 void SignInDialog::updateColors()
 {
     m_host->setIcon(Icons::symbol(QStringLiteral("host")));
-    styleAsLink(m_switchMode);
-    styleAsLink(m_setupLink);
+    // The dialog's palette is the theme's; a styled button's own palette may lag behind it.
+    const QColor link = palette().color(QPalette::Link);
+    styleAsLink(m_switchMode, link);
+    styleAsLink(m_setupLink, link);
 }
 
 void SignInDialog::setMode(Mode mode)

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "appearance.h"
 #include "apptestserver.h"
+#include "backoffpolicy.h"
 #include "connection.h"
 #include "coursespane.h"
 #include "hostclassdialog.h"
@@ -145,6 +146,7 @@ void TestScreenshots::mainWindowPanes()
 
     Client::Connection connection;
     connection.setCacheRoot(m_dir.filePath(QStringLiteral("cache-") + suffix));
+    connection.setBackoffPolicy(Client::BackoffPolicy(30000, 30000, 3));
     bool signedIn = false;
     connection.signInWithToken(hosted.localUrl(), hosted.token(), this,
                                [&signedIn](const Client::AuthResult &result) { signedIn = result.ok; });
@@ -165,6 +167,23 @@ void TestScreenshots::mainWindowPanes()
     SettingsDialog settings(&window);
     settings.show();
     shoot(&settings, QStringLiteral("settings-") + suffix);
+    settings.hide();
+
+    LanguageManager languages;
+    languages.setLanguage(QStringLiteral("de"));
+    QCoreApplication::processEvents();
+    window.showPane(MainWindow::ExamsPane);
+    shoot(&window, QStringLiteral("main-exams-%1-de").arg(suffix));
+    languages.setLanguage(QStringLiteral("en"));
+    QCoreApplication::processEvents();
+
+    // The hosted class goes away: the status bar counts down to the next attempt.
+    QSignalSpy stopped(&hosted, &HostedServer::stopped);
+    hosted.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Client::Connection::State::Reconnecting, 10000);
+    window.showPane(MainWindow::ChatPane);
+    shoot(&window, QStringLiteral("main-reconnecting-") + suffix);
 }
 
 QTEST_MAIN(TestScreenshots)
