@@ -41,12 +41,13 @@ void Connection::signIn(const UserRecord &user, const QByteArray &tokenHash)
     if (isSignedIn() && user.info.id != m_user.info.id)
         signOut();
     m_user = user;
+    m_user.passwordHash.clear(); // not needed after sign-in; thousands of connections hold a user
     m_tokenHash = tokenHash;
 }
 
 void Connection::signOut()
 {
-    const QSet<RoomId> rooms = m_joinedRooms;
+    const RoomSet rooms = m_joinedRooms;
     for (RoomId room : rooms)
         m_core.leaveRoom(*this, room);
     m_allowedRooms.clear();

@@ -9,6 +9,9 @@
 
 #include <QObject>
 #include <QSet>
+#include <QVarLengthArray>
+
+#include <algorithm>
 
 namespace Cohort::Server {
 
@@ -21,6 +24,26 @@ struct Request
     Protocol::Op op = Protocol::Op::TimeSync;
     QJsonObject data;
     qint64 receivedNs = 0;
+};
+
+/// The few rooms of one connection, stored inline: a hash set per connection would cost more
+/// memory than the rest of our per-connection state, and thousands of connections are normal.
+class RoomSet
+{
+public:
+    bool contains(RoomId room) const { return std::find(m_rooms.cbegin(), m_rooms.cend(), room) != m_rooms.cend(); }
+    void insert(RoomId room)
+    {
+        if (!contains(room))
+            m_rooms.append(room);
+    }
+    bool remove(RoomId room) { return m_rooms.removeAll(room) > 0; }
+    void clear() { m_rooms.clear(); }
+    auto begin() const { return m_rooms.cbegin(); }
+    auto end() const { return m_rooms.cend(); }
+
+private:
+    QVarLengthArray<RoomId, 4> m_rooms;
 };
 
 /// One client connection: the handshake, limits, heartbeat bookkeeping and the reply helpers.
@@ -51,8 +74,8 @@ public:
 
     /// Rooms this connection has joined (it receives their events) and rooms it was found to
     /// be allowed into (membership only grows, so the check is done once per room).
-    QSet<RoomId> &joinedRooms() { return m_joinedRooms; }
-    QSet<RoomId> &allowedRooms() { return m_allowedRooms; }
+    RoomSet &joinedRooms() { return m_joinedRooms; }
+    RoomSet &allowedRooms() { return m_allowedRooms; }
 
     void reply(const Request &request, const QJsonObject &data);
     void fail(const Request &request, Protocol::ErrorCode code, const QString &message, qint64 retryAfterMs = 0);
@@ -105,8 +128,8 @@ private:
     int m_passwordChangesPending = 0;
 
     QSet<QString> m_pendingIds;
-    QSet<RoomId> m_joinedRooms;
-    QSet<RoomId> m_allowedRooms;
+    RoomSet m_joinedRooms;
+    RoomSet m_allowedRooms;
 
     qint64 m_signInDeadlineMs = 0;
     qint64 m_lastHeardMs = 0;

@@ -110,7 +110,7 @@ void ServerCore::onConnectionFinished(Connection *connection)
 {
     if (!m_connections.remove(connection))
         return;
-    const QSet<RoomId> rooms = connection->joinedRooms();
+    const RoomSet rooms = connection->joinedRooms();
     for (RoomId room : rooms)
         m_hub.leave(room, connection);
     connection->joinedRooms().clear();
