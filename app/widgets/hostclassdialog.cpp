@@ -9,7 +9,6 @@
 #include "messagebanner.h"
 #include "validation.h"
 
-#include <QDialogButtonBox>
 #include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>

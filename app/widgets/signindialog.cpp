@@ -437,6 +437,7 @@ void SignInDialog::onAuthFinished(bool keep, const Client::AuthResult &result)
         if (result.error == ErrorCode::Unauthorized)
             m_password->selectAll();
         m_password->setFocus();
+        probeServer();
         return;
     }
 
@@ -458,6 +459,10 @@ void SignInDialog::probeServer()
     m_probe->probe(url, this, [this, url](const Client::ServerInfo &info, const std::optional<Client::ErrorInfo> &error) {
         if (url != m_probedUrl)
             return;
+        if (error) {
+            // Nobody answered: ask again after the next edit or sign-in attempt.
+            m_probedUrl.clear();
+        }
         const bool wasSetupRequired = m_setupRequired;
         m_signUpAllowed = !error && info.signUp;
         m_setupRequired = !error && info.setupRequired;

@@ -6,11 +6,9 @@
 #include "tokenstore.h"
 
 #include <QDialog>
-#include <QPointer>
 #include <QTimer>
 
 class QCheckBox;
-class QDialogButtonBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
