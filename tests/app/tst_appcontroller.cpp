@@ -82,5 +82,12 @@ void TestAppController::hostSignOutAndQuit()
     QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
 }
 
-QTEST_MAIN(TestAppController)
+int main(int argc, char *argv[])
+{
+    // Never the user's keychain: without a session bus the app takes its "no keychain" path.
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    QApplication app(argc, argv);
+    TestAppController test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_appcontroller.moc"

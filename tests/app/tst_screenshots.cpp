@@ -186,5 +186,12 @@ void TestScreenshots::mainWindowPanes()
     shoot(&window, QStringLiteral("main-reconnecting-") + suffix);
 }
 
-QTEST_MAIN(TestScreenshots)
+int main(int argc, char *argv[])
+{
+    // Never the user's keychain: without a session bus the app takes its "no keychain" path.
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    QApplication app(argc, argv);
+    TestScreenshots test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_screenshots.moc"
