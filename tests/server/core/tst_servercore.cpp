@@ -222,6 +222,29 @@ private Q_SLOTS:
         QCOMPARE(idlessErrors, 1);
     }
 
+    void connectionGoneBeforeSignInAnswers()
+    {
+        QVERIFY(m_auth->createAccount(QStringLiteral("ana"), QStringLiteral("Ana"), Role::Student,
+                                      QStringLiteral("password-123")).ok());
+        auto [serverEnd, clientEnd] = InMemoryTransport::createPair(&m_owner);
+        m_core->addConnection(serverEnd);
+        clientEnd->sendText(QString::fromUtf8(encode(hello({}))));
+        clientEnd->sendText(QString::fromUtf8(encode(request(QStringLiteral("1"), Op::AuthSignIn,
+                                                             {{QStringLiteral("username"), QStringLiteral("ana")},
+                                                              {QStringLiteral("password"), QStringLiteral("password-123")}}))));
+        // The hash runs off-thread; the client vanishes before the answer.
+        QTRY_VERIFY(m_core->connectionCount() == 1);
+        QVERIFY(QTest::qWaitFor([&] { return clientEnd->pendingBytes() == 0; }, 1000));
+        clientEnd->abort();
+        QTRY_COMPARE(m_core->connectionCount(), 0);
+        // The server keeps serving: a new connection signs in normally.
+        Peer &peer = welcomed();
+        const auto reply = peer.call(Op::AuthSignIn, {{QStringLiteral("username"), QStringLiteral("ana")},
+                                                      {QStringLiteral("password"), QStringLiteral("password-123")}});
+        QVERIFY(reply);
+        QCOMPARE(reply->type, FrameType::Result);
+    }
+
     void signInTimeoutCloses()
     {
         ServerConfig config;
