@@ -97,8 +97,10 @@ QString CohortServer::start()
     }
 
     d->storage = createStorage(d->config.database, QStringLiteral("cohort-server-%1").arg(quintptr(this), 0, 16));
-    if (const QString problem = d->storage->open(); !problem.isEmpty())
+    if (const QString problem = d->storage->open(); !problem.isEmpty()) {
+        d->storage.reset();
         return QStringLiteral("cannot open the database: %1").arg(problem);
+    }
 
     AuthConfig authConfig;
     authConfig.tokenLifetimeMs = d->config.tokenLifetimeMs;
@@ -136,10 +138,10 @@ QString CohortServer::start()
             qCDebug(lcNet) << "TLS error during handshake:" << error.errorString();
     });
     if (!d->listener->listen(d->config.listenAddress, d->config.port))
-        return QStringLiteral("cannot listen on %1:%2: %3")
-            .arg(d->config.listenAddress.toString())
-            .arg(d->config.port)
-            .arg(d->listener->errorString());
+        return abandonStart(QStringLiteral("cannot listen on %1:%2: %3")
+                                .arg(d->config.listenAddress.toString())
+                                .arg(d->config.port)
+                                .arg(d->listener->errorString()));
 
     if (d->config.httpEnabled) {
         d->http = std::make_unique<HttpEndpoint>(d->metrics, [this] {
@@ -149,11 +151,24 @@ QString CohortServer::start()
             return ok;
         });
         if (const QString problem = d->http->listen(d->config.httpAddress, d->config.httpPort); !problem.isEmpty())
-            return problem;
+            return abandonStart(problem);
     }
     qCInfo(lcNet).noquote() << "listening on" << url().toString() << "with" << d->storage->backend()
                             << "database in" << d->config.dataDir;
     return QString();
+}
+
+QString CohortServer::abandonStart(const QString &problem)
+{
+    // Nothing half-started stays behind: the caller may fix the configuration and start again.
+    d->http.reset();
+    d->listener.reset();
+    d->core.reset();
+    d->auth.reset();
+    d->storage->close();
+    d->storage.reset();
+    d->setupToken.clear();
+    return problem;
 }
 
 void CohortServer::acceptSocket(QWebSocket *socket)

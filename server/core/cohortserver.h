@@ -60,6 +60,7 @@ Q_SIGNALS:
 
 private:
     void acceptSocket(QWebSocket *socket);
+    QString abandonStart(const QString &problem);
 
     class Private;
     std::unique_ptr<Private> d;

@@ -66,15 +66,24 @@ private Q_SLOTS:
         QVERIFY(client.signIn(QStringLiteral("teacher"), QStringLiteral("password-123")));
     }
 
-    void startFailsClearly()
+    void startFailsClearlyAndCanBeRetried()
     {
-        Test::TestServer first;
-        QCOMPARE(first.start(), QString());
+        auto first = std::make_unique<Test::TestServer>();
+        QCOMPARE(first->start(), QString());
+        QTemporaryDir dataDir;
         Server::ServerConfig config = Test::TestServer::testConfig();
-        config.port = first.server().port(); // taken
-        Test::TestServer second;
-        const QString problem = second.start(config);
+        config.port = first->server().port(); // taken
+        config.dataDir = dataDir.path();
+        Server::CohortServer second(config);
+        const QString problem = second.start();
         QVERIFY2(problem.contains(QStringLiteral("cannot listen")), qPrintable(problem));
+        QVERIFY(!second.isListening());
+        QCOMPARE(second.httpPort(), quint16(0));
+
+        first.reset(); // the port is free again
+        QCOMPARE(second.start(), QString());
+        TestClient client;
+        QVERIFY(client.connectTo(second.url()));
     }
 };
 
