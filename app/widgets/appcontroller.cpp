@@ -222,14 +222,17 @@ void AppController::signOut()
     const QString username = m_connection->currentUser().username;
     if (!isHostSession() && !username.isEmpty())
         m_tokens->deleteToken(url, username, this, [](const Client::TokenStore::Result &) {});
+    m_signingOut = true;
     m_connection->signOut();
+    m_signingOut = false;
     m_mainWindow->hide();
     showSignIn();
 }
 
 void AppController::onSignedOut(const Client::ErrorInfo &reason)
 {
-    if (m_quitting || !m_mainWindow->isVisible())
+    // A sign-out the user chose needs no explanation; one the server decided does.
+    if (m_quitting || m_signingOut)
         return;
     qCInfo(lcApp) << "session ended:" << reason.message;
     m_mainWindow->hide();

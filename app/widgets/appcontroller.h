@@ -65,6 +65,7 @@ private:
     QPointer<SignInDialog> m_signIn;
     QSystemTrayIcon *m_tray = nullptr;
     bool m_quitting = false;
+    bool m_signingOut = false;
 };
 
 } // namespace Cohort::Ui

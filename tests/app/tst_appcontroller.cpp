@@ -4,6 +4,7 @@
 #include "hostbanner.h"
 #include "hostclassdialog.h"
 #include "mainwindow.h"
+#include "messagebanner.h"
 #include "signindialog.h"
 
 #include <QApplication>
@@ -74,6 +75,8 @@ void TestAppController::hostSignOutAndQuit()
     QVERIFY(!window->isVisible());
     QTRY_VERIFY(controller.signInDialog() && controller.signInDialog()->isVisible());
     QCOMPARE(controller.connection()->state(), Client::Connection::State::SignedOut);
+    // Signing out on purpose shows no "your session has ended" notice.
+    QVERIFY(!controller.signInDialog()->findChild<MessageBanner *>(QStringLiteral("signInNotice"))->isVisible());
     // The class keeps running for the students while the host is signed out.
     QVERIFY(controller.hostedServer()->isRunning());
 
