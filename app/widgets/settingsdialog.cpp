@@ -34,7 +34,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
-    setMinimumWidth(460);
+    setMinimumWidth(540);
     m_server->setObjectName(QStringLiteral("settingsServerEdit"));
     m_language->setObjectName(QStringLiteral("languageCombo"));
     m_theme->setObjectName(QStringLiteral("themeCombo"));

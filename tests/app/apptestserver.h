@@ -47,7 +47,8 @@ public:
         ready = true;
     }
 
-    QString address() const { return server->url().toString(QUrl::StripTrailingSlash); }
+    /// The address as a user types it: ws://127.0.0.1:PORT.
+    QString address() const { return QStringLiteral("ws://127.0.0.1:%1").arg(server->port()); }
 
     QTemporaryDir m_dir;
     std::unique_ptr<Server::CohortServer> server;
