@@ -669,5 +669,9 @@
         <source>Choose a password of at least %1 characters.</source>
         <translation>Wählen Sie ein Passwort mit mindestens %1 Zeichen.</translation>
     </message>
+    <message>
+        <source>This server has no administrator yet. If you run it, choose “Set up this server” and enter the setup token it printed.</source>
+        <translation>Dieser Server hat noch keine Administration. Wenn Sie ihn betreiben, wählen Sie „Diesen Server einrichten“ und geben Sie den Einrichtungsschlüssel ein, den er ausgegeben hat.</translation>
+    </message>
 </context>
 </TS>

@@ -104,6 +104,8 @@ void SignInDialog::buildUi()
 
     m_notice = new MessageBanner(this);
     m_notice->setObjectName(QStringLiteral("signInNotice"));
+    m_setupNotice = new MessageBanner(this);
+    m_setupNotice->setObjectName(QStringLiteral("setupNotice"));
 
     m_server = new QLineEdit(this);
     m_server->setObjectName(QStringLiteral("serverEdit"));
@@ -211,6 +213,7 @@ void SignInDialog::buildUi()
     column->setSpacing(14);
     column->addLayout(header);
     column->addWidget(m_notice);
+    column->addWidget(m_setupNotice);
     column->addLayout(m_form);
     column->addWidget(m_keychainNote);
     column->addWidget(m_error);
@@ -261,6 +264,7 @@ void SignInDialog::retranslateUi()
     m_host->setToolTip(tr("Run a Cohort server in this app so students on your network can join your class."));
     m_cancel->setText(tr("Quit"));
     m_setupLink->setText(tr("Set up this server"));
+    updateSetupNotice();
     if (!m_keychainAvailable) {
         m_keychainNote->showMessage(MessageBanner::Kind::Warning, tr("No keychain is available on this computer, so Cohort cannot "
                                    "remember your sign-in. You stay signed in until you quit Cohort.")
@@ -321,10 +325,21 @@ void SignInDialog::updateColors()
     styleAsLink(m_setupLink, link);
 }
 
+void SignInDialog::updateSetupNotice()
+{
+    if (m_setupRequired && m_mode != Mode::Setup)
+        m_setupNotice->showMessage(MessageBanner::Kind::Information,
+                                   tr("This server has no administrator yet. If you run it, choose "
+                                      "“Set up this server” and enter the setup token it printed."));
+    else
+        m_setupNotice->clear();
+}
+
 void SignInDialog::setMode(Mode mode)
 {
     m_mode = mode;
     m_error->clear();
+    updateSetupNotice();
     updateModeUi();
     if (mode == Mode::Setup)
         m_setupToken->setFocus();
@@ -463,15 +478,15 @@ void SignInDialog::probeServer()
             // Nobody answered: ask again after the next edit or sign-in attempt.
             m_probedUrl.clear();
         }
-        const bool wasSetupRequired = m_setupRequired;
         m_signUpAllowed = !error && info.signUp;
         m_setupRequired = !error && info.setupRequired;
         if (m_mode == Mode::SignUp && !m_signUpAllowed)
             m_mode = Mode::SignIn;
         if (m_mode == Mode::Setup && !m_setupRequired)
             m_mode = Mode::SignIn;
-        if (m_setupRequired && !wasSetupRequired && !m_busy)
-            m_mode = Mode::Setup;
+        // Accounts made with the admin CLI work before the first admin exists, so the dialog
+        // only points at the setup instead of switching to it.
+        updateSetupNotice();
         updateModeUi();
         Q_EMIT serverProbed();
     });

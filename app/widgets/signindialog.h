@@ -64,6 +64,7 @@ private:
     void retranslateUi();
     void updateModeUi();
     void updateColors();
+    void updateSetupNotice();
     void setBusy(bool busy);
     void showError(const QString &text);
     void submit();
@@ -91,6 +92,7 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_subtitle = nullptr;
     MessageBanner *m_notice = nullptr;
+    MessageBanner *m_setupNotice = nullptr;
     QFormLayout *m_form = nullptr;
     QLabel *m_serverLabel = nullptr;
     QLineEdit *m_server = nullptr;

@@ -20,7 +20,7 @@ class AppTestServer
 public:
     static constexpr const char *Password = "correct horse";
 
-    explicit AppTestServer(bool allowSignUp = true)
+    explicit AppTestServer(bool allowSignUp = true, bool withAdmin = true)
     {
         Server::ServerConfig config;
         config.listenAddress = QHostAddress::LocalHost;
@@ -35,8 +35,9 @@ public:
         const QString error = server->start();
         QVERIFY2(error.isEmpty(), qPrintable(error));
         // An admin, so that the server does not ask for its first-time setup.
-        QVERIFY(server->auth().createAccount(QStringLiteral("root"), QStringLiteral("Root"), Role::Admin,
-                                             QString::fromLatin1(Password)).ok());
+        if (withAdmin)
+            QVERIFY(server->auth().createAccount(QStringLiteral("root"), QStringLiteral("Root"), Role::Admin,
+                                                 QString::fromLatin1(Password)).ok());
         const Server::AuthOutcome ines = server->auth().createAccount(
             QStringLiteral("ines"), QStringLiteral("Ines Instructor"), Role::Instructor, QString::fromLatin1(Password));
         QVERIFY(ines.ok());

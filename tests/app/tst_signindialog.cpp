@@ -36,6 +36,7 @@ private Q_SLOTS:
     void emptyFieldsAreExplained();
     void signUpOfferedOnlyWhenAllowed();
     void signUpWithJoinCode();
+    void firstAdminWithSetupToken();
     void keychainUnavailableKeepsTokenInMemory();
     void busyWhileSigningIn();
     void germanTranslation();
@@ -194,6 +195,31 @@ void TestSignInDialog::signUpWithJoinCode()
     QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
     QCOMPARE(f->connection.currentUser().displayName, QStringLiteral("Ben Okafor"));
     QCOMPARE(f->connection.currentUser().role, Role::Student);
+}
+
+void TestSignInDialog::firstAdminWithSetupToken()
+{
+    AppTestServer server(true, false);
+    QVERIFY(server.ready);
+    const QString setupToken = server.server->setupToken();
+    QVERIFY(!setupToken.isEmpty());
+    auto f = makeDialog(server.address());
+    QSignalSpy probed(f->dialog.get(), &SignInDialog::serverProbed);
+    QTRY_COMPARE_WITH_TIMEOUT(probed.count(), 1, 10000);
+    // Accounts from the admin CLI still sign in normally: the dialog only points at the setup.
+    QCOMPARE(f->dialog->mode(), SignInDialog::Mode::SignIn);
+    QVERIFY(f->dialog->findChild<MessageBanner *>(QStringLiteral("setupNotice"))->isVisible());
+    click(f->dialog.get(), "setupModeButton");
+    QCOMPARE(f->dialog->mode(), SignInDialog::Mode::Setup);
+    QVERIFY(!f->dialog->findChild<MessageBanner *>(QStringLiteral("setupNotice"))->isVisible());
+    fill(f->dialog.get(), "setupTokenEdit", setupToken);
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("admin"));
+    fill(f->dialog.get(), "displayNameEdit", QStringLiteral("School Admin"));
+    fill(f->dialog.get(), "passwordEdit", QStringLiteral("a-long-password"));
+    QSignalSpy accepted(f->dialog.get(), &QDialog::accepted);
+    click(f->dialog.get(), "submitButton");
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    QCOMPARE(f->connection.currentUser().role, Role::Admin);
 }
 
 void TestSignInDialog::keychainUnavailableKeepsTokenInMemory()
