@@ -193,7 +193,7 @@ void SignInDialog::buildUi()
     m_cancel->setAutoDefault(false);
 
     auto *links = new QHBoxLayout;
-    links->setSpacing(4);
+    links->setSpacing(20);
     links->addWidget(m_switchMode);
     links->addWidget(m_setupLink);
     links->addStretch(1);
