@@ -46,6 +46,8 @@ AppController::AppController(QObject *parent)
 
 AppController::~AppController()
 {
+    // Top-level windows have no parent; they go with the controller.
+    delete m_signIn.data();
     delete m_mainWindow;
 }
 
