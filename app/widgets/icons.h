@@ -10,7 +10,7 @@ namespace Cohort::Ui::Icons {
 /// The app icon (coloured).
 QIcon app();
 /// One of the monochrome symbols in resources/icons (chat, live, exams, code, host, copy,
-/// course, user), painted in `color`; the selected state is painted in `selectedColor`.
+/// course), painted in `color`; the selected state is painted in `selectedColor`.
 QIcon symbol(const QString &name, const QColor &color, const QColor &selectedColor);
 /// The same symbol in the palette's text colours, for buttons and lists.
 QIcon symbol(const QString &name);
