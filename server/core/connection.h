@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+class QWebSocket;
+
 namespace Cohort::Server {
 
 class ServerCore;
@@ -87,8 +89,11 @@ public:
         if (m_cutOff)
             return;
         m_transport->sendText(frame);
+        markForFlush();
         checkBackpressure();
     }
+    /// Hands queued output to the operating system now (see ServerCore::flushPending).
+    void flush();
     /// A resume replay may exceed the pending-bytes limit (it is bounded by the resume window);
     /// live events may not add to that excess.
     void beginReplay() { m_replaying = true; }
@@ -101,6 +106,7 @@ public:
     void sweep(qint64 nowMs);
     /// A binary frame arrived; the protocol allows only text.
     void onBinaryFrame();
+    bool isFlushPending() const { return m_flushPending; }
 
 Q_SIGNALS:
     void finished(Cohort::Server::Connection *connection);
@@ -113,8 +119,10 @@ private:
     void sendText(const QString &text);
     void checkBackpressure();
     void cutOff();
+    void markForFlush();
 
     Transport *m_transport;
+    QWebSocket *m_socket = nullptr; // set for WebSocket transports, which can be flushed
     ServerCore &m_core;
     QString m_address;
     RateLimiter m_limiter;
@@ -123,6 +131,7 @@ private:
     bool m_closing = false;
     bool m_cutOff = false;
     bool m_replaying = false;
+    bool m_flushPending = false;
     UserRecord m_user;
     QByteArray m_tokenHash;
     int m_passwordChangesPending = 0;

@@ -48,12 +48,15 @@ public:
     void dispatch(Connection &connection, const Request &request);
     void onConnectionFinished(Connection *connection);
     void leaveRoom(Connection &connection, RoomId room);
+    /// Queues the connection's output to be written at the start of the next event-loop turn.
+    void scheduleFlush(Connection *connection);
 
 Q_SIGNALS:
     void drained();
 
 private:
     void sweep();
+    void flushPending();
     void onSessionsRevoked(Cohort::UserId user, const QByteArray &tokenHash, const QByteArray &keepTokenHash);
 
     void authSignIn(Connection &c, const Request &r);
@@ -104,6 +107,7 @@ private:
     QHash<QString, int> m_perAddress;
     QSet<Connection *> m_admitted;
     QHash<RoomId, qint64> m_lastPublishedSeq;
+    QList<Connection *> m_toFlush;
     bool m_stopping = false;
 };
 
