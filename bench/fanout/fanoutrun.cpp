@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
+#include <algorithm>
 #include <cmath>
 
 namespace Cohort::Bench {
@@ -44,7 +45,7 @@ FanoutRun::FanoutRun(const FanoutConfig &config, QObject *parent)
     m_seen.assign(size_t(clients), std::vector<bool>(size_t(config.messages), false));
     m_lastSeqFrom.assign(size_t(clients) * size_t(config.senders), -1);
     m_lastRoomSeq.assign(size_t(clients), 0);
-    m_latency.reserve(size_t(clients) * size_t(config.messages));
+    m_latency.reserve(std::min<size_t>(size_t(clients) * size_t(config.messages), 8'000'000));
 
     m_pacer.setSingleShot(true);
     m_pacer.setTimerType(Qt::PreciseTimer);
