@@ -4,7 +4,7 @@
 # cohort_add_library(<name> ALIAS <Alias> SOURCES ... [PUBLIC_LIBS ...] [PRIVATE_LIBS ...])
 # Creates the static library target of one module, its Cohort:: alias, and the common settings.
 function(cohort_add_library name)
-    cmake_parse_arguments(ARG "" "ALIAS" "SOURCES;PUBLIC_LIBS;PRIVATE_LIBS;RESOURCES" ${ARGN})
+    cmake_parse_arguments(ARG "" "ALIAS" "SOURCES;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
     add_library(${name} STATIC ${ARG_SOURCES})
     add_library(Cohort::${ARG_ALIAS} ALIAS ${name})
     target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
