@@ -56,15 +56,21 @@ Reply localFailure(const QString &message, ErrorCode code = ErrorCode::Unavailab
     return reply;
 }
 
-AuthResult authResultFrom(const Reply &reply)
+AuthResult authFailure(const Reply &reply)
 {
     AuthResult result;
-    if (!reply.ok) {
-        result.error = reply.error;
-        result.message = reply.message;
-        result.retryAfterMs = reply.retryAfterMs;
-        return result;
-    }
+    result.error = reply.error;
+    result.message = reply.message;
+    result.retryAfterMs = reply.retryAfterMs;
+    result.local = reply.local;
+    return result;
+}
+
+AuthResult authResultFrom(const Reply &reply)
+{
+    if (!reply.ok)
+        return authFailure(reply);
+    AuthResult result;
     result.token = reply.data.value(QStringLiteral("token")).toString();
     result.expiresAt = reply.data.value(QStringLiteral("expiresAt")).toInteger();
     const std::optional<UserInfo> user = UserInfo::fromJson(reply.data.value(QStringLiteral("user")).toObject());
@@ -78,15 +84,6 @@ AuthResult authResultFrom(const Reply &reply)
     const QJsonValue course = reply.data.value(QStringLiteral("course"));
     if (course.isObject())
         result.course = CourseInfo::fromJson(course.toObject());
-    return result;
-}
-
-AuthResult authFailure(const Reply &reply)
-{
-    AuthResult result;
-    result.error = reply.error;
-    result.message = reply.message;
-    result.retryAfterMs = reply.retryAfterMs;
     return result;
 }
 

@@ -47,6 +47,7 @@ struct AuthResult
     Protocol::ErrorCode error = Protocol::ErrorCode::Internal; // when !ok
     QString message;
     qint64 retryAfterMs = 0;        // with RateLimited (sign-in throttling)
+    bool local = false;             // true: no answer from the server (unreachable, link lost)
 };
 
 using AuthCallback = std::function<void(const AuthResult &)>;

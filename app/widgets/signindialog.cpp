@@ -445,7 +445,7 @@ void SignInDialog::onAuthFinished(bool keep, const Client::AuthResult &result)
     setBusy(false);
     if (!result.ok) {
         qCInfo(lcSignIn) << "sign-in failed:" << Protocol::errorCodeName(result.error) << result.message;
-        if (result.error == ErrorCode::Unavailable)
+        if (result.local)
             showError(ErrorText::cannotReach(m_submittedAddress));
         else
             showError(ErrorText::forSignIn(result.error, result.retryAfterMs));
