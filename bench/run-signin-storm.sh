@@ -8,6 +8,7 @@
 #
 #   bench/run-signin-storm.sh BUILD_DIR [RESULTS.jsonl]
 #   env: REPS=1  STORM=500  CHATTERS=20  CHAT_RATE=20
+#        HASH_THREADS=N sets [accounts] hash_threads (default: the server's, cores - 1)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +35,9 @@ trap cleanup EXIT
 
 # Default limits: the storm must hold up under the configuration a school runs.
 write_cohort_config "$work/cohort.ini" "$work/data"
+if [[ -n ${HASH_THREADS:-} ]]; then
+    printf '\n[accounts]\nhash_threads = %s\n' "$HASH_THREADS" >>"$work/cohort.ini"
+fi
 create_bench_account "$server_bin" "$work/data" bench instructor
 machine_facts >&2
 
@@ -47,7 +51,7 @@ for rep in $(seq 1 "${REPS:-1}"); do
     stop_server "$SERVER_PID"
     SERVER_PID=
     [[ -n $line ]] || line='{"error":"the storm bench printed nothing"}'
-    line="{\"rep\":$rep,${line#\{}"
+    line="{\"rep\":$rep,\"hashThreads\":\"${HASH_THREADS:-default}\",${line#\{}"
     echo "$line" >>"$results"
     echo "$line"
 done
