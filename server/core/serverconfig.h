@@ -38,8 +38,8 @@ struct ServerConfig
     int handshakeTimeoutSeconds = 10;
     int resumeWindow = 1000;       // events replayed on room.join before answering reset:true
 
-    quint64 argon2OpsLimit = 0;    // 0: libsodium's interactive defaults
-    quint64 argon2MemLimit = 0;
+    quint64 argon2OpsLimit = 0;    // 0: DefaultArgon2OpsLimit (t=3), see authservice.h
+    quint64 argon2MemLimit = 0;    // 0: DefaultArgon2MemLimit (64 MiB)
     int hashThreads = 0;           // 0: cores - 1, at least 1
 
     QString logLevel = QStringLiteral("info"); // debug, info, warning
