@@ -58,7 +58,7 @@ EventRecord event(const SqlRow &row)
 {
     return {id<RoomId>(row, "room_id"), row.value("seq").toLongLong(), row.value("kind").toString(),
             id<UserId>(row, "sender_id"), row.value("client_id").toString(),
-            row.value("payload").toString().toUtf8(), row.value("created_at").toLongLong()};
+            row.value("payload").toString().toUtf8(), row.value("created_at").toLongLong(), false};
 }
 
 } // namespace Cohort::Server::SqlRecords

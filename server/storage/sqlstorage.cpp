@@ -88,6 +88,12 @@ QString SqlStorage::backup(const QString &path)
     return QString();
 }
 
+bool SqlStorage::ping()
+{
+    const std::optional<SqlRows> rows = sql("ping");
+    return rows && !rows->isEmpty();
+}
+
 // Accounts
 
 StorageResult<UserRecord> SqlStorage::createUser(const QString &username, const QString &displayName, Role role,
@@ -283,12 +289,12 @@ QList<MemberInfo> SqlStorage::courseMembers(CourseId course)
 
 QList<CourseInfo> SqlStorage::coursesOfUser(UserId user)
 {
-    QList<CourseInfo> result;
-    if (const std::optional<SqlRows> rows = sql("courses_of_user", {{"user_id", user.value()}})) {
-        for (const SqlRow &row : rows->rows)
-            result.append(courseInfo(row));
-    }
-    return result;
+    return courseInfos("courses_of_user", {{"user_id", user.value()}});
+}
+
+QList<CourseInfo> SqlStorage::allCourses()
+{
+    return courseInfos("all_courses", {});
 }
 
 // Rooms and events
@@ -303,12 +309,12 @@ std::optional<RoomInfo> SqlStorage::roomById(RoomId id)
 
 QList<RoomInfo> SqlStorage::roomsOfUser(UserId user)
 {
-    QList<RoomInfo> result;
-    if (const std::optional<SqlRows> rows = sql("rooms_of_user", {{"user_id", user.value()}})) {
-        for (const SqlRow &row : rows->rows)
-            result.append(room(row));
-    }
-    return result;
+    return rooms("rooms_of_user", {{"user_id", user.value()}});
+}
+
+QList<RoomInfo> SqlStorage::allRooms()
+{
+    return rooms("all_rooms", {});
 }
 
 StorageResult<EventRecord> SqlStorage::appendEvent(RoomId room, const QString &kind, UserId sender,
@@ -367,7 +373,7 @@ StorageResult<EventRecord> SqlStorage::insertEvent(RoomId room, const QString &k
                                     QStringLiteral("the event %1 was already appended").arg(clientId));
     if (const QString error = transaction.commit(); !error.isEmpty())
         return failure<EventRecord>(StorageError::Failed, error);
-    return success(EventRecord{room, seq, kind, sender, clientId, payload, timestamp});
+    return success(EventRecord{room, seq, kind, sender, clientId, payload, timestamp, true});
 }
 
 QList<EventRecord> SqlStorage::eventsAfter(RoomId room, qint64 afterSeq, int limit)
@@ -442,6 +448,26 @@ QList<EventRecord> SqlStorage::events(const char *query, std::initializer_list<B
         result.reserve(rows->rows.size());
         for (const SqlRow &row : rows->rows)
             result.append(event(row));
+    }
+    return result;
+}
+
+QList<CourseInfo> SqlStorage::courseInfos(const char *query, std::initializer_list<Binding> bindings)
+{
+    QList<CourseInfo> result;
+    if (const std::optional<SqlRows> rows = sql(query, bindings)) {
+        for (const SqlRow &row : rows->rows)
+            result.append(courseInfo(row));
+    }
+    return result;
+}
+
+QList<RoomInfo> SqlStorage::rooms(const char *query, std::initializer_list<Binding> bindings)
+{
+    QList<RoomInfo> result;
+    if (const std::optional<SqlRows> rows = sql(query, bindings)) {
+        for (const SqlRow &row : rows->rows)
+            result.append(room(row));
     }
     return result;
 }

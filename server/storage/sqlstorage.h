@@ -26,6 +26,7 @@ public:
     int schemaVersion() override;
     QString migrate() override;
     QString backup(const QString &path) override;
+    bool ping() override;
 
     /// Opens the connection without migrating (tests build a database at an older version).
     QString connect();
@@ -59,9 +60,11 @@ public:
     std::optional<Role> courseRole(CourseId course, UserId user) override;
     QList<MemberInfo> courseMembers(CourseId course) override;
     QList<CourseInfo> coursesOfUser(UserId user) override;
+    QList<CourseInfo> allCourses() override;
 
     std::optional<RoomInfo> roomById(RoomId id) override;
     QList<RoomInfo> roomsOfUser(UserId user) override;
+    QList<RoomInfo> allRooms() override;
     StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp) override;
@@ -89,6 +92,8 @@ private:
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp);
     QList<EventRecord> events(const char *query, std::initializer_list<Binding> bindings);
+    QList<CourseInfo> courseInfos(const char *query, std::initializer_list<Binding> bindings);
+    QList<RoomInfo> rooms(const char *query, std::initializer_list<Binding> bindings);
 
     DatabaseConfig m_config;
     SqlConnection m_sql;

@@ -50,6 +50,9 @@ struct EventRecord
     QString clientId;    // the sender's idempotency key; empty for server-generated events
     QByteArray payload;  // the event's `data` as compact JSON
     qint64 timestamp = 0;
+    /// appendEvent: true when this call inserted the event, false when it returned the event a
+    /// repeated (sender, clientId) had appended before. Events read back are never `created`.
+    bool created = false;
 };
 
 /// How a storage call failed. `Conflict` is a unique-key clash (e.g. a taken username).
@@ -69,6 +72,10 @@ struct StorageResult
 /// SQL lives in per-backend resource files. Every write method runs in one transaction and
 /// returns only after it has committed: the caller may acknowledge the write to a client then.
 /// Methods are called from the thread that opened the storage.
+///
+/// On a database error every method returning an `int` or `qint64` (a count, a version or a
+/// sequence number) returns -1; lookups return nothing or an empty list; writes return false or
+/// a result with `StorageError::Failed`. The error is logged once (cohort.server.storage).
 class Storage
 {
 public:
@@ -79,12 +86,15 @@ public:
     virtual void close() = 0;
     /// Backend name: "sqlite" or "postgresql".
     virtual QString backend() const = 0;
+    /// The number of the newest migration that ran.
     virtual int schemaVersion() = 0;
     /// Runs the numbered migrations that have not run yet; returns an error message or empty.
     virtual QString migrate() = 0;
     /// Writes a consistent copy of the database to `path` (SQLite: VACUUM INTO; PostgreSQL: an
     /// error saying to use pg_dump). Returns an error message or empty.
     virtual QString backup(const QString &path) = 0;
+    /// Runs a trivial query: false when the database does not answer (or is not open).
+    virtual bool ping() = 0;
 
     // Accounts
     virtual StorageResult<UserRecord> createUser(const QString &username, const QString &displayName,
@@ -92,6 +102,7 @@ public:
     virtual std::optional<UserRecord> userByName(const QString &username) = 0;
     virtual std::optional<UserRecord> userById(UserId id) = 0;
     virtual QList<UserRecord> users() = 0;
+    /// How many accounts have the role, disabled ones included.
     virtual int countUsersWithRole(Role role) = 0;
     virtual bool setPasswordHash(UserId id, const QByteArray &hash) = 0;
     virtual bool setRole(UserId id, Role role) = 0;
@@ -101,8 +112,9 @@ public:
     virtual bool createSession(const SessionRecord &session) = 0;
     virtual std::optional<SessionRecord> sessionByTokenHash(const QByteArray &tokenHash) = 0;
     virtual bool deleteSession(const QByteArray &tokenHash) = 0;
-    /// Deletes every session of the user; returns how many.
+    /// Deletes every session of the user; returns how many (-1 on a database error).
     virtual int deleteSessionsOfUser(UserId id) = 0;
+    /// Deletes the sessions that expired at or before `now`; returns how many.
     virtual int deleteExpiredSessions(qint64 now) = 0;
 
     // Courses and membership. Creating a course also creates its course room, atomically.
@@ -119,12 +131,17 @@ public:
     virtual QList<MemberInfo> courseMembers(CourseId course) = 0;
     /// Courses the user is a member of, with the user's course role in `memberRole`.
     virtual QList<CourseInfo> coursesOfUser(UserId user) = 0;
+    /// Every course, by id (for admins). No user is involved: `memberRole` is left Student.
+    virtual QList<CourseInfo> allCourses() = 0;
 
     // Rooms and their event logs
     virtual std::optional<RoomInfo> roomById(RoomId id) = 0;
     virtual QList<RoomInfo> roomsOfUser(UserId user) = 0;
+    /// Every room, by id (for admins).
+    virtual QList<RoomInfo> allRooms() = 0;
     /// Appends an event with the room's next sequence number. If `clientId` is not empty and the
-    /// same sender already appended an event with it, returns that event unchanged instead.
+    /// same sender already appended an event with it, returns that event unchanged instead
+    /// (`created` tells which happened).
     virtual StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
                                                    const QString &clientId, const QByteArray &payload,
                                                    qint64 timestamp) = 0;
@@ -132,6 +149,7 @@ public:
     virtual QList<EventRecord> eventsAfter(RoomId room, qint64 afterSeq, int limit) = 0;
     /// The newest `limit` events, oldest first.
     virtual QList<EventRecord> latestEvents(RoomId room, int limit) = 0;
+    /// The room's newest seq; 0 for a room without events or a room that does not exist.
     virtual qint64 lastSeq(RoomId room) = 0;
 
     // Server settings (e.g. the hash of the one-time setup token)

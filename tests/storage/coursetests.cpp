@@ -176,3 +176,33 @@ void TestStorage::coursesAndRoomsOfUser()
     QCOMPARE(m_storage->roomsOfUser(ana).size(), 2);
     QVERIFY(m_storage->coursesOfUser(UserId(4242)).isEmpty());
 }
+
+void TestStorage::allCoursesAndRooms()
+{
+    QVERIFY(m_storage->allCourses().isEmpty());
+    QVERIFY(m_storage->allRooms().isEmpty());
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const UserId bea = addUser(QStringLiteral("bea"), Role::Instructor);
+    const UserId root = addUser(QStringLiteral("root"), Role::Admin);
+    const CourseRecord physics = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1"));
+    const CourseRecord chemistry = addCourse(QStringLiteral("Chemistry"), bea, QStringLiteral("CODE-2"));
+
+    // Every course and room, whoever owns them, though the admin is a member of none.
+    QVERIFY(m_storage->coursesOfUser(root).isEmpty());
+    const QList<CourseInfo> courses = m_storage->allCourses();
+    QCOMPARE(courses.size(), 2);
+    QCOMPARE(courses.at(0), (CourseInfo{physics.id, QStringLiteral("Physics"), QStringLiteral("CODE-1"),
+                                        physics.roomId, Role::Student}));
+    QCOMPARE(courses.at(1), (CourseInfo{chemistry.id, QStringLiteral("Chemistry"), QStringLiteral("CODE-2"),
+                                        chemistry.roomId, Role::Student}));
+
+    QVERIFY(m_storage->appendEvent(chemistry.roomId, QStringLiteral("message.created"), bea, QStringLiteral("c-1"),
+                                   QByteArrayLiteral("{}"), 1)
+                .ok());
+    const QList<RoomInfo> rooms = m_storage->allRooms();
+    QCOMPARE(rooms.size(), 2);
+    QCOMPARE(rooms.at(0), *m_storage->roomById(physics.roomId));
+    QCOMPARE(rooms.at(1), *m_storage->roomById(chemistry.roomId));
+    QCOMPARE(rooms.at(1).courseId, chemistry.id);
+    QCOMPARE(rooms.at(1).lastSeq, 1);
+}

@@ -188,3 +188,20 @@ void TestStorage::openErrors()
     QCOMPARE(connection.open(m_config), QString());
     QVERIFY(connection.isOpen());
 }
+
+void TestStorage::ping()
+{
+    QVERIFY(m_storage->ping());
+    if (isPostgres()) {
+        // The server goes away under an open connection: QtSql does not reconnect by itself.
+        QVERIFY(queryValue(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                    .toInt()
+                >= 1);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ping")));
+        QVERIFY(!m_storage->ping());
+    }
+    m_storage->close();
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ping: the database is not open")));
+    QVERIFY(!m_storage->ping());
+}

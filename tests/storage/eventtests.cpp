@@ -6,6 +6,8 @@
 #include <QSqlQuery>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Cohort;
 using namespace Cohort::Server;
 
@@ -62,9 +64,11 @@ void TestStorage::repeatedClientIdReturnsOriginal()
     const StorageResult<EventRecord> original =
         m_storage->appendEvent(room, QStringLiteral("message.created"), ana, QStringLiteral("c-1"), text(1), 1000);
     QVERIFY(original.ok());
+    QVERIFY(original.value->created);
     const StorageResult<EventRecord> repeat =
         m_storage->appendEvent(room, QStringLiteral("other.kind"), ana, QStringLiteral("c-1"), text(2), 2000);
     QVERIFY(repeat.ok());
+    QVERIFY(!repeat.value->created);
     QCOMPARE(repeat.value->seq, 1);
     QCOMPARE(repeat.value->kind, QStringLiteral("message.created"));
     QCOMPARE(repeat.value->payload, text(1));
@@ -79,14 +83,17 @@ void TestStorage::repeatedClientIdReturnsOriginal()
     const StorageResult<EventRecord> bens =
         m_storage->appendEvent(room, QStringLiteral("message.created"), ben, QStringLiteral("c-1"), text(3), 3000);
     QCOMPARE(bens.value->seq, 2);
+    QVERIFY(bens.value->created);
     for (int n = 3; n <= 4; ++n) {
         const StorageResult<EventRecord> server =
             m_storage->appendEvent(room, QStringLiteral("member.joined"), UserId(), QString(), text(n), 4000);
         QVERIFY(server.ok());
+        QVERIFY(server.value->created);
         QCOMPARE(server.value->seq, n);
     }
     const QList<EventRecord> events = m_storage->eventsAfter(room, 0, 100);
     QCOMPARE(seqs(events), (QList<qint64>{1, 2, 3, 4}));
+    QVERIFY(std::none_of(events.cbegin(), events.cend(), [](const EventRecord &e) { return e.created; }));
     QVERIFY(!events.at(2).senderId.isValid());
     QCOMPARE(events.at(2).clientId, QString());
     QCOMPARE(events.at(1).senderId, ben);

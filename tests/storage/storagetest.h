@@ -48,6 +48,7 @@ private Q_SLOTS:
     void lookUpCourses();
     void courseMembers();
     void coursesAndRoomsOfUser();
+    void allCoursesAndRooms();
 
     // eventtests.cpp
     void seqIncreasesFromOne();
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void backup();
     void connectionSettings();
     void openErrors();
+    void ping();
 
 private:
     /// Empties the database of the current backend; returns an error or empty.

@@ -1,0 +1,3 @@
+SELECT id, kind, name, course_id, last_seq
+FROM rooms
+ORDER BY id
