@@ -146,7 +146,7 @@ QString CohortServer::start()
     if (d->config.httpEnabled) {
         d->http = std::make_unique<HttpEndpoint>(d->metrics, [this] {
             const qint64 start = d->core->nowNs();
-            const bool ok = d->storage->schemaVersion() > 0;
+            const bool ok = d->storage->ping();
             d->metrics.observeDatabase((d->core->nowNs() - start) / 1e9);
             return ok;
         });

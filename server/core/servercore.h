@@ -106,7 +106,6 @@ private:
     QSet<Connection *> m_connections;
     QHash<QString, int> m_perAddress;
     QSet<Connection *> m_admitted;
-    QHash<RoomId, qint64> m_lastPublishedSeq;
     QList<Connection *> m_toFlush;
     bool m_stopping = false;
 };

@@ -164,6 +164,46 @@ private Q_SLOTS:
         QVERIFY(ok);
     }
 
+    void adminSeesAndJoinsEveryCourse()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("root"), Role::Admin).isValid());
+        const auto admin = signedIn(QStringLiteral("root"));
+        QVERIFY(admin);
+        bool ok = false;
+        const QJsonObject own = admin->call(Op::CourseCreate, {{QStringLiteral("name"), QStringLiteral("Admin's")},
+                                                               {QStringLiteral("clientId"), QStringLiteral("a-1")}}, &ok)
+                                    .value(QStringLiteral("course")).toObject();
+        QVERIFY(ok);
+
+        // Every course, the teacher's included, with its join code; the admin's role in a course
+        // they are not a member of is "admin".
+        const QJsonArray courses = admin->call(Op::CourseList, {}, &ok).value(QStringLiteral("courses")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(courses.size(), 2);
+        const QJsonObject physics = courses.at(0).toObject();
+        QCOMPARE(physics.value(QStringLiteral("id")).toInteger(), courseId());
+        QCOMPARE(physics.value(QStringLiteral("role")).toString(), QStringLiteral("admin"));
+        QCOMPARE(physics.value(QStringLiteral("joinCode")), m_course.value(QStringLiteral("joinCode")));
+        QCOMPARE(courses.at(1).toObject(), own);
+
+        const QJsonArray rooms = admin->call(Op::RoomList, {}, &ok).value(QStringLiteral("rooms")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(rooms.size(), 2);
+        QCOMPARE(rooms.at(0).toObject().value(QStringLiteral("id")).toInteger(), roomId());
+
+        // ...and may join any room and follow it.
+        expectResult(admin->request(Op::RoomJoin, roomOf(roomId())));
+        expectResult(m_teacher->request(Op::MessageSend, {{QStringLiteral("roomId"), roomId()},
+                                                          {QStringLiteral("clientId"), QStringLiteral("t-1")},
+                                                          {QStringLiteral("text"), QStringLiteral("hello")}}));
+        QVERIFY(admin->waitForEvents(1));
+        QCOMPARE(admin->events().first().room.value(), roomId());
+        QCOMPARE(admin->events().first().event, EventMessageCreated);
+
+        // Other users still see only their own courses.
+        QCOMPARE(m_outsider->call(Op::CourseList, {}, &ok).value(QStringLiteral("courses")).toArray().size(), 0);
+    }
+
     void joinByCodeMakesAMember()
     {
         expectResult(m_teacher->request(Op::RoomJoin, roomOf(roomId())));
