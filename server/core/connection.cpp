@@ -39,13 +39,22 @@ Connection::Connection(Transport *transport, ServerCore &core, qint64 nowMs)
 
 Connection::~Connection() = default;
 
-void Connection::signIn(const UserRecord &user, const QByteArray &tokenHash)
+void Connection::signIn(const UserRecord &user, const QByteArray &tokenHash, qint64 expiresAt)
 {
     if (isSignedIn() && user.info.id != m_user.info.id)
         signOut();
     m_user = user;
     m_user.passwordHash.clear(); // not needed after sign-in; thousands of connections hold a user
+    setSession(tokenHash, expiresAt);
+}
+
+void Connection::setSession(const QByteArray &tokenHash, qint64 expiresAt)
+{
     m_tokenHash = tokenHash;
+    m_sessionExpiresAt = expiresAt;
+    // The session was just read or written: the first check is one interval away. Connections
+    // sign in at different times, so their checks spread over the interval.
+    m_sessionCheckDueMs = m_core.nowMs() + m_core.config().sessionCheckSeconds * 1000LL;
 }
 
 void Connection::signOut()
@@ -56,6 +65,7 @@ void Connection::signOut()
     m_allowedRooms.clear();
     m_user = UserRecord();
     m_tokenHash.clear();
+    m_sessionExpiresAt = 0;
     m_signInDeadlineMs = m_core.nowMs() + m_core.config().handshakeTimeoutSeconds * 1000LL;
 }
 

@@ -65,8 +65,15 @@ public:
     const UserRecord &user() const { return m_user; }
     UserId userId() const { return m_user.info.id; }
     const QByteArray &tokenHash() const { return m_tokenHash; }
-    void signIn(const UserRecord &user, const QByteArray &tokenHash);
-    void setTokenHash(const QByteArray &tokenHash) { m_tokenHash = tokenHash; }
+    /// Signs in with the session of `tokenHash`, valid until `expiresAt` (wall clock, ms).
+    void signIn(const UserRecord &user, const QByteArray &tokenHash, qint64 expiresAt);
+    /// Moves to another session of the same user (a password change issued a new token).
+    void setSession(const QByteArray &tokenHash, qint64 expiresAt);
+    qint64 sessionExpiresAt() const { return m_sessionExpiresAt; }
+    /// When ServerCore next looks up the session row (core clock, ms): sessions can be deleted
+    /// by another process (the admin CLI), which this process hears nothing of.
+    qint64 sessionCheckDueMs() const { return m_sessionCheckDueMs; }
+    void setSessionCheckDueMs(qint64 dueMs) { m_sessionCheckDueMs = dueMs; }
     /// Back to anonymous: leaves every room and restarts the sign-in deadline.
     void signOut();
 
@@ -134,6 +141,8 @@ private:
     bool m_flushPending = false;
     UserRecord m_user;
     QByteArray m_tokenHash;
+    qint64 m_sessionExpiresAt = 0;
+    qint64 m_sessionCheckDueMs = 0;
     int m_passwordChangesPending = 0;
 
     QSet<QString> m_pendingIds;

@@ -140,6 +140,7 @@ QString ServerConfig::loadFile(const QString &path)
     int lifetimeDays = static_cast<int>(tokenLifetimeMs / DayMs);
     r.integer("accounts/token_lifetime_days", &lifetimeDays, 1, 3650);
     tokenLifetimeMs = lifetimeDays * DayMs;
+    r.integer("accounts/session_check_seconds", &sessionCheckSeconds, 1, 3600);
     r.integer("accounts/argon2_ops_limit", &argon2OpsLimit, 0, 1000);
     r.integer("accounts/argon2_mem_limit", &argon2MemLimit, 0, 4LL * 1024 * 1024 * 1024);
     r.integer("accounts/hash_threads", &hashThreads, 0, 256);

@@ -27,6 +27,10 @@ struct ServerConfig
 
     bool allowSignUp = true;       // students may create accounts with a course join code
     qint64 tokenLifetimeMs = 30LL * 24 * 3600 * 1000;
+    /// How often each signed-in connection's session row is looked up again, so that sessions
+    /// deleted by another process (the admin CLI) end live connections; expiry is checked on
+    /// every sweep without the database.
+    int sessionCheckSeconds = 60;
 
     int maxFrameBytes = 64 * 1024;
     int maxConnections = 20000;

@@ -18,6 +18,9 @@ using namespace Protocol;
 namespace {
 
 constexpr int JoinCodeAttempts = 8;
+/// Session lookups per sweep. A mass reconnect makes many checks due at once; the rest wait for
+/// the next sweeps, and once done they stay spread out.
+constexpr int MaxSessionChecksPerSweep = 200;
 
 qint64 wallClockMs()
 {
@@ -52,9 +55,11 @@ ServerCore::ServerCore(const ServerConfig &config, Storage &storage, AuthService
     , m_metrics(metrics)
 {
     m_clock.start();
-    // One timer for every connection: pings, heartbeat and sign-in timeouts, stuck closes. Its
-    // period is a fraction of the shortest timeout so the deadlines are met within 25%.
-    const int shortest = std::min(m_config.heartbeatSeconds, m_config.handshakeTimeoutSeconds) * 1000;
+    // One timer for every connection: pings, heartbeat and sign-in timeouts, stuck closes,
+    // session checks. Its period is a fraction of the shortest timeout so the deadlines are met
+    // within 25%.
+    const int shortest =
+        std::min({m_config.heartbeatSeconds, m_config.handshakeTimeoutSeconds, m_config.sessionCheckSeconds}) * 1000;
     m_sweepTimer.setInterval(std::clamp(shortest / 4, 50, 1000));
     connect(&m_sweepTimer, &QTimer::timeout, this, &ServerCore::sweep);
     m_sweepTimer.start();
@@ -167,9 +172,41 @@ void ServerCore::stop()
 void ServerCore::sweep()
 {
     const qint64 now = nowMs();
+    const qint64 wallNow = wallClockMs();
+    QList<Connection *> due;
     const QSet<Connection *> connections = m_connections;
-    for (Connection *c : connections)
+    for (Connection *c : connections) {
         c->sweep(now);
+        if (!c->isSignedIn() || c->isClosing() || c->passwordChangesPending() > 0)
+            continue;
+        if (c->sessionExpiresAt() <= wallNow) {
+            qCInfo(lcNet) << "session expired for user" << c->userId().value() << "at" << c->address();
+            c->closeWith(CloseSessionRevoked, QStringLiteral("session expired"));
+        } else if (c->sessionCheckDueMs() <= now && due.size() < MaxSessionChecksPerSweep) {
+            due.append(c);
+        }
+    }
+    checkSessions(due, now);
+}
+
+void ServerCore::checkSessions(const QList<Connection *> &connections, qint64 now)
+{
+    const qint64 next = now + m_config.sessionCheckSeconds * 1000LL;
+    for (Connection *c : connections) {
+        if (db([&] { return m_storage.sessionByTokenHash(c->tokenHash()); })) {
+            c->setSessionCheckDueMs(next);
+            continue;
+        }
+        // A failed lookup also returns nothing: a database that does not answer ends no
+        // session. The remaining checks wait an interval instead of failing one by one.
+        if (!db([&] { return m_storage.ping(); })) {
+            for (Connection *waiting : connections)
+                waiting->setSessionCheckDueMs(next);
+            return;
+        }
+        qCInfo(lcNet) << "session ended elsewhere for user" << c->userId().value() << "at" << c->address();
+        c->closeWith(CloseSessionRevoked, QStringLiteral("session revoked"));
+    }
 }
 
 QJsonObject ServerCore::welcomeData()
@@ -217,7 +254,7 @@ void ServerCore::authReply(Connection &c, const Request &r, const AuthOutcome &o
         c.fail(r, *o.error, o.message, o.retryAfterMs);
         return;
     }
-    c.signIn(o.user, o.tokenHash);
+    c.signIn(o.user, o.tokenHash, o.expiresAt);
     c.reply(r, tokenResult(o));
 }
 
@@ -247,7 +284,7 @@ void ServerCore::authSignUp(Connection &c, const Request &r)
                           conn->fail(r, *o.error, o.message, o.retryAfterMs);
                           return;
                       }
-                      conn->signIn(o.user, o.tokenHash);
+                      conn->signIn(o.user, o.tokenHash, o.expiresAt);
                       QJsonObject result = tokenResult(o);
                       if (o.course) {
                           result.insert(QStringLiteral("course"), courseInfo(*o.course, Role::Student, *conn).toJson());
@@ -288,7 +325,7 @@ void ServerCore::authChangePassword(Connection &c, const Request &r)
                                   conn->fail(r, *o.error, o.message, o.retryAfterMs);
                                   return;
                               }
-                              conn->setTokenHash(o.tokenHash);
+                              conn->setSession(o.tokenHash, o.expiresAt);
                               conn->reply(r, {{QStringLiteral("token"), o.token},
                                               {QStringLiteral("expiresAt"), o.expiresAt}});
                           });

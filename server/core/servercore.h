@@ -56,6 +56,9 @@ Q_SIGNALS:
 
 private:
     void sweep();
+    /// Looks up the session rows of these signed-in connections and closes those whose row is
+    /// gone with 4005.
+    void checkSessions(const QList<Connection *> &connections, qint64 now);
     void flushPending();
     void onSessionsRevoked(Cohort::UserId user, const QByteArray &tokenHash, const QByteArray &keepTokenHash);
 

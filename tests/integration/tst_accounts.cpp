@@ -4,6 +4,7 @@
 #include "testclient.h"
 #include "testserver.h"
 
+#include <QProcess>
 #include <QtTest>
 
 using namespace Cohort;
@@ -49,6 +50,25 @@ private:
         QVERIFY2(frame, "no reply");
         QCOMPARE(frame->type, FrameType::Error);
         QCOMPARE(errorCodeName(frame->code), errorCodeName(code));
+    }
+
+    /// Runs `cohort-server ARGS --data-dir DIR` as a separate process on the server's database.
+    bool runAdmin(const QStringList &arguments, const QByteArray &input = {})
+    {
+        QProcess admin;
+        admin.setProcessChannelMode(QProcess::MergedChannels);
+        admin.start(QStringLiteral(COHORT_SERVER_BIN),
+                    arguments + QStringList{QStringLiteral("--data-dir"), m_server->dataDir()});
+        if (!admin.waitForStarted())
+            return false;
+        admin.write(input);
+        admin.closeWriteChannel();
+        const bool finished = QTest::qWaitFor([&] { return admin.state() == QProcess::NotRunning; }, 60000);
+        if (!finished || admin.exitCode() != 0) {
+            qWarning() << "admin command failed:" << admin.readAll();
+            return false;
+        }
+        return true;
     }
 
     void startServer(Server::ServerConfig config = Test::TestServer::testConfig())
@@ -196,6 +216,55 @@ private Q_SLOTS:
         expectError(fresh->request(Op::AuthSignIn, credentials(QStringLiteral("ana"), Password)), ErrorCode::Unauthorized);
         QCOMPARE(fresh->request(Op::AuthSignIn, credentials(QStringLiteral("ana"), QStringLiteral("new-password-1")))->type,
                  FrameType::Result);
+    }
+
+    void sessionsEndedByTheCliCloseConnections()
+    {
+        Server::ServerConfig config = Test::TestServer::testConfig();
+        config.sessionCheckSeconds = 1;
+        startServer(config);
+        for (const QString &name : {QStringLiteral("ana"), QStringLiteral("ben"), QStringLiteral("eva")})
+            QVERIFY(m_server->addUser(name, Role::Student).isValid());
+        auto ana = signedIn(QStringLiteral("ana"));
+        auto anaAgain = signedIn(QStringLiteral("ana"));
+        auto ben = signedIn(QStringLiteral("ben"));
+        auto eva = signedIn(QStringLiteral("eva"));
+        QVERIFY(ana && anaAgain && ben && eva);
+
+        // Another process deletes the sessions; this server hears of it only from the database.
+        QVERIFY(runAdmin({QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("ana")}));
+        QVERIFY(runAdmin({QStringLiteral("user"), QStringLiteral("passwd"), QStringLiteral("ben"),
+                          QStringLiteral("--password-stdin")},
+                         QByteArrayLiteral("new-password-1\n")));
+        QElapsedTimer elapsed;
+        elapsed.start();
+        // Within the check interval, plus the sweep period and some slack for a loaded machine.
+        for (TestClient *client : {ana.get(), anaAgain.get(), ben.get()}) {
+            QVERIFY(client->waitForClosed(3000));
+            QCOMPARE(client->closeCode(), int(CloseSessionRevoked));
+        }
+        QVERIFY2(elapsed.elapsed() < 3000, qPrintable(QString::number(elapsed.elapsed())));
+        // Sessions still in the database are left alone.
+        QVERIFY(!eva->isClosed());
+        QCOMPARE(eva->request(Op::CourseList)->type, FrameType::Result);
+    }
+
+    void expiredSessionClosesTheConnection()
+    {
+        Server::ServerConfig config = Test::TestServer::testConfig();
+        config.tokenLifetimeMs = 1500;
+        startServer(config);
+        QVERIFY(m_server->addUser(QStringLiteral("ana"), Role::Student).isValid());
+        auto ana = signedIn(QStringLiteral("ana"));
+        QVERIFY(ana);
+        const qint64 expiresAt = ana->session().value(QStringLiteral("expiresAt")).toInteger();
+        QVERIFY(ana->request(Op::CourseList));
+        QVERIFY(ana->waitForClosed(5000));
+        QCOMPARE(ana->closeCode(), int(CloseSessionRevoked));
+        // Not before the token expired (the session row is still there: expiry alone ends it).
+        QVERIFY(QDateTime::currentMSecsSinceEpoch() >= expiresAt);
+        QVERIFY(m_server->server().storage().sessionByTokenHash(
+            Server::hashToken(ana->session().value(QStringLiteral("token")).toString())));
     }
 
     void setupTokenCreatesTheFirstAdmin()

@@ -48,6 +48,7 @@ private Q_SLOTS:
         QCOMPARE(fromFile.handshakeTimeoutSeconds, defaults.handshakeTimeoutSeconds);
         QCOMPARE(fromFile.resumeWindow, defaults.resumeWindow);
         QCOMPARE(fromFile.tokenLifetimeMs, defaults.tokenLifetimeMs);
+        QCOMPARE(fromFile.sessionCheckSeconds, defaults.sessionCheckSeconds);
         QCOMPARE(fromFile.allowSignUp, defaults.allowSignUp);
         QCOMPARE(fromFile.database.driver, defaults.database.driver);
         QCOMPARE(fromFile.logLevel, defaults.logLevel);
@@ -60,6 +61,7 @@ private Q_SLOTS:
         const QString path = writeIni("[server]\nlisten = 127.0.0.1\nport = 9000\nname = Physics, Year 1\n"
                                       "[limits]\nmax_frame_bytes = 2048\nheartbeat_seconds = 5\n"
                                       "[accounts]\nallow_signup = false\ntoken_lifetime_days = 2\n"
+                                      "session_check_seconds = 5\n"
                                       "[http]\nenabled = no\n[database]\ndriver = postgresql\nport = 5433\n");
         QCOMPARE(config.loadFile(path), QString());
         QCOMPARE(config.listenAddress, QHostAddress(QHostAddress::LocalHost));
@@ -69,6 +71,7 @@ private Q_SLOTS:
         QCOMPARE(config.heartbeatSeconds, 5);
         QCOMPARE(config.allowSignUp, false);
         QCOMPARE(config.tokenLifetimeMs, 2LL * 24 * 3600 * 1000);
+        QCOMPARE(config.sessionCheckSeconds, 5);
         QCOMPARE(config.httpEnabled, false);
         QCOMPARE(config.database.driver, QStringLiteral("postgresql"));
         QCOMPARE(config.database.port, 5433);
@@ -102,6 +105,8 @@ private Q_SLOTS:
         QTest::newRow("not a number") << QByteArray("[limits]\nrequest_burst = many\n") << QStringLiteral("limits/request_burst");
         QTest::newRow("address") << QByteArray("[server]\nlisten = example\n") << QStringLiteral("server/listen");
         QTest::newRow("boolean") << QByteArray("[http]\nenabled = perhaps\n") << QStringLiteral("http/enabled");
+        QTest::newRow("session check") << QByteArray("[accounts]\nsession_check_seconds = 0\n")
+                                       << QStringLiteral("accounts/session_check_seconds");
     }
 
     void badValuesAreErrors()

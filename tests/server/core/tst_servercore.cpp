@@ -257,6 +257,28 @@ private Q_SLOTS:
         QCOMPARE(member.closeCode(), 0);
     }
 
+    void sessionsGoneFromTheDatabaseClose()
+    {
+        ServerConfig config;
+        config.sessionCheckSeconds = 1;
+        makeCore(config);
+        Peer &ana = signedIn(addUser(QStringLiteral("ana"), Role::Student));
+        const UserId benId = addUser(QStringLiteral("ben"), Role::Student);
+        Peer &ben = signedIn(benId);
+        QCOMPARE(ben.frames().last().type, FrameType::Result);
+
+        // A database that does not answer is no reason to end anyone's session.
+        m_storage->close();
+        QVERIFY(!QTest::qWaitFor([&] { return ana.closeCode() != 0 || ben.closeCode() != 0; }, 2500));
+        QCOMPARE(m_storage->open(), QString());
+
+        // Deleted behind the core's back (as the admin CLI does from its own process).
+        QCOMPARE(m_storage->deleteSessionsOfUser(benId), 1);
+        QVERIFY(ben.waitForClose());
+        QCOMPARE(ben.closeCode(), int(CloseSessionRevoked));
+        QCOMPARE(ana.closeCode(), 0);
+    }
+
     void broadcastReachesJoinedPeersOnce()
     {
         const UserId teacherId = addUser(QStringLiteral("teacher"), Role::Instructor);
