@@ -176,12 +176,18 @@ void Connection::onText(const QString &text)
 
     Request request{frame.id, frame.op, frame.data, m_core.nowNs()};
     m_core.metrics().countRequest(frame.op);
+    // Answering a pending id would give the pending request two replies: such errors have no id.
+    const bool idPending = m_pendingIds.contains(frame.id);
     if (const qint64 retryAfter = m_limiter.take(now)) {
-        fail(request, ErrorCode::RateLimited, QStringLiteral("too many requests"), retryAfter);
+        if (idPending) {
+            m_core.metrics().countError(ErrorCode::RateLimited);
+            send(error(QString(), ErrorCode::RateLimited, QStringLiteral("too many requests"), retryAfter));
+        } else {
+            fail(request, ErrorCode::RateLimited, QStringLiteral("too many requests"), retryAfter);
+        }
         return;
     }
-    if (m_pendingIds.contains(frame.id)) {
-        // Answering this id would give the pending request two replies; the error has no id.
+    if (idPending) {
         m_core.metrics().countError(ErrorCode::BadRequest);
         send(error(QString(), ErrorCode::BadRequest, QStringLiteral("request id '%1' is still pending").arg(frame.id)));
         return;

@@ -222,6 +222,36 @@ private Q_SLOTS:
         QCOMPARE(idlessErrors, 1);
     }
 
+    void rateLimitedReuseOfAPendingIdHasNoId()
+    {
+        ServerConfig config;
+        config.requestsPerSecond = 1;
+        config.requestBurst = 1;
+        makeCore(config);
+        QVERIFY(m_auth->createAccount(QStringLiteral("ana"), QStringLiteral("Ana"), Role::Student,
+                                      QStringLiteral("password-123")).ok());
+        Peer &peer = welcomed();
+        const QJsonObject credentials{{QStringLiteral("username"), QStringLiteral("ana")},
+                                      {QStringLiteral("password"), QStringLiteral("password-123")}};
+        peer.send(request(QStringLiteral("x"), Op::AuthSignIn, credentials)); // takes the only token; pending
+        peer.send(request(QStringLiteral("x"), Op::AuthSignIn, credentials)); // rate limited, id still pending
+        const auto first = peer.reply(QStringLiteral("x"));
+        QVERIFY(first);
+        QVERIFY(QTest::qWaitFor([&] { return peer.count(FrameType::Error) + peer.count(FrameType::Result) >= 2; }, 5000));
+        qsizetype replies = 0;
+        std::optional<Frame> idless;
+        for (const Frame &f : peer.frames()) {
+            replies += f.id == QLatin1String("x");
+            if (f.type == FrameType::Error && f.id.isEmpty())
+                idless = f;
+        }
+        QCOMPARE(replies, 1);
+        QCOMPARE(first->type, FrameType::Result);
+        QVERIFY(idless);
+        QCOMPARE(idless->code, ErrorCode::RateLimited);
+        QVERIFY(idless->retryAfterMs > 0);
+    }
+
     void connectionGoneBeforeSignInAnswers()
     {
         QVERIFY(m_auth->createAccount(QStringLiteral("ana"), QStringLiteral("Ana"), Role::Student,
