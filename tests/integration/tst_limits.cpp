@@ -124,6 +124,27 @@ private Q_SLOTS:
         QVERIFY(signedIn.request(Op::CourseList));
     }
 
+    void signOutRestartsTheHandshakeTimeout()
+    {
+        Server::ServerConfig config = Test::TestServer::testConfig();
+        config.handshakeTimeoutSeconds = 1;
+        startServer(config);
+        m_server->addUser(QStringLiteral("ana"), Role::Student);
+        TestClient client;
+        QVERIFY(client.connectTo(m_server->url()));
+        QVERIFY(client.signIn(QStringLiteral("ana"), QStringLiteral("password-123")));
+        // Well past the first deadline: signed in, so the connection stays.
+        QVERIFY(!client.waitForClosed(1500));
+        const auto out = client.request(Op::AuthSignOut);
+        QVERIFY(out);
+        QCOMPARE(out->type, FrameType::Result);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(client.waitForClosed(5000));
+        QCOMPARE(client.closeCode(), int(CloseHandshakeTimeout));
+        QVERIFY(timer.elapsed() >= 700);
+    }
+
     void heartbeatDropsAPeerThatStopsAnswering()
     {
         Server::ServerConfig config = Test::TestServer::testConfig();

@@ -190,6 +190,42 @@ private Q_SLOTS:
         QCOMPARE(a->events().size(), 0);
     }
 
+    void sinceAheadOfTheRoomResets()
+    {
+        auto b = signedIn(QStringLiteral("teacher"));
+        QVERIFY(b);
+        QCOMPARE(sendMany(*b, 5, QStringLiteral("m")).size(), 5);
+        auto a = signedIn(QStringLiteral("ana"));
+        QVERIFY(a);
+        // A cache from before the database was restored from a backup: newer than the room.
+        const auto joined = join(*a, 1000);
+        QVERIFY(joined);
+        QCOMPARE(joined->type, FrameType::Result);
+        QVERIFY(joined->data.value(QStringLiteral("reset")).toBool());
+        const qint64 last = joined->data.value(QStringLiteral("lastSeq")).toInteger();
+        QCOMPARE(a->events().size(), last);
+        QCOMPARE(a->events().last().seq, last);
+    }
+
+    void joiningAgainReplaysNothing()
+    {
+        auto b = signedIn(QStringLiteral("teacher"));
+        QVERIFY(b);
+        QVERIFY(join(*b, 0));
+        const qsizetype seen = b->events().size();
+        QCOMPARE(sendMany(*b, 3, QStringLiteral("m")).size(), 3);
+        QVERIFY(b->waitForEvents(seen + 3));
+        // Already joined: the connection has every event, so `since` replays none of them again.
+        const auto again = join(*b, 0);
+        QVERIFY(again);
+        QCOMPARE(again->type, FrameType::Result);
+        QCOMPARE(again->data.value(QStringLiteral("reset")).toBool(), false);
+        QCOMPARE(b->events().size(), seen + 3);
+        QCOMPARE(sendMany(*b, 1, QStringLiteral("n")).size(), 1);
+        QVERIFY(b->waitForEvents(seen + 4));
+        QCOMPARE(b->events().size(), seen + 4);
+    }
+
     void retriedSendIsAppliedOnce()
     {
         auto a = signedIn(QStringLiteral("ana"));
