@@ -15,6 +15,7 @@ using namespace SqlRecords;
 namespace {
 
 const QString Postgres = QStringLiteral("postgresql");
+const QString Sqlite = QStringLiteral("sqlite");
 
 } // namespace
 
@@ -24,7 +25,10 @@ SqlStorage::SqlStorage(DatabaseConfig config, const QString &connectionName)
 {
 }
 
-SqlStorage::~SqlStorage() = default;
+SqlStorage::~SqlStorage()
+{
+    close();
+}
 
 QString SqlStorage::open()
 {
@@ -35,11 +39,31 @@ QString SqlStorage::open()
 
 QString SqlStorage::connect()
 {
-    return m_sql.open(m_config);
+    if (m_sql.isOpen())
+        return QString();
+    if (const QString error = m_sql.open(m_config); !error.isEmpty() || m_sql.backend() != Sqlite)
+        return error;
+    // SQLite would checkpoint inside whichever commit crosses 1,000 WAL pages, on the thread that
+    // calls the storage (the server's event loop), with several fdatasync calls; a thread of
+    // our own checkpoints instead.
+    if (!m_sql.execDirect(QStringLiteral("wal_autocheckpoint_off"))) {
+        const QString error = m_sql.lastError();
+        m_sql.close();
+        return error;
+    }
+    m_checkpointer = std::make_unique<WalCheckpointer>(m_config, m_sql.name() + QStringLiteral("-wal"),
+                                                       WalCheckpointer::Options{});
+    if (const QString error = m_checkpointer->error(); !error.isEmpty()) {
+        close();
+        return error;
+    }
+    return QString();
 }
 
 void SqlStorage::close()
 {
+    // First: its final checkpoint empties the WAL while this connection is still idle and open.
+    m_checkpointer.reset();
     m_sql.close();
 }
 

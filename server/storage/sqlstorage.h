@@ -4,8 +4,10 @@
 
 #include "sqlconnection.h"
 #include "storage.h"
+#include "walcheckpointer.h"
 
 #include <initializer_list>
+#include <memory>
 #include <utility>
 
 namespace Cohort::Server {
@@ -14,6 +16,7 @@ namespace Cohort::Server {
 /// this class binds values, runs transactions and turns rows into records. A database error is
 /// logged once (category cohort.server.storage); methods that return a count or a sequence
 /// number return -1 for it, lookups return nothing, writes return false or the error.
+/// On SQLite a WalCheckpointer thread checkpoints the WAL while the storage is open.
 class SqlStorage final : public Storage
 {
 public:
@@ -97,6 +100,7 @@ private:
 
     DatabaseConfig m_config;
     SqlConnection m_sql;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only, while open
 };
 
 } // namespace Cohort::Server
