@@ -151,6 +151,8 @@ void TestStorage::connectionSettings()
         QCOMPARE(setting(QStringLiteral("PRAGMA foreign_keys")), QStringLiteral("1"));
         QCOMPARE(setting(QStringLiteral("PRAGMA busy_timeout")), QStringLiteral("5000"));
         QCOMPARE(setting(QStringLiteral("PRAGMA synchronous")), QLatin1String(expected));
+        // Checkpoints are WalCheckpointer's, on its own thread (checkpointtests.cpp).
+        QCOMPARE(setting(QStringLiteral("PRAGMA wal_autocheckpoint")), QStringLiteral("0"));
     }
     m_config.sqliteSynchronous = QStringLiteral("off");
     SqlStorage unsafe(m_config, name);

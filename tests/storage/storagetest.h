@@ -75,6 +75,12 @@ private Q_SLOTS:
     void openErrors();
     void ping();
 
+    // checkpointtests.cpp
+    void checkpointsInBackground();
+    void closeEmptiesWal();
+    void largeWalIsTruncated();
+    void checkpointThreadStops();
+
 private:
     /// Empties the database of the current backend; returns an error or empty.
     QString resetDatabase();
