@@ -9,6 +9,9 @@
 #   bench/run-fanout.sh BUILD_DIR [RESULTS.jsonl]
 #   env: REPS=3  SIZES="100 1000 5000"  MODES="burst paced"  DEADLINE_MIN=20
 #        COHORT_SERVER_ENV="NAME=VALUE ..." runs cohort-server with extra environment variables
+#        CONTROL_BUILD=DIR also runs DIR's cohort-server, as server "cohort-control", in the
+#          alternation (cohort, cohort-control, ws, ...): e.g. a build from before a change,
+#          so that the change and the machine's mood of the day are not confused
 #
 # Prints the machine facts, appends one JSON line per run to RESULTS, then the summary tables
 # (bench/summarize-fanout.js).
@@ -27,7 +30,13 @@ deadline=$(( $(date +%s) + ${DEADLINE_MIN:-20} * 60 ))
 
 server_bin=$build/bin/cohort-server
 harness=$build/bin/cohort-bench-fanout
-for bin in "$server_bin" "$harness"; do
+servers="cohort ws"
+control_bin=
+if [[ -n ${CONTROL_BUILD:-} ]]; then
+    control_bin=$(cd "$CONTROL_BUILD" && pwd)/bin/cohort-server
+    servers="cohort cohort-control ws"
+fi
+for bin in "$server_bin" "$harness" $control_bin; do
     [[ -x $bin ]] || { echo "missing $bin: build the cohort-server and cohort-bench-fanout targets" >&2; exit 2; }
 done
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
@@ -58,13 +67,16 @@ paced_rate() { echo $(( 10000 / $1 )); }
 
 machine_facts | tee "$work/machine.txt" >&2
 echo "commit: $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)" >&2
+[[ -z $control_bin ]] || echo "control: $control_bin" >&2
 echo "results: $results" >&2
 
 run_one() { # SERVER SIZE MODE REP
     local server=$1 n=$2 mode=$3 rep=$4 port args line
     port=$(free_port)
-    if [[ $server == cohort ]]; then
-        start_cohort "$server_bin" "$work/cohort.ini" "$port" "$work/cohort.log" || { echo "cohort-server did not start" >&2; tail -5 "$work/cohort.log" >&2; return 1; }
+    if [[ $server == cohort* ]]; then
+        local bin=$server_bin
+        [[ $server == cohort-control ]] && bin=$control_bin
+        start_cohort "$bin" "$work/cohort.ini" "$port" "$work/cohort.log" || { echo "$server did not start" >&2; tail -5 "$work/cohort.log" >&2; return 1; }
     else
         start_ws_baseline "$here/ws-baseline" "$port" "$work/ws.log" || { echo "ws baseline did not start" >&2; return 1; }
     fi
@@ -79,7 +91,7 @@ run_one() { # SERVER SIZE MODE REP
     stop_server "$SERVER_PID"
     SERVER_PID=
     [[ -n $line ]] || line="{\"server\":\"$server\",\"clients\":$n,\"mode\":\"$mode\",\"error\":\"harness printed nothing\"}"
-    if [[ $server == cohort && -n ${COHORT_SERVER_ENV:-} ]]; then
+    if [[ $server == cohort* && -n ${COHORT_SERVER_ENV:-} ]]; then
         line="{\"serverEnv\":\"$COHORT_SERVER_ENV\",${line#\{}"
     fi
     line="{\"rep\":$rep,\"loadAverage\":$(cut -d' ' -f1 /proc/loadavg),${line#\{}"
@@ -90,7 +102,7 @@ run_one() { # SERVER SIZE MODE REP
 for rep in $(seq 1 "$reps"); do
     for n in $sizes; do
         for mode in $modes; do
-            for server in cohort ws; do
+            for server in $servers; do
                 if (( $(date +%s) > deadline )); then
                     echo "deadline reached; stopping before rep $rep $server N=$n $mode" >&2
                     break 4

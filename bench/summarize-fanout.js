@@ -78,7 +78,7 @@ for (const mode of modes) {
   console.log('| N | server | runs | delivered/s | p50 ms | p99 ms | server CPU µs/delivery | server RSS bytes/conn | harness CPU µs/delivery | losses | reorders | duplicates | seq violations | rejected | server-closed |');
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const n of sizes) {
-    for (const server of ['cohort', 'ws']) {
+    for (const server of ['cohort', 'cohort-control', 'ws']) {
       const s = stats(mode, n, server);
       if (s.runs === 0) continue;
       console.log(`| ${n} | ${server} | ${s.runs}${s.failed ? ` (${s.failed} failed)` : ''} | ${fmt(s.rate, 0)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${fmt(s.cpu, 2)} | ${fmt(s.rss, 0)} | ${fmt(s.harness, 2)} | ${s.losses} | ${s.reorders} | ${s.duplicates} | ${s.seq} | ${s.rejected} | ${s.closed} |`);
@@ -88,13 +88,15 @@ for (const mode of modes) {
 }
 
 console.log('\n### Cohort / ws (medians; lower is better)\n');
-console.log('| N | mode | CPU per delivery | RSS per connection | p99 latency |');
-console.log('|---:|---|---:|---:|---:|');
+console.log('| N | mode | server | CPU per delivery | RSS per connection | p99 latency |');
+console.log('|---:|---|---|---:|---:|---:|');
 for (const mode of modes) {
   for (const n of sizes) {
-    const c = stats(mode, n, 'cohort');
     const w = stats(mode, n, 'ws');
-    if (!c.runs || !w.runs) continue;
-    console.log(`| ${n} | ${mode} | ${fmt(c.cpu / w.cpu, 2)} | ${fmt(c.rss / w.rss, 2)} | ${fmt(c.p99 / w.p99, 2)} |`);
+    for (const server of ['cohort', 'cohort-control']) {
+      const c = stats(mode, n, server);
+      if (!c.runs || !w.runs) continue;
+      console.log(`| ${n} | ${mode} | ${server} | ${fmt(c.cpu / w.cpu, 2)} | ${fmt(c.rss / w.rss, 2)} | ${fmt(c.p99 / w.p99, 2)} |`);
+    }
   }
 }
