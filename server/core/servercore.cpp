@@ -579,7 +579,7 @@ void ServerCore::messageSend(Connection &c, const Request &r)
                            {QStringLiteral("clientId"), stringField(r, "clientId")},
                            {QStringLiteral("text"), stringField(r, "text")}};
     const StorageResult<EventRecord> stored =
-        appendAndPublish(roomId, EventMessageCreated, c.userId(), stringField(r, "clientId"), data);
+        append(roomId, EventMessageCreated, c.userId(), stringField(r, "clientId"), data);
     if (!stored.ok()) {
         qCWarning(lcNet) << "message.send failed:" << stored.message;
         c.fail(r, stored.error == StorageError::NotFound ? ErrorCode::NotFound : ErrorCode::Internal,
@@ -587,27 +587,34 @@ void ServerCore::messageSend(Connection &c, const Request &r)
                                                       : QStringLiteral("the message could not be stored"));
         return;
     }
+    // The sender's acknowledgement goes first: fanning out to a big room takes a while.
     c.reply(r, {{QStringLiteral("seq"), stored.value->seq}, {QStringLiteral("ts"), stored.value->timestamp}});
+    publish(*stored.value);
 }
 
-StorageResult<EventRecord> ServerCore::appendAndPublish(RoomId room, const QString &kind, UserId sender,
-                                                        const QString &clientId, const QJsonObject &data)
+StorageResult<EventRecord> ServerCore::append(RoomId room, const QString &kind, UserId sender, const QString &clientId,
+                                              const QJsonObject &data)
 {
     const QByteArray payload = QJsonDocument(data).toJson(QJsonDocument::Compact);
-    StorageResult<EventRecord> stored =
-        db([&] { return m_storage.appendEvent(room, kind, sender, clientId, payload, wallClockMs()); });
+    return db([&] { return m_storage.appendEvent(room, kind, sender, clientId, payload, wallClockMs()); });
+}
+
+void ServerCore::publish(const EventRecord &event)
+{
     // A retried clientId returns the original event, which was published the first time.
-    if (stored.ok() && stored.value->created)
-        m_metrics.addEventsDelivered(m_hub.broadcast(room, eventFrameText(*stored.value)));
-    return stored;
+    if (event.created)
+        m_metrics.addEventsDelivered(m_hub.broadcast(event.roomId, eventFrameText(event)));
 }
 
 void ServerCore::publishMemberJoined(const CourseRecord &course, const UserInfo &user)
 {
-    const StorageResult<EventRecord> stored = appendAndPublish(
-        course.roomId, EventMemberJoined, user.id, QString(), {{QStringLiteral("user"), user.toJson()}});
-    if (!stored.ok())
+    const StorageResult<EventRecord> stored =
+        append(course.roomId, EventMemberJoined, user.id, QString(), {{QStringLiteral("user"), user.toJson()}});
+    if (!stored.ok()) {
         qCWarning(lcNet) << "member.joined for course" << course.id.value() << "not stored:" << stored.message;
+        return;
+    }
+    publish(*stored.value);
 }
 
 } // namespace Cohort::Server

@@ -83,9 +83,11 @@ private:
     /// The course and the user's role in it, or nothing when the user may not know the course.
     std::optional<std::pair<CourseRecord, std::optional<Role>>> visibleCourse(Connection &c, CourseId id);
     CourseInfo courseInfo(const CourseRecord &course, Role memberRole, const Connection &c) const;
-    /// Appends an event, then fans it out once if it is new. Returns the stored event.
-    StorageResult<EventRecord> appendAndPublish(RoomId room, const QString &kind, UserId sender,
-                                                const QString &clientId, const QJsonObject &data);
+    /// Appends an event to the room's log; the caller publishes it once answered.
+    StorageResult<EventRecord> append(RoomId room, const QString &kind, UserId sender, const QString &clientId,
+                                      const QJsonObject &data);
+    /// Fans a newly stored event out to the room's connections; a retried one was sent already.
+    void publish(const EventRecord &event);
     void publishMemberJoined(const CourseRecord &course, const UserInfo &user);
     /// Runs one storage call and records its duration.
     template<typename F>
