@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlRecord>
+#include <QThread>
 
 namespace Cohort::Server {
 
@@ -120,7 +121,16 @@ QString SqlConnection::openSqlite(const DatabaseConfig &config)
         if (!execDirect(pragma))
             return m_lastError;
     }
-    const std::optional<SqlRows> mode = execDirect(QStringLiteral("journal_mode"));
+    // Switching a new file to WAL takes an exclusive lock, and SQLite does not wait on the busy
+    // handler for it: two servers (or migrating nodes) opening one new file at once see
+    // "database is locked". The switch is quick, so a short retry settles it.
+    std::optional<SqlRows> mode;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        mode = execDirect(QStringLiteral("journal_mode"));
+        if (mode || !m_lastError.contains(QLatin1String("locked")))
+            break;
+        QThread::msleep(20);
+    }
     if (!mode)
         return m_lastError;
     // Some file systems (network shares) cannot do WAL; SQLite then keeps its rollback journal,
