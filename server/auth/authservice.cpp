@@ -59,6 +59,11 @@ AuthOutcome rateLimited(qint64 retryAfterMs)
                    QStringLiteral("Too many failed sign-in attempts. Try again in %1.").arg(wait), retryAfterMs);
 }
 
+AuthOutcome usernameTaken()
+{
+    return failure(ErrorCode::Conflict, QStringLiteral("This username is taken. Choose another one."));
+}
+
 AuthOutcome storageFailure()
 {
     return failure(ErrorCode::Internal, QStringLiteral("The server could not save the change. Try again later."));
@@ -118,6 +123,36 @@ public:
                 service, [then = std::move(then), result = std::move(result)]() mutable { then(result); },
                 Qt::QueuedConnection);
         });
+    }
+
+    /// Hashes a new account's password on the pool. Back on the service's thread, and only if
+    /// the caller still wants the answer and `recheck` finds nothing against it (state may have
+    /// changed while the hash ran), creates the account and hands it to `created`. Failures are
+    /// answered through `reply`.
+    template<typename Recheck, typename Created>
+    void createAccountOffThread(const Reply &reply, const QString &name, const QString &display, Role role,
+                                const QString &password, Recheck recheck, Created created)
+    {
+        offThread([this, password] { return hashPassword(password, opsLimit, memLimit); },
+                  [this, reply, name, display, role, recheck = std::move(recheck),
+                   created = std::move(created)](const QByteArray &hash) {
+                      if (hash.isEmpty()) {
+                          reply(failure(ErrorCode::Internal, QStringLiteral("The server could not hash the password.")));
+                          return;
+                      }
+                      if (!reply.wanted())
+                          return;
+                      if (const std::optional<AuthOutcome> refusal = recheck()) {
+                          reply(*refusal);
+                          return;
+                      }
+                      const StorageResult<UserRecord> account = storage.createUser(name, display, role, hash);
+                      if (!account.ok()) {
+                          reply(account.error == StorageError::Conflict ? usernameTaken() : storageFailure());
+                          return;
+                      }
+                      created(*account.value);
+                  });
     }
 
     /// Answers without hashing, but still asynchronously like every other outcome.
@@ -386,36 +421,23 @@ void AuthService::signUp(const QString &username, const QString &displayName, co
         return;
     }
     if (d->storage.userByName(name)) {
-        d->replyLater(reply, failure(ErrorCode::Conflict, QStringLiteral("This username is taken. Choose another one.")));
+        d->replyLater(reply, usernameTaken());
         return;
     }
 
-    const QString display = displayName.trimmed();
-    d->offThread([d = d.get(), password] { return hashPassword(password, d->opsLimit, d->memLimit); },
-                 [this, reply, name, display, course, address](const QByteArray &hash) {
-                     if (hash.isEmpty()) {
-                         reply(failure(ErrorCode::Internal, QStringLiteral("The server could not hash the password.")));
-                         return;
-                     }
-                     if (!reply.wanted())
-                         return;
-                     const StorageResult<UserRecord> created = d->storage.createUser(name, display, Role::Student, hash);
-                     if (!created.ok()) {
-                         reply(created.error == StorageError::Conflict
-                                   ? failure(ErrorCode::Conflict, QStringLiteral("This username is taken. Choose another one."))
-                                   : storageFailure());
-                         return;
-                     }
-                     if (!d->storage.addCourseMember(course->id, created.value->info.id, Role::Student)) {
-                         reply(storageFailure());
-                         return;
-                     }
-                     qCInfo(lcAuth) << "User" << name << "signed up from" << address << "into course" << course->id.value();
-                     AuthOutcome outcome = d->issueSession(*created.value);
-                     if (outcome.ok())
-                         outcome.course = course;
-                     reply(outcome);
-                 });
+    d->createAccountOffThread(
+        reply, name, displayName.trimmed(), Role::Student, password, [] { return std::optional<AuthOutcome>(); },
+        [this, reply, name, course, address](const UserRecord &user) {
+            if (!d->storage.addCourseMember(course->id, user.info.id, Role::Student)) {
+                reply(storageFailure());
+                return;
+            }
+            qCInfo(lcAuth) << "User" << name << "signed up from" << address << "into course" << course->id.value();
+            AuthOutcome outcome = d->issueSession(user);
+            if (outcome.ok())
+                outcome.course = course;
+            reply(outcome);
+        });
 }
 
 void AuthService::setup(const QString &setupToken, const QString &username, const QString &displayName,
@@ -440,35 +462,23 @@ void AuthService::setup(const QString &setupToken, const QString &username, cons
         return;
     }
     if (d->storage.userByName(name)) {
-        d->replyLater(reply, failure(ErrorCode::Conflict, QStringLiteral("This username is taken. Choose another one.")));
+        d->replyLater(reply, usernameTaken());
         return;
     }
 
-    const QString display = displayName.trimmed();
-    d->offThread([d = d.get(), password] { return hashPassword(password, d->opsLimit, d->memLimit); },
-                 [this, reply, refused, setupToken, name, display](const QByteArray &hash) {
-                     if (hash.isEmpty()) {
-                         reply(failure(ErrorCode::Internal, QStringLiteral("The server could not hash the password.")));
-                         return;
-                     }
-                     if (!reply.wanted())
-                         return;
-                     // Another setup may have won while the hash ran: the token is single use.
-                     if (!setupRequired() || !d->setupTokenMatches(setupToken)) {
-                         reply(refused);
-                         return;
-                     }
-                     const StorageResult<UserRecord> created = d->storage.createUser(name, display, Role::Admin, hash);
-                     if (!created.ok()) {
-                         reply(created.error == StorageError::Conflict
-                                   ? failure(ErrorCode::Conflict, QStringLiteral("This username is taken. Choose another one."))
-                                   : storageFailure());
-                         return;
-                     }
-                     d->storage.removeSetting(SetupTokenKey);
-                     qCInfo(lcAuth) << "Created the first administrator" << name << "with the setup token";
-                     reply(d->issueSession(*created.value));
-                 });
+    d->createAccountOffThread(
+        reply, name, displayName.trimmed(), Role::Admin, password,
+        // Another setup may have won while the hash ran: the token is single use.
+        [this, refused, setupToken]() -> std::optional<AuthOutcome> {
+            if (!setupRequired() || !d->setupTokenMatches(setupToken))
+                return refused;
+            return std::nullopt;
+        },
+        [this, reply, name](const UserRecord &user) {
+            d->storage.removeSetting(SetupTokenKey);
+            qCInfo(lcAuth) << "Created the first administrator" << name << "with the setup token";
+            reply(d->issueSession(user));
+        });
 }
 
 void AuthService::signOut(const QByteArray &tokenHash, UserId user)
