@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "benchclient.h"
 
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QWebSocket>
@@ -109,6 +110,14 @@ void BenchClient::onText(const QString &text)
     const Reply done = std::move(it.value());
     m_pending.erase(it);
     done(frame);
+}
+
+bool isLoopback(const QUrl &url)
+{
+    if (url.host() == QStringLiteral("localhost"))
+        return true;
+    const QHostAddress address(url.host());
+    return !address.isNull() && address.isLoopback();
 }
 
 } // namespace Cohort::Bench

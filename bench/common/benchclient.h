@@ -59,4 +59,7 @@ private:
     bool m_closedEmitted = false;
 };
 
+/// The load generators only ever connect to this machine: "localhost" or a loopback address.
+bool isLoopback(const QUrl &url);
+
 } // namespace Cohort::Bench

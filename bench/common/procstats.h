@@ -16,5 +16,8 @@ qint64 ownCpuMicros();
 /// Raises this process's open-file limit to the hard limit (thousands of sockets) and returns
 /// the new soft limit.
 qint64 raiseOpenFileLimit();
+/// What every load generator does before creating its QCoreApplication: raises the open-file
+/// limit (returned) and picks Qt's own event dispatcher.
+qint64 prepareLoadGenerator();
 
 } // namespace Cohort::Bench

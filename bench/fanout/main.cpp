@@ -2,12 +2,12 @@
 // SPDX-FileCopyrightText: Cohort developers
 //
 // cohort-bench-fanout: the room fan-out load generator. Prints one JSON line on stdout.
+#include "benchclient.h"
 #include "fanoutrun.h"
 #include "procstats.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QHostAddress>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -15,24 +15,9 @@
 
 using namespace Cohort::Bench;
 
-namespace {
-
-bool isLoopback(const QUrl &url)
-{
-    if (url.host() == QStringLiteral("localhost"))
-        return true;
-    const QHostAddress address(url.host());
-    return !address.isNull() && address.isLoopback();
-}
-
-} // namespace
-
 int main(int argc, char *argv[])
 {
-    const qint64 fileLimit = raiseOpenFileLimit();
-    // GLib's dispatcher walks every socket notifier when one is toggled, which is quadratic
-    // with thousands of sockets; Qt's poll() dispatcher is linear per loop turn.
-    qputenv("QT_NO_GLIB", "1");
+    const qint64 fileLimit = prepareLoadGenerator();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("cohort-bench-fanout"));
 

@@ -5,13 +5,13 @@
 // parameters, then fires a storm of sign-ins at a running cohort-server while clients chat,
 // and prints one JSON line on stdout.
 #include "authservice.h"
+#include "benchclient.h"
 #include "procstats.h"
 #include "signinstorm.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QHostAddress>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -20,14 +20,6 @@
 using namespace Cohort::Bench;
 
 namespace {
-
-bool isLoopback(const QUrl &url)
-{
-    if (url.host() == QStringLiteral("localhost"))
-        return true;
-    const QHostAddress address(url.host());
-    return !address.isNull() && address.isLoopback();
-}
 
 /// Hashes once with the server's defaults and times `samples` verifications.
 void timeVerification(int samples, QJsonObject &json)
@@ -59,10 +51,7 @@ void timeVerification(int samples, QJsonObject &json)
 
 int main(int argc, char *argv[])
 {
-    const qint64 fileLimit = raiseOpenFileLimit();
-    // GLib's dispatcher walks every socket notifier when one is toggled, which is quadratic
-    // with thousands of sockets; Qt's poll() dispatcher is linear per loop turn.
-    qputenv("QT_NO_GLIB", "1");
+    const qint64 fileLimit = prepareLoadGenerator();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("cohort-bench-signin-storm"));
 
