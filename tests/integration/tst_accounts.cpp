@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: Cohort developers
 // Sign-in, tokens and their revocation, over real WebSocket connections.
+#include "adminprocess.h"
 #include "testclient.h"
 #include "testserver.h"
 
-#include <QProcess>
 #include <QtTest>
 
 using namespace Cohort;
@@ -55,20 +55,7 @@ private:
     /// Runs `cohort-server ARGS --data-dir DIR` as a separate process on the server's database.
     bool runAdmin(const QStringList &arguments, const QByteArray &input = {})
     {
-        QProcess admin;
-        admin.setProcessChannelMode(QProcess::MergedChannels);
-        admin.start(QStringLiteral(COHORT_SERVER_BIN),
-                    arguments + QStringList{QStringLiteral("--data-dir"), m_server->dataDir()});
-        if (!admin.waitForStarted())
-            return false;
-        admin.write(input);
-        admin.closeWriteChannel();
-        const bool finished = QTest::qWaitFor([&] { return admin.state() == QProcess::NotRunning; }, 60000);
-        if (!finished || admin.exitCode() != 0) {
-            qWarning() << "admin command failed:" << admin.readAll();
-            return false;
-        }
-        return true;
+        return Test::runAdminProcess(QStringLiteral(COHORT_SERVER_BIN), arguments, m_server->dataDir(), input);
     }
 
     void startServer(Server::ServerConfig config = Test::TestServer::testConfig())

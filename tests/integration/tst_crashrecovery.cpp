@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 // The real cohort-server binary as a subprocess: acknowledged writes survive SIGKILL, and
 // SIGTERM closes clients with "going away" before a clean exit.
+#include "adminprocess.h"
 #include "testclient.h"
 
 #include <QProcess>
@@ -41,19 +42,7 @@ private:
 
     bool runAdmin(const QStringList &arguments, const QByteArray &input = {})
     {
-        QProcess admin;
-        admin.setProcessChannelMode(QProcess::MergedChannels);
-        admin.start(QStringLiteral(COHORT_SERVER_BIN), arguments + QStringList{QStringLiteral("--data-dir"), m_dataDir.path()});
-        if (!admin.waitForStarted())
-            return false;
-        admin.write(input);
-        admin.closeWriteChannel();
-        const bool finished = QTest::qWaitFor([&] { return admin.state() == QProcess::NotRunning; }, 60000);
-        if (!finished || admin.exitCode() != 0) {
-            qWarning() << "admin command failed:" << admin.readAll();
-            return false;
-        }
-        return true;
+        return Test::runAdminProcess(QStringLiteral(COHORT_SERVER_BIN), arguments, m_dataDir.path(), input);
     }
 
     /// Starts cohort-server on the data dir and waits until it accepts WebSocket connections.
