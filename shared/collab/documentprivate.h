@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+// The engine's internals, shared by document.cpp and undomanager.cpp only.
+
+#include "collabtypes.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace Cohort::Collab {
+
+class ByteReader;
+class UndoManager;
+
+constexpr quint32 kNoAgent = 0xffffffffu;
+
+/// A character's name inside one replica: the agent's index in DocumentPrivate::agents
+/// (replica-local; the wire uses the 64-bit AgentId) and its sequence number.
+struct Ref
+{
+    quint32 agent = kNoAgent;
+    quint32 seq = 0;
+
+    bool isNone() const { return agent == kNoAgent; }
+    friend bool operator==(Ref, Ref) = default;
+};
+
+/// Consecutive characters of one agent, inserted one after the other: character seq+k has
+/// (agent, seq+k-1) as its left origin and `right` as its right origin, so one origin pair
+/// describes the whole run.
+struct Run
+{
+    quint32 agent = 0;
+    quint32 seq = 0;
+    quint32 length = 0;
+    bool deleted = false;
+    Ref left;
+    Ref right;
+
+    quint32 end() const { return seq + length; }
+    Ref last() const { return {agent, seq + length - 1}; }
+};
+
+/// A slice of the sequence with its cached visible length; chunks are split when they grow
+/// past kMaxRuns, so an index lookup is a prefix sum over chunks plus a scan of one chunk.
+struct Chunk
+{
+    std::vector<Run> runs;
+    qsizetype visible = 0;
+    int order = 0;
+};
+
+/// Where the characters [key, end) of an agent live.
+struct IndexEntry
+{
+    quint32 end = 0;
+    Chunk *chunk = nullptr;
+};
+
+struct Agent
+{
+    AgentId id = 0;
+    /// Character seq at index seq; U+FFFD for deleted characters received without text.
+    QString content;
+    std::map<quint32, IndexEntry> index;
+
+    quint32 clock() const { return quint32(content.size()); }
+};
+
+/// A position between characters: before character `offset` of run `run` of chunk `chunk`.
+struct Cursor
+{
+    int chunk = 0;
+    int run = 0;
+    quint32 offset = 0;
+
+    friend auto operator<=>(const Cursor &, const Cursor &) = default;
+};
+
+/// A run as it travels in an update, with its text unless it is deleted.
+struct WireRun
+{
+    quint32 agent = 0;
+    quint32 seq = 0;
+    quint32 length = 0;
+    bool deleted = false;
+    Ref left;
+    Ref right;
+    QString text;
+
+    quint32 end() const { return seq + length; }
+};
+
+struct DeleteRange
+{
+    quint32 agent = 0;
+    quint32 seq = 0;
+    quint32 end = 0;
+};
+
+struct Arrival
+{
+    quint32 agent = 0;
+    quint32 seq = 0;
+    quint32 length = 0;
+};
+
+class DocumentPrivate
+{
+public:
+    static constexpr std::size_t kMaxRuns = 64;
+
+    explicit DocumentPrivate(AgentId self);
+
+    // Agents
+    quint32 agentFor(AgentId id);
+    bool knows(Ref ref) const;
+
+    // Navigation
+    qsizetype chunkStart(int chunk);
+    void invalidate(int fromChunk);
+    int chunkContaining(qsizetype position);
+    Cursor visibleCursor(qsizetype position);
+    Cursor locate(Ref ref) const;
+    Cursor normalize(Cursor cursor) const;
+    bool atEnd(Cursor cursor) const;
+    Ref idAt(Cursor cursor) const;
+    qsizetype visibleAt(Cursor cursor);
+    const Run &runAt(Cursor cursor) const { return chunks[cursor.chunk]->runs[cursor.run]; }
+
+    // Mutation
+    void splitRun(Chunk &chunk, int run, quint32 offset);
+    void tryMerge(Chunk &chunk, int run);
+    void splitChunkIfFull(int chunk);
+    void setLocation(quint32 agent, quint32 seq, quint32 end, Chunk *chunk);
+    void indexAppend(const Run &run, Chunk *chunk);
+    void insertRun(Cursor at, const Run &run);
+    Cursor findInsertPosition(const Run &run);
+    void deleteRange(quint32 agent, quint32 seq, quint32 end, QString *removedText);
+
+    // Local edits
+    void localInsert(qsizetype position, QStringView text);
+    void localRemove(qsizetype position, qsizetype length);
+    void begin() { ++txnDepth; }
+    QByteArray commit();
+
+    // Remote updates
+    enum class Integration { Done, Wait };
+    Integration tryIntegrate(WireRun &run);
+    void integrate(const WireRun &run);
+    void applyPendingDeletes(quint32 agent);
+    void addChange(qsizetype position, qsizetype removed, const QString &inserted);
+    void retryPending();
+
+    // Encoding
+    QByteArray encodeUpdate(const std::vector<WireRun> &runs, std::vector<DeleteRange> deletes) const;
+    std::vector<DeleteRange> deleteSet() const;
+    static void appendWireRun(std::vector<WireRun> &runs, WireRun run);
+
+    QString text() const;
+    Anchor anchorAt(qsizetype position, Anchor::Side side);
+    qsizetype resolve(const Anchor &anchor);
+    /// Visible [position, length) spans of the own characters seq in [seq, end).
+    QList<std::pair<qsizetype, qsizetype>> visibleSpans(quint32 agent, quint32 seq, quint32 end);
+
+    std::vector<Agent> agents;
+    QHash<AgentId, quint32> agentIndex;
+    quint32 self = 0;
+
+    std::vector<std::unique_ptr<Chunk>> chunks;
+    std::vector<qsizetype> prefix;  // prefix[i] = visible characters before chunk i
+    std::size_t prefixValid = 1;    // prefix[0, prefixValid) are up to date
+    int hint = 0;                   // the chunk of the last lookup: typing stays near it
+    qsizetype length = 0;
+
+    std::vector<Arrival> arrivals;  // causal order in which runs were integrated here
+
+    int txnDepth = 0;
+    std::vector<WireRun> txnRuns;
+    std::vector<DeleteRange> txnDeletes;
+
+    std::vector<WireRun> pendingRuns;
+    std::vector<DeleteRange> pendingDeletes;
+    qsizetype pendingUnits = 0;
+
+    QList<TextChange> *changes = nullptr; // set while apply() collects what it changed
+    UndoManager *undo = nullptr;
+};
+
+} // namespace Cohort::Collab

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "undomanager.h"
+
+#include "document.h"
+#include "documentprivate.h"
+
+#include <algorithm>
+
+namespace Cohort::Collab {
+
+UndoManager::UndoManager(Document &document, int groupWindowMs)
+    : m_document(document), m_groupWindowMs(groupWindowMs)
+{
+    Q_ASSERT(!m_document.d->undo);
+    m_document.d->undo = this;
+}
+
+UndoManager::~UndoManager()
+{
+    m_document.d->undo = nullptr;
+}
+
+bool UndoManager::canUndo() const
+{
+    return !m_undo.empty();
+}
+
+bool UndoManager::canRedo() const
+{
+    return !m_redo.empty();
+}
+
+void UndoManager::stopCapturing()
+{
+    m_capturing = false;
+}
+
+void UndoManager::clear()
+{
+    m_undo.clear();
+    m_redo.clear();
+    m_capturing = false;
+}
+
+void UndoManager::recordInsert(quint32 seq, quint32 end)
+{
+    record({true, seq, end, 0, 0, {}});
+}
+
+void UndoManager::recordDelete(const Ref &first, const QString &text)
+{
+    record({false, 0, 0, first.agent, first.seq, text});
+}
+
+void UndoManager::record(Action action)
+{
+    std::vector<Step> *stack = &m_undo;
+    if (m_mode == Mode::Undoing) {
+        stack = &m_redo;
+    } else if (m_mode == Mode::Normal) {
+        m_redo.clear();
+        const bool join = m_capturing && !m_undo.empty() && m_lastEdit.isValid()
+            && m_lastEdit.elapsed() < m_groupWindowMs;
+        if (!join)
+            m_undo.emplace_back();
+        m_capturing = true;
+        m_lastEdit.start();
+    }
+    Step &step = stack->back();
+    if (action.insert && !step.empty() && step.back().insert && step.back().end == action.seq) {
+        step.back().end = action.end;
+        return;
+    }
+    step.push_back(std::move(action));
+}
+
+QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode)
+{
+    if (from.empty())
+        return {};
+    const Step step = std::move(from.back());
+    from.pop_back();
+    to.emplace_back();
+    DocumentPrivate &d = *m_document.d;
+    m_mode = mode;
+    d.begin();
+    for (auto it = step.rbegin(); it != step.rend(); ++it) {
+        if (it->insert) {
+            auto spans = d.visibleSpans(d.self, it->seq, it->end);
+            std::sort(spans.begin(), spans.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+            for (const auto &[position, count] : std::as_const(spans))
+                d.localRemove(position, count);
+        } else {
+            const qsizetype position = d.resolve(
+                Anchor{Anchor::Side::StickToNext, d.agents[it->agent].id, it->first});
+            d.localInsert(position, it->text);
+        }
+    }
+    QByteArray update = d.commit();
+    m_mode = Mode::Normal;
+    m_capturing = false;
+    if (to.back().empty())
+        to.pop_back();
+    return update;
+}
+
+QByteArray UndoManager::undo()
+{
+    return revert(m_undo, m_redo, Mode::Undoing);
+}
+
+QByteArray UndoManager::redo()
+{
+    return revert(m_redo, m_undo, Mode::Redoing);
+}
+
+} // namespace Cohort::Collab

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QString>
+
+#include <vector>
+
+namespace Cohort::Collab {
+
+class Document;
+struct Ref;
+
+/// Undo and redo of one replica's own edits. It records the local edits of its Document
+/// (never remote ones) into steps; edits less than `groupWindowMs` apart join one step unless
+/// stopCapturing() was called in between. Undoing an insert deletes those of its characters
+/// that still exist; undoing a delete inserts the text again where its neighbours are now.
+/// Both produce a normal update to send. One UndoManager per Document; it must not outlive
+/// the Document.
+class UndoManager
+{
+public:
+    explicit UndoManager(Document &document, int groupWindowMs = 500);
+    ~UndoManager();
+    UndoManager(const UndoManager &) = delete;
+    UndoManager &operator=(const UndoManager &) = delete;
+
+    bool canUndo() const;
+    bool canRedo() const;
+    /// Reverts the last step; returns its update (empty if there was nothing to undo).
+    QByteArray undo();
+    QByteArray redo();
+    /// The next local edit starts a new step.
+    void stopCapturing();
+    void clear();
+
+private:
+    friend class DocumentPrivate;
+
+    struct Action
+    {
+        bool insert = true;
+        quint32 seq = 0;    // insert: own characters [seq, end)
+        quint32 end = 0;
+        quint32 agent = 0;  // delete: the first removed character and the removed text
+        quint32 first = 0;
+        QString text;
+    };
+    using Step = std::vector<Action>;
+    enum class Mode { Normal, Undoing, Redoing };
+
+    void recordInsert(quint32 seq, quint32 end);
+    void recordDelete(const Ref &first, const QString &text);
+    void record(Action action);
+    QByteArray revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode);
+
+    Document &m_document;
+    int m_groupWindowMs;
+    QElapsedTimer m_lastEdit;
+    bool m_capturing = false;
+    Mode m_mode = Mode::Normal;
+    std::vector<Step> m_undo;
+    std::vector<Step> m_redo;
+};
+
+} // namespace Cohort::Collab
