@@ -10,8 +10,9 @@
 
 namespace Cohort::Collab {
 
-/// A replica's session id ("client id" in Yjs terms): 64 random bits, chosen once per opened
-/// document by Document::randomAgent(). Every character a replica inserts is named
+/// A replica's session id ("client id" in Yjs terms): 32 random bits (non-zero), chosen once
+/// per opened document by Document::randomAgent(); the type leaves room for ids a server hands
+/// out. The wire carries it as a varint. Every character a replica inserts is named
 /// (agent, seq) with seq counting up from 0, so two replicas that share an agent id would
 /// give different characters the same name. That is a protocol error which the server
 /// guards (it hands out agent ids or refuses a second session with a used one); the engine

@@ -72,6 +72,17 @@ QString wellFormed(QStringView text)
     return out;
 }
 
+/// An origin relative to its run: usually the same agent and a nearby seq, so one byte.
+void writeRef(ByteWriter &out, Ref ref, quint32 runAgent, quint32 runSeq, quint32 agentNumber)
+{
+    const qint64 delta = qint64(ref.seq) - qint64(runSeq);
+    const quint64 zigzag = (quint64(delta) << 1) ^ quint64(delta >> 63);
+    const bool otherAgent = ref.agent != runAgent;
+    out.varint(zigzag << 1 | quint64(otherAgent));
+    if (otherAgent)
+        out.varint(agentNumber);
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -550,11 +561,12 @@ QByteArray DocumentPrivate::commit()
 // Update encoding
 //
 //   update  := 'U' 0x01 agents runs deletes
-//   agents  := varint n, n × fixed64 agent id (little-endian); the rest names agents by index
+//   agents  := varint n, n × varint agent id; the rest names agents by their index here
 //   runs    := varint n, n × run
 //   run     := varint agent, varint seq, varint (length << 3 | deleted << 2 | hasLeft << 1 | hasRight),
-//              [varint agent, varint seq] left origin, [varint agent, varint seq] right origin,
+//              [ref] left origin, [ref] right origin,
 //              unless deleted: varint byteCount, UTF-8 text (length UTF-16 units once decoded)
+//   ref     := varint (zigzag (ref seq - run seq) << 1 | otherAgent), [varint agent] if otherAgent
 //   deletes := varint n, n × (varint agent, varint m, m × (varint gap, varint length))
 //              ranges sorted by seq; gap is from the previous range's end (0 at first)
 
@@ -579,10 +591,8 @@ QByteArray DocumentPrivate::encodeUpdate(const std::vector<WireRun> &runs, std::
         body.varint(quint64(run.length) << 3 | quint64(run.deleted) << 2 | quint64(!run.left.isNone()) << 1
                     | quint64(!run.right.isNone()));
         for (const Ref ref : {run.left, run.right}) {
-            if (!ref.isNone()) {
-                body.varint(agentNumber(ref.agent));
-                body.varint(ref.seq);
-            }
+            if (!ref.isNone())
+                writeRef(body, ref, run.agent, run.seq, agentNumber(ref.agent));
         }
         if (!run.deleted) {
             const QByteArray utf8 = run.text.toUtf8();
@@ -617,7 +627,7 @@ QByteArray DocumentPrivate::encodeUpdate(const std::vector<WireRun> &runs, std::
     out.byte(kFormat);
     out.varint(ids.size());
     for (AgentId id : ids)
-        out.fixed64(id);
+        out.varint(id);
     out.bytes(body.data());
     return out.data();
 }
@@ -631,11 +641,14 @@ struct ParsedUpdate
     std::vector<DeleteRange> deletes;
 };
 
-bool readRef(ByteReader &in, qsizetype agentCount, Ref &ref)
+bool readRef(ByteReader &in, qsizetype agentCount, quint32 runAgent, quint32 runSeq, Ref &ref)
 {
-    ref.agent = quint32(in.bounded(quint64(agentCount) - 1));
-    ref.seq = quint32(in.bounded(kMaxSeq - 1));
-    return in.ok();
+    const quint64 raw = in.varint();
+    const quint64 zigzag = raw >> 1;
+    const qint64 seq = qint64(runSeq) + (qint64(zigzag >> 1) ^ -qint64(zigzag & 1));
+    ref.agent = (raw & 1) ? quint32(in.bounded(quint64(agentCount) - 1)) : runAgent;
+    ref.seq = quint32(seq);
+    return in.ok() && seq >= 0 && quint64(seq) < kMaxSeq;
 }
 
 std::optional<ParsedUpdate> parseUpdate(const QByteArray &bytes)
@@ -644,11 +657,11 @@ std::optional<ParsedUpdate> parseUpdate(const QByteArray &bytes)
     if (in.byte() != kUpdateTag || in.byte() != kFormat)
         return std::nullopt;
     ParsedUpdate parsed;
-    const quint64 agentCount = in.bounded(quint64(in.remaining() / 8));
+    const quint64 agentCount = in.bounded(quint64(in.remaining()));
     if (!in.ok())
         return std::nullopt;
     for (quint64 i = 0; i < agentCount; ++i)
-        parsed.agents.append(in.fixed64());
+        parsed.agents.append(in.varint());
     const quint64 runCount = in.bounded(quint64(in.remaining()));
     if (!in.ok() || (runCount > 0 && agentCount == 0))
         return std::nullopt;
@@ -667,9 +680,9 @@ std::optional<ParsedUpdate> parseUpdate(const QByteArray &bytes)
         units += runLength;
         if (units > kMaxUpdateUnits)
             return std::nullopt;
-        if ((header & 2) && !readRef(in, qsizetype(agentCount), run.left))
+        if ((header & 2) && !readRef(in, qsizetype(agentCount), run.agent, run.seq, run.left))
             return std::nullopt;
-        if ((header & 1) && !readRef(in, qsizetype(agentCount), run.right))
+        if ((header & 1) && !readRef(in, qsizetype(agentCount), run.agent, run.seq, run.right))
             return std::nullopt;
         if (!run.deleted) {
             const QByteArrayView utf8 = in.bytes(qsizetype(in.bounded(quint64(in.remaining()))));
@@ -865,7 +878,12 @@ QList<std::pair<qsizetype, qsizetype>> DocumentPrivate::visibleSpans(quint32 age
 
 AgentId Document::randomAgent()
 {
-    return QRandomGenerator::system()->generate64();
+    // 32 random bits like Yjs: at most five bytes as a varint, and a collision (which the
+    // server refuses anyway) is as unlikely as it needs to be among one session's replicas.
+    quint32 id = 0;
+    while (id == 0)
+        id = QRandomGenerator::system()->generate();
+    return id;
 }
 
 Document::Document(AgentId agent) : d(std::make_unique<DocumentPrivate>(agent)) {}
@@ -988,7 +1006,7 @@ qsizetype Document::pendingLength() const
     return d->pendingUnits;
 }
 
-// version := 'V' 0x01 varint n, n × (fixed64 agent, varint clock); agents with a zero clock omitted
+// version := 'V' 0x01 varint n, n × (varint agent id, varint clock); agents with a zero clock omitted
 QByteArray Document::version() const
 {
     qsizetype count = 0;
@@ -1000,7 +1018,7 @@ QByteArray Document::version() const
     out.varint(count);
     for (const Agent &agent : d->agents) {
         if (agent.clock() > 0) {
-            out.fixed64(agent.id);
+            out.varint(agent.id);
             out.varint(agent.clock());
         }
     }
@@ -1014,9 +1032,9 @@ QByteArray Document::encodeDiff(const QByteArray &remoteVersion) const
         ByteReader in(remoteVersion);
         if (in.byte() != kVersionTag || in.byte() != kFormat)
             return {};
-        const quint64 count = in.bounded(quint64(in.remaining() / 9));
+        const quint64 count = in.bounded(quint64(in.remaining() / 2));
         for (quint64 i = 0; in.ok() && i < count; ++i) {
-            const AgentId id = in.fixed64();
+            const AgentId id = in.varint();
             remote.insert(id, quint32(in.bounded(kMaxSeq)));
         }
         if (!in.ok() || !in.atEnd())
@@ -1043,16 +1061,19 @@ QByteArray Document::encodeDiff(const QByteArray &remoteVersion) const
 }
 
 // state := 'S' 0x01 agents arrivals runs text
-//   agents   := varint n, n × fixed64 agent id
+//   agents   := varint n, n × varint agent id
 //   arrivals := varint n, n × (varint agent, varint length): the causal order runs arrived in
 //               (each agent's ranges in seq order, so seq is implied)
 //   runs     := varint n, n × run, in document order
 //   run      := varint (length << 6 | sameAgent << 5 | deleted << 4 | rightMode << 2 | leftMode),
 //               [varint agent] unless the same agent as the previous run,
 //               zigzag (seq - end of this agent's previous run in document order),
-//               [varint agent, zigzag (seq - run seq)] if leftMode = 2, same for rightMode = 2
-//               leftMode: 0 none, 1 the last character of the previous run, 2 explicit
-//               rightMode: 0 none, 1 the first character of the next run, 2 explicit
+//               [ref] if leftMode = 3, [ref] if rightMode = 2
+//               leftMode: 0 none, 1 the last character of the previous run,
+//                         2 (agent, seq - 1): the run was split, 3 explicit
+//               rightMode: 0 none, 1 the first character of the next run, 2 explicit,
+//                          3 the right origin of the run that ends at (agent, seq - 1)
+//   ref      := varint (zigzag (ref seq - run seq) << 1 | otherAgent), [varint agent] if otherAgent
 //   text     := varint byteCount, UTF-8 of the visible text
 QByteArray Document::encodeState() const
 {
@@ -1061,7 +1082,7 @@ QByteArray Document::encodeState() const
     out.byte(kFormat);
     out.varint(d->agents.size());
     for (const Agent &agent : d->agents)
-        out.fixed64(agent.id);
+        out.varint(agent.id);
     out.varint(d->arrivals.size());
     for (const Arrival &arrival : d->arrivals) {
         out.varint(arrival.agent);
@@ -1077,10 +1098,17 @@ QByteArray Document::encodeState() const
     quint32 previousAgent = kNoAgent;
     for (std::size_t i = 0; i < order.size(); ++i) {
         const Run &run = *order[i];
-        const int leftMode = run.left.isNone() ? 0 : (i > 0 && order[i - 1]->last() == run.left) ? 1 : 2;
-        const int rightMode = run.right.isNone()
-            ? 0
-            : (i + 1 < order.size() && Ref{order[i + 1]->agent, order[i + 1]->seq} == run.right) ? 1 : 2;
+        const int leftMode = run.left.isNone()                               ? 0
+            : (i > 0 && order[i - 1]->last() == run.left)                    ? 1
+            : (run.seq > 0 && run.left == Ref{run.agent, run.seq - 1}) ? 2
+                                                                             : 3;
+        int rightMode = 2;
+        if (run.right.isNone())
+            rightMode = 0;
+        else if (i + 1 < order.size() && Ref{order[i + 1]->agent, order[i + 1]->seq} == run.right)
+            rightMode = 1;
+        else if (run.seq > 0 && d->runAt(d->locate({run.agent, run.seq - 1})).right == run.right)
+            rightMode = 3;
         const bool sameAgent = run.agent == previousAgent;
         out.varint(quint64(run.length) << 6 | quint64(sameAgent) << 5 | quint64(run.deleted) << 4
                    | quint64(rightMode) << 2 | quint64(leftMode));
@@ -1089,11 +1117,9 @@ QByteArray Document::encodeState() const
         out.zigzag(qint64(run.seq) - qint64(expected[run.agent]));
         expected[run.agent] = run.end();
         previousAgent = run.agent;
-        for (const auto &[mode, ref] : {std::pair{leftMode, run.left}, std::pair{rightMode, run.right}}) {
-            if (mode == 2) {
-                out.varint(ref.agent);
-                out.zigzag(qint64(ref.seq) - qint64(run.seq));
-            }
+        for (const auto &[explicitRef, ref] : {std::pair{leftMode == 3, run.left}, std::pair{rightMode == 2, run.right}}) {
+            if (explicitRef)
+                writeRef(out, ref, run.agent, run.seq, ref.agent);
         }
     }
     const QByteArray utf8 = d->text().toUtf8();
@@ -1107,12 +1133,12 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
     ByteReader in(state);
     if (in.byte() != kStateTag || in.byte() != kFormat)
         return std::nullopt;
-    const quint64 agentCount = in.bounded(std::min<quint64>(quint64(in.remaining() / 8), kMaxAgents));
+    const quint64 agentCount = in.bounded(std::min<quint64>(quint64(in.remaining()), kMaxAgents));
     if (!in.ok())
         return std::nullopt;
     QList<AgentId> ids;
     for (quint64 i = 0; i < agentCount; ++i)
-        ids.append(in.fixed64());
+        ids.append(in.varint());
     const quint64 arrivalCount = in.bounded(quint64(in.remaining()));
     if (!in.ok() || (arrivalCount > 0 && agentCount == 0))
         return std::nullopt;
@@ -1153,7 +1179,7 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
         const int rightMode = int(header >> 2) & 3;
         const int leftMode = int(header) & 3;
         const bool sameAgent = header & 32;
-        if (!in.ok() || runLength == 0 || runLength > kMaxSeq || leftMode == 3 || rightMode == 3
+        if (!in.ok() || runLength == 0 || runLength > kMaxSeq
             || (sameAgent && previousAgent == kNoAgent) || (leftMode == 1 && i == 0)
             || (rightMode == 1 && i + 1 == runCount))
             return std::nullopt;
@@ -1165,11 +1191,18 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
         run.length = quint32(runLength);
         expected[run.agent] = run.end();
         previousAgent = run.agent;
-        for (auto [mode, ref] : {std::pair{leftMode, &run.left}, std::pair{rightMode, &run.right}}) {
-            if (mode != 2)
+        if (leftMode == 2) {
+            if (run.seq == 0)
+                return std::nullopt;
+            run.left = {run.agent, run.seq - 1};
+        }
+        for (auto [explicitRef, ref] : {std::pair{leftMode == 3, &run.left}, std::pair{rightMode == 2, &run.right}}) {
+            if (!explicitRef)
                 continue;
-            ref->agent = quint32(in.bounded(agentCount - 1));
-            const qint64 refSeq = qint64(run.seq) + in.zigzag();
+            const quint64 raw = in.varint();
+            const quint64 zigzag = raw >> 1;
+            const qint64 refSeq = qint64(run.seq) + (qint64(zigzag >> 1) ^ -qint64(zigzag & 1));
+            ref->agent = (raw & 1) ? quint32(in.bounded(agentCount - 1)) : run.agent;
             if (!in.ok() || refSeq < 0 || quint64(refSeq) >= clocks[ref->agent])
                 return std::nullopt;
             ref->seq = quint32(refSeq);
@@ -1197,15 +1230,23 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
     }
 
     // Every character exactly once: sorted by (agent, seq) the runs must tile [0, clock).
-    std::vector<std::pair<quint64, quint32>> tiles; // (agent << 32 | seq, length)
+    std::vector<std::pair<quint64, quint32>> tiles; // (agent << 32 | seq, run index)
     tiles.reserve(runs.size());
-    for (const Run &run : runs)
-        tiles.push_back({quint64(run.agent) << 32 | run.seq, run.length});
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        tiles.push_back({quint64(runs[i].agent) << 32 | runs[i].seq, quint32(i)});
     std::sort(tiles.begin(), tiles.end());
     quint64 next = 0;
     quint32 tileAgent = 0;
-    for (const auto &[key, n] : tiles) {
+    for (std::size_t t = 0; t < tiles.size(); ++t) {
+        const auto &[key, runIndex] = tiles[t];
+        const quint32 n = runs[runIndex].length;
         const quint32 agent = quint32(key >> 32);
+        if (rightModes[runIndex] == 3) {
+            // The tiling check below guarantees that the previous tile is (agent, seq - 1)'s run.
+            if (t == 0 || quint32(tiles[t - 1].first >> 32) != agent)
+                return std::nullopt;
+            runs[runIndex].right = runs[tiles[t - 1].second].right;
+        }
         if (agent != tileAgent) {
             if (next != clocks[tileAgent])
                 return std::nullopt;
