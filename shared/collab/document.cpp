@@ -603,22 +603,29 @@ QByteArray DocumentPrivate::encodeUpdate(const std::vector<WireRun> &runs, std::
     std::sort(deletes.begin(), deletes.end(), [](const DeleteRange &a, const DeleteRange &b) {
         return a.agent != b.agent ? a.agent < b.agent : a.seq < b.seq;
     });
+    // Overlapping and touching ranges become one, so every encoded range is non-empty.
+    std::vector<DeleteRange> merged;
+    for (const DeleteRange &range : deletes) {
+        if (!merged.empty() && merged.back().agent == range.agent && range.seq <= merged.back().end)
+            merged.back().end = std::max(merged.back().end, range.end);
+        else
+            merged.push_back(range);
+    }
     qsizetype groups = 0;
-    for (std::size_t i = 0; i < deletes.size(); ++i)
-        groups += (i == 0 || deletes[i].agent != deletes[i - 1].agent);
+    for (std::size_t i = 0; i < merged.size(); ++i)
+        groups += (i == 0 || merged[i].agent != merged[i - 1].agent);
     body.varint(groups);
-    for (std::size_t i = 0; i < deletes.size();) {
+    for (std::size_t i = 0; i < merged.size();) {
         std::size_t j = i;
-        while (j < deletes.size() && deletes[j].agent == deletes[i].agent)
+        while (j < merged.size() && merged[j].agent == merged[i].agent)
             ++j;
-        body.varint(agentNumber(deletes[i].agent));
+        body.varint(agentNumber(merged[i].agent));
         body.varint(j - i);
         quint32 previousEnd = 0;
         for (std::size_t k = i; k < j; ++k) {
-            const quint32 seq = std::max(deletes[k].seq, previousEnd);
-            body.varint(seq - previousEnd);
-            body.varint(std::max(deletes[k].end, seq) - seq);
-            previousEnd = std::max(deletes[k].end, seq);
+            body.varint(merged[k].seq - previousEnd);
+            body.varint(merged[k].end - merged[k].seq);
+            previousEnd = merged[k].end;
         }
         i = j;
     }
@@ -1006,21 +1013,23 @@ qsizetype Document::pendingLength() const
     return d->pendingUnits;
 }
 
-// version := 'V' 0x01 varint n, n × (varint agent id, varint clock); agents with a zero clock omitted
+// version := 'V' 0x01 varint n, n × (varint agent id, varint clock), sorted by agent id (so equal
+//            versions are equal bytes); agents with a zero clock omitted
 QByteArray Document::version() const
 {
-    qsizetype count = 0;
-    for (const Agent &agent : d->agents)
-        count += agent.clock() > 0;
+    std::vector<std::pair<AgentId, quint32>> clocks;
+    for (const Agent &agent : d->agents) {
+        if (agent.clock() > 0)
+            clocks.push_back({agent.id, agent.clock()});
+    }
+    std::sort(clocks.begin(), clocks.end());
     ByteWriter out;
     out.byte(kVersionTag);
     out.byte(kFormat);
-    out.varint(count);
-    for (const Agent &agent : d->agents) {
-        if (agent.clock() > 0) {
-            out.varint(agent.id);
-            out.varint(agent.clock());
-        }
+    out.varint(clocks.size());
+    for (const auto &[id, clock] : clocks) {
+        out.varint(id);
+        out.varint(clock);
     }
     return out.data();
 }
@@ -1057,7 +1066,15 @@ QByteArray Document::encodeDiff(const QByteArray &remoteVersion) const
             seq = pieceEnd;
         }
     }
-    return d->encodeUpdate(runs, d->deleteSet());
+    // What waits here for its dependencies goes along too: the diff carries everything this
+    // replica has received, and the other side buffers it the same way.
+    for (const WireRun &run : d->pendingRuns) {
+        if (run.end() > remote.value(d->agents[run.agent].id, 0))
+            runs.push_back(run);
+    }
+    std::vector<DeleteRange> deletes = d->deleteSet();
+    deletes.insert(deletes.end(), d->pendingDeletes.begin(), d->pendingDeletes.end());
+    return d->encodeUpdate(runs, std::move(deletes));
 }
 
 // state := 'S' 0x01 agents arrivals runs text
