@@ -928,7 +928,9 @@ qint64 Connection::lastSeenSeq(RoomId room) const
 
 void Connection::handleEvent(const Frame &frame)
 {
-    if (!frame.room.isValid()) {
+    // Ephemeral events (typing, read.updated, ...) carry a room but no seq: they are never
+    // replayed, so they are neither gaps nor duplicates and bypass the resume bookkeeping.
+    if (!frame.room.isValid() || frame.seq == 0) {
         Q_EMIT eventReceived(frame);
         return;
     }

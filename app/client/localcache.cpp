@@ -21,7 +21,7 @@ namespace {
 
 // The cache is disposable apart from the outbox, so the schema is versioned by user_version and
 // a newer layout may migrate or rebuild the event tables; the outbox table must be carried over.
-constexpr int SchemaVersion = 1;
+constexpr int SchemaVersion = 2;
 
 const char *const SchemaStatements[] = {
     "CREATE TABLE IF NOT EXISTS room_state (room_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL)",
@@ -30,7 +30,8 @@ const char *const SchemaStatements[] = {
     "CREATE TABLE IF NOT EXISTS outbox (position INTEGER PRIMARY KEY AUTOINCREMENT,"
     " client_id TEXT NOT NULL UNIQUE, room_id INTEGER NOT NULL, text TEXT NOT NULL,"
     " created_at INTEGER NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
-    " failure_code TEXT, failure_message TEXT)",
+    " failure_code TEXT, failure_message TEXT, thread_root INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS drafts (room_id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
 };
 
 QAtomicInteger<quint64> connectionCounter;
@@ -116,6 +117,13 @@ QString LocalCache::open(const QString &path)
             close();
             return QStringLiteral("cannot create the cache tables: %1").arg(message);
         }
+    }
+    // Version 1 had no thread replies in the outbox; its table keeps its items.
+    if (version == 1 && !query.exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN thread_root INTEGER NOT NULL DEFAULT 0"))) {
+        const QString message = statusError(query);
+        db.rollback();
+        close();
+        return QStringLiteral("cannot migrate the cache: %1").arg(message);
     }
     if (!query.exec(QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion)) || !db.commit()) {
         const QString message = db.lastError().text();
@@ -258,7 +266,7 @@ bool LocalCache::addOutboxItem(const OutboxItem &item)
         return false;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("INSERT INTO outbox (client_id, room_id, text, created_at, failed, failure_code,"
-                                 " failure_message) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                 " failure_message, thread_root) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     query.addBindValue(item.clientId);
     query.addBindValue(item.roomId.value());
     query.addBindValue(item.text);
@@ -266,6 +274,7 @@ bool LocalCache::addOutboxItem(const OutboxItem &item)
     query.addBindValue(item.status == OutboxItem::Status::Failed ? 1 : 0);
     query.addBindValue(item.status == OutboxItem::Status::Failed ? Protocol::errorCodeName(item.failure) : QString());
     query.addBindValue(item.failureMessage);
+    query.addBindValue(item.threadRoot);
     if (!query.exec()) {
         qCWarning(lcClient) << "cache: cannot store an outbox item:" << statusError(query);
         return false;
@@ -311,8 +320,8 @@ QList<OutboxItem> LocalCache::outboxItems() const
     if (!isOpen())
         return items;
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    if (!query.exec(QStringLiteral("SELECT client_id, room_id, text, created_at, failed, failure_code, failure_message"
-                                   " FROM outbox ORDER BY position"))) {
+    if (!query.exec(QStringLiteral("SELECT client_id, room_id, text, created_at, failed, failure_code, failure_message,"
+                                   " thread_root FROM outbox ORDER BY position"))) {
         qCWarning(lcClient) << "cache: cannot read the outbox:" << statusError(query);
         return items;
     }
@@ -322,6 +331,7 @@ QList<OutboxItem> LocalCache::outboxItems() const
         item.roomId = RoomId(query.value(1).toLongLong());
         item.text = query.value(2).toString();
         item.createdAt = query.value(3).toLongLong();
+        item.threadRoot = query.value(7).toLongLong();
         if (query.value(4).toInt() != 0) {
             item.status = OutboxItem::Status::Failed;
             if (!Protocol::parseErrorCode(query.value(5).toString(), &item.failure))
@@ -331,6 +341,38 @@ QList<OutboxItem> LocalCache::outboxItems() const
         items.append(item);
     }
     return items;
+}
+
+QString LocalCache::draft(RoomId room) const
+{
+    if (!isOpen())
+        return QString();
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT text FROM drafts WHERE room_id = ?"));
+    query.addBindValue(room.value());
+    if (!query.exec() || !query.next())
+        return QString();
+    return query.value(0).toString();
+}
+
+bool LocalCache::setDraft(RoomId room, const QString &text)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (text.isEmpty()) {
+        query.prepare(QStringLiteral("DELETE FROM drafts WHERE room_id = ?"));
+        query.addBindValue(room.value());
+    } else {
+        query.prepare(QStringLiteral("INSERT OR REPLACE INTO drafts (room_id, text) VALUES (?, ?)"));
+        query.addBindValue(room.value());
+        query.addBindValue(text);
+    }
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot store a draft:" << statusError(query);
+        return false;
+    }
+    return true;
 }
 
 } // namespace Cohort::Client

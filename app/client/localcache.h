@@ -25,7 +25,8 @@ struct CachedEvent
 };
 
 /// The account's local SQLite cache: received room events, the last seen sequence number per
-/// room, and the outbox. One file per account (server + username), in WAL mode, with its own
+/// room, the outbox and the
+/// composer's drafts. One file per account (server + username), in WAL mode, with its own
 /// named QSqlDatabase connection; used from the thread that opened it. Every write commits
 /// before it returns, so an outbox item written here survives the app being killed.
 class LocalCache
@@ -64,6 +65,10 @@ public:
     bool removeOutboxItem(const QString &clientId);
     bool updateOutboxItem(const OutboxItem &item); // status and failure of an existing item
     QList<OutboxItem> outboxItems() const;
+
+    // Composer drafts, one per room; an empty text removes the room's draft
+    QString draft(RoomId room) const;
+    bool setDraft(RoomId room, const QString &text);
 
 private:
     QString m_connectionName;

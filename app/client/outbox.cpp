@@ -72,7 +72,7 @@ void Outbox::setCache(LocalCache *cache)
     flush();
 }
 
-QString Outbox::sendMessage(RoomId room, const QString &text)
+QString Outbox::sendMessage(RoomId room, const QString &text, qint64 threadRoot)
 {
     if (!m_cache) {
         qCWarning(lcClient) << "outbox: no account cache is open; message not queued";
@@ -82,6 +82,7 @@ QString Outbox::sendMessage(RoomId room, const QString &text)
     item.clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     item.roomId = room;
     item.text = text;
+    item.threadRoot = threadRoot;
     item.createdAt = QDateTime::currentMSecsSinceEpoch();
     // Durable first: once this returns, a crash or a dropped link cannot lose the message.
     if (!m_cache->addOutboxItem(item))
@@ -156,9 +157,11 @@ void Outbox::flush()
         if (item.status != OutboxItem::Status::Pending)
             continue;
         m_inFlight = item.clientId;
-        const QJsonObject data{{QStringLiteral("roomId"), item.roomId.value()},
-                               {QStringLiteral("clientId"), item.clientId},
-                               {QStringLiteral("text"), item.text}};
+        QJsonObject data{{QStringLiteral("roomId"), item.roomId.value()},
+                         {QStringLiteral("clientId"), item.clientId},
+                         {QStringLiteral("text"), item.text}};
+        if (item.threadRoot > 0)
+            data.insert(QStringLiteral("threadRoot"), item.threadRoot);
         m_connection.request(Protocol::Op::MessageSend, data, this,
                              [this, clientId = item.clientId](const Reply &reply) { onReply(clientId, reply); });
         return;

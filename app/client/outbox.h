@@ -34,7 +34,8 @@ public:
 
     /// Queues a message and returns its clientId, or an empty string when no account cache is
     /// open (nobody has signed in on this Connection yet) or the item could not be stored.
-    QString sendMessage(RoomId room, const QString &text);
+    /// `threadRoot` > 0 sends a reply in the thread of that message.
+    QString sendMessage(RoomId room, const QString &text, qint64 threadRoot = 0);
     /// Queues a failed item again. Returns false for an unknown or not failed clientId.
     bool retry(const QString &clientId);
     /// Drops a failed or pending item for good. An item already in flight may still arrive.

@@ -20,6 +20,7 @@ struct OutboxItem
     QString clientId;  // QUuid without braces; the server's idempotency key
     RoomId roomId;
     QString text;
+    qint64 threadRoot = 0; // > 0: a reply in the thread of that message (its seq)
     qint64 createdAt = 0; // local time in ms since the epoch, when the user sent it
     Status status = Status::Pending;
     Protocol::ErrorCode failure = Protocol::ErrorCode::Internal; // when Failed

@@ -3,6 +3,7 @@
 #include "appcontroller.h"
 
 #include "appearance.h"
+#include "chatpane.h"
 #include "appsettings.h"
 #include "hostclassdialog.h"
 #include "icons.h"
@@ -193,6 +194,11 @@ void AppController::createTrayIcon()
     });
     m_tray->show();
     m_mainWindow->setCloseHidesWindow(true);
+    // Chat notifications (DMs and mentions; the chat already left out muted rooms and dnd).
+    connect(m_mainWindow->chatPane(), &ChatPane::notificationWanted, this, [this](const QString &title, const QString &body) {
+        if (!m_mainWindow->isActiveWindow())
+            m_tray->showMessage(title, body, Icons::app());
+    });
 }
 
 void AppController::showSettings()

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "mainwindow.h"
 
+#include "chatclient.h"
+#include "chatpane.h"
 #include "connection.h"
 #include "connectionindicator.h"
 #include "coursespane.h"
@@ -83,7 +85,7 @@ MainWindow::MainWindow(Client::Connection *connection, QWidget *parent)
     resize(1100, 720);
     setMinimumSize(760, 480);
 
-    m_courses = new CoursesPane(connection, this);
+    m_chat = new Ui::ChatPane(new Client::ChatClient(connection, this), connection, this);
     m_live = new EmptyState(QStringLiteral("live"), this);
     m_live->setObjectName(QStringLiteral("livePane"));
     m_exams = new EmptyState(QStringLiteral("exams"), this);
@@ -91,7 +93,7 @@ MainWindow::MainWindow(Client::Connection *connection, QWidget *parent)
     m_code = new EmptyState(QStringLiteral("code"), this);
     m_code->setObjectName(QStringLiteral("codePane"));
     m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_courses);
+    m_stack->addWidget(m_chat);
     m_stack->addWidget(m_live);
     m_stack->addWidget(m_exams);
     m_stack->addWidget(m_code);
@@ -139,6 +141,11 @@ MainWindow::MainWindow(Client::Connection *connection, QWidget *parent)
     updateIcons();
     updateUserCard();
     showPane(ChatPane);
+}
+
+CoursesPane *MainWindow::coursesPane() const
+{
+    return m_chat->coursesPane();
 }
 
 QWidget *MainWindow::buildSidebar()

@@ -17,6 +17,7 @@ class Connection;
 
 namespace Cohort::Ui {
 
+class ChatPane;
 class ConnectionIndicator;
 class CoursesPane;
 class EmptyState;
@@ -44,7 +45,8 @@ public:
     /// With a tray icon, closing the window only hides it; otherwise closing quits.
     void setCloseHidesWindow(bool hides) { m_closeHides = hides; }
     ConnectionIndicator *connectionIndicator() const { return m_indicator; }
-    CoursesPane *coursesPane() const { return m_courses; }
+    CoursesPane *coursesPane() const;
+    Ui::ChatPane *chatPane() const { return m_chat; }
     HostBanner *hostBanner() const { return m_hostBanner; }
 
 Q_SIGNALS:
@@ -70,7 +72,7 @@ private:
     QListWidget *m_navigation = nullptr;
     QFrame *m_divider = nullptr;
     QStackedWidget *m_stack = nullptr;
-    CoursesPane *m_courses = nullptr;
+    Ui::ChatPane *m_chat = nullptr;
     EmptyState *m_live = nullptr;
     EmptyState *m_exams = nullptr;
     EmptyState *m_code = nullptr;

@@ -1,0 +1,757 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "chatclient.h"
+
+#include "clientlogging.h"
+#include "connection.h"
+#include "frame.h"
+#include "localcache.h"
+#include "messagemodel.h"
+#include "outbox.h"
+#include "roomlistmodel.h"
+
+#include <QJsonArray>
+#include <QUuid>
+
+namespace Cohort::Client {
+
+namespace {
+constexpr qint64 TypingThrottleMs = 3000;
+constexpr int DefaultIdleMs = 5 * 60 * 1000;
+
+QString newClientId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+Reply localFailure(const QString &message)
+{
+    Reply reply;
+    reply.local = true;
+    reply.error = Protocol::ErrorCode::Unavailable;
+    reply.message = message;
+    return reply;
+}
+
+QList<UserId> userIds(const QJsonValue &value)
+{
+    QList<UserId> ids;
+    for (const QJsonValue &id : value.toArray())
+        ids.append(UserId(id.toInteger()));
+    return ids;
+}
+
+QList<ChatMessage> messagesOf(const QJsonObject &data)
+{
+    QList<ChatMessage> messages;
+    for (const QJsonValue &value : data.value(QLatin1String("messages")).toArray()) {
+        if (const std::optional<ChatMessage> m = ChatMessage::fromJson(value.toObject()))
+            messages.append(*m);
+    }
+    return messages;
+}
+
+std::optional<ChatRoom> roomOf(const QJsonObject &data)
+{
+    return ChatRoom::fromJson(data.value(QLatin1String("room")).toObject());
+}
+} // namespace
+
+ChatClient::ChatClient(Connection *connection, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+    , m_rooms(new RoomListModel(this))
+{
+    m_clock.start();
+    m_requester = [this](const QString &opName, const QJsonObject &data, QObject *context, ReplyCallback done) {
+        Protocol::Op op;
+        if (!Protocol::parseOp(opName, &op)) {
+            // A server and build without this op: say so through the normal failure path.
+            QTimer::singleShot(0, context ? context : this, [done, opName] {
+                done(localFailure(QStringLiteral("this build does not know the op %1").arg(opName)));
+            });
+            return;
+        }
+        m_connection->request(op, data, context, std::move(done));
+    };
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(DefaultIdleMs);
+    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
+        if (m_myPresence == Presence::Online) {
+            m_autoAway = true;
+            sendPresence(Presence::Away);
+        }
+    });
+    m_typingTimer.setSingleShot(true);
+    connect(&m_typingTimer, &QTimer::timeout, this, &ChatClient::expireTyping);
+
+    connect(connection, &Connection::eventReceived, this, &ChatClient::onEvent);
+    connect(connection, &Connection::signedIn, this, &ChatClient::onSignedIn);
+    connect(connection, &Connection::roomReset, this, &ChatClient::reloadRoom);
+    Outbox *outbox = connection->outbox();
+    connect(outbox, &Outbox::itemQueued, this, &ChatClient::onItemQueued);
+    connect(outbox, &Outbox::itemFailed, this, [this](const OutboxItem &item) {
+        for (MessageModel *model : models(item.roomId))
+            model->setPendingFailed(item.clientId, true);
+    });
+    connect(outbox, &Outbox::itemDiscarded, this, [this](const QString &clientId) {
+        for (const RoomData &data : std::as_const(m_data)) {
+            if (data.main)
+                data.main->removePending(clientId);
+            for (MessageModel *thread : data.threads)
+                thread->removePending(clientId);
+        }
+    });
+    m_idleTimer.start();
+}
+
+ChatClient::~ChatClient() = default;
+
+UserId ChatClient::me() const
+{
+    return m_connection->currentUser().id;
+}
+
+void ChatClient::setIdleTimeout(int ms)
+{
+    m_idleTimer.setInterval(ms);
+    m_idleTimer.start();
+}
+
+void ChatClient::request(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done)
+{
+    m_requester(op, data, context, std::move(done));
+}
+
+void ChatClient::onSignedIn()
+{
+    // After every (re)connect: counts may have changed while we were away, and our status is
+    // per connection on the server.
+    refreshRooms();
+    if (m_myPresence != Presence::Online)
+        sendPresence(m_myPresence);
+}
+
+// Rooms
+
+void ChatClient::refreshRooms()
+{
+    request(QStringLiteral("room.list"), {}, this, [this](const Reply &reply) {
+        if (!reply.ok) {
+            Q_EMIT roomsFailed(reply);
+            return;
+        }
+        QList<ChatRoom> rooms;
+        QList<UserId> peers;
+        for (const QJsonValue &value : reply.data.value(QLatin1String("rooms")).toArray()) {
+            if (std::optional<ChatRoom> room = ChatRoom::fromJson(value.toObject())) {
+                if (room->peer) {
+                    room->peerPresence = presence(room->peer->id);
+                    peers.append(room->peer->id);
+                }
+                rooms.append(*room);
+            }
+        }
+        m_rooms->setRooms(rooms);
+        for (const ChatRoom &room : std::as_const(rooms))
+            m_connection->joinRoom(room.id);
+        m_roomsLoaded = true;
+        if (!peers.isEmpty())
+            fetchPresence(peers);
+        Q_EMIT roomsLoaded();
+    });
+}
+
+MessageModel *ChatClient::makeModel(RoomId room, qint64 threadRoot)
+{
+    auto *model = new MessageModel(room, me(), threadRoot, this);
+    for (const OutboxItem &item : m_connection->outbox()->items(room))
+        model->addPending(item);
+    return model;
+}
+
+MessageModel *ChatClient::openRoom(RoomId room)
+{
+    RoomData &data = m_data[room];
+    if (!data.main) {
+        data.main = makeModel(room, 0);
+        if (const ChatRoom *r = m_rooms->room(room); r && r->unread > 0)
+            data.main->setUnreadLineAfter(r->lastRead);
+        m_connection->joinRoom(room);
+        requestHistory(data.main, {}, true);
+        fetchReceipts(room);
+    }
+    return data.main;
+}
+
+MessageModel *ChatClient::openThread(RoomId room, qint64 root)
+{
+    RoomData &data = m_data[room];
+    MessageModel *&model = data.threads[root];
+    if (!model) {
+        model = makeModel(room, root);
+        requestHistory(model, {}, true);
+    }
+    return model;
+}
+
+QList<MessageModel *> ChatClient::models(RoomId room) const
+{
+    QList<MessageModel *> list;
+    const auto it = m_data.constFind(room);
+    if (it == m_data.cend())
+        return list;
+    if (it->main)
+        list.append(it->main);
+    list.append(it->threads.values());
+    return list;
+}
+
+void ChatClient::requestHistory(MessageModel *model, const QJsonObject &extra, bool replace)
+{
+    QJsonObject data = extra;
+    data.insert(QStringLiteral("roomId"), model->roomId().value());
+    data.insert(QStringLiteral("limit"), m_pageSize);
+    if (model->threadRoot() > 0)
+        data.insert(QStringLiteral("threadRoot"), model->threadRoot());
+    model->setLoadingHistory(true);
+    QPointer<MessageModel> guard(model);
+    request(QStringLiteral("message.history"), data, model, [this, guard, replace](const Reply &reply) {
+        if (!guard)
+            return;
+        if (!reply.ok) {
+            guard->setLoadingHistory(false);
+            if (!reply.local)
+                Q_EMIT requestFailed(reply);
+            return;
+        }
+        const bool more = reply.data.value(QLatin1String("hasMoreBefore")).toBool();
+        QList<ChatMessage> messages = messagesOf(reply.data);
+        if (replace)
+            guard->resetMessages(messages, more);
+        else
+            guard->prependPage(messages, more);
+    });
+}
+
+void ChatClient::loadOlder(MessageModel *model)
+{
+    if (model->isLoadingHistory() || !model->hasMoreBefore() || model->oldestSeq() <= 0)
+        return;
+    requestHistory(model, {{QStringLiteral("before"), model->oldestSeq()}}, false);
+}
+
+void ChatClient::jumpTo(MessageModel *model, qint64 seq)
+{
+    if (model->rowOfSeq(seq) >= 0)
+        return;
+    requestHistory(model, {{QStringLiteral("around"), seq}}, true);
+}
+
+void ChatClient::reloadRoom(RoomId room)
+{
+    for (MessageModel *model : models(room))
+        requestHistory(model, {}, true);
+}
+
+void ChatClient::setRoomPrefs(RoomId room, std::optional<bool> muted, std::optional<bool> pinned)
+{
+    QJsonObject data{{QStringLiteral("roomId"), room.value()}};
+    if (muted)
+        data.insert(QStringLiteral("muted"), *muted);
+    if (pinned)
+        data.insert(QStringLiteral("pinned"), *pinned);
+    m_rooms->update(room, [&](ChatRoom &r) {
+        r.muted = muted.value_or(r.muted);
+        r.pinned = pinned.value_or(r.pinned);
+    });
+    request(QStringLiteral("room.prefs"), data, this, [this](const Reply &reply) { reportFailure(reply, {}); });
+}
+
+void ChatClient::upsertRoom(const ChatRoom &room)
+{
+    const bool isNew = m_rooms->rowOf(room.id) < 0;
+    m_rooms->upsert(room);
+    m_connection->joinRoom(room.id);
+    if (isNew)
+        Q_EMIT roomAdded(room.id);
+}
+
+void ChatClient::createRoom(const QJsonObject &data, QObject *context,
+                            std::function<void(const Reply &, const std::optional<ChatRoom> &)> done)
+{
+    QJsonObject withId = data;
+    withId.insert(QStringLiteral("clientId"), newClientId());
+    request(QStringLiteral("room.create"), withId, context, [this, done](const Reply &reply) {
+        const std::optional<ChatRoom> room = reply.ok ? roomOf(reply.data) : std::nullopt;
+        if (room)
+            upsertRoom(*room);
+        done(reply, room);
+    });
+}
+
+void ChatClient::openDirect(UserId user, QObject *context,
+                            std::function<void(const Reply &, const std::optional<ChatRoom> &)> done)
+{
+    request(QStringLiteral("room.direct"), {{QStringLiteral("userId"), user.value()}}, context,
+            [this, done](const Reply &reply) {
+                const std::optional<ChatRoom> room = reply.ok ? roomOf(reply.data) : std::nullopt;
+                if (room)
+                    upsertRoom(*room);
+                done(reply, room);
+            });
+}
+
+void ChatClient::browseStudyGroups(CourseId course, QObject *context,
+                                   std::function<void(const Reply &, const QList<ChatRoom> &)> done)
+{
+    request(QStringLiteral("study.browse"), {{QStringLiteral("courseId"), course.value()}}, context,
+            [done](const Reply &reply) {
+                QList<ChatRoom> rooms;
+                for (const QJsonValue &value : reply.data.value(QLatin1String("rooms")).toArray()) {
+                    if (const std::optional<ChatRoom> room = ChatRoom::fromJson(value.toObject()))
+                        rooms.append(*room);
+                }
+                done(reply, rooms);
+            });
+}
+
+void ChatClient::joinStudyGroup(RoomId room, QObject *context,
+                                std::function<void(const Reply &, const std::optional<ChatRoom> &)> done)
+{
+    request(QStringLiteral("study.join"), {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()}},
+            context, [this, done](const Reply &reply) {
+                const std::optional<ChatRoom> joined = reply.ok ? roomOf(reply.data) : std::nullopt;
+                if (joined)
+                    upsertRoom(*joined);
+                done(reply, joined);
+            });
+}
+
+void ChatClient::members(RoomId room, QObject *context, std::function<void(const Reply &, const QList<ChatMember> &)> done)
+{
+    request(QStringLiteral("room.members"), {{QStringLiteral("roomId"), room.value()}}, context,
+            [this, done](const Reply &reply) {
+                QList<ChatMember> list;
+                for (const QJsonValue &value : reply.data.value(QLatin1String("members")).toArray()) {
+                    const QJsonObject json = value.toObject();
+                    ChatMember member;
+                    member.user = UserInfo::fromJson(json.value(QLatin1String("user")).toObject()).value_or(UserInfo());
+                    member.role = json.value(QLatin1String("role")).toString();
+                    const QJsonObject presence = json.value(QLatin1String("presence")).toObject();
+                    member.presence = parsePresence(presence.value(QLatin1String("status")).toString());
+                    member.lastSeen = presence.value(QLatin1String("lastSeen")).toInteger();
+                    m_presence.insert(member.user.id, member.presence);
+                    list.append(member);
+                }
+                done(reply, list);
+            });
+}
+
+void ChatClient::leaveRoom(RoomId room, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("room.removeMember"),
+            {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()},
+             {QStringLiteral("userId"), me().value()}},
+            context, [this, room, done](const Reply &reply) {
+                if (reply.ok) {
+                    m_connection->leaveRoom(room);
+                    m_rooms->remove(room);
+                    Q_EMIT roomRemoved(room);
+                }
+                done(reply);
+            });
+}
+
+// Messages
+
+QString ChatClient::send(RoomId room, const QString &text, qint64 threadRoot)
+{
+    userActive();
+    return m_connection->outbox()->sendMessage(room, text, threadRoot);
+}
+
+void ChatClient::retry(const QString &clientId)
+{
+    for (const OutboxItem &item : m_connection->outbox()->items()) {
+        if (item.clientId == clientId) {
+            for (MessageModel *model : models(item.roomId))
+                model->setPendingFailed(clientId, false);
+        }
+    }
+    m_connection->outbox()->retry(clientId);
+}
+
+void ChatClient::discard(const QString &clientId)
+{
+    m_connection->outbox()->discard(clientId);
+}
+
+void ChatClient::reportFailure(const Reply &reply, ReplyCallback done)
+{
+    if (!reply.ok)
+        Q_EMIT requestFailed(reply);
+    if (done)
+        done(reply);
+}
+
+void ChatClient::edit(RoomId room, qint64 seq, const QString &text, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("message.edit"),
+            {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()},
+             {QStringLiteral("seq"), seq}, {QStringLiteral("text"), text}},
+            context ? context : this, [this, done](const Reply &reply) { reportFailure(reply, done); });
+}
+
+void ChatClient::remove(RoomId room, qint64 seq, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("message.delete"),
+            {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()}, {QStringLiteral("seq"), seq}},
+            context ? context : this, [this, done](const Reply &reply) { reportFailure(reply, done); });
+}
+
+void ChatClient::react(RoomId room, qint64 seq, const QString &emoji, bool on, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("message.react"),
+            {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()},
+             {QStringLiteral("seq"), seq}, {QStringLiteral("emoji"), emoji}, {QStringLiteral("on"), on}},
+            context ? context : this, [this, done](const Reply &reply) { reportFailure(reply, done); });
+}
+
+void ChatClient::search(const QString &query, QObject *context, std::function<void(const Reply &, const QList<SearchResult> &)> done)
+{
+    request(QStringLiteral("message.search"), {{QStringLiteral("query"), query}}, context, [done](const Reply &reply) {
+        QList<SearchResult> results;
+        for (const QJsonValue &value : reply.data.value(QLatin1String("results")).toArray()) {
+            const QJsonObject json = value.toObject();
+            SearchResult r;
+            r.roomId = RoomId(json.value(QLatin1String("roomId")).toInteger());
+            r.seq = json.value(QLatin1String("seq")).toInteger();
+            r.timestamp = json.value(QLatin1String("ts")).toInteger();
+            r.sender = UserInfo::fromJson(json.value(QLatin1String("sender")).toObject()).value_or(UserInfo());
+            r.snippet = json.value(QLatin1String("snippet")).toString();
+            r.threadRoot = json.value(QLatin1String("threadRoot")).toInteger();
+            results.append(r);
+        }
+        done(reply, results);
+    });
+}
+
+void ChatClient::onItemQueued(const OutboxItem &item)
+{
+    const auto it = m_data.constFind(item.roomId);
+    if (it == m_data.cend())
+        return;
+    if (item.threadRoot == 0) {
+        if (it->main)
+            it->main->addPending(item);
+    } else if (MessageModel *thread = it->threads.value(item.threadRoot)) {
+        thread->addPending(item);
+    }
+}
+
+// Read state
+
+void ChatClient::markRead(RoomId room)
+{
+    const auto it = m_data.constFind(room);
+    if (it == m_data.cend() || !it->main)
+        return;
+    const ChatRoom *r = m_rooms->room(room);
+    const qint64 newest = std::max(it->main->newestSeq(), m_connection->lastSeenSeq(room));
+    if (!r || newest <= r->lastRead)
+        return;
+    m_rooms->update(room, [newest](ChatRoom &changed) {
+        changed.lastRead = newest;
+        changed.unread = 0;
+        changed.mentions = 0;
+    });
+    request(QStringLiteral("room.read"), {{QStringLiteral("roomId"), room.value()}, {QStringLiteral("seq"), newest}}, this,
+            [](const Reply &) {});
+}
+
+QList<UserId> ChatClient::seenBy(RoomId room, qint64 seq) const
+{
+    QList<UserId> users;
+    const auto it = m_data.constFind(room);
+    if (it == m_data.cend())
+        return users;
+    for (auto read = it->reads.cbegin(); read != it->reads.cend(); ++read) {
+        if (read.value() >= seq && read.key() != me())
+            users.append(read.key());
+    }
+    return users;
+}
+
+void ChatClient::fetchReceipts(RoomId room)
+{
+    request(QStringLiteral("room.receipts"), {{QStringLiteral("roomId"), room.value()}}, this, [this, room](const Reply &reply) {
+        if (!reply.ok)
+            return;
+        RoomData &data = m_data[room];
+        for (const QJsonValue &value : reply.data.value(QLatin1String("reads")).toArray()) {
+            const QJsonObject read = value.toObject();
+            const UserId user(read.value(QLatin1String("userId")).toInteger());
+            data.reads[user] = std::max(data.reads.value(user), read.value(QLatin1String("seq")).toInteger());
+        }
+        Q_EMIT receiptsChanged(room);
+    });
+}
+
+// Typing
+
+void ChatClient::userTyping(RoomId room)
+{
+    userActive();
+    RoomData &data = m_data[room];
+    const qint64 now = m_clock.elapsed();
+    if (data.lastTypingSent >= 0 && now - data.lastTypingSent < TypingThrottleMs)
+        return;
+    data.lastTypingSent = now;
+    request(QStringLiteral("typing"), {{QStringLiteral("roomId"), room.value()}}, this, [](const Reply &) {});
+}
+
+QList<UserInfo> ChatClient::typingUsers(RoomId room) const
+{
+    QList<UserInfo> users;
+    const auto it = m_data.constFind(room);
+    if (it == m_data.cend())
+        return users;
+    const qint64 now = m_clock.elapsed();
+    for (const Typing &t : it->typing) {
+        if (t.expiresAt > now)
+            users.append(t.user);
+    }
+    return users;
+}
+
+void ChatClient::expireTyping()
+{
+    const qint64 now = m_clock.elapsed();
+    qint64 next = -1;
+    for (auto it = m_data.begin(); it != m_data.end(); ++it) {
+        const qsizetype before = it->typing.size();
+        it->typing.removeIf([now](const Typing &t) { return t.expiresAt <= now; });
+        if (it->typing.size() != before)
+            Q_EMIT typingChanged(it.key());
+        for (const Typing &t : std::as_const(it->typing))
+            next = next < 0 ? t.expiresAt : std::min(next, t.expiresAt);
+    }
+    if (next >= 0)
+        m_typingTimer.start(int(std::max<qint64>(1, next - now)));
+}
+
+// Presence
+
+Presence ChatClient::presence(UserId user) const
+{
+    if (user == me())
+        return m_myPresence;
+    return m_presence.value(user, Presence::Offline);
+}
+
+void ChatClient::sendPresence(Presence presence)
+{
+    request(QStringLiteral("presence.set"), {{QStringLiteral("status"), presenceName(presence)}}, this, [](const Reply &) {});
+    Q_EMIT presenceChanged(me(), presence);
+}
+
+void ChatClient::setMyPresence(Presence presence)
+{
+    m_autoAway = false;
+    if (presence == m_myPresence)
+        return;
+    m_myPresence = presence;
+    sendPresence(presence);
+}
+
+void ChatClient::userActive()
+{
+    m_idleTimer.start();
+    if (m_autoAway) {
+        m_autoAway = false;
+        sendPresence(m_myPresence);
+    }
+}
+
+void ChatClient::fetchPresence(const QList<UserId> &users)
+{
+    QJsonArray ids;
+    for (const UserId user : users)
+        ids.append(user.value());
+    request(QStringLiteral("presence.get"), {{QStringLiteral("userIds"), ids}}, this, [this](const Reply &reply) {
+        for (const QJsonValue &value : reply.data.value(QLatin1String("presence")).toArray()) {
+            const QJsonObject json = value.toObject();
+            const UserId user(json.value(QLatin1String("userId")).toInteger());
+            const Presence p = parsePresence(json.value(QLatin1String("status")).toString());
+            m_presence.insert(user, p);
+            m_rooms->setPresence(user, p);
+            Q_EMIT presenceChanged(user, p);
+        }
+    });
+}
+
+// Drafts
+
+QString ChatClient::draft(RoomId room) const
+{
+    const auto it = m_drafts.constFind(room);
+    if (it != m_drafts.cend())
+        return *it;
+    return m_connection->cache() ? m_connection->cache()->draft(room) : QString();
+}
+
+void ChatClient::setDraft(RoomId room, const QString &text)
+{
+    if (draft(room) == text)
+        return;
+    m_drafts.insert(room, text);
+    if (m_connection->cache())
+        m_connection->cache()->setDraft(room, text);
+}
+
+// Events
+
+void ChatClient::onEvent(const Protocol::Frame &frame)
+{
+    if (frame.seq > 0)
+        onRoomEvent(frame);
+    else
+        onEphemeralEvent(frame);
+}
+
+void ChatClient::onRoomEvent(const Protocol::Frame &frame)
+{
+    const RoomId room = frame.room;
+    const QJsonObject &d = frame.data;
+    m_rooms->update(room, [&frame](ChatRoom &r) { r.lastSeq = std::max(r.lastSeq, frame.seq); });
+    if (const std::optional<ChatMessage> message = ChatMessage::fromEvent(frame.event, frame.seq, frame.timestamp, d)) {
+        if (message->isSystem()) {
+            if (frame.event == QLatin1String("room.updated")) {
+                if (const std::optional<ChatRoom> updated = roomOf(d))
+                    m_rooms->update(room, [&updated](ChatRoom &r) { r.updateShared(*updated); });
+            }
+            if (MessageModel *main = m_data.value(room).main)
+                main->addMessage(*message);
+        } else {
+            onMessageCreated(room, *message);
+        }
+        return;
+    }
+    const qint64 target = d.value(QLatin1String("target")).toInteger();
+    const QList<MessageModel *> affected = models(room);
+    if (frame.event == QLatin1String("message.edited")) {
+        for (MessageModel *model : affected) {
+            model->applyEdit(target, d.value(QLatin1String("text")).toString(), d.value(QLatin1String("editedAt")).toInteger(),
+                             userIds(d.value(QLatin1String("mentions"))), d.value(QLatin1String("mentionsRoom")).toBool());
+        }
+    } else if (frame.event == QLatin1String("message.deleted")) {
+        for (MessageModel *model : affected)
+            model->applyDelete(target);
+    } else if (frame.event == QLatin1String("reaction.changed")) {
+        const UserId user(d.value(QLatin1String("userId")).toInteger());
+        for (MessageModel *model : affected)
+            model->applyReaction(target, d.value(QLatin1String("emoji")).toString(), user, d.value(QLatin1String("on")).toBool());
+    }
+}
+
+void ChatClient::onMessageCreated(RoomId room, const ChatMessage &message)
+{
+    const auto data = m_data.constFind(room);
+    if (data != m_data.cend()) {
+        if (message.threadRoot == 0) {
+            if (data->main)
+                data->main->addMessage(message);
+        } else {
+            if (data->main)
+                data->main->applyReply(message.threadRoot, message.timestamp);
+            if (MessageModel *thread = data->threads.value(message.threadRoot))
+                thread->addMessage(message);
+        }
+    }
+    // A sent message ends its sender's typing.
+    if (data != m_data.cend()) {
+        RoomData &d = m_data[room];
+        const qsizetype before = d.typing.size();
+        d.typing.removeIf([&message](const Typing &t) { return t.user.id == message.sender.id; });
+        if (d.typing.size() != before)
+            Q_EMIT typingChanged(room);
+    }
+    const bool own = message.sender.id == me();
+    const bool mentionsMe = message.mentionsUser(me());
+    bool notify = false;
+    m_rooms->update(room, [&](ChatRoom &r) {
+        r.lastMessageTs = message.timestamp;
+        r.lastMessageSender = message.sender.displayName;
+        r.lastMessageText = message.text;
+        if (own) {
+            r.lastRead = std::max(r.lastRead, message.seq);
+            return;
+        }
+        if (message.seq > r.lastRead) {
+            ++r.unread;
+            if (mentionsMe)
+                ++r.mentions;
+        }
+        notify = !r.muted && (mentionsMe || r.kind == QLatin1String("direct"));
+    });
+    if (notify && m_myPresence != Presence::DoNotDisturb)
+        Q_EMIT notificationRequested(room, message);
+}
+
+void ChatClient::onEphemeralEvent(const Protocol::Frame &frame)
+{
+    const QJsonObject &d = frame.data;
+    const RoomId room = frame.room;
+    if (frame.event == QLatin1String("typing")) {
+        const std::optional<UserInfo> user = UserInfo::fromJson(d.value(QLatin1String("user")).toObject());
+        if (!user || user->id == me())
+            return;
+        RoomData &data = m_data[room];
+        data.typing.removeIf([&user](const Typing &t) { return t.user.id == user->id; });
+        data.typing.append(Typing{*user, m_clock.elapsed() + d.value(QLatin1String("expiresInMs")).toInteger(6000)});
+        Q_EMIT typingChanged(room);
+        expireTyping();
+    } else if (frame.event == QLatin1String("read.updated")) {
+        const UserId user(d.value(QLatin1String("userId")).toInteger());
+        const qint64 seq = d.value(QLatin1String("seq")).toInteger();
+        if (user == me()) {
+            // Read on another device.
+            m_rooms->update(room, [seq](ChatRoom &r) {
+                if (seq > r.lastRead) {
+                    r.lastRead = seq;
+                    r.unread = 0;
+                    r.mentions = 0;
+                }
+            });
+            return;
+        }
+        qint64 &known = m_data[room].reads[user];
+        known = std::max(known, seq);
+        Q_EMIT receiptsChanged(room);
+    } else if (frame.event == QLatin1String("room.prefs")) {
+        m_rooms->update(room, [&d](ChatRoom &r) {
+            r.muted = d.value(QLatin1String("muted")).toBool(r.muted);
+            r.pinned = d.value(QLatin1String("pinned")).toBool(r.pinned);
+        });
+    } else if (frame.event == QLatin1String("presence")) {
+        const UserId user(d.value(QLatin1String("userId")).toInteger());
+        const Presence p = parsePresence(d.value(QLatin1String("status")).toString());
+        m_presence.insert(user, p);
+        m_rooms->setPresence(user, p);
+        Q_EMIT presenceChanged(user, p);
+    } else if (frame.event == QLatin1String("room.added")) {
+        if (std::optional<ChatRoom> added = roomOf(d)) {
+            if (added->peer)
+                added->peerPresence = presence(added->peer->id);
+            upsertRoom(*added);
+        }
+    } else if (frame.event == QLatin1String("room.removed")) {
+        const RoomId removed(d.value(QLatin1String("roomId")).toInteger());
+        m_connection->leaveRoom(removed);
+        m_rooms->remove(removed);
+        Q_EMIT roomRemoved(removed);
+    }
+}
+
+} // namespace Cohort::Client

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "chattypes.h"
+#include "reply.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+
+namespace Cohort::Protocol {
+struct Frame;
+}
+
+namespace Cohort::Client {
+
+class Connection;
+class MessageModel;
+class RoomListModel;
+struct OutboxItem;
+
+/// The chat over one Connection (the chat protocol of docs/protocol.md): the room list with
+/// unread and mention counts, one MessageModel per open room and thread, live events, pending
+/// messages from the Outbox, typing, read state, presence and drafts. Widget-free: the Chat
+/// pane shows what this holds, and integration tests drive it against a real server.
+class ChatClient : public QObject
+{
+    Q_OBJECT
+public:
+    /// Sends one request by its wire name; the default looks the op up in Protocol and sends it
+    /// through the Connection.
+    using Requester = std::function<void(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done)>;
+
+    explicit ChatClient(Connection *connection, QObject *parent = nullptr);
+    ~ChatClient() override;
+
+    Connection *connection() const { return m_connection; }
+    RoomListModel *rooms() const { return m_rooms; }
+    UserId me() const;
+    /// For tests: replaces how requests reach the server.
+    void setRequester(Requester requester) { m_requester = std::move(requester); }
+    /// How many messages a history page holds (default 50).
+    void setPageSize(int size) { m_pageSize = size; }
+    /// Idle time after which presence becomes away (default 5 min).
+    void setIdleTimeout(int ms);
+
+    // Rooms
+    /// Fetches room.list and joins every room so its events arrive (and resume after reconnects).
+    void refreshRooms();
+    bool isRoomListLoaded() const { return m_roomsLoaded; }
+    /// The room's main timeline; created (and its newest page requested) on first use.
+    MessageModel *openRoom(RoomId room);
+    /// The root message and replies of a thread; created and loaded on first use.
+    MessageModel *openThread(RoomId room, qint64 root);
+    /// The models already created for the room (main timeline and threads).
+    QList<MessageModel *> models(RoomId room) const;
+    /// Asks for the page before the model's oldest message (no-op while one is on its way or at
+    /// the beginning of the room).
+    void loadOlder(MessageModel *model);
+    /// Replaces the model's content by the messages around `seq` (a search result in context).
+    void jumpTo(MessageModel *model, qint64 seq);
+    void setRoomPrefs(RoomId room, std::optional<bool> muted, std::optional<bool> pinned);
+    void createRoom(const QJsonObject &data, QObject *context, std::function<void(const Reply &, const std::optional<ChatRoom> &)> done);
+    void openDirect(UserId user, QObject *context, std::function<void(const Reply &, const std::optional<ChatRoom> &)> done);
+    void browseStudyGroups(CourseId course, QObject *context, std::function<void(const Reply &, const QList<ChatRoom> &)> done);
+    void joinStudyGroup(RoomId room, QObject *context, std::function<void(const Reply &, const std::optional<ChatRoom> &)> done);
+    void members(RoomId room, QObject *context, std::function<void(const Reply &, const QList<ChatMember> &)> done);
+    void leaveRoom(RoomId room, QObject *context, ReplyCallback done);
+
+    // Messages
+    /// Queues the text in the Outbox (shown pending at once); returns its clientId.
+    QString send(RoomId room, const QString &text, qint64 threadRoot = 0);
+    void retry(const QString &clientId);
+    void discard(const QString &clientId);
+    void edit(RoomId room, qint64 seq, const QString &text, QObject *context = nullptr, ReplyCallback done = {});
+    void remove(RoomId room, qint64 seq, QObject *context = nullptr, ReplyCallback done = {});
+    void react(RoomId room, qint64 seq, const QString &emoji, bool on, QObject *context = nullptr, ReplyCallback done = {});
+    void search(const QString &query, QObject *context, std::function<void(const Reply &, const QList<SearchResult> &)> done);
+
+    // Read state
+    /// The newest message is on screen and the window is active: reads up to it.
+    void markRead(RoomId room);
+    /// Who read up to `seq`, from room.receipts and the read.updated events since.
+    QList<UserId> seenBy(RoomId room, qint64 seq) const;
+    void fetchReceipts(RoomId room);
+
+    // Typing
+    /// The user typed in the room's composer; sends `typing` at most every 3 s.
+    void userTyping(RoomId room);
+    /// Who is typing in the room now (expired entries removed), oldest first.
+    QList<UserInfo> typingUsers(RoomId room) const;
+
+    // Presence
+    Presence presence(UserId user) const;
+    /// Sets the user's own status; Online also ends an automatic away.
+    void setMyPresence(Presence presence);
+    Presence myPresence() const { return m_myPresence; }
+    /// Any input in the window: resets the idle timer, and comes back from an automatic away.
+    void userActive();
+    void fetchPresence(const QList<UserId> &users);
+
+    // Drafts
+    QString draft(RoomId room) const;
+    void setDraft(RoomId room, const QString &text);
+
+Q_SIGNALS:
+    void roomsLoaded();
+    void roomsFailed(const Cohort::Client::Reply &reply);
+    void typingChanged(Cohort::RoomId room);
+    void receiptsChanged(Cohort::RoomId room);
+    void presenceChanged(Cohort::UserId user, Cohort::Client::Presence presence);
+    /// A new message from someone else that deserves a notification: a DM, a mention or @room,
+    /// in a room that is not muted while the user is not in do-not-disturb.
+    void notificationRequested(Cohort::RoomId room, const Cohort::Client::ChatMessage &message);
+    /// A request the user made failed (edit, delete, react, ...): the pane shows why.
+    void requestFailed(const Cohort::Client::Reply &reply);
+    /// A room added to the list by someone else (invited, DM opened) or by us.
+    void roomAdded(Cohort::RoomId room);
+    void roomRemoved(Cohort::RoomId room);
+
+private:
+    struct Typing
+    {
+        UserInfo user;
+        qint64 expiresAt = 0; // QElapsedTimer ms
+    };
+    struct RoomData
+    {
+        MessageModel *main = nullptr;
+        QHash<qint64, MessageModel *> threads;
+        QHash<UserId, qint64> reads;
+        QList<Typing> typing;
+        qint64 lastTypingSent = -1; // m_clock ms
+    };
+
+    void request(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done);
+    void requestHistory(MessageModel *model, const QJsonObject &extra, bool replace);
+    void onEvent(const Protocol::Frame &frame);
+    void onRoomEvent(const Protocol::Frame &frame);
+    void onEphemeralEvent(const Protocol::Frame &frame);
+    void onMessageCreated(RoomId room, const ChatMessage &message);
+    void onItemQueued(const OutboxItem &item);
+    void onSignedIn();
+    void reloadRoom(RoomId room);
+    void expireTyping();
+    void reportFailure(const Reply &reply, ReplyCallback done);
+    void sendPresence(Presence presence);
+    void upsertRoom(const ChatRoom &room);
+    MessageModel *makeModel(RoomId room, qint64 threadRoot);
+
+    Connection *m_connection;
+    Requester m_requester;
+    RoomListModel *m_rooms;
+    bool m_roomsLoaded = false;
+    int m_pageSize = 50;
+    QHash<RoomId, RoomData> m_data;
+    QHash<UserId, Presence> m_presence;
+    Presence m_myPresence = Presence::Online;
+    bool m_autoAway = false;
+    QTimer m_idleTimer;
+    QTimer m_typingTimer;
+    QElapsedTimer m_clock;
+    QHash<RoomId, QString> m_drafts; // mirror of the cache, and the only copy without one
+};
+
+} // namespace Cohort::Client

@@ -1,0 +1,1084 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "chatpane.h"
+
+#include "chatclient.h"
+#include "chatdialogs.h"
+#include "composer.h"
+#include "connection.h"
+#include "coursespane.h"
+#include "emptystate.h"
+#include "errortext.h"
+#include "icons.h"
+#include "messagebanner.h"
+#include "messagedelegate.h"
+#include "messagemodel.h"
+#include "messageview.h"
+#include "roomlistdelegate.h"
+#include "roomlistmodel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QListWidget>
+#include <QLocale>
+#include <QMenu>
+#include <QPainter>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedLayout>
+#include <QStackedWidget>
+#include <QTextDocument>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace Cohort::Ui {
+
+using Client::ChatMessage;
+using Client::MessageModel;
+using Client::Presence;
+using Client::RoomListModel;
+
+namespace {
+constexpr int RoomColumnWidth = 270;
+constexpr int SidePanelWidth = 340;
+constexpr int DraftSaveDelayMs = 800;
+
+QToolButton *toolButton(QWidget *parent, const QString &objectName)
+{
+    auto *button = new QToolButton(parent);
+    button->setObjectName(objectName);
+    button->setAutoRaise(true);
+    button->setIconSize(QSize(18, 18));
+    return button;
+}
+
+QLabel *panelTitle(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    QFont font = label->font();
+    font.setWeight(QFont::DemiBold);
+    font.setPointSizeF(font.pointSizeF() * 1.1);
+    label->setFont(font);
+    return label;
+}
+
+QString presenceText(Presence presence)
+{
+    switch (presence) {
+    case Presence::Online:
+        return ChatPane::tr("Online");
+    case Presence::Away:
+        return ChatPane::tr("Away");
+    case Presence::DoNotDisturb:
+        return ChatPane::tr("Do not disturb");
+    case Presence::Offline:
+        break;
+    }
+    return ChatPane::tr("Offline");
+}
+
+QString roleText(const QString &role)
+{
+    if (role == QLatin1String("owner"))
+        return ChatPane::tr("Owner");
+    if (role == QLatin1String("admin"))
+        return ChatPane::tr("Admin");
+    return ChatPane::tr("Member");
+}
+
+QIcon presenceIcon(Presence presence)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    const QColor colors[] = {QColor(0x9ca3af), QColor(0x22c55e), QColor(0xf59e0b), QColor(0xef4444)};
+    painter.setBrush(colors[int(presence)]);
+    painter.drawEllipse(QRectF(1, 1, 10, 10));
+    return QIcon(pixmap);
+}
+} // namespace
+
+ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_connection(connection)
+{
+    setObjectName(QStringLiteral("chatPane"));
+    m_courses = new CoursesPane(connection, this);
+    m_coursesPage = new QWidget(this);
+    m_backToChat = new QToolButton(m_coursesPage);
+    m_backToChat->setObjectName(QStringLiteral("backToChat"));
+    m_backToChat->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_backToChat->setAutoRaise(true);
+    auto *coursesColumn = new QVBoxLayout(m_coursesPage);
+    coursesColumn->setContentsMargins(0, 0, 0, 0);
+    auto *backRow = new QHBoxLayout;
+    backRow->setContentsMargins(16, 8, 16, 0);
+    backRow->addWidget(m_backToChat);
+    backRow->addStretch();
+    coursesColumn->addLayout(backRow);
+    coursesColumn->addWidget(m_courses, 1);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(QStringLiteral("chatSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(buildRoomColumn());
+    m_splitter->addWidget(buildCenter());
+    m_splitter->addWidget(buildSidePanel());
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({RoomColumnWidth, 600, SidePanelWidth});
+    m_side->hide();
+
+    m_pages = new QStackedLayout(this);
+    m_pages->addWidget(m_coursesPage);
+    m_pages->addWidget(m_splitter);
+
+    m_draftTimer.setSingleShot(true);
+    m_draftTimer.setInterval(DraftSaveDelayMs);
+    connect(&m_draftTimer, &QTimer::timeout, this, &ChatPane::saveDraft);
+
+    RoomListModel *rooms = m_client->rooms();
+    connect(m_client, &Client::ChatClient::roomsLoaded, this, [this] {
+        updatePage();
+        if (!m_room.isValid() && m_roomProxy->rowCount() > 0)
+            m_roomList->setCurrentIndex(m_roomProxy->index(0, 0));
+    });
+    connect(rooms, &QAbstractItemModel::rowsInserted, this, &ChatPane::updatePage);
+    connect(rooms, &QAbstractItemModel::rowsRemoved, this, &ChatPane::updatePage);
+    connect(rooms, &QAbstractItemModel::dataChanged, this, &ChatPane::updateHeader);
+    connect(m_client, &Client::ChatClient::roomRemoved, this, [this](RoomId room) {
+        if (room == m_room) {
+            m_room = RoomId();
+            m_view->setMessageModel(nullptr);
+            if (m_roomProxy->rowCount() > 0)
+                m_roomList->setCurrentIndex(m_roomProxy->index(0, 0));
+            updateHeader();
+            updateRoomEmpty();
+        }
+    });
+    connect(m_client, &Client::ChatClient::typingChanged, this, [this](RoomId room) {
+        if (room == m_room)
+            updateTyping();
+    });
+    connect(m_client, &Client::ChatClient::presenceChanged, this, [this](UserId user, Presence presence) {
+        if (user == m_client->me())
+            updatePresenceButton();
+        for (Client::ChatMember &member : m_members) {
+            if (member.user.id == user && member.presence != presence) {
+                member.presence = presence;
+                for (int i = 0; i < m_memberList->count(); ++i) {
+                    if (m_memberList->item(i)->data(Qt::UserRole).toLongLong() == user.value())
+                        m_memberList->item(i)->setIcon(presenceIcon(presence));
+                }
+            }
+        }
+    });
+    connect(m_client, &Client::ChatClient::requestFailed, this, [this](const Client::Reply &reply) {
+        showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
+    });
+    connect(m_client, &Client::ChatClient::notificationRequested, this,
+            [this](RoomId room, const ChatMessage &message) {
+                if (window()->isActiveWindow() && room == m_room && isVisible())
+                    return;
+                const Client::ChatRoom *r = m_client->rooms()->room(room);
+                const QString sender = message.sender.displayName.isEmpty() ? message.sender.username : message.sender.displayName;
+                const QString title = !r || r->kind == QLatin1String("direct")
+                    ? sender
+                    : tr("%1 in %2").arg(sender, r->displayName());
+                Q_EMIT notificationWanted(title, message.text.left(200));
+            });
+    connect(m_courses, &CoursesPane::coursesLoaded, m_client, &Client::ChatClient::refreshRooms);
+    connect(m_backToChat, &QToolButton::clicked, this, [this] {
+        m_coursesOpenedByUser = false;
+        m_pages->setCurrentWidget(m_splitter);
+    });
+    qApp->installEventFilter(this);
+
+    retranslateUi();
+    updateIcons();
+    updatePage();
+    updateHeader();
+    updatePresenceButton();
+    if (m_client->isRoomListLoaded() && m_roomProxy->rowCount() > 0)
+        m_roomList->setCurrentIndex(m_roomProxy->index(0, 0));
+}
+
+QWidget *ChatPane::buildRoomColumn()
+{
+    auto *column = new QWidget(this);
+    column->setObjectName(QStringLiteral("roomColumn"));
+    column->setMinimumWidth(200);
+    m_title = panelTitle(column);
+    m_presence = toolButton(column, QStringLiteral("presenceButton"));
+    m_presence->setPopupMode(QToolButton::InstantPopup);
+    m_presence->setToolButtonStyle(Qt::ToolButtonIconOnly);
+    auto *presenceMenu = new QMenu(m_presence);
+    for (const Presence p : {Presence::Online, Presence::Away, Presence::DoNotDisturb}) {
+        QAction *action = presenceMenu->addAction(QString());
+        action->setData(int(p));
+        connect(action, &QAction::triggered, this, [this, p] { m_client->setMyPresence(p); });
+    }
+    m_presence->setMenu(presenceMenu);
+    m_newMenu = toolButton(column, QStringLiteral("newRoomMenu"));
+    m_newMenu->setPopupMode(QToolButton::InstantPopup);
+    auto *newMenu = new QMenu(m_newMenu);
+    QAction *newRoom = newMenu->addAction(QString());
+    newRoom->setObjectName(QStringLiteral("newRoomAction"));
+    connect(newRoom, &QAction::triggered, this, &ChatPane::newRoom);
+    QAction *newDm = newMenu->addAction(QString());
+    newDm->setObjectName(QStringLiteral("newDirectAction"));
+    connect(newDm, &QAction::triggered, this, &ChatPane::newDirectMessage);
+    QAction *browse = newMenu->addAction(QString());
+    browse->setObjectName(QStringLiteral("browseStudyAction"));
+    connect(browse, &QAction::triggered, this, &ChatPane::browseStudyGroups);
+    newMenu->addSeparator();
+    QAction *courses = newMenu->addAction(QString());
+    courses->setObjectName(QStringLiteral("coursesAction"));
+    connect(courses, &QAction::triggered, this, [this] {
+        m_coursesOpenedByUser = true;
+        m_pages->setCurrentWidget(m_coursesPage);
+    });
+    m_newMenu->setMenu(newMenu);
+
+    m_filter = new QLineEdit(column);
+    m_filter->setObjectName(QStringLiteral("roomFilter"));
+    m_filter->setClearButtonEnabled(true);
+    m_roomProxy = new QSortFilterProxyModel(this);
+    m_roomProxy->setSourceModel(m_client->rooms());
+    m_roomProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_filter, &QLineEdit::textChanged, m_roomProxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_roomList = new QListView(column);
+    m_roomList->setObjectName(QStringLiteral("roomList"));
+    m_roomList->setModel(m_roomProxy);
+    m_roomList->setItemDelegate(new RoomListDelegate(m_roomList));
+    m_roomList->setFrameShape(QFrame::NoFrame);
+    m_roomList->setMouseTracking(true);
+    m_roomList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_roomList->setBackgroundRole(QPalette::AlternateBase);
+    m_roomList->viewport()->setBackgroundRole(QPalette::AlternateBase);
+    connect(m_roomList->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &current) {
+        if (current.isValid())
+            openRoom(RoomId(current.data(RoomListModel::RoomIdRole).toLongLong()));
+    });
+
+    auto *header = new QHBoxLayout;
+    header->setContentsMargins(14, 12, 8, 6);
+    header->addWidget(m_title, 1);
+    header->addWidget(m_presence);
+    header->addWidget(m_newMenu);
+    auto *layout = new QVBoxLayout(column);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addLayout(header);
+    auto *filterRow = new QHBoxLayout;
+    filterRow->setContentsMargins(10, 0, 10, 4);
+    filterRow->addWidget(m_filter);
+    layout->addLayout(filterRow);
+    layout->addWidget(m_roomList, 1);
+    column->setAutoFillBackground(true);
+    column->setBackgroundRole(QPalette::AlternateBase);
+    return column;
+}
+
+QWidget *ChatPane::buildCenter()
+{
+    auto *center = new QWidget(this);
+    center->setObjectName(QStringLiteral("roomCenter"));
+    center->setMinimumWidth(320);
+    m_roomName = panelTitle(center);
+    m_roomName->setObjectName(QStringLiteral("roomName"));
+    m_roomName->setTextFormat(Qt::PlainText);
+    m_roomTopic = new QLabel(center);
+    m_roomTopic->setObjectName(QStringLiteral("roomTopic"));
+    m_roomTopic->setTextFormat(Qt::PlainText);
+    m_roomTopic->setForegroundRole(QPalette::PlaceholderText);
+    m_roomTopic->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_roomName->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_searchButton = toolButton(center, QStringLiteral("searchButton"));
+    m_searchButton->setCheckable(true);
+    connect(m_searchButton, &QToolButton::clicked, this, [this](bool on) {
+        if (on)
+            showSearch();
+        else
+            m_side->hide();
+    });
+    m_membersButton = toolButton(center, QStringLiteral("membersButton"));
+    m_membersButton->setCheckable(true);
+    connect(m_membersButton, &QToolButton::clicked, this, [this](bool on) {
+        if (on)
+            showMembers();
+        else
+            m_side->hide();
+    });
+    m_roomMenu = toolButton(center, QStringLiteral("roomMenu"));
+    m_roomMenu->setPopupMode(QToolButton::InstantPopup);
+    m_roomMenu->setText(QStringLiteral("⋯"));
+    auto *menu = new QMenu(m_roomMenu);
+    connect(menu, &QMenu::aboutToShow, this, [this, menu] {
+        menu->clear();
+        const Client::ChatRoom *room = m_client->rooms()->room(m_room);
+        if (!room)
+            return;
+        menu->addAction(room->muted ? tr("Unmute") : tr("Mute"), this,
+                        [this, muted = room->muted] { m_client->setRoomPrefs(m_room, !muted, std::nullopt); });
+        menu->addAction(room->pinned ? tr("Unpin") : tr("Pin to the top"), this,
+                        [this, pinned = room->pinned] { m_client->setRoomPrefs(m_room, std::nullopt, !pinned); });
+        if (room->kind == QLatin1String("group") || room->kind == QLatin1String("study")) {
+            menu->addSeparator();
+            menu->addAction(tr("Leave room"), this, [this] {
+                m_client->leaveRoom(m_room, this, [this](const Client::Reply &reply) {
+                    if (!reply.ok)
+                        showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
+                });
+            });
+        }
+    });
+    m_roomMenu->setMenu(menu);
+
+    auto *header = new QHBoxLayout;
+    header->setContentsMargins(16, 10, 10, 8);
+    auto *titles = new QVBoxLayout;
+    titles->setSpacing(0);
+    titles->addWidget(m_roomName);
+    titles->addWidget(m_roomTopic);
+    header->addLayout(titles, 1);
+    header->addWidget(m_searchButton);
+    header->addWidget(m_membersButton);
+    header->addWidget(m_roomMenu);
+    auto *rule = new QFrame(center);
+    rule->setFrameShape(QFrame::HLine);
+    rule->setFrameShadow(QFrame::Plain);
+    rule->setObjectName(QStringLiteral("roomHeaderRule"));
+
+    m_error = new MessageBanner(center);
+    m_error->setObjectName(QStringLiteral("chatError"));
+    m_error->setClosable(true);
+    m_error->hide();
+
+    m_view = new MessageView(center);
+    m_view->setObjectName(QStringLiteral("messageView"));
+    m_roomEmpty = new EmptyState(QStringLiteral("chat"), center);
+    m_roomEmpty->setObjectName(QStringLiteral("roomEmpty"));
+    m_noRoom = new EmptyState(QStringLiteral("chat"), center);
+    m_noRoom->setObjectName(QStringLiteral("noRoom"));
+    auto *viewHost = new QWidget(center);
+    m_viewStack = new QStackedLayout(viewHost);
+    m_viewStack->addWidget(m_view);
+    m_viewStack->addWidget(m_roomEmpty);
+    m_viewStack->addWidget(m_noRoom);
+
+    connect(m_view, &MessageView::olderHistoryWanted, this, [this] {
+        if (m_model)
+            m_client->loadOlder(m_model);
+    });
+    connect(m_view, &MessageView::reachedBottom, this, &ChatPane::markReadIfVisible);
+    connect(m_view, &MessageView::reactionClicked, this, [this](qint64 seq, const QString &emoji) {
+        toggleReaction(m_model, seq, emoji);
+    });
+    connect(m_view, &MessageView::threadClicked, this, &ChatPane::openThread);
+    connect(m_view, &MessageView::retryClicked, m_client, &Client::ChatClient::retry);
+    connect(m_view, &MessageView::contextMenuWanted, this,
+            [this](const QModelIndex &index, const QPoint &pos) { showContextMenu(m_view, index, pos); });
+
+    m_typing = new QLabel(center);
+    m_typing->setObjectName(QStringLiteral("typingLabel"));
+    m_typing->setTextFormat(Qt::PlainText);
+    m_typing->setForegroundRole(QPalette::PlaceholderText);
+    QFont typingFont = m_typing->font();
+    typingFont.setItalic(true);
+    typingFont.setPointSizeF(typingFont.pointSizeF() * 0.9);
+    m_typing->setFont(typingFont);
+    m_editBanner = new QLabel(center);
+    m_editBanner->setObjectName(QStringLiteral("editBanner"));
+    m_editBanner->setTextFormat(Qt::PlainText);
+    m_editBanner->hide();
+
+    m_emoji = toolButton(center, QStringLiteral("emojiButton"));
+    m_emoji->setPopupMode(QToolButton::InstantPopup);
+    auto *emojiMenu = new QMenu(m_emoji);
+    for (const QString &e : ChatDialogs::emoji())
+        emojiMenu->addAction(e, this, [this, e] { m_composer->insertAtCursor(e); });
+    m_emoji->setMenu(emojiMenu);
+    m_composer = new Composer(center);
+    m_send = toolButton(center, QStringLiteral("sendButton"));
+    connect(m_send, &QToolButton::clicked, this, [this] {
+        QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
+        QApplication::sendEvent(m_composer, &enter);
+    });
+    connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
+        if (!m_room.isValid())
+            return;
+        m_client->send(m_room, text);
+        m_client->setDraft(m_room, QString());
+        m_view->scrollToNewest();
+    });
+    connect(m_composer, &Composer::editSubmitted, this,
+            [this](qint64 seq, const QString &text) { m_client->edit(m_room, seq, text); });
+    connect(m_composer, &Composer::editLastRequested, this, &ChatPane::editLastOwnMessage);
+    connect(m_composer, &Composer::editModeChanged, m_editBanner, &QLabel::setVisible);
+    connect(m_composer, &Composer::typed, this, [this] {
+        if (m_room.isValid() && !m_composer->isEditing())
+            m_client->userTyping(m_room);
+        m_draftTimer.start();
+    });
+    connect(m_composer, &Composer::escapePressed, this, [this] { m_side->hide(); });
+
+    auto *composerRow = new QHBoxLayout;
+    composerRow->setContentsMargins(12, 0, 12, 12);
+    composerRow->setSpacing(6);
+    composerRow->addWidget(m_emoji, 0, Qt::AlignBottom);
+    composerRow->addWidget(m_composer, 1);
+    composerRow->addWidget(m_send, 0, Qt::AlignBottom);
+
+    auto *layout = new QVBoxLayout(center);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(header);
+    layout->addWidget(rule);
+    auto *errorRow = new QVBoxLayout;
+    errorRow->setContentsMargins(12, 6, 12, 0);
+    errorRow->addWidget(m_error);
+    layout->addLayout(errorRow);
+    layout->addWidget(viewHost, 1);
+    auto *status = new QVBoxLayout;
+    status->setContentsMargins(18, 2, 18, 4);
+    status->setSpacing(2);
+    status->addWidget(m_typing);
+    status->addWidget(m_editBanner);
+    layout->addLayout(status);
+    layout->addLayout(composerRow);
+    return center;
+}
+
+QWidget *ChatPane::buildSidePanel()
+{
+    m_side = new QStackedWidget(this);
+    m_side->setObjectName(QStringLiteral("sidePanel"));
+    m_side->setMinimumWidth(260);
+
+    auto headerRow = [](QLabel *title, QToolButton *close) {
+        auto *row = new QHBoxLayout;
+        row->setContentsMargins(14, 10, 8, 8);
+        row->addWidget(title, 1);
+        row->addWidget(close);
+        return row;
+    };
+
+    auto *thread = new QWidget(m_side);
+    thread->setObjectName(QStringLiteral("threadPanel"));
+    m_threadTitle = panelTitle(thread);
+    m_threadClose = toolButton(thread, QStringLiteral("threadClose"));
+    m_threadView = new MessageView(thread);
+    m_threadView->setObjectName(QStringLiteral("threadView"));
+    m_threadView->messageDelegate()->setShowThreadSummary(false);
+    m_threadComposer = new Composer(thread);
+    m_threadComposer->setObjectName(QStringLiteral("threadComposer"));
+    auto *threadLayout = new QVBoxLayout(thread);
+    threadLayout->setContentsMargins(0, 0, 0, 0);
+    threadLayout->addLayout(headerRow(m_threadTitle, m_threadClose));
+    threadLayout->addWidget(m_threadView, 1);
+    auto *threadComposerRow = new QHBoxLayout;
+    threadComposerRow->setContentsMargins(10, 0, 10, 10);
+    threadComposerRow->addWidget(m_threadComposer);
+    threadLayout->addLayout(threadComposerRow);
+    connect(m_threadClose, &QToolButton::clicked, m_side, &QWidget::hide);
+    connect(m_threadComposer, &Composer::submitted, this, [this](const QString &text) {
+        if (m_threadModel)
+            m_client->send(m_room, text, m_threadModel->threadRoot());
+    });
+    connect(m_threadComposer, &Composer::editSubmitted, this,
+            [this](qint64 seq, const QString &text) { m_client->edit(m_room, seq, text); });
+    connect(m_threadComposer, &Composer::escapePressed, m_side, &QWidget::hide);
+    connect(m_threadComposer, &Composer::typed, this, [this] {
+        if (m_room.isValid())
+            m_client->userTyping(m_room);
+    });
+    connect(m_threadView, &MessageView::olderHistoryWanted, this, [this] {
+        if (m_threadModel)
+            m_client->loadOlder(m_threadModel);
+    });
+    connect(m_threadView, &MessageView::reactionClicked, this,
+            [this](qint64 seq, const QString &emoji) { toggleReaction(m_threadModel, seq, emoji); });
+    connect(m_threadView, &MessageView::retryClicked, m_client, &Client::ChatClient::retry);
+    connect(m_threadView, &MessageView::contextMenuWanted, this,
+            [this](const QModelIndex &index, const QPoint &pos) { showContextMenu(m_threadView, index, pos); });
+
+    auto *members = new QWidget(m_side);
+    members->setObjectName(QStringLiteral("membersPanel"));
+    m_membersTitle = panelTitle(members);
+    m_membersClose = toolButton(members, QStringLiteral("membersClose"));
+    m_memberList = new QListWidget(members);
+    m_memberList->setObjectName(QStringLiteral("memberList"));
+    m_memberList->setFrameShape(QFrame::NoFrame);
+    m_memberList->setIconSize(QSize(12, 12));
+    auto *membersLayout = new QVBoxLayout(members);
+    membersLayout->setContentsMargins(0, 0, 0, 0);
+    membersLayout->addLayout(headerRow(m_membersTitle, m_membersClose));
+    membersLayout->addWidget(m_memberList, 1);
+    connect(m_membersClose, &QToolButton::clicked, m_side, &QWidget::hide);
+    connect(m_memberList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        const UserId user(item->data(Qt::UserRole).toLongLong());
+        if (user == m_client->me())
+            return;
+        m_client->openDirect(user, this, [this](const Client::Reply &reply, const std::optional<Client::ChatRoom> &room) {
+            if (room)
+                openRoom(room->id);
+            else
+                showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
+        });
+    });
+
+    auto *search = new QWidget(m_side);
+    search->setObjectName(QStringLiteral("searchPanel"));
+    m_searchTitle = panelTitle(search);
+    m_searchClose = toolButton(search, QStringLiteral("searchClose"));
+    m_searchBox = new QLineEdit(search);
+    m_searchBox->setObjectName(QStringLiteral("searchBox"));
+    m_searchBox->setClearButtonEnabled(true);
+    m_searchHelp = new QLabel(search);
+    m_searchHelp->setWordWrap(true);
+    m_searchHelp->setTextFormat(Qt::PlainText);
+    m_searchHelp->setForegroundRole(QPalette::PlaceholderText);
+    m_searchResults = new QListWidget(search);
+    m_searchResults->setObjectName(QStringLiteral("searchResults"));
+    m_searchResults->setFrameShape(QFrame::NoFrame);
+    m_searchResults->setWordWrap(true);
+    m_searchResults->setTextElideMode(Qt::ElideRight);
+    auto *searchLayout = new QVBoxLayout(search);
+    searchLayout->setContentsMargins(0, 0, 0, 0);
+    searchLayout->addLayout(headerRow(m_searchTitle, m_searchClose));
+    auto *searchFields = new QVBoxLayout;
+    searchFields->setContentsMargins(12, 0, 12, 0);
+    searchFields->addWidget(m_searchBox);
+    searchFields->addWidget(m_searchHelp);
+    searchLayout->addLayout(searchFields);
+    searchLayout->addWidget(m_searchResults, 1);
+    connect(m_searchClose, &QToolButton::clicked, m_side, &QWidget::hide);
+    connect(m_searchBox, &QLineEdit::returnPressed, this, &ChatPane::runSearch);
+    connect(m_searchResults, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        const int i = item->data(Qt::UserRole).toInt();
+        if (i >= 0 && i < m_results.size())
+            showSearchResult(m_results.at(i));
+    });
+
+    m_side->addWidget(thread);
+    m_side->addWidget(members);
+    m_side->addWidget(search);
+    connect(m_side, &QStackedWidget::currentChanged, this, [this] {
+        m_searchButton->setChecked(m_side->isVisible() && m_side->currentIndex() == 2);
+        m_membersButton->setChecked(m_side->isVisible() && m_side->currentIndex() == 1);
+    });
+    m_side->installEventFilter(this);
+    return m_side;
+}
+
+void ChatPane::retranslateUi()
+{
+    m_title->setText(tr("Chat"));
+    m_backToChat->setText(tr("← Back to the chat"));
+    m_presence->setToolTip(tr("Your status: %1").arg(presenceText(m_client->myPresence())));
+    const QList<QAction *> presenceActions = m_presence->menu()->actions();
+    for (QAction *action : presenceActions)
+        action->setText(presenceText(Presence(action->data().toInt())));
+    m_newMenu->setToolTip(tr("New room, direct message or study group"));
+    const QList<QAction *> newActions = m_newMenu->menu()->actions();
+    for (QAction *action : newActions) {
+        if (action->objectName() == QLatin1String("newRoomAction"))
+            action->setText(tr("New room…"));
+        else if (action->objectName() == QLatin1String("newDirectAction"))
+            action->setText(tr("New direct message…"));
+        else if (action->objectName() == QLatin1String("browseStudyAction"))
+            action->setText(tr("Browse study groups…"));
+        else if (action->objectName() == QLatin1String("coursesAction"))
+            action->setText(tr("Courses and join codes"));
+    }
+    m_filter->setPlaceholderText(tr("Filter rooms"));
+    m_searchButton->setToolTip(tr("Search messages"));
+    m_membersButton->setToolTip(tr("Members"));
+    m_roomMenu->setToolTip(tr("Room options"));
+    m_roomEmpty->setTitle(tr("No messages yet"));
+    m_roomEmpty->setText(tr("Be the first to say something in this room."));
+    m_noRoom->setTitle(tr("Pick a room"));
+    m_noRoom->setText(tr("Choose a room on the left to read and write messages."));
+    m_editBanner->setText(tr("Editing a message · Enter saves · Esc cancels"));
+    m_emoji->setToolTip(tr("Insert an emoji"));
+    m_send->setToolTip(tr("Send (Enter)"));
+    m_composer->setPlaceholderText(tr("Write a message… (Enter sends, Shift+Enter adds a line)"));
+    m_threadComposer->setPlaceholderText(tr("Reply in the thread…"));
+    m_threadTitle->setText(tr("Thread"));
+    m_threadClose->setToolTip(tr("Close"));
+    m_membersTitle->setText(tr("Members"));
+    m_membersClose->setToolTip(tr("Close"));
+    m_searchTitle->setText(tr("Search"));
+    m_searchClose->setToolTip(tr("Close"));
+    m_searchBox->setPlaceholderText(tr("Search messages"));
+    m_searchHelp->setText(tr("Filters: from:username  in:#room  before:2026-12-31  after:2026-01-01  has:file"));
+    updateHeader();
+    updateTyping();
+}
+
+void ChatPane::updateIcons()
+{
+    m_newMenu->setIcon(Icons::symbol(QStringLiteral("plus")));
+    m_searchButton->setIcon(Icons::symbol(QStringLiteral("search")));
+    m_membersButton->setIcon(Icons::symbol(QStringLiteral("group")));
+    m_emoji->setIcon(Icons::symbol(QStringLiteral("emoji")));
+    m_send->setIcon(Icons::symbol(QStringLiteral("send")));
+    for (QToolButton *close : {m_threadClose, m_membersClose, m_searchClose})
+        close->setIcon(Icons::symbol(QStringLiteral("close")));
+    updatePresenceButton();
+}
+
+void ChatPane::updatePresenceButton()
+{
+    m_presence->setIcon(presenceIcon(m_client->myPresence()));
+    m_presence->setToolTip(tr("Your status: %1").arg(presenceText(m_client->myPresence())));
+}
+
+void ChatPane::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    else if (event->type() == QEvent::PaletteChange)
+        updateIcons();
+    QWidget::changeEvent(event);
+}
+
+bool ChatPane::eventFilter(QObject *watched, QEvent *event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::Wheel:
+        m_client->userActive();
+        break;
+    case QEvent::WindowActivate:
+        if (watched == window())
+            markReadIfVisible();
+        break;
+    case QEvent::Hide:
+        if (watched == m_side) {
+            m_searchButton->setChecked(false);
+            m_membersButton->setChecked(false);
+        }
+        break;
+    default:
+        break;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ChatPane::updatePage()
+{
+    const bool hasRooms = m_client->rooms()->rowCount() > 0;
+    m_backToChat->setVisible(hasRooms);
+    if (!hasRooms)
+        m_pages->setCurrentWidget(m_coursesPage);
+    else if (m_pages->currentWidget() == m_coursesPage && !m_coursesOpenedByUser)
+        m_pages->setCurrentWidget(m_splitter);
+}
+
+void ChatPane::openRoom(RoomId room)
+{
+    if (room == m_room)
+        return;
+    saveDraft();
+    m_composer->cancelEdit();
+    m_room = room;
+    m_members.clear();
+    m_model = m_client->openRoom(room);
+    m_view->setMessageModel(m_model);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &ChatPane::updateRoomEmpty, Qt::UniqueConnection);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ChatPane::updateRoomEmpty, Qt::UniqueConnection);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &ChatPane::updateRoomEmpty, Qt::UniqueConnection);
+    m_composer->blockSignals(true);
+    m_composer->setPlainText(m_client->draft(room));
+    m_composer->moveCursor(QTextCursor::End);
+    m_composer->blockSignals(false);
+    const int proxyRow = m_roomProxy->mapFromSource(m_client->rooms()->index(m_client->rooms()->rowOf(room))).row();
+    if (proxyRow >= 0 && m_roomList->currentIndex().row() != proxyRow)
+        m_roomList->setCurrentIndex(m_roomProxy->index(proxyRow, 0));
+    if (m_side->isVisible() && m_side->currentIndex() == 0)
+        m_side->hide();
+    if (m_pages->currentWidget() != m_splitter && m_client->rooms()->rowCount() > 0) {
+        m_coursesOpenedByUser = false;
+        m_pages->setCurrentWidget(m_splitter);
+    }
+    loadMembers();
+    updateHeader();
+    updateTyping();
+    updateRoomEmpty();
+    m_composer->setFocus();
+}
+
+void ChatPane::updateRoomEmpty()
+{
+    if (!m_room.isValid())
+        m_viewStack->setCurrentWidget(m_noRoom);
+    else if (m_model && m_model->rowCount() == 0 && !m_model->isLoadingHistory())
+        m_viewStack->setCurrentWidget(m_roomEmpty);
+    else
+        m_viewStack->setCurrentWidget(m_view);
+    m_composer->setEnabled(m_room.isValid());
+}
+
+void ChatPane::updateHeader()
+{
+    const Client::ChatRoom *room = m_client->rooms()->room(m_room);
+    m_roomName->setText(room ? room->displayName() : QString());
+    QString detail;
+    if (room) {
+        if (room->kind == QLatin1String("direct") && room->peer)
+            detail = presenceText(room->peerPresence);
+        else if (!room->topic.isEmpty())
+            detail = room->topic;
+        else if (room->memberCount > 0)
+            detail = tr("%n members", nullptr, room->memberCount);
+        if (room->archived)
+            detail = tr("Archived · read only");
+    }
+    m_roomTopic->setText(detail);
+    m_roomTopic->setVisible(!detail.isEmpty());
+    for (QWidget *w : std::initializer_list<QWidget *>{m_searchButton, m_membersButton, m_roomMenu})
+        w->setEnabled(room != nullptr);
+    m_composer->setReadOnly(room && room->archived);
+}
+
+void ChatPane::updateTyping()
+{
+    const QList<UserInfo> users = m_room.isValid() ? m_client->typingUsers(m_room) : QList<UserInfo>();
+    auto name = [](const UserInfo &u) { return u.displayName.isEmpty() ? u.username : u.displayName; };
+    QString text;
+    if (users.size() == 1)
+        text = tr("%1 is typing…").arg(name(users.at(0)));
+    else if (users.size() == 2)
+        text = tr("%1 and %2 are typing…").arg(name(users.at(0)), name(users.at(1)));
+    else if (users.size() > 2)
+        text = tr("Several people are typing…");
+    m_typing->setText(text);
+    // Keep the line's height so the composer does not jump when someone starts typing.
+    m_typing->setMinimumHeight(m_typing->fontMetrics().height());
+}
+
+void ChatPane::saveDraft()
+{
+    if (m_room.isValid() && !m_composer->isEditing())
+        m_client->setDraft(m_room, m_composer->toPlainText());
+}
+
+void ChatPane::markReadIfVisible()
+{
+    if (m_room.isValid() && isVisible() && window()->isActiveWindow() && m_view->isAtBottom())
+        m_client->markRead(m_room);
+}
+
+void ChatPane::editLastOwnMessage()
+{
+    if (!m_model)
+        return;
+    for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+        const ChatMessage &m = m_model->message(row);
+        if (m.sender.id == m_client->me() && m.seq > 0 && !m.deleted && !m.isSystem()) {
+            m_composer->beginEdit(m.seq, m.text);
+            m_view->showMessage(m.seq);
+            return;
+        }
+    }
+}
+
+bool ChatPane::isModerator() const
+{
+    const Client::ChatRoom *room = m_client->rooms()->room(m_room);
+    return (room && (room->myRole == QLatin1String("owner") || room->myRole == QLatin1String("admin")))
+        || m_connection->currentUser().role == Role::Admin;
+}
+
+QString ChatPane::memberName(UserId user) const
+{
+    for (const Client::ChatMember &member : m_members) {
+        if (member.user.id == user)
+            return member.user.displayName.isEmpty() ? member.user.username : member.user.displayName;
+    }
+    return tr("User %1").arg(user.value());
+}
+
+void ChatPane::showContextMenu(MessageView *view, const QModelIndex &index, const QPoint &globalPos)
+{
+    MessageModel *model = view->messageModel();
+    if (!model)
+        return;
+    const ChatMessage m = model->message(index.row());
+    QMenu menu(this);
+    if (m.seq <= 0) {
+        if (m.state == ChatMessage::State::Failed)
+            menu.addAction(tr("Retry"), this, [this, id = m.clientId] { m_client->retry(id); });
+        menu.addAction(tr("Discard"), this, [this, id = m.clientId] { m_client->discard(id); });
+        menu.exec(globalPos);
+        return;
+    }
+    const bool own = m.sender.id == m_client->me();
+    if (!m.deleted) {
+        if (model->threadRoot() == 0)
+            menu.addAction(Icons::symbol(QStringLiteral("thread")), tr("Reply in thread"), this, [this, seq = m.seq] { openThread(seq); });
+        QMenu *react = menu.addMenu(Icons::symbol(QStringLiteral("emoji")), tr("React"));
+        for (const QString &e : ChatDialogs::emoji().mid(0, 8))
+            react->addAction(e, this, [this, model, seq = m.seq, e] { toggleReaction(model, seq, e); });
+        if (own) {
+            menu.addAction(tr("Edit"), this, [this, view, seq = m.seq, text = m.text] {
+                (view == m_threadView ? m_threadComposer : m_composer)->beginEdit(seq, text);
+            });
+        }
+    }
+    if (!m.deleted && (own || isModerator()))
+        menu.addAction(tr("Delete"), this, [this, seq = m.seq] { m_client->remove(m_room, seq); });
+    menu.addSeparator();
+    if (!m.deleted)
+        menu.addAction(Icons::symbol(QStringLiteral("copy")), tr("Copy text"), this,
+                       [text = m.text] { QApplication::clipboard()->setText(text); });
+    menu.addAction(tr("Copy link"), this, [room = m_room, seq = m.seq] {
+        QApplication::clipboard()->setText(QStringLiteral("cohort://room/%1/message/%2").arg(room.value()).arg(seq));
+    });
+    const QList<UserId> seen = m_client->seenBy(m_room, m.seq);
+    if (own && !seen.isEmpty()) {
+        QStringList names;
+        for (const UserId user : seen)
+            names.append(memberName(user));
+        menu.addSeparator();
+        QAction *seenAction = menu.addAction(tr("Seen by %1").arg(QLocale().createSeparatedList(names)));
+        seenAction->setEnabled(false);
+    }
+    menu.exec(globalPos);
+}
+
+void ChatPane::toggleReaction(MessageModel *model, qint64 seq, const QString &emoji)
+{
+    if (!model)
+        return;
+    const int row = model->rowOfSeq(seq);
+    if (row < 0)
+        return;
+    bool mine = false;
+    for (const Client::ChatReaction &reaction : model->message(row).reactions) {
+        if (reaction.emoji == emoji)
+            mine = reaction.users.contains(m_client->me());
+    }
+    m_client->react(m_room, seq, emoji, !mine);
+}
+
+void ChatPane::openThread(qint64 root)
+{
+    if (!m_room.isValid())
+        return;
+    m_threadModel = m_client->openThread(m_room, root);
+    m_threadView->setMessageModel(m_threadModel);
+    m_threadComposer->setMemberNames(m_composer->property("memberNames").toStringList());
+    m_side->setCurrentIndex(0);
+    m_side->show();
+    m_threadComposer->setFocus();
+}
+
+void ChatPane::loadMembers()
+{
+    m_memberList->clear();
+    const RoomId room = m_room;
+    m_client->members(room, this, [this, room](const Client::Reply &reply, const QList<Client::ChatMember> &members) {
+        if (!reply.ok || room != m_room)
+            return;
+        m_members = members;
+        QStringList names;
+        m_memberList->clear();
+        for (const Client::ChatMember &member : members) {
+            names.append(member.user.username);
+            const QString name = member.user.displayName.isEmpty() ? member.user.username : member.user.displayName;
+            auto *item = new QListWidgetItem(presenceIcon(member.presence),
+                                             tr("%1 · %2").arg(name, roleText(member.role)), m_memberList);
+            item->setToolTip(tr("@%1 · %2").arg(member.user.username, presenceText(member.presence)));
+            item->setData(Qt::UserRole, member.user.id.value());
+        }
+        m_composer->setMemberNames(names);
+        m_composer->setProperty("memberNames", names);
+        m_threadComposer->setMemberNames(names);
+        m_view->messageDelegate()->setMentionNames(names);
+        m_threadView->messageDelegate()->setMentionNames(names);
+        m_view->viewport()->update();
+    });
+}
+
+void ChatPane::showMembers()
+{
+    m_side->setCurrentIndex(1);
+    m_side->show();
+    m_membersButton->setChecked(true);
+    m_searchButton->setChecked(false);
+}
+
+void ChatPane::showSearch()
+{
+    m_side->setCurrentIndex(2);
+    m_side->show();
+    m_searchButton->setChecked(true);
+    m_membersButton->setChecked(false);
+    m_searchBox->setFocus();
+}
+
+void ChatPane::runSearch()
+{
+    const QString query = m_searchBox->text().trimmed();
+    if (query.isEmpty())
+        return;
+    m_searchResults->clear();
+    m_client->search(query, this, [this](const Client::Reply &reply, const QList<Client::SearchResult> &results) {
+        m_searchResults->clear();
+        m_results = results;
+        if (!reply.ok) {
+            showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
+            return;
+        }
+        if (results.isEmpty()) {
+            auto *item = new QListWidgetItem(tr("No messages found"), m_searchResults);
+            item->setFlags(Qt::NoItemFlags);
+            return;
+        }
+        for (int i = 0; i < results.size(); ++i) {
+            const Client::SearchResult &r = results.at(i);
+            const Client::ChatRoom *room = m_client->rooms()->room(r.roomId);
+            const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(r.timestamp), QLocale::ShortFormat);
+            const QString sender = r.sender.displayName.isEmpty() ? r.sender.username : r.sender.displayName;
+            auto *item = new QListWidgetItem(tr("%1 · %2 · %3\n%4").arg(sender, room ? room->displayName() : QString(), when,
+                                                                       r.snippet.simplified()),
+                                             m_searchResults);
+            item->setData(Qt::UserRole, i);
+        }
+    });
+}
+
+void ChatPane::showSearchResult(const Client::SearchResult &result)
+{
+    openRoom(result.roomId);
+    const qint64 target = result.threadRoot > 0 ? result.threadRoot : result.seq;
+    if (m_model) {
+        m_view->showMessage(target);
+        m_client->jumpTo(m_model, target);
+    }
+    if (result.threadRoot > 0) {
+        openThread(result.threadRoot);
+        m_threadView->showMessage(result.seq);
+    }
+}
+
+void ChatPane::showError(const QString &text)
+{
+    m_error->showMessage(MessageBanner::Kind::Error, text);
+}
+
+void ChatPane::newRoom()
+{
+    const std::optional<QJsonObject> request = ChatDialogs::newRoom(this, m_courses->courses());
+    if (!request)
+        return;
+    m_client->createRoom(*request, this, [this](const Client::Reply &reply, const std::optional<Client::ChatRoom> &room) {
+        if (room)
+            openRoom(room->id);
+        else
+            showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
+    });
+}
+
+void ChatPane::newDirectMessage()
+{
+    // Everyone who shares a course with the user; the server applies the DM policy.
+    const QList<CourseInfo> courses = m_courses->courses();
+    auto people = std::make_shared<QList<UserInfo>>();
+    auto remaining = std::make_shared<int>(int(courses.size()));
+    if (courses.isEmpty()) {
+        showError(tr("Join a course first: direct messages are with people of your courses."));
+        return;
+    }
+    for (const CourseInfo &course : courses) {
+        m_connection->request(Protocol::Op::CourseMembers, {{QStringLiteral("courseId"), course.id.value()}}, this,
+                              [this, people, remaining](const Client::Reply &reply) {
+                                  for (const QJsonValue &value : reply.data.value(QLatin1String("members")).toArray()) {
+                                      const std::optional<MemberInfo> member = MemberInfo::fromJson(value.toObject());
+                                      if (member && member->user.id != m_client->me()
+                                          && std::none_of(people->cbegin(), people->cend(),
+                                                          [&member](const UserInfo &u) { return u.id == member->user.id; }))
+                                          people->append(member->user);
+                                  }
+                                  if (--*remaining > 0)
+                                      return;
+                                  std::sort(people->begin(), people->end(), [](const UserInfo &a, const UserInfo &b) {
+                                      return a.displayName.localeAwareCompare(b.displayName) < 0;
+                                  });
+                                  const std::optional<UserId> peer = ChatDialogs::directPeer(this, *people);
+                                  if (!peer)
+                                      return;
+                                  m_client->openDirect(*peer, this,
+                                                       [this](const Client::Reply &r, const std::optional<Client::ChatRoom> &room) {
+                                                           if (room)
+                                                               openRoom(room->id);
+                                                           else
+                                                               showError(ErrorText::forRequest(r.error, r.retryAfterMs));
+                                                       });
+                              });
+    }
+}
+
+void ChatPane::browseStudyGroups()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Study groups"));
+    auto *list = new QListWidget(&dialog);
+    list->setWordWrap(true);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    QPushButton *join = buttons->addButton(tr("Join"), QDialogButtonBox::AcceptRole);
+    join->setEnabled(false);
+    auto *column = new QVBoxLayout(&dialog);
+    auto *hint = new QLabel(tr("Public study groups of your courses."), &dialog);
+    column->addWidget(hint);
+    column->addWidget(list);
+    column->addWidget(buttons);
+    dialog.resize(420, 360);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(list, &QListWidget::currentItemChanged, &dialog, [join](QListWidgetItem *item) {
+        join->setEnabled(item && item->data(Qt::UserRole + 1).toBool());
+    });
+    for (const CourseInfo &course : m_courses->courses()) {
+        m_client->browseStudyGroups(course.id, &dialog, [list, course](const Client::Reply &, const QList<Client::ChatRoom> &rooms) {
+            for (const Client::ChatRoom &room : rooms) {
+                const bool member = !room.myRole.isEmpty();
+                QString line = ChatPane::tr("%1 · %2 · %3/%4 members").arg(room.name, course.name).arg(room.memberCount).arg(room.memberLimit);
+                if (!room.topic.isEmpty())
+                    line += QLatin1Char('\n') + room.topic;
+                if (member)
+                    line += QLatin1Char('\n') + ChatPane::tr("You are a member");
+                auto *item = new QListWidgetItem(line, list);
+                item->setData(Qt::UserRole, room.id.value());
+                item->setData(Qt::UserRole + 1, !member);
+            }
+        });
+    }
+    if (dialog.exec() != QDialog::Accepted || !list->currentItem())
+        return;
+    m_client->joinStudyGroup(RoomId(list->currentItem()->data(Qt::UserRole).toLongLong()), this,
+                             [this](const Client::Reply &reply, const std::optional<Client::ChatRoom> &room) {
+                                 if (room)
+                                     openRoom(room->id);
+                                 else
+                                     showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
+                             });
+}
+
+} // namespace Cohort::Ui

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "chattypes.h"
+
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QListView;
+class QListWidget;
+class QSortFilterProxyModel;
+class QSplitter;
+class QStackedLayout;
+class QStackedWidget;
+class QToolButton;
+
+namespace Cohort::Client {
+class ChatClient;
+class Connection;
+class MessageModel;
+}
+
+namespace Cohort::Ui {
+
+class Composer;
+class CoursesPane;
+class EmptyState;
+class MessageBanner;
+class MessageView;
+
+/// The Chat pane: the room list, the open room's timeline and composer, and a side panel with
+/// a thread, the members or search results. Shows the courses page (join or create a course)
+/// while the user has no room at all.
+class ChatPane : public QWidget
+{
+    Q_OBJECT
+public:
+    ChatPane(Client::ChatClient *client, Client::Connection *connection, QWidget *parent = nullptr);
+
+    Client::ChatClient *chatClient() const { return m_client; }
+    CoursesPane *coursesPane() const { return m_courses; }
+    RoomId currentRoom() const { return m_room; }
+    void openRoom(RoomId room);
+    /// Opens the room of a search result and shows the message in context.
+    void showSearchResult(const Client::SearchResult &result);
+    void openThread(qint64 root);
+    void showMembers();
+    void showSearch();
+
+    // For tests and screenshots
+    QListView *roomList() const { return m_roomList; }
+    MessageView *messageView() const { return m_view; }
+    MessageView *threadView() const { return m_threadView; }
+    Composer *composer() const { return m_composer; }
+    Composer *threadComposer() const { return m_threadComposer; }
+    QLabel *typingLabel() const { return m_typing; }
+
+Q_SIGNALS:
+    /// A DM or mention arrived while the window is not active (respecting mute and dnd).
+    void notificationWanted(const QString &title, const QString &body);
+
+protected:
+    void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    QWidget *buildRoomColumn();
+    QWidget *buildCenter();
+    QWidget *buildSidePanel();
+    void retranslateUi();
+    void updateIcons();
+    void updatePage();
+    void updateHeader();
+    void updateTyping();
+    void updatePresenceButton();
+    void updateRoomEmpty();
+    void saveDraft();
+    void markReadIfVisible();
+    void editLastOwnMessage();
+    void showContextMenu(MessageView *view, const QModelIndex &index, const QPoint &globalPos);
+    void toggleReaction(Client::MessageModel *model, qint64 seq, const QString &emoji);
+    void loadMembers();
+    void runSearch();
+    void newRoom();
+    void newDirectMessage();
+    void browseStudyGroups();
+    void showError(const QString &text);
+    QString memberName(UserId user) const;
+    bool isModerator() const;
+
+    Client::ChatClient *m_client;
+    Client::Connection *m_connection;
+    RoomId m_room;
+    QPointer<Client::MessageModel> m_model;
+    QPointer<Client::MessageModel> m_threadModel;
+    QList<Client::ChatMember> m_members;
+    QTimer m_draftTimer;
+    bool m_coursesOpenedByUser = false;
+
+    QStackedLayout *m_pages;
+    QWidget *m_coursesPage;
+    CoursesPane *m_courses;
+    QToolButton *m_backToChat;
+    QSplitter *m_splitter;
+
+    QLabel *m_title;
+    QToolButton *m_presence;
+    QToolButton *m_newMenu;
+    QLineEdit *m_filter;
+    QListView *m_roomList;
+    QSortFilterProxyModel *m_roomProxy;
+
+    QLabel *m_roomName;
+    QLabel *m_roomTopic;
+    QToolButton *m_searchButton;
+    QToolButton *m_membersButton;
+    QToolButton *m_roomMenu;
+    MessageBanner *m_error;
+    QStackedLayout *m_viewStack;
+    EmptyState *m_roomEmpty;
+    EmptyState *m_noRoom;
+    MessageView *m_view;
+    QLabel *m_typing;
+    QLabel *m_editBanner;
+    QToolButton *m_emoji;
+    Composer *m_composer;
+    QToolButton *m_send;
+
+    QStackedWidget *m_side;
+    QLabel *m_threadTitle;
+    QToolButton *m_threadClose;
+    MessageView *m_threadView;
+    Composer *m_threadComposer;
+    QLabel *m_membersTitle;
+    QToolButton *m_membersClose;
+    QListWidget *m_memberList;
+    QLabel *m_searchTitle;
+    QToolButton *m_searchClose;
+    QLineEdit *m_searchBox;
+    QLabel *m_searchHelp;
+    QListWidget *m_searchResults;
+    QList<Client::SearchResult> m_results;
+};
+
+} // namespace Cohort::Ui

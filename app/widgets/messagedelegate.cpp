@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "messagedelegate.h"
+
+#include "messagemodel.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QApplication>
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QLocale>
+#include <QPainter>
+#include <QPainterPath>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTimer>
+
+namespace Cohort::Ui {
+
+using Client::ChatMessage;
+using Client::MessageModel;
+
+namespace {
+constexpr int SideMargin = 16;
+constexpr int AvatarSize = 32;
+constexpr int AvatarGap = 8;
+constexpr int PadH = 10;
+constexpr int PadV = 6;
+constexpr int GroupGap = 10;
+constexpr int GroupedGap = 2;
+constexpr int DayHeight = 32;
+constexpr int UnreadHeight = 24;
+constexpr int ReactionHeight = 24;
+constexpr int ThreadHeight = 22;
+constexpr qreal MaxBubbleShare = 0.7;
+// Below this many rows every size is exact; above it, rows not painted yet are estimated so
+// opening a huge room does not render every message.
+constexpr int ExactLayoutRows = 400;
+constexpr int MaxCachedDocuments = 3000;
+
+QColor mix(const QColor &a, const QColor &b, qreal t)
+{
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t), float(a.greenF() * (1 - t) + b.greenF() * t),
+                            float(a.blueF() * (1 - t) + b.blueF() * t));
+}
+
+bool isDark(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+QFont smallFont(const QFont &font)
+{
+    QFont small = font;
+    small.setPointSizeF(font.pointSizeF() > 0 ? font.pointSizeF() * 0.85 : 9);
+    return small;
+}
+
+QColor avatarColor(qint64 userId)
+{
+    static const QColor colors[] = {QColor(0x3b82f6), QColor(0x10b981), QColor(0xf59e0b), QColor(0xef4444),
+                                    QColor(0x8b5cf6), QColor(0x14b8a6), QColor(0xec4899), QColor(0x6366f1)};
+    return colors[quint64(userId) % (sizeof(colors) / sizeof(colors[0]))];
+}
+
+QString initials(const QString &name)
+{
+    QString result;
+    for (const QString &part : name.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        result += part.at(0).toUpper();
+        if (result.size() == 2)
+            break;
+    }
+    return result.isEmpty() ? QStringLiteral("?") : result;
+}
+
+QString dayText(qint64 timestamp)
+{
+    const QDate date = QDateTime::fromMSecsSinceEpoch(timestamp).date();
+    const QDate today = QDate::currentDate();
+    if (date == today)
+        return MessageDelegate::tr("Today");
+    if (date == today.addDays(-1))
+        return MessageDelegate::tr("Yesterday");
+    return QLocale().toString(date, QLocale::LongFormat);
+}
+
+QString systemText(const ChatMessage &m)
+{
+    const QString who = m.systemUser.displayName.isEmpty() ? m.systemUser.username : m.systemUser.displayName;
+    if (m.systemEvent == QLatin1String("member.joined"))
+        return MessageDelegate::tr("%1 joined the room").arg(who);
+    if (m.systemEvent == QLatin1String("member.left"))
+        return MessageDelegate::tr("%1 left the room").arg(who);
+    return MessageDelegate::tr("The room was renamed to “%1”").arg(m.systemName);
+}
+
+QString metaText(const ChatMessage &m)
+{
+    QString time = QLocale().toString(QDateTime::fromMSecsSinceEpoch(m.timestamp).time(), QLocale::ShortFormat);
+    if (m.state == ChatMessage::State::Pending)
+        return MessageDelegate::tr("Sending…");
+    if (m.state == ChatMessage::State::Failed)
+        return MessageDelegate::tr("Not sent · Retry");
+    if (m.edited && !m.deleted)
+        return MessageDelegate::tr("edited · %1").arg(time);
+    return time;
+}
+
+const MessageModel *messageModel(const QModelIndex &index)
+{
+    return qobject_cast<const MessageModel *>(index.model());
+}
+
+QString cacheKey(const ChatMessage &m)
+{
+    return m.seq > 0 ? QStringLiteral("seq:%1").arg(m.seq) : QStringLiteral("pending:") + m.clientId;
+}
+} // namespace
+
+struct MessageDelegate::Layout
+{
+    QRect day;
+    QRect unread;
+    QRect header;
+    QRect avatar;
+    QRect bubble;
+    QRect text;
+    QRect meta;
+    QRect system;
+    QRect thread;
+    QList<std::pair<QRect, QString>> reactions;
+    QTextDocument *document = nullptr;
+    int height = 0;
+};
+
+MessageDelegate::MessageDelegate(QObject *parent)
+    : QStyledItemDelegate(parent)
+{
+}
+
+MessageDelegate::~MessageDelegate() = default;
+
+void MessageDelegate::setMentionNames(const QStringList &names)
+{
+    if (names == m_mentionNames)
+        return;
+    m_mentionNames = names;
+    clearCache();
+}
+
+void MessageDelegate::clearCache()
+{
+    m_cache.clear();
+    m_documentCount = 0;
+}
+
+void MessageDelegate::invalidate(const MessageModel *model, qint64 seq)
+{
+    const int row = model->rowOfSeq(seq);
+    if (row < 0)
+        return;
+    const auto it = m_cache.constFind(cacheKey(model->message(row)));
+    if (it == m_cache.cend())
+        return;
+    if (it->document)
+        --m_documentCount;
+    m_cache.erase(it);
+}
+
+MessageDelegate::Entry &MessageDelegate::entry(const QModelIndex &index) const
+{
+    return m_cache[cacheKey(messageModel(index)->message(index.row()))];
+}
+
+MarkdownStyle MessageDelegate::style(const QPalette &palette, const QFont &font) const
+{
+    MarkdownStyle s;
+    s.font = font;
+    s.codeFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    s.codeFont.setPointSizeF(font.pointSizeF() > 0 ? font.pointSizeF() * 0.95 : 9);
+    s.dark = isDark(palette);
+    s.text = palette.color(QPalette::Text);
+    s.link = s.dark ? QColor(0x7cb7ff) : QColor(0x1a5fb4);
+    s.codeBackground = s.dark ? QColor(0x1b1d21) : QColor(0xf3f4f6);
+    s.quote = palette.color(QPalette::PlaceholderText);
+    s.mention = s.dark ? QColor(0xffd479) : QColor(0x8a4b00);
+    s.mentionBackground = s.dark ? QColor(0x4a3b12) : QColor(0xfff1c2);
+    return s;
+}
+
+QTextDocument *MessageDelegate::renderedDocument(const QModelIndex &index, int maxWidth) const
+{
+    const ChatMessage &m = messageModel(index)->message(index.row());
+    Entry &e = entry(index);
+    const QString source = m.deleted ? QStringLiteral("\x01deleted") : m.text;
+    if (!e.document || e.text != source) {
+        if (!e.document && ++m_documentCount > MaxCachedDocuments) {
+            // Scrolled through a huge room: let the documents go, keep the measured heights.
+            for (Entry &other : m_cache)
+                other.document.reset();
+            m_documentCount = 1;
+        }
+        e.document = std::make_shared<QTextDocument>();
+        e.text = source;
+        e.textWidth = -1;
+        e.height = -1;
+        const QPalette palette = QApplication::palette();
+        const MarkdownStyle s = style(palette, QApplication::font());
+        if (m.deleted) {
+            e.document->setDocumentMargin(0);
+            QTextCursor cursor(e.document.get());
+            QTextCharFormat format;
+            format.setFont(s.font);
+            format.setFontItalic(true);
+            format.setForeground(palette.color(QPalette::PlaceholderText));
+            cursor.insertText(tr("This message was deleted."), format);
+        } else {
+            MarkdownRenderer(s, &m_highlighter).render(e.document.get(), m.text, m_mentionNames);
+        }
+    }
+    if (e.textWidth != maxWidth) {
+        e.document->setTextWidth(maxWidth);
+        e.textWidth = maxWidth;
+    }
+    return e.document.get();
+}
+
+QTextDocument *MessageDelegate::document(const QModelIndex &index) const
+{
+    return renderedDocument(index, 400);
+}
+
+MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    Layout l;
+    const MessageModel *model = messageModel(index);
+    const ChatMessage &m = model->message(index.row());
+    const QRect rect = option.rect;
+    const QFontMetrics fm(option.font);
+    const QFontMetrics small(smallFont(option.font));
+    const bool grouped = index.data(MessageModel::GroupedRole).toBool();
+    const bool own = index.data(MessageModel::OwnRole).toBool();
+    int y = rect.top() + (grouped ? GroupedGap : GroupGap);
+
+    if (index.data(MessageModel::DaySeparatorRole).toBool()) {
+        l.day = QRect(rect.left() + SideMargin, y, rect.width() - 2 * SideMargin, DayHeight);
+        y += DayHeight;
+    }
+    if (index.data(MessageModel::UnreadLineRole).toBool()) {
+        l.unread = QRect(rect.left() + SideMargin, y, rect.width() - 2 * SideMargin, UnreadHeight);
+        y += UnreadHeight;
+    }
+    if (m.isSystem()) {
+        const QString text = systemText(m);
+        const int w = std::min(small.horizontalAdvance(text) + 24, rect.width() - 2 * SideMargin);
+        l.system = QRect(rect.left() + (rect.width() - w) / 2, y, w, small.height() + 8);
+        y += l.system.height();
+        l.height = y - rect.top() + GroupedGap;
+        return l;
+    }
+
+    const int contentLeft = rect.left() + SideMargin + (own ? 0 : AvatarSize + AvatarGap);
+    const int contentRight = rect.right() - SideMargin;
+    const int contentWidth = std::max(120, contentRight - contentLeft);
+    const int maxBubble = std::max(160, int((rect.width() - 2 * SideMargin) * MaxBubbleShare));
+    const int maxText = std::min(maxBubble, contentWidth) - 2 * PadH;
+
+    if (!grouped && !own) {
+        l.header = QRect(contentLeft, y, contentWidth, fm.height() + 2);
+        l.avatar = QRect(rect.left() + SideMargin, y + 2, AvatarSize, AvatarSize);
+        y += l.header.height();
+    }
+    l.document = renderedDocument(index, maxText);
+    const QSize docSize(int(std::ceil(std::min<qreal>(l.document->idealWidth(), maxText))),
+                        int(std::ceil(l.document->size().height())));
+    const QString meta = metaText(m);
+    const int metaWidth = small.horizontalAdvance(meta);
+    const int bubbleWidth = std::max(docSize.width(), metaWidth) + 2 * PadH;
+    const int bubbleHeight = PadV + docSize.height() + small.height() + PadV;
+    const int bubbleLeft = own ? contentRight - bubbleWidth : contentLeft;
+    l.bubble = QRect(bubbleLeft, y, bubbleWidth, bubbleHeight);
+    l.text = QRect(bubbleLeft + PadH, y + PadV, docSize.width(), docSize.height());
+    l.meta = QRect(l.bubble.right() - PadH - metaWidth, l.text.bottom() + 1, metaWidth, small.height());
+    y += bubbleHeight;
+
+    if (!m.reactions.isEmpty()) {
+        y += 4;
+        int x = bubbleLeft;
+        for (const Client::ChatReaction &reaction : m.reactions) {
+            const QString label = reaction.emoji + QLatin1Char(' ') + QString::number(reaction.users.size());
+            const int w = small.horizontalAdvance(label) + 16;
+            l.reactions.append({QRect(x, y, w, ReactionHeight - 4), reaction.emoji});
+            x += w + 4;
+        }
+        if (own && x > contentRight) {
+            const int shift = x - 4 - contentRight;
+            for (auto &chip : l.reactions)
+                chip.first.translate(-shift, 0);
+        } else if (own) {
+            const int shift = contentRight - (x - 4);
+            for (auto &chip : l.reactions)
+                chip.first.translate(shift, 0);
+        }
+        y += ReactionHeight - 4;
+    }
+    if (m_showThreadSummary && m.replyCount > 0) {
+        const QString label = tr("%n replies", nullptr, m.replyCount);
+        const int w = small.horizontalAdvance(label) + 8;
+        l.thread = QRect(own ? contentRight - w : bubbleLeft, y + 2, w, ThreadHeight - 2);
+        y += ThreadHeight;
+    }
+    l.height = y - rect.top() + GroupedGap;
+    return l;
+}
+
+int MessageDelegate::estimateHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const ChatMessage &m = messageModel(index)->message(index.row());
+    const QFontMetrics fm(option.font);
+    const QFontMetrics small(smallFont(option.font));
+    int h = index.data(MessageModel::GroupedRole).toBool() ? GroupedGap : GroupGap;
+    if (index.data(MessageModel::DaySeparatorRole).toBool())
+        h += DayHeight;
+    if (index.data(MessageModel::UnreadLineRole).toBool())
+        h += UnreadHeight;
+    if (m.isSystem())
+        return h + small.height() + 8 + GroupedGap;
+    const bool own = index.data(MessageModel::OwnRole).toBool();
+    if (!index.data(MessageModel::GroupedRole).toBool() && !own)
+        h += fm.height() + 2;
+    const int maxText = std::max(60, int((option.rect.width() - 2 * SideMargin) * MaxBubbleShare) - 2 * PadH);
+    const int perLine = std::max(1, maxText / std::max(1, fm.averageCharWidth()));
+    int lines = 0;
+    for (const QStringView line : QStringView(m.text).split(QLatin1Char('\n')))
+        lines += 1 + int(line.size()) / perLine;
+    h += PadV + lines * fm.lineSpacing() + small.height() + PadV;
+    if (!m.reactions.isEmpty())
+        h += ReactionHeight;
+    if (m_showThreadSummary && m.replyCount > 0)
+        h += ThreadHeight;
+    return h + GroupedGap;
+}
+
+QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    if (!messageModel(index))
+        return QStyledItemDelegate::sizeHint(option, index);
+    const int width = option.rect.width() > 0 ? option.rect.width() : 600;
+    QStyleOptionViewItem opt = option;
+    opt.rect = QRect(0, 0, width, 0);
+    Entry &e = entry(index);
+    if (e.height >= 0 && e.rowWidth == width)
+        return QSize(width, e.height);
+    if (index.model()->rowCount() > ExactLayoutRows)
+        return QSize(width, estimateHeight(opt, index));
+    const int height = layout(opt, index).height;
+    Entry &fresh = entry(index);
+    fresh.height = height;
+    fresh.rowWidth = width;
+    return QSize(width, height);
+}
+
+void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const MessageModel *model = messageModel(index);
+    if (!model)
+        return;
+    const ChatMessage &m = model->message(index.row());
+    const Layout l = layout(option, index);
+    {
+        Entry &e = entry(index);
+        if (e.height != l.height || e.rowWidth != option.rect.width()) {
+            const bool wasKnown = e.height >= 0 || index.model()->rowCount() > ExactLayoutRows;
+            e.height = l.height;
+            e.rowWidth = option.rect.width();
+            if (wasKnown && l.height != option.rect.height()) {
+                // The estimate was off: let the view lay this row out again, after painting.
+                QTimer::singleShot(0, const_cast<MessageDelegate *>(this),
+                                   [this, index = QPersistentModelIndex(index)] {
+                                       if (index.isValid())
+                                           Q_EMIT const_cast<MessageDelegate *>(this)->sizeHintChanged(index);
+                                   });
+            }
+        }
+    }
+    const QPalette &palette = option.palette;
+    const bool dark = isDark(palette);
+    const QColor muted = palette.color(QPalette::PlaceholderText);
+    const QFont small = smallFont(option.font);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+
+    if (!l.day.isEmpty()) {
+        painter->setFont(small);
+        const QString text = dayText(m.timestamp);
+        const int w = QFontMetrics(small).horizontalAdvance(text) + 24;
+        const QRect pill(l.day.center().x() - w / 2, l.day.top() + 6, w, l.day.height() - 12);
+        painter->setPen(QPen(mix(palette.color(QPalette::Base), palette.color(QPalette::Text), 0.12), 1));
+        painter->drawLine(l.day.left(), pill.center().y(), pill.left() - 8, pill.center().y());
+        painter->drawLine(pill.right() + 8, pill.center().y(), l.day.right(), pill.center().y());
+        painter->setPen(muted);
+        painter->drawText(pill, Qt::AlignCenter, text);
+    }
+    if (!l.unread.isEmpty()) {
+        const QColor red = dark ? QColor(0xff7b72) : QColor(0xd1242f);
+        painter->setFont(small);
+        const QString text = tr("New messages");
+        const int w = QFontMetrics(small).horizontalAdvance(text) + 12;
+        painter->setPen(QPen(red, 1));
+        painter->drawLine(l.unread.left(), l.unread.center().y(), l.unread.right() - w, l.unread.center().y());
+        painter->drawText(QRect(l.unread.right() - w, l.unread.top(), w, l.unread.height()), Qt::AlignRight | Qt::AlignVCenter,
+                          text);
+    }
+    if (!l.system.isEmpty()) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(mix(palette.color(QPalette::Base), palette.color(QPalette::Text), 0.06));
+        painter->drawRoundedRect(l.system, l.system.height() / 2.0, l.system.height() / 2.0);
+        painter->setFont(small);
+        painter->setPen(muted);
+        painter->drawText(l.system, Qt::AlignCenter, QFontMetrics(small).elidedText(systemText(m), Qt::ElideRight, l.system.width() - 12));
+        painter->restore();
+        return;
+    }
+    if (!l.avatar.isEmpty()) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(avatarColor(m.sender.id.value()));
+        painter->drawEllipse(l.avatar);
+        QFont bold = small;
+        bold.setWeight(QFont::DemiBold);
+        painter->setFont(bold);
+        painter->setPen(Qt::white);
+        painter->drawText(l.avatar, Qt::AlignCenter, initials(index.data(MessageModel::SenderNameRole).toString()));
+    }
+    if (!l.header.isEmpty()) {
+        QFont bold = option.font;
+        bold.setWeight(QFont::DemiBold);
+        painter->setFont(bold);
+        painter->setPen(palette.color(QPalette::Text));
+        const QString name = index.data(MessageModel::SenderNameRole).toString();
+        painter->drawText(l.header, Qt::AlignLeft | Qt::AlignTop,
+                          QFontMetrics(bold).elidedText(name, Qt::ElideRight, l.header.width()));
+    }
+
+    const bool own = index.data(MessageModel::OwnRole).toBool();
+    const QColor base = palette.color(QPalette::Base);
+    QColor bubble = own ? mix(base, palette.color(QPalette::Highlight), dark ? 0.35 : 0.16)
+                        : mix(base, palette.color(QPalette::Text), dark ? 0.10 : 0.055);
+    if (!own && m.mentionsUser(model->me()))
+        bubble = dark ? QColor(0x3d3417) : QColor(0xfff6d6);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(bubble);
+    painter->drawRoundedRect(l.bubble, 10, 10);
+    if (m.state == ChatMessage::State::Pending)
+        painter->setOpacity(0.6);
+    painter->translate(l.text.topLeft());
+    l.document->drawContents(painter, QRectF(0, 0, l.text.width() + 1, l.text.height() + 1));
+    painter->translate(-l.text.topLeft());
+    painter->setOpacity(1);
+    painter->setFont(small);
+    painter->setPen(m.state == ChatMessage::State::Failed ? (dark ? QColor(0xff7b72) : QColor(0xd1242f)) : muted);
+    painter->drawText(l.meta, Qt::AlignRight | Qt::AlignVCenter, metaText(m));
+
+    for (int i = 0; i < l.reactions.size(); ++i) {
+        const Client::ChatReaction &reaction = m.reactions.at(i);
+        const QRect chip = l.reactions.at(i).first;
+        const bool mine = reaction.users.contains(model->me());
+        painter->setPen(QPen(mine ? palette.color(QPalette::Highlight) : mix(base, palette.color(QPalette::Text), 0.18), 1));
+        painter->setBrush(mine ? mix(base, palette.color(QPalette::Highlight), 0.18) : base);
+        painter->drawRoundedRect(QRectF(chip).adjusted(0.5, 0.5, -0.5, -0.5), chip.height() / 2.0, chip.height() / 2.0);
+        painter->setPen(palette.color(QPalette::Text));
+        painter->drawText(chip, Qt::AlignCenter, reaction.emoji + QLatin1Char(' ') + QString::number(reaction.users.size()));
+    }
+    if (!l.thread.isEmpty()) {
+        QFont link = small;
+        link.setWeight(QFont::DemiBold);
+        painter->setFont(link);
+        painter->setPen(dark ? QColor(0x7cb7ff) : QColor(0x1a5fb4));
+        painter->drawText(l.thread, Qt::AlignLeft | Qt::AlignVCenter, tr("%n replies", nullptr, m.replyCount));
+    }
+    if (option.state & QStyle::State_Selected) {
+        painter->setPen(QPen(palette.color(QPalette::Highlight), 1.5));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(QRectF(l.bubble).adjusted(0.75, 0.75, -0.75, -0.75), 10, 10);
+    }
+    painter->restore();
+}
+
+MessageDelegate::HitResult MessageDelegate::hitTest(const QStyleOptionViewItem &option, const QModelIndex &index,
+                                                    const QPoint &pos) const
+{
+    HitResult result;
+    if (!messageModel(index))
+        return result;
+    const Layout l = layout(option, index);
+    for (const auto &chip : l.reactions) {
+        if (chip.first.contains(pos))
+            return {Hit::Reaction, chip.second, {}};
+    }
+    if (l.thread.contains(pos))
+        return {Hit::Thread, {}, {}};
+    const ChatMessage &m = messageModel(index)->message(index.row());
+    if (m.state == ChatMessage::State::Failed && l.bubble.contains(pos))
+        return {Hit::Retry, {}, {}};
+    if (l.text.contains(pos) && l.document) {
+        const QString href = l.document->documentLayout()->anchorAt(QPointF(pos - l.text.topLeft()));
+        if (!href.isEmpty())
+            return {Hit::Link, {}, href};
+    }
+    if (l.bubble.contains(pos))
+        result.hit = Hit::Bubble;
+    return result;
+}
+
+} // namespace Cohort::Ui
