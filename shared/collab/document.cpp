@@ -524,7 +524,7 @@ void DocumentPrivate::localRemove(qsizetype position, qsizetype count)
     if (charAt(last).isHighSurrogate() && last + 1 < length && charAt(last + 1).isLowSurrogate())
         ++count;
 
-    Ref first;
+    std::vector<UndoManager::Span> pieces;
     QString removed;
     while (count > 0) {
         const Cursor c = visibleCursor(position);
@@ -532,8 +532,7 @@ void DocumentPrivate::localRemove(qsizetype position, qsizetype count)
         const quint32 seq = run.seq + c.offset;
         const quint32 n = quint32(std::min<qsizetype>(count, run.length - c.offset));
         const quint32 agent = run.agent;
-        if (first.isNone())
-            first = {agent, seq};
+        pieces.push_back({agent, seq, seq + n});
         deleteRange(agent, seq, seq + n, &removed);
         if (!txnDeletes.empty() && txnDeletes.back().agent == agent && txnDeletes.back().end == seq)
             txnDeletes.back().end = seq + n;
@@ -542,7 +541,7 @@ void DocumentPrivate::localRemove(qsizetype position, qsizetype count)
         count -= n;
     }
     if (undo)
-        undo->recordDelete(first, removed);
+        undo->recordDelete(std::move(pieces), removed);
 }
 
 QByteArray DocumentPrivate::commit()

@@ -167,7 +167,7 @@ public:
     QString text() const;
     Anchor anchorAt(qsizetype position, Anchor::Side side);
     qsizetype resolve(const Anchor &anchor);
-    /// Visible [position, length) spans of the own characters seq in [seq, end).
+    /// Visible (position, length) spans of the agent's characters [seq, end).
     QList<std::pair<qsizetype, qsizetype>> visibleSpans(quint32 agent, quint32 seq, quint32 end);
 
     std::vector<Agent> agents;

@@ -45,12 +45,12 @@ void UndoManager::clear()
 
 void UndoManager::recordInsert(quint32 seq, quint32 end)
 {
-    record({true, seq, end, 0, 0, {}});
+    record({true, seq, end, {}, {}});
 }
 
-void UndoManager::recordDelete(const Ref &first, const QString &text)
+void UndoManager::recordDelete(std::vector<Span> removed, const QString &text)
 {
-    record({false, 0, 0, first.agent, first.seq, text});
+    record({false, 0, 0, std::move(removed), text});
 }
 
 void UndoManager::record(Action action)
@@ -87,14 +87,36 @@ QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, M
     d.begin();
     for (auto it = step.rbegin(); it != step.rend(); ++it) {
         if (it->insert) {
-            auto spans = d.visibleSpans(d.self, it->seq, it->end);
+            // The inserted characters, and what undone deletes made of them since.
+            QList<std::pair<qsizetype, qsizetype>> spans;
+            std::vector<Span> work{{d.self, it->seq, it->end}};
+            while (!work.empty()) {
+                const Span span = work.back();
+                work.pop_back();
+                spans += d.visibleSpans(span.agent, span.seq, span.end);
+                auto redone = m_redone.lower_bound({span.agent, 0});
+                for (; redone != m_redone.end() && redone->first.first == span.agent; ++redone) {
+                    const quint32 lo = std::max(redone->first.second, span.seq);
+                    const quint32 hi = std::min(redone->second.end, span.end);
+                    if (lo < hi) {
+                        const quint32 own = redone->second.ownSeq + (lo - redone->first.second);
+                        work.push_back({d.self, own, own + (hi - lo)});
+                    }
+                }
+            }
             std::sort(spans.begin(), spans.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
             for (const auto &[position, count] : std::as_const(spans))
                 d.localRemove(position, count);
         } else {
+            const Span &first = it->removed.front();
             const qsizetype position = d.resolve(
-                Anchor{Anchor::Side::StickToNext, d.agents[it->agent].id, it->first});
+                Anchor{Anchor::Side::StickToNext, d.agents[first.agent].id, first.seq});
+            quint32 own = d.agents[d.self].clock();
             d.localInsert(position, it->text);
+            for (const Span &span : it->removed) {
+                m_redone[{span.agent, span.seq}] = {span.end, own};
+                own += span.end - span.seq;
+            }
         }
     }
     QByteArray update = d.commit();

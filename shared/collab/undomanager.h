@@ -6,12 +6,12 @@
 #include <QElapsedTimer>
 #include <QString>
 
+#include <map>
 #include <vector>
 
 namespace Cohort::Collab {
 
 class Document;
-struct Ref;
 
 /// Undo and redo of one replica's own edits. It records the local edits of its Document
 /// (never remote ones) into steps; edits less than `groupWindowMs` apart join one step unless
@@ -39,20 +39,30 @@ public:
 private:
     friend class DocumentPrivate;
 
+    struct Span
+    {
+        quint32 agent = 0;
+        quint32 seq = 0;
+        quint32 end = 0;
+    };
     struct Action
     {
         bool insert = true;
-        quint32 seq = 0;    // insert: own characters [seq, end)
+        quint32 seq = 0;         // insert: own characters [seq, end)
         quint32 end = 0;
-        quint32 agent = 0;  // delete: the first removed character and the removed text
-        quint32 first = 0;
+        std::vector<Span> removed; // delete: the removed characters in text order, and their text
         QString text;
+    };
+    struct Redone
+    {
+        quint32 end = 0;
+        quint32 ownSeq = 0;
     };
     using Step = std::vector<Action>;
     enum class Mode { Normal, Undoing, Redoing };
 
     void recordInsert(quint32 seq, quint32 end);
-    void recordDelete(const Ref &first, const QString &text);
+    void recordDelete(std::vector<Span> removed, const QString &text);
     void record(Action action);
     QByteArray revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode);
 
@@ -63,6 +73,9 @@ private:
     Mode m_mode = Mode::Normal;
     std::vector<Step> m_undo;
     std::vector<Step> m_redo;
+    /// Characters that an undone delete inserted again, as new own characters: (agent, seq)
+    /// -> the range's end and the first new seq. Undoing an insert removes those too.
+    std::map<std::pair<quint32, quint32>, Redone> m_redone;
 };
 
 } // namespace Cohort::Collab

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+//
+// UndoManager: each user undoes and redoes only their own edits, through normal updates.
+#include "document.h"
+#include "undomanager.h"
+
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace Cohort::Collab;
+
+namespace {
+
+QString only(const QString &text, bool upper)
+{
+    QString out;
+    for (QChar c : text) {
+        if (c.isUpper() == upper)
+            out.append(c);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestCollabUndo : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void undoInsertKeepsOthersText()
+    {
+        Document a(1);
+        Document b(2);
+        UndoManager undo(a);
+        b.apply(a.insert(0, u"hello"));
+        undo.stopCapturing();
+        b.apply(a.insert(5, u" world"));
+        a.apply(b.insert(0, u"XYZ "));
+        a.apply(b.insert(9, u"!")); // inside A's " world"
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello! world"));
+
+        QVERIFY(undo.canUndo());
+        b.apply(undo.undo());
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello!"));
+        QCOMPARE(b.text(), a.text());
+        b.apply(undo.undo());
+        QCOMPARE(a.text(), QStringLiteral("XYZ !"));
+        QCOMPARE(b.text(), a.text());
+        QVERIFY(!undo.canUndo());
+        QVERIFY(undo.undo().isEmpty());
+
+        QVERIFY(undo.canRedo());
+        b.apply(undo.redo());
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello!"));
+        b.apply(undo.redo());
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello! world"));
+        QCOMPARE(b.text(), a.text());
+        QVERIFY(!undo.canRedo());
+    }
+
+    void undoDeleteReinsertsWhereNeighboursAre()
+    {
+        Document a(1);
+        Document b(2);
+        UndoManager undo(a);
+        b.apply(a.insert(0, u"one two three"));
+        undo.stopCapturing();
+        b.apply(a.remove(4, 4)); // "two "
+        QCOMPARE(a.text(), QStringLiteral("one three"));
+        a.apply(b.insert(0, u">> "));
+        a.apply(b.insert(a.length(), u" <<"));
+        b.apply(undo.undo());
+        QCOMPARE(a.text(), QStringLiteral(">> one two three <<"));
+        QCOMPARE(b.text(), a.text());
+        b.apply(undo.redo());
+        QCOMPARE(a.text(), QStringLiteral(">> one three <<"));
+        QCOMPARE(b.text(), a.text());
+        b.apply(undo.undo());
+        QCOMPARE(a.text(), QStringLiteral(">> one two three <<"));
+    }
+
+    void editsGroupWithinTheWindow()
+    {
+        Document doc(1);
+        UndoManager grouped(doc, 60000);
+        doc.insert(0, u"a");
+        doc.insert(1, u"b");
+        doc.remove(0, 1);
+        doc.insert(1, u"c");
+        QCOMPARE(doc.text(), QStringLiteral("bc"));
+        doc.beginTransaction();
+        grouped.undo();
+        QVERIFY(doc.commitTransaction().size() > 0);
+        QCOMPARE(doc.text(), QString());
+        QVERIFY(!grouped.canUndo());
+        grouped.redo();
+        QCOMPARE(doc.text(), QStringLiteral("bc"));
+
+        Document other(2);
+        UndoManager separate(other, 0);
+        other.insert(0, u"a");
+        other.insert(1, u"b");
+        separate.undo();
+        QCOMPARE(other.text(), QStringLiteral("a"));
+    }
+
+    void newEditClearsRedo()
+    {
+        Document doc(1);
+        UndoManager undo(doc);
+        doc.insert(0, u"abc");
+        undo.undo();
+        QVERIFY(undo.canRedo());
+        doc.insert(0, u"x");
+        QVERIFY(!undo.canRedo());
+        undo.clear();
+        QVERIFY(!undo.canUndo());
+    }
+
+    // Two users edit at random, A (lowercase only) undoes and redoes at random: B's text
+    // (uppercase) is never touched, both replicas agree, and undoing everything leaves
+    // none of A's text.
+    void randomInterleavingTouchesOnlyOwnEdits()
+    {
+        QRandomGenerator rng(99);
+        Document a(1);
+        Document b(2);
+        UndoManager undo(a, 0);
+        auto removeOwn = [&rng](Document &doc, bool upper) -> QByteArray {
+            const QString text = doc.text();
+            QList<qsizetype> mine;
+            for (qsizetype i = 0; i < text.size(); ++i) {
+                if (text[i].isUpper() == upper)
+                    mine.append(i);
+            }
+            if (mine.isEmpty())
+                return {};
+            return doc.remove(mine.at(rng.bounded(int(mine.size()))), 1);
+        };
+        for (int step = 0; step < 600; ++step) {
+            const int action = rng.bounded(10);
+            QByteArray fromA;
+            QByteArray fromB;
+            if (action < 3)
+                fromA = a.insert(rng.bounded(int(a.length()) + 1), QString(QChar(u'a' + rng.bounded(26))));
+            else if (action < 4)
+                fromA = removeOwn(a, false);
+            else if (action < 6)
+                fromB = b.insert(rng.bounded(int(b.length()) + 1), QString(QChar(u'A' + rng.bounded(26))));
+            else if (action < 7)
+                fromB = removeOwn(b, true);
+            else if (action < 9)
+                fromA = undo.undo();
+            else
+                fromA = undo.redo();
+            // Sometimes both edit before hearing of each other.
+            if (rng.bounded(3) == 0) {
+                const QByteArray extra = b.insert(rng.bounded(int(b.length()) + 1), u"Q");
+                a.apply(extra);
+            }
+            if (!fromA.isEmpty())
+                QVERIFY(b.apply(fromA).ok());
+            if (!fromB.isEmpty())
+                QVERIFY(a.apply(fromB).ok());
+            QCOMPARE(a.text(), b.text());
+        }
+        const QString upperBefore = only(b.text(), true);
+        while (undo.canUndo())
+            b.apply(undo.undo());
+        QCOMPARE(a.text(), b.text());
+        QCOMPARE(only(a.text(), false), QString());
+        QCOMPARE(only(a.text(), true), upperBefore);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCollabUndo)
+#include "tst_collabundo.moc"
