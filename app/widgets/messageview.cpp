@@ -59,11 +59,12 @@ void MessageView::setMessageModel(MessageModel *model)
         m_anchorSeq = -1;
         if (first != 0 || m_model->rowCount() == 0)
             return;
-        // Remember which message is at the top of the viewport and where, to keep it there.
+        // Remember which message is at the top of the viewport and where its bottom edge is, to
+        // keep it there: its top may change (it loses its day separator to the older page).
         const QModelIndex top = indexAt(QPoint(4, 4));
         if (top.isValid()) {
             m_anchorSeq = top.data(MessageModel::SeqRole).toLongLong();
-            m_anchorOffset = visualRect(top).top();
+            m_anchorOffset = visualRect(top).bottom();
         }
     });
     connect(model, &MessageModel::pagePrepended, this, [this](int count) {
@@ -77,7 +78,7 @@ void MessageView::setMessageModel(MessageModel *model)
         if (row < 0)
             return;
         const QRect rect = visualRect(m_model->index(row));
-        verticalScrollBar()->setValue(verticalScrollBar()->value() + rect.top() - m_anchorOffset);
+        verticalScrollBar()->setValue(verticalScrollBar()->value() + rect.bottom() - m_anchorOffset);
     });
     connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
         if (first > 0 && m_stickToBottom)

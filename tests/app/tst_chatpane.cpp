@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "appearance.h"
+#include "apptestserver.h"
+#include "chatclient.h"
+#include "chatfixture.h"
+#include "chatpane.h"
+#include "codehighlighter.h"
+#include "composer.h"
+#include "connection.h"
+#include "frame.h"
+#include "markdownrenderer.h"
+#include "messagedelegate.h"
+#include "messagemodel.h"
+#include "messageview.h"
+#include "outbox.h"
+#include "roomlistmodel.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QListView>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+#include <QTextFragment>
+#include <QTextFrame>
+#include <QTextList>
+
+#include <memory>
+
+using namespace Cohort;
+using namespace Cohort::Ui;
+using Cohort::Tests::AppTestServer;
+using Cohort::Tests::ChatFixture;
+
+namespace {
+constexpr qint64 Base = 1763758800000;
+constexpr qint64 StudyRoom = 100;
+constexpr qint64 OtherRoom = 101;
+
+struct Fragments
+{
+    QStringList anchors;
+    int images = 0;
+    QSet<QRgb> colors;
+};
+
+Fragments fragmentsOf(const QTextDocument &document)
+{
+    Fragments result;
+    for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            const QTextCharFormat format = fragment.charFormat();
+            if (format.isImageFormat())
+                ++result.images;
+            if (format.isAnchor() || !format.anchorHref().isEmpty())
+                result.anchors.append(format.anchorHref());
+            if (!fragment.text().trimmed().isEmpty())
+                result.colors.insert(format.foreground().color().rgb());
+        }
+    }
+    return result;
+}
+
+MarkdownStyle testStyle()
+{
+    MarkdownStyle style;
+    style.font = QApplication::font();
+    style.codeFont = QFont(QStringLiteral("monospace"));
+    style.text = Qt::black;
+    style.link = Qt::blue;
+    style.codeBackground = QColor(0xeeeeee);
+    style.quote = Qt::gray;
+    style.mention = QColor(0x8a4b00);
+    style.mentionBackground = QColor(0xfff1c2);
+    return style;
+}
+} // namespace
+
+/// The Chat pane offscreen: the composer's keys and drafts, editing, injection-safe rendering,
+/// the unread line, history growing on scroll-back, code highlighting and the typing line.
+/// Chat requests are answered by a ChatFixture; sign-in and message.send use a real server.
+class TestChatPane : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void composerSendsOnEnter();
+    void shiftEnterInsertsNewline();
+    void draftsSurviveSwitchingRooms();
+    void upEditsLastOwnMessageAndEscCancels();
+    void hostileTextRendersAsText_data();
+    void hostileTextRendersAsText();
+    void hostileMessageInTheView();
+    void markdownSubset();
+    void codeBlockGetsSeveralColors();
+    void viewShowsTheUnreadLine();
+    void viewGrowsOnScrollBack();
+    void typingLineShowsAndExpires();
+    void notificationsRespectMute();
+
+private:
+    void openStudyRoom();
+    QJsonObject me() const;
+
+    std::unique_ptr<AppTestServer> m_server;
+    std::unique_ptr<Client::Connection> m_connection;
+    std::unique_ptr<Client::ChatClient> m_client;
+    std::unique_ptr<ChatFixture> m_fixture;
+    std::unique_ptr<ChatPane> m_pane;
+    QTemporaryDir m_cache;
+    QJsonObject m_ana;
+};
+
+void TestChatPane::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+    Appearance::captureSystemStyle();
+    Appearance::applyTheme(Theme::Light);
+    m_ana = ChatFixture::user(50, QStringLiteral("ana"), QStringLiteral("Ana Lima"));
+}
+
+void TestChatPane::init()
+{
+    m_server = std::make_unique<AppTestServer>();
+    QVERIFY(m_server->ready);
+    m_connection = std::make_unique<Client::Connection>();
+    m_connection->setCacheRoot(m_cache.path());
+    bool signedIn = false;
+    m_connection->signIn(QUrl(m_server->address()), QStringLiteral("ines"), QString::fromLatin1(AppTestServer::Password), this,
+                         [&signedIn](const Client::AuthResult &result) { signedIn = result.ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(signedIn, 10000);
+
+    m_client = std::make_unique<Client::ChatClient>(m_connection.get());
+    m_fixture = std::make_unique<ChatFixture>();
+    m_fixture->install(m_client.get());
+    // Room 1 is the real course room; the others exist only in the fixture.
+    m_fixture->rooms = {ChatFixture::room(1, QStringLiteral("course"), QStringLiteral("Physics 101")),
+                        ChatFixture::room(StudyRoom, QStringLiteral("study"), QStringLiteral("Graphs study group")),
+                        ChatFixture::room(OtherRoom, QStringLiteral("group"), QStringLiteral("Lab partners"))};
+    m_fixture->members = {QJsonObject{{QStringLiteral("user"), me()}, {QStringLiteral("role"), QStringLiteral("owner")}},
+                          QJsonObject{{QStringLiteral("user"), m_ana}, {QStringLiteral("role"), QStringLiteral("member")}}};
+    m_pane = std::make_unique<ChatPane>(m_client.get(), m_connection.get());
+    m_pane->resize(1000, 650);
+    m_pane->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_pane.get()));
+}
+
+void TestChatPane::cleanup()
+{
+    m_pane.reset();
+    m_client.reset();
+    m_fixture.reset();
+    m_connection.reset();
+    m_server.reset();
+}
+
+QJsonObject TestChatPane::me() const
+{
+    return m_connection->currentUser().toJson();
+}
+
+void TestChatPane::openStudyRoom()
+{
+    QSignalSpy loaded(m_client.get(), &Client::ChatClient::roomsLoaded);
+    m_client->refreshRooms();
+    QVERIFY(loaded.wait(5000));
+    m_pane->openRoom(RoomId(StudyRoom));
+    QCOMPARE(m_pane->currentRoom(), RoomId(StudyRoom));
+    QTRY_VERIFY(m_pane->messageView()->messageModel() && !m_pane->messageView()->messageModel()->isLoadingHistory());
+}
+
+void TestChatPane::composerSendsOnEnter()
+{
+    QSignalSpy loaded(m_client.get(), &Client::ChatClient::roomsLoaded);
+    m_client->refreshRooms();
+    QVERIFY(loaded.wait(5000));
+    m_pane->openRoom(RoomId(1));
+    Composer *composer = m_pane->composer();
+    composer->setFocus();
+    QTest::keyClicks(composer, QStringLiteral("Hello class"));
+    QTest::keyClick(composer, Qt::Key_Return);
+    QVERIFY(composer->toPlainText().isEmpty());
+
+    Client::MessageModel *model = m_pane->messageView()->messageModel();
+    QTRY_COMPARE(model->rowCount(), 1);
+    QCOMPARE(model->message(0).text, QStringLiteral("Hello class"));
+    // The real server stores it and the event replaces the pending row.
+    QTRY_COMPARE_WITH_TIMEOUT(model->message(0).state, Client::ChatMessage::State::Stored, 10000);
+    QVERIFY(model->message(0).seq > 0);
+    QCOMPARE(model->rowCount(), 1);
+
+    // Enter on an empty composer sends nothing.
+    QTest::keyClick(composer, Qt::Key_Return);
+    QCOMPARE(m_connection->outbox()->items().size(), 0);
+    QCOMPARE(model->rowCount(), 1);
+}
+
+void TestChatPane::shiftEnterInsertsNewline()
+{
+    openStudyRoom();
+    Composer *composer = m_pane->composer();
+    QTest::keyClicks(composer, QStringLiteral("first"));
+    QTest::keyClick(composer, Qt::Key_Return, Qt::ShiftModifier);
+    QTest::keyClicks(composer, QStringLiteral("second"));
+    QCOMPARE(composer->toPlainText(), QStringLiteral("first\nsecond"));
+    QCOMPARE(m_connection->outbox()->items().size(), 0);
+}
+
+void TestChatPane::draftsSurviveSwitchingRooms()
+{
+    openStudyRoom();
+    Composer *composer = m_pane->composer();
+    QTest::keyClicks(composer, QStringLiteral("half a thought"));
+    m_pane->openRoom(RoomId(OtherRoom));
+    QVERIFY(composer->toPlainText().isEmpty());
+    QTest::keyClicks(composer, QStringLiteral("other draft"));
+    m_pane->openRoom(RoomId(StudyRoom));
+    QCOMPARE(composer->toPlainText(), QStringLiteral("half a thought"));
+    m_pane->openRoom(RoomId(OtherRoom));
+    QCOMPARE(composer->toPlainText(), QStringLiteral("other draft"));
+    // Kept in the account's cache too, for the next start of the app.
+    QCOMPARE(m_client->draft(RoomId(StudyRoom)), QStringLiteral("half a thought"));
+    Client::ChatClient fresh(m_connection.get());
+    QCOMPARE(fresh.draft(RoomId(StudyRoom)), QStringLiteral("half a thought"));
+}
+
+void TestChatPane::upEditsLastOwnMessageAndEscCancels()
+{
+    m_fixture->messages[StudyRoom] = {ChatFixture::message(1, Base, m_ana, QStringLiteral("question?")),
+                                      ChatFixture::message(2, Base + 1000, me(), QStringLiteral("my answer")),
+                                      ChatFixture::message(3, Base + 2000, m_ana, QStringLiteral("thanks"))};
+    openStudyRoom();
+    QTRY_COMPARE(m_pane->messageView()->messageModel()->rowCount(), 3);
+    Composer *composer = m_pane->composer();
+    composer->setFocus();
+    QTest::keyClick(composer, Qt::Key_Up);
+    QVERIFY(composer->isEditing());
+    QCOMPARE(composer->editSeq(), 2);
+    QCOMPARE(composer->toPlainText(), QStringLiteral("my answer"));
+
+    QTest::keyClick(composer, Qt::Key_Escape);
+    QVERIFY(!composer->isEditing());
+    QVERIFY(composer->toPlainText().isEmpty());
+
+    QTest::keyClicks(composer, QStringLiteral("draft"));
+    QTest::keyClick(composer, Qt::Key_Up); // not empty: moves the cursor, does not edit
+    QVERIFY(!composer->isEditing());
+    composer->clear();
+    QTest::keyClick(composer, Qt::Key_Up);
+    QVERIFY(composer->isEditing());
+    composer->selectAll();
+    QTest::keyClicks(composer, QStringLiteral("my better answer"));
+    QTest::keyClick(composer, Qt::Key_Return);
+    QVERIFY(!composer->isEditing());
+    const QList<ChatFixture::Call> edits = m_fixture->callsOf(QStringLiteral("message.edit"));
+    QCOMPARE(edits.size(), 1);
+    QCOMPARE(edits.at(0).data.value(QStringLiteral("seq")).toInteger(), 2);
+    QCOMPARE(edits.at(0).data.value(QStringLiteral("text")).toString(), QStringLiteral("my better answer"));
+    QCOMPARE(edits.at(0).data.value(QStringLiteral("roomId")).toInteger(), StudyRoom);
+    QVERIFY(!edits.at(0).data.value(QStringLiteral("clientId")).toString().isEmpty());
+    QCOMPARE(m_connection->outbox()->items().size(), 0); // an edit is not a new message
+}
+
+void TestChatPane::hostileTextRendersAsText_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("plain");
+    const QString bold = QStringLiteral("<b>x</b>");
+    QTest::newRow("html bold") << bold << bold;
+    const QString img = QStringLiteral("<img src=\"https://evil.example/x.png\"> <img src=file:///etc/passwd>");
+    QTest::newRow("img") << img << img;
+    const QString anchor = QStringLiteral("<a href=\"javascript:alert(1)\">click</a>");
+    QTest::newRow("html anchor") << anchor << anchor;
+    const QString qt = QStringLiteral("<qt><font color=red size=7>big</font><table><tr><td>x</td></tr></table></qt>");
+    QTest::newRow("qt rich text") << qt << qt;
+    QTest::newRow("markdown js link") << QStringLiteral("[click](javascript:alert(1))")
+                                      << QStringLiteral("[click](javascript:alert(1))");
+    QTest::newRow("markdown data link") << QStringLiteral("[x](data:text/html,<script>)") << QStringLiteral("[x](data:text/html,<script>)");
+    QTest::newRow("markdown image") << QStringLiteral("![cat](https://evil.example/cat.png)")
+                                    << QStringLiteral("!cat"); // the link part becomes an anchor, never an image
+    QTest::newRow("entities") << QStringLiteral("&lt;b&gt; &amp; &#60;") << QStringLiteral("&lt;b&gt; &amp; &#60;");
+    QTest::newRow("nested quotes") << QString(5000, QLatin1Char('>')) + QStringLiteral(" deep") << QStringLiteral("deep");
+    QTest::newRow("many stars") << QString(20000, QLatin1Char('*')) << QString(20000, QLatin1Char('*'));
+    const QString brackets = QString(10000, QLatin1Char('[')) + QStringLiteral("x");
+    QTest::newRow("many brackets") << brackets << brackets;
+    const QString tags = QStringLiteral("<b>").repeated(3000) + QStringLiteral("x");
+    QTest::newRow("many tags") << tags << tags;
+}
+
+void TestChatPane::hostileTextRendersAsText()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, plain);
+    QTextDocument document;
+    CodeHighlighter highlighter;
+    MarkdownRenderer(testStyle(), &highlighter).render(&document, text);
+    const Fragments fragments = fragmentsOf(document);
+    QCOMPARE(fragments.images, 0);
+    for (const QString &href : fragments.anchors)
+        QVERIFY2(href.startsWith(QLatin1String("https://")), qPrintable(href));
+    if (QTest::currentDataTag() == QByteArrayLiteral("markdown image")) {
+        QCOMPARE(fragments.anchors, QStringList{QStringLiteral("https://evil.example/cat.png")});
+        return;
+    }
+    QVERIFY(fragments.anchors.isEmpty());
+    QCOMPARE(document.toPlainText(), plain);
+    QVERIFY(document.allFormats().size() < 50); // nesting did not explode into formats
+}
+
+void TestChatPane::hostileMessageInTheView()
+{
+    const QString hostile = QStringLiteral("<img src=x onerror=alert(1)><b>bold?</b><a href='javascript:x'>y</a>");
+    m_fixture->messages[StudyRoom] = {ChatFixture::message(1, Base, m_ana, hostile)};
+    openStudyRoom();
+    Client::MessageModel *model = m_pane->messageView()->messageModel();
+    QTRY_COMPARE(model->rowCount(), 1);
+    QTextDocument *document = m_pane->messageView()->messageDelegate()->document(model->index(0));
+    QCOMPARE(document->toPlainText(), hostile);
+    const Fragments fragments = fragmentsOf(*document);
+    QCOMPARE(fragments.images, 0);
+    QVERIFY(fragments.anchors.isEmpty());
+    QVERIFY(!m_pane->messageView()->grab().isNull()); // paints without fetching anything
+}
+
+void TestChatPane::markdownSubset()
+{
+    QTextDocument document;
+    MarkdownRenderer(testStyle(), nullptr)
+        .render(&document, QStringLiteral("**bold** and *italic* and `code` see https://example.org/a.\n"
+                                          "> quoted\n- one\n- two\n1. first\n\nsnake_case_name @ana @room @nobody [site](https://cohort.example)"),
+                {QStringLiteral("ana")});
+    const QString plain = document.toPlainText();
+    QVERIFY2(plain.startsWith(QStringLiteral("bold and italic and code see https://example.org/a.")), qPrintable(plain));
+    QVERIFY(plain.contains(QStringLiteral("snake_case_name @ana @room @nobody site")));
+    QVERIFY(!plain.contains(QLatin1Char('*')));
+    bool sawBold = false, sawItalic = false, sawCode = false, sawMention = false;
+    QStringList anchors;
+    int lists = 0;
+    for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
+        if (block.textList())
+            ++lists;
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextCharFormat f = it.fragment().charFormat();
+            const QString t = it.fragment().text();
+            sawBold |= t == QLatin1String("bold") && f.fontWeight() == QFont::Bold;
+            sawItalic |= t == QLatin1String("italic") && f.fontItalic();
+            sawCode |= t == QLatin1String("code") && f.background().color() == QColor(0xeeeeee);
+            sawMention |= t == QLatin1String("@ana") && f.background().color() == QColor(0xfff1c2);
+            QVERIFY2(!(t.contains(QLatin1String("@nobody")) && f.background().color() == QColor(0xfff1c2)), "unknown names are text");
+            if (f.isAnchor())
+                anchors.append(f.anchorHref());
+        }
+    }
+    QVERIFY(sawBold);
+    QVERIFY(sawItalic);
+    QVERIFY(sawCode);
+    QVERIFY(sawMention);
+    QCOMPARE(lists, 3);
+    QCOMPARE(anchors, (QStringList{QStringLiteral("https://example.org/a"), QStringLiteral("https://cohort.example")}));
+}
+
+void TestChatPane::codeBlockGetsSeveralColors()
+{
+    for (const bool dark : {false, true}) {
+        MarkdownStyle style = testStyle();
+        style.dark = dark;
+        CodeHighlighter highlighter;
+        QTextDocument document;
+        MarkdownRenderer(style, &highlighter)
+            .render(&document, QStringLiteral("Try this:\n```cpp\n// count\nint main() { return \"ok\" == 0; }\n```\ndone"));
+        QVERIFY(document.toPlainText().contains(QStringLiteral("int main() { return \"ok\" == 0; }")));
+        QVERIFY(document.rootFrame()->childFrames().size() == 1); // the code box
+        const Fragments fragments = fragmentsOf(document);
+        QVERIFY2(fragments.colors.size() >= 3, qPrintable(QString::number(fragments.colors.size())));
+    }
+    // An unknown language is shown as code, uncoloured.
+    CodeHighlighter highlighter;
+    QVERIFY(highlighter.highlight(QStringLiteral("x := 1"), QStringLiteral("nosuchlang"), false).isEmpty());
+    QVERIFY(highlighter.highlight(QStringLiteral("def f(): pass"), QStringLiteral("python"), false).size() > 1);
+}
+
+void TestChatPane::viewShowsTheUnreadLine()
+{
+    m_fixture->rooms[1] = ChatFixture::room(StudyRoom, QStringLiteral("study"), QStringLiteral("Graphs study group"), 3, 2);
+    for (int seq = 1; seq <= 5; ++seq)
+        m_fixture->messages[StudyRoom].append(ChatFixture::message(seq, Base + seq * 1000, m_ana, QStringLiteral("message %1").arg(seq)));
+    openStudyRoom();
+    MessageView *view = m_pane->messageView();
+    Client::MessageModel *model = view->messageModel();
+    QTRY_COMPARE(model->rowCount(), 5);
+    QCOMPARE(model->unreadLineRow(), 3);
+    QVERIFY(model->index(3).data(Client::MessageModel::UnreadLineRole).toBool());
+    // The line takes room above the first unread message, which starts a new group.
+    QTRY_VERIFY(view->visualRect(model->index(3)).height() > view->visualRect(model->index(2)).height() + 15);
+    QVERIFY(!view->grab().isNull());
+    // Reading the room (the newest message on screen, window active) clears the count.
+    m_pane->activateWindow();
+    QTRY_VERIFY(m_pane->isActiveWindow());
+    view->scrollToNewest();
+    QTRY_COMPARE(m_client->rooms()->room(RoomId(StudyRoom))->unread, 0);
+    const QList<ChatFixture::Call> reads = m_fixture->callsOf(QStringLiteral("room.read"));
+    QVERIFY(!reads.isEmpty());
+    QCOMPARE(reads.last().data.value(QStringLiteral("seq")).toInteger(), 5);
+    // The line stays where it was while the room is open.
+    QCOMPARE(model->unreadLineRow(), 3);
+}
+
+void TestChatPane::viewGrowsOnScrollBack()
+{
+    for (int seq = 1; seq <= 200; ++seq) {
+        const QString text = seq % 7 == 0 ? QStringLiteral("a longer message that wraps over more than one line of the bubble, number %1").arg(seq)
+                                          : QStringLiteral("message %1").arg(seq);
+        m_fixture->messages[StudyRoom].append(ChatFixture::message(seq, Base + seq * 90000, seq % 3 ? m_ana : me(), text));
+    }
+    m_client->setPageSize(30);
+    openStudyRoom();
+    MessageView *view = m_pane->messageView();
+    Client::MessageModel *model = view->messageModel();
+    QTRY_COMPARE(model->rowCount(), 30);
+    QCOMPARE(model->oldestSeq(), 171);
+    QVERIFY(model->hasMoreBefore());
+    QTRY_VERIFY(view->isAtBottom());
+
+    m_fixture->holdHistory = true;
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->value() - 2 * view->viewport()->height());
+    view->verticalScrollBar()->setValue(0);
+    QTRY_COMPARE(m_fixture->callsOf(QStringLiteral("message.history")).size(), 2);
+    QCOMPARE(m_fixture->callsOf(QStringLiteral("message.history")).last().data.value(QStringLiteral("before")).toInteger(), 171);
+    // Scroll a bit down so a message other than the first is at the top, and remember where.
+    view->verticalScrollBar()->setValue(60);
+    const QModelIndex top = view->indexAt(QPoint(10, 10));
+    QVERIFY(top.isValid());
+    const qint64 topSeq = top.data(Client::MessageModel::SeqRole).toLongLong();
+    const int topBottom = view->visualRect(top).bottom();
+
+    QSignalSpy prepended(model, &Client::MessageModel::pagePrepended);
+    m_fixture->releaseHistory();
+    QTRY_COMPARE(prepended.size(), 1);
+    QCOMPARE(model->rowCount(), 60);
+    QCOMPARE(model->oldestSeq(), 141);
+    const QModelIndex sameRow = model->index(model->rowOfSeq(topSeq));
+    // The message stays where it was on screen (its bottom edge: it lost its day separator).
+    QVERIFY(qAbs(view->visualRect(sameRow).bottom() - topBottom) <= 2);
+    QVERIFY(view->verticalScrollBar()->value() > 0);
+}
+
+void TestChatPane::typingLineShowsAndExpires()
+{
+    openStudyRoom();
+    Protocol::Frame typing;
+    typing.type = Protocol::FrameType::Event;
+    typing.event = QStringLiteral("typing");
+    typing.room = RoomId(StudyRoom);
+    typing.data = {{QStringLiteral("user"), m_ana}, {QStringLiteral("expiresInMs"), 400}};
+    Q_EMIT m_connection->eventReceived(typing);
+    QCOMPARE(m_pane->typingLabel()->text(), QStringLiteral("Ana Lima is typing…"));
+    typing.data.insert(QStringLiteral("user"), ChatFixture::user(51, QStringLiteral("ben"), QStringLiteral("Ben Okafor")));
+    Q_EMIT m_connection->eventReceived(typing);
+    QCOMPARE(m_pane->typingLabel()->text(), QStringLiteral("Ana Lima and Ben Okafor are typing…"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_pane->typingLabel()->text().isEmpty(), 3000);
+
+    // Our own typing is throttled to one request per 3 s.
+    Composer *composer = m_pane->composer();
+    QTest::keyClicks(composer, QStringLiteral("abc"));
+    QTest::keyClicks(composer, QStringLiteral("def"));
+    QCOMPARE(m_fixture->callsOf(QStringLiteral("typing")).size(), 1);
+}
+
+void TestChatPane::notificationsRespectMute()
+{
+    openStudyRoom();
+    m_pane->openRoom(RoomId(OtherRoom));
+    QSignalSpy notified(m_pane.get(), &ChatPane::notificationWanted);
+    QSignalSpy requested(m_client.get(), &Client::ChatClient::notificationRequested);
+    auto mention = [this](qint64 seq) {
+        Protocol::Frame created;
+        created.type = Protocol::FrameType::Event;
+        created.event = QStringLiteral("message.created");
+        created.room = RoomId(StudyRoom);
+        created.seq = seq;
+        created.timestamp = Base;
+        created.data = {{QStringLiteral("sender"), m_ana}, {QStringLiteral("text"), QStringLiteral("@ines look")},
+                        {QStringLiteral("clientId"), QStringLiteral("m%1").arg(seq)},
+                        {QStringLiteral("mentions"), QJsonArray{m_connection->currentUser().id.value()}},
+                        {QStringLiteral("mentionsRoom"), false}, {QStringLiteral("threadRoot"), 0}};
+        Q_EMIT m_connection->eventReceived(created);
+    };
+    mention(1);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(notified.size(), 1); // another room is open
+    const Client::ChatRoom *room = m_client->rooms()->room(RoomId(StudyRoom));
+    QCOMPARE(room->unread, 1);
+    QCOMPARE(room->mentions, 1);
+
+    m_client->setRoomPrefs(RoomId(StudyRoom), true, std::nullopt);
+    mention(2);
+    QCOMPARE(requested.size(), 1);
+    m_client->setRoomPrefs(RoomId(StudyRoom), false, std::nullopt);
+    m_client->setMyPresence(Client::Presence::DoNotDisturb);
+    mention(3);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(m_client->rooms()->room(RoomId(StudyRoom))->mentions, 3); // still counted
+    const QList<ChatFixture::Call> presence = m_fixture->callsOf(QStringLiteral("presence.set"));
+    QCOMPARE(presence.last().data.value(QStringLiteral("status")).toString(), QStringLiteral("dnd"));
+}
+
+int main(int argc, char *argv[])
+{
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    QApplication app(argc, argv);
+    TestChatPane test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_chatpane.moc"
