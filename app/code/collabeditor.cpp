@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "qscintilla.h"
+#include "collabeditor.h"
+
+#include "codelanguages.h"
+#include "commentmarkers.h"
+#include "editortheme.h"
+#include "positionmap.h"
+#include "remotecursors.h"
+#include "undomanager.h"
+
+
+#include <QContextMenuEvent>
+#include <QKeyEvent>
+#include <QLoggingCategory>
+#include <QMenu>
+#include <QScopedValueRollback>
+
+namespace Cohort::Ui {
+
+Q_LOGGING_CATEGORY(lcCode, "cohort.app.code")
+
+namespace {
+
+bool isContinuationByte(char byte)
+{
+    return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
+}
+
+bool keyIs(const QKeyEvent *event, Qt::KeyboardModifiers modifiers, Qt::Key key)
+{
+    return event->keyCombination() == QKeyCombination(modifiers, key);
+}
+
+} // namespace
+
+CollabEditor::CollabEditor(QWidget *parent)
+    : QsciScintilla(parent), m_document(Collab::Document::randomAgent())
+{
+    setUtf8(true);
+    setEolMode(EolUnix);
+    SendScintilla(SCI_SETUNDOCOLLECTION, 0UL);
+    m_positions = std::make_unique<PositionMap>(this);
+    m_undo = std::make_unique<Collab::UndoManager>(m_document);
+
+    setMarginType(0, NumberMargin);
+    setMarginLineNumbers(0, true);
+    setFolding(BoxedTreeFoldStyle, 2);
+    setBraceMatching(SloppyBraceMatch);
+    setAutoIndent(true);
+    setIndentationsUseTabs(false);
+    setTabWidth(4);
+    setIndentationGuides(true);
+    setCaretLineVisible(true);
+    setScrollWidthTracking(true);
+    setScrollWidth(1);
+
+    const auto resolver = [this](const Collab::Anchor &anchor) { return resolveToBytes(anchor); };
+    m_cursors = new RemoteCursors(this, resolver);
+    m_comments = std::make_unique<CommentMarkers>(this, resolver, 1);
+
+    connect(this, &QsciScintillaBase::SCN_MODIFIED, this,
+            [this](int position, int type, const char *text, int length, int, int, int, int, int, int) {
+                onModified(position, type, text, length);
+            });
+    connect(this, &QsciScintilla::marginClicked, this, [this](int margin, int line, Qt::KeyboardModifiers) {
+        if (margin != m_comments->margin())
+            return;
+        const QStringList ids = m_comments->idsAtLine(line);
+        if (!ids.isEmpty())
+            Q_EMIT commentClicked(ids.first());
+    });
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(0);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &CollabEditor::refreshDecorations);
+    connect(this, &QsciScintilla::linesChanged, this, &CollabEditor::updateLineNumberWidth);
+    setLanguage(CodeLanguages::plainText());
+    updateLineNumberWidth();
+}
+
+CollabEditor::~CollabEditor()
+{
+    // Scintilla outlives these members; nothing may reach them from its notifications.
+    disconnect(this, &QsciScintillaBase::SCN_MODIFIED, this, nullptr);
+    m_undo.reset();
+}
+
+void CollabEditor::setDocument(Collab::Document document)
+{
+    m_undo.reset();
+    m_document = std::move(document);
+    m_undo = std::make_unique<Collab::UndoManager>(m_document);
+    reloadText();
+}
+
+bool CollabEditor::applyRemote(const QByteArray &update)
+{
+    Collab::ApplyResult result = m_document.apply(update);
+    if (!result.ok()) {
+        qCWarning(lcCode) << "Ignoring a malformed update of" << update.size() << "bytes";
+        return false;
+    }
+    if (!result.changes.isEmpty())
+        patch(result.changes);
+    return true;
+}
+
+void CollabEditor::setLanguage(const QString &languageId)
+{
+    QsciLexer *old = lexer();
+    m_language = CodeLanguages::find(languageId) ? languageId : CodeLanguages::plainText();
+    setLexer(CodeLanguages::createLexer(m_language, this));
+    delete old;
+    applyTheme();
+}
+
+std::pair<Collab::Anchor, Collab::Anchor> CollabEditor::localSelection() const
+{
+    const auto [anchor, caret] = localSelectionPositions();
+    return {m_document.anchorAt(anchor, Collab::Anchor::Side::StickToPrevious),
+            m_document.anchorAt(caret, Collab::Anchor::Side::StickToPrevious)};
+}
+
+std::pair<qsizetype, qsizetype> CollabEditor::localSelectionPositions() const
+{
+    return {m_positions->toUtf16(SendScintilla(SCI_GETANCHOR)),
+            m_positions->toUtf16(SendScintilla(SCI_GETCURRENTPOS))};
+}
+
+void CollabEditor::setLocalSelection(qsizetype anchor, qsizetype caret)
+{
+    SendScintilla(SCI_SETSEL, static_cast<unsigned long>(m_positions->toBytes(anchor)),
+                  long(m_positions->toBytes(caret)));
+}
+
+void CollabEditor::setRemoteCursor(quint64 peer, const QString &name, const QColor &color,
+                                   const Collab::Anchor &anchor, const Collab::Anchor &head)
+{
+    m_cursors->set(peer, name, color, anchor, head);
+}
+
+void CollabEditor::setRemoteCursor(quint64 peer, const QString &name, const QColor &color, qsizetype anchor,
+                                   qsizetype head)
+{
+    setRemoteCursor(peer, name, color, m_document.anchorAt(anchor, Collab::Anchor::Side::StickToPrevious),
+                    m_document.anchorAt(head, Collab::Anchor::Side::StickToPrevious));
+}
+
+void CollabEditor::removeRemoteCursor(quint64 peer)
+{
+    m_cursors->remove(peer);
+}
+
+std::optional<std::pair<qsizetype, qsizetype>> CollabEditor::remoteCursor(quint64 peer) const
+{
+    const RemoteCursors::Cursor *cursor = m_cursors->find(peer);
+    if (!cursor)
+        return std::nullopt;
+    return std::pair{m_document.resolve(cursor->anchor), m_document.resolve(cursor->head)};
+}
+
+void CollabEditor::setComment(const QString &id, const Collab::Anchor &start, const Collab::Anchor &end)
+{
+    m_comments->set(id, start, end);
+    Q_EMIT commentsChanged();
+}
+
+std::pair<Collab::Anchor, Collab::Anchor> CollabEditor::setLineComment(const QString &id, int firstLine,
+                                                                       int lastLine)
+{
+    const long lines = SendScintilla(SCI_GETLINECOUNT);
+    firstLine = std::clamp(firstLine, 0, int(lines - 1));
+    lastLine = std::clamp(lastLine, firstLine, int(lines - 1));
+    const long start = SendScintilla(SCI_POSITIONFROMLINE, static_cast<unsigned long>(firstLine));
+    const long end = SendScintilla(SCI_GETLINEENDPOSITION, static_cast<unsigned long>(lastLine));
+    const std::pair anchors{m_document.anchorAt(m_positions->toUtf16(start), Collab::Anchor::Side::StickToNext),
+                            m_document.anchorAt(m_positions->toUtf16(end), Collab::Anchor::Side::StickToPrevious)};
+    setComment(id, anchors.first, anchors.second);
+    return anchors;
+}
+
+void CollabEditor::removeComment(const QString &id)
+{
+    if (m_comments->remove(id))
+        Q_EMIT commentsChanged();
+}
+
+QList<CodeComment> CollabEditor::comments() const
+{
+    return m_comments->comments();
+}
+
+int CollabEditor::replaceAll(const QString &expression, const QString &replacement, const FindOptions &options)
+{
+    if (isReadOnly() || expression.isEmpty())
+        return 0;
+    int flags = 0;
+    if (options.regex)
+        flags |= SCFIND_REGEXP | SCFIND_CXX11REGEX;
+    if (options.caseSensitive)
+        flags |= SCFIND_MATCHCASE;
+    if (options.wholeWord)
+        flags |= SCFIND_WHOLEWORD;
+    SendScintilla(SCI_SETSEARCHFLAGS, flags);
+    const QByteArray find = expression.toUtf8();
+    const QByteArray replace = replacement.toUtf8();
+    const unsigned int replaceMessage = options.regex ? SCI_REPLACETARGETRE : SCI_REPLACETARGET;
+
+    // One transaction: one update for the network, one step for undo.
+    m_undo->stopCapturing();
+    m_document.beginTransaction();
+    int count = 0;
+    long start = 0;
+    for (;;) {
+        SendScintilla(SCI_SETTARGETRANGE, static_cast<unsigned long>(start), SendScintilla(SCI_GETLENGTH));
+        const long found = SendScintilla(SCI_SEARCHINTARGET, static_cast<uintptr_t>(find.size()), find.constData());
+        if (found < 0)
+            break;
+        const bool emptyMatch = SendScintilla(SCI_GETTARGETEND) == found;
+        start = found + SendScintilla(replaceMessage, static_cast<uintptr_t>(replace.size()), replace.constData());
+        ++count;
+        if (emptyMatch) {
+            // An empty match (e.g. "^") would match at the same place again.
+            if (start >= SendScintilla(SCI_GETLENGTH))
+                break;
+            start = SendScintilla(SCI_POSITIONAFTER, static_cast<unsigned long>(start));
+        }
+    }
+    emitLocal(m_document.commitTransaction());
+    m_undo->stopCapturing();
+    return count;
+}
+
+void CollabEditor::undo()
+{
+    if (isReadOnly())
+        return;
+    const QByteArray update = m_undo->undo();
+    if (update.isEmpty())
+        return;
+    syncToEngine();
+    Q_EMIT localUpdate(update);
+}
+
+void CollabEditor::redo()
+{
+    if (isReadOnly())
+        return;
+    const QByteArray update = m_undo->redo();
+    if (update.isEmpty())
+        return;
+    syncToEngine();
+    Q_EMIT localUpdate(update);
+}
+
+bool CollabEditor::canUndo() const
+{
+    return !isReadOnly() && m_undo->canUndo();
+}
+
+bool CollabEditor::canRedo() const
+{
+    return !isReadOnly() && m_undo->canRedo();
+}
+
+void CollabEditor::keyPressEvent(QKeyEvent *event)
+{
+    if (event->matches(QKeySequence::Undo)) {
+        undo();
+    } else if (event->matches(QKeySequence::Redo) || keyIs(event, Qt::ControlModifier, Qt::Key_Y)
+               || keyIs(event, Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_Z)) {
+        redo();
+    } else if (event->matches(QKeySequence::ZoomIn) || keyIs(event, Qt::ControlModifier, Qt::Key_Equal)) {
+        zoomIn();
+    } else if (event->matches(QKeySequence::ZoomOut)) {
+        zoomOut();
+    } else if (keyIs(event, Qt::ControlModifier, Qt::Key_0)) {
+        zoomTo(0);
+    } else {
+        if (event->matches(QKeySequence::MoveToNextLine) || event->matches(QKeySequence::MoveToPreviousLine))
+            m_undo->stopCapturing();
+        QsciScintilla::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void CollabEditor::contextMenuEvent(QContextMenuEvent *event)
+{
+    // Scintilla's own menu asks its (disabled) undo history; this one asks the engine's.
+    QMenu menu(this);
+    menu.addAction(tr("&Undo"), QKeySequence::Undo, this, &CollabEditor::undo)->setEnabled(canUndo());
+    menu.addAction(tr("&Redo"), QKeySequence::Redo, this, &CollabEditor::redo)->setEnabled(canRedo());
+    menu.addSeparator();
+    const bool selection = hasSelectedText();
+    menu.addAction(tr("Cu&t"), QKeySequence::Cut, this, &QsciScintilla::cut)->setEnabled(selection && !isReadOnly());
+    menu.addAction(tr("&Copy"), QKeySequence::Copy, this, &QsciScintilla::copy)->setEnabled(selection);
+    menu.addAction(tr("&Paste"), QKeySequence::Paste, this, &QsciScintilla::paste)->setEnabled(!isReadOnly());
+    menu.addSeparator();
+    menu.addAction(tr("Select &All"), QKeySequence::SelectAll, this, [this] { selectAll(); });
+    menu.exec(event->globalPos());
+}
+
+void CollabEditor::changeEvent(QEvent *event)
+{
+    QsciScintilla::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyTheme();
+}
+
+void CollabEditor::onModified(int position, int type, const char *text, int length)
+{
+    if (m_patching)
+        return;
+    if (type & SC_MOD_INSERTTEXT) {
+        const qsizetype at = m_positions->toUtf16(position);
+        emitLocal(m_document.insert(at, QString::fromUtf8(text, length)));
+    } else if (type & SC_MOD_BEFOREDELETE) {
+        const qsizetype from = m_positions->toUtf16(position);
+        const qsizetype to = m_positions->toUtf16(qsizetype(position) + length);
+        emitLocal(m_document.remove(from, to - from));
+    } else {
+        return;
+    }
+    // Markers and indicators are not touched inside Scintilla's notification, and a burst of
+    // edits (a paste, a replace) redraws them once.
+    m_refreshTimer.start();
+}
+
+void CollabEditor::emitLocal(const QByteArray &update)
+{
+    if (!update.isEmpty())
+        Q_EMIT localUpdate(update);
+}
+
+void CollabEditor::patch(const QList<Collab::TextChange> &changes)
+{
+    {
+        QScopedValueRollback guard(m_patching, true);
+        const bool readOnly = isReadOnly();
+        if (readOnly)
+            SendScintilla(SCI_SETREADONLY, 0UL);
+        // Scintilla moves the caret, the selection and the first visible line along with the
+        // text around them, so replacing exactly the changed range keeps them in place.
+        for (const Collab::TextChange &change : changes) {
+            const qsizetype from = m_positions->toBytes(change.position);
+            const qsizetype to = change.removed ? m_positions->toBytes(change.position + change.removed) : from;
+            const QByteArray inserted = change.inserted.toUtf8();
+            SendScintilla(SCI_SETTARGETRANGE, static_cast<unsigned long>(from), long(to));
+            SendScintilla(SCI_REPLACETARGET, static_cast<uintptr_t>(inserted.size()), inserted.constData());
+        }
+        if (readOnly)
+            SendScintilla(SCI_SETREADONLY, 1UL);
+    }
+    refreshDecorations();
+}
+
+void CollabEditor::syncToEngine()
+{
+    // The undo manager reports an update, not the changes, so the text is brought to the
+    // engine's by replacing what lies between the common prefix and suffix.
+    const QByteArray target = m_document.text().toUtf8();
+    const qsizetype length = SendScintilla(SCI_GETLENGTH);
+    const auto *current = static_cast<const char *>(SendScintillaPtrResult(SCI_GETCHARACTERPOINTER));
+    const qsizetype common = std::min(length, target.size());
+    qsizetype prefix = 0;
+    while (prefix < common && current[prefix] == target[prefix])
+        ++prefix;
+    while (prefix > 0 && prefix < common && isContinuationByte(current[prefix]))
+        --prefix;
+    qsizetype suffix = 0;
+    while (suffix < common - prefix && current[length - 1 - suffix] == target[target.size() - 1 - suffix])
+        ++suffix;
+    while (suffix > 0 && isContinuationByte(current[length - suffix]))
+        --suffix;
+    const QByteArray middle = target.mid(prefix, target.size() - suffix - prefix);
+    {
+        QScopedValueRollback guard(m_patching, true);
+        SendScintilla(SCI_SETTARGETRANGE, static_cast<unsigned long>(prefix), long(length - suffix));
+        SendScintilla(SCI_REPLACETARGET, static_cast<uintptr_t>(middle.size()), middle.constData());
+    }
+    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(prefix + middle.size()));
+    refreshDecorations();
+}
+
+void CollabEditor::reloadText()
+{
+    const QByteArray text = m_document.text().toUtf8();
+    {
+        QScopedValueRollback guard(m_patching, true);
+        const bool readOnly = isReadOnly();
+        SendScintilla(SCI_SETREADONLY, 0UL);
+        SendScintilla(SCI_CLEARALL);
+        SendScintilla(SCI_APPENDTEXT, static_cast<uintptr_t>(text.size()), text.constData());
+        SendScintilla(SCI_SETREADONLY, static_cast<unsigned long>(readOnly));
+    }
+    SendScintilla(SCI_GOTOPOS, 0UL);
+    refreshDecorations();
+}
+
+void CollabEditor::refreshDecorations()
+{
+    m_refreshTimer.stop();
+    m_cursors->refresh();
+    if (m_comments->refresh())
+        Q_EMIT commentsChanged();
+}
+
+void CollabEditor::applyTheme()
+{
+    EditorTheme::apply(this, lexer(), palette());
+    m_comments->applyPalette(palette());
+    m_cursors->refresh();
+}
+
+void CollabEditor::updateLineNumberWidth()
+{
+    const int digits = std::max(3, int(QString::number(lines()).size()));
+    if (digits == m_lineNumberDigits)
+        return;
+    m_lineNumberDigits = digits;
+    setMarginWidth(0, QString(digits + 1, QLatin1Char('9')));
+}
+
+qsizetype CollabEditor::resolveToBytes(const Collab::Anchor &anchor) const
+{
+    return m_positions->toBytes(m_document.resolve(anchor));
+}
+
+} // namespace Cohort::Ui

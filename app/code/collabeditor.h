@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "document.h"
+
+
+#include "qscintilla.h"
+
+#include <QByteArray>
+#include <QColor>
+#include <QList>
+#include <QString>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace Cohort::Collab {
+class UndoManager;
+}
+
+namespace Cohort::Ui {
+
+class CommentMarkers;
+class PositionMap;
+class RemoteCursors;
+
+/// A comment's current place: lines counted from 0, both ends included.
+struct CodeComment
+{
+    QString id;
+    int firstLine = 0;
+    int lastLine = 0;
+
+    friend bool operator==(const CodeComment &, const CodeComment &) = default;
+};
+
+/// QScintilla bound to one replica of the collaborative engine. Every change of the text made
+/// here (typing, paste, drop, delete, auto-indent, replace) is seen through Scintilla's
+/// modification notifications, applied to the engine at once and emitted as localUpdate();
+/// applyRemote() patches the text with the engine's changes without echoing them, without
+/// moving the local caret, selection or scroll position off their characters, and outside
+/// any undo history. Undo and redo are the engine's, of this user's own edits only;
+/// Scintilla's own undo collection is off.
+class CollabEditor : public QsciScintilla
+{
+    Q_OBJECT
+public:
+    struct FindOptions
+    {
+        bool regex = false;
+        bool caseSensitive = false;
+        bool wholeWord = false;
+    };
+
+    explicit CollabEditor(QWidget *parent = nullptr);
+    ~CollabEditor() override;
+
+    /// Takes over a replica (e.g. one decoded from a server snapshot) and shows its text;
+    /// the undo history starts empty.
+    void setDocument(Collab::Document document);
+    const Collab::Document &document() const { return m_document; }
+
+    /// Applies another replica's update; false (and nothing changes) if it is malformed.
+    bool applyRemote(const QByteArray &update);
+
+    /// A language id of CodeLanguages ("python", "cpp", ...; "text" for none).
+    void setLanguage(const QString &languageId);
+    QString language() const { return m_language; }
+
+    /// The local selection as engine anchors, to show it to the other participants.
+    std::pair<Collab::Anchor, Collab::Anchor> localSelection() const;
+    /// Engine positions (UTF-16) of the local selection: anchor, then caret.
+    std::pair<qsizetype, qsizetype> localSelectionPositions() const;
+    void setLocalSelection(qsizetype anchor, qsizetype caret);
+
+    void setRemoteCursor(quint64 peer, const QString &name, const QColor &color,
+                         const Collab::Anchor &anchor, const Collab::Anchor &head);
+    /// The same with engine positions of this replica's current text.
+    void setRemoteCursor(quint64 peer, const QString &name, const QColor &color, qsizetype anchor,
+                         qsizetype head);
+    void removeRemoteCursor(quint64 peer);
+    /// Engine positions (anchor, head) of a peer's selection, if the peer is shown.
+    std::optional<std::pair<qsizetype, qsizetype>> remoteCursor(quint64 peer) const;
+
+    void setComment(const QString &id, const Collab::Anchor &start, const Collab::Anchor &end);
+    /// Anchors a comment to whole lines (from 0) of the current text and returns its anchors.
+    std::pair<Collab::Anchor, Collab::Anchor> setLineComment(const QString &id, int firstLine, int lastLine);
+    void removeComment(const QString &id);
+    QList<CodeComment> comments() const;
+
+    /// Replaces every match in one engine update and one undo step; returns the count.
+    int replaceAll(const QString &expression, const QString &replacement, const FindOptions &options);
+
+    /// The engine's undo of this user's own edits (not Scintilla's).
+    void undo() override;
+    void redo() override;
+    bool canUndo() const;
+    bool canRedo() const;
+
+Q_SIGNALS:
+    void localUpdate(const QByteArray &update);
+    void commentsChanged();
+    void commentClicked(const QString &id);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void onModified(int position, int type, const char *text, int length);
+    void emitLocal(const QByteArray &update);
+    void patch(const QList<Collab::TextChange> &changes);
+    void syncToEngine();
+    void reloadText();
+    void refreshDecorations();
+    void applyTheme();
+    void updateLineNumberWidth();
+    qsizetype resolveToBytes(const Collab::Anchor &anchor) const;
+
+    Collab::Document m_document;
+    std::unique_ptr<Collab::UndoManager> m_undo;
+    std::unique_ptr<PositionMap> m_positions;
+    RemoteCursors *m_cursors = nullptr;
+    std::unique_ptr<CommentMarkers> m_comments;
+    QTimer m_refreshTimer;
+    QString m_language;
+    bool m_patching = false;
+    int m_lineNumberDigits = 0;
+};
+
+} // namespace Cohort::Ui

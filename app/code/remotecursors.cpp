@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "remotecursors.h"
+
+#include "qscintilla.h"
+
+#include <QEvent>
+#include <QFontMetrics>
+#include <QPainter>
+#include <QPainterPath>
+
+namespace Cohort::Ui {
+
+namespace {
+
+// Scintilla takes colours as 0xBBGGRR.
+long scintillaColor(const QColor &color)
+{
+    return color.red() | (color.green() << 8) | (color.blue() << 16);
+}
+
+} // namespace
+
+RemoteCursors::RemoteCursors(QsciScintilla *editor, Resolver resolver)
+    : QWidget(editor->viewport()), m_editor(editor), m_resolve(std::move(resolver))
+{
+    setAttribute(Qt::WA_TransparentForMouseEvents);
+    setAttribute(Qt::WA_NoSystemBackground);
+    setGeometry(editor->viewport()->rect());
+    editor->viewport()->installEventFilter(this);
+
+    m_indicator = editor->indicatorDefine(QsciScintilla::StraightBoxIndicator);
+    const auto indicator = static_cast<unsigned long>(m_indicator);
+    // Each range carries its peer's colour as the indicator value; drawn under the text.
+    editor->SendScintilla(QsciScintillaBase::SCI_INDICSETFLAGS, indicator,
+                          long(QsciScintillaBase::SC_INDICFLAG_VALUEBEFORE));
+    editor->SendScintilla(QsciScintillaBase::SCI_INDICSETUNDER, indicator, 1L);
+    editor->SendScintilla(QsciScintillaBase::SCI_INDICSETALPHA, indicator, 70L);
+    editor->SendScintilla(QsciScintillaBase::SCI_INDICSETOUTLINEALPHA, indicator, 0L);
+
+    connect(editor, &QsciScintillaBase::SCN_UPDATEUI, this, [this](int) { update(); });
+    connect(editor, &QsciScintillaBase::SCN_ZOOM, this, [this] { update(); });
+    show();
+}
+
+void RemoteCursors::set(quint64 peer, const QString &name, const QColor &color, const Collab::Anchor &anchor,
+                        const Collab::Anchor &head)
+{
+    m_cursors[peer] = Cursor{name, color, anchor, head};
+    refresh();
+}
+
+void RemoteCursors::remove(quint64 peer)
+{
+    if (m_cursors.remove(peer))
+        refresh();
+}
+
+const RemoteCursors::Cursor *RemoteCursors::find(quint64 peer) const
+{
+    const auto it = m_cursors.constFind(peer);
+    return it == m_cursors.cend() ? nullptr : &*it;
+}
+
+void RemoteCursors::refresh()
+{
+    const auto indicator = static_cast<unsigned long>(m_indicator);
+    m_editor->SendScintilla(QsciScintillaBase::SCI_SETINDICATORCURRENT, indicator);
+    m_editor->SendScintilla(QsciScintillaBase::SCI_INDICATORCLEARRANGE, 0UL,
+                            m_editor->SendScintilla(QsciScintillaBase::SCI_GETLENGTH));
+    for (Cursor &cursor : m_cursors) {
+        cursor.anchorBytes = m_resolve(cursor.anchor);
+        cursor.headBytes = m_resolve(cursor.head);
+        const qsizetype from = std::min(cursor.anchorBytes, cursor.headBytes);
+        const qsizetype to = std::max(cursor.anchorBytes, cursor.headBytes);
+        if (from == to)
+            continue;
+        m_editor->SendScintilla(QsciScintillaBase::SCI_SETINDICATORVALUE,
+                                static_cast<unsigned long>(scintillaColor(cursor.color)
+                                                           | QsciScintillaBase::SC_INDICVALUEBIT));
+        m_editor->SendScintilla(QsciScintillaBase::SCI_INDICATORFILLRANGE, static_cast<unsigned long>(from),
+                                long(to - from));
+    }
+    update();
+}
+
+void RemoteCursors::paintEvent(QPaintEvent *)
+{
+    if (m_cursors.isEmpty())
+        return;
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    QFont tagFont = font();
+    tagFont.setPointSizeF(std::max(7.0, tagFont.pointSizeF() * 0.8));
+    tagFont.setBold(true);
+    painter.setFont(tagFont);
+    const QFontMetrics metrics(tagFont);
+    const int tagHeight = metrics.height() + 2;
+
+    for (const Cursor &cursor : std::as_const(m_cursors)) {
+        const auto position = static_cast<unsigned long>(cursor.headBytes);
+        const int x = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTXFROMPOSITION, 0UL, long(position)));
+        const int y = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTYFROMPOSITION, 0UL, long(position)));
+        const long line = m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, position);
+        const int lineHeight = int(m_editor->SendScintilla(QsciScintillaBase::SCI_TEXTHEIGHT,
+                                                           static_cast<unsigned long>(line)));
+        if (y + lineHeight < 0 || y > height() || x < 0 || x > width())
+            continue;
+        painter.fillRect(QRect(x - 1, y, 2, lineHeight), cursor.color);
+
+        // The name sits above the caret's line, or below it on the first visible line.
+        const QString name = metrics.elidedText(cursor.name, Qt::ElideRight, 160);
+        const QRect tag(x - 1, y >= tagHeight ? y - tagHeight : y + lineHeight, metrics.horizontalAdvance(name) + 8,
+                        tagHeight);
+        QPainterPath path;
+        path.addRoundedRect(tag, 3, 3);
+        painter.fillPath(path, cursor.color);
+        painter.setPen(cursor.color.lightnessF() > 0.6 ? Qt::black : Qt::white);
+        painter.drawText(tag, Qt::AlignCenter, name);
+    }
+}
+
+bool RemoteCursors::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == parent() && event->type() == QEvent::Resize)
+        setGeometry(parentWidget()->rect());
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace Cohort::Ui

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "collabtypes.h"
+
+#include <QColor>
+#include <QMap>
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+
+class QsciScintilla;
+
+namespace Cohort::Ui {
+
+/// The other participants' carets and selections. Selections are a Scintilla indicator whose
+/// colour is carried per range; carets and name tags are painted by this transparent overlay
+/// on the editor's viewport. Positions are engine anchors, so they stay on their characters
+/// whatever edits arrive; refresh() re-resolves them after every change.
+class RemoteCursors : public QWidget
+{
+    Q_OBJECT
+public:
+    /// Turns an engine anchor into a Scintilla (byte) position.
+    using Resolver = std::function<qsizetype(const Collab::Anchor &)>;
+
+    struct Cursor
+    {
+        QString name;
+        QColor color;
+        Collab::Anchor anchor;
+        Collab::Anchor head;
+        qsizetype anchorBytes = 0;
+        qsizetype headBytes = 0;
+    };
+
+    RemoteCursors(QsciScintilla *editor, Resolver resolver);
+
+    void set(quint64 peer, const QString &name, const QColor &color, const Collab::Anchor &anchor,
+             const Collab::Anchor &head);
+    void remove(quint64 peer);
+    const Cursor *find(quint64 peer) const;
+    void refresh();
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    QsciScintilla *m_editor;
+    Resolver m_resolve;
+    QMap<quint64, Cursor> m_cursors;
+    int m_indicator;
+};
+
+} // namespace Cohort::Ui

@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "collabeditor.h"
+#include "undomanager.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QKeyEvent>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <algorithm>
+#include <random>
+
+using namespace Cohort;
+using namespace Cohort::Ui;
+
+namespace {
+
+/// Collects what an editor emits, to deliver it to other replicas later.
+struct Outbox
+{
+    explicit Outbox(CollabEditor *editor)
+    {
+        QObject::connect(editor, &CollabEditor::localUpdate, editor,
+                         [this](const QByteArray &update) { updates.append(update); });
+    }
+    QList<QByteArray> take() { return std::exchange(updates, {}); }
+    QList<QByteArray> updates;
+};
+
+long sci(const CollabEditor &editor, unsigned int message, unsigned long wParam = 0, long lParam = 0)
+{
+    return editor.SendScintilla(message, wParam, lParam);
+}
+
+/// Types text like QTest::keyClicks, but any characters: a key press each, and characters
+/// outside the BMP (emoji) through the input method, as a keyboard layout sends them.
+void type(QWidget *widget, const QString &text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text.at(i).isHighSurrogate()) {
+            QInputMethodEvent commit;
+            commit.setCommitString(text.mid(i, 2));
+            QApplication::sendEvent(widget, &commit);
+            ++i;
+            continue;
+        }
+        QKeyEvent press(QEvent::KeyPress, Qt::Key_unknown, Qt::NoModifier, text.at(i));
+        QApplication::sendEvent(widget, &press);
+        QKeyEvent release(QEvent::KeyRelease, Qt::Key_unknown, Qt::NoModifier, text.at(i));
+        QApplication::sendEvent(widget, &release);
+    }
+}
+
+QString selectedText(const CollabEditor &editor)
+{
+    const auto [anchor, caret] = editor.localSelectionPositions();
+    return editor.document().text().mid(std::min(anchor, caret), std::abs(caret - anchor));
+}
+
+} // namespace
+
+class TestCollabEditor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void typingBecomesEngineOperations();
+    void nonAsciiAndNonBmpText();
+    void autoIndentAndPaste();
+    void threeReplicasConverge();
+    void remoteEditsKeepTheLocalSelection_data();
+    void remoteEditsKeepTheLocalSelection();
+    void remoteEditsKeepTheScrollPosition();
+    void undoRevertsOnlyOwnEdits();
+    void undoKeys();
+    void replaceAllIsOneStep();
+    void readOnlyRefusesEdits();
+    void malformedUpdateChangesNothing();
+    void remoteCursorsFollowTheText();
+    void commentMarkersMoveWithTheText();
+    void commentMarkerClickIsReported();
+    void loadsADecodedDocument();
+};
+
+void TestCollabEditor::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestCollabEditor::typingBecomesEngineOperations()
+{
+    CollabEditor editor;
+    editor.show();
+    Outbox outbox(&editor);
+    QTest::keyClicks(&editor, QStringLiteral("hello world"));
+    QTest::keyClick(&editor, Qt::Key_Backspace);
+    QTest::keyClick(&editor, Qt::Key_Home);
+    QTest::keyClick(&editor, Qt::Key_Delete);
+    QTest::keyClick(&editor, Qt::Key_End);
+    QTest::keyClick(&editor, Qt::Key_Return);
+    QTest::keyClicks(&editor, QStringLiteral("second line"));
+    // Typing over a selection replaces it.
+    editor.setLocalSelection(0, 4);
+    QTest::keyClicks(&editor, QStringLiteral("J"));
+    QCOMPARE(editor.text(), QStringLiteral("J worl\nsecond line"));
+    QCOMPARE(editor.document().text(), editor.text());
+
+    Collab::Document replica(Collab::Document::randomAgent());
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(replica.apply(update).ok());
+    QCOMPARE(replica.text(), editor.text());
+}
+
+void TestCollabEditor::nonAsciiAndNonBmpText()
+{
+    CollabEditor editor;
+    Outbox outbox(&editor);
+    editor.insert(QStringLiteral("a😀é中\nb😀"));
+    QCOMPARE(editor.document().text(), QStringLiteral("a😀é中\nb😀"));
+    // Every character boundary converts both ways: UTF-16 units in the engine, bytes in Scintilla.
+    const QString text = editor.document().text();
+    for (qsizetype i = 0; i <= text.size(); ++i) {
+        if (i > 0 && text.at(i - 1).isHighSurrogate())
+            continue;
+        editor.setLocalSelection(i, i);
+        QCOMPARE(sci(editor, QsciScintillaBase::SCI_GETCURRENTPOS), long(text.left(i).toUtf8().size()));
+        QCOMPARE(editor.localSelectionPositions(), std::pair(i, i));
+    }
+    // Deleting a non-BMP character with Backspace removes both of its UTF-16 units.
+    editor.setLocalSelection(3, 3);
+    QTest::keyClick(&editor, Qt::Key_Backspace);
+    QCOMPARE(editor.document().text(), QStringLiteral("aé中\nb😀"));
+    type(&editor, QStringLiteral("ü"));
+    editor.setLocalSelection(text.size() - 3, text.size() - 3);
+    QTest::keyClick(&editor, Qt::Key_Delete);
+    QCOMPARE(editor.document().text(), QStringLiteral("aüé中\nb"));
+    QCOMPARE(editor.text(), editor.document().text());
+
+    Collab::Document replica(Collab::Document::randomAgent());
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(replica.apply(update).ok());
+    QCOMPARE(replica.text(), editor.text());
+
+    // Remote non-BMP text lands at the right byte position.
+    QVERIFY(editor.applyRemote(replica.insert(1, QStringLiteral("🎉x"))));
+    QCOMPARE(editor.text(), QStringLiteral("a🎉xüé中\nb"));
+    QVERIFY(editor.applyRemote(replica.remove(4, 2)));
+    QCOMPARE(editor.text(), QStringLiteral("a🎉x中\nb"));
+    QCOMPARE(editor.document().text(), editor.text());
+}
+
+void TestCollabEditor::autoIndentAndPaste()
+{
+    CollabEditor editor;
+    editor.setLanguage(QStringLiteral("python"));
+    editor.show();
+    Outbox outbox(&editor);
+    QTest::keyClicks(&editor, QStringLiteral("def f():"));
+    QTest::keyClick(&editor, Qt::Key_Return);
+    QTest::keyClicks(&editor, QStringLiteral("    x = 1"));
+    QTest::keyClick(&editor, Qt::Key_Return);
+    // Auto-indent inserted the indentation of the line above.
+    QTest::keyClicks(&editor, QStringLiteral("y"));
+    QCOMPARE(editor.text(), QStringLiteral("def f():\n    x = 1\n    y"));
+
+    QApplication::clipboard()->setText(QStringLiteral("中😀é\n"));
+    editor.setLocalSelection(0, 0);
+    editor.paste();
+    QCOMPARE(editor.text(), QStringLiteral("中😀é\ndef f():\n    x = 1\n    y"));
+    editor.setLocalSelection(5, 8);
+    editor.cut();
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("def"));
+    QCOMPARE(editor.document().text(), editor.text());
+
+    Collab::Document replica(Collab::Document::randomAgent());
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(replica.apply(update).ok());
+    QCOMPARE(replica.text(), editor.text());
+}
+
+void TestCollabEditor::threeReplicasConverge()
+{
+    // Two editors and a bare engine replica edit at random; updates reach the others late,
+    // in shuffled order, some twice.
+    std::mt19937 random(4711);
+    CollabEditor first;
+    CollabEditor second;
+    Collab::Document bare(Collab::Document::randomAgent());
+    QList<QByteArray> inbox[3];
+    auto broadcast = [&](int from, const QByteArray &update) {
+        for (int to = 0; to < 3; ++to) {
+            if (to != from)
+                inbox[to].append(update);
+        }
+    };
+    connect(&first, &CollabEditor::localUpdate, this, [&](const QByteArray &u) { broadcast(0, u); });
+    connect(&second, &CollabEditor::localUpdate, this, [&](const QByteArray &u) { broadcast(1, u); });
+
+    const QStringList pieces = {QStringLiteral("a"), QStringLiteral("bc"), QStringLiteral("é"),
+                                QStringLiteral("中文"), QStringLiteral("😀"), QStringLiteral("\n"),
+                                QStringLiteral("x😀y")};
+    auto boundary = [](const QString &text, qsizetype position) {
+        if (position > 0 && position < text.size() && text.at(position - 1).isHighSurrogate())
+            ++position;
+        return position;
+    };
+    auto deliver = [&](int to, qsizetype count) {
+        std::shuffle(inbox[to].begin(), inbox[to].end(), random);
+        count = std::min(count, inbox[to].size());
+        for (qsizetype i = 0; i < count; ++i) {
+            const QByteArray update = inbox[to].takeFirst();
+            if (random() % 10 == 0)
+                inbox[to].append(update); // delivered again later
+            if (to == 0)
+                QVERIFY(first.applyRemote(update));
+            else if (to == 1)
+                QVERIFY(second.applyRemote(update));
+            else
+                QVERIFY(bare.apply(update).ok());
+        }
+    };
+
+    for (int step = 0; step < 600; ++step) {
+        const int actor = int(random() % 3);
+        const QString text = actor == 0 ? first.document().text()
+                           : actor == 1 ? second.document().text()
+                                        : bare.text();
+        const qsizetype from = boundary(text, qsizetype(random() % (text.size() + 1)));
+        const bool erase = text.size() > 0 && random() % 3 == 0;
+        const qsizetype to = erase ? boundary(text, std::min(text.size(), from + qsizetype(random() % 4))) : from;
+        const QString inserted = erase ? QString() : pieces.at(qsizetype(random() % pieces.size()));
+        if (actor < 2) {
+            CollabEditor &editor = actor == 0 ? first : second;
+            editor.setLocalSelection(from, to);
+            if (erase)
+                editor.removeSelectedText();
+            else
+                editor.replaceSelectedText(inserted);
+        } else {
+            bare.beginTransaction();
+            bare.remove(from, to - from);
+            bare.insert(from, inserted);
+            const QByteArray update = bare.commitTransaction();
+            if (!update.isEmpty())
+                broadcast(2, update);
+        }
+        deliver(int(random() % 3), qsizetype(random() % 4));
+        QCOMPARE(first.text(), first.document().text());
+        QCOMPARE(second.text(), second.document().text());
+    }
+    for (int round = 0; round < 3; ++round) {
+        for (int to = 0; to < 3; ++to)
+            deliver(to, inbox[to].size());
+    }
+    QCOMPARE(first.document().pendingLength(), 0);
+    QCOMPARE(second.document().pendingLength(), 0);
+    QCOMPARE(bare.pendingLength(), 0);
+    QCOMPARE(first.document().text(), bare.text());
+    QCOMPARE(second.document().text(), bare.text());
+    QCOMPARE(first.text(), bare.text());
+    QCOMPARE(second.text(), bare.text());
+    QVERIFY(bare.text().size() > 100);
+}
+
+void TestCollabEditor::remoteEditsKeepTheLocalSelection_data()
+{
+    QTest::addColumn<qsizetype>("position");
+    QTest::addColumn<qsizetype>("removed");
+    QTest::addColumn<QString>("inserted");
+    QTest::addColumn<QString>("selected");
+
+    // The local selection is "56789" (positions 5 to 10) of "0123456789abcdef".
+    QTest::newRow("insert before") << qsizetype(2) << qsizetype(0) << QStringLiteral("XY😀") << QStringLiteral("56789");
+    QTest::newRow("delete before") << qsizetype(1) << qsizetype(3) << QString() << QStringLiteral("56789");
+    QTest::newRow("insert inside") << qsizetype(7) << qsizetype(0) << QStringLiteral("é中") << QStringLiteral("56é中789");
+    QTest::newRow("delete inside") << qsizetype(6) << qsizetype(2) << QString() << QStringLiteral("589");
+    QTest::newRow("insert after") << qsizetype(12) << qsizetype(0) << QStringLiteral("😀\n") << QStringLiteral("56789");
+    QTest::newRow("delete after") << qsizetype(11) << qsizetype(4) << QString() << QStringLiteral("56789");
+    QTest::newRow("delete across the start") << qsizetype(3) << qsizetype(4) << QString() << QStringLiteral("789");
+}
+
+void TestCollabEditor::remoteEditsKeepTheLocalSelection()
+{
+    QFETCH(qsizetype, position);
+    QFETCH(qsizetype, removed);
+    QFETCH(QString, inserted);
+    QFETCH(QString, selected);
+
+    CollabEditor editor;
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("0123456789abcdef"))));
+    for (const bool caretAtEnd : {true, false}) {
+        if (caretAtEnd)
+            editor.setLocalSelection(5, 10);
+        else
+            editor.setLocalSelection(10, 5);
+        Collab::Document copy = *Collab::Document::decode(Collab::Document::randomAgent(), peer.encodeState());
+        copy.beginTransaction();
+        copy.remove(position, removed);
+        copy.insert(position, inserted);
+        QSignalSpy updates(&editor, &CollabEditor::localUpdate);
+        QVERIFY(editor.applyRemote(copy.commitTransaction()));
+        QCOMPARE(updates.count(), 0);
+        QCOMPARE(editor.text(), copy.text());
+        QCOMPARE(selectedText(editor), selected);
+        const auto [anchor, caret] = editor.localSelectionPositions();
+        QCOMPARE(caret > anchor, caretAtEnd);
+        // Back to the starting text for the other direction.
+        editor.setDocument(*Collab::Document::decode(Collab::Document::randomAgent(), peer.encodeState()));
+    }
+}
+
+void TestCollabEditor::remoteEditsKeepTheScrollPosition()
+{
+    CollabEditor editor;
+    editor.resize(500, 300);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    Collab::Document peer(Collab::Document::randomAgent());
+    QString text;
+    for (int line = 0; line < 300; ++line)
+        text += QStringLiteral("line %1\n").arg(line);
+    QVERIFY(editor.applyRemote(peer.insert(0, text)));
+    editor.setFirstVisibleLine(100);
+    editor.setCursorPosition(105, 2);
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("new 1\nnew 2\nnew 3\n"))));
+    QCOMPARE(editor.firstVisibleLine(), 103);
+    int line = 0, index = 0;
+    editor.getCursorPosition(&line, &index);
+    QCOMPARE(line, 108);
+    QCOMPARE(index, 2);
+    // An edit below the view moves nothing.
+    QVERIFY(editor.applyRemote(peer.insert(peer.length(), QStringLiteral("tail\n"))));
+    QCOMPARE(editor.firstVisibleLine(), 103);
+}
+
+void TestCollabEditor::undoRevertsOnlyOwnEdits()
+{
+    CollabEditor editor;
+    editor.show();
+    Collab::Document peer(Collab::Document::randomAgent());
+    Outbox outbox(&editor);
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("shared\n"))));
+    QVERIFY(!editor.canUndo());
+
+    editor.setLocalSelection(7, 7);
+    type(&editor, QStringLiteral("mine😀"));
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(peer.apply(update).ok());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("theirs "))));
+    QVERIFY(editor.applyRemote(peer.insert(peer.length(), QStringLiteral(" end"))));
+    QCOMPARE(editor.text(), QStringLiteral("theirs shared\nmine😀 end"));
+    QVERIFY(editor.canUndo());
+
+    editor.undo();
+    QCOMPARE(editor.text(), QStringLiteral("theirs shared\n end"));
+    QCOMPARE(editor.document().text(), editor.text());
+    QVERIFY(!editor.canUndo());
+    editor.undo(); // nothing of ours is left: the remote text stays
+    QCOMPARE(editor.text(), QStringLiteral("theirs shared\n end"));
+    // Scintilla's own history holds nothing, remote or local.
+    QCOMPARE(sci(editor, QsciScintillaBase::SCI_CANUNDO), 0L);
+
+    editor.redo();
+    QCOMPARE(editor.text(), QStringLiteral("theirs shared\nmine😀 end"));
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(peer.apply(update).ok());
+    QCOMPARE(peer.text(), editor.text());
+}
+
+void TestCollabEditor::undoKeys()
+{
+    CollabEditor editor;
+    editor.show();
+    QTest::keyClicks(&editor, QStringLiteral("abc"));
+    QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(editor.text(), QString());
+    QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(editor.text(), QStringLiteral("abc"));
+    QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(editor.text(), QString());
+    QTest::keyClick(&editor, Qt::Key_Y, Qt::ControlModifier);
+    QCOMPARE(editor.text(), QStringLiteral("abc"));
+    QCOMPARE(editor.document().text(), editor.text());
+}
+
+void TestCollabEditor::replaceAllIsOneStep()
+{
+    CollabEditor editor;
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("foo bar Foo baz foo-foo food\nfoo"))));
+    Outbox outbox(&editor);
+
+    QCOMPARE(editor.replaceAll(QStringLiteral("foo"), QStringLiteral("ça"), {false, true, true}), 4);
+    QCOMPARE(editor.text(), QStringLiteral("ça bar Foo baz ça-ça food\nça"));
+    QCOMPARE(outbox.updates.size(), 1);
+    QCOMPARE(editor.replaceAll(QStringLiteral("(b)a(\\w)"), QStringLiteral("\\2\\1"), {true, false, false}), 2);
+    QCOMPARE(editor.text(), QStringLiteral("ça rb Foo zb ça-ça food\nça"));
+    QCOMPARE(editor.replaceAll(QStringLiteral("^"), QStringLiteral("> "), {true, false, false}), 2);
+    QCOMPARE(editor.text(), QStringLiteral("> ça rb Foo zb ça-ça food\n> ça"));
+    QCOMPARE(outbox.updates.size(), 3);
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(peer.apply(update).ok());
+    QCOMPARE(peer.text(), editor.text());
+
+    editor.undo();
+    QCOMPARE(editor.text(), QStringLiteral("ça rb Foo zb ça-ça food\nça"));
+    editor.undo();
+    editor.undo();
+    QCOMPARE(editor.text(), QStringLiteral("foo bar Foo baz foo-foo food\nfoo"));
+    QCOMPARE(editor.replaceAll(QStringLiteral("none"), QStringLiteral("x"), {}), 0);
+}
+
+void TestCollabEditor::readOnlyRefusesEdits()
+{
+    CollabEditor editor;
+    editor.show();
+    Collab::Document peer(Collab::Document::randomAgent());
+    QTest::keyClicks(&editor, QStringLiteral("own"));
+    editor.setReadOnly(true);
+    QSignalSpy updates(&editor, &CollabEditor::localUpdate);
+    QTest::keyClicks(&editor, QStringLiteral("xyz"));
+    QTest::keyClick(&editor, Qt::Key_Backspace);
+    QApplication::clipboard()->setText(QStringLiteral("pasted"));
+    editor.paste();
+    editor.undo();
+    QCOMPARE(editor.replaceAll(QStringLiteral("own"), QStringLiteral("x"), {}), 0);
+    QVERIFY(!editor.canUndo());
+    QCOMPARE(updates.count(), 0);
+    QCOMPARE(editor.text(), QStringLiteral("own"));
+
+    // Remote edits still arrive.
+    QVERIFY(editor.applyRemote(editor.document().encodeDiff({})));
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("remote "))));
+    QVERIFY(editor.text().contains(QStringLiteral("remote ")));
+    QVERIFY(editor.isReadOnly());
+    QCOMPARE(editor.document().text(), editor.text());
+}
+
+void TestCollabEditor::malformedUpdateChangesNothing()
+{
+    CollabEditor editor;
+    editor.insert(QStringLiteral("text"));
+    QVERIFY(!editor.applyRemote(QByteArray("\xff\xff\xff\xff garbage", 12)));
+    QCOMPARE(editor.text(), QStringLiteral("text"));
+    QCOMPARE(editor.document().text(), QStringLiteral("text"));
+}
+
+void TestCollabEditor::remoteCursorsFollowTheText()
+{
+    CollabEditor editor;
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("hello world"))));
+    editor.setRemoteCursor(7, QStringLiteral("Ana"), Qt::red, 6, 11);
+    editor.setRemoteCursor(8, QStringLiteral("Ben"), Qt::blue, peer.anchorAt(2, Collab::Anchor::Side::StickToPrevious),
+                           peer.anchorAt(2, Collab::Anchor::Side::StickToPrevious));
+    QCOMPARE(editor.remoteCursor(7), std::pair(qsizetype(6), qsizetype(11)));
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("😀 "))));
+    QCOMPARE(editor.remoteCursor(7), std::pair(qsizetype(9), qsizetype(14)));
+    QCOMPARE(editor.remoteCursor(8), std::pair(qsizetype(5), qsizetype(5)));
+    // The selection is drawn with an indicator on exactly the peer's characters.
+    const int indicator = int(sci(editor, QsciScintillaBase::SCI_GETINDICATORCURRENT));
+    const long start = long(QStringLiteral("😀 hello ").toUtf8().size());
+    QVERIFY(sci(editor, QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, start) != 0);
+    QCOMPARE(sci(editor, QsciScintillaBase::SCI_INDICATOREND, indicator, start), start + 5);
+    editor.removeRemoteCursor(7);
+    QVERIFY(!editor.remoteCursor(7));
+    QCOMPARE(sci(editor, QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, start), 0L);
+    QVERIFY(editor.remoteCursor(8));
+}
+
+void TestCollabEditor::commentMarkersMoveWithTheText()
+{
+    CollabEditor editor;
+    editor.show();
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("zero\none\ntwo\nthree\nfour\nfive\n"))));
+    QSignalSpy changed(&editor, &CollabEditor::commentsChanged);
+    editor.setLineComment(QStringLiteral("c1"), 2, 3);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(editor.comments(), (QList<CodeComment>{{QStringLiteral("c1"), 2, 3}}));
+    QVERIFY(editor.markersAtLine(2) != 0);
+    QCOMPARE(editor.markersAtLine(1), 0u);
+
+    // Two lines inserted above by someone else.
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("new\nnew\n"))));
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(editor.comments(), (QList<CodeComment>{{QStringLiteral("c1"), 4, 5}}));
+    QVERIFY(editor.markersAtLine(4) != 0);
+    QVERIFY(editor.markersAtLine(5) != 0);
+    QCOMPARE(editor.markersAtLine(2), 0u);
+
+    // A line typed above locally.
+    editor.setCursorPosition(0, 0);
+    QTest::keyClick(&editor, Qt::Key_Return);
+    QTRY_COMPARE(changed.count(), 3);
+    QCOMPARE(editor.comments(), (QList<CodeComment>{{QStringLiteral("c1"), 5, 6}}));
+    QVERIFY(editor.markersAtLine(5) != 0);
+    QCOMPARE(editor.markersAtLine(4), 0u);
+
+    // Text typed inside the range keeps it; removing it clears the markers.
+    editor.setCursorPosition(5, 2);
+    QTest::keyClick(&editor, Qt::Key_Return);
+    QTRY_COMPARE(editor.comments(), (QList<CodeComment>{{QStringLiteral("c1"), 5, 7}}));
+    editor.removeComment(QStringLiteral("c1"));
+    QVERIFY(editor.comments().isEmpty());
+    QCOMPARE(editor.markersAtLine(5), 0u);
+}
+
+void TestCollabEditor::commentMarkerClickIsReported()
+{
+    CollabEditor editor;
+    editor.resize(400, 300);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    editor.insert(QStringLiteral("a\nb\nc\nd\n"));
+    editor.setLineComment(QStringLiteral("note"), 2, 2);
+    QSignalSpy clicked(&editor, &CollabEditor::commentClicked);
+    const long position = sci(editor, QsciScintillaBase::SCI_POSITIONFROMLINE, 2);
+    const int y = int(sci(editor, QsciScintillaBase::SCI_POINTYFROMPOSITION, 0, position))
+        + int(sci(editor, QsciScintillaBase::SCI_TEXTHEIGHT, 2)) / 2;
+    const int x = int(sci(editor, QsciScintillaBase::SCI_GETMARGINWIDTHN, 0)) + 4;
+    QTest::mouseClick(editor.viewport(), Qt::LeftButton, {}, QPoint(x, y));
+    QTRY_COMPARE(clicked.count(), 1);
+    QCOMPARE(clicked.first().first().toString(), QStringLiteral("note"));
+}
+
+void TestCollabEditor::loadsADecodedDocument()
+{
+    Collab::Document source(Collab::Document::randomAgent());
+    source.insert(0, QStringLiteral("int main() {}\n😀\n"));
+    source.remove(0, 4);
+    CollabEditor editor;
+    editor.setDocument(*Collab::Document::decode(Collab::Document::randomAgent(), source.encodeState()));
+    QCOMPARE(editor.text(), source.text());
+    QVERIFY(!editor.canUndo());
+    // Both replicas keep editing together.
+    Outbox outbox(&editor);
+    editor.setLocalSelection(0, 0);
+    editor.replaceSelectedText(QStringLiteral("void "));
+    QVERIFY(editor.applyRemote(source.insert(source.length(), QStringLiteral("end"))));
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(source.apply(update).ok());
+    QCOMPARE(source.text(), QStringLiteral("void main() {}\n😀\nend"));
+    QCOMPARE(editor.text(), source.text());
+}
+
+QTEST_MAIN(TestCollabEditor)
+#include "tst_collabeditor.moc"
