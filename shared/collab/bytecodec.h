@@ -3,6 +3,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QString>
+#include <QStringView>
 
 namespace Cohort::Collab {
 
@@ -26,6 +28,52 @@ public:
             m_bytes.append(char(quint8(value >> (8 * i))));
     }
     void bytes(const QByteArray &data) { m_bytes.append(data); }
+
+    /// UTF-8 size of UTF-16 text; a lone surrogate counts as U+FFFD.
+    static qsizetype utf8Size(QStringView text)
+    {
+        qsizetype size = 0;
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const char16_t c = text[i].unicode();
+            if (c < 0x80)
+                size += 1;
+            else if (c < 0x800)
+                size += 2;
+            else if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text[i + 1].isLowSurrogate())
+                size += 4, ++i;
+            else
+                size += 3;
+        }
+        return size;
+    }
+    /// The text as varint byte count + UTF-8, without a temporary copy.
+    void utf8(QStringView text)
+    {
+        varint(quint64(utf8Size(text)));
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            char32_t c = text[i].unicode();
+            if (c < 0x80) {
+                m_bytes.append(char(c));
+                continue;
+            }
+            if (c < 0x800) {
+                m_bytes.append(char(0xc0 | (c >> 6)));
+                m_bytes.append(char(0x80 | (c & 0x3f)));
+                continue;
+            }
+            if (QChar::isHighSurrogate(c) && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
+                c = QChar::surrogateToUcs4(char16_t(c), text[++i].unicode());
+                m_bytes.append(char(0xf0 | (c >> 18)));
+                m_bytes.append(char(0x80 | ((c >> 12) & 0x3f)));
+            } else {
+                if (QChar::isSurrogate(c))
+                    c = QChar::ReplacementCharacter;
+                m_bytes.append(char(0xe0 | (c >> 12)));
+            }
+            m_bytes.append(char(0x80 | ((c >> 6) & 0x3f)));
+            m_bytes.append(char(0x80 | (c & 0x3f)));
+        }
+    }
     QByteArray &data() { return m_bytes; }
 
 private:

@@ -9,6 +9,7 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <climits>
@@ -462,7 +463,8 @@ void DocumentPrivate::appendWireRun(std::vector<WireRun> &runs, WireRun run)
     if (!runs.empty()) {
         WireRun &last = runs.back();
         if (last.agent == run.agent && last.end() == run.seq && last.deleted == run.deleted
-            && last.right == run.right && run.left == Ref{last.agent, last.end() - 1}) {
+            && last.right == run.right && run.left == Ref{last.agent, last.end() - 1}
+            && last.text.isEmpty() == run.text.isEmpty()) {
             last.length += run.length;
             last.text += run.text;
             return;
@@ -500,7 +502,7 @@ void DocumentPrivate::localInsert(qsizetype position, QStringView input)
         arrivals.back().length += run.length;
     else
         arrivals.push_back({self, run.seq, run.length});
-    appendWireRun(txnRuns, WireRun{self, run.seq, run.length, false, run.left, run.right, content});
+    appendWireRun(txnRuns, WireRun{self, run.seq, run.length, false, run.left, run.right, {}});
     if (undo)
         undo->recordInsert(run.seq, run.end());
 }
@@ -532,8 +534,9 @@ void DocumentPrivate::localRemove(qsizetype position, qsizetype count)
         const quint32 seq = run.seq + c.offset;
         const quint32 n = quint32(std::min<qsizetype>(count, run.length - c.offset));
         const quint32 agent = run.agent;
-        pieces.push_back({agent, seq, seq + n});
-        deleteRange(agent, seq, seq + n, &removed);
+        if (undo)
+            pieces.push_back({agent, seq, seq + n});
+        deleteRange(agent, seq, seq + n, undo ? &removed : nullptr);
         if (!txnDeletes.empty() && txnDeletes.back().agent == agent && txnDeletes.back().end == seq)
             txnDeletes.back().end = seq + n;
         else
@@ -571,18 +574,32 @@ QByteArray DocumentPrivate::commit()
 
 QByteArray DocumentPrivate::encodeUpdate(const std::vector<WireRun> &runs, std::vector<DeleteRange> deletes) const
 {
-    QHash<quint32, quint32> table;
-    QList<AgentId> ids;
+    // Agents are numbered in order of appearance; most updates name one or two.
+    QVarLengthArray<quint32, 16> numbers(qsizetype(agents.size()), kNoAgent);
+    QVarLengthArray<AgentId, 4> ids;
     auto agentNumber = [&](quint32 local) {
-        const auto it = table.constFind(local);
-        if (it != table.constEnd())
-            return *it;
-        const quint32 n = quint32(ids.size());
-        table.insert(local, n);
-        ids.append(agents[local].id);
-        return n;
+        if (numbers[local] == kNoAgent) {
+            numbers[local] = quint32(ids.size());
+            ids.append(agents[local].id);
+        }
+        return numbers[local];
     };
+    for (const WireRun &run : runs) {
+        agentNumber(run.agent);
+        for (const Ref ref : {run.left, run.right}) {
+            if (!ref.isNone())
+                agentNumber(ref.agent);
+        }
+    }
+    for (const DeleteRange &range : deletes)
+        agentNumber(range.agent);
+
     ByteWriter body;
+    body.byte(kUpdateTag);
+    body.byte(kFormat);
+    body.varint(quint64(ids.size()));
+    for (AgentId id : std::as_const(ids))
+        body.varint(id);
     body.varint(runs.size());
     for (const WireRun &run : runs) {
         body.varint(agentNumber(run.agent));
@@ -594,9 +611,9 @@ QByteArray DocumentPrivate::encodeUpdate(const std::vector<WireRun> &runs, std::
                 writeRef(body, ref, run.agent, run.seq, agentNumber(ref.agent));
         }
         if (!run.deleted) {
-            const QByteArray utf8 = run.text.toUtf8();
-            body.varint(utf8.size());
-            body.bytes(utf8);
+            // Runs of this replica's sequence carry no copy of their text: it is in content.
+            body.utf8(run.text.isEmpty() ? QStringView(agents[run.agent].content).mid(run.seq, run.length)
+                                         : QStringView(run.text));
         }
     }
     std::sort(deletes.begin(), deletes.end(), [](const DeleteRange &a, const DeleteRange &b) {
@@ -628,21 +645,14 @@ QByteArray DocumentPrivate::encodeUpdate(const std::vector<WireRun> &runs, std::
         }
         i = j;
     }
-    ByteWriter out;
-    out.byte(kUpdateTag);
-    out.byte(kFormat);
-    out.varint(ids.size());
-    for (AgentId id : ids)
-        out.varint(id);
-    out.bytes(body.data());
-    return out.data();
+    return body.data();
 }
 
 namespace {
 
 struct ParsedUpdate
 {
-    QList<AgentId> agents;
+    QVarLengthArray<AgentId, 4> agents;
     std::vector<WireRun> runs;       // agent fields are indexes into `agents`
     std::vector<DeleteRange> deletes;
 };
@@ -956,8 +966,7 @@ ApplyResult Document::apply(const QByteArray &update)
         result.status = ApplyResult::Status::Malformed;
         return result;
     }
-    QList<quint32> local;
-    local.reserve(parsed->agents.size());
+    QVarLengthArray<quint32, 4> local;
     for (AgentId id : std::as_const(parsed->agents))
         local.append(d->agentFor(id));
     auto toLocal = [&](Ref &ref) {
@@ -1057,11 +1066,9 @@ QByteArray Document::encodeDiff(const QByteArray &remoteVersion) const
             const Cursor c = d->locate({arrival.agent, seq});
             const Run &run = d->runAt(c);
             const quint32 pieceEnd = std::min(end, run.end());
-            WireRun wire{arrival.agent, seq, pieceEnd - seq, run.deleted,
-                         seq == run.seq ? run.left : Ref{arrival.agent, seq - 1}, run.right, {}};
-            if (!run.deleted)
-                wire.text = agent.content.mid(seq, pieceEnd - seq);
-            DocumentPrivate::appendWireRun(runs, std::move(wire));
+            DocumentPrivate::appendWireRun(runs, {arrival.agent, seq, pieceEnd - seq, run.deleted,
+                                                  seq == run.seq ? run.left : Ref{arrival.agent, seq - 1},
+                                                  run.right, {}});
             seq = pieceEnd;
         }
     }
