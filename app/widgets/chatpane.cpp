@@ -306,6 +306,7 @@ QWidget *ChatPane::buildCenter()
     m_roomTopic->setForegroundRole(QPalette::PlaceholderText);
     m_roomTopic->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_roomName->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_roomName->installEventFilter(this);
     m_searchButton = toolButton(center, QStringLiteral("searchButton"));
     m_searchButton->setCheckable(true);
     connect(m_searchButton, &QToolButton::clicked, this, [this](bool on) {
@@ -523,6 +524,9 @@ QWidget *ChatPane::buildSidePanel()
     m_memberList->setObjectName(QStringLiteral("memberList"));
     m_memberList->setFrameShape(QFrame::NoFrame);
     m_memberList->setIconSize(QSize(12, 12));
+    m_memberList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_memberList->setTextElideMode(Qt::ElideRight);
+    m_memberList->setSpacing(3);
     auto *membersLayout = new QVBoxLayout(members);
     membersLayout->setContentsMargins(0, 0, 0, 0);
     membersLayout->addLayout(headerRow(m_membersTitle, m_membersClose));
@@ -556,6 +560,8 @@ QWidget *ChatPane::buildSidePanel()
     m_searchResults->setFrameShape(QFrame::NoFrame);
     m_searchResults->setWordWrap(true);
     m_searchResults->setTextElideMode(Qt::ElideRight);
+    m_searchResults->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_searchResults->setSpacing(3);
     auto *searchLayout = new QVBoxLayout(search);
     searchLayout->setContentsMargins(0, 0, 0, 0);
     searchLayout->addLayout(headerRow(m_searchTitle, m_searchClose));
@@ -615,7 +621,8 @@ void ChatPane::retranslateUi()
     m_editBanner->setText(tr("Editing a message · Enter saves · Esc cancels"));
     m_emoji->setToolTip(tr("Insert an emoji"));
     m_send->setToolTip(tr("Send (Enter)"));
-    m_composer->setPlaceholderText(tr("Write a message… (Enter sends, Shift+Enter adds a line)"));
+    m_composer->setPlaceholderText(tr("Write a message…"));
+    m_composer->setToolTip(tr("Enter sends, Shift+Enter starts a new line, Up edits your last message"));
     m_threadComposer->setPlaceholderText(tr("Reply in the thread…"));
     m_threadTitle->setText(tr("Thread"));
     m_threadClose->setToolTip(tr("Close"));
@@ -658,6 +665,8 @@ void ChatPane::changeEvent(QEvent *event)
 
 bool ChatPane::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_roomName && event->type() == QEvent::Resize)
+        updateHeader(); // the name and topic are elided to the space they get
     switch (event->type()) {
     case QEvent::KeyPress:
     case QEvent::MouseButtonPress:
@@ -737,7 +746,9 @@ void ChatPane::updateRoomEmpty()
 void ChatPane::updateHeader()
 {
     const Client::ChatRoom *room = m_client->rooms()->room(m_room);
-    m_roomName->setText(room ? room->displayName() : QString());
+    const QString name = room ? room->displayName() : QString();
+    m_roomName->setText(m_roomName->fontMetrics().elidedText(name, Qt::ElideRight, std::max(40, m_roomName->width())));
+    m_roomName->setToolTip(name);
     QString detail;
     if (room) {
         if (room->kind == QLatin1String("direct") && room->peer)
@@ -749,7 +760,8 @@ void ChatPane::updateHeader()
         if (room->archived)
             detail = tr("Archived · read only");
     }
-    m_roomTopic->setText(detail);
+    m_roomTopic->setText(m_roomTopic->fontMetrics().elidedText(detail, Qt::ElideRight, std::max(40, m_roomTopic->width())));
+    m_roomTopic->setToolTip(detail);
     m_roomTopic->setVisible(!detail.isEmpty());
     for (QWidget *w : std::initializer_list<QWidget *>{m_searchButton, m_membersButton, m_roomMenu})
         w->setEnabled(room != nullptr);
@@ -759,7 +771,10 @@ void ChatPane::updateHeader()
 void ChatPane::updateTyping()
 {
     const QList<UserInfo> users = m_room.isValid() ? m_client->typingUsers(m_room) : QList<UserInfo>();
-    auto name = [](const UserInfo &u) { return u.displayName.isEmpty() ? u.username : u.displayName; };
+    // First names keep the line short: "Ana and Ben are typing…".
+    auto name = [](const UserInfo &u) {
+        return u.displayName.isEmpty() ? u.username : u.displayName.section(QLatin1Char(' '), 0, 0);
+    };
     QString text;
     if (users.size() == 1)
         text = tr("%1 is typing…").arg(name(users.at(0)));
@@ -903,8 +918,9 @@ void ChatPane::loadMembers()
             names.append(member.user.username);
             const QString name = member.user.displayName.isEmpty() ? member.user.username : member.user.displayName;
             auto *item = new QListWidgetItem(presenceIcon(member.presence),
-                                             tr("%1 · %2").arg(name, roleText(member.role)), m_memberList);
-            item->setToolTip(tr("@%1 · %2").arg(member.user.username, presenceText(member.presence)));
+                                             tr("%1\n@%2 · %3").arg(name, member.user.username, roleText(member.role)),
+                                             m_memberList);
+            item->setToolTip(tr("%1 · %2").arg(name, presenceText(member.presence)));
             item->setData(Qt::UserRole, member.user.id.value());
         }
         m_composer->setMemberNames(names);

@@ -103,6 +103,7 @@ void MarkdownRenderer::render(QTextDocument *document, const QString &text, cons
     document->clear();
     document->setDefaultFont(m_style.font);
     document->setDocumentMargin(0);
+    document->setIndentWidth(IndentStep + 4);
     QTextCursor cursor(document);
     QTextCharFormat base;
     base.setFont(m_style.font);
@@ -334,8 +335,8 @@ void MarkdownRenderer::insertCode(QTextCursor &cursor, const QString &code, cons
     QTextCharFormat plain;
     plain.setFont(m_style.codeFont);
     plain.setForeground(m_style.text);
-    QTextBlockFormat block;
-    block.setNonBreakableLines(true);
+    // Long lines wrap: a chat bubble has no horizontal scroll bar.
+    const QTextBlockFormat block;
     cursor.setBlockFormat(block);
 
     // The code goes in as text (tabs and all); the highlighter's spans then recolour ranges.

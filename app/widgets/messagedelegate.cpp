@@ -95,9 +95,17 @@ QString systemText(const ChatMessage &m)
     return MessageDelegate::tr("The room was renamed to “%1”").arg(m.systemName);
 }
 
+QString timeText(qint64 timestamp)
+{
+    // The locale's short format, without seconds (some locales' short format has them).
+    QString format = QLocale().timeFormat(QLocale::ShortFormat);
+    format.remove(QStringLiteral(":ss")).remove(QStringLiteral(".ss"));
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(timestamp).time(), format);
+}
+
 QString metaText(const ChatMessage &m)
 {
-    QString time = QLocale().toString(QDateTime::fromMSecsSinceEpoch(m.timestamp).time(), QLocale::ShortFormat);
+    const QString time = timeText(m.timestamp);
     if (m.state == ChatMessage::State::Pending)
         return MessageDelegate::tr("Sending…");
     if (m.state == ChatMessage::State::Failed)
@@ -147,6 +155,11 @@ void MessageDelegate::setMentionNames(const QStringList &names)
         return;
     m_mentionNames = names;
     clearCache();
+}
+
+void MessageDelegate::setRowWidth(int width)
+{
+    m_rowWidth = width;
 }
 
 void MessageDelegate::clearCache()
@@ -346,7 +359,7 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
 {
     if (!messageModel(index))
         return QStyledItemDelegate::sizeHint(option, index);
-    const int width = option.rect.width() > 0 ? option.rect.width() : 600;
+    const int width = m_rowWidth > 0 ? m_rowWidth : (option.rect.width() > 0 ? option.rect.width() : 600);
     QStyleOptionViewItem opt = option;
     opt.rect = QRect(0, 0, width, 0);
     Entry &e = entry(index);

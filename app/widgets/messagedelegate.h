@@ -52,6 +52,9 @@ public:
     void invalidate(const Client::MessageModel *model, qint64 seq);
     /// The rendered document of a row, for tests and copy; rendered on demand.
     QTextDocument *document(const QModelIndex &index) const;
+    /// The width rows are laid out for: the view's viewport (QListView asks for size hints with
+    /// option rects of varying width).
+    void setRowWidth(int width);
     /// Whether the row at `index` shows the thread summary (a main-timeline delegate does).
     void setShowThreadSummary(bool show) { m_showThreadSummary = show; }
 
@@ -74,6 +77,7 @@ private:
 
     QStringList m_mentionNames;
     bool m_showThreadSummary = true;
+    int m_rowWidth = 0;
     mutable CodeHighlighter m_highlighter;
     mutable QHash<QString, Entry> m_cache; // key: "seq:<n>" or "pending:<clientId>"
     mutable int m_documentCount = 0;       // entries holding a document

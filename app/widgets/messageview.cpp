@@ -145,7 +145,10 @@ void MessageView::checkBottom()
 void MessageView::resizeEvent(QResizeEvent *event)
 {
     const bool atBottom = m_stickToBottom;
+    m_delegate->setRowWidth(viewport()->width());
     QListView::resizeEvent(event);
+    // Heights depend on the width; QListView's own relayout after a resize waits 100 ms.
+    scheduleDelayedItemsLayout();
     if (atBottom)
         QTimer::singleShot(0, this, &MessageView::scrollToNewest);
 }

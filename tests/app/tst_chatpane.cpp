@@ -463,10 +463,10 @@ void TestChatPane::typingLineShowsAndExpires()
     typing.room = RoomId(StudyRoom);
     typing.data = {{QStringLiteral("user"), m_ana}, {QStringLiteral("expiresInMs"), 400}};
     Q_EMIT m_connection->eventReceived(typing);
-    QCOMPARE(m_pane->typingLabel()->text(), QStringLiteral("Ana Lima is typing…"));
+    QCOMPARE(m_pane->typingLabel()->text(), QStringLiteral("Ana is typing…"));
     typing.data.insert(QStringLiteral("user"), ChatFixture::user(51, QStringLiteral("ben"), QStringLiteral("Ben Okafor")));
     Q_EMIT m_connection->eventReceived(typing);
-    QCOMPARE(m_pane->typingLabel()->text(), QStringLiteral("Ana Lima and Ben Okafor are typing…"));
+    QCOMPARE(m_pane->typingLabel()->text(), QStringLiteral("Ana and Ben are typing…"));
     QTRY_VERIFY_WITH_TIMEOUT(m_pane->typingLabel()->text().isEmpty(), 3000);
 
     // Our own typing is throttled to one request per 3 s.

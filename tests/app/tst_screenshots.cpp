@@ -3,17 +3,24 @@
 #include "appearance.h"
 #include "apptestserver.h"
 #include "backoffpolicy.h"
+#include "chatclient.h"
+#include "chatfixture.h"
+#include "chatpane.h"
 #include "connection.h"
 #include "coursespane.h"
 #include "hostclassdialog.h"
 #include "hostedserver.h"
 #include "languagemanager.h"
+#include "messagemodel.h"
+#include "messageview.h"
+#include "frame.h"
 #include "mainwindow.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
 #include "tokenstore.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QLineEdit>
 #include <QPushButton>
@@ -25,6 +32,7 @@
 using namespace Cohort;
 using namespace Cohort::Ui;
 using Cohort::Tests::AppTestServer;
+using Cohort::Tests::ChatFixture;
 
 /// Renders each window the way a user sees it, in light and dark. Looking at these is part of
 /// reviewing a UI change: COHORT_SCREENSHOT_DIR=/some/dir writes them as PNG files.
@@ -38,6 +46,8 @@ private Q_SLOTS:
     void hostDialog();
     void mainWindowPanes_data();
     void mainWindowPanes();
+    void chatPane_data();
+    void chatPane();
 
 private:
     void shoot(QWidget *widget, const QString &name);
@@ -184,6 +194,146 @@ void TestScreenshots::mainWindowPanes()
     QTRY_COMPARE_WITH_TIMEOUT(connection.state(), Client::Connection::State::Reconnecting, 10000);
     window.showPane(MainWindow::ChatPane);
     shoot(&window, QStringLiteral("main-reconnecting-") + suffix);
+}
+
+void TestScreenshots::chatPane_data()
+{
+    QTest::addColumn<int>("theme");
+    QTest::newRow("light") << static_cast<int>(Theme::Light);
+    QTest::newRow("dark") << static_cast<int>(Theme::Dark);
+}
+
+/// The Chat pane in a busy room (long names, Markdown, code, reactions, a thread, system
+/// messages, a long message, a failed send), with a thread open, in an empty room, and with no
+/// room at all. Chat requests are answered by a fixture; the rest is a real server.
+void TestScreenshots::chatPane()
+{
+    QFETCH(int, theme);
+    Appearance::applyTheme(static_cast<Theme>(theme));
+    const QString suffix = theme == static_cast<int>(Theme::Dark) ? QStringLiteral("dark") : QStringLiteral("light");
+    AppTestServer server;
+    QVERIFY(server.ready);
+    Client::Connection connection;
+    connection.setCacheRoot(m_dir.filePath(QStringLiteral("chat-") + suffix));
+    bool signedIn = false;
+    connection.signIn(QUrl(server.address()), QStringLiteral("ines"), QString::fromLatin1(AppTestServer::Password), this,
+                      [&signedIn](const Client::AuthResult &result) { signedIn = result.ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(signedIn, 10000);
+    const QJsonObject me = connection.currentUser().toJson();
+    const QJsonObject ana = ChatFixture::user(50, QStringLiteral("mvonhohenberg"), QStringLiteral("Maximiliane Alexandra von Hohenberg-Schillingsfürst"));
+    const QJsonObject ben = ChatFixture::user(51, QStringLiteral("ben"), QStringLiteral("Ben Okafor"));
+    const QJsonObject chen = ChatFixture::user(52, QStringLiteral("chen"), QStringLiteral("Chen Wei"));
+
+    ChatFixture fixture;
+    {
+        // A new student in no course has no room at all: the pane offers to join a course.
+        QVERIFY(server.server->auth().createAccount(QStringLiteral("sam"), QStringLiteral("Sam Student"), Role::Student,
+                                                    QString::fromLatin1(AppTestServer::Password)).ok());
+        Client::Connection newcomer;
+        newcomer.setCacheRoot(m_dir.filePath(QStringLiteral("chat-sam-") + suffix));
+        bool samSignedIn = false;
+        newcomer.signIn(QUrl(server.address()), QStringLiteral("sam"), QString::fromLatin1(AppTestServer::Password), this,
+                        [&samSignedIn](const Client::AuthResult &result) { samSignedIn = result.ok; });
+        QTRY_VERIFY_WITH_TIMEOUT(samSignedIn, 10000);
+        MainWindow window(&newcomer);
+        fixture.install(window.chatPane()->chatClient());
+        window.resize(1180, 760);
+        window.show();
+        QTRY_VERIFY_WITH_TIMEOUT(window.chatPane()->chatClient()->isRoomListLoaded(), 10000);
+        shoot(&window, QStringLiteral("chat-no-rooms-") + suffix);
+    }
+
+    const qint64 today = QDateTime(QDate::currentDate(), QTime(9, 12)).toMSecsSinceEpoch();
+    const qint64 yesterday = today - 24 * 3600 * 1000;
+    auto at = [](qint64 day, int minutes) { return day + qint64(minutes) * 60 * 1000; };
+    QJsonObject study = ChatFixture::room(100, QStringLiteral("study"), QStringLiteral("Graphs study group · CS 2110 problem sets and exam preparation"), 9, 3);
+    study.insert(QStringLiteral("topic"), QStringLiteral("BFS, DFS and shortest paths, Thursdays 6 pm in the library"));
+    study.insert(QStringLiteral("memberCount"), 6);
+    study.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("ts"), at(today, 40)},
+                                                            {QStringLiteral("senderName"), QStringLiteral("Chen Wei")},
+                                                            {QStringLiteral("text"), QStringLiteral("See you Thursday!")}});
+    QJsonObject dm = ChatFixture::room(102, QStringLiteral("direct"), QString(), 0, 1);
+    dm.insert(QStringLiteral("peer"), ben);
+    dm.insert(QStringLiteral("pinned"), true);
+    dm.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("ts"), at(today, 5)}, {QStringLiteral("text"), QStringLiteral("Can you share your notes from Monday?")}});
+    QJsonObject course = ChatFixture::room(1, QStringLiteral("course"), QStringLiteral("Physics 101"));
+    course.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("ts"), at(yesterday, 300)}, {QStringLiteral("text"), QStringLiteral("Lab reports are due Friday.")}});
+    QJsonObject news = ChatFixture::room(103, QStringLiteral("announcement"), QStringLiteral("Physics 101 announcements"), 0, 2);
+    news.insert(QStringLiteral("mentions"), 1);
+    news.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("ts"), at(today, 20)}, {QStringLiteral("text"), QStringLiteral("@room the midterm moves to room B-204")}});
+    QJsonObject muted = ChatFixture::room(104, QStringLiteral("group"), QStringLiteral("Robotics club (off-topic)"), 0, 14);
+    muted.insert(QStringLiteral("muted"), true);
+    muted.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("ts"), at(today, 1)}, {QStringLiteral("text"), QStringLiteral("who took the soldering iron")}});
+    QJsonObject empty = ChatFixture::room(101, QStringLiteral("group"), QStringLiteral("Lab partners"));
+    fixture.rooms = {study, dm, course, news, muted, empty};
+    fixture.members = {QJsonObject{{QStringLiteral("user"), me}, {QStringLiteral("role"), QStringLiteral("owner")}},
+                       QJsonObject{{QStringLiteral("user"), ana}, {QStringLiteral("role"), QStringLiteral("admin")}},
+                       QJsonObject{{QStringLiteral("user"), ben}, {QStringLiteral("role"), QStringLiteral("member")}},
+                       QJsonObject{{QStringLiteral("user"), chen}, {QStringLiteral("role"), QStringLiteral("member")}}};
+
+    QList<QJsonObject> &m = fixture.messages[100];
+    QJsonObject joined = ChatFixture::message(1, at(yesterday, 600), chen, QString());
+    joined.insert(QStringLiteral("system"), QJsonObject{{QStringLiteral("event"), QStringLiteral("member.joined")}, {QStringLiteral("user"), chen}});
+    m.append(joined);
+    m.append(ChatFixture::message(2, at(yesterday, 602), ana, QStringLiteral("Has anyone started problem set 4? I'm stuck on **question 3**, the one about _bipartite_ graphs.")));
+    m.append(ChatFixture::message(3, at(yesterday, 602) + 20000, ana, QStringLiteral("My BFS colours every node the same 😅")));
+    QJsonObject tip = ChatFixture::message(4, at(yesterday, 610), ben, QStringLiteral("Mark nodes as visited *before* you enqueue them, not after:\n```cpp\nstd::queue<int> q;\nq.push(start);\nseen[start] = true; // here, not in the loop\nwhile (!q.empty()) {\n    int u = q.front(); q.pop();\n    for (int v : adj[u])\n        if (!seen[v]) { seen[v] = true; colour[v] = 1 - colour[u]; q.push(v); }\n}\n```"));
+    tip.insert(QStringLiteral("reactions"), QJsonArray{QJsonObject{{QStringLiteral("emoji"), QString::fromUtf8("👍")}, {QStringLiteral("users"), QJsonArray{50, me.value(QStringLiteral("id"))}}},
+                                                       QJsonObject{{QStringLiteral("emoji"), QString::fromUtf8("🎉")}, {QStringLiteral("users"), QJsonArray{52}}}});
+    tip.insert(QStringLiteral("replyCount"), 3);
+    m.append(tip);
+    m.append(ChatFixture::message(5, at(yesterday, 611), ben, QStringLiteral("reply one"), 4));
+    m.append(ChatFixture::message(6, at(yesterday, 612), ana, QStringLiteral("That was it, thank you! Now the second part works too."), 4));
+    m.append(ChatFixture::message(7, at(yesterday, 614), me, QStringLiteral("Nice explanation, @ben. I'll reuse it in Thursday's recap."), 4));
+    QJsonObject renamed = ChatFixture::message(8, at(yesterday, 700), me, QString());
+    renamed.insert(QStringLiteral("system"), QJsonObject{{QStringLiteral("event"), QStringLiteral("room.updated")}, {QStringLiteral("name"), QStringLiteral("Graphs study group")}});
+    m.append(renamed);
+    QJsonObject edited = ChatFixture::message(9, at(yesterday, 702), me, QStringLiteral("Reminder: bring your laptops on Thursday. The room has power strips now, see https://cohort.example/rooms/b204"));
+    edited.insert(QStringLiteral("edited"), true);
+    m.append(edited);
+    m.append(ChatFixture::message(10, at(today, 30), ana, QStringLiteral("Quick summary of what we covered, for those who missed it:\n- BFS finds shortest paths in unweighted graphs\n- a graph is bipartite exactly when BFS finds no edge inside one level\n- Dijkstra needs non-negative weights\n> The exam will have one proof question about this.\nI also wrote down the worked example from the whiteboard, including the part where we traced the queue step by step, which took longer than expected but made the invariant much clearer for everyone.")));
+    QJsonObject gone = ChatFixture::message(11, at(today, 32), ben, QString());
+    gone.insert(QStringLiteral("deleted"), true);
+    m.append(gone);
+    QJsonObject mention = ChatFixture::message(12, at(today, 40), chen, QStringLiteral("@ines could you check my proof sketch before Thursday? `O(V + E)` is what I got."));
+    mention.insert(QStringLiteral("mentions"), QJsonArray{me.value(QStringLiteral("id"))});
+    m.append(mention);
+    m.append(ChatFixture::message(13, at(today, 40) + 5000, chen, QStringLiteral("See you Thursday!")));
+
+    MainWindow window(&connection);
+    fixture.install(window.chatPane()->chatClient());
+    window.resize(1180, 760);
+    window.show();
+    ChatPane *pane = window.chatPane();
+    QTRY_VERIFY_WITH_TIMEOUT(pane->chatClient()->isRoomListLoaded() && pane->currentRoom().isValid(), 10000);
+    pane->openRoom(RoomId(100));
+    QTRY_COMPARE(pane->messageView()->messageModel()->rowCount(), 10);
+    // A message the server refuses (the room is not on the real server) shows "Not sent · Retry".
+    pane->chatClient()->send(RoomId(100), QStringLiteral("Sure, send it over!"));
+    QTRY_COMPARE(pane->messageView()->messageModel()->message(10).state, Client::ChatMessage::State::Failed);
+    Protocol::Frame typing;
+    typing.type = Protocol::FrameType::Event;
+    typing.event = QStringLiteral("typing");
+    typing.room = RoomId(100);
+    typing.data = {{QStringLiteral("user"), ana}, {QStringLiteral("expiresInMs"), 60000}};
+    Q_EMIT connection.eventReceived(typing);
+    typing.data = {{QStringLiteral("user"), ben}, {QStringLiteral("expiresInMs"), 60000}};
+    Q_EMIT connection.eventReceived(typing);
+    pane->messageView()->scrollToNewest();
+    shoot(&window, QStringLiteral("chat-busy-") + suffix);
+
+    pane->messageView()->showMessage(4);
+    pane->openThread(4);
+    QTRY_COMPARE(pane->threadView()->messageModel()->rowCount(), 4);
+    pane->messageView()->showMessage(4);
+    shoot(&window, QStringLiteral("chat-thread-") + suffix);
+
+    pane->showMembers();
+    shoot(&window, QStringLiteral("chat-members-") + suffix);
+
+    pane->openRoom(RoomId(101));
+    QTRY_VERIFY(!pane->messageView()->messageModel()->isLoadingHistory());
+    shoot(&window, QStringLiteral("chat-empty-room-") + suffix);
 }
 
 int main(int argc, char *argv[])
