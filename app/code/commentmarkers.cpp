@@ -16,13 +16,16 @@ namespace Cohort::Ui {
 namespace {
 
 constexpr int kBubbleSize = 14;
+// The bubble sits right of the range bar, which Scintilla draws along the margin's left edge.
+constexpr int kBarWidth = 4;
 
 QPixmap bubble(const QColor &color)
 {
-    QPixmap pixmap(kBubbleSize, kBubbleSize);
+    QPixmap pixmap(kBarWidth * 2 + kBubbleSize, kBubbleSize);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
+    painter.translate(kBarWidth * 2, 0);
     QPainterPath path;
     path.addRoundedRect(QRectF(1, 1, kBubbleSize - 2, kBubbleSize - 5), 3, 3);
     path.moveTo(4, kBubbleSize - 4.5);
@@ -43,7 +46,7 @@ CommentMarkers::CommentMarkers(QsciScintilla *editor, Resolver resolver, int mar
     m_rangeMarker = m_editor->markerDefine(QsciScintilla::LeftRectangle);
     m_bubbleMarker = m_editor->markerDefine(bubble(Qt::darkYellow));
     m_editor->setMarginType(m_margin, QsciScintilla::SymbolMargin);
-    m_editor->setMarginWidth(m_margin, kBubbleSize + 4);
+    m_editor->setMarginWidth(m_margin, kBarWidth * 2 + kBubbleSize + 2);
     m_editor->setMarginMarkerMask(m_margin, (1 << m_rangeMarker) | (1 << m_bubbleMarker));
     m_editor->setMarginSensitivity(m_margin, true);
 }

@@ -37,6 +37,15 @@ QColor blend(const QColor &from, const QColor &to, double amount)
                             float(mix(from.blueF(), to.blueF())));
 }
 
+// Plain text takes the palette's text colour as it is: style 0, styles without a colour of their
+// own (they report the lexer's default, which apply() sets to the palette's), and near-black.
+bool isPlainText(const QsciLexer *lexer, int style)
+{
+    const QColor color = lexer->defaultColor(style);
+    return style == 0 || color == lexer->defaultColor()
+        || (color.hslSaturationF() < 0.1f && color.lightnessF() < 0.15f);
+}
+
 } // namespace
 
 bool isDark(const QPalette &palette)
@@ -60,7 +69,7 @@ QColor readable(const QColor &color, const QColor &background)
         lightness = 1.0f - lightness;
     QColor result = QColor::fromHslF(hue, saturation, lightness);
     const float step = dark ? 0.03f : -0.03f;
-    while (contrast(result, background) < kMinimumContrast && lightness > 0.0f && lightness < 1.0f) {
+    while (contrast(result, background) < kMinimumContrast && (dark ? lightness < 1.0f : lightness > 0.0f)) {
         lightness = std::clamp(lightness + step, 0.0f, 1.0f);
         result = QColor::fromHslF(hue, saturation, lightness);
     }
@@ -90,8 +99,7 @@ void apply(QsciScintilla *editor, QsciLexer *lexer, const QPalette &palette)
             styleFont.setItalic(lexer->defaultFont(style).italic());
             lexer->setFont(styleFont, style);
             lexer->setPaper(background, style);
-            // Style 0 is every lexer's plain text: it takes the palette's text colour as is.
-            lexer->setColor(style == 0 ? text : readable(lexer->defaultColor(style), background), style);
+            lexer->setColor(isPlainText(lexer, style) ? text : readable(lexer->defaultColor(style), background), style);
         }
     }
 
@@ -112,7 +120,7 @@ void apply(QsciScintilla *editor, QsciLexer *lexer, const QPalette &palette)
     editor->setCaretWidth(2);
     editor->setCaretLineBackgroundColor(blend(background, text, dark ? 0.07 : 0.045));
     const QColor highlight = palette.color(QPalette::Highlight);
-    editor->setSelectionBackgroundColor(blend(background, highlight, dark ? 0.55 : 0.35));
+    editor->setSelectionBackgroundColor(blend(background, highlight, dark ? 0.4 : 0.3));
     editor->resetSelectionForegroundColor();
     editor->setMatchedBraceBackgroundColor(blend(background, highlight, 0.3));
     editor->setMatchedBraceForegroundColor(text);
