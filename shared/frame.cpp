@@ -171,9 +171,13 @@ std::optional<DecodeError> readEvent(const QJsonObject &object, Frame *frame)
             return fail(QStringLiteral("field 'room' must be a positive integer"));
         frame->room = RoomId(room.toInteger());
         const QJsonValue seq = object.value(KeySeq);
-        if (!isInteger(seq) || seq.toInteger() <= 0)
-            return fail(QStringLiteral("field 'seq' must be a positive integer"));
-        frame->seq = seq.toInteger();
+        // Ephemeral room events (typing, read.updated, ...) are not in the room's log: no seq.
+        const bool ephemeral = isEphemeralEvent(frame->event);
+        if (!(ephemeral && seq.isUndefined())) {
+            if (!isInteger(seq) || seq.toInteger() <= 0)
+                return fail(QStringLiteral("field 'seq' must be a positive integer"));
+            frame->seq = seq.toInteger();
+        }
     }
     const QJsonValue ts = object.value(KeyTs);
     if (!ts.isUndefined()) {
@@ -269,7 +273,8 @@ QByteArray encode(const Frame &frame)
         object.insert(KeyEvent, frame.event);
         if (frame.room.isValid()) {
             object.insert(KeyRoom, frame.room.value());
-            object.insert(KeySeq, frame.seq);
+            if (frame.seq > 0 || !isEphemeralEvent(frame.event))
+                object.insert(KeySeq, frame.seq);
         }
         if (frame.timestamp)
             object.insert(KeyTs, frame.timestamp);

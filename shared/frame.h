@@ -35,7 +35,7 @@ struct Frame
 
     QString event;               // event
     RoomId room;                 // event; invalid for connection-level events, which carry no seq
-    qint64 seq = 0;              // event
+    qint64 seq = 0;              // event; 0 for ephemeral events (see isEphemeralEvent)
     qint64 timestamp = 0;        // event: server time in ms since the epoch
 };
 

@@ -65,14 +65,51 @@ std::optional<CourseInfo> CourseInfo::fromJson(const QJsonObject &json)
     return info;
 }
 
-QJsonObject RoomInfo::toJson() const
+QJsonObject MessagePreview::toJson() const
+{
+    return {{QStringLiteral("seq"), seq},
+            {QStringLiteral("ts"), timestamp},
+            {QStringLiteral("senderName"), senderName},
+            {QStringLiteral("text"), text}};
+}
+
+std::optional<MessagePreview> MessagePreview::fromJson(const QJsonObject &json)
+{
+    qint64 seq = 0;
+    if (!readId(json, "seq", &seq))
+        return std::nullopt;
+    return MessagePreview{seq, json.value(QStringLiteral("ts")).toInteger(),
+                          json.value(QStringLiteral("senderName")).toString(),
+                          json.value(QStringLiteral("text")).toString()};
+}
+
+QJsonObject RoomInfo::sharedJson() const
 {
     QJsonObject json{{QStringLiteral("id"), id.value()},
                      {QStringLiteral("kind"), roomKindName(kind)},
                      {QStringLiteral("name"), name},
-                     {QStringLiteral("lastSeq"), lastSeq}};
+                     {QStringLiteral("lastSeq"), lastSeq},
+                     {QStringLiteral("topic"), topic},
+                     {QStringLiteral("visibility"), visibility},
+                     {QStringLiteral("memberLimit"), memberLimit},
+                     {QStringLiteral("memberCount"), memberCount},
+                     {QStringLiteral("archived"), archived}};
     if (courseId.isValid())
         json.insert(QStringLiteral("courseId"), courseId.value());
+    return json;
+}
+
+QJsonObject RoomInfo::toJson() const
+{
+    QJsonObject json = sharedJson();
+    json.insert(QStringLiteral("myRole"), myRole ? QJsonValue(roomRoleName(*myRole)) : QJsonValue());
+    json.insert(QStringLiteral("muted"), muted);
+    json.insert(QStringLiteral("pinned"), pinned);
+    json.insert(QStringLiteral("lastRead"), lastRead);
+    json.insert(QStringLiteral("unread"), unread);
+    json.insert(QStringLiteral("mentions"), mentions);
+    json.insert(QStringLiteral("peer"), peer ? QJsonValue(peer->toJson()) : QJsonValue());
+    json.insert(QStringLiteral("lastMessage"), lastMessage ? QJsonValue(lastMessage->toJson()) : QJsonValue());
     return json;
 }
 
@@ -88,6 +125,21 @@ std::optional<RoomInfo> RoomInfo::fromJson(const QJsonObject &json)
     qint64 course = 0;
     if (readId(json, "courseId", &course))
         info.courseId = CourseId(course);
+    info.topic = json.value(QStringLiteral("topic")).toString();
+    info.visibility = json.value(QStringLiteral("visibility")).toString(QStringLiteral("private"));
+    info.memberLimit = json.value(QStringLiteral("memberLimit")).toInt();
+    info.memberCount = json.value(QStringLiteral("memberCount")).toInt();
+    info.archived = json.value(QStringLiteral("archived")).toBool();
+    RoomRole role = RoomRole::Member;
+    if (parseRoomRole(json.value(QStringLiteral("myRole")).toString(), &role))
+        info.myRole = role;
+    info.muted = json.value(QStringLiteral("muted")).toBool();
+    info.pinned = json.value(QStringLiteral("pinned")).toBool();
+    info.lastRead = json.value(QStringLiteral("lastRead")).toInteger();
+    info.unread = json.value(QStringLiteral("unread")).toInt();
+    info.mentions = json.value(QStringLiteral("mentions")).toInt();
+    info.peer = UserInfo::fromJson(json.value(QStringLiteral("peer")).toObject());
+    info.lastMessage = MessagePreview::fromJson(json.value(QStringLiteral("lastMessage")).toObject());
     return info;
 }
 
@@ -106,11 +158,87 @@ std::optional<MemberInfo> MemberInfo::fromJson(const QJsonObject &json)
     return info;
 }
 
+QJsonArray userIdsToJson(const QList<UserId> &ids)
+{
+    QJsonArray array;
+    for (UserId id : ids)
+        array.append(id.value());
+    return array;
+}
+
+QList<UserId> userIdsFromJson(const QJsonArray &array)
+{
+    QList<UserId> ids;
+    for (const QJsonValue &value : array) {
+        if (value.toInteger() > 0)
+            ids.append(UserId(value.toInteger()));
+    }
+    return ids;
+}
+
+QJsonObject ReactionInfo::toJson() const
+{
+    return {{QStringLiteral("emoji"), emoji}, {QStringLiteral("users"), userIdsToJson(users)}};
+}
+
 QJsonObject MessageInfo::toJson() const
 {
     return {{QStringLiteral("sender"), sender.toJson()},
             {QStringLiteral("clientId"), clientId},
-            {QStringLiteral("text"), text}};
+            {QStringLiteral("text"), text},
+            {QStringLiteral("threadRoot"), threadRoot},
+            {QStringLiteral("mentions"), userIdsToJson(mentions)},
+            {QStringLiteral("mentionsRoom"), mentionsRoom}};
+}
+
+QJsonObject MessageInfo::toHistoryJson() const
+{
+    QJsonArray reactionList;
+    for (const ReactionInfo &reaction : reactions)
+        reactionList.append(reaction.toJson());
+    return {{QStringLiteral("seq"), seq},
+            {QStringLiteral("ts"), timestamp},
+            {QStringLiteral("sender"), sender.id.isValid() ? QJsonValue(sender.toJson()) : QJsonValue()},
+            {QStringLiteral("clientId"), clientId},
+            {QStringLiteral("text"), text},
+            {QStringLiteral("threadRoot"), threadRoot},
+            {QStringLiteral("replyCount"), replyCount},
+            {QStringLiteral("lastReplyTs"), lastReplyTs},
+            {QStringLiteral("edited"), editedAt > 0},
+            {QStringLiteral("editedAt"), editedAt},
+            {QStringLiteral("deleted"), deleted},
+            {QStringLiteral("reactions"), reactionList},
+            {QStringLiteral("mentions"), userIdsToJson(mentions)},
+            {QStringLiteral("mentionsRoom"), mentionsRoom},
+            {QStringLiteral("system"), system.isEmpty() ? QJsonValue() : QJsonValue(system)}};
+}
+
+std::optional<MessageInfo> MessageInfo::fromHistoryJson(RoomId room, const QJsonObject &json)
+{
+    MessageInfo info;
+    if (!readId(json, "seq", &info.seq))
+        return std::nullopt;
+    info.roomId = room;
+    if (const auto sender = UserInfo::fromJson(json.value(QStringLiteral("sender")).toObject()))
+        info.sender = *sender;
+    info.clientId = json.value(QStringLiteral("clientId")).toString();
+    info.text = json.value(QStringLiteral("text")).toString();
+    info.timestamp = json.value(QStringLiteral("ts")).toInteger();
+    info.threadRoot = json.value(QStringLiteral("threadRoot")).toInteger();
+    info.mentions = userIdsFromJson(json.value(QStringLiteral("mentions")).toArray());
+    info.mentionsRoom = json.value(QStringLiteral("mentionsRoom")).toBool();
+    info.replyCount = json.value(QStringLiteral("replyCount")).toInt();
+    info.lastReplyTs = json.value(QStringLiteral("lastReplyTs")).toInteger();
+    info.editedAt = json.value(QStringLiteral("editedAt")).toInteger();
+    info.deleted = json.value(QStringLiteral("deleted")).toBool();
+    const QJsonArray reactionList = json.value(QStringLiteral("reactions")).toArray();
+    for (const QJsonValue &value : reactionList) {
+        const QJsonObject reaction = value.toObject();
+        info.reactions.append({reaction.value(QStringLiteral("emoji")).toString(),
+                               userIdsFromJson(reaction.value(QStringLiteral("users")).toArray())});
+    }
+    info.system = json.value(QStringLiteral("system")).toObject();
+    return info;
 }
 
 } // namespace Cohort

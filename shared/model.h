@@ -4,6 +4,7 @@
 
 #include "types.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -39,6 +40,21 @@ struct CourseInfo
     friend bool operator==(const CourseInfo &, const CourseInfo &) = default;
 };
 
+/// The newest message of a room, as the room list shows it.
+struct MessagePreview
+{
+    qint64 seq = 0;
+    qint64 timestamp = 0;
+    QString senderName;
+    QString text;
+
+    QJsonObject toJson() const;
+    static std::optional<MessagePreview> fromJson(const QJsonObject &json);
+    friend bool operator==(const MessagePreview &, const MessagePreview &) = default;
+};
+
+/// A room. The fields after `lastSeq` came with chat (issue 3); those after `archived` are the
+/// receiving user's own (role, preferences, read state) and are absent from sharedJson().
 struct RoomInfo
 {
     RoomId id;
@@ -47,7 +63,24 @@ struct RoomInfo
     CourseId courseId;
     qint64 lastSeq = 0;
 
+    QString topic;                                  // study rooms
+    QString visibility = QStringLiteral("private"); // study rooms: "public" or "private"
+    int memberLimit = 0;                            // study rooms; 0: none
+    int memberCount = 0;
+    bool archived = false;
+
+    std::optional<RoomRole> myRole; // nothing when the user is not a member (admins, study.browse)
+    bool muted = false;
+    bool pinned = false;
+    qint64 lastRead = 0;
+    int unread = 0;
+    int mentions = 0;
+    std::optional<UserInfo> peer; // the other user of a direct room
+    std::optional<MessagePreview> lastMessage;
+
     QJsonObject toJson() const;
+    /// The room as every member sees it (room.updated): without the per-user fields.
+    QJsonObject sharedJson() const;
     static std::optional<RoomInfo> fromJson(const QJsonObject &json);
     friend bool operator==(const RoomInfo &, const RoomInfo &) = default;
 };
@@ -63,18 +96,45 @@ struct MemberInfo
     friend bool operator==(const MemberInfo &, const MemberInfo &) = default;
 };
 
-/// A chat message as carried by the `message.created` event.
+/// The users who reacted to a message with one emoji.
+struct ReactionInfo
+{
+    QString emoji;
+    QList<UserId> users;
+
+    QJsonObject toJson() const;
+    friend bool operator==(const ReactionInfo &, const ReactionInfo &) = default;
+};
+
+/// A chat message: carried by the `message.created` event (toJson) and, with its later state
+/// (replies, edit, deletion, reactions), by message.history (toHistoryJson). A system message
+/// (member.joined, member.left, room.updated) has an empty text and `system` set.
 struct MessageInfo
 {
     RoomId roomId;
     qint64 seq = 0;
-    UserInfo sender;
+    UserInfo sender; // invalid id: none (a system message the server generated)
     QString clientId;
     QString text;
     qint64 timestamp = 0;
 
+    qint64 threadRoot = 0; // > 0: a reply in the thread of that message
+    QList<UserId> mentions;
+    bool mentionsRoom = false;
+    int replyCount = 0;
+    qint64 lastReplyTs = 0;
+    qint64 editedAt = 0; // 0: never edited
+    bool deleted = false;
+    QList<ReactionInfo> reactions;
+    QJsonObject system; // {"event": ..., ...} for a system message, else empty
+
     QJsonObject toJson() const; // the event's `data`; room, seq and ts travel in the envelope
+    QJsonObject toHistoryJson() const;
+    static std::optional<MessageInfo> fromHistoryJson(RoomId room, const QJsonObject &json);
     friend bool operator==(const MessageInfo &, const MessageInfo &) = default;
 };
+
+QJsonArray userIdsToJson(const QList<UserId> &ids);
+QList<UserId> userIdsFromJson(const QJsonArray &array);
 
 } // namespace Cohort

@@ -32,6 +32,7 @@ constexpr std::array opTable{
     OpEntry{Op::RoomJoin, "room.join", false, false},
     OpEntry{Op::RoomLeave, "room.leave", false, false},
     OpEntry{Op::MessageSend, "message.send", false, true},
+    OpEntry{Op::MessageHistory, "message.history", false, false},
 };
 
 constexpr bool opTableInEnumOrder()
@@ -58,7 +59,17 @@ constexpr std::array errorNames{
 
 QStringList serverCapabilities()
 {
-    return {CapabilityResume, CapabilityIdempotency};
+    return {CapabilityResume, CapabilityIdempotency, CapabilityChat};
+}
+
+bool isEphemeralEvent(const QString &name)
+{
+    for (const QString *ephemeral : {&EventTyping, &EventPresence, &EventReadUpdated, &EventRoomPrefs,
+                                     &EventRoomAdded, &EventRoomRemoved}) {
+        if (name == *ephemeral)
+            return true;
+    }
+    return false;
 }
 
 QString opName(Op op)

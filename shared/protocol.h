@@ -18,6 +18,8 @@ inline constexpr int MinimumVersion = 1;
 /// Capabilities a peer may announce in `hello` / `welcome`.
 inline const QString CapabilityResume = QStringLiteral("resume");
 inline const QString CapabilityIdempotency = QStringLiteral("idempotency");
+/// Rooms of every kind, threads, edits, reactions, read state, typing, presence (issue 3).
+inline const QString CapabilityChat = QStringLiteral("chat");
 QStringList serverCapabilities();
 
 /// Request operations (the `op` of a request frame).
@@ -38,6 +40,7 @@ enum class Op {
     RoomJoin,
     RoomLeave,
     MessageSend,
+    MessageHistory,
 };
 
 QString opName(Op op);
@@ -67,6 +70,19 @@ bool parseErrorCode(const QString &name, ErrorCode *code);
 /// Server-to-client event names (the `event` of an event frame).
 inline const QString EventMessageCreated = QStringLiteral("message.created");
 inline const QString EventMemberJoined = QStringLiteral("member.joined");
+inline const QString EventMemberLeft = QStringLiteral("member.left");
+inline const QString EventMessageEdited = QStringLiteral("message.edited");
+inline const QString EventMessageDeleted = QStringLiteral("message.deleted");
+inline const QString EventReactionChanged = QStringLiteral("reaction.changed");
+inline const QString EventRoomUpdated = QStringLiteral("room.updated");
+/// Ephemeral events: never stored, never replayed, no `seq` even when they carry a `room`.
+inline const QString EventTyping = QStringLiteral("typing");
+inline const QString EventPresence = QStringLiteral("presence");
+inline const QString EventReadUpdated = QStringLiteral("read.updated");
+inline const QString EventRoomPrefs = QStringLiteral("room.prefs");
+inline const QString EventRoomAdded = QStringLiteral("room.added");
+inline const QString EventRoomRemoved = QStringLiteral("room.removed");
+bool isEphemeralEvent(const QString &name);
 
 /// WebSocket close codes the server uses besides the standard 1000 / 1001 / 1009.
 enum CloseCode : quint16 {
@@ -84,5 +100,8 @@ inline constexpr int DefaultMaxFrameBytes = 64 * 1024;
 inline constexpr int MaxIdLength = 64;
 inline constexpr int MaxClientIdLength = 64;
 inline constexpr int MaxMessageTextLength = 16 * 1024;
+inline constexpr int MaxHistoryLimit = 100;
+inline constexpr int DefaultMessagesPerMinute = 60;
+inline constexpr int TypingExpiresMs = 6000;
 
 } // namespace Cohort::Protocol

@@ -29,15 +29,44 @@ QString roomKindName(RoomKind kind)
 {
     switch (kind) {
     case RoomKind::Course: return QStringLiteral("course");
+    case RoomKind::Announcement: return QStringLiteral("announcement");
+    case RoomKind::Direct: return QStringLiteral("direct");
+    case RoomKind::Group: return QStringLiteral("group");
+    case RoomKind::Study: return QStringLiteral("study");
+    case RoomKind::Live: return QStringLiteral("live");
     }
     return QString();
 }
 
 bool parseRoomKind(const QString &name, RoomKind *kind)
 {
-    if (name == roomKindName(RoomKind::Course)) {
-        *kind = RoomKind::Course;
-        return true;
+    for (RoomKind candidate : {RoomKind::Course, RoomKind::Announcement, RoomKind::Direct, RoomKind::Group,
+                               RoomKind::Study, RoomKind::Live}) {
+        if (roomKindName(candidate) == name) {
+            *kind = candidate;
+            return true;
+        }
+    }
+    return false;
+}
+
+QString roomRoleName(RoomRole role)
+{
+    switch (role) {
+    case RoomRole::Member: return QStringLiteral("member");
+    case RoomRole::Admin: return QStringLiteral("admin");
+    case RoomRole::Owner: return QStringLiteral("owner");
+    }
+    return QString();
+}
+
+bool parseRoomRole(const QString &name, RoomRole *role)
+{
+    for (RoomRole candidate : {RoomRole::Member, RoomRole::Admin, RoomRole::Owner}) {
+        if (roomRoleName(candidate) == name) {
+            *role = candidate;
+            return true;
+        }
     }
     return false;
 }

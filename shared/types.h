@@ -39,10 +39,17 @@ QString roleName(Role role);
 /// Parses "student", "instructor" or "admin"; returns false for anything else.
 bool parseRole(const QString &name, Role *role);
 
-enum class RoomKind { Course = 0 };
+/// Append-only, like the protocol's names: stored in the database and sent on the wire.
+enum class RoomKind { Course = 0, Announcement, Direct, Group, Study, Live };
 
 QString roomKindName(RoomKind kind);
 bool parseRoomKind(const QString &name, RoomKind *kind);
+
+/// A member's role in one room; server admins may moderate every room whatever their room role.
+enum class RoomRole { Member = 0, Admin = 1, Owner = 2 };
+
+QString roomRoleName(RoomRole role);
+bool parseRoomRole(const QString &name, RoomRole *role);
 
 } // namespace Cohort
 

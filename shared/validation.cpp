@@ -54,7 +54,14 @@ Schema schemaFor(Op op)
     static const Schema roomId{{"roomId", Kind::Integer, true, 1, MaxSafe}};
     static const Schema messageSend{{"roomId", Kind::Integer, true, 1, MaxSafe},
                                     {"clientId", Kind::String, true, 1, MaxClientIdLength},
-                                    {"text", Kind::String, true, 1, MaxMessageTextLength}};
+                                    {"text", Kind::String, true, 1, MaxMessageTextLength},
+                                    {"threadRoot", Kind::Integer, false, 1, MaxSafe}};
+    static const Schema messageHistory{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                       {"before", Kind::Integer, false, 1, MaxSafe},
+                                       {"after", Kind::Integer, false, 0, MaxSafe},
+                                       {"around", Kind::Integer, false, 1, MaxSafe},
+                                       {"limit", Kind::Integer, false, 1, MaxHistoryLimit},
+                                       {"threadRoot", Kind::Integer, false, 1, MaxSafe}};
 
     switch (op) {
     case Op::AuthSignIn: return signIn;
@@ -73,6 +80,7 @@ Schema schemaFor(Op op)
     case Op::RoomJoin: return roomJoin;
     case Op::RoomLeave: return roomId;
     case Op::MessageSend: return messageSend;
+    case Op::MessageHistory: return messageHistory;
     }
     return none;
 }

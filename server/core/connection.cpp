@@ -62,7 +62,6 @@ void Connection::signOut()
     const RoomSet rooms = m_joinedRooms;
     for (RoomId room : rooms)
         m_core.leaveRoom(*this, room);
-    m_allowedRooms.clear();
     m_user = UserRecord();
     m_tokenHash.clear();
     m_sessionExpiresAt = 0;

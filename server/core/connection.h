@@ -81,10 +81,8 @@ public:
     int passwordChangesPending() const { return m_passwordChangesPending; }
     void setPasswordChangesPending(int n) { m_passwordChangesPending = n; }
 
-    /// Rooms this connection has joined (it receives their events) and rooms it was found to
-    /// be allowed into (membership only grows, so the check is done once per room).
+    /// Rooms this connection has joined (it receives their events).
     RoomSet &joinedRooms() { return m_joinedRooms; }
-    RoomSet &allowedRooms() { return m_allowedRooms; }
 
     void reply(const Request &request, const QJsonObject &data);
     void fail(const Request &request, Protocol::ErrorCode code, const QString &message, qint64 retryAfterMs = 0);
@@ -147,7 +145,6 @@ private:
 
     QSet<QString> m_pendingIds;
     RoomSet m_joinedRooms;
-    RoomSet m_allowedRooms;
 
     qint64 m_signInDeadlineMs = 0;
     qint64 m_lastHeardMs = 0;

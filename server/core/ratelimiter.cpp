@@ -7,8 +7,8 @@
 
 namespace Cohort::Server {
 
-RateLimiter::RateLimiter(int rate, int burst, qint64 nowMs)
-    : m_rate(std::max(rate, 1))
+RateLimiter::RateLimiter(double rate, int burst, qint64 nowMs)
+    : m_rate(rate > 0 ? rate : 1.0)
     , m_burst(std::max(burst, 1))
     , m_tokens(m_burst)
     , m_lastMs(nowMs)

@@ -11,7 +11,7 @@ namespace Cohort::Server {
 class RateLimiter
 {
 public:
-    RateLimiter(int rate, int burst, qint64 nowMs);
+    RateLimiter(double rate, int burst, qint64 nowMs);
 
     /// Takes one token. Returns 0 when allowed, otherwise the milliseconds until one is available.
     qint64 take(qint64 nowMs);

@@ -155,6 +155,9 @@ QString ServerConfig::loadFile(const QString &path)
     r.integer("limits/handshake_timeout_seconds", &handshakeTimeoutSeconds, 1, 3600);
     r.integer("limits/resume_window", &resumeWindow, 1, 1000000);
 
+    r.integer("chat/messages_per_minute", &messagesPerMinute, 1, 100000);
+    r.text("chat/dm_policy", &dmPolicy);
+
     r.text("log/level", &logLevel);
     return r.error();
 }
@@ -169,6 +172,8 @@ QString ServerConfig::finalize()
         return QStringLiteral("log level must be debug, info or warning, not '%1'").arg(logLevel);
     if (tlsCertificate.isEmpty() != tlsPrivateKey.isEmpty())
         return QStringLiteral("TLS needs both a certificate and a private key");
+    if (dmPolicy != QLatin1String("anyone") && dmPolicy != QLatin1String("staff"))
+        return QStringLiteral("chat dm_policy must be anyone or staff, not '%1'").arg(dmPolicy);
     if (requestBurst < 1 || requestsPerSecond < 1)
         return QStringLiteral("request rate and burst must be at least 1");
 

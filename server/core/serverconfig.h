@@ -42,6 +42,11 @@ struct ServerConfig
     int handshakeTimeoutSeconds = 10;
     int resumeWindow = 1000;       // events replayed on room.join before answering reset:true
 
+    int messagesPerMinute = 60;    // per user, over all their connections and rooms
+    /// Who students may open direct rooms with: "anyone" or "staff" (instructors and admins).
+    /// The server setting chat.dm_policy, set with `cohort-server settings set`, overrides it.
+    QString dmPolicy = QStringLiteral("anyone");
+
     quint64 argon2OpsLimit = 0;    // 0: DefaultArgon2OpsLimit (t=3), see authservice.h
     quint64 argon2MemLimit = 0;    // 0: DefaultArgon2MemLimit (64 MiB)
     int hashThreads = 0;           // 0: cores - 1, at least 1

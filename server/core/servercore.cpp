@@ -53,6 +53,7 @@ ServerCore::ServerCore(const ServerConfig &config, Storage &storage, AuthService
     , m_storage(storage)
     , m_auth(auth)
     , m_metrics(metrics)
+    , m_chat(*this, storage)
 {
     m_clock.start();
     // One timer for every connection: pings, heartbeat and sign-in timeouts, stuck closes,
@@ -240,10 +241,11 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::CourseJoin: return courseJoin(c, r);
     case Op::CourseMembers: return courseMembers(c, r);
     case Op::CourseEnroll: return courseEnroll(c, r);
-    case Op::RoomList: return roomList(c, r);
+    case Op::RoomList: return m_chat.roomList(c, r);
     case Op::RoomJoin: return roomJoin(c, r);
     case Op::RoomLeave: return roomLeave(c, r);
-    case Op::MessageSend: return messageSend(c, r);
+    case Op::MessageSend: return m_chat.messageSend(c, r);
+    case Op::MessageHistory: return m_chat.messageHistory(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }
@@ -502,27 +504,13 @@ void ServerCore::courseEnroll(Connection &c, const Request &r)
     c.reply(r, {{QStringLiteral("enrolled"), enrolled}, {QStringLiteral("unknown"), unknown}});
 }
 
-void ServerCore::roomList(Connection &c, const Request &r)
-{
-    const QList<RoomInfo> rooms = c.user().info.role == Role::Admin
-        ? db([&] { return m_storage.allRooms(); })
-        : db([&] { return m_storage.roomsOfUser(c.userId()); });
-    QJsonArray list;
-    for (const RoomInfo &room : rooms)
-        list.append(room.toJson());
-    c.reply(r, {{QStringLiteral("rooms"), list}});
-}
-
 std::optional<RoomInfo> ServerCore::accessibleRoom(Connection &c, RoomId id)
 {
     std::optional<RoomInfo> room = db([&] { return m_storage.roomById(id); });
     if (!room)
         return std::nullopt;
-    if (!c.allowedRooms().contains(id) && c.user().info.role != Role::Admin) {
-        if (!room->courseId.isValid() || !db([&] { return m_storage.courseRole(room->courseId, c.userId()); }))
-            return std::nullopt;
-    }
-    c.allowedRooms().insert(id);
+    if (c.user().info.role != Role::Admin && !db([&] { return m_storage.roomRole(id, c.userId()); }))
+        return std::nullopt;
     return room;
 }
 
@@ -566,30 +554,6 @@ void ServerCore::roomLeave(Connection &c, const Request &r)
 {
     leaveRoom(c, RoomId(integerField(r, "roomId")));
     c.reply(r, {});
-}
-
-void ServerCore::messageSend(Connection &c, const Request &r)
-{
-    const RoomId roomId(integerField(r, "roomId"));
-    if (!c.allowedRooms().contains(roomId) && !accessibleRoom(c, roomId)) {
-        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
-        return;
-    }
-    const QJsonObject data{{QStringLiteral("sender"), c.user().info.toJson()},
-                           {QStringLiteral("clientId"), stringField(r, "clientId")},
-                           {QStringLiteral("text"), stringField(r, "text")}};
-    const StorageResult<EventRecord> stored =
-        append(roomId, EventMessageCreated, c.userId(), stringField(r, "clientId"), data);
-    if (!stored.ok()) {
-        qCWarning(lcNet) << "message.send failed:" << stored.message;
-        c.fail(r, stored.error == StorageError::NotFound ? ErrorCode::NotFound : ErrorCode::Internal,
-               stored.error == StorageError::NotFound ? QStringLiteral("no such room")
-                                                      : QStringLiteral("the message could not be stored"));
-        return;
-    }
-    // The sender's acknowledgement goes first: fanning out to a big room takes a while.
-    c.reply(r, {{QStringLiteral("seq"), stored.value->seq}, {QStringLiteral("ts"), stored.value->timestamp}});
-    publish(*stored.value);
 }
 
 StorageResult<EventRecord> ServerCore::append(RoomId room, const QString &kind, UserId sender, const QString &clientId,

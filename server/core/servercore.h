@@ -3,6 +3,7 @@
 #pragma once
 
 #include "authservice.h"
+#include "chatservice.h"
 #include "connection.h"
 #include "roomhub.h"
 #include "serverconfig.h"
@@ -55,6 +56,8 @@ Q_SIGNALS:
     void drained();
 
 private:
+    friend class ChatService; // the chat ops use the storage timing, append and publish below
+
     void sweep();
     /// Looks up the session rows of these signed-in connections and closes those whose row is
     /// gone with 4005.
@@ -74,10 +77,8 @@ private:
     void courseJoin(Connection &c, const Request &r);
     void courseMembers(Connection &c, const Request &r);
     void courseEnroll(Connection &c, const Request &r);
-    void roomList(Connection &c, const Request &r);
     void roomJoin(Connection &c, const Request &r);
     void roomLeave(Connection &c, const Request &r);
-    void messageSend(Connection &c, const Request &r);
 
     std::optional<RoomInfo> accessibleRoom(Connection &c, RoomId room);
     /// The course and the user's role in it, or nothing when the user may not know the course.
@@ -106,6 +107,7 @@ private:
     AuthService &m_auth;
     Metrics &m_metrics;
     RoomHub m_hub;
+    ChatService m_chat;
     QElapsedTimer m_clock;
     QTimer m_sweepTimer;
     QSet<Connection *> m_connections;

@@ -32,6 +32,13 @@ CourseRecord course(const SqlRow &row);
 CourseInfo courseInfo(const SqlRow &row);
 MemberInfo member(const SqlRow &row);
 RoomInfo room(const SqlRow &row);
+/// A row of room_list.sql: the room with the user's state in it.
+RoomInfo roomListEntry(const SqlRow &row);
+/// A row of the message queries; reactions are read separately.
+MessageInfo message(const SqlRow &row, RoomId room);
+/// Mentioned user ids as stored in messages.mentions: ",5,7,", or '' for none.
+QString mentionsColumn(const QList<UserId> &users);
+QList<UserId> mentionsFromColumn(const QString &text);
 EventRecord event(const SqlRow &row);
 
 template<typename T>

@@ -7,6 +7,12 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <limits>
 
 namespace Cohort::Server {
 
@@ -265,7 +271,11 @@ StorageResult<CourseRecord> SqlStorage::insertCourse(const QString &name, UserId
     if (!sql("set_room_course", {{"course_id", courseId.value()}, {"room_id", roomId.value()}})
         || !sql("upsert_course_member", {{"course_id", courseId.value()},
                                          {"user_id", owner.value()},
-                                         {"role", roleName(Role::Instructor)}}))
+                                         {"role", roleName(Role::Instructor)}})
+        || !sql("upsert_course_room_members", {{"course_id", courseId.value()},
+                                               {"user_id", owner.value()},
+                                               {"owner_check", owner.value()},
+                                               {"course_role", roleName(Role::Instructor)}}))
         return failure<CourseRecord>(StorageError::Failed, m_sql.lastError());
     if (const QString error = transaction.commit(); !error.isEmpty())
         return failure<CourseRecord>(StorageError::Failed, error);
@@ -289,8 +299,19 @@ std::optional<CourseRecord> SqlStorage::courseByRoom(RoomId room)
 
 bool SqlStorage::addCourseMember(CourseId course, UserId user, Role courseRole)
 {
-    return writeOne("upsert_course_member",
-                    {{"course_id", course.value()}, {"user_id", user.value()}, {"role", roleName(courseRole)}});
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return false;
+    const std::optional<SqlRows> member = sql("upsert_course_member", {{"course_id", course.value()},
+                                                                       {"user_id", user.value()},
+                                                                       {"role", roleName(courseRole)}});
+    if (!member || member->affected == 0
+        || !sql("upsert_course_room_members", {{"course_id", course.value()},
+                                               {"user_id", user.value()},
+                                               {"owner_check", user.value()},
+                                               {"course_role", roleName(courseRole)}}))
+        return false;
+    return transaction.commit().isEmpty();
 }
 
 std::optional<Role> SqlStorage::courseRole(CourseId course, UserId user)
@@ -395,9 +416,12 @@ StorageResult<EventRecord> SqlStorage::insertEvent(RoomId room, const QString &k
     if (inserted->isEmpty())
         return failure<EventRecord>(StorageError::Conflict,
                                     QStringLiteral("the event %1 was already appended").arg(clientId));
+    EventRecord event{room, seq, kind, sender, clientId, payload, timestamp, true};
+    if (!materialise(event))
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
     if (const QString error = transaction.commit(); !error.isEmpty())
         return failure<EventRecord>(StorageError::Failed, error);
-    return success(EventRecord{room, seq, kind, sender, clientId, payload, timestamp, true});
+    return success(std::move(event));
 }
 
 QList<EventRecord> SqlStorage::eventsAfter(RoomId room, qint64 afterSeq, int limit)
@@ -416,6 +440,321 @@ qint64 SqlStorage::lastSeq(RoomId room)
     if (!rows)
         return -1;
     return rows->isEmpty() ? 0 : rows->first().value(0).toLongLong();
+}
+
+// Chat
+
+bool SqlStorage::materialise(const EventRecord &event)
+{
+    const QJsonObject data = QJsonDocument::fromJson(event.payload).object();
+    const qint64 room = event.roomId.value();
+    const auto systemMessage = [&](const QJsonObject &system) {
+        return sql("insert_message", {{"room_id", room},
+                                      {"seq", event.seq},
+                                      {"kind", event.kind},
+                                      {"sender_id", bindId(event.senderId)},
+                                      {"client_id", event.clientId},
+                                      {"text", QString()},
+                                      {"thread_root", 0},
+                                      {"created_at", event.timestamp},
+                                      {"mentions", QString()},
+                                      {"mentions_room", 0},
+                                      {"system", QString::fromUtf8(QJsonDocument(system).toJson(QJsonDocument::Compact))}})
+            .has_value();
+    };
+    const qint64 target = data.value(QStringLiteral("target")).toInteger();
+    const QString kind = event.kind;
+    if (kind == QLatin1String("message.created")) {
+        const qint64 threadRoot = data.value(QStringLiteral("threadRoot")).toInteger();
+        const QList<UserId> mentions = userIdsFromJson(data.value(QStringLiteral("mentions")).toArray());
+        if (!sql("insert_message", {{"room_id", room},
+                                    {"seq", event.seq},
+                                    {"kind", QStringLiteral("message")},
+                                    {"sender_id", bindId(event.senderId)},
+                                    {"client_id", event.clientId},
+                                    {"text", data.value(QStringLiteral("text")).toString()},
+                                    {"thread_root", threadRoot},
+                                    {"created_at", event.timestamp},
+                                    {"mentions", mentionsColumn(mentions)},
+                                    {"mentions_room", data.value(QStringLiteral("mentionsRoom")).toBool() ? 1 : 0},
+                                    {"system", QString()}}))
+            return false;
+        return threadRoot <= 0
+            || sql("count_thread_reply", {{"room_id", room}, {"seq", threadRoot}, {"created_at", event.timestamp}});
+    }
+    if (kind == QLatin1String("message.edited")) {
+        const QList<UserId> mentions = userIdsFromJson(data.value(QStringLiteral("mentions")).toArray());
+        return sql("edit_message", {{"room_id", room},
+                                    {"seq", target},
+                                    {"text", data.value(QStringLiteral("text")).toString()},
+                                    {"edited_at", data.value(QStringLiteral("editedAt")).toInteger()},
+                                    {"mentions", mentionsColumn(mentions)},
+                                    {"mentions_room", data.value(QStringLiteral("mentionsRoom")).toBool() ? 1 : 0}})
+            .has_value();
+    }
+    if (kind == QLatin1String("message.deleted"))
+        return sql("delete_message", {{"room_id", room}, {"seq", target}})
+            && sql("delete_message_reactions", {{"room_id", room}, {"seq", target}});
+    if (kind == QLatin1String("reaction.changed")) {
+        const bool on = data.value(QStringLiteral("on")).toBool();
+        const QString emoji = data.value(QStringLiteral("emoji")).toString();
+        const qint64 user = data.value(QStringLiteral("userId")).toInteger();
+        if (on)
+            return sql("insert_reaction", {{"room_id", room}, {"seq", target}, {"emoji", emoji},
+                                           {"user_id", user}, {"created_at", event.timestamp}})
+                .has_value();
+        return sql("delete_reaction", {{"room_id", room}, {"seq", target}, {"emoji", emoji}, {"user_id", user}})
+            .has_value();
+    }
+    if (kind == QLatin1String("member.joined")) {
+        const QJsonObject user = data.value(QStringLiteral("user")).toObject();
+        // Course rooms got the membership with the course's; a role in the event means the
+        // event itself adds the member (group and study rooms).
+        if (data.contains(QStringLiteral("role"))
+            && !sql("insert_room_member", {{"room_id", room},
+                                           {"user_id", user.value(QStringLiteral("id")).toInteger()},
+                                           {"role", data.value(QStringLiteral("role")).toString()}}))
+            return false;
+        return systemMessage({{QStringLiteral("event"), kind}, {QStringLiteral("user"), user}});
+    }
+    if (kind == QLatin1String("member.left")) {
+        const QJsonObject user = data.value(QStringLiteral("user")).toObject();
+        if (!sql("delete_room_member", {{"room_id", room}, {"user_id", user.value(QStringLiteral("id")).toInteger()}}))
+            return false;
+        return systemMessage({{QStringLiteral("event"), kind},
+                              {QStringLiteral("user"), user},
+                              {QStringLiteral("by"), data.value(QStringLiteral("by"))}});
+    }
+    if (kind == QLatin1String("room.updated")) {
+        const QJsonObject updated = data.value(QStringLiteral("room")).toObject();
+        if (!sql("update_room", {{"id", room},
+                                 {"name", updated.value(QStringLiteral("name")).toString()},
+                                 {"topic", updated.value(QStringLiteral("topic")).toString()},
+                                 {"archived", updated.value(QStringLiteral("archived")).toBool() ? 1 : 0}}))
+            return false;
+        return systemMessage({{QStringLiteral("event"), kind},
+                              {QStringLiteral("name"), updated.value(QStringLiteral("name"))},
+                              {QStringLiteral("topic"), updated.value(QStringLiteral("topic"))},
+                              {QStringLiteral("archived"), updated.value(QStringLiteral("archived"))}});
+    }
+    return true;
+}
+
+QList<RoomInfo> SqlStorage::roomRows(UserId user, bool includeOthers, RoomId onlyRoom, CourseId browseCourse)
+{
+    QList<RoomInfo> result;
+    const std::optional<SqlRows> rows =
+        sql("room_list", {{"user_id", user.value()},
+                          {"peer_of", user.value()},
+                          {"mention_pattern", QStringLiteral("%,%1,%").arg(user.value())},
+                          {"include_others", includeOthers ? 1 : 0},
+                          {"only_room", onlyRoom.isValid() ? 1 : 0},
+                          {"room_id", onlyRoom.value()},
+                          {"browse", browseCourse.isValid() ? 1 : 0},
+                          {"course_id", browseCourse.value()}});
+    if (rows) {
+        result.reserve(rows->rows.size());
+        for (const SqlRow &row : rows->rows)
+            result.append(roomListEntry(row));
+    }
+    return result;
+}
+
+QList<RoomInfo> SqlStorage::roomList(UserId user, bool allRooms)
+{
+    return roomRows(user, allRooms, RoomId(), CourseId());
+}
+
+std::optional<RoomInfo> SqlStorage::roomForUser(RoomId room, UserId user)
+{
+    const QList<RoomInfo> rooms = roomRows(user, true, room, CourseId());
+    if (rooms.isEmpty())
+        return std::nullopt;
+    return rooms.first();
+}
+
+QList<RoomInfo> SqlStorage::publicStudyRooms(CourseId course, UserId user)
+{
+    return roomRows(user, true, RoomId(), course);
+}
+
+std::optional<RoomRole> SqlStorage::roomRole(RoomId room, UserId user)
+{
+    const std::optional<SqlRows> rows = sql("room_role", {{"room_id", room.value()}, {"user_id", user.value()}});
+    RoomRole result = RoomRole::Member;
+    if (!rows || rows->isEmpty() || !parseRoomRole(rows->first().value(0).toString(), &result))
+        return std::nullopt;
+    return result;
+}
+
+QList<RoomMemberRecord> SqlStorage::roomMembers(RoomId room)
+{
+    QList<RoomMemberRecord> result;
+    if (const std::optional<SqlRows> rows = sql("room_members", {{"room_id", room.value()}})) {
+        for (const SqlRow &row : rows->rows) {
+            RoomRole roomRole = RoomRole::Member;
+            parseRoomRole(row.value("room_role").toString(), &roomRole);
+            result.append({userInfo(row), roomRole});
+        }
+    }
+    return result;
+}
+
+QList<UserId> SqlStorage::roomMates(UserId user)
+{
+    QList<UserId> result;
+    if (const std::optional<SqlRows> rows = sql("room_mates", {{"user_id", user.value()}, {"user_id_again", user.value()}})) {
+        for (const SqlRow &row : rows->rows)
+            result.append(UserId(row.value(0).toLongLong()));
+    }
+    return result;
+}
+
+std::optional<QList<MessageInfo>> SqlStorage::messageRows(const char *query, std::initializer_list<Binding> bindings)
+{
+    const std::optional<SqlRows> rows = sql(query, bindings);
+    if (!rows)
+        return std::nullopt;
+    RoomId room;
+    for (const Binding &binding : bindings) {
+        if (qstrcmp(binding.first, "room_id") == 0)
+            room = RoomId(binding.second.toLongLong());
+    }
+    QList<MessageInfo> result;
+    result.reserve(rows->rows.size());
+    qint64 first = std::numeric_limits<qint64>::max();
+    qint64 last = 0;
+    for (const SqlRow &row : rows->rows) {
+        result.append(SqlRecords::message(row, room));
+        first = std::min(first, result.last().seq);
+        last = std::max(last, result.last().seq);
+    }
+    if (result.isEmpty())
+        return result;
+    const std::optional<SqlRows> reactions =
+        sql("reactions_between", {{"room_id", room.value()}, {"first", first}, {"last", last}});
+    if (!reactions)
+        return std::nullopt;
+    QHash<qint64, MessageInfo *> bySeq;
+    for (MessageInfo &message : result)
+        bySeq.insert(message.seq, &message);
+    for (const SqlRow &row : reactions->rows) {
+        MessageInfo *message = bySeq.value(row.value("seq").toLongLong());
+        if (!message)
+            continue;
+        const QString emoji = row.value("emoji").toString();
+        const UserId user(row.value("user_id").toLongLong());
+        if (message->reactions.isEmpty() || message->reactions.last().emoji != emoji)
+            message->reactions.append({emoji, {}});
+        message->reactions.last().users.append(user);
+    }
+    return result;
+}
+
+std::optional<HistoryPage> SqlStorage::history(RoomId room, const HistoryQuery &query)
+{
+    const qint64 threadRoot = query.threadRoot > 0 ? query.threadRoot : 0;
+    const qint64 threadSeq = query.threadRoot > 0 ? query.threadRoot : -1;
+    const qint64 noUpperBound = std::numeric_limits<qint64>::max();
+    // One row more than asked tells whether there is more in that direction.
+    const auto page = [&](const char *file, qint64 after, qint64 before, int limit) {
+        return messageRows(file, {{"room_id", room.value()},
+                                  {"after", after},
+                                  {"before", before},
+                                  {"thread_root", threadRoot},
+                                  {"thread_seq", threadSeq},
+                                  {"limit", limit + 1}});
+    };
+    HistoryPage result;
+    if (query.after > 0 && query.around <= 0) {
+        const auto newer = page("history_after", query.after, query.before > 0 ? query.before : noUpperBound, query.limit);
+        if (!newer)
+            return std::nullopt;
+        result.messages = *newer;
+        result.hasMoreAfter = result.messages.size() > query.limit;
+        if (result.hasMoreAfter)
+            result.messages.removeLast();
+        result.hasMoreBefore = true;
+        return result;
+    }
+    if (query.around > 0) {
+        // The centre and older messages take the first half, newer ones the rest.
+        const int olderLimit = (query.limit + 1) / 2;
+        const int newerLimit = query.limit - olderLimit;
+        auto older = page("history_before", 0, query.around + 1, olderLimit);
+        auto newer = page("history_after", query.around, noUpperBound, newerLimit);
+        if (!older || !newer)
+            return std::nullopt;
+        result.hasMoreBefore = older->size() > olderLimit;
+        if (result.hasMoreBefore)
+            older->removeLast();
+        result.hasMoreAfter = newer->size() > newerLimit;
+        if (result.hasMoreAfter)
+            newer->removeLast();
+        std::reverse(older->begin(), older->end());
+        result.messages = *older + *newer;
+        return result;
+    }
+    auto older = page("history_before", 0, query.before > 0 ? query.before : noUpperBound, query.limit);
+    if (!older)
+        return std::nullopt;
+    result.hasMoreBefore = older->size() > query.limit;
+    if (result.hasMoreBefore)
+        older->removeLast();
+    std::reverse(older->begin(), older->end());
+    result.messages = *older;
+    result.hasMoreAfter = query.before > 0;
+    return result;
+}
+
+std::optional<MessageInfo> SqlStorage::message(RoomId room, qint64 seq)
+{
+    const auto rows = messageRows("message_by_seq", {{"room_id", room.value()}, {"seq", seq}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return rows->first();
+}
+
+bool SqlStorage::hasReaction(RoomId room, qint64 seq, const QString &emoji, UserId user)
+{
+    const std::optional<SqlRows> rows = sql("has_reaction", {{"room_id", room.value()},
+                                                             {"seq", seq},
+                                                             {"emoji", emoji},
+                                                             {"user_id", user.value()}});
+    return rows && !rows->isEmpty();
+}
+
+qint64 SqlStorage::markRead(RoomId room, UserId user, qint64 seq)
+{
+    if (!sql("mark_read", {{"room_id", room.value()}, {"user_id", user.value()}, {"seq", seq}, {"seq_again", seq}}))
+        return -1;
+    const std::optional<SqlRows> rows = sql("last_read", {{"room_id", room.value()}, {"user_id", user.value()}});
+    if (!rows || rows->isEmpty())
+        return -1;
+    return rows->first().value(0).toLongLong();
+}
+
+QList<ReadState> SqlStorage::readStates(RoomId room)
+{
+    QList<ReadState> result;
+    if (const std::optional<SqlRows> rows = sql("read_states", {{"room_id", room.value()}})) {
+        for (const SqlRow &row : rows->rows)
+            result.append({UserId(row.value(0).toLongLong()), row.value(1).toLongLong()});
+    }
+    return result;
+}
+
+bool SqlStorage::setRoomPrefs(RoomId room, UserId user, std::optional<bool> muted, std::optional<bool> pinned)
+{
+    const std::optional<SqlRows> rows = sql("room_member_prefs", {{"room_id", room.value()}, {"user_id", user.value()}});
+    if (!rows || rows->isEmpty())
+        return false;
+    const bool newMuted = muted.value_or(rows->first().value(0).toInt() != 0);
+    const bool newPinned = pinned.value_or(rows->first().value(1).toInt() != 0);
+    return writeOne("set_room_prefs", {{"room_id", room.value()},
+                                       {"user_id", user.value()},
+                                       {"muted", newMuted ? 1 : 0},
+                                       {"pinned", newPinned ? 1 : 0}});
 }
 
 // Settings

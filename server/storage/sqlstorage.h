@@ -75,6 +75,19 @@ public:
     QList<EventRecord> latestEvents(RoomId room, int limit) override;
     qint64 lastSeq(RoomId room) override;
 
+    QList<RoomInfo> roomList(UserId user, bool allRooms) override;
+    std::optional<RoomInfo> roomForUser(RoomId room, UserId user) override;
+    QList<RoomInfo> publicStudyRooms(CourseId course, UserId user) override;
+    std::optional<RoomRole> roomRole(RoomId room, UserId user) override;
+    QList<RoomMemberRecord> roomMembers(RoomId room) override;
+    QList<UserId> roomMates(UserId user) override;
+    std::optional<HistoryPage> history(RoomId room, const HistoryQuery &query) override;
+    std::optional<MessageInfo> message(RoomId room, qint64 seq) override;
+    bool hasReaction(RoomId room, qint64 seq, const QString &emoji, UserId user) override;
+    qint64 markRead(RoomId room, UserId user, qint64 seq) override;
+    QList<ReadState> readStates(RoomId room) override;
+    bool setRoomPrefs(RoomId room, UserId user, std::optional<bool> muted, std::optional<bool> pinned) override;
+
     std::optional<QString> setting(const QString &key) override;
     bool setSetting(const QString &key, const QString &value) override;
     bool removeSetting(const QString &key) override;
@@ -94,6 +107,11 @@ private:
     StorageResult<EventRecord> insertEvent(RoomId room, const QString &kind, UserId sender,
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp);
+    /// Applies a chat event to the tables materialised from the log (inside its transaction).
+    bool materialise(const EventRecord &event);
+    QList<RoomInfo> roomRows(UserId user, bool includeOthers, RoomId onlyRoom, CourseId browseCourse);
+    /// Messages of a history query, in the query's order, with their reactions.
+    std::optional<QList<MessageInfo>> messageRows(const char *query, std::initializer_list<Binding> bindings);
     QList<EventRecord> events(const char *query, std::initializer_list<Binding> bindings);
     QList<CourseInfo> courseInfos(const char *query, std::initializer_list<Binding> bindings);
     QList<RoomInfo> rooms(const char *query, std::initializer_list<Binding> bindings);

@@ -55,6 +55,39 @@ struct EventRecord
     bool created = false;
 };
 
+/// What message.history asks for. `before`/`after` are exclusive bounds (0: none); `around`
+/// centres the page on a seq (included); `threadRoot` > 0 reads that thread (root included)
+/// instead of the room's timeline, which holds top-level and system messages only.
+struct HistoryQuery
+{
+    qint64 before = 0;
+    qint64 after = 0;
+    qint64 around = 0;
+    int limit = 50;
+    qint64 threadRoot = 0;
+};
+
+struct HistoryPage
+{
+    QList<MessageInfo> messages; // oldest first
+    bool hasMoreBefore = false;
+    bool hasMoreAfter = false;
+};
+
+/// A user's read position in a room ("seen by").
+struct ReadState
+{
+    UserId user;
+    qint64 seq = 0;
+    friend bool operator==(const ReadState &, const ReadState &) = default;
+};
+
+struct RoomMemberRecord
+{
+    UserInfo user;
+    RoomRole role = RoomRole::Member;
+};
+
 /// How a storage call failed. `Conflict` is a unique-key clash (e.g. a taken username).
 enum class StorageError { None, Conflict, NotFound, Failed };
 
@@ -124,7 +157,8 @@ public:
     virtual std::optional<CourseRecord> courseById(CourseId id) = 0;
     virtual std::optional<CourseRecord> courseByJoinCode(const QString &joinCode) = 0;
     virtual std::optional<CourseRecord> courseByRoom(RoomId room) = 0;
-    /// Adds or updates a membership (role: Student or Instructor within the course).
+    /// Adds or updates a membership (role: Student or Instructor within the course), and in the
+    /// same transaction the membership of the course's course and announcement rooms.
     virtual bool addCourseMember(CourseId course, UserId user, Role courseRole) = 0;
     /// The user's role in the course, or nullopt if not a member.
     virtual std::optional<Role> courseRole(CourseId course, UserId user) = 0;
@@ -151,6 +185,32 @@ public:
     virtual QList<EventRecord> latestEvents(RoomId room, int limit) = 0;
     /// The room's newest seq; 0 for a room without events or a room that does not exist.
     virtual qint64 lastSeq(RoomId room) = 0;
+
+    // Chat. Appending a chat event (message.created, message.edited, message.deleted,
+    // reaction.changed, member.joined, member.left, room.updated) also applies it to the
+    // messages, reactions, room_members and rooms tables, in the same transaction.
+
+    /// The user's rooms with their per-user state (`allRooms`: every room, for admins), in one query.
+    virtual QList<RoomInfo> roomList(UserId user, bool allRooms) = 0;
+    /// One room as `user` sees it (per-user fields empty when not a member).
+    virtual std::optional<RoomInfo> roomForUser(RoomId room, UserId user) = 0;
+    /// The public study rooms of a course, as `user` sees them.
+    virtual QList<RoomInfo> publicStudyRooms(CourseId course, UserId user) = 0;
+    /// The user's role in the room, or nothing when not a member.
+    virtual std::optional<RoomRole> roomRole(RoomId room, UserId user) = 0;
+    virtual QList<RoomMemberRecord> roomMembers(RoomId room) = 0;
+    /// Users who share at least one room with `user`.
+    virtual QList<UserId> roomMates(UserId user) = 0;
+    virtual std::optional<HistoryPage> history(RoomId room, const HistoryQuery &query) = 0;
+    /// One message (or system message) with its reactions; nothing when no row has that seq.
+    virtual std::optional<MessageInfo> message(RoomId room, qint64 seq) = 0;
+    virtual bool hasReaction(RoomId room, qint64 seq, const QString &emoji, UserId user) = 0;
+    /// Raises the user's read position to `seq` (never lowers it); returns the stored position,
+    /// -1 on a database error or when the user is not a member.
+    virtual qint64 markRead(RoomId room, UserId user, qint64 seq) = 0;
+    virtual QList<ReadState> readStates(RoomId room) = 0;
+    /// Sets the user's room preferences; an empty optional keeps the stored value.
+    virtual bool setRoomPrefs(RoomId room, UserId user, std::optional<bool> muted, std::optional<bool> pinned) = 0;
 
     // Server settings (e.g. the hash of the one-time setup token)
     virtual std::optional<QString> setting(const QString &key) = 0;

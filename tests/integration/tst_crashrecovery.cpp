@@ -82,10 +82,12 @@ private Q_SLOTS:
         QVERIFY(m_dataDir.isValid());
         m_port = freePort();
         QVERIFY(m_port != 0);
-        // The pipelined bursts below exceed the default request rate; flags override the file.
+        // The pipelined bursts below exceed the default request and message rates; flags
+        // override the file.
         QFile config(m_dataDir.filePath(QStringLiteral("cohort-server.ini")));
         QVERIFY(config.open(QIODevice::WriteOnly));
-        config.write("[server]\nport = 1\n[limits]\nrequests_per_second = 1000\nrequest_burst = 1000\n");
+        config.write("[server]\nport = 1\n[limits]\nrequests_per_second = 1000\nrequest_burst = 1000\n"
+                     "[chat]\nmessages_per_minute = 100000\n");
         config.close();
         QVERIFY(runAdmin({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("teacher"),
                           QStringLiteral("--role"), QStringLiteral("instructor"), QStringLiteral("--password-stdin")},

@@ -58,6 +58,13 @@ private Q_SLOTS:
     void payloadRoundTrips();
     void lookupsUseIndexes();
 
+    // chattests.cpp
+    void courseMembersAreRoomMembers();
+    void migrationBackfillsChat();
+    void roomListFigures();
+    void historyPages();
+    void editsDeletesAndReactions();
+
     // migrationtests.cpp
     void migratesFromVersion1();
     void rerunIsNoop();
@@ -95,8 +102,12 @@ private:
     /// The first column of the first row of a query on the probe connection.
     QVariant queryValue(const QString &sql);
     bool isPostgres() const;
+    /// Appends a message.created event as the chat service does; returns its seq or -1.
+    qint64 post(Cohort::RoomId room, Cohort::UserId sender, const QString &text, qint64 threadRoot = 0,
+                const QList<Cohort::UserId> &mentions = {}, bool mentionsRoom = false);
 
     Cohort::Server::DatabaseConfig m_config;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<Cohort::Server::SqlStorage> m_storage; // opened by init()
+    qint64 m_clock = 0; // post()'s timestamps: increasing, so thread figures are checkable
 };

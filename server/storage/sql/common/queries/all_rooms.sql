@@ -1,3 +1,3 @@
-SELECT id, kind, name, course_id, last_seq
+SELECT id, kind, name, course_id, last_seq, topic, visibility, member_limit, archived
 FROM rooms
 ORDER BY id

@@ -1,1 +1,1 @@
-SELECT id, kind, name, course_id, last_seq FROM rooms WHERE id = :id
+SELECT id, kind, name, course_id, last_seq, topic, visibility, member_limit, archived FROM rooms WHERE id = :id

@@ -1,0 +1,1 @@
+DELETE FROM reactions WHERE room_id = :room_id AND seq = :seq AND emoji = :emoji AND user_id = :user_id

@@ -1,0 +1,1 @@
+SELECT role FROM room_members WHERE room_id = :room_id AND user_id = :user_id

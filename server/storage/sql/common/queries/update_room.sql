@@ -1,0 +1,1 @@
+UPDATE rooms SET name = :name, topic = :topic, archived = :archived WHERE id = :id

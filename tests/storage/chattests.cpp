@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+// Chat storage: room membership, the tables materialised from the event log, room.list's
+// figures, history pages and read state.
+#include "storagetest.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Cohort;
+using namespace Cohort::Server;
+
+namespace {
+
+QByteArray json(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QByteArray messagePayload(const QString &text, qint64 threadRoot = 0, const QList<UserId> &mentions = {},
+                          bool mentionsRoom = false)
+{
+    return json({{QStringLiteral("text"), text},
+                 {QStringLiteral("threadRoot"), threadRoot},
+                 {QStringLiteral("mentions"), userIdsToJson(mentions)},
+                 {QStringLiteral("mentionsRoom"), mentionsRoom}});
+}
+
+} // namespace
+
+qint64 TestStorage::post(RoomId room, UserId sender, const QString &text, qint64 threadRoot,
+                         const QList<UserId> &mentions, bool mentionsRoom)
+{
+    const StorageResult<EventRecord> stored =
+        m_storage->appendEvent(room, QStringLiteral("message.created"), sender, QString(),
+                               messagePayload(text, threadRoot, mentions, mentionsRoom), 1000 + m_clock++);
+    return stored.ok() ? stored.value->seq : -1;
+}
+
+void TestStorage::courseMembersAreRoomMembers()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const UserId cy = addUser(QStringLiteral("cy"), Role::Instructor);
+    const CourseRecord course = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1"));
+    QCOMPARE(m_storage->roomRole(course.roomId, ana), RoomRole::Owner);
+    QVERIFY(!m_storage->roomRole(course.roomId, ben));
+
+    QVERIFY(m_storage->addCourseMember(course.id, ben, Role::Student));
+    QVERIFY(m_storage->addCourseMember(course.id, cy, Role::Instructor));
+    QCOMPARE(m_storage->roomRole(course.roomId, ben), RoomRole::Member);
+    QCOMPARE(m_storage->roomRole(course.roomId, cy), RoomRole::Admin);
+    // Promotion and demotion follow the course role; the owner stays owner.
+    QVERIFY(m_storage->addCourseMember(course.id, ben, Role::Instructor));
+    QCOMPARE(m_storage->roomRole(course.roomId, ben), RoomRole::Admin);
+    QVERIFY(m_storage->addCourseMember(course.id, ana, Role::Instructor));
+    QCOMPARE(m_storage->roomRole(course.roomId, ana), RoomRole::Owner);
+
+    const QList<RoomMemberRecord> members = m_storage->roomMembers(course.roomId);
+    QCOMPARE(members.size(), 3);
+    QCOMPARE(members.at(0).user.username, QStringLiteral("ana"));
+    QCOMPARE(members.at(0).role, RoomRole::Owner);
+    QCOMPARE(m_storage->roomMates(ben).size(), 2);
+
+    // A course member and a room member are one transaction: a failing one adds neither.
+    QVERIFY(!m_storage->addCourseMember(course.id, UserId(4242), Role::Student));
+    QCOMPARE(m_storage->roomMembers(course.roomId).size(), 3);
+}
+
+void TestStorage::migrationBackfillsChat()
+{
+    m_storage.reset();
+    QCOMPARE(resetDatabase(), QString());
+    std::unique_ptr<SqlStorage> old = makeStorage();
+    QCOMPARE(old->connect(), QString());
+    QCOMPARE(old->migrateTo(2), QString());
+    const auto ana = old->createUser(QStringLiteral("ana"), QStringLiteral("Ana"), Role::Instructor, "h");
+    const auto ben = old->createUser(QStringLiteral("ben"), QStringLiteral("Ben"), Role::Student, "h");
+    QVERIFY(ana.ok() && ben.ok());
+    // Rows as the version 2 code wrote them (today's code writes the chat tables with them).
+    const qint64 a = ana.value->info.id.value();
+    const qint64 b = ben.value->info.id.value();
+    const QString joined = QString::fromUtf8(json({{QStringLiteral("user"), ben.value->info.toJson()}}));
+    for (const QString &statement : {
+             QStringLiteral("INSERT INTO rooms (kind, name) VALUES ('course', 'Physics')"),
+             QStringLiteral("INSERT INTO courses (name, join_code, owner_id, room_id) VALUES ('Physics', 'C-1', %1, 1)").arg(a),
+             QStringLiteral("UPDATE rooms SET course_id = 1, last_seq = 2"),
+             QStringLiteral("INSERT INTO course_members VALUES (1, %1, 'instructor'), (1, %2, 'student')").arg(a).arg(b),
+             QStringLiteral("INSERT INTO room_events VALUES (1, 1, 'member.joined', %1, '', '%2', 10)").arg(b).arg(joined),
+             QStringLiteral("INSERT INTO room_events VALUES (1, 2, 'message.created', %1, 'c1', "
+                            "'{\"text\":\"hello there\"}', 20)").arg(b)})
+        QCOMPARE(probeExec(statement), QString());
+    old.reset();
+    const RoomId room(1);
+
+    m_storage = makeStorage();
+    QCOMPARE(m_storage->open(), QString());
+    QCOMPARE(m_storage->roomRole(room, ana.value->info.id), RoomRole::Owner);
+    QCOMPARE(m_storage->roomRole(room, ben.value->info.id), RoomRole::Member);
+    const std::optional<HistoryPage> page = m_storage->history(room, {});
+    QVERIFY(page);
+    QCOMPARE(page->messages.size(), 2);
+    QCOMPARE(page->messages.at(0).system.value(QStringLiteral("event")).toString(), QStringLiteral("member.joined"));
+    QCOMPARE(page->messages.at(1).text, QStringLiteral("hello there"));
+    QCOMPARE(page->messages.at(1).sender.username, QStringLiteral("ben"));
+    QCOMPARE(page->messages.at(1).clientId, QStringLiteral("c1"));
+    const std::optional<RoomInfo> listed = m_storage->roomForUser(room, ana.value->info.id);
+    QVERIFY(listed);
+    QCOMPARE(listed->unread, 1);
+}
+
+void TestStorage::roomListFigures()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const UserId cy = addUser(QStringLiteral("cy"));
+    const CourseRecord course = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1"));
+    QVERIFY(m_storage->addCourseMember(course.id, ben, Role::Student));
+    const RoomId room = course.roomId;
+
+    QVERIFY(post(room, ana, QStringLiteral("welcome")) == 1);
+    QVERIFY(post(room, ben, QStringLiteral("hi @ana"), 0, {ana}) == 2);
+    QVERIFY(post(room, ben, QStringLiteral("everyone @room"), 0, {}, true) == 3);
+    QVERIFY(post(room, ben, QStringLiteral("to be deleted"), 0, {ana}) == 4);
+    QVERIFY(m_storage->appendEvent(room, QStringLiteral("message.deleted"), ben, QString(),
+                                   json({{QStringLiteral("target"), 4}, {QStringLiteral("by"), ben.value()}}), 2000).ok());
+
+    QList<RoomInfo> rooms = m_storage->roomList(ana, false);
+    QCOMPARE(rooms.size(), 1);
+    RoomInfo info = rooms.first();
+    QCOMPARE(info.kind, RoomKind::Course);
+    QCOMPARE(info.courseId, course.id);
+    QCOMPARE(info.lastSeq, 5);
+    QCOMPARE(info.memberCount, 2);
+    QCOMPARE(info.myRole, RoomRole::Owner);
+    QCOMPARE(info.unread, 2);   // own and deleted messages do not count
+    QCOMPARE(info.mentions, 2); // @ana and @room
+    QVERIFY(info.lastMessage);
+    QCOMPARE(info.lastMessage->seq, 3); // the newest message that is not deleted
+    QCOMPARE(info.lastMessage->senderName, QStringLiteral("BEN"));
+    QCOMPARE(info.lastMessage->text, QStringLiteral("everyone @room"));
+    QVERIFY(!info.peer);
+
+    // Reading up to 2 leaves one unread, one mention; the read position never goes back.
+    QCOMPARE(m_storage->markRead(room, ana, 2), 2);
+    QCOMPARE(m_storage->markRead(room, ana, 1), 2);
+    info = m_storage->roomList(ana, false).first();
+    QCOMPARE(info.lastRead, 2);
+    QCOMPARE(info.unread, 1);
+    QCOMPARE(info.mentions, 1);
+    QCOMPARE(m_storage->readStates(room), QList<ReadState>({{ana, 2}}));
+    QCOMPARE(m_storage->markRead(room, cy, 2), -1); // not a member
+
+    QVERIFY(m_storage->setRoomPrefs(room, ben, true, std::nullopt));
+    QVERIFY(m_storage->setRoomPrefs(room, ben, std::nullopt, true));
+    info = m_storage->roomForUser(room, ben).value();
+    QVERIFY(info.muted);
+    QVERIFY(info.pinned);
+    QCOMPARE(info.unread, 1);
+    QVERIFY(!m_storage->setRoomPrefs(room, cy, true, true));
+
+    // Admins list every room; where they are no member the per-user figures are empty.
+    QVERIFY(m_storage->roomList(cy, false).isEmpty());
+    rooms = m_storage->roomList(cy, true);
+    QCOMPARE(rooms.size(), 1);
+    QVERIFY(!rooms.first().myRole);
+    QCOMPARE(rooms.first().unread, 0);
+}
+
+void TestStorage::historyPages()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const RoomId room = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1")).roomId;
+    QVERIFY(m_storage->addCourseMember(m_storage->courseByRoom(room)->id, ben, Role::Student));
+    for (int i = 1; i <= 10; ++i)
+        QCOMPARE(post(room, i % 2 ? ana : ben, QStringLiteral("m%1").arg(i)), i);
+    // Replies to 3 are in its thread, not in the timeline.
+    QCOMPARE(post(room, ben, QStringLiteral("r1"), 3), 11);
+    QCOMPARE(post(room, ana, QStringLiteral("r2"), 3), 12);
+    QCOMPARE(post(room, ana, QStringLiteral("m13")), 13);
+
+    const auto seqs = [](const HistoryPage &page) {
+        QList<qint64> result;
+        for (const MessageInfo &message : page.messages)
+            result.append(message.seq);
+        return result;
+    };
+    HistoryQuery query;
+    query.limit = 4;
+    HistoryPage page = m_storage->history(room, query).value();
+    QCOMPARE(seqs(page), QList<qint64>({8, 9, 10, 13}));
+    QVERIFY(page.hasMoreBefore);
+    QVERIFY(!page.hasMoreAfter);
+
+    query.before = 8;
+    page = m_storage->history(room, query).value();
+    QCOMPARE(seqs(page), QList<qint64>({4, 5, 6, 7}));
+    QVERIFY(page.hasMoreBefore);
+    QVERIFY(page.hasMoreAfter);
+    query.before = 3;
+    page = m_storage->history(room, query).value();
+    QCOMPARE(seqs(page), QList<qint64>({1, 2}));
+    QVERIFY(!page.hasMoreBefore);
+
+    query = {};
+    query.after = 9;
+    query.limit = 100;
+    page = m_storage->history(room, query).value();
+    QCOMPARE(seqs(page), QList<qint64>({10, 13}));
+    QVERIFY(!page.hasMoreAfter);
+
+    query = {};
+    query.around = 5;
+    query.limit = 4;
+    page = m_storage->history(room, query).value();
+    QCOMPARE(seqs(page), QList<qint64>({4, 5, 6, 7}));
+    QVERIFY(page.hasMoreBefore);
+    QVERIFY(page.hasMoreAfter);
+
+    query = {};
+    query.threadRoot = 3;
+    page = m_storage->history(room, query).value();
+    QCOMPARE(seqs(page), QList<qint64>({3, 11, 12}));
+    QCOMPARE(page.messages.first().replyCount, 2);
+    QCOMPARE(page.messages.first().lastReplyTs, m_storage->message(room, 12)->timestamp);
+    QCOMPARE(page.messages.at(1).threadRoot, 3);
+}
+
+void TestStorage::editsDeletesAndReactions()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const RoomId room = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1")).roomId;
+    QCOMPARE(post(room, ana, QStringLiteral("first")), 1);
+    QCOMPARE(post(room, ana, QStringLiteral("second")), 2);
+
+    const auto react = [&](UserId user, const QString &emoji, bool on) {
+        return m_storage->appendEvent(room, QStringLiteral("reaction.changed"), user, QString(),
+                                      json({{QStringLiteral("target"), 1}, {QStringLiteral("emoji"), emoji},
+                                            {QStringLiteral("userId"), user.value()}, {QStringLiteral("on"), on}}),
+                                      3000 + m_clock++).ok();
+    };
+    QVERIFY(react(ben, QStringLiteral("👍"), true));
+    QVERIFY(react(ana, QStringLiteral("👍"), true));
+    QVERIFY(react(ana, QStringLiteral("🎉"), true));
+    QVERIFY(react(ana, QStringLiteral("🎉"), false));
+    QVERIFY(m_storage->hasReaction(room, 1, QStringLiteral("👍"), ben));
+    QVERIFY(!m_storage->hasReaction(room, 1, QStringLiteral("🎉"), ana));
+    MessageInfo first = m_storage->message(room, 1).value();
+    QCOMPARE(first.reactions.size(), 1);
+    QCOMPARE(first.reactions.first().emoji, QStringLiteral("👍"));
+    QCOMPARE(first.reactions.first().users, QList<UserId>({ben, ana}));
+
+    QVERIFY(m_storage->appendEvent(room, QStringLiteral("message.edited"), ana, QStringLiteral("e1"),
+                                   json({{QStringLiteral("target"), 1}, {QStringLiteral("text"), QStringLiteral("first!")},
+                                         {QStringLiteral("editedAt"), 4000},
+                                         {QStringLiteral("mentions"), QJsonArray{ben.value()}},
+                                         {QStringLiteral("mentionsRoom"), false}}),
+                                   4000).ok());
+    first = m_storage->message(room, 1).value();
+    QCOMPARE(first.text, QStringLiteral("first!"));
+    QCOMPARE(first.editedAt, 4000);
+    QCOMPARE(first.mentions, QList<UserId>({ben}));
+
+    QVERIFY(m_storage->appendEvent(room, QStringLiteral("message.deleted"), ana, QString(),
+                                   json({{QStringLiteral("target"), 1}, {QStringLiteral("by"), ana.value()}}), 5000).ok());
+    first = m_storage->message(room, 1).value();
+    QVERIFY(first.deleted);
+    QVERIFY(first.text.isEmpty());
+    QVERIFY(first.reactions.isEmpty());
+    QCOMPARE(first.sender.id, ana);
+    // The log keeps every event for resume.
+    QCOMPARE(m_storage->eventsAfter(room, 0, 100).size(), 8);
+}
