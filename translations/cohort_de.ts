@@ -41,6 +41,348 @@
     </message>
 </context>
 <context>
+    <name>Cohort::Ui::ChatDialogs</name>
+    <message>
+        <source>New room</source>
+        <translation>Neuer Raum</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>Study group</source>
+        <translation>Lerngruppe</translation>
+    </message>
+    <message>
+        <source>Announcements</source>
+        <translation>Ankündigungen</translation>
+    </message>
+    <message>
+        <source>e.g. Project team</source>
+        <translation>z. B. Projektteam</translation>
+    </message>
+    <message>
+        <source>Public: anyone in the course can join</source>
+        <translation>Öffentlich: alle im Kurs können beitreten</translation>
+    </message>
+    <message>
+        <source>Private: by invitation</source>
+        <translation>Privat: nur auf Einladung</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Course</source>
+        <translation>Kurs</translation>
+    </message>
+    <message>
+        <source>Visibility</source>
+        <translation>Sichtbarkeit</translation>
+    </message>
+    <message>
+        <source>Member limit</source>
+        <translation>Höchstzahl an Mitgliedern</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>New direct message</source>
+        <translation>Neue Direktnachricht</translation>
+    </message>
+    <message>
+        <source>Search people</source>
+        <translation>Personen suchen</translation>
+    </message>
+    <message>
+        <source>%1 (@%2)</source>
+        <translation>%1 (@%2)</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht schreiben</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::ChatPane</name>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Abwesend</translation>
+    </message>
+    <message>
+        <source>Do not disturb</source>
+        <translation>Nicht stören</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Besitzer</translation>
+    </message>
+    <message>
+        <source>Admin</source>
+        <translation>Admin</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Stummschaltung aufheben</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stummschalten</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Nicht mehr anheften</translation>
+    </message>
+    <message>
+        <source>Pin to the top</source>
+        <translation>Oben anheften</translation>
+    </message>
+    <message>
+        <source>Leave room</source>
+        <translation>Raum verlassen</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>← Back to the chat</source>
+        <translation>← Zurück zum Chat</translation>
+    </message>
+    <message>
+        <source>Your status: %1</source>
+        <translation>Dein Status: %1</translation>
+    </message>
+    <message>
+        <source>New room, direct message or study group</source>
+        <translation>Neuer Raum, Direktnachricht oder Lerngruppe</translation>
+    </message>
+    <message>
+        <source>New room…</source>
+        <translation>Neuer Raum …</translation>
+    </message>
+    <message>
+        <source>New direct message…</source>
+        <translation>Neue Direktnachricht …</translation>
+    </message>
+    <message>
+        <source>Browse study groups…</source>
+        <translation>Lerngruppen durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Courses and join codes</source>
+        <translation>Kurse und Beitrittscodes</translation>
+    </message>
+    <message>
+        <source>Filter rooms</source>
+        <translation>Räume filtern</translation>
+    </message>
+    <message>
+        <source>Search messages</source>
+        <translation>Nachrichten durchsuchen</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <source>Room options</source>
+        <translation>Raumoptionen</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>Noch keine Nachrichten</translation>
+    </message>
+    <message>
+        <source>Be the first to say something in this room.</source>
+        <translation>Schreib als Erste oder Erster etwas in diesen Raum.</translation>
+    </message>
+    <message>
+        <source>Pick a room</source>
+        <translation>Wähle einen Raum</translation>
+    </message>
+    <message>
+        <source>Choose a room on the left to read and write messages.</source>
+        <translation>Wähle links einen Raum, um Nachrichten zu lesen und zu schreiben.</translation>
+    </message>
+    <message>
+        <source>Editing a message · Enter saves · Esc cancels</source>
+        <translation>Nachricht bearbeiten · Eingabe speichert · Esc bricht ab</translation>
+    </message>
+    <message>
+        <source>Insert an emoji</source>
+        <translation>Emoji einfügen</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>Senden (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Write a message…</source>
+        <translation>Nachricht schreiben …</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter starts a new line, Up edits your last message</source>
+        <translation>Eingabe sendet, Umschalt+Eingabe beginnt eine neue Zeile, Pfeil nach oben bearbeitet deine letzte Nachricht</translation>
+    </message>
+    <message>
+        <source>Reply in the thread…</source>
+        <translation>Im Thread antworten …</translation>
+    </message>
+    <message>
+        <source>Thread</source>
+        <translation>Thread</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <source>Filters: from:username  in:#room  before:2026-12-31  after:2026-01-01  has:file</source>
+        <translation>Filter: from:benutzername  in:#raum  before:2026-12-31  after:2026-01-01  has:file</translation>
+    </message>
+    <message>
+        <source>Archived · read only</source>
+        <translation>Archiviert · nur lesen</translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 schreibt …</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 und %2 schreiben …</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>Mehrere Personen schreiben …</translation>
+    </message>
+    <message>
+        <source>User %1</source>
+        <translation>Benutzer %1</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Reply in thread</source>
+        <translation>Im Thread antworten</translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation>Reagieren</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>Text kopieren</translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation>Link kopieren</translation>
+    </message>
+    <message>
+        <source>Seen by %1</source>
+        <translation>Gesehen von %1</translation>
+    </message>
+    <message>
+        <source>%1
+@%2 · %3</source>
+        <translation>%1
+@%2 · %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>No messages found</source>
+        <translation>Keine Nachrichten gefunden</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3
+%4</source>
+        <translation>%1 · %2 · %3
+%4</translation>
+    </message>
+    <message>
+        <source>Join a course first: direct messages are with people of your courses.</source>
+        <translation>Tritt zuerst einem Kurs bei: Direktnachrichten gehen an Personen aus deinen Kursen.</translation>
+    </message>
+    <message>
+        <source>Study groups</source>
+        <translation>Lerngruppen</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Beitreten</translation>
+    </message>
+    <message>
+        <source>Public study groups of your courses.</source>
+        <translation>Öffentliche Lerngruppen deiner Kurse.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3/%4 members</source>
+        <translation>%1 · %2 · %3/%4 Mitglieder</translation>
+    </message>
+    <message>
+        <source>You are a member</source>
+        <translation>Du bist Mitglied</translation>
+    </message>
+    <message>
+        <source>1 member</source>
+        <translation>1 Mitglied</translation>
+    </message>
+    <message>
+        <source>%1 members</source>
+        <translation>%1 Mitglieder</translation>
+    </message>
+</context>
+<context>
     <name>Cohort::Ui::ConnectionIndicator</name>
     <message>
         <source>Connected</source>
@@ -450,6 +792,64 @@
     <message>
         <source>Close</source>
         <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::MessageDelegate</name>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+    <message>
+        <source>%1 joined the room</source>
+        <translation>%1 ist dem Raum beigetreten</translation>
+    </message>
+    <message>
+        <source>%1 left the room</source>
+        <translation>%1 hat den Raum verlassen</translation>
+    </message>
+    <message>
+        <source>The room was renamed to “%1”</source>
+        <translation>Der Raum heißt jetzt „%1“</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Wird gesendet …</translation>
+    </message>
+    <message>
+        <source>Not sent · Retry</source>
+        <translation>Nicht gesendet · Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>edited · %1</source>
+        <translation>bearbeitet · %1</translation>
+    </message>
+    <message>
+        <source>This message was deleted.</source>
+        <translation>Diese Nachricht wurde gelöscht.</translation>
+    </message>
+    <message>
+        <source>New messages</source>
+        <translation>Neue Nachrichten</translation>
+    </message>
+    <message>
+        <source>1 reply</source>
+        <translation>1 Antwort</translation>
+    </message>
+    <message>
+        <source>%1 replies</source>
+        <translation>%1 Antworten</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::RoomListDelegate</name>
+    <message>
+        <source>No messages yet</source>
+        <translation>Noch keine Nachrichten</translation>
     </message>
 </context>
 <context>

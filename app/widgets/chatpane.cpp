@@ -756,7 +756,7 @@ void ChatPane::updateHeader()
         else if (!room->topic.isEmpty())
             detail = room->topic;
         else if (room->memberCount > 0)
-            detail = tr("%n members", nullptr, room->memberCount);
+            detail = room->memberCount == 1 ? tr("1 member") : tr("%1 members").arg(room->memberCount);
         if (room->archived)
             detail = tr("Archived · read only");
     }

@@ -115,6 +115,11 @@ QString metaText(const ChatMessage &m)
     return time;
 }
 
+QString repliesText(int count)
+{
+    return count == 1 ? MessageDelegate::tr("1 reply") : MessageDelegate::tr("%1 replies").arg(count);
+}
+
 const MessageModel *messageModel(const QModelIndex &index)
 {
     return qobject_cast<const MessageModel *>(index.model());
@@ -318,7 +323,7 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         y += ReactionHeight - 4;
     }
     if (m_showThreadSummary && m.replyCount > 0) {
-        const QString label = tr("%n replies", nullptr, m.replyCount);
+        const QString label = repliesText(m.replyCount);
         const int w = small.horizontalAdvance(label) + 8;
         l.thread = QRect(own ? contentRight - w : bubbleLeft, y + 2, w, ThreadHeight - 2);
         y += ThreadHeight;
@@ -489,7 +494,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         link.setWeight(QFont::DemiBold);
         painter->setFont(link);
         painter->setPen(dark ? QColor(0x7cb7ff) : QColor(0x1a5fb4));
-        painter->drawText(l.thread, Qt::AlignLeft | Qt::AlignVCenter, tr("%n replies", nullptr, m.replyCount));
+        painter->drawText(l.thread, Qt::AlignLeft | Qt::AlignVCenter, repliesText(m.replyCount));
     }
     if (option.state & QStyle::State_Selected) {
         painter->setPen(QPen(palette.color(QPalette::Highlight), 1.5));
