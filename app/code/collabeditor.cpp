@@ -278,7 +278,9 @@ void CollabEditor::keyPressEvent(QKeyEvent *event)
     } else if (keyIs(event, Qt::ControlModifier, Qt::Key_0)) {
         zoomTo(0);
     } else {
-        if (event->matches(QKeySequence::MoveToNextLine) || event->matches(QKeySequence::MoveToPreviousLine))
+        // Keys without text move the caret (or run a command): what is typed next is a new
+        // undo step, as in every editor.
+        if (event->text().isEmpty())
             m_undo->stopCapturing();
         QsciScintilla::keyPressEvent(event);
         return;

@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QKeyEvent>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -71,12 +72,14 @@ private Q_SLOTS:
     void typingBecomesEngineOperations();
     void nonAsciiAndNonBmpText();
     void autoIndentAndPaste();
+    void dropInsertsText();
     void threeReplicasConverge();
     void remoteEditsKeepTheLocalSelection_data();
     void remoteEditsKeepTheLocalSelection();
     void remoteEditsKeepTheScrollPosition();
     void undoRevertsOnlyOwnEdits();
     void undoKeys();
+    void caretMovesStartANewUndoStep();
     void replaceAllIsOneStep();
     void readOnlyRefusesEdits();
     void malformedUpdateChangesNothing();
@@ -176,6 +179,33 @@ void TestCollabEditor::autoIndentAndPaste()
     QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("def"));
     QCOMPARE(editor.document().text(), editor.text());
 
+    Collab::Document replica(Collab::Document::randomAgent());
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(replica.apply(update).ok());
+    QCOMPARE(replica.text(), editor.text());
+}
+
+void TestCollabEditor::dropInsertsText()
+{
+    CollabEditor editor;
+    editor.resize(400, 200);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    Outbox outbox(&editor);
+    editor.insert(QStringLiteral("ab"));
+    QMimeData data;
+    data.setText(QStringLiteral("dropped é😀 "));
+    // Dropped at the very start of the text (the left edge of the first line).
+    const QPoint at(int(sci(editor, QsciScintillaBase::SCI_POINTXFROMPOSITION, 0, 0)) + 1,
+                    int(sci(editor, QsciScintillaBase::SCI_TEXTHEIGHT, 0)) / 2);
+    QDragEnterEvent enter(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(editor.viewport(), &enter);
+    QDragMoveEvent move(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(editor.viewport(), &move);
+    QDropEvent drop(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(editor.viewport(), &drop);
+    QCOMPARE(editor.text(), QStringLiteral("dropped é😀 ab"));
+    QCOMPARE(editor.document().text(), editor.text());
     Collab::Document replica(Collab::Document::randomAgent());
     for (const QByteArray &update : outbox.take())
         QVERIFY(replica.apply(update).ok());
@@ -386,6 +416,20 @@ void TestCollabEditor::undoKeys()
     QTest::keyClick(&editor, Qt::Key_Y, Qt::ControlModifier);
     QCOMPARE(editor.text(), QStringLiteral("abc"));
     QCOMPARE(editor.document().text(), editor.text());
+}
+
+void TestCollabEditor::caretMovesStartANewUndoStep()
+{
+    CollabEditor editor;
+    editor.show();
+    QTest::keyClicks(&editor, QStringLiteral("abc"));
+    QTest::keyClick(&editor, Qt::Key_Left);
+    QTest::keyClicks(&editor, QStringLiteral("d"));
+    QCOMPARE(editor.text(), QStringLiteral("abdc"));
+    editor.undo();
+    QCOMPARE(editor.text(), QStringLiteral("abc"));
+    editor.undo();
+    QCOMPARE(editor.text(), QString());
 }
 
 void TestCollabEditor::replaceAllIsOneStep()
