@@ -96,13 +96,31 @@ void CollabEditor::setDocument(Collab::Document document)
 
 bool CollabEditor::applyRemote(const QByteArray &update)
 {
+    // Scintilla shifts the selection with the text, but text inserted exactly at an end of it
+    // would land inside. Anchored to their characters before the update, both ends keep
+    // outside what others type against them.
+    const auto [anchor, caret] = localSelectionPositions();
+    using Side = Collab::Anchor::Side;
+    const Collab::Anchor anchorBefore = m_document.anchorAt(anchor, anchor < caret ? Side::StickToNext : Side::StickToPrevious);
+    const Collab::Anchor caretBefore = m_document.anchorAt(caret, caret < anchor ? Side::StickToNext : Side::StickToPrevious);
+
     Collab::ApplyResult result = m_document.apply(update);
     if (!result.ok()) {
         qCWarning(lcCode) << "Ignoring a malformed update of" << update.size() << "bytes";
         return false;
     }
-    if (!result.changes.isEmpty())
-        patch(result.changes);
+    if (result.changes.isEmpty())
+        return true;
+    patch(result.changes);
+    if (SendScintilla(SCI_GETSELECTIONS) == 1) {
+        // SCI_SETANCHOR and SCI_SETCURRENTPOS do not scroll, unlike SCI_SETSEL.
+        const auto anchorBytes = static_cast<unsigned long>(m_positions->toBytes(m_document.resolve(anchorBefore)));
+        const auto caretBytes = static_cast<unsigned long>(m_positions->toBytes(m_document.resolve(caretBefore)));
+        if (long(anchorBytes) != SendScintilla(SCI_GETANCHOR) || long(caretBytes) != SendScintilla(SCI_GETCURRENTPOS)) {
+            SendScintilla(SCI_SETCURRENTPOS, caretBytes);
+            SendScintilla(SCI_SETANCHOR, anchorBytes);
+        }
+    }
     return true;
 }
 
@@ -344,7 +362,7 @@ void CollabEditor::patch(const QList<Collab::TextChange> &changes)
         if (readOnly)
             SendScintilla(SCI_SETREADONLY, 0UL);
         // Scintilla moves the caret, the selection and the first visible line along with the
-        // text around them, so replacing exactly the changed range keeps them in place.
+        // text around them, so replacing exactly the changed ranges keeps them in place.
         for (const Collab::TextChange &change : changes) {
             const qsizetype from = m_positions->toBytes(change.position);
             const qsizetype to = change.removed ? m_positions->toBytes(change.position + change.removed) : from;

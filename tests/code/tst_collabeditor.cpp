@@ -306,6 +306,8 @@ void TestCollabEditor::remoteEditsKeepTheLocalSelection_data()
     // The local selection is "56789" (positions 5 to 10) of "0123456789abcdef".
     QTest::newRow("insert before") << qsizetype(2) << qsizetype(0) << QStringLiteral("XY😀") << QStringLiteral("56789");
     QTest::newRow("delete before") << qsizetype(1) << qsizetype(3) << QString() << QStringLiteral("56789");
+    QTest::newRow("insert at the start") << qsizetype(5) << qsizetype(0) << QStringLiteral("ab") << QStringLiteral("56789");
+    QTest::newRow("insert at the end") << qsizetype(10) << qsizetype(0) << QStringLiteral("😀") << QStringLiteral("56789");
     QTest::newRow("insert inside") << qsizetype(7) << qsizetype(0) << QStringLiteral("é中") << QStringLiteral("56é中789");
     QTest::newRow("delete inside") << qsizetype(6) << qsizetype(2) << QString() << QStringLiteral("589");
     QTest::newRow("insert after") << qsizetype(12) << qsizetype(0) << QStringLiteral("😀\n") << QStringLiteral("56789");
