@@ -61,7 +61,7 @@ struct Anchor
     std::optional<AgentId> agent; ///< empty: the document start or end
     quint32 seq = 0;
 
-    /// A compact byte form for storing comment anchors (13 bytes at most).
+    /// A compact byte form for storing comment anchors (14 bytes at most).
     QByteArray toBytes() const;
     static std::optional<Anchor> fromBytes(const QByteArray &bytes);
 

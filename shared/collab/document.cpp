@@ -39,26 +39,9 @@ bool canAppend(const Run &prev, const Run &next)
         && prev.right == next.right && next.left == prev.last();
 }
 
-struct Key
-{
-    int chunk = 0;
-    int run = 0;
-    quint32 offset = 0;
-    friend auto operator<=>(const Key &, const Key &) = default;
-};
-
-constexpr Key kBeforeAll{-1, 0, 0};
-constexpr Key kAfterAll{INT_MAX, 0, 0};
-
-Key keyOf(const Cursor &c)
-{
-    return {c.chunk, c.run, c.offset};
-}
-
-bool isHighSurrogate(QChar c)
-{
-    return c.isHighSurrogate();
-}
+// Cursors compare in document order; these stand for "no left origin" and "no right origin".
+constexpr Cursor kBeforeAll{-1, 0, 0};
+constexpr Cursor kAfterAll{INT_MAX, 0, 0};
 
 /// Lone surrogates cannot be encoded as UTF-8 and would split on the wire: replace them.
 QString wellFormed(QStringView text)
@@ -343,17 +326,17 @@ void DocumentPrivate::insertRun(Cursor at, const Run &run)
 // others have their run predecessor, which lies inside the scanned range, as left origin.
 Cursor DocumentPrivate::findInsertPosition(const Run &run)
 {
-    Key leftKey = kBeforeAll;
+    Cursor leftAt = kBeforeAll;
     Cursor start;
     if (!run.left.isNone()) {
         const Cursor left = locate(run.left);
-        leftKey = keyOf(left);
+        leftAt = left;
         start = {left.chunk, left.run, left.offset + 1};
     }
     start = normalize(start);
     if (idAt(start) == run.right)
         return start;
-    const Key rightKey = run.right.isNone() ? kAfterAll : keyOf(locate(run.right));
+    const Cursor rightAt = run.right.isNone() ? kAfterAll : locate(run.right);
     const AgentId me = agents[run.agent].id;
 
     Cursor i = start;
@@ -370,14 +353,14 @@ Cursor DocumentPrivate::findInsertPosition(const Run &run)
         if (otherId == run.right)
             break;
         const Ref otherLeft = i.offset == 0 ? other.left : Ref{other.agent, otherId.seq - 1};
-        const Key oleft = otherLeft.isNone() ? kBeforeAll : keyOf(locate(otherLeft));
-        if (oleft < leftKey)
+        const Cursor oleft = otherLeft.isNone() ? kBeforeAll : locate(otherLeft);
+        if (oleft < leftAt)
             break;
-        if (oleft == leftKey) {
-            const Key oright = other.right.isNone() ? kAfterAll : keyOf(locate(other.right));
-            if (oright < rightKey) {
+        if (oleft == leftAt) {
+            const Cursor oright = other.right.isNone() ? kAfterAll : locate(other.right);
+            if (oright < rightAt) {
                 scanning = true;
-            } else if (oright == rightKey) {
+            } else if (oright == rightAt) {
                 if (me < agents[other.agent].id)
                     break;
                 scanning = false;
@@ -485,7 +468,7 @@ void DocumentPrivate::localInsert(qsizetype position, QStringView input)
         Cursor c = visibleCursor(position - 1);
         Agent &owner = agents[runAt(c).agent];
         const quint32 seq = runAt(c).seq + c.offset;
-        if (isHighSurrogate(owner.content[seq]) && position < length) {
+        if (owner.content[seq].isHighSurrogate() && position < length) {
             // Never between the halves of a pair: move past the low surrogate.
             c = visibleCursor(position);
             ++position;
@@ -751,7 +734,7 @@ DocumentPrivate::Integration DocumentPrivate::tryIntegrate(WireRun &run)
     }
     if (!knows(run.left) || !knows(run.right))
         return Integration::Wait;
-    if (!run.left.isNone() && isHighSurrogate(agents[run.left.agent].content[run.left.seq])) {
+    if (!run.left.isNone() && agents[run.left.agent].content[run.left.seq].isHighSurrogate()) {
         qCWarning(lcCollab) << "dropped a remote insert inside a surrogate pair";
         return Integration::Done;
     }
