@@ -28,7 +28,8 @@ class UndoManager;
 /// shows a split pair.
 ///
 /// Local edits return an update (a QByteArray) to send to the other replicas; apply() takes
-/// theirs in any order, any number of times. Not thread-safe; no I/O.
+/// theirs in any order, any number of times. Movable, not copyable (a moved-from Document may
+/// only be assigned to or destroyed). Not thread-safe; no I/O.
 class Document
 {
 public:

@@ -12,13 +12,15 @@ namespace Cohort::Collab {
 UndoManager::UndoManager(Document &document, int groupWindowMs)
     : m_document(document), m_groupWindowMs(groupWindowMs)
 {
-    Q_ASSERT(!m_document.d->undo);
     m_document.d->undo = this;
 }
 
 UndoManager::~UndoManager()
 {
-    m_document.d->undo = nullptr;
+    // The document may have been replaced by move assignment meanwhile (and another manager
+    // attached to it): only detach ourselves.
+    if (m_document.d && m_document.d->undo == this)
+        m_document.d->undo = nullptr;
 }
 
 bool UndoManager::canUndo() const

@@ -17,8 +17,8 @@ class Document;
 /// (never remote ones) into steps; edits less than `groupWindowMs` apart join one step unless
 /// stopCapturing() was called in between. Undoing an insert deletes those of its characters
 /// that still exist; undoing a delete inserts the text again where its neighbours are now.
-/// Both produce a normal update to send. One UndoManager per Document; it must not outlive
-/// the Document.
+/// Both produce a normal update to send. One UndoManager per Document (a new one replaces the
+/// previous one's recording); it must not outlive the Document object it was given.
 class UndoManager
 {
 public:

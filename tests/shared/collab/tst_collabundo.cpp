@@ -106,6 +106,25 @@ private Q_SLOTS:
         QCOMPARE(other.text(), QStringLiteral("a"));
     }
 
+    // An editor replaces its document (say, after a reload) and its undo manager.
+    void replacingDocumentAndManager()
+    {
+        Document doc(1);
+        auto undo = std::make_unique<UndoManager>(doc);
+        doc.insert(0, u"old");
+        Document other(2);
+        other.apply(doc.encodeDiff({}));
+        std::optional<Document> reloaded = Document::decode(3, other.encodeState());
+        QVERIFY(reloaded.has_value());
+        doc = std::move(*reloaded);
+        auto fresh = std::make_unique<UndoManager>(doc);
+        undo = std::move(fresh); // the old manager goes after the new one attached
+        doc.insert(3, u" new");
+        QVERIFY(undo->canUndo());
+        undo->undo();
+        QCOMPARE(doc.text(), QStringLiteral("old"));
+    }
+
     void newEditClearsRedo()
     {
         Document doc(1);
