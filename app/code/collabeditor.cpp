@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: Cohort developers
-#include "qscintilla.h"
 #include "collabeditor.h"
 
 #include "codelanguages.h"
@@ -12,6 +11,7 @@
 
 
 #include <QContextMenuEvent>
+#include <QInputMethodEvent>
 #include <QKeyEvent>
 #include <QLoggingCategory>
 #include <QMenu>
@@ -23,9 +23,22 @@ Q_LOGGING_CATEGORY(lcCode, "cohort.app.code")
 
 namespace {
 
-bool isContinuationByte(char byte)
+/// The one range where two texts differ: [position, position + removed) of `before` became
+/// `inserted`. Never splits a surrogate pair.
+Collab::TextChange difference(const QString &before, const QString &after)
 {
-    return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
+    const qsizetype common = std::min(before.size(), after.size());
+    qsizetype prefix = 0;
+    while (prefix < common && before.at(prefix) == after.at(prefix))
+        ++prefix;
+    if (prefix > 0 && before.at(prefix - 1).isHighSurrogate())
+        --prefix;
+    qsizetype suffix = 0;
+    while (suffix < common - prefix && before.at(before.size() - 1 - suffix) == after.at(after.size() - 1 - suffix))
+        ++suffix;
+    if (suffix > 0 && before.at(before.size() - suffix).isLowSurrogate())
+        --suffix;
+    return {prefix, before.size() - suffix - prefix, after.mid(prefix, after.size() - suffix - prefix)};
 }
 
 bool keyIs(const QKeyEvent *event, Qt::KeyboardModifiers modifiers, Qt::Key key)
@@ -96,6 +109,10 @@ void CollabEditor::setDocument(Collab::Document document)
 
 bool CollabEditor::applyRemote(const QByteArray &update)
 {
+    if (m_composing) {
+        m_deferred.append(update);
+        return true;
+    }
     // Scintilla shifts the selection with the text, but text inserted exactly at an end of it
     // would land inside. Anchored to their characters before the update, both ends keep
     // outside what others type against them.
@@ -252,7 +269,7 @@ int CollabEditor::replaceAll(const QString &expression, const QString &replaceme
 
 void CollabEditor::undo()
 {
-    if (isReadOnly())
+    if (isReadOnly() || m_composing)
         return;
     const QByteArray update = m_undo->undo();
     if (update.isEmpty())
@@ -263,7 +280,7 @@ void CollabEditor::undo()
 
 void CollabEditor::redo()
 {
-    if (isReadOnly())
+    if (isReadOnly() || m_composing)
         return;
     const QByteArray update = m_undo->redo();
     if (update.isEmpty())
@@ -322,6 +339,31 @@ void CollabEditor::contextMenuEvent(QContextMenuEvent *event)
     menu.exec(event->globalPos());
 }
 
+void CollabEditor::inputMethodEvent(QInputMethodEvent *event)
+{
+    // Scintilla shows an input method's preedit text (e.g. pinyin before it becomes 中文) in
+    // the document and removes it through its undo history, so that history is on while a
+    // composition lasts. Meanwhile the preedit stays out of the engine and remote updates
+    // wait; when the composition ends, the engine takes the committed text.
+    if (isReadOnly()) {
+        QsciScintilla::inputMethodEvent(event);
+        return;
+    }
+    if (!m_composing) {
+        m_composing = true;
+        SendScintilla(SCI_SETUNDOCOLLECTION, 1UL);
+    }
+    QsciScintilla::inputMethodEvent(event);
+    if (!event->preeditString().isEmpty())
+        return;
+    m_composing = false;
+    SendScintilla(SCI_SETUNDOCOLLECTION, 0UL);
+    SendScintilla(SCI_EMPTYUNDOBUFFER);
+    takeWidgetText();
+    for (const QByteArray &update : std::exchange(m_deferred, {}))
+        applyRemote(update);
+}
+
 void CollabEditor::changeEvent(QEvent *event)
 {
     QsciScintilla::changeEvent(event);
@@ -331,7 +373,7 @@ void CollabEditor::changeEvent(QEvent *event)
 
 void CollabEditor::onModified(int position, int type, const char *text, int length)
 {
-    if (m_patching)
+    if (m_patching || m_composing)
         return;
     if (type & SC_MOD_INSERTTEXT) {
         const qsizetype at = m_positions->toUtf16(position);
@@ -380,27 +422,18 @@ void CollabEditor::syncToEngine()
 {
     // The undo manager reports an update, not the changes, so the text is brought to the
     // engine's by replacing what lies between the common prefix and suffix.
-    const QByteArray target = m_document.text().toUtf8();
-    const qsizetype length = SendScintilla(SCI_GETLENGTH);
-    const auto *current = static_cast<const char *>(SendScintillaPtrResult(SCI_GETCHARACTERPOINTER));
-    const qsizetype common = std::min(length, target.size());
-    qsizetype prefix = 0;
-    while (prefix < common && current[prefix] == target[prefix])
-        ++prefix;
-    while (prefix > 0 && prefix < common && isContinuationByte(current[prefix]))
-        --prefix;
-    qsizetype suffix = 0;
-    while (suffix < common - prefix && current[length - 1 - suffix] == target[target.size() - 1 - suffix])
-        ++suffix;
-    while (suffix > 0 && isContinuationByte(current[length - suffix]))
-        --suffix;
-    const QByteArray middle = target.mid(prefix, target.size() - suffix - prefix);
-    {
-        QScopedValueRollback guard(m_patching, true);
-        SendScintilla(SCI_SETTARGETRANGE, static_cast<unsigned long>(prefix), long(length - suffix));
-        SendScintilla(SCI_REPLACETARGET, static_cast<uintptr_t>(middle.size()), middle.constData());
-    }
-    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(prefix + middle.size()));
+    const Collab::TextChange change = difference(text(), m_document.text());
+    patch({change});
+    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(m_positions->toBytes(change.position + change.inserted.size())));
+}
+
+void CollabEditor::takeWidgetText()
+{
+    const Collab::TextChange change = difference(m_document.text(), text());
+    m_document.beginTransaction();
+    m_document.remove(change.position, change.removed);
+    m_document.insert(change.position, change.inserted);
+    emitLocal(m_document.commitTransaction());
     refreshDecorations();
 }
 

@@ -64,6 +64,7 @@ public:
     const Collab::Document &document() const { return m_document; }
 
     /// Applies another replica's update; false (and nothing changes) if it is malformed.
+    /// While an input method composes text, updates wait and are applied when it commits.
     bool applyRemote(const QByteArray &update);
 
     /// A language id of CodeLanguages ("python", "cpp", ...; "text" for none).
@@ -108,6 +109,7 @@ Q_SIGNALS:
 protected:
     void keyPressEvent(QKeyEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void inputMethodEvent(QInputMethodEvent *event) override;
     void changeEvent(QEvent *event) override;
 
 private:
@@ -115,6 +117,7 @@ private:
     void emitLocal(const QByteArray &update);
     void patch(const QList<Collab::TextChange> &changes);
     void syncToEngine();
+    void takeWidgetText();
     void reloadText();
     void refreshDecorations();
     void applyTheme();
@@ -129,6 +132,8 @@ private:
     QTimer m_refreshTimer;
     QString m_language;
     bool m_patching = false;
+    bool m_composing = false;
+    QList<QByteArray> m_deferred;
     int m_lineNumberDigits = 0;
 };
 

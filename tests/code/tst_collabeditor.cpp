@@ -73,6 +73,7 @@ private Q_SLOTS:
     void nonAsciiAndNonBmpText();
     void autoIndentAndPaste();
     void dropInsertsText();
+    void inputMethodComposition();
     void threeReplicasConverge();
     void remoteEditsKeepTheLocalSelection_data();
     void remoteEditsKeepTheLocalSelection();
@@ -210,6 +211,42 @@ void TestCollabEditor::dropInsertsText()
     for (const QByteArray &update : outbox.take())
         QVERIFY(replica.apply(update).ok());
     QCOMPARE(replica.text(), editor.text());
+}
+
+void TestCollabEditor::inputMethodComposition()
+{
+    CollabEditor editor;
+    editor.show();
+    Collab::Document peer(Collab::Document::randomAgent());
+    Outbox outbox(&editor);
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("ab"))));
+    editor.setLocalSelection(1, 1);
+    auto compose = [&editor](const QString &preedit, const QString &commit) {
+        QInputMethodEvent event(preedit, {});
+        event.setCommitString(commit);
+        QApplication::sendEvent(&editor, &event);
+    };
+    compose(QStringLiteral("n"), {});
+    compose(QStringLiteral("ni"), {});
+    QCOMPARE(editor.text(), QStringLiteral("anib"));
+    QVERIFY(outbox.updates.isEmpty()); // the preedit is not sent
+    // A remote edit during the composition waits for it.
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("X"))));
+    QCOMPARE(editor.text(), QStringLiteral("anib"));
+    compose({}, QStringLiteral("你"));
+    QCOMPARE(editor.text(), QStringLiteral("Xa你b"));
+    QCOMPARE(editor.document().text(), editor.text());
+    QCOMPARE(sci(editor, QsciScintillaBase::SCI_CANUNDO), 0L);
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(peer.apply(update).ok());
+    QCOMPARE(peer.text(), editor.text());
+    // A cancelled composition leaves nothing.
+    compose(QStringLiteral("zh"), {});
+    compose({}, {});
+    QCOMPARE(editor.text(), QStringLiteral("Xa你b"));
+    QVERIFY(outbox.updates.isEmpty());
+    editor.undo();
+    QCOMPARE(editor.text(), QStringLiteral("Xab"));
 }
 
 void TestCollabEditor::threeReplicasConverge()
