@@ -33,6 +33,14 @@ constexpr std::array opTable{
     OpEntry{Op::RoomLeave, "room.leave", false, false},
     OpEntry{Op::MessageSend, "message.send", false, true},
     OpEntry{Op::MessageHistory, "message.history", false, false},
+    OpEntry{Op::MessageEdit, "message.edit", false, true},
+    OpEntry{Op::MessageDelete, "message.delete", false, true},
+    OpEntry{Op::MessageReact, "message.react", false, true},
+    OpEntry{Op::RoomRead, "room.read", false, false},
+    OpEntry{Op::RoomReceipts, "room.receipts", false, false},
+    OpEntry{Op::Typing, "typing", false, false},
+    OpEntry{Op::PresenceSet, "presence.set", false, false},
+    OpEntry{Op::PresenceGet, "presence.get", false, false},
 };
 
 constexpr bool opTableInEnumOrder()

@@ -41,6 +41,14 @@ enum class Op {
     RoomLeave,
     MessageSend,
     MessageHistory,
+    MessageEdit,
+    MessageDelete,
+    MessageReact,
+    RoomRead,
+    RoomReceipts,
+    Typing,
+    PresenceSet,
+    PresenceGet,
 };
 
 QString opName(Op op);

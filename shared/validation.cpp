@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "validation.h"
 
+#include <QHash>
 #include <QJsonArray>
+#include <QStringList>
 
 #include <cmath>
 #include <initializer_list>
@@ -11,7 +13,7 @@ namespace Cohort::Protocol {
 
 namespace {
 
-enum class Kind { String, Username, Integer, Boolean, StringArray };
+enum class Kind { String, Username, Integer, Boolean, StringArray, IdArray, Enum };
 
 struct Field
 {
@@ -21,6 +23,15 @@ struct Field
     qint64 min; // string: minimum length; integer: minimum value; array: minimum items
     qint64 max; // string: maximum length; integer: maximum value; array: maximum items
 };
+
+/// The strings an Enum field allows, by field name (the same name means the same set in every op).
+QStringList enumValues(const char *field)
+{
+    static const QHash<QString, QStringList> values{
+        {QStringLiteral("status"), {QStringLiteral("online"), QStringLiteral("away"), QStringLiteral("dnd")}},
+    };
+    return values.value(QLatin1String(field));
+}
 
 constexpr qint64 MaxSafe = 9007199254740991LL;
 constexpr qint64 MaxPassword = 1024;
@@ -63,6 +74,23 @@ Schema schemaFor(Op op)
                                        {"limit", Kind::Integer, false, 1, MaxHistoryLimit},
                                        {"threadRoot", Kind::Integer, false, 1, MaxSafe}};
 
+    static const Schema messageEdit{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                    {"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                    {"seq", Kind::Integer, true, 1, MaxSafe},
+                                    {"text", Kind::String, true, 1, MaxMessageTextLength}};
+    static const Schema messageDelete{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                      {"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                      {"seq", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema messageReact{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                     {"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                     {"seq", Kind::Integer, true, 1, MaxSafe},
+                                     {"emoji", Kind::String, true, 1, 32},
+                                     {"on", Kind::Boolean, true, 0, 0}};
+    static const Schema roomRead{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                 {"seq", Kind::Integer, true, 0, MaxSafe}};
+    static const Schema presenceSet{{"status", Kind::Enum, true, 0, 0}};
+    static const Schema presenceGet{{"userIds", Kind::IdArray, true, 1, 500}};
+
     switch (op) {
     case Op::AuthSignIn: return signIn;
     case Op::AuthToken: return token;
@@ -81,6 +109,14 @@ Schema schemaFor(Op op)
     case Op::RoomLeave: return roomId;
     case Op::MessageSend: return messageSend;
     case Op::MessageHistory: return messageHistory;
+    case Op::MessageEdit: return messageEdit;
+    case Op::MessageDelete: return messageDelete;
+    case Op::MessageReact: return messageReact;
+    case Op::RoomRead: return roomRead;
+    case Op::RoomReceipts: return roomId;
+    case Op::Typing: return roomId;
+    case Op::PresenceSet: return presenceSet;
+    case Op::PresenceGet: return presenceGet;
     }
     return none;
 }
@@ -138,6 +174,27 @@ std::optional<DecodeError> checkField(const Field &field, const QJsonValue &valu
             if (!item.isString() || item.toString().isEmpty() || item.toString().size() > 256)
                 return invalid(field, QStringLiteral("must contain only non-empty strings of at most 256 characters"));
         }
+        return std::nullopt;
+    }
+    case Kind::IdArray: {
+        if (!value.isArray())
+            return invalid(field, QStringLiteral("must be an array of ids"));
+        const QJsonArray array = value.toArray();
+        if (array.size() > field.max)
+            return invalid(field, QStringLiteral("must have at most %1 entries").arg(field.max), ErrorCode::TooLarge);
+        if (array.size() < field.min)
+            return invalid(field, QStringLiteral("must have at least %1 entries").arg(field.min));
+        for (const QJsonValue &item : array) {
+            const double d = item.toDouble(-1);
+            if (!item.isDouble() || std::trunc(d) != d || d < 1 || d > static_cast<double>(MaxSafe))
+                return invalid(field, QStringLiteral("must contain only positive integer ids"));
+        }
+        return std::nullopt;
+    }
+    case Kind::Enum: {
+        const QStringList allowed = enumValues(field.name);
+        if (!value.isString() || !allowed.contains(value.toString()))
+            return invalid(field, QStringLiteral("must be one of %1").arg(allowed.join(QStringLiteral(", "))));
         return std::nullopt;
     }
     }

@@ -9,6 +9,8 @@
 #include <QHash>
 #include <QList>
 
+#include <functional>
+
 #include <optional>
 
 namespace Cohort::Server {
@@ -26,8 +28,22 @@ public:
     void roomList(Connection &c, const Request &r);
     void messageSend(Connection &c, const Request &r);
     void messageHistory(Connection &c, const Request &r);
+    void messageEdit(Connection &c, const Request &r);
+    void messageDelete(Connection &c, const Request &r);
+    void messageReact(Connection &c, const Request &r);
+    void roomRead(Connection &c, const Request &r);
+    void roomReceipts(Connection &c, const Request &r);
+    void typing(Connection &c, const Request &r);
+    void presenceSet(Connection &c, const Request &r);
+    void presenceGet(Connection &c, const Request &r);
+
+    /// A connection signed in / is signing out or closing (presence, per-user events).
+    void connectionSignedIn(Connection &c);
+    void connectionSignedOut(Connection &c);
 
 private:
+    enum class Presence { Offline, Away, Online, Dnd };
+
     /// What a user may do in a room. No value: the user may not see the room (not_found).
     struct Access
     {
@@ -38,10 +54,27 @@ private:
     std::optional<Access> access(Connection &c, RoomId room);
     /// `@username` of room members and `@room` / `@all` in a message's text.
     std::pair<QList<UserId>, bool> resolveMentions(RoomId room, const QString &text);
+    /// The message a request targets, or nothing after failing the request: not_found for a
+    /// seq without a message (or a system message), and for a deleted one unless allowed.
+    std::optional<MessageInfo> targetMessage(Connection &c, const Request &r, RoomId room, bool allowDeleted);
+    /// Appends a chat event for a request, answers it with `result` after the commit, then fans
+    /// the event out; a failed append answers internal.
+    void appendAndAnswer(Connection &c, const Request &r, RoomId room, const QString &kind, const QJsonObject &data,
+                         const std::function<QJsonObject(const EventRecord &)> &result);
+    /// Sends an ephemeral event frame to these connections, except `skip`'s user's if valid.
+    void sendEphemeral(const QList<Connection *> &to, const QString &event, RoomId room, const QJsonObject &data,
+                       UserId skip = UserId());
+    Presence presenceOf(UserId user) const;
+    QJsonObject presenceJson(UserId user) const;
+    /// Tells the user's room mates (and the user's own connections) a changed status.
+    void announcePresence(UserId user, Presence before);
 
     ServerCore &m_core;
     Storage &m_storage;
     QHash<UserId, RateLimiter> m_messageLimits;
+    QHash<UserId, QList<Connection *>> m_connections; // signed-in connections per user
+    QHash<Connection *, Presence> m_presence;         // what each connection set (default online)
+    QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline
 };
 
 } // namespace Cohort::Server

@@ -43,9 +43,12 @@ void Connection::signIn(const UserRecord &user, const QByteArray &tokenHash, qin
 {
     if (isSignedIn() && user.info.id != m_user.info.id)
         signOut();
+    const bool newlySignedIn = !isSignedIn();
     m_user = user;
     m_user.passwordHash.clear(); // not needed after sign-in; thousands of connections hold a user
     setSession(tokenHash, expiresAt);
+    if (newlySignedIn)
+        m_core.onSignedIn(*this);
 }
 
 void Connection::setSession(const QByteArray &tokenHash, qint64 expiresAt)
@@ -59,6 +62,8 @@ void Connection::setSession(const QByteArray &tokenHash, qint64 expiresAt)
 
 void Connection::signOut()
 {
+    if (isSignedIn())
+        m_core.onSigningOut(*this);
     const RoomSet rooms = m_joinedRooms;
     for (RoomId room : rooms)
         m_core.leaveRoom(*this, room);

@@ -23,6 +23,9 @@ public:
     /// Sends one serialized event frame to every joined connection; returns how many got it.
     qsizetype broadcast(RoomId room, const QString &frame) const;
 
+    /// The connections that have joined the room.
+    QList<Connection *> subscribers(RoomId room) const { return m_members.value(room); }
+
     qsizetype activeRooms() const { return m_members.size(); }
     qint64 subscriptions() const { return m_subscriptions; }
 

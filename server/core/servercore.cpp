@@ -119,6 +119,8 @@ void ServerCore::onConnectionFinished(Connection *connection)
         return;
     if (connection->isFlushPending())
         m_toFlush.removeOne(connection);
+    if (connection->isSignedIn())
+        onSigningOut(*connection);
     const RoomSet rooms = connection->joinedRooms();
     for (RoomId room : rooms)
         m_hub.leave(room, connection);
@@ -155,6 +157,16 @@ void ServerCore::leaveRoom(Connection &connection, RoomId room)
 {
     if (connection.joinedRooms().remove(room))
         m_hub.leave(room, &connection);
+}
+
+void ServerCore::onSignedIn(Connection &connection)
+{
+    m_chat.connectionSignedIn(connection);
+}
+
+void ServerCore::onSigningOut(Connection &connection)
+{
+    m_chat.connectionSignedOut(connection);
 }
 
 void ServerCore::stop()
@@ -246,6 +258,14 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::RoomLeave: return roomLeave(c, r);
     case Op::MessageSend: return m_chat.messageSend(c, r);
     case Op::MessageHistory: return m_chat.messageHistory(c, r);
+    case Op::MessageEdit: return m_chat.messageEdit(c, r);
+    case Op::MessageDelete: return m_chat.messageDelete(c, r);
+    case Op::MessageReact: return m_chat.messageReact(c, r);
+    case Op::RoomRead: return m_chat.roomRead(c, r);
+    case Op::RoomReceipts: return m_chat.roomReceipts(c, r);
+    case Op::Typing: return m_chat.typing(c, r);
+    case Op::PresenceSet: return m_chat.presenceSet(c, r);
+    case Op::PresenceGet: return m_chat.presenceGet(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }

@@ -49,6 +49,9 @@ public:
     void dispatch(Connection &connection, const Request &request);
     void onConnectionFinished(Connection *connection);
     void leaveRoom(Connection &connection, RoomId room);
+    /// A connection signed in; it is signing out (or closing) while still signed in.
+    void onSignedIn(Connection &connection);
+    void onSigningOut(Connection &connection);
     /// Queues the connection's output to be written at the start of the next event-loop turn.
     void scheduleFlush(Connection *connection);
 

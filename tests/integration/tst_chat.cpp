@@ -265,6 +265,225 @@ private Q_SLOTS:
                     ErrorCode::NotFound);
     }
 
+    void editDeleteAndReact()
+    {
+        QVERIFY(join(*m_ben));
+        const qint64 seq = send(*m_ana, QStringLiteral("helo"));
+        QVERIFY(seq > 0);
+        const QJsonObject edit{{QStringLiteral("roomId"), m_roomId},
+                               {QStringLiteral("clientId"), QStringLiteral("edit-1")},
+                               {QStringLiteral("seq"), seq},
+                               {QStringLiteral("text"), QStringLiteral("hello @ben")}};
+        bool ok = false;
+        const qint64 editedTs = m_ana->call(Op::MessageEdit, edit, &ok).value(QStringLiteral("ts")).toInteger();
+        QVERIFY(ok);
+        auto edited = waitForEvent(*m_ben, EventMessageEdited);
+        QVERIFY(edited);
+        QCOMPARE(edited->data.value(QStringLiteral("target")).toInteger(), seq);
+        QCOMPARE(edited->data.value(QStringLiteral("text")).toString(), QStringLiteral("hello @ben"));
+        QCOMPARE(edited->data.value(QStringLiteral("mentions")).toArray().size(), 1);
+        QVERIFY(edited->data.value(QStringLiteral("editedAt")).toInteger() > 0);
+        // A retry is answered with the first edit and stores nothing new.
+        const qint64 lastSeq = roomEntry(*m_ana, m_roomId).value(QStringLiteral("lastSeq")).toInteger();
+        QCOMPARE(m_ana->call(Op::MessageEdit, edit, &ok).value(QStringLiteral("ts")).toInteger(), editedTs);
+        QVERIFY(ok);
+        QCOMPARE(roomEntry(*m_ana, m_roomId).value(QStringLiteral("lastSeq")).toInteger(), lastSeq);
+        // Nobody edits someone else's message, not even the teacher.
+        QJsonObject foreign = edit;
+        foreign.insert(QStringLiteral("clientId"), QStringLiteral("edit-2"));
+        expectError(m_ben->request(Op::MessageEdit, foreign), ErrorCode::Forbidden);
+        expectError(m_teacher->request(Op::MessageEdit, foreign), ErrorCode::Forbidden);
+
+        // Reactions: on, on again (no event), a second user, off.
+        const auto react = [&](TestClient &client, bool on) {
+            return client.request(Op::MessageReact, {{QStringLiteral("roomId"), m_roomId},
+                                                     {QStringLiteral("clientId"), clientId()},
+                                                     {QStringLiteral("seq"), seq},
+                                                     {QStringLiteral("emoji"), QStringLiteral("👍")},
+                                                     {QStringLiteral("on"), on}});
+        };
+        m_ben->clearEvents();
+        QCOMPARE(react(*m_ben, true)->type, FrameType::Result);
+        QCOMPARE(react(*m_ben, true)->type, FrameType::Result);
+        QCOMPARE(react(*m_ana, true)->type, FrameType::Result);
+        QCOMPARE(react(*m_ana, false)->type, FrameType::Result);
+        QVERIFY(m_ben->waitForEvents(3));
+        QTest::qWait(100);
+        QCOMPARE(m_ben->events().size(), 3);
+        const Frame reaction = m_ben->events().first();
+        QCOMPARE(reaction.event, EventReactionChanged);
+        QCOMPARE(reaction.data.value(QStringLiteral("emoji")).toString(), QStringLiteral("👍"));
+        QCOMPARE(reaction.data.value(QStringLiteral("on")).toBool(), true);
+        QCOMPARE(m_ben->events().last().data.value(QStringLiteral("on")).toBool(), false);
+        QJsonObject message = history(*m_ben, {}).value(QStringLiteral("messages")).toArray().last().toObject();
+        QCOMPARE(message.value(QStringLiteral("text")).toString(), QStringLiteral("hello @ben"));
+        QCOMPARE(message.value(QStringLiteral("edited")).toBool(), true);
+        QCOMPARE(message.value(QStringLiteral("reactions")).toArray().size(), 1);
+        QCOMPARE(message.value(QStringLiteral("reactions")).toArray().first().toObject().value(QStringLiteral("users")).toArray().size(), 1);
+
+        // A student may not delete another's message; the teacher (a moderator) may.
+        const QJsonObject del{{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), clientId()},
+                              {QStringLiteral("seq"), seq}};
+        expectError(m_ben->request(Op::MessageDelete, del), ErrorCode::Forbidden);
+        m_teacher->call(Op::MessageDelete, del, &ok);
+        QVERIFY(ok);
+        const auto deleted = waitForEvent(*m_ben, EventMessageDeleted);
+        QVERIFY(deleted);
+        QCOMPARE(deleted->data.value(QStringLiteral("target")).toInteger(), seq);
+        message = history(*m_ben, {}).value(QStringLiteral("messages")).toArray().last().toObject();
+        QCOMPARE(message.value(QStringLiteral("deleted")).toBool(), true);
+        QCOMPARE(message.value(QStringLiteral("text")).toString(), QString());
+        QVERIFY(message.value(QStringLiteral("reactions")).toArray().isEmpty());
+        // Deleting again changes nothing; editing or reacting to a deleted message is not_found.
+        m_ana->call(Op::MessageDelete, del, &ok);
+        QVERIFY(ok);
+        QJsonObject late = edit;
+        late.insert(QStringLiteral("clientId"), QStringLiteral("edit-3"));
+        expectError(m_ana->request(Op::MessageEdit, late), ErrorCode::NotFound);
+        expectError(react(*m_ana, true), ErrorCode::NotFound);
+    }
+
+    void typingReachesOthersAndExpires()
+    {
+        QVERIFY(join(*m_ana));
+        QVERIFY(join(*m_ben));
+        auto anaPhone = signedIn(QStringLiteral("ana"));
+        QVERIFY(anaPhone && join(*anaPhone));
+        m_ana->clearEvents();
+        m_ben->clearEvents();
+        QCOMPARE(m_ana->request(Op::Typing, {{QStringLiteral("roomId"), m_roomId}})->type, FrameType::Result);
+        const auto typing = waitForEvent(*m_ben, EventTyping);
+        QVERIFY(typing);
+        QCOMPARE(typing->room.value(), m_roomId);
+        QCOMPARE(typing->seq, 0); // ephemeral: no seq
+        QCOMPARE(typing->data.value(QStringLiteral("user")).toObject().value(QStringLiteral("username")).toString(),
+                 QStringLiteral("ana"));
+        QCOMPARE(typing->data.value(QStringLiteral("expiresInMs")).toInt(), TypingExpiresMs);
+        // Not to the typist's own connections; nothing is stored.
+        QTest::qWait(100);
+        QVERIFY(!waitForEvent(*m_ana, EventTyping, 0));
+        QVERIFY(!waitForEvent(*anaPhone, EventTyping, 0));
+        QCOMPARE(roomEntry(*m_ben, m_roomId).value(QStringLiteral("lastSeq")).toInteger(), 2);
+    }
+
+    void readStateAndReceipts()
+    {
+        QVERIFY(join(*m_ben));
+        auto anaPhone = signedIn(QStringLiteral("ana"));
+        QVERIFY(anaPhone);
+        const qint64 first = send(*m_teacher, QStringLiteral("one"));
+        const qint64 second = send(*m_teacher, QStringLiteral("two"));
+        QCOMPARE(roomEntry(*m_ana, m_roomId).value(QStringLiteral("unread")).toInt(), 2);
+        bool ok = false;
+        const QJsonObject read =
+            m_ana->call(Op::RoomRead, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("seq"), first}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(read.value(QStringLiteral("seq")).toInteger(), first);
+        // The room's subscribers and ana's other device hear it.
+        for (TestClient *client : {m_ben.get(), anaPhone.get()}) {
+            const auto updated = waitForEvent(*client, EventReadUpdated);
+            QVERIFY(updated);
+            QCOMPARE(updated->data.value(QStringLiteral("seq")).toInteger(), first);
+            QCOMPARE(updated->data.value(QStringLiteral("userId")).toInteger(),
+                     m_ana->session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger());
+        }
+        QJsonObject entry = roomEntry(*anaPhone, m_roomId);
+        QCOMPARE(entry.value(QStringLiteral("lastRead")).toInteger(), first);
+        QCOMPARE(entry.value(QStringLiteral("unread")).toInt(), 1);
+        // Going back does not lower it; beyond the newest seq is clamped.
+        m_ana->call(Op::RoomRead, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("seq"), 1}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(m_ana->call(Op::RoomRead, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("seq"), 9999}}, &ok)
+                     .value(QStringLiteral("seq")).toInteger(), second);
+        QCOMPARE(roomEntry(*m_ana, m_roomId).value(QStringLiteral("unread")).toInt(), 0);
+        m_ben->call(Op::RoomRead, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("seq"), first}}, &ok);
+        const QJsonArray reads =
+            m_teacher->call(Op::RoomReceipts, {{QStringLiteral("roomId"), m_roomId}}, &ok).value(QStringLiteral("reads")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(reads.size(), 2);
+        // "Seen by" for the second message: members whose read seq reaches it: ana only.
+        int seenBy = 0;
+        for (const QJsonValue &value : reads)
+            seenBy += value.toObject().value(QStringLiteral("seq")).toInteger() >= second ? 1 : 0;
+        QCOMPARE(seenBy, 1);
+    }
+
+    void presenceAcrossTwoDevices()
+    {
+        const qint64 anaId = m_ana->session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger();
+        const auto statusOf = [&](TestClient &client) {
+            bool ok = false;
+            const QJsonArray presence = client.call(Op::PresenceGet, {{QStringLiteral("userIds"), QJsonArray{anaId}}}, &ok)
+                                            .value(QStringLiteral("presence")).toArray();
+            return presence.first().toObject();
+        };
+        QCOMPARE(statusOf(*m_ben).value(QStringLiteral("status")).toString(), QStringLiteral("online"));
+        auto phone = signedIn(QStringLiteral("ana"));
+        QVERIFY(phone);
+        const auto expectPresence = [&](const QString &status) {
+            return QTest::qWaitFor([&] {
+                const auto event = waitForEvent(*m_ben, EventPresence, 0);
+                return event && event->data.value(QStringLiteral("userId")).toInteger() == anaId
+                    && event->data.value(QStringLiteral("status")).toString() == status;
+            }, 5000);
+        };
+        // The laptop goes away: the phone is still online, so nothing changes for others.
+        m_ben->clearEvents();
+        bool ok = false;
+        m_ana->call(Op::PresenceSet, {{QStringLiteral("status"), QStringLiteral("away")}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(statusOf(*m_ben).value(QStringLiteral("status")).toString(), QStringLiteral("online"));
+        // Do not disturb on one device wins.
+        phone->call(Op::PresenceSet, {{QStringLiteral("status"), QStringLiteral("dnd")}}, &ok);
+        QVERIFY(expectPresence(QStringLiteral("dnd")));
+        // The phone disconnects: only the away laptop is left.
+        phone.reset();
+        QVERIFY(expectPresence(QStringLiteral("away")));
+        m_ana.reset();
+        QVERIFY(expectPresence(QStringLiteral("offline")));
+        const QJsonObject offline = statusOf(*m_ben);
+        QCOMPARE(offline.value(QStringLiteral("status")).toString(), QStringLiteral("offline"));
+        QVERIFY(offline.value(QStringLiteral("lastSeen")).toInteger() > 0);
+        m_ana = signedIn(QStringLiteral("ana"));
+        QVERIFY(m_ana);
+        QVERIFY(expectPresence(QStringLiteral("online")));
+    }
+
+    void resumeReplaysEditsDeletesAndReactions()
+    {
+        QVERIFY(join(*m_ana));
+        const qint64 seq = send(*m_ben, QStringLiteral("original"));
+        const qint64 seen = seq;
+        m_ana.reset(); // ana goes offline having seen `seq`
+        bool ok = false;
+        m_ben->call(Op::MessageEdit, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), clientId()},
+                                      {QStringLiteral("seq"), seq}, {QStringLiteral("text"), QStringLiteral("edited")}}, &ok);
+        QVERIFY(ok);
+        m_teacher->call(Op::MessageReact, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), clientId()},
+                                           {QStringLiteral("seq"), seq}, {QStringLiteral("emoji"), QStringLiteral("🎉")},
+                                           {QStringLiteral("on"), true}}, &ok);
+        QVERIFY(ok);
+        const qint64 other = send(*m_ben, QStringLiteral("to delete"));
+        m_ben->call(Op::MessageDelete, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), clientId()},
+                                        {QStringLiteral("seq"), other}}, &ok);
+        QVERIFY(ok);
+
+        m_ana = signedIn(QStringLiteral("ana"));
+        QVERIFY(m_ana);
+        const auto resumed = m_ana->request(Op::RoomJoin, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("since"), seen}});
+        QVERIFY(resumed && resumed->type == FrameType::Result);
+        QStringList names;
+        QList<qint64> replayed;
+        for (const Frame &event : m_ana->events()) {
+            if (event.seq > 0) {
+                names << event.event;
+                replayed << event.seq;
+            }
+        }
+        QCOMPARE(names, QStringList({EventMessageEdited, EventReactionChanged, EventMessageCreated, EventMessageDeleted}));
+        QCOMPARE(replayed, QList<qint64>({seen + 1, seen + 2, seen + 3, seen + 4}));
+    }
+
     void rateLimitPerUser()
     {
         Server::ServerConfig config = Test::TestServer::testConfig();
