@@ -1068,8 +1068,10 @@ QByteArray Document::encodeDiff(const QByteArray &remoteVersion) const
 
 // state := 'S' 0x01 agents arrivals runs text
 //   agents   := varint n, n × varint agent id
-//   arrivals := varint n, n × (varint agent, varint length): the causal order runs arrived in
-//               (each agent's ranges in seq order, so seq is implied)
+//   arrivals := varint n, n × arrival: the causal order runs arrived in (each agent's ranges
+//               in seq order, so seq is implied)
+//   arrival  := varint (length << 1 | asTwoBefore), [varint agent] unless asTwoBefore: two
+//               editors taking turns need no agent numbers
 //   runs     := varint n, n × run, in document order
 //   run      := varint (length << 6 | sameAgent << 5 | deleted << 4 | rightMode << 2 | leftMode),
 //               [varint agent] unless the same agent as the previous run,
@@ -1090,9 +1092,12 @@ QByteArray Document::encodeState() const
     for (const Agent &agent : d->agents)
         out.varint(agent.id);
     out.varint(d->arrivals.size());
-    for (const Arrival &arrival : d->arrivals) {
-        out.varint(arrival.agent);
-        out.varint(arrival.length);
+    for (std::size_t i = 0; i < d->arrivals.size(); ++i) {
+        const Arrival &arrival = d->arrivals[i];
+        const bool asTwoBefore = i >= 2 && d->arrivals[i - 2].agent == arrival.agent;
+        out.varint(quint64(arrival.length) << 1 | quint64(asTwoBefore));
+        if (!asTwoBefore)
+            out.varint(arrival.agent);
     }
     std::vector<const Run *> order;
     for (const auto &chunk : d->chunks) {
@@ -1151,8 +1156,11 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
     std::vector<Arrival> arrivals;
     std::vector<quint64> clocks(agentCount, 0);
     for (quint64 i = 0; i < arrivalCount; ++i) {
-        const quint32 agent = quint32(in.bounded(agentCount - 1));
-        const quint64 n = in.bounded(kMaxSeq);
+        const quint64 header = in.bounded(kMaxSeq << 1 | 1);
+        const quint64 n = header >> 1;
+        if ((header & 1) && i < 2)
+            return std::nullopt;
+        const quint32 agent = (header & 1) ? arrivals[i - 2].agent : quint32(in.bounded(agentCount - 1));
         if (!in.ok() || n == 0 || clocks[agent] + n > kMaxSeq)
             return std::nullopt;
         arrivals.push_back({agent, quint32(clocks[agent]), quint32(n)});
