@@ -9,7 +9,6 @@
 #include "remotecursors.h"
 #include "undomanager.h"
 
-
 #include <QContextMenuEvent>
 #include <QInputMethodEvent>
 #include <QKeyEvent>
@@ -44,6 +43,24 @@ Collab::TextChange difference(const QString &before, const QString &after)
 bool keyIs(const QKeyEvent *event, Qt::KeyboardModifiers modifiers, Qt::Key key)
 {
     return event->keyCombination() == QKeyCombination(modifiers, key);
+}
+
+enum class EditorKey { None, Undo, Redo, ZoomIn, ZoomOut, ZoomReset };
+
+EditorKey editorKey(const QKeyEvent *event)
+{
+    if (event->matches(QKeySequence::Undo))
+        return EditorKey::Undo;
+    if (event->matches(QKeySequence::Redo) || keyIs(event, Qt::ControlModifier, Qt::Key_Y)
+        || keyIs(event, Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_Z))
+        return EditorKey::Redo;
+    if (event->matches(QKeySequence::ZoomIn) || keyIs(event, Qt::ControlModifier, Qt::Key_Equal))
+        return EditorKey::ZoomIn;
+    if (event->matches(QKeySequence::ZoomOut))
+        return EditorKey::ZoomOut;
+    if (keyIs(event, Qt::ControlModifier, Qt::Key_0))
+        return EditorKey::ZoomReset;
+    return EditorKey::None;
 }
 
 } // namespace
@@ -118,8 +135,10 @@ bool CollabEditor::applyRemote(const QByteArray &update)
     // outside what others type against them.
     const auto [anchor, caret] = localSelectionPositions();
     using Side = Collab::Anchor::Side;
-    const Collab::Anchor anchorBefore = m_document.anchorAt(anchor, anchor < caret ? Side::StickToNext : Side::StickToPrevious);
-    const Collab::Anchor caretBefore = m_document.anchorAt(caret, caret < anchor ? Side::StickToNext : Side::StickToPrevious);
+    const Collab::Anchor anchorBefore
+        = m_document.anchorAt(anchor, anchor < caret ? Side::StickToNext : Side::StickToPrevious);
+    const Collab::Anchor caretBefore
+        = m_document.anchorAt(caret, caret < anchor ? Side::StickToNext : Side::StickToPrevious);
 
     Collab::ApplyResult result = m_document.apply(update);
     if (!result.ok()) {
@@ -131,11 +150,11 @@ bool CollabEditor::applyRemote(const QByteArray &update)
     patch(result.changes);
     if (SendScintilla(SCI_GETSELECTIONS) == 1) {
         // SCI_SETANCHOR and SCI_SETCURRENTPOS do not scroll, unlike SCI_SETSEL.
-        const auto anchorBytes = static_cast<unsigned long>(m_positions->toBytes(m_document.resolve(anchorBefore)));
-        const auto caretBytes = static_cast<unsigned long>(m_positions->toBytes(m_document.resolve(caretBefore)));
-        if (long(anchorBytes) != SendScintilla(SCI_GETANCHOR) || long(caretBytes) != SendScintilla(SCI_GETCURRENTPOS)) {
-            SendScintilla(SCI_SETCURRENTPOS, caretBytes);
-            SendScintilla(SCI_SETANCHOR, anchorBytes);
+        const long anchorBytes = m_positions->toBytes(m_document.resolve(anchorBefore));
+        const long caretBytes = m_positions->toBytes(m_document.resolve(caretBefore));
+        if (anchorBytes != SendScintilla(SCI_GETANCHOR) || caretBytes != SendScintilla(SCI_GETCURRENTPOS)) {
+            SendScintilla(SCI_SETCURRENTPOS, static_cast<unsigned long>(caretBytes));
+            SendScintilla(SCI_SETANCHOR, static_cast<unsigned long>(anchorBytes));
         }
     }
     return true;
@@ -299,20 +318,35 @@ bool CollabEditor::canRedo() const
     return !isReadOnly() && m_undo->canRedo();
 }
 
+bool CollabEditor::event(QEvent *event)
+{
+    // The editor's own keys win over window shortcuts with the same keys (an app-wide Undo).
+    if (event->type() == QEvent::ShortcutOverride && editorKey(static_cast<QKeyEvent *>(event)) != EditorKey::None) {
+        event->accept();
+        return true;
+    }
+    return QsciScintilla::event(event);
+}
+
 void CollabEditor::keyPressEvent(QKeyEvent *event)
 {
-    if (event->matches(QKeySequence::Undo)) {
+    switch (editorKey(event)) {
+    case EditorKey::Undo:
         undo();
-    } else if (event->matches(QKeySequence::Redo) || keyIs(event, Qt::ControlModifier, Qt::Key_Y)
-               || keyIs(event, Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_Z)) {
+        break;
+    case EditorKey::Redo:
         redo();
-    } else if (event->matches(QKeySequence::ZoomIn) || keyIs(event, Qt::ControlModifier, Qt::Key_Equal)) {
+        break;
+    case EditorKey::ZoomIn:
         zoomIn();
-    } else if (event->matches(QKeySequence::ZoomOut)) {
+        break;
+    case EditorKey::ZoomOut:
         zoomOut();
-    } else if (keyIs(event, Qt::ControlModifier, Qt::Key_0)) {
+        break;
+    case EditorKey::ZoomReset:
         zoomTo(0);
-    } else {
+        break;
+    case EditorKey::None:
         // Keys without text move the caret (or run a command): what is typed next is a new
         // undo step, as in every editor.
         if (event->text().isEmpty())
@@ -424,7 +458,8 @@ void CollabEditor::syncToEngine()
     // engine's by replacing what lies between the common prefix and suffix.
     const Collab::TextChange change = difference(text(), m_document.text());
     patch({change});
-    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(m_positions->toBytes(change.position + change.inserted.size())));
+    const qsizetype end = change.position + change.inserted.size();
+    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(m_positions->toBytes(end)));
 }
 
 void CollabEditor::takeWidgetText()

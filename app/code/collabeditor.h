@@ -43,7 +43,7 @@ struct CodeComment
 /// applyRemote() patches the text with the engine's changes without echoing them, without
 /// moving the local caret, selection or scroll position off their characters, and outside
 /// any undo history. Undo and redo are the engine's, of this user's own edits only;
-/// Scintilla's own undo collection is off.
+/// Scintilla's own undo collection is off (except while an input method composes text).
 class CollabEditor : public QsciScintilla
 {
     Q_OBJECT
@@ -107,6 +107,7 @@ Q_SIGNALS:
     void commentClicked(const QString &id);
 
 protected:
+    bool event(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     void inputMethodEvent(QInputMethodEvent *event) override;

@@ -3,6 +3,7 @@
 #include "collabeditor.h"
 #include "undomanager.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QKeyEvent>
@@ -10,6 +11,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <random>
@@ -443,11 +445,33 @@ void TestCollabEditor::undoRevertsOnlyOwnEdits()
 
 void TestCollabEditor::undoKeys()
 {
-    CollabEditor editor;
-    editor.show();
-    QTest::keyClicks(&editor, QStringLiteral("abc"));
-    QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
-    QCOMPARE(editor.text(), QString());
+    // Window-wide actions with the editor's keys must not take them from the editor.
+    QWidget window;
+    QAction windowUndo(&window);
+    windowUndo.setShortcut(QKeySequence::Undo);
+    window.addAction(&windowUndo);
+    QSignalSpy windowUndone(&windowUndo, &QAction::triggered);
+    auto *layout = new QVBoxLayout(&window);
+    auto *editorInWindow = new CollabEditor(&window);
+    layout->addWidget(editorInWindow);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    editorInWindow->setFocus();
+    QTest::keyClicks(editorInWindow, QStringLiteral("abc"));
+    QTest::keyClick(editorInWindow, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(editorInWindow->text(), QString());
+    QCOMPARE(windowUndone.count(), 0);
+    // The same for a key Scintilla itself does not bind.
+    QAction windowReset(&window);
+    windowReset.setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key_0));
+    window.addAction(&windowReset);
+    QSignalSpy windowResets(&windowReset, &QAction::triggered);
+    editorInWindow->zoomIn(2);
+    QTest::keyClick(editorInWindow, Qt::Key_0, Qt::ControlModifier);
+    QCOMPARE(editorInWindow->SendScintilla(QsciScintillaBase::SCI_GETZOOM), 0L);
+    QCOMPARE(windowResets.count(), 0);
+
+    CollabEditor &editor = *editorInWindow;
     QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(editor.text(), QStringLiteral("abc"));
     QTest::keyClick(&editor, Qt::Key_Z, Qt::ControlModifier);
