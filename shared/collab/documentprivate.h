@@ -2,24 +2,41 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
-// The engine's internals, shared by document.cpp and undomanager.cpp only.
+// The engine's internals, shared by its .cpp files only.
 
 #include "collabtypes.h"
 
 #include <QHash>
 #include <QList>
+#include <QLoggingCategory>
 #include <QString>
+#include <QVarLengthArray>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
+
+Q_DECLARE_LOGGING_CATEGORY(lcCollab)
 
 namespace Cohort::Collab {
 
-class ByteReader;
 class UndoManager;
 
 constexpr quint32 kNoAgent = 0xffffffffu;
+
+constexpr quint8 kUpdateTag = 'U';
+constexpr quint8 kStateTag = 'S';
+constexpr quint8 kVersionTag = 'V';
+constexpr quint8 kFormat = 1;
+
+// Limits against hostile input: every allocation an update can cause is bounded by these.
+constexpr quint64 kMaxSeq = quint64(1) << 30;            // characters per agent
+constexpr quint64 kMaxRunLength = quint64(1) << 24;      // one run of one update
+constexpr quint64 kMaxUpdateUnits = quint64(1) << 24;    // all runs of one update
+constexpr qsizetype kMaxAgents = 1 << 16;                // agents one document knows
+constexpr qsizetype kMaxPendingUnits = 1 << 22;          // buffered characters
+constexpr std::size_t kMaxPendingRuns = 1 << 14;         // buffered runs and delete ranges
 
 /// A character's name inside one replica: the agent's index in DocumentPrivate::agents
 /// (replica-local; the wire uses the 64-bit AgentId) and its sequence number.
@@ -104,6 +121,17 @@ struct DeleteRange
     quint32 seq = 0;
     quint32 end = 0;
 };
+
+/// An update as read from the wire: agent fields index `agents`.
+struct ParsedUpdate
+{
+    QVarLengthArray<AgentId, 4> agents;
+    std::vector<WireRun> runs;       // agent fields are indexes into `agents`
+    std::vector<DeleteRange> deletes;
+};
+
+/// Reads an update (format in documentencoding.cpp); empty if malformed or over a limit.
+std::optional<ParsedUpdate> parseUpdate(const QByteArray &bytes);
 
 struct Arrival
 {
