@@ -115,7 +115,7 @@ ApplyResult Document::apply(const QByteArray &update)
         range.agent = local[range.agent];
         const quint32 clock = d->agents[range.agent].clock();
         if (range.seq < clock)
-            d->deleteRange(range.agent, range.seq, std::min(range.end, clock), nullptr);
+            d->remoteDelete(range.agent, range.seq, std::min(range.end, clock));
         if (range.end > clock) {
             const quint32 from = std::max(range.seq, clock);
             d->pendingUnits += range.end - from;

@@ -394,6 +394,19 @@ void DocumentPrivate::deleteRange(quint32 agent, quint32 seq, quint32 end, QStri
     }
 }
 
+void DocumentPrivate::remoteDelete(quint32 agent, quint32 seq, quint32 end)
+{
+    // The halves of a pair are consecutive characters of one agent. Every replica grows the
+    // range the same way, so a hostile half-pair delete cannot leave a lone surrogate that
+    // UTF-8 would turn into U+FFFD on some replicas only.
+    const QString &content = agents[agent].content;
+    if (seq > 0 && content[seq].isLowSurrogate() && content[seq - 1].isHighSurrogate())
+        --seq;
+    if (end < content.size() && content[end - 1].isHighSurrogate() && content[end].isLowSurrogate())
+        ++end;
+    deleteRange(agent, seq, end, nullptr);
+}
+
 QString DocumentPrivate::text() const
 {
     QString out;
@@ -531,6 +544,8 @@ DocumentPrivate::Integration DocumentPrivate::tryIntegrate(WireRun &run)
     }
     if (!knows(run.left) || !knows(run.right))
         return Integration::Wait;
+    // Text arrives as UTF-8 and deletes take whole pairs, so a high surrogate is always followed
+    // by its low surrogate in the same run: nothing legitimate starts right after one.
     if (!run.left.isNone() && agents[run.left.agent].content[run.left.seq].isHighSurrogate()) {
         qCWarning(lcCollab) << "dropped a remote insert inside a surrogate pair";
         return Integration::Done;
@@ -571,7 +586,7 @@ void DocumentPrivate::applyPendingDeletes(quint32 agent)
             continue;
         }
         const quint32 end = std::min(range.end, clock);
-        deleteRange(agent, range.seq, end, nullptr);
+        remoteDelete(agent, range.seq, end);
         pendingUnits -= end - range.seq;
         range.seq = end;
         if (range.seq == range.end)

@@ -172,6 +172,8 @@ public:
     void insertRun(Cursor at, const Run &run);
     Cursor findInsertPosition(const Run &run);
     void deleteRange(quint32 agent, quint32 seq, quint32 end, QString *removedText);
+    /// A remote delete of known characters, grown to whole surrogate pairs.
+    void remoteDelete(quint32 agent, quint32 seq, quint32 end);
 
     // Local edits
     void localInsert(qsizetype position, QStringView text);

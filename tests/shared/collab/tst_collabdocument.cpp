@@ -157,6 +157,30 @@ private Q_SLOTS:
         QCOMPARE(other.apply(fine).changes, (QList<TextChange>{{2, 0, QStringLiteral("!")}}));
     }
 
+    // A hostile delete of half a pair deletes the whole pair, on every replica.
+    void halfPairDeleteTakesThePair()
+    {
+        Document a(1);
+        a.insert(0, QStringLiteral("x") + kSmile + QStringLiteral("y"));
+        // Agent 1, no runs, deletes: agent 0, one range at seq 1 (the high surrogate), length 1.
+        const QByteArray halfDelete = QByteArray::fromHex("5501" "0101" "00" "01" "00" "01" "0101");
+        const ApplyResult result = a.apply(halfDelete);
+        QVERIFY(result.ok());
+        QCOMPARE(result.changes, (QList<TextChange>{{1, 2, {}}}));
+        QCOMPARE(a.text(), QStringLiteral("xy"));
+        // The low half alone (seq 2) too.
+        Document b(2);
+        Document source(1);
+        const QByteArray typed = source.insert(0, QStringLiteral("x") + kSmile + QStringLiteral("y"));
+        QVERIFY(b.apply(typed).ok());
+        QVERIFY(b.apply(QByteArray::fromHex("5501" "0101" "00" "01" "00" "01" "0201")).ok());
+        QCOMPARE(b.text(), QStringLiteral("xy"));
+        Document c(3);
+        QVERIFY(c.apply(a.encodeDiff({})).ok());
+        QCOMPARE(c.text(), a.text());
+        QCOMPARE(c.pendingLength(), 0);
+    }
+
     void nonBmpRandomEditsConverge()
     {
         QRandomGenerator rng(11);
