@@ -214,6 +214,11 @@ std::optional<std::pair<qsizetype, qsizetype>> CollabEditor::remoteCursor(quint6
     return std::pair{m_document.resolve(cursor->anchor), m_document.resolve(cursor->head)};
 }
 
+bool CollabEditor::isRemoteTagShown(quint64 peer) const
+{
+    return m_cursors->isTagShown(peer);
+}
+
 void CollabEditor::setComment(const QString &id, const Collab::Anchor &start, const Collab::Anchor &end)
 {
     m_comments->set(id, start, end);

@@ -85,6 +85,8 @@ public:
     void removeRemoteCursor(quint64 peer);
     /// Engine positions (anchor, head) of a peer's selection, if the peer is shown.
     std::optional<std::pair<qsizetype, qsizetype>> remoteCursor(quint64 peer) const;
+    /// Whether the peer's name tag is shown (for a few seconds after its caret moved).
+    bool isRemoteTagShown(quint64 peer) const;
 
     void setComment(const QString &id, const Collab::Anchor &start, const Collab::Anchor &end);
     /// Anchors a comment to whole lines (from 0) of the current text and returns its anchors.

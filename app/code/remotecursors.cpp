@@ -13,6 +13,8 @@ namespace Cohort::Ui {
 
 namespace {
 
+constexpr qint64 kTagMs = 3000;
+
 // Scintilla takes colours as 0xBBGGRR.
 long scintillaColor(const QColor &color)
 {
@@ -40,14 +42,47 @@ RemoteCursors::RemoteCursors(QsciScintilla *editor, Resolver resolver)
 
     connect(editor, &QsciScintillaBase::SCN_UPDATEUI, this, [this](int) { update(); });
     connect(editor, &QsciScintillaBase::SCN_ZOOM, this, [this] { update(); });
+    m_tagTimer.setSingleShot(true);
+    connect(&m_tagTimer, &QTimer::timeout, this, [this] {
+        update();
+        scheduleTagExpiry();
+    });
     show();
 }
 
 void RemoteCursors::set(quint64 peer, const QString &name, const QColor &color, const Collab::Anchor &anchor,
                         const Collab::Anchor &head)
 {
-    m_cursors[peer] = Cursor{name, color, anchor, head};
+    Cursor &cursor = m_cursors[peer];
+    const bool moved = !cursor.moved.isValid() || cursor.anchor != anchor || cursor.head != head
+        || cursor.name != name;
+    cursor.name = name;
+    cursor.color = color;
+    cursor.anchor = anchor;
+    cursor.head = head;
+    if (moved) {
+        cursor.moved.start();
+        scheduleTagExpiry();
+    }
     refresh();
+}
+
+bool RemoteCursors::isTagShown(quint64 peer) const
+{
+    const Cursor *cursor = find(peer);
+    return cursor && cursor->moved.elapsed() < kTagMs;
+}
+
+void RemoteCursors::scheduleTagExpiry()
+{
+    qint64 next = -1;
+    for (const Cursor &cursor : std::as_const(m_cursors)) {
+        const qint64 remaining = kTagMs - cursor.moved.elapsed();
+        if (remaining > 0 && (next < 0 || remaining < next))
+            next = remaining;
+    }
+    if (next >= 0)
+        m_tagTimer.start(int(next) + 1);
 }
 
 void RemoteCursors::remove(quint64 peer)
@@ -107,6 +142,10 @@ void RemoteCursors::paintEvent(QPaintEvent *)
         if (y + lineHeight < 0 || y > height() || x < 0 || x > width())
             continue;
         painter.fillRect(QRect(x - 1, y, 2, lineHeight), cursor.color);
+        if (cursor.moved.elapsed() >= kTagMs) {
+            painter.fillRect(QRect(x - 1, y, 6, 4), cursor.color);
+            continue;
+        }
 
         // The name sits above the caret's line, or below it on the first visible line.
         const QString name = metrics.elidedText(cursor.name, Qt::ElideRight, 160);

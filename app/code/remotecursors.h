@@ -5,8 +5,10 @@
 #include "collabtypes.h"
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QMap>
 #include <QString>
+#include <QTimer>
 #include <QWidget>
 
 #include <functional>
@@ -17,8 +19,10 @@ namespace Cohort::Ui {
 
 /// The other participants' carets and selections. Selections are a Scintilla indicator whose
 /// colour is carried per range; carets and name tags are painted by this transparent overlay
-/// on the editor's viewport. Positions are engine anchors, so they stay on their characters
-/// whatever edits arrive; refresh() re-resolves them after every change.
+/// on the editor's viewport. A name tag shows for a few seconds after its caret moves, then
+/// shrinks to a small flag so it does not cover the code above. Positions are engine anchors,
+/// so they stay on their characters whatever edits arrive; refresh() re-resolves them after
+/// every change.
 class RemoteCursors : public QWidget
 {
     Q_OBJECT
@@ -34,6 +38,7 @@ public:
         Collab::Anchor head;
         qsizetype anchorBytes = 0;
         qsizetype headBytes = 0;
+        QElapsedTimer moved;
     };
 
     RemoteCursors(QsciScintilla *editor, Resolver resolver);
@@ -42,6 +47,7 @@ public:
              const Collab::Anchor &head);
     void remove(quint64 peer);
     const Cursor *find(quint64 peer) const;
+    bool isTagShown(quint64 peer) const;
     void refresh();
 
 protected:
@@ -49,10 +55,13 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void scheduleTagExpiry();
+
     QsciScintilla *m_editor;
     Resolver m_resolve;
     QMap<quint64, Cursor> m_cursors;
     int m_indicator;
+    QTimer m_tagTimer;
 };
 
 } // namespace Cohort::Ui

@@ -574,6 +574,11 @@ void TestCollabEditor::remoteCursorsFollowTheText()
     const long start = long(QStringLiteral("😀 hello ").toUtf8().size());
     QVERIFY(sci(editor, QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, start) != 0);
     QCOMPARE(sci(editor, QsciScintillaBase::SCI_INDICATOREND, indicator, start), start + 5);
+    // The name tag shows after a move and then gives way to the code above it.
+    QVERIFY(editor.isRemoteTagShown(8));
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.isRemoteTagShown(8), 5000);
+    editor.setRemoteCursor(8, QStringLiteral("Ben"), Qt::blue, 3, 3);
+    QVERIFY(editor.isRemoteTagShown(8));
     editor.removeRemoteCursor(7);
     QVERIFY(!editor.remoteCursor(7));
     QCOMPARE(sci(editor, QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, start), 0L);
