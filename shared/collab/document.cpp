@@ -81,10 +81,14 @@ ApplyResult Document::apply(const QByteArray &update)
         result.status = ApplyResult::Status::Malformed;
         return result;
     }
+    qsizetype units = 0;
+    for (const WireRun &run : parsed->runs)
+        units += run.length;
     qsizetype newAgents = 0;
     for (AgentId id : std::as_const(parsed->agents))
         newAgents += !d->agentIndex.contains(id);
-    if (qsizetype(d->agents.size()) + newAgents > kMaxAgents) {
+    if (qsizetype(d->agents.size()) + newAgents > kMaxAgents
+        || d->rawLength + d->pendingUnits + units > kMaxDocumentUnits) {
         result.status = ApplyResult::Status::Malformed;
         return result;
     }

@@ -47,7 +47,8 @@ public:
 
     /// Local edits. Each returns the encoded update, or an empty array inside a transaction
     /// (commitTransaction() returns the transaction's single update). Out-of-range positions
-    /// are clamped to the document.
+    /// are clamped to the document. A document that has seen 2^25 characters (deleted ones
+    /// included) is full and ignores further inserts.
     QByteArray insert(qsizetype position, QStringView text);
     QByteArray remove(qsizetype position, qsizetype length);
 

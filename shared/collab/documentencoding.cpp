@@ -297,11 +297,11 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
     quint64 total = 0;
     for (quint64 clock : clocks)
         total += clock;
-    if (total > kMaxSeq)
+    if (total > quint64(kMaxDocumentUnits))
         return std::nullopt;
 
     const quint64 runCount = in.bounded(quint64(in.remaining()));
-    if (!in.ok())
+    if (!in.ok() || (runCount > 0 && agentCount == 0))
         return std::nullopt;
     std::vector<Run> runs;
     runs.reserve(runCount);
@@ -419,6 +419,7 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
         p.agentIndex.insert(ids[qsizetype(a)], quint32(a));
     }
     p.self = p.agentFor(self);
+    p.rawLength = qsizetype(total);
     p.arrivals = std::move(arrivals);
     p.chunks.clear();
     p.prefix.clear();

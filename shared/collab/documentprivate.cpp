@@ -442,7 +442,7 @@ void DocumentPrivate::localInsert(qsizetype position, QStringView input)
 {
     position = std::clamp<qsizetype>(position, 0, length);
     const QString content = wellFormed(input);
-    if (content.isEmpty() || agents[self].clock() + quint64(content.size()) > kMaxSeq)
+    if (content.isEmpty() || rawLength + content.size() > kMaxDocumentUnits)
         return;
     Cursor at;
     Ref left;
@@ -462,6 +462,7 @@ void DocumentPrivate::localInsert(qsizetype position, QStringView input)
     Agent &me = agents[self];
     const Run run{self, me.clock(), quint32(content.size()), false, left, idAt(at)};
     me.content.append(content);
+    rawLength += content.size();
     insertRun(at, run);
     if (!arrivals.empty() && arrivals.back().agent == self && arrivals.back().seq + arrivals.back().length == run.seq)
         arrivals.back().length += run.length;
@@ -564,6 +565,7 @@ void DocumentPrivate::integrate(const WireRun &wire)
         agent.content.append(QString(run.length, QChar::ReplacementCharacter));
     else
         agent.content.append(wire.text);
+    rawLength += run.length;
     insertRun(at, run);
     if (!arrivals.empty() && arrivals.back().agent == run.agent
         && arrivals.back().seq + arrivals.back().length == run.seq)

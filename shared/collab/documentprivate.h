@@ -32,6 +32,7 @@ constexpr quint8 kFormat = 1;
 
 // Limits against hostile input: every allocation an update can cause is bounded by these.
 constexpr quint64 kMaxSeq = quint64(1) << 30;            // characters per agent
+constexpr qsizetype kMaxDocumentUnits = qsizetype(1) << 25; // characters ever inserted, deleted ones too
 constexpr quint64 kMaxRunLength = quint64(1) << 24;      // one run of one update
 constexpr quint64 kMaxUpdateUnits = quint64(1) << 24;    // all runs of one update
 constexpr qsizetype kMaxAgents = 1 << 16;                // agents one document knows
@@ -209,6 +210,7 @@ public:
     std::size_t prefixValid = 1;    // prefix[0, prefixValid) are up to date
     int hint = 0;                   // the chunk of the last lookup: typing stays near it
     qsizetype length = 0;
+    qsizetype rawLength = 0;        // every character ever integrated, deleted ones too
 
     std::vector<Arrival> arrivals;  // causal order in which runs were integrated here
 

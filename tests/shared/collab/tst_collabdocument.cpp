@@ -407,6 +407,14 @@ private Q_SLOTS:
         QVERIFY(!doc.apply(QByteArray::fromHex("5501" "ffffffff0f")).ok());                              // 2^32 agents
         QVERIFY(!doc.apply(QByteArray::fromHex("5501" "01" "07" "ffffffff0f")).ok());                   // 2^32 runs
         QVERIFY(!Document::decode(3, QByteArray::fromHex("5301" "01" "07" "01" "00" "ffffffff0f")).has_value());
+        // A few bytes claiming 2^25 + 1 deleted characters: over the document limit. The same
+        // state with 5 deleted characters is fine.
+        QVERIFY(!Document::decode(3, QByteArray::fromHex("5301" "0107" "01" "8280802000" "01" "d080808008" "00" "00" "00")).has_value());
+        const std::optional<Document> small = Document::decode(3, QByteArray::fromHex("5301" "0107" "01" "0a00" "01" "d002" "00" "00" "00"));
+        QVERIFY(small.has_value());
+        QCOMPARE(small->length(), 0);
+        // Runs but no agents to name them.
+        QVERIFY(!Document::decode(3, QByteArray::fromHex("5301" "00" "00" "01" "60" "05" "00" "00")).has_value());
         QVERIFY(doc.encodeDiff(QByteArray("nonsense")).isEmpty());
 
         QCOMPARE(doc.text(), before);
