@@ -49,6 +49,7 @@ struct ChatMessage
     UserInfo systemUser;    // who joined or left
     QString systemName;     // room.updated: the new name
     State state = State::Stored;
+    int localDay = 0; // days since the epoch in local time; MessageModel fills it for grouping
 
     bool isSystem() const { return !systemEvent.isEmpty(); }
     bool mentionsUser(UserId user) const { return mentionsRoom || mentions.contains(user); }

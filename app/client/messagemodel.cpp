@@ -13,11 +13,29 @@ namespace {
 // Consecutive messages of one sender within this window share one header, as in Slack.
 constexpr qint64 GroupWindowMs = 60 * 1000;
 
-bool sameDay(qint64 a, qint64 b)
-{
-    return QDateTime::fromMSecsSinceEpoch(a).date() == QDateTime::fromMSecsSinceEpoch(b).date();
-}
 } // namespace
+
+ChatMessage MessageModel::withDay(ChatMessage message)
+{
+    // Computed once per message: local time conversions are too slow to repeat per layout.
+    message.localDay = int(QDate(1970, 1, 1).daysTo(QDateTime::fromMSecsSinceEpoch(message.timestamp).date()));
+    return message;
+}
+
+bool MessageModel::isGrouped(int row) const
+{
+    const ChatMessage &m = message(row);
+    if (row == 0 || m.isSystem() || (m_threadRoot > 0 && m.seq == m_threadRoot))
+        return false;
+    const ChatMessage &previous = message(row - 1);
+    return !previous.isSystem() && previous.sender.id == m.sender.id && m.timestamp - previous.timestamp < GroupWindowMs
+        && previous.localDay == m.localDay && row != unreadLineRow();
+}
+
+bool MessageModel::startsDay(int row) const
+{
+    return row == 0 || message(row - 1).localDay != message(row).localDay;
+}
 
 MessageModel::MessageModel(RoomId room, UserId me, qint64 threadRoot, QObject *parent)
     : QAbstractListModel(parent)
@@ -59,16 +77,10 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return int(m.state);
     case OwnRole:
         return m.sender.id == m_me && !m.isSystem();
-    case GroupedRole: {
-        if (row == 0 || m.isSystem() || (m_threadRoot > 0 && m.seq == m_threadRoot))
-            return false;
-        const ChatMessage &previous = message(row - 1);
-        return !previous.isSystem() && previous.sender.id == m.sender.id
-            && m.timestamp - previous.timestamp < GroupWindowMs && sameDay(previous.timestamp, m.timestamp)
-            && row != unreadLineRow();
-    }
+    case GroupedRole:
+        return isGrouped(row);
     case DaySeparatorRole:
-        return row == 0 || !sameDay(message(row - 1).timestamp, m.timestamp);
+        return startsDay(row);
     case UnreadLineRole:
         return row == unreadLineRow();
     case DeletedRole:
@@ -132,13 +144,14 @@ void MessageModel::prependPage(const QList<ChatMessage> &page, bool hasMoreBefor
     QList<ChatMessage> older;
     for (const ChatMessage &m : page) {
         if (m.seq < oldest && accepts(m) && (older.isEmpty() || m.seq > older.constLast().seq))
-            older.append(m);
+            older.append(withDay(m));
     }
     if (older.isEmpty()) {
         Q_EMIT pagePrepended(0);
         return;
     }
     const int count = int(older.size());
+    invalidateUnreadRow();
     beginInsertRows({}, 0, count - 1);
     older.append(m_messages);
     m_messages = std::move(older);
@@ -151,10 +164,12 @@ void MessageModel::prependPage(const QList<ChatMessage> &page, bool hasMoreBefor
 void MessageModel::resetMessages(const QList<ChatMessage> &messages, bool hasMoreBefore)
 {
     beginResetModel();
+    invalidateUnreadRow();
     m_messages.clear();
+    m_messages.reserve(messages.size());
     for (const ChatMessage &m : messages) {
         if (accepts(m) && (m_messages.isEmpty() || m.seq > m_messages.constLast().seq))
-            m_messages.append(m);
+            m_messages.append(withDay(m));
     }
     m_pending.erase(std::remove_if(m_pending.begin(), m_pending.end(),
                                    [this](const ChatMessage &p) {
@@ -178,15 +193,17 @@ void MessageModel::addMessage(const ChatMessage &message)
         const auto it = std::lower_bound(m_messages.begin(), m_messages.end(), message.seq,
                                          [](const ChatMessage &m, qint64 s) { return m.seq < s; });
         const int row = int(it - m_messages.begin());
+        invalidateUnreadRow();
         beginInsertRows({}, row, row);
-        m_messages.insert(row, message);
+        m_messages.insert(row, withDay(message));
         endInsertRows();
         changed(row + 1);
         return;
     }
     const int row = storedCount();
+    invalidateUnreadRow();
     beginInsertRows({}, row, row);
-    m_messages.append(message);
+    m_messages.append(withDay(message));
     endInsertRows();
     if (row + 1 < rowCount())
         changed(row + 1);
@@ -214,7 +231,7 @@ void MessageModel::addPending(const OutboxItem &item)
     m.state = item.status == OutboxItem::Status::Failed ? ChatMessage::State::Failed : ChatMessage::State::Pending;
     const int row = rowCount();
     beginInsertRows({}, row, row);
-    m_pending.append(m);
+    m_pending.append(withDay(m));
     endInsertRows();
 }
 
@@ -290,6 +307,7 @@ void MessageModel::setUnreadLineAfter(qint64 seq)
 {
     const int before = unreadLineRow();
     m_unreadAfter = seq;
+    invalidateUnreadRow();
     const int after = unreadLineRow();
     if (before >= 0)
         changed(before);
@@ -299,15 +317,20 @@ void MessageModel::setUnreadLineAfter(qint64 seq)
 
 int MessageModel::unreadLineRow() const
 {
+    if (m_unreadRow != -2)
+        return m_unreadRow;
+    m_unreadRow = -1;
     if (m_unreadAfter < 0)
         return -1;
     const auto it = std::upper_bound(m_messages.cbegin(), m_messages.cend(), m_unreadAfter,
                                      [](qint64 s, const ChatMessage &m) { return s < m.seq; });
     for (auto i = it; i != m_messages.cend(); ++i) {
-        if (i->sender.id != m_me && !i->isSystem())
-            return int(i - m_messages.cbegin());
+        if (i->sender.id != m_me && !i->isSystem()) {
+            m_unreadRow = int(i - m_messages.cbegin());
+            break;
+        }
     }
-    return -1;
+    return m_unreadRow;
 }
 
 void MessageModel::changed(int row)

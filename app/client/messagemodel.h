@@ -87,6 +87,10 @@ public:
     qint64 unreadLineAfter() const { return m_unreadAfter; }
     /// The row that carries UnreadLineRole, or -1.
     int unreadLineRow() const;
+    // The layout facts of GroupedRole and DaySeparatorRole, without a QVariant (the delegate
+    // asks them for every row of a long history).
+    bool isGrouped(int row) const;
+    bool startsDay(int row) const;
 
 Q_SIGNALS:
     /// A page of older messages was prepended (`count` rows at the top).
@@ -97,6 +101,8 @@ Q_SIGNALS:
 private:
     int storedCount() const { return int(m_messages.size()); }
     void changed(int row);
+    static ChatMessage withDay(ChatMessage message);
+    void invalidateUnreadRow() { m_unreadRow = -2; }
 
     RoomId m_room;
     UserId m_me;
@@ -106,6 +112,7 @@ private:
     bool m_hasMoreBefore = false;
     bool m_loadingHistory = false;
     qint64 m_unreadAfter = -1; // -1: no line
+    mutable int m_unreadRow = -2; // cache of unreadLineRow(); -2: to compute
 };
 
 } // namespace Cohort::Client

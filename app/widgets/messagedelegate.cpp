@@ -125,9 +125,9 @@ const MessageModel *messageModel(const QModelIndex &index)
     return qobject_cast<const MessageModel *>(index.model());
 }
 
-QString cacheKey(const ChatMessage &m)
+qint64 cacheKey(const ChatMessage &m)
 {
-    return m.seq > 0 ? QStringLiteral("seq:%1").arg(m.seq) : QStringLiteral("pending:") + m.clientId;
+    return m.seq > 0 ? m.seq : -qint64(qHash(m.clientId) & 0x7fffffff) - 1;
 }
 } // namespace
 
@@ -178,10 +178,10 @@ void MessageDelegate::invalidate(const MessageModel *model, qint64 seq)
     const int row = model->rowOfSeq(seq);
     if (row < 0)
         return;
-    const auto it = m_cache.constFind(cacheKey(model->message(row)));
-    if (it == m_cache.cend())
+    const auto it = m_cache.find(cacheKey(model->message(row)));
+    if (it == m_cache.end())
         return;
-    if (it->document)
+    if (it->second.document)
         --m_documentCount;
     m_cache.erase(it);
 }
@@ -215,7 +215,7 @@ QTextDocument *MessageDelegate::renderedDocument(const QModelIndex &index, int m
     if (!e.document || e.text != source) {
         if (!e.document && ++m_documentCount > MaxCachedDocuments) {
             // Scrolled through a huge room: let the documents go, keep the measured heights.
-            for (Entry &other : m_cache)
+            for (auto &[key, other] : m_cache)
                 other.document.reset();
             m_documentCount = 1;
         }
@@ -257,15 +257,15 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     const QRect rect = option.rect;
     const QFontMetrics fm(option.font);
     const QFontMetrics small(smallFont(option.font));
-    const bool grouped = index.data(MessageModel::GroupedRole).toBool();
-    const bool own = index.data(MessageModel::OwnRole).toBool();
+    const bool grouped = model->isGrouped(index.row());
+    const bool own = m.sender.id == model->me() && !m.isSystem();
     int y = rect.top() + (grouped ? GroupedGap : GroupGap);
 
-    if (index.data(MessageModel::DaySeparatorRole).toBool()) {
+    if (model->startsDay(index.row())) {
         l.day = QRect(rect.left() + SideMargin, y, rect.width() - 2 * SideMargin, DayHeight);
         y += DayHeight;
     }
-    if (index.data(MessageModel::UnreadLineRole).toBool()) {
+    if (index.row() == model->unreadLineRow()) {
         l.unread = QRect(rect.left() + SideMargin, y, rect.width() - 2 * SideMargin, UnreadHeight);
         y += UnreadHeight;
     }
@@ -332,27 +332,47 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
     return l;
 }
 
+const MessageDelegate::Metrics &MessageDelegate::metrics(const QFont &font) const
+{
+    if (m_metrics.height == 0 || m_metrics.font != font) {
+        const QFontMetrics fm(font);
+        m_metrics = Metrics{font, fm.height(), fm.lineSpacing(), std::max(1, fm.averageCharWidth()),
+                            QFontMetrics(smallFont(font)).height()};
+    }
+    return m_metrics;
+}
+
 int MessageDelegate::estimateHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    const ChatMessage &m = messageModel(index)->message(index.row());
-    const QFontMetrics fm(option.font);
-    const QFontMetrics small(smallFont(option.font));
-    int h = index.data(MessageModel::GroupedRole).toBool() ? GroupedGap : GroupGap;
-    if (index.data(MessageModel::DaySeparatorRole).toBool())
+    const MessageModel *model = messageModel(index);
+    const int row = index.row();
+    const ChatMessage &m = model->message(row);
+    const Metrics &fm = metrics(option.font);
+    const bool grouped = model->isGrouped(row);
+    int h = grouped ? GroupedGap : GroupGap;
+    if (model->startsDay(row))
         h += DayHeight;
-    if (index.data(MessageModel::UnreadLineRole).toBool())
+    if (row == model->unreadLineRow())
         h += UnreadHeight;
     if (m.isSystem())
-        return h + small.height() + 8 + GroupedGap;
-    const bool own = index.data(MessageModel::OwnRole).toBool();
-    if (!index.data(MessageModel::GroupedRole).toBool() && !own)
-        h += fm.height() + 2;
+        return h + fm.smallHeight + 8 + GroupedGap;
+    const bool own = m.sender.id == model->me();
+    if (!grouped && !own)
+        h += fm.height + 2;
     const int maxText = std::max(60, int((option.rect.width() - 2 * SideMargin) * MaxBubbleShare) - 2 * PadH);
-    const int perLine = std::max(1, maxText / std::max(1, fm.averageCharWidth()));
-    int lines = 0;
-    for (const QStringView line : QStringView(m.text).split(QLatin1Char('\n')))
-        lines += 1 + int(line.size()) / perLine;
-    h += PadV + lines * fm.lineSpacing() + small.height() + PadV;
+    const int perLine = std::max(1, maxText / fm.averageCharWidth);
+    int lines = 1;
+    int lineLength = 0;
+    for (const QChar c : m.text) {
+        if (c == QLatin1Char('\n')) {
+            lines += 1 + lineLength / perLine;
+            lineLength = 0;
+        } else {
+            ++lineLength;
+        }
+    }
+    lines += lineLength / perLine;
+    h += PadV + lines * fm.lineSpacing + fm.smallHeight + PadV;
     if (!m.reactions.isEmpty())
         h += ReactionHeight;
     if (m_showThreadSummary && m.replyCount > 0)
@@ -360,22 +380,27 @@ int MessageDelegate::estimateHeight(const QStyleOptionViewItem &option, const QM
     return h + GroupedGap;
 }
 
+int MessageDelegate::rowWidth(const QStyleOptionViewItem &option) const
+{
+    return m_rowWidth > 0 ? m_rowWidth : (option.rect.width() > 0 ? option.rect.width() : 600);
+}
+
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     if (!messageModel(index))
         return QStyledItemDelegate::sizeHint(option, index);
-    const int width = m_rowWidth > 0 ? m_rowWidth : (option.rect.width() > 0 ? option.rect.width() : 600);
-    QStyleOptionViewItem opt = option;
-    opt.rect = QRect(0, 0, width, 0);
+    const int width = rowWidth(option);
     Entry &e = entry(index);
     if (e.height >= 0 && e.rowWidth == width)
         return QSize(width, e.height);
-    if (index.model()->rowCount() > ExactLayoutRows)
-        return QSize(width, estimateHeight(opt, index));
-    const int height = layout(opt, index).height;
-    Entry &fresh = entry(index);
+    QStyleOptionViewItem opt = option;
+    opt.rect = QRect(0, 0, width, 0);
+    const bool estimate = index.model()->rowCount() > ExactLayoutRows;
+    const int height = estimate ? estimateHeight(opt, index) : layout(opt, index).height;
+    Entry &fresh = entry(index); // layout() may have reset the cache
     fresh.height = height;
     fresh.rowWidth = width;
+    fresh.exact = !estimate;
     return QSize(width, height);
 }
 
@@ -388,11 +413,12 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     const Layout l = layout(option, index);
     {
         Entry &e = entry(index);
-        if (e.height != l.height || e.rowWidth != option.rect.width()) {
-            const bool wasKnown = e.height >= 0 || index.model()->rowCount() > ExactLayoutRows;
+        const int width = rowWidth(option);
+        if (!e.exact || e.height != l.height || e.rowWidth != width) {
             e.height = l.height;
-            e.rowWidth = option.rect.width();
-            if (wasKnown && l.height != option.rect.height()) {
+            e.rowWidth = width;
+            e.exact = true;
+            if (l.height != option.rect.height()) {
                 // The estimate was off: let the view lay this row out again, after painting.
                 QTimer::singleShot(0, const_cast<MessageDelegate *>(this),
                                    [this, index = QPersistentModelIndex(index)] {

@@ -5,10 +5,10 @@
 #include "codehighlighter.h"
 #include "markdownrenderer.h"
 
-#include <QHash>
 #include <QStyledItemDelegate>
 
 #include <memory>
+#include <unordered_map>
 
 class QTextDocument;
 
@@ -55,6 +55,8 @@ public:
     /// The width rows are laid out for: the view's viewport (QListView asks for size hints with
     /// option rects of varying width).
     void setRowWidth(int width);
+    /// How many rendered documents the cache holds (bounded, whatever the number of rows).
+    int cachedDocumentCount() const { return m_documentCount; }
     /// Whether the row at `index` shows the thread summary (a main-timeline delegate does).
     void setShowThreadSummary(bool show) { m_showThreadSummary = show; }
 
@@ -65,21 +67,37 @@ private:
         std::shared_ptr<QTextDocument> document;
         QString text;       // what the document was rendered from
         int textWidth = -1; // the width it was laid out for
-        int height = -1;    // the row's real height at `rowWidth`, -1 until painted once
+        int height = -1;    // the row's height at `rowWidth`; -1 unknown
         int rowWidth = -1;
+        bool exact = false; // height measured from the rendered document, not estimated
     };
 
     Layout layout(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     Entry &entry(const QModelIndex &index) const;
     QTextDocument *renderedDocument(const QModelIndex &index, int maxWidth) const;
     int estimateHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    int rowWidth(const QStyleOptionViewItem &option) const;
+    struct Metrics
+    {
+        QFont font;
+        int height = 0;
+        int lineSpacing = 0;
+        int averageCharWidth = 1;
+        int smallHeight = 0;
+    };
+    /// Font measurements for `font`, kept between calls: estimating 100,000 rows must not
+    /// build font metrics 200,000 times.
+    const Metrics &metrics(const QFont &font) const;
     MarkdownStyle style(const QPalette &palette, const QFont &font) const;
 
     QStringList m_mentionNames;
     bool m_showThreadSummary = true;
     int m_rowWidth = 0;
+    mutable Metrics m_metrics;
     mutable CodeHighlighter m_highlighter;
-    mutable QHash<QString, Entry> m_cache; // key: "seq:<n>" or "pending:<clientId>"
+    // Key: the seq, or a negative hash of a pending clientId. std::unordered_map hashes the
+    // consecutive seqs without collisions; QHash's probing was the hot spot of a 100k layout.
+    mutable std::unordered_map<qint64, Entry> m_cache;
     mutable int m_documentCount = 0;       // entries holding a document
 };
 

@@ -17,6 +17,7 @@
 #include "roomlistmodel.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QListView>
 #include <QScrollBar>
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void viewGrowsOnScrollBack();
     void typingLineShowsAndExpires();
     void notificationsRespectMute();
+    void hundredThousandMessages();
 
 private:
     void openStudyRoom();
@@ -512,6 +514,58 @@ void TestChatPane::notificationsRespectMute()
     QCOMPARE(m_client->rooms()->room(RoomId(StudyRoom))->mentions, 3); // still counted
     const QList<ChatFixture::Call> presence = m_fixture->callsOf(QStringLiteral("presence.set"));
     QCOMPARE(presence.last().data.value(QStringLiteral("status")).toString(), QStringLiteral("dnd"));
+}
+
+void TestChatPane::hundredThousandMessages()
+{
+    constexpr int Count = 100000;
+    const UserId me = m_connection->currentUser().id;
+    QList<Client::ChatMessage> all;
+    all.reserve(Count);
+    for (int i = 1; i <= Count; ++i) {
+        Client::ChatMessage m;
+        m.seq = i;
+        m.timestamp = Base + qint64(i) * 20000;
+        m.sender.id = i % 3 ? UserId(50 + i % 5) : me;
+        m.sender.displayName = QStringLiteral("Student %1").arg(i % 5);
+        m.text = i % 50 == 0 ? QStringLiteral("```cpp\nint x = %1;\n```").arg(i)
+            : i % 10 == 0 ? QStringLiteral("a longer message that wraps over more than one line in the bubble, %1 of many").arg(i)
+                          : QStringLiteral("message %1").arg(i);
+        all.append(m);
+    }
+    Client::MessageModel model(RoomId(StudyRoom), me);
+    model.resetMessages(all, false);
+    MessageView view;
+    view.resize(720, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QElapsedTimer timer;
+    timer.start();
+    view.setMessageModel(&model);
+    view.scrollToNewest();
+    QVERIFY(!view.grab().isNull());
+    qInfo() << "100000 rows laid out and the newest painted in" << timer.elapsed() << "ms";
+    QVERIFY(view.isAtBottom());
+    QVERIFY(view.verticalScrollBar()->maximum() > Count * 20);
+    // Only what was painted was rendered; the other rows have estimated sizes.
+    QVERIFY2(view.messageDelegate()->cachedDocumentCount() < 100,
+             qPrintable(QString::number(view.messageDelegate()->cachedDocumentCount())));
+
+    QScrollBar *bar = view.verticalScrollBar();
+    for (const int percent : {75, 50, 25, 0, 60}) {
+        timer.restart();
+        bar->setValue(bar->maximum() / 100 * percent);
+        QVERIFY(!view.grab().isNull());
+        QCoreApplication::processEvents();
+        QVERIFY(!view.grab().isNull());
+        qInfo() << "jump to" << percent << "% painted and settled in" << timer.elapsed() << "ms";
+        // The rows on screen have their measured heights: neighbours do not overlap.
+        const QModelIndex first = view.indexAt(QPoint(10, 5));
+        QVERIFY(first.isValid());
+        for (int row = first.row(); row < first.row() + 5 && row + 1 < model.rowCount(); ++row)
+            QVERIFY(view.visualRect(model.index(row)).bottom() < view.visualRect(model.index(row + 1)).top() + 1);
+    }
+    QVERIFY(view.messageDelegate()->cachedDocumentCount() < 300);
 }
 
 int main(int argc, char *argv[])
