@@ -94,6 +94,7 @@ CollabEditor::CollabEditor(QWidget *parent)
             [this](int position, int type, const char *text, int length, int, int, int, int, int, int) {
                 onModified(position, type, text, length);
             });
+    connect(this, &QsciScintillaBase::SCN_MODIFYATTEMPTRO, this, &CollabEditor::editRefused);
     connect(this, &QsciScintilla::marginClicked, this, [this](int margin, int line, Qt::KeyboardModifiers) {
         if (margin != m_comments->margin())
             return;
@@ -252,7 +253,11 @@ QList<CodeComment> CollabEditor::comments() const
 
 int CollabEditor::replaceAll(const QString &expression, const QString &replacement, const FindOptions &options)
 {
-    if (isReadOnly() || expression.isEmpty())
+    if (isReadOnly()) {
+        Q_EMIT editRefused();
+        return 0;
+    }
+    if (expression.isEmpty())
         return 0;
     int flags = 0;
     if (options.regex)
@@ -293,7 +298,11 @@ int CollabEditor::replaceAll(const QString &expression, const QString &replaceme
 
 void CollabEditor::undo()
 {
-    if (isReadOnly() || m_composing)
+    if (isReadOnly()) {
+        Q_EMIT editRefused();
+        return;
+    }
+    if (m_composing)
         return;
     const QByteArray update = m_undo->undo();
     if (update.isEmpty())
@@ -304,7 +313,11 @@ void CollabEditor::undo()
 
 void CollabEditor::redo()
 {
-    if (isReadOnly() || m_composing)
+    if (isReadOnly()) {
+        Q_EMIT editRefused();
+        return;
+    }
+    if (m_composing)
         return;
     const QByteArray update = m_undo->redo();
     if (update.isEmpty())

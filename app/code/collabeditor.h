@@ -105,6 +105,9 @@ public:
 
 Q_SIGNALS:
     void localUpdate(const QByteArray &update);
+    /// The user tried to change a read-only (viewer's) text; nothing changed. The pane can
+    /// say why.
+    void editRefused();
     void commentsChanged();
     void commentClicked(const QString &id);
 

@@ -530,6 +530,7 @@ void TestCollabEditor::readOnlyRefusesEdits()
     QTest::keyClicks(&editor, QStringLiteral("own"));
     editor.setReadOnly(true);
     QSignalSpy updates(&editor, &CollabEditor::localUpdate);
+    QSignalSpy refused(&editor, &CollabEditor::editRefused);
     QTest::keyClicks(&editor, QStringLiteral("xyz"));
     QTest::keyClick(&editor, Qt::Key_Backspace);
     QApplication::clipboard()->setText(QStringLiteral("pasted"));
@@ -539,6 +540,8 @@ void TestCollabEditor::readOnlyRefusesEdits()
     QVERIFY(!editor.canUndo());
     QCOMPARE(updates.count(), 0);
     QCOMPARE(editor.text(), QStringLiteral("own"));
+    // Typing, Backspace, paste, undo and replace-all were each refused, and said so.
+    QVERIFY(refused.count() >= 5);
 
     // Remote edits still arrive.
     QVERIFY(editor.applyRemote(editor.document().encodeDiff({})));
