@@ -41,6 +41,16 @@ constexpr std::array opTable{
     OpEntry{Op::Typing, "typing", false, false},
     OpEntry{Op::PresenceSet, "presence.set", false, false},
     OpEntry{Op::PresenceGet, "presence.get", false, false},
+    OpEntry{Op::RoomCreate, "room.create", false, true},
+    OpEntry{Op::RoomDirect, "room.direct", false, false},
+    OpEntry{Op::RoomUpdate, "room.update", false, true},
+    OpEntry{Op::RoomMembers, "room.members", false, false},
+    OpEntry{Op::RoomAddMembers, "room.addMembers", false, true},
+    OpEntry{Op::RoomRemoveMember, "room.removeMember", false, true},
+    OpEntry{Op::RoomSetRole, "room.setRole", false, true},
+    OpEntry{Op::RoomPrefs, "room.prefs", false, false},
+    OpEntry{Op::StudyBrowse, "study.browse", false, false},
+    OpEntry{Op::StudyJoin, "study.join", false, true},
 };
 
 constexpr bool opTableInEnumOrder()

@@ -49,6 +49,16 @@ enum class Op {
     Typing,
     PresenceSet,
     PresenceGet,
+    RoomCreate,
+    RoomDirect,
+    RoomUpdate,
+    RoomMembers,
+    RoomAddMembers,
+    RoomRemoveMember,
+    RoomSetRole,
+    RoomPrefs,
+    StudyBrowse,
+    StudyJoin,
 };
 
 QString opName(Op op);
@@ -109,6 +119,7 @@ inline constexpr int MaxIdLength = 64;
 inline constexpr int MaxClientIdLength = 64;
 inline constexpr int MaxMessageTextLength = 16 * 1024;
 inline constexpr int MaxHistoryLimit = 100;
+inline constexpr int MaxRoomMembersPerRequest = 200;
 inline constexpr int DefaultMessagesPerMinute = 60;
 inline constexpr int TypingExpiresMs = 6000;
 

@@ -29,6 +29,10 @@ QStringList enumValues(const char *field)
 {
     static const QHash<QString, QStringList> values{
         {QStringLiteral("status"), {QStringLiteral("online"), QStringLiteral("away"), QStringLiteral("dnd")}},
+        {QStringLiteral("kind"), {QStringLiteral("group"), QStringLiteral("study"), QStringLiteral("announcement"),
+                                  QStringLiteral("live")}},
+        {QStringLiteral("visibility"), {QStringLiteral("public"), QStringLiteral("private")}},
+        {QStringLiteral("role"), {QStringLiteral("admin"), QStringLiteral("member")}},
     };
     return values.value(QLatin1String(field));
 }
@@ -91,6 +95,36 @@ Schema schemaFor(Op op)
     static const Schema presenceSet{{"status", Kind::Enum, true, 0, 0}};
     static const Schema presenceGet{{"userIds", Kind::IdArray, true, 1, 500}};
 
+    static const Schema roomCreate{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"kind", Kind::Enum, true, 0, 0},
+                                   {"name", Kind::String, true, 1, 100},
+                                   {"topic", Kind::String, false, 0, 500},
+                                   {"courseId", Kind::Integer, false, 1, MaxSafe},
+                                   {"visibility", Kind::Enum, false, 0, 0},
+                                   {"memberLimit", Kind::Integer, false, 2, 500},
+                                   {"members", Kind::IdArray, false, 0, MaxRoomMembersPerRequest}};
+    static const Schema roomDirect{{"userId", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema roomUpdate{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"roomId", Kind::Integer, true, 1, MaxSafe},
+                                   {"name", Kind::String, false, 1, 100},
+                                   {"topic", Kind::String, false, 0, 500},
+                                   {"archived", Kind::Boolean, false, 0, 0}};
+    static const Schema roomAddMembers{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                       {"roomId", Kind::Integer, true, 1, MaxSafe},
+                                       {"userIds", Kind::IdArray, true, 1, MaxRoomMembersPerRequest}};
+    static const Schema roomRemoveMember{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                         {"roomId", Kind::Integer, true, 1, MaxSafe},
+                                         {"userId", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema roomSetRole{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                    {"roomId", Kind::Integer, true, 1, MaxSafe},
+                                    {"userId", Kind::Integer, true, 1, MaxSafe},
+                                    {"role", Kind::Enum, true, 0, 0}};
+    static const Schema roomPrefs{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                  {"muted", Kind::Boolean, false, 0, 0},
+                                  {"pinned", Kind::Boolean, false, 0, 0}};
+    static const Schema studyJoin{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                  {"roomId", Kind::Integer, true, 1, MaxSafe}};
+
     switch (op) {
     case Op::AuthSignIn: return signIn;
     case Op::AuthToken: return token;
@@ -117,6 +151,16 @@ Schema schemaFor(Op op)
     case Op::Typing: return roomId;
     case Op::PresenceSet: return presenceSet;
     case Op::PresenceGet: return presenceGet;
+    case Op::RoomCreate: return roomCreate;
+    case Op::RoomDirect: return roomDirect;
+    case Op::RoomUpdate: return roomUpdate;
+    case Op::RoomMembers: return roomId;
+    case Op::RoomAddMembers: return roomAddMembers;
+    case Op::RoomRemoveMember: return roomRemoveMember;
+    case Op::RoomSetRole: return roomSetRole;
+    case Op::RoomPrefs: return roomPrefs;
+    case Op::StudyBrowse: return courseId;
+    case Op::StudyJoin: return studyJoin;
     }
     return none;
 }

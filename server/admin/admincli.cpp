@@ -36,11 +36,16 @@ const char UsageText[] =
     "  roster import COURSE_ID FILE.csv\n"
     "  migrate\n"
     "  backup FILE\n"
+    "  settings set KEY VALUE | settings get KEY\n"
     "\n"
     "ROLE is student, instructor or admin. Passwords are read from the terminal without echo,\n"
     "or from the first line of standard input with --password-stdin. A roster CSV has the\n"
     "header row username,display_name[,password]; accounts without a password get a random one,\n"
     "printed once.\n"
+    "\n"
+    "Settings: chat.dm_policy is anyone (students may message anyone directly) or staff\n"
+    "(students message only instructors and admins directly). A running server applies a change\n"
+    "at once.\n"
     "\n"
     "Exit codes: 0 success, 1 failure, 2 wrong arguments.\n";
 
@@ -381,12 +386,46 @@ int backupCommand(const QStringList &args, Storage &storage, QTextStream &out, Q
     return ExitOk;
 }
 
+/// The server settings an admin may set, with the values each accepts.
+const QHash<QString, QStringList> &adminSettings()
+{
+    static const QHash<QString, QStringList> settings{
+        {QStringLiteral("chat.dm_policy"), {QStringLiteral("anyone"), QStringLiteral("staff")}},
+    };
+    return settings;
+}
+
+int settingsCommand(const QStringList &args, Storage &storage, QTextStream &out, QTextStream &err)
+{
+    const QString sub = args.value(0);
+    const QString key = args.value(1);
+    if ((sub != QLatin1String("set") || args.size() != 3) && (sub != QLatin1String("get") || args.size() != 2))
+        return usage(err, QStringLiteral("settings takes: set KEY VALUE, or get KEY."));
+    if (!adminSettings().contains(key))
+        return usage(err, QStringLiteral("Unknown setting %1; known: %2.")
+                              .arg(key, QStringList(adminSettings().keyBegin(), adminSettings().keyEnd()).join(QStringLiteral(", "))));
+    const QStringList allowed = adminSettings().value(key);
+    if (sub == QLatin1String("get")) {
+        out << key << " = " << storage.setting(key).value_or(QStringLiteral("(not set: the configuration file's value)")) << "\n";
+        return ExitOk;
+    }
+    const QString value = args.at(2);
+    if (!allowed.contains(value))
+        return usage(err, QStringLiteral("%1 must be one of: %2.").arg(key, allowed.join(QStringLiteral(", "))));
+    if (!storage.setSetting(key, value)) {
+        err << QStringLiteral("The setting could not be stored.\n");
+        return ExitFailure;
+    }
+    out << QStringLiteral("%1 is now %2.\n").arg(key, value);
+    return ExitOk;
+}
+
 } // namespace
 
 bool isAdminCommand(const QString &word)
 {
     static const QSet<QString> commands{QStringLiteral("user"), QStringLiteral("roster"), QStringLiteral("migrate"),
-                                        QStringLiteral("backup")};
+                                        QStringLiteral("backup"), QStringLiteral("settings")};
     return commands.contains(word);
 }
 
@@ -403,6 +442,8 @@ int runAdminCommand(const QStringList &args, Storage &storage, QTextStream &in, 
         rc = migrateCommand(rest, storage, out, err);
     else if (command == QLatin1String("backup"))
         rc = backupCommand(rest, storage, out, err);
+    else if (command == QLatin1String("settings"))
+        rc = settingsCommand(rest, storage, out, err);
     else
         rc = usage(err, command.isEmpty() ? QStringLiteral("No command given.")
                                           : QStringLiteral("Unknown command %1.").arg(command));

@@ -18,6 +18,7 @@ class Storage;
 ///   roster import COURSE_ID FILE.csv
 ///   migrate
 ///   backup FILE
+///   settings set KEY VALUE | settings get KEY (chat.dm_policy: anyone or staff)
 /// `args` starts at the command word ("user", "roster", ...). Without --password-stdin the
 /// password is read from the terminal without echo. Returns the process exit code.
 bool isAdminCommand(const QString &word);

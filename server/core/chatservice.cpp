@@ -189,6 +189,453 @@ void ChatService::messageHistory(Connection &c, const Request &r)
                 {QStringLiteral("hasMoreAfter"), page->hasMoreAfter}});
 }
 
+bool ChatService::mayInvite(Connection &c, UserId other)
+{
+    if (c.user().info.role != Role::Student || other == c.userId())
+        return true;
+    return m_core.db([&] { return m_storage.sharesCourse(c.userId(), other); });
+}
+
+void ChatService::sendToUser(UserId user, const QString &event, RoomId room, const QJsonObject &data, Connection *skip)
+{
+    QList<Connection *> to = m_connections.value(user);
+    to.removeOne(skip);
+    sendEphemeral(to, event, room, data);
+}
+
+void ChatService::answerRoom(Connection &c, const Request &r, RoomId room, const QList<UserId> &announce)
+{
+    const std::optional<RoomInfo> info = m_core.db([&] { return m_storage.roomForUser(room, c.userId()); });
+    if (!info) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the room could not be read"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("room"), info->toJson()}});
+    for (UserId user : announce) {
+        if (!m_connections.contains(user))
+            continue;
+        const std::optional<RoomInfo> theirs = user == c.userId()
+            ? info
+            : m_core.db([&] { return m_storage.roomForUser(room, user); });
+        if (theirs)
+            sendToUser(user, EventRoomAdded, room, {{QStringLiteral("room"), theirs->toJson()}}, &c);
+    }
+}
+
+void ChatService::roomCreate(Connection &c, const Request &r)
+{
+    NewRoom room;
+    parseRoomKind(stringField(r, "kind"), &room.kind);
+    room.name = stringField(r, "name").trimmed();
+    room.topic = stringField(r, "topic").trimmed();
+    room.courseId = CourseId(integerField(r, "courseId"));
+    room.creator = c.userId();
+    room.clientId = stringField(r, "clientId");
+    if (room.kind == RoomKind::Live) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("live rooms are created by live classes"));
+        return;
+    }
+    if (room.name.isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'name' must not be blank"));
+        return;
+    }
+    const bool serverAdmin = c.user().info.role == Role::Admin;
+    if (room.kind == RoomKind::Group) {
+        if (hasField(r, "courseId") || hasField(r, "visibility") || hasField(r, "memberLimit")) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("a group room takes no course, visibility or member limit"));
+            return;
+        }
+        room.topic.clear();
+        for (UserId member : userIdsFromJson(r.data.value(QStringLiteral("members")).toArray())) {
+            if (member == c.userId() || room.members.contains(member))
+                continue;
+            if (!m_core.db([&] { return m_storage.userById(member); })) {
+                c.fail(r, ErrorCode::NotFound, QStringLiteral("there is no user %1").arg(member.value()));
+                return;
+            }
+            if (!mayInvite(c, member)) {
+                c.fail(r, ErrorCode::Forbidden, QStringLiteral("students invite only people from their courses"));
+                return;
+            }
+            room.members.append(member);
+        }
+    } else {
+        if (hasField(r, "members")) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("members are given for group rooms only"));
+            return;
+        }
+        if (!room.courseId.isValid()) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("a %1 room needs 'courseId'").arg(roomKindName(room.kind)));
+            return;
+        }
+        const std::optional<Role> courseRole = m_core.db([&] { return m_storage.courseRole(room.courseId, c.userId()); });
+        if ((!courseRole && !serverAdmin) || !m_core.db([&] { return m_storage.courseById(room.courseId); })) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such course"));
+            return;
+        }
+        if (room.kind == RoomKind::Announcement) {
+            if (courseRole != Role::Instructor && !serverAdmin) {
+                c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the course's staff create announcement rooms"));
+                return;
+            }
+            if (hasField(r, "visibility") || hasField(r, "memberLimit")) {
+                c.fail(r, ErrorCode::BadRequest, QStringLiteral("visibility and member limit are for study rooms"));
+                return;
+            }
+            room.topic.clear();
+        } else {
+            room.visibility = hasField(r, "visibility") ? stringField(r, "visibility") : QStringLiteral("private");
+            room.memberLimit = static_cast<int>(integerField(r, "memberLimit"));
+        }
+    }
+    const StorageResult<std::pair<RoomId, bool>> created = m_core.db([&] { return m_storage.createRoom(room); });
+    if (!created.ok()) {
+        qCWarning(lcNet) << "room.create failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the room could not be created"));
+        return;
+    }
+    QList<UserId> announce;
+    if (created.value->second) {
+        if (room.kind == RoomKind::Announcement) {
+            for (const MemberInfo &member : m_core.db([&] { return m_storage.courseMembers(room.courseId); }))
+                announce.append(member.user.id);
+        } else {
+            announce = room.members;
+            announce.append(c.userId());
+        }
+    }
+    answerRoom(c, r, created.value->first, announce);
+}
+
+QString ChatService::dmPolicy()
+{
+    const std::optional<QString> stored = m_core.db([&] { return m_storage.setting(QStringLiteral("chat.dm_policy")); });
+    return stored && !stored->isEmpty() ? *stored : m_core.config().dmPolicy;
+}
+
+void ChatService::roomDirect(Connection &c, const Request &r)
+{
+    const UserId peer(integerField(r, "userId"));
+    if (peer == c.userId()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("a direct room needs another user"));
+        return;
+    }
+    const std::optional<UserRecord> other = m_core.db([&] { return m_storage.userById(peer); });
+    if (!other || other->disabled) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("there is no user %1").arg(peer.value()));
+        return;
+    }
+    if (c.user().info.role == Role::Student && other->info.role == Role::Student
+        && dmPolicy() == QLatin1String("staff")) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("on this server students send direct messages to staff only"));
+        return;
+    }
+    NewRoom room;
+    room.kind = RoomKind::Direct;
+    room.creator = c.userId();
+    room.members = {peer};
+    const StorageResult<std::pair<RoomId, bool>> created = m_core.db([&] { return m_storage.createRoom(room); });
+    if (!created.ok()) {
+        qCWarning(lcNet) << "room.direct failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the room could not be created"));
+        return;
+    }
+    answerRoom(c, r, created.value->first,
+               created.value->second ? QList<UserId>{c.userId(), peer} : QList<UserId>());
+}
+
+void ChatService::roomUpdate(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<Access> room = access(c, roomId);
+    if (!room) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    if (!room->moderator) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the room's owner and admins change it"));
+        return;
+    }
+    if (room->room.kind == RoomKind::Direct && (hasField(r, "name") || hasField(r, "topic"))) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("a direct room has no name or topic"));
+        return;
+    }
+    RoomInfo updated = room->room;
+    if (hasField(r, "name")) {
+        updated.name = stringField(r, "name").trimmed();
+        if (updated.name.isEmpty()) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'name' must not be blank"));
+            return;
+        }
+    }
+    if (hasField(r, "topic"))
+        updated.topic = stringField(r, "topic").trimmed();
+    if (hasField(r, "archived"))
+        updated.archived = r.data.value(QStringLiteral("archived")).toBool();
+    if (updated == room->room) {
+        answerRoom(c, r, roomId, {});
+        return;
+    }
+    const QJsonObject data{{QStringLiteral("room"), updated.sharedJson()}, {QStringLiteral("by"), c.userId().value()}};
+    const StorageResult<EventRecord> stored = m_core.append(roomId, EventRoomUpdated, c.userId(), stringField(r, "clientId"), data);
+    if (!stored.ok()) {
+        qCWarning(lcNet) << "room.update failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the change could not be stored"));
+        return;
+    }
+    answerRoom(c, r, roomId, {});
+    m_core.publish(*stored.value);
+}
+
+void ChatService::roomMembers(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    if (!access(c, roomId)) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    QJsonArray list;
+    for (const RoomMemberRecord &member : m_core.db([&] { return m_storage.roomMembers(roomId); })) {
+        QJsonObject presence = presenceJson(member.user.id);
+        presence.remove(QStringLiteral("userId"));
+        list.append(QJsonObject{{QStringLiteral("user"), member.user.toJson()},
+                                {QStringLiteral("role"), roomRoleName(member.role)},
+                                {QStringLiteral("presence"), presence}});
+    }
+    c.reply(r, {{QStringLiteral("members"), list}});
+}
+
+void ChatService::addMembers(Connection &c, const Request &r, RoomId room, const QList<UserId> &users,
+                             const std::optional<QJsonObject> &result)
+{
+    QList<EventRecord> events;
+    for (UserId user : users) {
+        const std::optional<UserRecord> record = m_core.db([&] { return m_storage.userById(user); });
+        if (!record)
+            continue;
+        // One idempotency key per added user, derived from the request's.
+        const QString clientId = QStringLiteral("%1/%2").arg(stringField(r, "clientId")).arg(user.value());
+        const StorageResult<EventRecord> stored =
+            m_core.append(room, EventMemberJoined, c.userId(), clientId,
+                          {{QStringLiteral("user"), record->info.toJson()},
+                           {QStringLiteral("role"), roomRoleName(RoomRole::Member)}});
+        if (!stored.ok()) {
+            qCWarning(lcNet) << "adding a room member failed:" << stored.message;
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the member could not be added"));
+            return;
+        }
+        events.append(*stored.value);
+    }
+    if (result)
+        answerRoom(c, r, room, {});
+    else
+        c.reply(r, {});
+    for (const EventRecord &event : events)
+        m_core.publish(event);
+    for (UserId user : users) {
+        if (const std::optional<RoomInfo> info = m_core.db([&] { return m_storage.roomForUser(room, user); }))
+            sendToUser(user, EventRoomAdded, room, {{QStringLiteral("room"), info->toJson()}}, &c);
+    }
+}
+
+void ChatService::roomAddMembers(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<Access> room = access(c, roomId);
+    if (!room) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    if (room->room.kind != RoomKind::Group && room->room.kind != RoomKind::Study) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("members are added to group and study rooms only"));
+        return;
+    }
+    const bool roomAdmin = (room->role && *room->role != RoomRole::Member) || c.user().info.role == Role::Admin;
+    if (!roomAdmin) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the room's owner and admins add members"));
+        return;
+    }
+    if (room->room.archived) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("the room is archived"));
+        return;
+    }
+    QList<UserId> toAdd;
+    for (UserId user : userIdsFromJson(r.data.value(QStringLiteral("userIds")).toArray())) {
+        if (toAdd.contains(user) || m_core.db([&] { return m_storage.roomRole(roomId, user); }))
+            continue;
+        if (!m_core.db([&] { return m_storage.userById(user); })) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("there is no user %1").arg(user.value()));
+            return;
+        }
+        const bool allowed = room->room.kind == RoomKind::Study
+            ? m_core.db([&] { return m_storage.courseRole(room->room.courseId, user); }).has_value()
+            : mayInvite(c, user);
+        if (!allowed) {
+            c.fail(r, ErrorCode::Forbidden,
+                   room->room.kind == RoomKind::Study ? QStringLiteral("user %1 is not in the course").arg(user.value())
+                                                      : QStringLiteral("students invite only people from their courses"));
+            return;
+        }
+        toAdd.append(user);
+    }
+    if (room->room.kind == RoomKind::Study && room->room.memberLimit > 0) {
+        const int count = m_core.db([&] { return m_storage.roomMembers(roomId); }).size();
+        if (count + toAdd.size() > room->room.memberLimit) {
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("The study group is full"));
+            return;
+        }
+    }
+    addMembers(c, r, roomId, toAdd, std::nullopt);
+}
+
+void ChatService::roomRemoveMember(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<Access> room = access(c, roomId);
+    if (!room) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    const UserId user(integerField(r, "userId"));
+    const bool leaving = user == c.userId();
+    const RoomKind kind = room->room.kind;
+    if (kind == RoomKind::Course || kind == RoomKind::Announcement || kind == RoomKind::Direct) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("members of %1 rooms cannot be removed or leave")
+                                             .arg(roomKindName(kind)));
+        return;
+    }
+    const bool roomAdmin = (room->role && *room->role != RoomRole::Member) || c.user().info.role == Role::Admin;
+    if (!leaving && !roomAdmin) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the room's owner and admins remove members"));
+        return;
+    }
+    const std::optional<RoomRole> targetRole = m_core.db([&] { return m_storage.roomRole(roomId, user); });
+    const std::optional<UserRecord> target = m_core.db([&] { return m_storage.userById(user); });
+    if (!targetRole || !target) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("user %1 is not a member of this room").arg(user.value()));
+        return;
+    }
+    if (!leaving && *targetRole == RoomRole::Owner && c.user().info.role != Role::Admin) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("the room's owner cannot be removed"));
+        return;
+    }
+    const QJsonObject data{{QStringLiteral("user"), target->info.toJson()}, {QStringLiteral("by"), c.userId().value()}};
+    const StorageResult<EventRecord> stored = m_core.append(roomId, EventMemberLeft, c.userId(), stringField(r, "clientId"), data);
+    if (!stored.ok()) {
+        qCWarning(lcNet) << "room.removeMember failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the member could not be removed"));
+        return;
+    }
+    c.reply(r, {});
+    m_core.publish(*stored.value);
+    // The removed user's connections stop receiving the room (server admins keep their access).
+    if (target->info.role != Role::Admin) {
+        for (Connection *connection : m_connections.value(user))
+            m_core.leaveRoom(*connection, roomId);
+    }
+    sendToUser(user, EventRoomRemoved, roomId, {{QStringLiteral("roomId"), roomId.value()}});
+}
+
+void ChatService::roomSetRole(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<Access> room = access(c, roomId);
+    if (!room) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    if (room->role != RoomRole::Owner && c.user().info.role != Role::Admin) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the room's owner sets roles"));
+        return;
+    }
+    if (room->room.kind == RoomKind::Direct) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("a direct room has no roles"));
+        return;
+    }
+    const UserId user(integerField(r, "userId"));
+    const std::optional<RoomRole> current = m_core.db([&] { return m_storage.roomRole(roomId, user); });
+    if (!current) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("user %1 is not a member of this room").arg(user.value()));
+        return;
+    }
+    if (*current == RoomRole::Owner) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("the owner's role cannot be changed"));
+        return;
+    }
+    RoomRole role = RoomRole::Member;
+    parseRoomRole(stringField(r, "role"), &role);
+    if (!m_core.db([&] { return m_storage.setRoomRole(roomId, user, role); })) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the role could not be stored"));
+        return;
+    }
+    c.reply(r, {});
+}
+
+void ChatService::roomPrefs(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<Access> room = access(c, roomId);
+    if (!room || !room->role) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    std::optional<bool> muted;
+    std::optional<bool> pinned;
+    if (hasField(r, "muted"))
+        muted = r.data.value(QStringLiteral("muted")).toBool();
+    if (hasField(r, "pinned"))
+        pinned = r.data.value(QStringLiteral("pinned")).toBool();
+    if (!m_core.db([&] { return m_storage.setRoomPrefs(roomId, c.userId(), muted, pinned); })) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the preferences could not be stored"));
+        return;
+    }
+    const std::optional<RoomInfo> info = m_core.db([&] { return m_storage.roomForUser(roomId, c.userId()); });
+    c.reply(r, {});
+    if (info)
+        sendToUser(c.userId(), EventRoomPrefs, roomId,
+                   {{QStringLiteral("muted"), info->muted}, {QStringLiteral("pinned"), info->pinned}}, &c);
+}
+
+void ChatService::studyBrowse(Connection &c, const Request &r)
+{
+    const CourseId courseId(integerField(r, "courseId"));
+    const bool member = m_core.db([&] { return m_storage.courseRole(courseId, c.userId()); }).has_value();
+    if ((!member && c.user().info.role != Role::Admin) || !m_core.db([&] { return m_storage.courseById(courseId); })) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such course"));
+        return;
+    }
+    QJsonArray list;
+    for (const RoomInfo &room : m_core.db([&] { return m_storage.publicStudyRooms(courseId, c.userId()); }))
+        list.append(room.toJson());
+    c.reply(r, {{QStringLiteral("rooms"), list}});
+}
+
+void ChatService::studyJoin(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<RoomInfo> room = m_core.db([&] { return m_storage.roomForUser(roomId, c.userId()); });
+    const bool visible = room && room->kind == RoomKind::Study
+        && (room->myRole || (room->visibility == QLatin1String("public")
+                             && m_core.db([&] { return m_storage.courseRole(room->courseId, c.userId()); })));
+    if (!visible) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such study group"));
+        return;
+    }
+    if (room->myRole) {
+        c.reply(r, {{QStringLiteral("room"), room->toJson()}});
+        return;
+    }
+    if (room->archived) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("the study group is archived"));
+        return;
+    }
+    if (room->memberLimit > 0 && room->memberCount >= room->memberLimit) {
+        c.fail(r, ErrorCode::Conflict, QStringLiteral("The study group is full"));
+        return;
+    }
+    addMembers(c, r, roomId, {c.userId()}, QJsonObject());
+}
+
 std::optional<MessageInfo> ChatService::targetMessage(Connection &c, const Request &r, RoomId room, bool allowDeleted)
 {
     const qint64 seq = integerField(r, "seq");

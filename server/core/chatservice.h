@@ -37,6 +37,17 @@ public:
     void presenceSet(Connection &c, const Request &r);
     void presenceGet(Connection &c, const Request &r);
 
+    void roomCreate(Connection &c, const Request &r);
+    void roomDirect(Connection &c, const Request &r);
+    void roomUpdate(Connection &c, const Request &r);
+    void roomMembers(Connection &c, const Request &r);
+    void roomAddMembers(Connection &c, const Request &r);
+    void roomRemoveMember(Connection &c, const Request &r);
+    void roomSetRole(Connection &c, const Request &r);
+    void roomPrefs(Connection &c, const Request &r);
+    void studyBrowse(Connection &c, const Request &r);
+    void studyJoin(Connection &c, const Request &r);
+
     /// A connection signed in / is signing out or closing (presence, per-user events).
     void connectionSignedIn(Connection &c);
     void connectionSignedOut(Connection &c);
@@ -64,6 +75,18 @@ private:
     /// Sends an ephemeral event frame to these connections, except `skip`'s user's if valid.
     void sendEphemeral(const QList<Connection *> &to, const QString &event, RoomId room, const QJsonObject &data,
                        UserId skip = UserId());
+    /// Whether `c`'s user may put `other` in a group with them: staff may; students only
+    /// users they share a course with.
+    bool mayInvite(Connection &c, UserId other);
+    /// "anyone" or "staff": the server setting chat.dm_policy, else the configuration's.
+    QString dmPolicy();
+    /// The room as `user` sees it, answered to `r`, then `room.added` to the other members'
+    /// connections (and the caller's other connections) when `announce` lists them.
+    void answerRoom(Connection &c, const Request &r, RoomId room, const QList<UserId> &announce);
+    /// Adds users through member.joined events; answers `r` with {} or `result`.
+    void addMembers(Connection &c, const Request &r, RoomId room, const QList<UserId> &users,
+                    const std::optional<QJsonObject> &result);
+    void sendToUser(UserId user, const QString &event, RoomId room, const QJsonObject &data, Connection *skip = nullptr);
     Presence presenceOf(UserId user) const;
     QJsonObject presenceJson(UserId user) const;
     /// Tells the user's room mates (and the user's own connections) a changed status.

@@ -266,6 +266,16 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::Typing: return m_chat.typing(c, r);
     case Op::PresenceSet: return m_chat.presenceSet(c, r);
     case Op::PresenceGet: return m_chat.presenceGet(c, r);
+    case Op::RoomCreate: return m_chat.roomCreate(c, r);
+    case Op::RoomDirect: return m_chat.roomDirect(c, r);
+    case Op::RoomUpdate: return m_chat.roomUpdate(c, r);
+    case Op::RoomMembers: return m_chat.roomMembers(c, r);
+    case Op::RoomAddMembers: return m_chat.roomAddMembers(c, r);
+    case Op::RoomRemoveMember: return m_chat.roomRemoveMember(c, r);
+    case Op::RoomSetRole: return m_chat.roomSetRole(c, r);
+    case Op::RoomPrefs: return m_chat.roomPrefs(c, r);
+    case Op::StudyBrowse: return m_chat.studyBrowse(c, r);
+    case Op::StudyJoin: return m_chat.studyJoin(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }

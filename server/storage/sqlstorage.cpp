@@ -757,6 +757,85 @@ bool SqlStorage::setRoomPrefs(RoomId room, UserId user, std::optional<bool> mute
                                        {"pinned", newPinned ? 1 : 0}});
 }
 
+namespace {
+
+QString directKey(const NewRoom &room)
+{
+    if (room.kind != RoomKind::Direct || room.members.size() != 1)
+        return QString();
+    const qint64 a = std::min(room.creator.value(), room.members.first().value());
+    const qint64 b = std::max(room.creator.value(), room.members.first().value());
+    return QStringLiteral("%1:%2").arg(a).arg(b);
+}
+
+} // namespace
+
+std::optional<RoomId> SqlStorage::existingRoom(const NewRoom &room)
+{
+    const QString key = directKey(room);
+    const std::optional<SqlRows> rows = key.isEmpty()
+        ? sql("room_by_creator_client", {{"created_by", room.creator.value()}, {"client_id", room.clientId}})
+        : sql("room_by_direct_key", {{"direct_key", key}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return RoomId(rows->first().value(0).toLongLong());
+}
+
+StorageResult<std::pair<RoomId, bool>> SqlStorage::createRoom(const NewRoom &room)
+{
+    using Result = std::pair<RoomId, bool>;
+    if (const std::optional<RoomId> existing = existingRoom(room))
+        return success(Result{*existing, false});
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<Result>(StorageError::Failed, m_sql.lastError());
+    const std::optional<SqlRows> inserted = sql("insert_chat_room", {{"kind", roomKindName(room.kind)},
+                                                                     {"name", room.name},
+                                                                     {"topic", room.topic},
+                                                                     {"course_id", bindId(room.courseId)},
+                                                                     {"visibility", room.visibility},
+                                                                     {"member_limit", room.memberLimit},
+                                                                     {"created_by", room.creator.value()},
+                                                                     {"client_id", room.clientId},
+                                                                     {"direct_key", directKey(room)}});
+    if (!inserted)
+        return failure<Result>(StorageError::Failed, m_sql.lastError());
+    if (inserted->isEmpty()) {
+        // A concurrent request for the same room committed first.
+        if (const std::optional<RoomId> existing = existingRoom(room))
+            return success(Result{*existing, false});
+        return failure<Result>(StorageError::Conflict, QStringLiteral("the room exists but cannot be found"));
+    }
+    const RoomId id(inserted->first().value(0).toLongLong());
+    const QString creatorRole = roomRoleName(room.kind == RoomKind::Direct ? RoomRole::Member : RoomRole::Owner);
+    if (!sql("insert_room_member", {{"room_id", id.value()}, {"user_id", room.creator.value()}, {"role", creatorRole}}))
+        return failure<Result>(StorageError::Failed, m_sql.lastError());
+    for (UserId member : room.members) {
+        if (!sql("insert_room_member", {{"room_id", id.value()}, {"user_id", member.value()},
+                                        {"role", roomRoleName(RoomRole::Member)}}))
+            return failure<Result>(StorageError::Failed, m_sql.lastError());
+    }
+    if (room.kind == RoomKind::Announcement
+        && !sql("insert_course_into_room", {{"room_id", id.value()},
+                                            {"creator", room.creator.value()},
+                                            {"course_id", room.courseId.value()}}))
+        return failure<Result>(StorageError::Failed, m_sql.lastError());
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<Result>(StorageError::Failed, error);
+    return success(Result{id, true});
+}
+
+bool SqlStorage::setRoomRole(RoomId room, UserId user, RoomRole role)
+{
+    return writeOne("set_room_role", {{"room_id", room.value()}, {"user_id", user.value()}, {"role", roomRoleName(role)}});
+}
+
+bool SqlStorage::sharesCourse(UserId a, UserId b)
+{
+    const std::optional<SqlRows> rows = sql("shares_course", {{"user_a", a.value()}, {"user_b", b.value()}});
+    return rows && !rows->isEmpty();
+}
+
 // Settings
 
 std::optional<QString> SqlStorage::setting(const QString &key)

@@ -87,6 +87,9 @@ public:
     qint64 markRead(RoomId room, UserId user, qint64 seq) override;
     QList<ReadState> readStates(RoomId room) override;
     bool setRoomPrefs(RoomId room, UserId user, std::optional<bool> muted, std::optional<bool> pinned) override;
+    StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) override;
+    bool setRoomRole(RoomId room, UserId user, RoomRole role) override;
+    bool sharesCourse(UserId a, UserId b) override;
 
     std::optional<QString> setting(const QString &key) override;
     bool setSetting(const QString &key, const QString &value) override;
@@ -107,6 +110,8 @@ private:
     StorageResult<EventRecord> insertEvent(RoomId room, const QString &kind, UserId sender,
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp);
+    /// The room a repeated creation or a second direct room for a pair refers to.
+    std::optional<RoomId> existingRoom(const NewRoom &room);
     /// Applies a chat event to the tables materialised from the log (inside its transaction).
     bool materialise(const EventRecord &event);
     QList<RoomInfo> roomRows(UserId user, bool includeOthers, RoomId onlyRoom, CourseId browseCourse);

@@ -82,6 +82,21 @@ struct ReadState
     friend bool operator==(const ReadState &, const ReadState &) = default;
 };
 
+/// A room to create (room.create, room.direct). The creator becomes its owner (a direct room has
+/// two members and no owner); an announcement room gets every member of its course.
+struct NewRoom
+{
+    RoomKind kind = RoomKind::Group;
+    QString name;
+    QString topic;
+    CourseId courseId;
+    QString visibility = QStringLiteral("private");
+    int memberLimit = 0;
+    UserId creator;
+    QString clientId;         // idempotency key of the creator
+    QList<UserId> members;    // besides the creator (group: invited; direct: the peer)
+};
+
 struct RoomMemberRecord
 {
     UserInfo user;
@@ -211,6 +226,12 @@ public:
     virtual QList<ReadState> readStates(RoomId room) = 0;
     /// Sets the user's room preferences; an empty optional keeps the stored value.
     virtual bool setRoomPrefs(RoomId room, UserId user, std::optional<bool> muted, std::optional<bool> pinned) = 0;
+    /// Creates a room with its members in one transaction. A repeated (creator, clientId), or a
+    /// direct room for a pair that has one, returns the existing room's id with `created` false.
+    virtual StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) = 0;
+    virtual bool setRoomRole(RoomId room, UserId user, RoomRole role) = 0;
+    /// Whether the two users are members of a common course.
+    virtual bool sharesCourse(UserId a, UserId b) = 0;
 
     // Server settings (e.g. the hash of the one-time setup token)
     virtual std::optional<QString> setting(const QString &key) = 0;

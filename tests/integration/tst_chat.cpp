@@ -84,6 +84,17 @@ private:
         QVERIFY(!frame->message.isEmpty());
     }
 
+    static qint64 userId(const TestClient &client)
+    {
+        return client.session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger();
+    }
+
+    QJsonObject announcement() const
+    {
+        return {{QStringLiteral("clientId"), QStringLiteral("ann-1")}, {QStringLiteral("kind"), QStringLiteral("announcement")},
+                {QStringLiteral("name"), QStringLiteral("Announcements")}, {QStringLiteral("courseId"), m_courseId}};
+    }
+
     bool join(TestClient &client, qint64 room = 0)
     {
         const auto reply = client.request(Op::RoomJoin, {{QStringLiteral("roomId"), room ? room : m_roomId}});
@@ -482,6 +493,250 @@ private Q_SLOTS:
         }
         QCOMPARE(names, QStringList({EventMessageEdited, EventReactionChanged, EventMessageCreated, EventMessageDeleted}));
         QCOMPARE(replayed, QList<qint64>({seen + 1, seen + 2, seen + 3, seen + 4}));
+    }
+
+    void directRoomsAreDeduplicated()
+    {
+        const qint64 benId = userId(*m_ben);
+        const qint64 anaId = userId(*m_ana);
+        // Two simultaneous requests, from both sides, end in one room.
+        const QString first = m_ana->send(Op::RoomDirect, {{QStringLiteral("userId"), benId}});
+        const QString second = m_ben->send(Op::RoomDirect, {{QStringLiteral("userId"), anaId}});
+        const auto a = m_ana->reply(first);
+        const auto b = m_ben->reply(second);
+        QVERIFY(a && a->type == FrameType::Result && b && b->type == FrameType::Result);
+        const QJsonObject room = a->data.value(QStringLiteral("room")).toObject();
+        const qint64 id = room.value(QStringLiteral("id")).toInteger();
+        QCOMPARE(b->data.value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger(), id);
+        QCOMPARE(room.value(QStringLiteral("kind")).toString(), QStringLiteral("direct"));
+        QCOMPARE(room.value(QStringLiteral("name")).toString(), QString());
+        QCOMPARE(room.value(QStringLiteral("memberCount")).toInt(), 2);
+        QCOMPARE(room.value(QStringLiteral("peer")).toObject().value(QStringLiteral("username")).toString(), QStringLiteral("ben"));
+        QCOMPARE(roomEntry(*m_ben, id).value(QStringLiteral("peer")).toObject().value(QStringLiteral("username")).toString(),
+                 QStringLiteral("ana"));
+        QVERIFY(send(*m_ana, QStringLiteral("psst"), 0, id) > 0);
+        QCOMPARE(roomEntry(*m_ben, id).value(QStringLiteral("unread")).toInt(), 1);
+        // The teacher cannot see it.
+        expectError(m_teacher->request(Op::MessageHistory, {{QStringLiteral("roomId"), id}}), ErrorCode::NotFound);
+        expectError(m_ana->request(Op::RoomDirect, {{QStringLiteral("userId"), anaId}}), ErrorCode::BadRequest);
+        expectError(m_ana->request(Op::RoomDirect, {{QStringLiteral("userId"), 999}}), ErrorCode::NotFound);
+    }
+
+    void dmPolicyStaffOnly()
+    {
+        QVERIFY(m_server->server().storage().setSetting(QStringLiteral("chat.dm_policy"), QStringLiteral("staff")));
+        expectError(m_ana->request(Op::RoomDirect, {{QStringLiteral("userId"), userId(*m_ben)}}), ErrorCode::Forbidden);
+        bool ok = false;
+        m_ana->call(Op::RoomDirect, {{QStringLiteral("userId"), userId(*m_teacher)}}, &ok);
+        QVERIFY(ok);
+        m_teacher->call(Op::RoomDirect, {{QStringLiteral("userId"), userId(*m_ben)}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(m_server->server().storage().setSetting(QStringLiteral("chat.dm_policy"), QStringLiteral("anyone")));
+        m_ana->call(Op::RoomDirect, {{QStringLiteral("userId"), userId(*m_ben)}}, &ok);
+        QVERIFY(ok);
+    }
+
+    void announcementRules()
+    {
+        expectError(m_ana->request(Op::RoomCreate, announcement()), ErrorCode::Forbidden);
+        QVERIFY(join(*m_ana));
+        bool ok = false;
+        const QJsonObject room = m_teacher->call(Op::RoomCreate, announcement(), &ok).value(QStringLiteral("room")).toObject();
+        QVERIFY(ok);
+        const qint64 id = room.value(QStringLiteral("id")).toInteger();
+        QCOMPARE(room.value(QStringLiteral("kind")).toString(), QStringLiteral("announcement"));
+        QCOMPARE(room.value(QStringLiteral("memberCount")).toInt(), 3); // the whole course
+        QCOMPARE(room.value(QStringLiteral("myRole")).toString(), QStringLiteral("owner"));
+        // The students hear of the new room.
+        const auto added = waitForEvent(*m_ana, EventRoomAdded);
+        QVERIFY(added);
+        QCOMPARE(added->data.value(QStringLiteral("room")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("member"));
+        // A retried create returns the same room.
+        QCOMPARE(m_teacher->call(Op::RoomCreate, announcement(), &ok).value(QStringLiteral("room")).toObject()
+                     .value(QStringLiteral("id")).toInteger(), id);
+        const qint64 post = send(*m_teacher, QStringLiteral("Exam on Friday"), 0, id);
+        QVERIFY(post > 0);
+        // Students may not post, but react and reply in threads.
+        expectError(m_ana->request(Op::MessageSend, {{QStringLiteral("roomId"), id}, {QStringLiteral("clientId"), clientId()},
+                                                     {QStringLiteral("text"), QStringLiteral("no")}}),
+                    ErrorCode::Forbidden);
+        QVERIFY(send(*m_ana, QStringLiteral("which room?"), post, id) > 0);
+        m_ana->call(Op::MessageReact, {{QStringLiteral("roomId"), id}, {QStringLiteral("clientId"), clientId()},
+                                       {QStringLiteral("seq"), post}, {QStringLiteral("emoji"), QStringLiteral("👀")},
+                                       {QStringLiteral("on"), true}}, &ok);
+        QVERIFY(ok);
+        // Students enrolled later join the announcement room too.
+        QVERIFY(m_server->addUser(QStringLiteral("cyd"), Role::Student).isValid());
+        m_teacher->call(Op::CourseEnroll, {{QStringLiteral("courseId"), m_courseId},
+                                           {QStringLiteral("usernames"), QJsonArray{QStringLiteral("cyd")}}}, &ok);
+        auto cy = signedIn(QStringLiteral("cyd"));
+        QVERIFY(cy);
+        QCOMPARE(roomEntry(*cy, id).value(QStringLiteral("myRole")).toString(), QStringLiteral("member"));
+    }
+
+    void studyGroupsBrowseJoinAndLimit()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("cyd"), Role::Student).isValid());
+        QVERIFY(m_server->addUser(QStringLiteral("olga"), Role::Student).isValid()); // not in the course
+        bool ok = false;
+        m_teacher->call(Op::CourseEnroll, {{QStringLiteral("courseId"), m_courseId},
+                                           {QStringLiteral("usernames"), QJsonArray{QStringLiteral("cyd")}}}, &ok);
+        QVERIFY(ok);
+        const QJsonObject study{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("kind"), QStringLiteral("study")},
+                                {QStringLiteral("name"), QStringLiteral("Graphs")}, {QStringLiteral("topic"), QStringLiteral("BFS/DFS")},
+                                {QStringLiteral("courseId"), m_courseId}, {QStringLiteral("visibility"), QStringLiteral("public")},
+                                {QStringLiteral("memberLimit"), 2}};
+        const QJsonObject room = m_ana->call(Op::RoomCreate, study, &ok).value(QStringLiteral("room")).toObject();
+        QVERIFY(ok);
+        const qint64 id = room.value(QStringLiteral("id")).toInteger();
+        QCOMPARE(room.value(QStringLiteral("topic")).toString(), QStringLiteral("BFS/DFS"));
+        QCOMPARE(room.value(QStringLiteral("memberLimit")).toInt(), 2);
+        QCOMPARE(room.value(QStringLiteral("myRole")).toString(), QStringLiteral("owner"));
+
+        const QJsonArray found = m_ben->call(Op::StudyBrowse, {{QStringLiteral("courseId"), m_courseId}}, &ok)
+                                     .value(QStringLiteral("rooms")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(found.size(), 1);
+        QVERIFY(found.first().toObject().value(QStringLiteral("myRole")).isNull());
+        auto olga = signedIn(QStringLiteral("olga"));
+        QVERIFY(olga);
+        expectError(olga->request(Op::StudyBrowse, {{QStringLiteral("courseId"), m_courseId}}), ErrorCode::NotFound);
+        expectError(olga->request(Op::StudyJoin, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id}}),
+                    ErrorCode::NotFound);
+
+        QVERIFY(join(*m_ana, id));
+        const QJsonObject joined = m_ben->call(Op::StudyJoin, {{QStringLiteral("clientId"), clientId()},
+                                                               {QStringLiteral("roomId"), id}}, &ok)
+                                       .value(QStringLiteral("room")).toObject();
+        QVERIFY(ok);
+        QCOMPARE(joined.value(QStringLiteral("myRole")).toString(), QStringLiteral("member"));
+        QCOMPARE(joined.value(QStringLiteral("memberCount")).toInt(), 2);
+        const auto memberJoined = waitForEvent(*m_ana, EventMemberJoined);
+        QVERIFY(memberJoined);
+        QCOMPARE(memberJoined->data.value(QStringLiteral("user")).toObject().value(QStringLiteral("username")).toString(),
+                 QStringLiteral("ben"));
+        auto cy = signedIn(QStringLiteral("cyd"));
+        QVERIFY(cy);
+        const auto full = cy->request(Op::StudyJoin, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id}});
+        expectError(full, ErrorCode::Conflict);
+        QCOMPARE(full->message, QStringLiteral("The study group is full"));
+        expectError(m_ana->request(Op::RoomAddMembers, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                                        {QStringLiteral("userIds"), QJsonArray{userId(*cy)}}}),
+                    ErrorCode::Conflict);
+        // Ben leaves: cy fits.
+        m_ben->call(Op::RoomRemoveMember, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                           {QStringLiteral("userId"), userId(*m_ben)}}, &ok);
+        QVERIFY(ok);
+        const auto left = waitForEvent(*m_ana, EventMemberLeft);
+        QVERIFY(left);
+        cy->call(Op::StudyJoin, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id}}, &ok);
+        QVERIFY(ok);
+        // A private study group is neither listed nor joinable.
+        QJsonObject hidden = study;
+        hidden.insert(QStringLiteral("clientId"), clientId());
+        hidden.insert(QStringLiteral("visibility"), QStringLiteral("private"));
+        const qint64 privateId = m_ana->call(Op::RoomCreate, hidden, &ok).value(QStringLiteral("room")).toObject()
+                                     .value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        QCOMPARE(m_ben->call(Op::StudyBrowse, {{QStringLiteral("courseId"), m_courseId}}, &ok)
+                     .value(QStringLiteral("rooms")).toArray().size(), 1);
+        expectError(m_ben->request(Op::StudyJoin, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), privateId}}),
+                    ErrorCode::NotFound);
+    }
+
+    void groupMembershipRolesAndUpdates()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("olga"), Role::Student).isValid()); // in no course with ana
+        auto olga = signedIn(QStringLiteral("olga"));
+        QVERIFY(olga);
+        QJsonObject create{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("kind"), QStringLiteral("group")},
+                           {QStringLiteral("name"), QStringLiteral("Lab partners")},
+                           {QStringLiteral("members"), QJsonArray{userId(*olga)}}};
+        expectError(m_ana->request(Op::RoomCreate, create), ErrorCode::Forbidden);
+        create.insert(QStringLiteral("members"), QJsonArray{userId(*m_ben)});
+        bool ok = false;
+        const qint64 id = m_ana->call(Op::RoomCreate, create, &ok).value(QStringLiteral("room")).toObject()
+                              .value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        const auto added = waitForEvent(*m_ben, EventRoomAdded);
+        QVERIFY(added);
+        QCOMPARE(added->room.value(), id);
+        QVERIFY(join(*m_ben, id));
+
+        // Ben is a member: he may not add, rename or set roles; the owner (ana) may.
+        const QJsonObject addTeacher{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                     {QStringLiteral("userIds"), QJsonArray{userId(*m_teacher)}}};
+        expectError(m_ben->request(Op::RoomAddMembers, addTeacher), ErrorCode::Forbidden);
+        m_ana->call(Op::RoomAddMembers, addTeacher, &ok);
+        QVERIFY(ok);
+        QVERIFY(waitForEvent(*m_teacher, EventRoomAdded));
+        const QJsonObject rename{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                 {QStringLiteral("name"), QStringLiteral("Lab team")}};
+        expectError(m_ben->request(Op::RoomUpdate, rename), ErrorCode::Forbidden);
+        const QJsonObject promote{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                  {QStringLiteral("userId"), userId(*m_ben)}, {QStringLiteral("role"), QStringLiteral("admin")}};
+        expectError(m_ben->request(Op::RoomSetRole, promote), ErrorCode::Forbidden);
+        m_ana->call(Op::RoomSetRole, promote, &ok);
+        QVERIFY(ok);
+        const QJsonObject renamed = m_ben->call(Op::RoomUpdate, rename, &ok).value(QStringLiteral("room")).toObject();
+        QVERIFY(ok);
+        QCOMPARE(renamed.value(QStringLiteral("name")).toString(), QStringLiteral("Lab team"));
+        const auto updated = waitForEvent(*m_ben, EventRoomUpdated);
+        QVERIFY(updated);
+        QCOMPARE(updated->data.value(QStringLiteral("room")).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Lab team"));
+        QVERIFY(!updated->data.value(QStringLiteral("room")).toObject().contains(QStringLiteral("unread")));
+        const QJsonArray timeline = history(*m_ben, {{QStringLiteral("roomId"), id}}).value(QStringLiteral("messages")).toArray();
+        QCOMPARE(timeline.last().toObject().value(QStringLiteral("system")).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Lab team"));
+
+        // Members list with roles and presence.
+        const QJsonArray members = m_ben->call(Op::RoomMembers, {{QStringLiteral("roomId"), id}}, &ok)
+                                       .value(QStringLiteral("members")).toArray();
+        QCOMPARE(members.size(), 3);
+        QStringList roles;
+        for (const QJsonValue &member : members)
+            roles << member.toObject().value(QStringLiteral("role")).toString();
+        QCOMPARE(roles.count(QStringLiteral("owner")), 1);
+        QCOMPARE(roles.count(QStringLiteral("admin")), 1);
+        QCOMPARE(members.first().toObject().value(QStringLiteral("presence")).toObject().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("online"));
+
+        // Admin ben removes the teacher (who hears of it) but not the owner.
+        const QJsonObject removeOwner{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                      {QStringLiteral("userId"), userId(*m_ana)}};
+        expectError(m_ben->request(Op::RoomRemoveMember, removeOwner), ErrorCode::Forbidden);
+        m_ben->call(Op::RoomRemoveMember, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                           {QStringLiteral("userId"), userId(*m_teacher)}}, &ok);
+        QVERIFY(ok);
+        const auto removed = waitForEvent(*m_teacher, EventRoomRemoved);
+        QVERIFY(removed);
+        QCOMPARE(removed->data.value(QStringLiteral("roomId")).toInteger(), id);
+        expectError(m_teacher->request(Op::MessageHistory, {{QStringLiteral("roomId"), id}}), ErrorCode::NotFound);
+
+        // Archived: nobody posts; unarchiving works.
+        m_ana->call(Op::RoomUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                     {QStringLiteral("archived"), true}}, &ok);
+        QVERIFY(ok);
+        expectError(m_ana->request(Op::MessageSend, {{QStringLiteral("roomId"), id}, {QStringLiteral("clientId"), clientId()},
+                                                     {QStringLiteral("text"), QStringLiteral("x")}}),
+                    ErrorCode::Forbidden);
+        m_ana->call(Op::RoomUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                     {QStringLiteral("archived"), false}}, &ok);
+        QVERIFY(send(*m_ana, QStringLiteral("back"), 0, id) > 0);
+
+        // Preferences are the user's own and reach their other connections.
+        auto benPhone = signedIn(QStringLiteral("ben"));
+        QVERIFY(benPhone);
+        m_ben->call(Op::RoomPrefs, {{QStringLiteral("roomId"), id}, {QStringLiteral("muted"), true}}, &ok);
+        QVERIFY(ok);
+        const auto prefs = waitForEvent(*benPhone, EventRoomPrefs);
+        QVERIFY(prefs);
+        QCOMPARE(prefs->data.value(QStringLiteral("muted")).toBool(), true);
+        QCOMPARE(prefs->data.value(QStringLiteral("pinned")).toBool(), false);
+        QCOMPARE(roomEntry(*benPhone, id).value(QStringLiteral("muted")).toBool(), true);
+        QCOMPARE(roomEntry(*m_ana, id).value(QStringLiteral("muted")).toBool(), false);
     }
 
     void rateLimitPerUser()

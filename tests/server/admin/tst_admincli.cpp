@@ -105,7 +105,7 @@ private Q_SLOTS:
 
     void commandWords()
     {
-        for (const char *word : {"user", "roster", "migrate", "backup"})
+        for (const char *word : {"user", "roster", "migrate", "backup", "settings"})
             QVERIFY(isAdminCommand(QString::fromLatin1(word)));
         for (const char *word : {"serve", "--config", "", "users"})
             QVERIFY(!isAdminCommand(QString::fromLatin1(word)));
@@ -427,6 +427,22 @@ private Q_SLOTS:
         result = run({QStringLiteral("backup"), m_dir.filePath(QStringLiteral("no/such/dir/backup.sqlite"))});
         QCOMPARE(result.code, 1);
         QVERIFY(result.err.startsWith(QStringLiteral("Backup failed: ")));
+    }
+
+    void settings()
+    {
+        QCOMPARE(run(words("settings get chat.dm_policy")).code, 0);
+        Run result = run(words("settings set chat.dm_policy staff"));
+        QCOMPARE(result.code, 0);
+        QCOMPARE(result.out, QStringLiteral("chat.dm_policy is now staff.\n"));
+        QCOMPARE(m_storage->setting(QStringLiteral("chat.dm_policy")), QStringLiteral("staff"));
+        QCOMPARE(run(words("settings get chat.dm_policy")).out, QStringLiteral("chat.dm_policy = staff\n"));
+        // Unknown keys and values are refused with a usage error; nothing is stored.
+        QCOMPARE(run(words("settings set chat.dm_policy everybody")).code, 2);
+        QCOMPARE(run(words("settings set setup_token_hash x")).code, 2);
+        QCOMPARE(run(words("settings set chat.dm_policy")).code, 2);
+        QCOMPARE(m_storage->setting(QStringLiteral("chat.dm_policy")), QStringLiteral("staff"));
+        QVERIFY(!m_storage->setting(QStringLiteral("setup_token_hash")).has_value());
     }
 };
 

@@ -1,0 +1,1 @@
+SELECT id FROM rooms WHERE direct_key = :direct_key
