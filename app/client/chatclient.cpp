@@ -195,6 +195,14 @@ MessageModel *ChatClient::openThread(RoomId room, qint64 root)
     return model;
 }
 
+void ChatClient::setVisibleThread(RoomId room, qint64 root)
+{
+    m_visibleThreadRoom = room;
+    m_visibleThreadRoot = root;
+    if (MessageModel *main = m_data.value(room).main; main && root > 0)
+        main->markThreadSeen(root);
+}
+
 QList<MessageModel *> ChatClient::models(RoomId room) const
 {
     QList<MessageModel *> list;
@@ -663,8 +671,10 @@ void ChatClient::onMessageCreated(RoomId room, const ChatMessage &message)
             if (data->main)
                 data->main->addMessage(message);
         } else {
+            const bool seen = message.sender.id == me()
+                || (room == m_visibleThreadRoom && message.threadRoot == m_visibleThreadRoot);
             if (data->main)
-                data->main->applyReply(message.threadRoot, message.timestamp);
+                data->main->applyReply(message.threadRoot, message.timestamp, seen);
             if (MessageModel *thread = data->threads.value(message.threadRoot))
                 thread->addMessage(message);
         }

@@ -57,6 +57,8 @@ public:
     MessageModel *openRoom(RoomId room);
     /// The root message and replies of a thread; created and loaded on first use.
     MessageModel *openThread(RoomId room, qint64 root);
+    /// The thread on screen (root 0: none): its replies do not count as new.
+    void setVisibleThread(RoomId room, qint64 root);
     /// The models already created for the room (main timeline and threads).
     QList<MessageModel *> models(RoomId room) const;
     /// Asks for the page before the model's oldest message (no-op while one is on its way or at
@@ -166,6 +168,8 @@ private:
     QTimer m_typingTimer;
     QElapsedTimer m_clock;
     QHash<RoomId, QString> m_drafts; // mirror of the cache, and the only copy without one
+    RoomId m_visibleThreadRoom;
+    qint64 m_visibleThreadRoot = 0;
 };
 
 } // namespace Cohort::Client

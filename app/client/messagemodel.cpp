@@ -95,6 +95,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return m.mentionsUser(m_me);
     case ClientIdRole:
         return m.clientId;
+    case NewRepliesRole:
+        return m_newReplies.value(m.seq);
     default:
         return {};
     }
@@ -107,7 +109,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
             {OwnRole, "own"},           {GroupedRole, "grouped"},     {DaySeparatorRole, "daySeparator"},
             {UnreadLineRole, "unreadLine"}, {DeletedRole, "deleted"}, {EditedRole, "edited"},
             {SystemRole, "system"},     {ReplyCountRole, "replyCount"}, {MentionsMeRole, "mentionsMe"},
-            {ClientIdRole, "clientId"}};
+            {ClientIdRole, "clientId"},     {NewRepliesRole, "newReplies"}};
 }
 
 int MessageModel::rowOfSeq(qint64 seq) const
@@ -293,14 +295,22 @@ void MessageModel::applyReaction(qint64 seq, const QString &emoji, UserId user, 
         changed(row);
 }
 
-void MessageModel::applyReply(qint64 root, qint64 timestamp)
+void MessageModel::applyReply(qint64 root, qint64 timestamp, bool seen)
 {
     const int row = rowOfSeq(root);
     if (row < 0)
         return;
     ++m_messages[row].replyCount;
     m_messages[row].lastReplyTs = timestamp;
+    if (!seen)
+        ++m_newReplies[root];
     changed(row);
+}
+
+void MessageModel::markThreadSeen(qint64 root)
+{
+    if (m_newReplies.remove(root))
+        changed(rowOfSeq(root));
 }
 
 void MessageModel::setUnreadLineAfter(qint64 seq)

@@ -36,6 +36,7 @@ public:
         ReplyCountRole,
         MentionsMeRole,
         ClientIdRole,
+        NewRepliesRole,      // replies that arrived while their thread was not open
     };
 
     /// `threadRoot` 0: the room's main timeline (top-level messages); otherwise the root message
@@ -78,8 +79,12 @@ public:
     void applyEdit(qint64 seq, const QString &text, qint64 editedAt, const QList<UserId> &mentions, bool mentionsRoom);
     void applyDelete(qint64 seq);
     void applyReaction(qint64 seq, const QString &emoji, UserId user, bool on);
-    /// A reply arrived in the thread of `root`: its reply count and last reply time change.
-    void applyReply(qint64 root, qint64 timestamp);
+    /// A reply arrived in the thread of `root`: its reply count and last reply time change;
+    /// unless `seen` (the thread is open), it counts as a new reply.
+    void applyReply(qint64 root, qint64 timestamp, bool seen);
+    /// The thread of `root` is on screen: its replies are no longer new.
+    void markThreadSeen(qint64 root);
+    int newReplies(qint64 root) const { return m_newReplies.value(root); }
 
     /// Messages with seq above this are unread; the line sits above the first one not sent by
     /// us. Set when the room is opened and kept while it stays open, as chat apps do.
@@ -113,6 +118,7 @@ private:
     bool m_loadingHistory = false;
     qint64 m_unreadAfter = -1; // -1: no line
     mutable int m_unreadRow = -2; // cache of unreadLineRow(); -2: to compute
+    QHash<qint64, int> m_newReplies; // thread root -> replies not seen
 };
 
 } // namespace Cohort::Client

@@ -64,10 +64,20 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
 
 void RoomListModel::setRooms(const QList<ChatRoom> &rooms)
 {
-    beginResetModel();
-    m_rooms = rooms;
-    std::stable_sort(m_rooms.begin(), m_rooms.end(), before);
-    endResetModel();
+    if (m_rooms.isEmpty()) {
+        beginResetModel();
+        m_rooms = rooms;
+        std::stable_sort(m_rooms.begin(), m_rooms.end(), before);
+        endResetModel();
+        return;
+    }
+    for (int i = int(m_rooms.size()) - 1; i >= 0; --i) {
+        const RoomId id = m_rooms.at(i).id;
+        if (std::none_of(rooms.cbegin(), rooms.cend(), [id](const ChatRoom &r) { return r.id == id; }))
+            remove(id);
+    }
+    for (const ChatRoom &room : rooms)
+        upsert(room);
 }
 
 void RoomListModel::upsert(const ChatRoom &room)

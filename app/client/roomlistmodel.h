@@ -34,6 +34,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
+    /// Replaces the list: rooms already listed are updated in place (keeping the selection and
+    /// presence), new ones inserted, missing ones removed.
     void setRooms(const QList<ChatRoom> &rooms);
     /// Adds the room or replaces the row with its id.
     void upsert(const ChatRoom &room);

@@ -587,6 +587,10 @@ QWidget *ChatPane::buildSidePanel()
         m_membersButton->setChecked(m_side->isVisible() && m_side->currentIndex() == 1);
     });
     m_side->installEventFilter(this);
+    connect(m_side, &QStackedWidget::currentChanged, this, [this](int index) {
+        if (index != 0)
+            m_client->setVisibleThread(RoomId(), 0);
+    });
     return m_side;
 }
 
@@ -681,6 +685,7 @@ bool ChatPane::eventFilter(QObject *watched, QEvent *event)
         if (watched == m_side) {
             m_searchButton->setChecked(false);
             m_membersButton->setChecked(false);
+            m_client->setVisibleThread(RoomId(), 0);
         }
         break;
     default:
@@ -897,6 +902,7 @@ void ChatPane::openThread(qint64 root)
     if (!m_room.isValid())
         return;
     m_threadModel = m_client->openThread(m_room, root);
+    m_client->setVisibleThread(m_room, root);
     m_threadView->setMessageModel(m_threadModel);
     m_threadComposer->setMemberNames(m_composer->property("memberNames").toStringList());
     m_side->setCurrentIndex(0);

@@ -115,9 +115,14 @@ QString metaText(const ChatMessage &m)
     return time;
 }
 
-QString repliesText(int count)
+QString threadText(const ChatMessage &m, int newReplies)
 {
-    return count == 1 ? MessageDelegate::tr("1 reply") : MessageDelegate::tr("%1 replies").arg(count);
+    QString text = m.replyCount == 1 ? MessageDelegate::tr("1 reply") : MessageDelegate::tr("%1 replies").arg(m.replyCount);
+    if (newReplies > 0)
+        text = MessageDelegate::tr("%1 · %2 new").arg(text).arg(newReplies);
+    if (m.lastReplyTs > 0)
+        text = MessageDelegate::tr("%1 · last %2").arg(text, timeText(m.lastReplyTs));
+    return text;
 }
 
 const MessageModel *messageModel(const QModelIndex &index)
@@ -323,7 +328,7 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         y += ReactionHeight - 4;
     }
     if (m_showThreadSummary && m.replyCount > 0) {
-        const QString label = repliesText(m.replyCount);
+        const QString label = threadText(m, model->newReplies(m.seq));
         const int w = small.horizontalAdvance(label) + 8;
         l.thread = QRect(own ? contentRight - w : bubbleLeft, y + 2, w, ThreadHeight - 2);
         y += ThreadHeight;
@@ -520,7 +525,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         link.setWeight(QFont::DemiBold);
         painter->setFont(link);
         painter->setPen(dark ? QColor(0x7cb7ff) : QColor(0x1a5fb4));
-        painter->drawText(l.thread, Qt::AlignLeft | Qt::AlignVCenter, repliesText(m.replyCount));
+        painter->drawText(l.thread, Qt::AlignLeft | Qt::AlignVCenter, threadText(m, model->newReplies(m.seq)));
     }
     if (option.state & QStyle::State_Selected) {
         painter->setPen(QPen(palette.color(QPalette::Highlight), 1.5));

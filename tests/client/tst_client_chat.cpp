@@ -151,10 +151,14 @@ void TestClientChat::repliesInAThread()
     QCOMPARE(benThread->rowCount(), 2); // pending in the thread
     QCOMPARE(benView->rowCount(), 1);   // never in the timeline
 
-    // Ana sees the reply count on the root, and the reply in the thread.
+    // Ana sees the reply count on the root, as a new reply while she has not opened the
+    // thread, and the reply in the thread.
     QTRY_COMPARE(anaView->message(0).replyCount, 1);
     QCOMPARE(anaView->rowCount(), 1);
+    QCOMPARE(anaView->newReplies(root), 1);
     MessageModel *anaThread = ana.chat->openThread(m_room, root);
+    ana.chat->setVisibleThread(m_room, root);
+    QCOMPARE(anaView->newReplies(root), 0);
     QTRY_COMPARE(anaThread->rowCount(), 2);
     QCOMPARE(anaThread->message(1).text, QStringLiteral("I do, it is a BFS"));
     QCOMPARE(anaThread->message(1).threadRoot, root);

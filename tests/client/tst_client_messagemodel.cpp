@@ -103,9 +103,13 @@ void TestMessageModel::liveEventsChangeRows()
     QVERIFY(model.message(0).text.isEmpty());
     QVERIFY(model.message(0).reactions.isEmpty());
 
-    model.applyReply(2, Base + 9);
-    model.applyReply(2, Base + 10);
+    model.applyReply(2, Base + 9, false);
+    model.applyReply(2, Base + 10, true);
     QCOMPARE(model.index(1).data(MessageModel::ReplyCountRole).toInt(), 2);
+    QCOMPARE(model.message(1).lastReplyTs, Base + 10);
+    QCOMPARE(model.index(1).data(MessageModel::NewRepliesRole).toInt(), 1); // one arrived unseen
+    model.markThreadSeen(2);
+    QCOMPARE(model.newReplies(2), 0);
 }
 
 void TestMessageModel::pendingIsReplacedByTheStoredMessage()
@@ -258,6 +262,16 @@ void TestMessageModel::roomListSortsPinnedThenRecent()
     QCOMPARE(model.index(1).data(RoomListModel::PresenceRole).toInt(), int(Presence::Online));
     model.remove(RoomId(4));
     QCOMPARE(model.rowCount(), 3);
+
+    // A fresh list from the server updates rows in place: the selection survives it.
+    const QPersistentModelIndex selected(model.index(model.rowOf(RoomId(2))));
+    ChatRoom renamed = room(2, QStringLiteral("Renamed"), Base + 10);
+    model.setRooms({renamed, room(3, QStringLiteral("Pinned"), Base - 10, true), room(5, QStringLiteral("Added"), Base)});
+    QCOMPARE(model.rowCount(), 3);
+    QVERIFY(selected.isValid());
+    QCOMPARE(selected.data(Qt::DisplayRole).toString(), QStringLiteral("Renamed"));
+    QCOMPARE(model.rowOf(RoomId(1)), -1);
+    QVERIFY(model.rowOf(RoomId(5)) >= 0);
 }
 
 QTEST_GUILESS_MAIN(TestMessageModel)
