@@ -6,8 +6,11 @@
 // encoded with encodeState() as the server would send it, then each run decodes it, loads it
 // into a CollabEditor and paints the editor once; then keystrokes in the middle of the file
 // measure the first edit and steady typing (local edit to the update for the network).
+// The baseline, run side by side in the same process: a plain QsciScintilla with the same
+// lexer taking the same text with setText(), without the engine.
 // Prints one JSON line. Usage: cohort-bench-open [--bytes N] [--runs N] [--seed N]
 #include "collabeditor.h"
+#include "qscintilla.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -84,8 +87,32 @@ int main(int argc, char *argv[])
     const QByteArray state = source.encodeState();
 
     QList<double> decodeMs, loadMs, paintMs, totalMs, firstKeystrokeMs, keystrokeMs;
+    QList<double> baselineMs, baselineKeystrokeMs;
+    const QString text = source.text();
     const int runs = std::max(1, parser.value(QStringLiteral("runs")).toInt());
     for (int run = 0; run < runs; ++run) {
+        {
+            QsciScintilla plain;
+            QsciLexerCPP lexer;
+            plain.setLexer(&lexer);
+            plain.resize(1000, 700);
+            plain.show();
+            QApplication::processEvents();
+            QElapsedTimer timer;
+            timer.start();
+            plain.setText(text);
+            plain.viewport()->repaint();
+            baselineMs.append(elapsedMs(timer));
+            const int middle = plain.lines() / 2;
+            plain.setCursorPosition(middle, 0);
+            for (int key = 0; key < 20; ++key) {
+                timer.restart();
+                plain.insert(QStringLiteral("y"));
+                plain.setCursorPosition(middle, key + 1);
+                baselineKeystrokeMs.append(elapsedMs(timer));
+            }
+        }
+
         Ui::CollabEditor editor;
         editor.setLanguage(QStringLiteral("cpp"));
         editor.resize(1000, 700);
@@ -144,6 +171,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("interactiveMaxMs"), *std::max_element(totalMs.cbegin(), totalMs.cend())},
         {QStringLiteral("firstKeystrokeMs"), median(firstKeystrokeMs)},
         {QStringLiteral("keystrokeMs"), median(keystrokeMs)},
+        {QStringLiteral("baselineSetTextMs"), median(baselineMs)},
+        {QStringLiteral("baselineKeystrokeMs"), median(baselineKeystrokeMs)},
+        {QStringLiteral("interactiveRatio"), median(totalMs) / median(baselineMs)},
     };
     std::printf("%s\n", QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
     return 0;
