@@ -121,30 +121,32 @@ ApplyResult Document::apply(const QByteArray &update)
         if (range.seq < clock)
             d->remoteDelete(range.agent, range.seq, std::min(range.end, clock));
         if (range.end > clock) {
-            const quint32 from = std::max(range.seq, clock);
-            d->pendingUnits += range.end - from;
-            d->pendingDeletes.push_back({range.agent, from, range.end});
+            d->pendingDeletes.push_back({range.agent, std::max(range.seq, clock), range.end});
         }
     }
     d->changes = nullptr;
     // A bounded buffer: the oldest waiting parts go first. They are not part of version(),
     // so the next sync by version and diff sends them again.
-    while (!d->pendingRuns.empty()
-           && (d->pendingUnits > kMaxPendingUnits || d->pendingRuns.size() > kMaxPendingRuns)) {
-        d->pendingUnits -= d->pendingRuns.front().length;
-        d->pendingRuns.erase(d->pendingRuns.begin());
+    std::size_t drop = 0;
+    while (drop < d->pendingRuns.size()
+           && (d->pendingUnits > kMaxPendingUnits || d->pendingRuns.size() - drop > kMaxPendingRuns)) {
+        d->pendingUnits -= d->pendingRuns[drop].length;
+        ++drop;
     }
-    while (!d->pendingDeletes.empty()
-           && (d->pendingUnits > kMaxPendingUnits || d->pendingDeletes.size() > kMaxPendingRuns)) {
-        d->pendingUnits -= d->pendingDeletes.front().end - d->pendingDeletes.front().seq;
-        d->pendingDeletes.erase(d->pendingDeletes.begin());
+    d->pendingRuns.erase(d->pendingRuns.begin(), d->pendingRuns.begin() + std::ptrdiff_t(drop));
+    if (d->pendingDeletes.size() > kMaxPendingRuns) {
+        const auto excess = std::ptrdiff_t(d->pendingDeletes.size() - kMaxPendingRuns);
+        d->pendingDeletes.erase(d->pendingDeletes.begin(), d->pendingDeletes.begin() + excess);
     }
     return result;
 }
 
 qsizetype Document::pendingLength() const
 {
-    return d->pendingUnits;
+    qsizetype deletes = 0;
+    for (const DeleteRange &range : d->pendingDeletes)
+        deletes += range.end - range.seq;
+    return d->pendingUnits + deletes;
 }
 
 // version := 'V' 0x01 varint n, n × (varint agent id, varint clock), sorted by agent id (so equal

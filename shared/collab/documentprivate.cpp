@@ -589,7 +589,6 @@ void DocumentPrivate::applyPendingDeletes(quint32 agent)
         }
         const quint32 end = std::min(range.end, clock);
         remoteDelete(agent, range.seq, end);
-        pendingUnits -= end - range.seq;
         range.seq = end;
         if (range.seq == range.end)
             pendingDeletes.erase(pendingDeletes.begin() + std::ptrdiff_t(i));

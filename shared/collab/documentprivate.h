@@ -36,8 +36,8 @@ constexpr qsizetype kMaxDocumentUnits = qsizetype(1) << 25; // characters ever i
 constexpr quint64 kMaxRunLength = quint64(1) << 24;      // one run of one update
 constexpr quint64 kMaxUpdateUnits = quint64(1) << 24;    // all runs of one update
 constexpr qsizetype kMaxAgents = 1 << 16;                // agents one document knows
-constexpr qsizetype kMaxPendingUnits = 1 << 22;          // buffered characters
-constexpr std::size_t kMaxPendingRuns = 1 << 14;         // buffered runs and delete ranges
+constexpr qsizetype kMaxPendingUnits = 1 << 22;          // characters of buffered runs
+constexpr std::size_t kMaxPendingRuns = 1 << 14;         // buffered runs, and buffered delete ranges
 
 /// A character's name inside one replica: the agent's index in DocumentPrivate::agents
 /// (replica-local; the wire uses the 64-bit AgentId) and its sequence number.
@@ -220,7 +220,7 @@ public:
 
     std::vector<WireRun> pendingRuns;
     std::vector<DeleteRange> pendingDeletes;
-    qsizetype pendingUnits = 0;
+    qsizetype pendingUnits = 0;     // characters in pendingRuns
 
     QList<TextChange> *changes = nullptr; // set while apply() collects what it changed
     UndoManager *undo = nullptr;
