@@ -118,6 +118,10 @@ private Q_SLOTS:
         QTest::newRow("6 peers") << 4u << 6 << 1500;
         QTest::newRow("8 peers") << 5u << 8 << 2000;
         QTest::newRow("8 peers, other seed") << 6u << 8 << 2000;
+        QTest::newRow("7 peers, long") << 7u << 7 << 3000;
+        QTest::newRow("3 peers, long") << 8u << 3 << 3000;
+        QTest::newRow("4 peers, long") << 9u << 4 << 3000;
+        QTest::newRow("5 peers, long") << 10u << 5 << 3000;
     }
 
     void randomPeers()
