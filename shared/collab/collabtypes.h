@@ -44,6 +44,22 @@ struct ApplyResult
     bool ok() const { return status == Status::Applied; }
 };
 
+/// What an update carries, read without applying it: for the server's checks that a client
+/// inserts only under its own agent id (anything else must be characters the server already
+/// has: `end <= Document::clock(agent)`) and stays within a quota.
+struct UpdateSummary
+{
+    struct Insert
+    {
+        AgentId agent = 0;
+        quint32 end = 0; ///< one past the highest seq of this agent in the update
+        friend bool operator==(const Insert &, const Insert &) = default;
+    };
+    QList<Insert> inserts;       ///< one entry per agent with characters in the update
+    qsizetype insertedLength = 0; ///< characters, deleted ones included
+    qsizetype deletedLength = 0;  ///< characters named by the delete set
+};
+
 /// A position that moves with the text: bound to one character and a side of it, so remote
 /// inserts and deletes elsewhere do not move it relative to its neighbours.
 /// - StickToPrevious: right after the character before the position (a cursor after typing;

@@ -170,6 +170,32 @@ QByteArray Document::version() const
     return out.data();
 }
 
+quint32 Document::clock(AgentId agent) const
+{
+    const auto it = d->agentIndex.constFind(agent);
+    return it == d->agentIndex.constEnd() ? 0 : d->agents[*it].clock();
+}
+
+std::optional<UpdateSummary> Document::summarize(const QByteArray &update)
+{
+    const std::optional<ParsedUpdate> parsed = parseUpdate(update);
+    if (!parsed)
+        return std::nullopt;
+    UpdateSummary summary;
+    QVarLengthArray<quint32, 4> ends(parsed->agents.size(), 0);
+    for (const WireRun &run : parsed->runs) {
+        ends[run.agent] = std::max(ends[run.agent], run.end());
+        summary.insertedLength += run.length;
+    }
+    for (qsizetype a = 0; a < parsed->agents.size(); ++a) {
+        if (ends[a] > 0)
+            summary.inserts.append({parsed->agents[a], ends[a]});
+    }
+    for (const DeleteRange &range : parsed->deletes)
+        summary.deletedLength += range.end - range.seq;
+    return summary;
+}
+
 QByteArray Document::encodeDiff(const QByteArray &remoteVersion) const
 {
     QHash<AgentId, quint32> remote;

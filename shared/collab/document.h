@@ -67,6 +67,10 @@ public:
 
     /// The encoded state vector (agent -> number of characters known).
     QByteArray version() const;
+    /// The number of characters known from `agent` (its next seq).
+    quint32 clock(AgentId agent) const;
+    /// Reads an update without applying it; empty if it is malformed.
+    static std::optional<UpdateSummary> summarize(const QByteArray &update);
     /// Everything a replica at `remoteVersion` lacks, as one update: the characters it has
     /// not seen, in causal order, plus the whole delete set. An empty array stands for an
     /// empty replica; a malformed version gives an empty result.

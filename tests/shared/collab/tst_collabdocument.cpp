@@ -382,6 +382,33 @@ private Q_SLOTS:
         QCOMPARE(shadow, QStringLiteral("XworldY"));
     }
 
+    // What a server checks before applying: whose characters an update inserts.
+    void summarizeNamesTheInsertingAgents()
+    {
+        Document a(11);
+        Document b(22);
+        b.apply(a.insert(0, u"hello"));
+        b.beginTransaction();
+        b.insert(5, u" world");
+        b.remove(0, 1);
+        const QByteArray update = b.commitTransaction();
+        const std::optional<UpdateSummary> summary = Document::summarize(update);
+        QVERIFY(summary.has_value());
+        QCOMPARE(summary->inserts, (QList<UpdateSummary::Insert>{{22, 6}}));
+        QCOMPARE(summary->insertedLength, 6);
+        QCOMPARE(summary->deletedLength, 1);
+
+        // A diff relays a's characters too; the server already has them.
+        const std::optional<UpdateSummary> diff = Document::summarize(b.encodeDiff({}));
+        QVERIFY(diff.has_value());
+        QCOMPARE(diff->inserts.size(), 2);
+        for (const UpdateSummary::Insert &insert : diff->inserts)
+            QVERIFY(insert.agent == 22 || insert.end <= a.clock(insert.agent));
+        QCOMPARE(a.clock(11), 5u);
+        QCOMPARE(a.clock(99), 0u);
+        QVERIFY(!Document::summarize(update.left(update.size() - 1)).has_value());
+    }
+
     void malformedInputIsRejected()
     {
         Document source(1);
