@@ -51,6 +51,7 @@ constexpr std::array opTable{
     OpEntry{Op::RoomPrefs, "room.prefs", false, false},
     OpEntry{Op::StudyBrowse, "study.browse", false, false},
     OpEntry{Op::StudyJoin, "study.join", false, true},
+    OpEntry{Op::MessageSearch, "message.search", false, false},
 };
 
 constexpr bool opTableInEnumOrder()

@@ -59,6 +59,7 @@ enum class Op {
     RoomPrefs,
     StudyBrowse,
     StudyJoin,
+    MessageSearch,
 };
 
 QString opName(Op op);

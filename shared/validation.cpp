@@ -125,6 +125,10 @@ Schema schemaFor(Op op)
     static const Schema studyJoin{{"clientId", Kind::String, true, 1, MaxClientIdLength},
                                   {"roomId", Kind::Integer, true, 1, MaxSafe}};
 
+    static const Schema messageSearch{{"query", Kind::String, true, 1, 500},
+                                      {"roomId", Kind::Integer, false, 1, MaxSafe},
+                                      {"limit", Kind::Integer, false, 1, 100}};
+
     switch (op) {
     case Op::AuthSignIn: return signIn;
     case Op::AuthToken: return token;
@@ -161,6 +165,7 @@ Schema schemaFor(Op op)
     case Op::RoomPrefs: return roomPrefs;
     case Op::StudyBrowse: return courseId;
     case Op::StudyJoin: return studyJoin;
+    case Op::MessageSearch: return messageSearch;
     }
     return none;
 }

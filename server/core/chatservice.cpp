@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "servercore.h"
 
+#include <QDate>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -634,6 +635,111 @@ void ChatService::studyJoin(Connection &c, const Request &r)
         return;
     }
     addMembers(c, r, roomId, {c.userId()}, QJsonObject());
+}
+
+namespace {
+
+/// Midnight UTC starting a YYYY-MM-DD date, in ms since the epoch; nothing if not a date.
+std::optional<qint64> dayStartMs(const QString &text)
+{
+    const QDate date = QDate::fromString(text, Qt::ISODate);
+    if (!date.isValid() || text.size() != 10)
+        return std::nullopt;
+    return QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+}
+
+/// A short plain-text excerpt of `text` around the first search word it contains.
+QString snippetOf(const QString &text, const QStringList &words)
+{
+    constexpr qsizetype Before = 40;
+    constexpr qsizetype Length = 160;
+    qsizetype at = -1;
+    for (const QString &word : words) {
+        at = text.indexOf(word, 0, Qt::CaseInsensitive);
+        if (at >= 0)
+            break;
+    }
+    const qsizetype start = std::max<qsizetype>(0, at - Before);
+    QString snippet = text.mid(start, Length).simplified();
+    if (start > 0)
+        snippet.prepend(QStringLiteral("…"));
+    if (start + Length < text.size())
+        snippet.append(QStringLiteral("…"));
+    return snippet;
+}
+
+} // namespace
+
+void ChatService::messageSearch(Connection &c, const Request &r)
+{
+    SearchQuery query;
+    query.limit = hasField(r, "limit") ? static_cast<int>(integerField(r, "limit")) : 50;
+    bool nothingMatches = false;
+    if (hasField(r, "roomId"))
+        query.room = RoomId(integerField(r, "roomId"));
+    const QStringList terms = stringField(r, "query").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString &term : terms) {
+        const qsizetype colon = term.indexOf(QLatin1Char(':'));
+        const QString filter = colon > 0 ? term.left(colon).toLower() : QString();
+        const QString value = term.mid(colon + 1);
+        if (filter == QLatin1String("from")) {
+            const std::optional<UserRecord> sender = m_core.db([&] { return m_storage.userByName(value.toLower()); });
+            nothingMatches |= !sender;
+            if (sender)
+                query.sender = sender->info.id;
+        } else if (filter == QLatin1String("in")) {
+            bool numeric = false;
+            const qint64 id = value.toLongLong(&numeric);
+            RoomId room(numeric ? id : 0);
+            if (!numeric) {
+                // #name: a room of the user's with that name (a direct room by its peer's username).
+                const QString name = value.startsWith(QLatin1Char('#')) ? value.mid(1) : value;
+                for (const RoomInfo &candidate : m_core.db([&] { return m_storage.roomList(c.userId(), false); })) {
+                    const QString candidateName = candidate.peer ? candidate.peer->username : candidate.name;
+                    if (QString(candidateName).remove(QLatin1Char(' ')).compare(name, Qt::CaseInsensitive) == 0) {
+                        room = candidate.id;
+                        break;
+                    }
+                }
+            }
+            nothingMatches |= !room.isValid() || (query.room.isValid() && query.room != room);
+            query.room = room;
+        } else if (filter == QLatin1String("before") || filter == QLatin1String("after")) {
+            const std::optional<qint64> day = dayStartMs(value);
+            if (!day) {
+                c.fail(r, ErrorCode::BadRequest, QStringLiteral("'%1' needs a date as YYYY-MM-DD").arg(term));
+                return;
+            }
+            if (filter == QLatin1String("before"))
+                query.before = std::min(query.before, *day);
+            else
+                query.after = std::max(query.after, *day + 24LL * 3600 * 1000); // after that day
+        } else if (filter == QLatin1String("has")) {
+            if (value.toLower() != QLatin1String("file")) {
+                c.fail(r, ErrorCode::BadRequest, QStringLiteral("the only 'has:' filter is has:file"));
+                return;
+            }
+            query.hasFile = true;
+        } else {
+            query.words.append(term);
+        }
+    }
+    QJsonArray results;
+    if (!nothingMatches) {
+        const std::optional<QList<SearchHit>> hits = m_core.db([&] { return m_storage.searchMessages(c.userId(), query); });
+        if (!hits) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the search failed"));
+            return;
+        }
+        for (const SearchHit &hit : *hits)
+            results.append(QJsonObject{{QStringLiteral("roomId"), hit.roomId.value()},
+                                       {QStringLiteral("seq"), hit.seq},
+                                       {QStringLiteral("ts"), hit.timestamp},
+                                       {QStringLiteral("sender"), hit.sender.toJson()},
+                                       {QStringLiteral("snippet"), snippetOf(hit.text, query.words)},
+                                       {QStringLiteral("threadRoot"), hit.threadRoot}});
+    }
+    c.reply(r, {{QStringLiteral("results"), results}});
 }
 
 std::optional<MessageInfo> ChatService::targetMessage(Connection &c, const Request &r, RoomId room, bool allowDeleted)

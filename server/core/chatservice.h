@@ -47,6 +47,7 @@ public:
     void roomPrefs(Connection &c, const Request &r);
     void studyBrowse(Connection &c, const Request &r);
     void studyJoin(Connection &c, const Request &r);
+    void messageSearch(Connection &c, const Request &r);
 
     /// A connection signed in / is signing out or closing (presence, per-user events).
     void connectionSignedIn(Connection &c);

@@ -276,6 +276,7 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::RoomPrefs: return m_chat.roomPrefs(c, r);
     case Op::StudyBrowse: return m_chat.studyBrowse(c, r);
     case Op::StudyJoin: return m_chat.studyJoin(c, r);
+    case Op::MessageSearch: return m_chat.messageSearch(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }

@@ -836,6 +836,62 @@ bool SqlStorage::sharesCourse(UserId a, UserId b)
     return rows && !rows->isEmpty();
 }
 
+std::optional<QList<SearchHit>> SqlStorage::searchMessages(UserId user, const SearchQuery &query)
+{
+    // The words are cut into the tokens both backends index (runs of letters and digits), so no
+    // character of the user's can carry FTS5 or tsquery syntax.
+    QStringList tokens;
+    for (const QString &word : query.words) {
+        QString token;
+        for (const QChar c : word + QLatin1Char(' ')) {
+            if (c.isLetterOrNumber()) {
+                token += c.toLower();
+            } else if (!token.isEmpty()) {
+                tokens.append(token);
+                token.clear();
+            }
+        }
+    }
+    QString match;
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const bool last = i == tokens.size() - 1;
+        if (m_config.driver == Postgres)
+            match += (i > 0 ? QStringLiteral(" & ") : QString()) + tokens.at(i) + (last ? QStringLiteral(":*") : QString());
+        else
+            match += (i > 0 ? QStringLiteral(" ") : QString()) + QLatin1Char('"') + tokens.at(i) + QLatin1Char('"')
+                + (last ? QStringLiteral("*") : QString());
+    }
+    const bool words = !match.isEmpty();
+    if (!words && !query.words.isEmpty())
+        return QList<SearchHit>(); // only punctuation: nothing can match
+    const std::optional<SqlRows> rows = sql(words ? "search_messages" : "filter_messages",
+                                            {{"user_id", user.value()},
+                                             {"match", match},
+                                             {"any_room", query.room.isValid() ? 0 : 1},
+                                             {"room_id", query.room.value()},
+                                             {"any_sender", query.sender.isValid() ? 0 : 1},
+                                             {"sender_id", query.sender.value()},
+                                             {"after", query.after},
+                                             {"before", query.before},
+                                             {"has_file", query.hasFile ? 1 : 0},
+                                             {"limit", query.limit}});
+    if (!rows)
+        return std::nullopt;
+    QList<SearchHit> hits;
+    for (const SqlRow &row : rows->rows) {
+        SearchHit hit;
+        hit.roomId = id<RoomId>(row, "room_id");
+        hit.seq = row.value("seq").toLongLong();
+        hit.timestamp = row.value("created_at").toLongLong();
+        hit.threadRoot = row.value("thread_root").toLongLong();
+        hit.sender = UserInfo{id<UserId>(row, "sender_id"), row.value("username").toString(),
+                              row.value("display_name").toString(), SqlRecords::role(row, "role")};
+        hit.text = row.value("text").toString();
+        hits.append(hit);
+    }
+    return hits;
+}
+
 // Settings
 
 std::optional<QString> SqlStorage::setting(const QString &key)

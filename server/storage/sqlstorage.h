@@ -90,6 +90,7 @@ public:
     StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) override;
     bool setRoomRole(RoomId room, UserId user, RoomRole role) override;
     bool sharesCourse(UserId a, UserId b) override;
+    std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) override;
 
     std::optional<QString> setting(const QString &key) override;
     bool setSetting(const QString &key, const QString &value) override;

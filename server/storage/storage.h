@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -95,6 +96,30 @@ struct NewRoom
     UserId creator;
     QString clientId;         // idempotency key of the creator
     QList<UserId> members;    // besides the creator (group: invited; direct: the peer)
+};
+
+/// message.search after its filters were resolved. Every word must match (the last one as a
+/// prefix); no words: the filters alone. Times are ms since the epoch, `after` inclusive,
+/// `before` exclusive.
+struct SearchQuery
+{
+    QStringList words;
+    RoomId room;   // invalid: every room of the user
+    UserId sender; // invalid: anyone
+    qint64 after = 0;
+    qint64 before = std::numeric_limits<qint64>::max();
+    bool hasFile = false;
+    int limit = 50;
+};
+
+struct SearchHit
+{
+    RoomId roomId;
+    qint64 seq = 0;
+    qint64 timestamp = 0;
+    qint64 threadRoot = 0;
+    UserInfo sender;
+    QString text;
 };
 
 struct RoomMemberRecord
@@ -230,6 +255,8 @@ public:
     /// direct room for a pair that has one, returns the existing room's id with `created` false.
     virtual StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) = 0;
     virtual bool setRoomRole(RoomId room, UserId user, RoomRole role) = 0;
+    /// Full-text search over the messages of the rooms `user` is a member of, newest first.
+    virtual std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) = 0;
     /// Whether the two users are members of a common course.
     virtual bool sharesCourse(UserId a, UserId b) = 0;
 

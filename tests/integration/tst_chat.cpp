@@ -739,6 +739,62 @@ private Q_SLOTS:
         QCOMPARE(roomEntry(*m_ana, id).value(QStringLiteral("muted")).toBool(), false);
     }
 
+    void searchWithEachFilter()
+    {
+        QVERIFY(send(*m_teacher, QStringLiteral("The homework for Friday is chapter 3")) > 0);
+        const qint64 anaHomework = send(*m_ana, QStringLiteral("Is the homework hard?"));
+        QVERIFY(send(*m_ben, QStringLiteral("Unrelated chatter")) > 0);
+        bool ok = false;
+        const qint64 dm = m_ana->call(Op::RoomDirect, {{QStringLiteral("userId"), userId(*m_ben)}}, &ok)
+                              .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        const qint64 dmHomework = send(*m_ana, QStringLiteral("homework together?"), 0, dm);
+        QVERIFY(dmHomework > 0);
+        const auto search = [&](TestClient &client, const QString &query) {
+            bool found = false;
+            const QJsonArray results = client.call(Op::MessageSearch, {{QStringLiteral("query"), query}}, &found)
+                                           .value(QStringLiteral("results")).toArray();
+            QList<std::pair<qint64, qint64>> hits;
+            for (const QJsonValue &value : results)
+                hits.append({value.toObject().value(QStringLiteral("roomId")).toInteger(),
+                             value.toObject().value(QStringLiteral("seq")).toInteger()});
+            return found ? hits : QList<std::pair<qint64, qint64>>({{-1, -1}});
+        };
+        // Newest first, across the user's rooms; the teacher does not see the direct room.
+        QCOMPARE(search(*m_ben, QStringLiteral("homework")).size(), 3);
+        QCOMPARE(search(*m_ben, QStringLiteral("homework")).first(), std::make_pair(dm, dmHomework));
+        QCOMPARE(search(*m_teacher, QStringLiteral("homework")).size(), 2);
+        QCOMPARE(search(*m_ben, QStringLiteral("homew")).size(), 3); // prefix
+        QCOMPARE(search(*m_ben, QStringLiteral("homework from:ana")).size(), 2);
+        QCOMPARE(search(*m_ben, QStringLiteral("from:teacher")).size(), 1);
+        QCOMPARE(search(*m_ben, QStringLiteral("homework from:nobody")).size(), 0);
+        using Hits = QList<std::pair<qint64, qint64>>;
+        const Hits inCourse{{m_roomId, anaHomework}, {m_roomId, anaHomework - 1}};
+        QCOMPARE(search(*m_ben, QStringLiteral("homework in:%1").arg(m_roomId)), inCourse);
+        QCOMPARE(search(*m_ben, QStringLiteral("homework in:#physics101")).size(), 2);
+        const Hits inDirect{{dm, dmHomework}};
+        QCOMPARE(search(*m_ben, QStringLiteral("homework in:#ana")), inDirect);
+        const QDate today = QDateTime::currentDateTimeUtc().date();
+        QCOMPARE(search(*m_ben, QStringLiteral("homework before:%1").arg(today.toString(Qt::ISODate))).size(), 0);
+        QCOMPARE(search(*m_ben, QStringLiteral("homework before:%1").arg(today.addDays(1).toString(Qt::ISODate))).size(), 3);
+        QCOMPARE(search(*m_ben, QStringLiteral("homework after:%1").arg(today.addDays(-1).toString(Qt::ISODate))).size(), 3);
+        QCOMPARE(search(*m_ben, QStringLiteral("homework after:%1").arg(today.toString(Qt::ISODate))).size(), 0);
+        QCOMPARE(search(*m_ben, QStringLiteral("homework has:file")).size(), 0);
+        // The result carries what a client needs to jump to the message.
+        const QJsonObject hit = m_ben->call(Op::MessageSearch, {{QStringLiteral("query"), QStringLiteral("chapter")}}, &ok)
+                                    .value(QStringLiteral("results")).toArray().first().toObject();
+        QCOMPARE(hit.value(QStringLiteral("snippet")).toString(), QStringLiteral("The homework for Friday is chapter 3"));
+        QCOMPARE(hit.value(QStringLiteral("sender")).toObject().value(QStringLiteral("username")).toString(), QStringLiteral("teacher"));
+        QCOMPARE(hit.value(QStringLiteral("threadRoot")).toInteger(), 0);
+        QVERIFY(hit.value(QStringLiteral("ts")).toInteger() > 0);
+        // A room given as roomId the user is not in finds nothing.
+        QCOMPARE(m_teacher->call(Op::MessageSearch, {{QStringLiteral("query"), QStringLiteral("homework")},
+                                                     {QStringLiteral("roomId"), dm}}, &ok)
+                     .value(QStringLiteral("results")).toArray().size(), 0);
+        expectError(m_ben->request(Op::MessageSearch, {{QStringLiteral("query"), QStringLiteral("before:yesterday")}}),
+                    ErrorCode::BadRequest);
+    }
+
     void rateLimitPerUser()
     {
         Server::ServerConfig config = Test::TestServer::testConfig();

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <functional>
+
 using namespace Cohort;
 using namespace Cohort::Server;
 
@@ -274,4 +276,63 @@ void TestStorage::editsDeletesAndReactions()
     QCOMPARE(first.sender.id, ana);
     // The log keeps every event for resume.
     QCOMPARE(m_storage->eventsAfter(room, 0, 100).size(), 8);
+}
+
+void TestStorage::searchMessages()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const UserId olga = addUser(QStringLiteral("olga"));
+    const CourseRecord physics = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1"));
+    const CourseRecord secret = addCourse(QStringLiteral("Secret"), olga, QStringLiteral("CODE-2"));
+    QVERIFY(m_storage->addCourseMember(physics.id, ben, Role::Student));
+    const RoomId room = physics.roomId;
+    QCOMPARE(post(room, ana, QStringLiteral("The quantum homework is due Friday")), 1);
+    QCOMPARE(post(room, ben, QStringLiteral("Is the homework about quanta?")), 2);
+    QCOMPARE(post(room, ben, QStringLiteral("Привет, café 日本")), 3);
+    QCOMPARE(post(room, ana, QStringLiteral("homework deleted later")), 4);
+    QVERIFY(m_storage->appendEvent(room, QStringLiteral("message.deleted"), ana, QString(),
+                                   json({{QStringLiteral("target"), 4}, {QStringLiteral("by"), ana.value()}}), 9000).ok());
+    QVERIFY(post(secret.roomId, olga, QStringLiteral("secret homework")) > 0);
+
+    const auto search = [&](UserId user, const QStringList &words, const std::function<void(SearchQuery &)> &adjust = {}) {
+        SearchQuery query;
+        query.words = words;
+        if (adjust)
+            adjust(query);
+        QList<qint64> seqs;
+        const std::optional<QList<SearchHit>> hits = m_storage->searchMessages(user, query);
+        if (!hits)
+            return QList<qint64>({-1});
+        for (const SearchHit &hit : *hits)
+            seqs.append(hit.seq);
+        return seqs;
+    };
+    // Newest first; deleted messages and other people's rooms are not found.
+    QCOMPARE(search(ben, {QStringLiteral("homework")}), QList<qint64>({2, 1}));
+    QCOMPARE(search(ben, {QStringLiteral("HOMEWORK"), QStringLiteral("quantum")}), QList<qint64>({1}));
+    // The last word is a prefix.
+    QCOMPARE(search(ben, {QStringLiteral("quant")}), QList<qint64>({2, 1}));
+    QCOMPARE(search(ben, {QStringLiteral("привет")}), QList<qint64>({3}));
+    QCOMPARE(search(ben, {QStringLiteral("café")}), QList<qint64>({3}));
+    // Syntax characters are only separators.
+    QCOMPARE(search(ben, {QStringLiteral("\"homework\" -quantum*")}), QList<qint64>({1}));
+    QCOMPARE(search(ben, {QStringLiteral("***")}), QList<qint64>());
+    QCOMPARE(search(olga, {QStringLiteral("homework")}).size(), 1);
+    // Filters.
+    QCOMPARE(search(ben, {QStringLiteral("homework")}, [&](SearchQuery &q) { q.sender = ana; }), QList<qint64>({1}));
+    QCOMPARE(search(ben, {}, [&](SearchQuery &q) { q.sender = ben; }), QList<qint64>({3, 2}));
+    QCOMPARE(search(ben, {QStringLiteral("homework")}, [&](SearchQuery &q) { q.room = secret.roomId; }), QList<qint64>());
+    const qint64 secondTs = m_storage->message(room, 2)->timestamp;
+    QCOMPARE(search(ben, {QStringLiteral("homework")}, [&](SearchQuery &q) { q.before = secondTs; }), QList<qint64>({1}));
+    QCOMPARE(search(ben, {QStringLiteral("homework")}, [&](SearchQuery &q) { q.after = secondTs; }), QList<qint64>({2}));
+    QCOMPARE(search(ben, {QStringLiteral("homework")}, [&](SearchQuery &q) { q.hasFile = true; }), QList<qint64>());
+    QCOMPARE(search(ben, {QStringLiteral("homework")}, [&](SearchQuery &q) { q.limit = 1; }), QList<qint64>({2}));
+
+    // An edit re-indexes the message in the same transaction.
+    QVERIFY(m_storage->appendEvent(room, QStringLiteral("message.edited"), ben, QString(),
+                                   json({{QStringLiteral("target"), 2}, {QStringLiteral("text"), QStringLiteral("about waves")},
+                                         {QStringLiteral("editedAt"), 9500}}), 9500).ok());
+    QCOMPARE(search(ben, {QStringLiteral("homework")}), QList<qint64>({1}));
+    QCOMPARE(search(ben, {QStringLiteral("waves")}), QList<qint64>({2}));
 }

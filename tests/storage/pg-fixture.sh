@@ -69,8 +69,10 @@ start() {
     cluster=$(make_cluster_dir)
     echo "$cluster" > "$dir/cluster.path"
 
+    # C.UTF-8: code-point collation as with C, and a ctype that lowercases every script, as a
+    # production UTF-8 locale does (full-text search folds case with it).
     if ! "${run_as[@]}" "$bindir/initdb" -D "$cluster/data" -U "$db_user" -A trust -E UTF8 \
-            --locale=C --no-sync >"$dir/initdb.log" 2>&1; then
+            --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1; then
         cat "$dir/initdb.log" >&2
         echo "pg-fixture: initdb failed" >&2
         exit 1

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void roomListFigures();
     void historyPages();
     void editsDeletesAndReactions();
+    void searchMessages();
 
     // migrationtests.cpp
     void migratesFromVersion1();
