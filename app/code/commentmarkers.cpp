@@ -98,7 +98,12 @@ QStringList CommentMarkers::idsAtLine(int line) const
 
 bool CommentMarkers::refresh()
 {
+    // Runs after every keystroke, and clearing a marker walks every line of the text: the
+    // markers are only redrawn when a comment's lines changed. Scintilla moves them with the
+    // lines meanwhile, and any line inserted or removed around a comment moves its anchors.
     QList<CodeComment> now = comments();
+    if (now == m_shown)
+        return false;
     m_editor->markerDeleteAll(m_rangeMarker);
     m_editor->markerDeleteAll(m_bubbleMarker);
     for (const CodeComment &comment : std::as_const(now)) {
@@ -106,9 +111,8 @@ bool CommentMarkers::refresh()
             m_editor->markerAdd(line, m_rangeMarker);
         m_editor->markerAdd(comment.firstLine, m_bubbleMarker);
     }
-    const bool changed = now != m_shown;
     m_shown = std::move(now);
-    return changed;
+    return true;
 }
 
 void CommentMarkers::applyPalette(const QPalette &palette)

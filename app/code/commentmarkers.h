@@ -30,8 +30,10 @@ public:
     /// The comments with their current lines, in the order of their first line.
     QList<CodeComment> comments() const;
     QStringList idsAtLine(int line) const;
-    /// Redraws the markers; true if any comment's lines changed since the last refresh.
+    /// Redraws the markers if any comment's lines changed since the last refresh; true if so.
     bool refresh();
+    /// The whole text was replaced, and the markers with it: the next refresh() draws them all.
+    void textReplaced() { m_shown.clear(); }
     void applyPalette(const QPalette &palette);
 
 private:

@@ -99,6 +99,10 @@ const RemoteCursors::Cursor *RemoteCursors::find(quint64 peer) const
 
 void RemoteCursors::refresh()
 {
+    // Runs after every keystroke: with no one else here (and nothing drawn) there is nothing to do.
+    if (m_cursors.isEmpty() && !m_drawn)
+        return;
+    m_drawn = !m_cursors.isEmpty();
     const auto indicator = static_cast<unsigned long>(m_indicator);
     m_editor->SendScintilla(QsciScintillaBase::SCI_SETINDICATORCURRENT, indicator);
     m_editor->SendScintilla(QsciScintillaBase::SCI_INDICATORCLEARRANGE, 0UL,

@@ -61,6 +61,7 @@ private:
     Resolver m_resolve;
     QMap<quint64, Cursor> m_cursors;
     int m_indicator;
+    bool m_drawn = false;
     QTimer m_tagTimer;
 };
 

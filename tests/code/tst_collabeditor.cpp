@@ -88,6 +88,7 @@ private Q_SLOTS:
     void malformedUpdateChangesNothing();
     void remoteCursorsFollowTheText();
     void commentMarkersMoveWithTheText();
+    void commentMarkersSurviveAReload();
     void commentMarkerClickIsReported();
     void loadsADecodedDocument();
 };
@@ -624,6 +625,22 @@ void TestCollabEditor::commentMarkersMoveWithTheText()
     editor.removeComment(QStringLiteral("c1"));
     QVERIFY(editor.comments().isEmpty());
     QCOMPARE(editor.markersAtLine(5), 0u);
+}
+
+void TestCollabEditor::commentMarkersSurviveAReload()
+{
+    CollabEditor editor;
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("zero\none\ntwo\nthree\nfour\n"))));
+    editor.setLineComment(QStringLiteral("c1"), 1, 3);
+    // The same text again (a snapshot from the server): the comment keeps its lines, and its
+    // markers are drawn there, not where clearing the old text left them.
+    editor.setDocument(*Collab::Document::decode(Collab::Document::randomAgent(), peer.encodeState()));
+    QCOMPARE(editor.comments(), (QList<CodeComment>{{QStringLiteral("c1"), 1, 3}}));
+    QCOMPARE(editor.markersAtLine(0), 0u);
+    for (int line = 1; line <= 3; ++line)
+        QVERIFY2(editor.markersAtLine(line) != 0, qPrintable(QString::number(line)));
+    QCOMPARE(editor.markersAtLine(4), 0u);
 }
 
 void TestCollabEditor::commentMarkerClickIsReported()
