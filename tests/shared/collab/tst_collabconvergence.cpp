@@ -6,9 +6,12 @@
 // diff. Fixed seeds, so a failure replays.
 #include "document.h"
 
+#include <QHash>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QTest>
+
+#include <optional>
 
 using namespace Cohort::Collab;
 
@@ -65,6 +68,161 @@ struct Peer
     QList<Message> inbox;
     QSet<int> seen;           // ids of the local edits whose effects this peer has received
     bool online = true;
+};
+
+/// A deliberately naive replica: one item per character in a plain vector, positions by linear
+/// search, and the YjsMod integration exactly as in Gentle's reference-crdts. The engine must
+/// order text exactly like it, whatever its runs, chunks and shortcuts do.
+class ReferenceReplica
+{
+public:
+    struct Id
+    {
+        AgentId agent = 0;
+        quint32 seq = 0;
+        friend bool operator==(const Id &, const Id &) = default;
+    };
+    struct Item
+    {
+        Id id;
+        std::optional<Id> left;
+        std::optional<Id> right;
+        QChar c;
+        bool deleted = false;
+    };
+    struct Ops
+    {
+        std::vector<Item> inserts;
+        std::vector<Id> deletes;
+    };
+
+    explicit ReferenceReplica(AgentId agent) : m_agent(agent) {}
+
+    QString text() const
+    {
+        QString out;
+        for (const Item &item : m_items) {
+            if (!item.deleted)
+                out.append(item.c);
+        }
+        return out;
+    }
+
+    Ops insert(qsizetype position, const QString &text)
+    {
+        Ops ops;
+        qsizetype raw = 0; // the raw index right after the visible character before `position`
+        for (qsizetype visible = 0; visible < position; ++raw) {
+            if (!m_items[std::size_t(raw)].deleted)
+                ++visible;
+        }
+        std::optional<Id> left = raw > 0 ? std::optional(m_items[std::size_t(raw - 1)].id) : std::nullopt;
+        const std::optional<Id> right = raw < qsizetype(m_items.size()) ? std::optional(m_items[std::size_t(raw)].id) : std::nullopt;
+        for (QChar c : text) {
+            const Item item{{m_agent, m_clock[m_agent]++}, left, right, c, false};
+            m_items.insert(m_items.begin() + raw++, item);
+            ops.inserts.push_back(item);
+            left = item.id;
+        }
+        return ops;
+    }
+
+    Ops remove(qsizetype position, qsizetype count)
+    {
+        Ops ops;
+        qsizetype visible = 0;
+        for (Item &item : m_items) {
+            if (item.deleted)
+                continue;
+            if (visible >= position && visible < position + count) {
+                item.deleted = true;
+                ops.deletes.push_back(item.id);
+            }
+            ++visible;
+        }
+        return ops;
+    }
+
+    void apply(const Ops &ops)
+    {
+        m_pending.insert(m_pending.end(), ops.inserts.begin(), ops.inserts.end());
+        m_pendingDeletes.insert(m_pendingDeletes.end(), ops.deletes.begin(), ops.deletes.end());
+        for (bool progress = true; progress;) {
+            progress = false;
+            for (auto it = m_pending.begin(); it != m_pending.end();) {
+                const Item &item = *it;
+                if (item.id.seq < m_clock[item.id.agent]) {
+                    it = m_pending.erase(it);
+                } else if (item.id.seq == m_clock[item.id.agent] && known(item.left) && known(item.right)) {
+                    integrate(item);
+                    it = m_pending.erase(it);
+                    progress = true;
+                } else {
+                    ++it;
+                }
+            }
+        }
+        for (auto it = m_pendingDeletes.begin(); it != m_pendingDeletes.end();) {
+            if (it->seq < m_clock[it->agent]) {
+                m_items[std::size_t(indexOf(*it))].deleted = true;
+                it = m_pendingDeletes.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+
+private:
+    bool known(const std::optional<Id> &id) { return !id || id->seq < m_clock[id->agent]; }
+
+    qsizetype indexOf(const Id &id) const
+    {
+        for (std::size_t i = 0; i < m_items.size(); ++i) {
+            if (m_items[i].id == id)
+                return qsizetype(i);
+        }
+        qFatal("reference: unknown id");
+    }
+
+    void integrate(const Item &item)
+    {
+        const qsizetype left = item.left ? indexOf(*item.left) : -1;
+        const qsizetype right = item.right ? indexOf(*item.right) : qsizetype(m_items.size());
+        qsizetype dest = left + 1;
+        bool scanning = false;
+        for (qsizetype i = dest;; ++i) {
+            if (!scanning)
+                dest = i;
+            if (i == qsizetype(m_items.size()) || i == right)
+                break;
+            const Item &other = m_items[std::size_t(i)];
+            const qsizetype oleft = other.left ? indexOf(*other.left) : -1;
+            const qsizetype oright = other.right ? indexOf(*other.right) : qsizetype(m_items.size());
+            if (oleft < left)
+                break;
+            if (oleft == left) {
+                if (oright < right) {
+                    scanning = true;
+                    continue;
+                }
+                if (oright == right) {
+                    if (item.id.agent < other.id.agent)
+                        break;
+                    scanning = false;
+                    continue;
+                }
+                scanning = false;
+            }
+        }
+        m_items.insert(m_items.begin() + dest, item);
+        ++m_clock[item.id.agent];
+    }
+
+    AgentId m_agent;
+    std::vector<Item> m_items;
+    QHash<AgentId, quint32> m_clock;
+    std::vector<Item> m_pending;
+    std::vector<Id> m_pendingDeletes;
 };
 
 } // namespace
@@ -210,6 +368,83 @@ private Q_SLOTS:
             QCOMPARE(peer->doc.version(), peers.front()->doc.version());
         }
         QVERIFY(peers.front()->doc.length() > 0);
+    }
+
+    // Concurrent typing by several peers, random delivery: every replica's text equals the
+    // naive reference implementation's after every delivery.
+    void matchesReferenceImplementation_data()
+    {
+        QTest::addColumn<quint32>("seed");
+        QTest::newRow("seed 1") << 1u;
+        QTest::newRow("seed 2") << 2u;
+        QTest::newRow("seed 3") << 3u;
+        QTest::newRow("seed 4") << 4u;
+    }
+
+    void matchesReferenceImplementation()
+    {
+        QFETCH(quint32, seed);
+        QRandomGenerator rng(seed);
+        struct Replica
+        {
+            Document doc;
+            ReferenceReplica reference;
+            QList<std::pair<QByteArray, ReferenceReplica::Ops>> inbox;
+        };
+        std::vector<std::unique_ptr<Replica>> replicas;
+        const int count = 3 + int(seed % 3);
+        QSet<AgentId> used;
+        for (int i = 0; i < count; ++i) {
+            AgentId agent = 0;
+            while (agent == 0 || used.contains(agent))
+                agent = 100 + rng.bounded(900);
+            used.insert(agent);
+            replicas.push_back(std::make_unique<Replica>(Replica{Document(agent), ReferenceReplica(agent), {}}));
+        }
+        for (int step = 0; step < 1200; ++step) {
+            Replica &r = *replicas[std::size_t(rng.bounded(count))];
+            if (rng.bounded(2) == 0 && !r.inbox.isEmpty()) {
+                const auto message = r.inbox.takeAt(rng.bounded(int(r.inbox.size())));
+                QVERIFY(r.doc.apply(message.first).ok());
+                r.reference.apply(message.second);
+                QCOMPARE(r.doc.text(), r.reference.text());
+                continue;
+            }
+            const qsizetype length = r.doc.length();
+            QByteArray update;
+            ReferenceReplica::Ops ops;
+            if (length > 0 && rng.bounded(4) == 0) {
+                const qsizetype position = rng.bounded(int(length));
+                const qsizetype n = 1 + rng.bounded(std::min<int>(3, int(length - position)));
+                update = r.doc.remove(position, n);
+                ops = r.reference.remove(position, n);
+            } else {
+                // Words typed in one go, or character by character like a keyboard.
+                const qsizetype position = rng.bounded(int(length) + 1);
+                QString word;
+                for (int k = 0, n = 1 + rng.bounded(4); k < n; ++k)
+                    word.append(QChar(u'a' + rng.bounded(26)));
+                update = r.doc.insert(position, word);
+                ops = r.reference.insert(position, word);
+            }
+            QCOMPARE(r.doc.text(), r.reference.text());
+            for (auto &other : replicas) {
+                if (other.get() != &r) {
+                    other->inbox.append({update, ops});
+                    if (rng.bounded(8) == 0)
+                        other->inbox.append({update, ops});
+                }
+            }
+        }
+        for (auto &r : replicas) {
+            while (!r->inbox.isEmpty()) {
+                const auto message = r->inbox.takeAt(rng.bounded(int(r->inbox.size())));
+                r->doc.apply(message.first);
+                r->reference.apply(message.second);
+            }
+            QCOMPARE(r->doc.text(), r->reference.text());
+            QCOMPARE(r->doc.text(), replicas.front()->doc.text());
+        }
     }
 
     // Every update of a run delivered to fresh replicas in several random orders, with
