@@ -77,10 +77,12 @@ public:
     QByteArray encodeDiff(const QByteArray &remoteVersion) const;
     /// The whole document, compact: the item sequence in document order, the visible text
     /// once, no deleted text. decode() reloads it (a replica that already has content
-    /// merges another one with encodeDiff()/apply() instead).
+    /// merges another one with encodeDiff()/apply() instead). Buffered parts are not included:
+    /// they are not in version() either, so the next sync fetches them.
     QByteArray encodeState() const;
     /// A replica with `agent` as its own id and the state encoded by encodeState();
-    /// empty if the bytes are malformed.
+    /// empty if the bytes are malformed. Pass a fresh randomAgent() unless the replica that
+    /// wrote the state is reloading it and will not edit under that id anywhere else.
     static std::optional<Document> decode(AgentId agent, const QByteArray &state);
 
     /// Position mapping for cursors, selections and comments.
