@@ -24,23 +24,36 @@ PositionMap::~PositionMap()
 qsizetype PositionMap::toUtf16(qsizetype bytePosition) const
 {
     const auto position = static_cast<unsigned long>(bytePosition);
-    const auto line = static_cast<unsigned long>(
-        m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, position));
-    const auto lineStart = static_cast<unsigned long>(
-        m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONFROMLINE, line));
-    return m_editor->SendScintilla(QsciScintillaBase::SCI_INDEXPOSITIONFROMLINE, line, kUtf16)
-        + m_editor->SendScintilla(QsciScintillaBase::SCI_COUNTCODEUNITS, lineStart, long(position));
+    const Line line = lineAt(m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, position));
+    if (line.ascii)
+        return line.index + (bytePosition - line.start);
+    return line.index + m_editor->SendScintilla(QsciScintillaBase::SCI_COUNTCODEUNITS,
+                                                static_cast<unsigned long>(line.start), long(position));
 }
 
 qsizetype PositionMap::toBytes(qsizetype utf16Position) const
 {
-    const auto line = static_cast<unsigned long>(m_editor->SendScintilla(
-        QsciScintillaBase::SCI_LINEFROMINDEXPOSITION, static_cast<unsigned long>(utf16Position), kUtf16));
-    const auto lineStart = static_cast<unsigned long>(
-        m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONFROMLINE, line));
-    const long lineIndex = m_editor->SendScintilla(QsciScintillaBase::SCI_INDEXPOSITIONFROMLINE, line, kUtf16);
-    return m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONRELATIVECODEUNITS, lineStart,
-                                   long(utf16Position - lineIndex));
+    const Line line = lineAt(m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMINDEXPOSITION,
+                                                     static_cast<unsigned long>(utf16Position), kUtf16));
+    if (line.ascii)
+        return line.start + (utf16Position - line.index);
+    return m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONRELATIVECODEUNITS,
+                                   static_cast<unsigned long>(line.start), long(utf16Position - line.index));
+}
+
+PositionMap::Line PositionMap::lineAt(long line) const
+{
+    // A line as long in bytes as in UTF-16 units is ASCII: positions in it need no scan, which
+    // matters for minified files of one long line.
+    const auto number = static_cast<unsigned long>(line);
+    Line result;
+    result.start = m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONFROMLINE, number);
+    result.index = m_editor->SendScintilla(QsciScintillaBase::SCI_INDEXPOSITIONFROMLINE, number, kUtf16);
+    const qsizetype bytes = m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONFROMLINE, number + 1) - result.start;
+    const qsizetype units
+        = m_editor->SendScintilla(QsciScintillaBase::SCI_INDEXPOSITIONFROMLINE, number + 1, kUtf16) - result.index;
+    result.ascii = bytes == units;
+    return result;
 }
 
 } // namespace Cohort::Ui

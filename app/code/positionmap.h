@@ -10,7 +10,8 @@ namespace Cohort::Ui {
 
 /// Converts between Scintilla positions (UTF-8 bytes, SC_CP_UTF8) and engine positions
 /// (UTF-16 code units, like QString). It asks Scintilla to keep a per-line UTF-16 index, so
-/// one conversion costs a line lookup plus a scan inside one line, not a scan of the document.
+/// one conversion costs a line lookup plus a scan inside one line (none in an ASCII line), not
+/// a scan of the document.
 class PositionMap
 {
 public:
@@ -23,6 +24,14 @@ public:
     qsizetype toBytes(qsizetype utf16Position) const;
 
 private:
+    struct Line
+    {
+        qsizetype start = 0; ///< in bytes
+        qsizetype index = 0; ///< in UTF-16 units
+        bool ascii = false;
+    };
+    Line lineAt(long line) const;
+
     QsciScintillaBase *m_editor;
 };
 

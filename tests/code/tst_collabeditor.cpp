@@ -73,6 +73,8 @@ private Q_SLOTS:
     void initTestCase();
     void typingBecomesEngineOperations();
     void nonAsciiAndNonBmpText();
+    void positionsConvertOnEveryKindOfLine_data();
+    void positionsConvertOnEveryKindOfLine();
     void autoIndentAndPaste();
     void dropInsertsText();
     void inputMethodComposition();
@@ -158,6 +160,31 @@ void TestCollabEditor::nonAsciiAndNonBmpText()
     QVERIFY(editor.applyRemote(replica.remove(4, 2)));
     QCOMPARE(editor.text(), QStringLiteral("a🎉x中\nb"));
     QCOMPARE(editor.document().text(), editor.text());
+}
+
+void TestCollabEditor::positionsConvertOnEveryKindOfLine_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::newRow("ascii, then not") << QStringLiteral("plain ascii\n\u00e9\u4e2d\U0001F600 x\nlast");
+    QTest::newRow("not, then ascii") << QStringLiteral("\U0001F600\U0001F600\nascii\n\u00fc");
+    QTest::newRow("empty last line") << QStringLiteral("\u4e2d\nascii\n");
+    QTest::newRow("one long ascii line") << QString(5000, QLatin1Char('x'));
+}
+
+void TestCollabEditor::positionsConvertOnEveryKindOfLine()
+{
+    QFETCH(QString, text);
+    CollabEditor editor;
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, text)));
+    QCOMPARE(editor.text(), text);
+    for (qsizetype i = 0; i <= text.size(); ++i) {
+        if (i > 0 && text.at(i - 1).isHighSurrogate())
+            continue;
+        editor.setLocalSelection(i, i);
+        QCOMPARE(sci(editor, QsciScintillaBase::SCI_GETCURRENTPOS), long(text.left(i).toUtf8().size()));
+        QCOMPARE(editor.localSelectionPositions(), std::pair(i, i));
+    }
 }
 
 void TestCollabEditor::autoIndentAndPaste()
