@@ -298,20 +298,15 @@ int CollabEditor::replaceAll(const QString &expression, const QString &replaceme
 
 void CollabEditor::undo()
 {
-    if (isReadOnly()) {
-        Q_EMIT editRefused();
-        return;
-    }
-    if (m_composing)
-        return;
-    const QByteArray update = m_undo->undo();
-    if (update.isEmpty())
-        return;
-    syncToEngine();
-    Q_EMIT localUpdate(update);
+    revert(false);
 }
 
 void CollabEditor::redo()
+{
+    revert(true);
+}
+
+void CollabEditor::revert(bool redo)
 {
     if (isReadOnly()) {
         Q_EMIT editRefused();
@@ -319,7 +314,11 @@ void CollabEditor::redo()
     }
     if (m_composing)
         return;
-    const QByteArray update = m_undo->redo();
+    // A step whose characters others have all removed meanwhile changes nothing and vanishes:
+    // the key goes on to the step before it instead of doing nothing visible (as in Yjs).
+    QByteArray update;
+    while (update.isEmpty() && (redo ? m_undo->canRedo() : m_undo->canUndo()))
+        update = redo ? m_undo->redo() : m_undo->undo();
     if (update.isEmpty())
         return;
     syncToEngine();

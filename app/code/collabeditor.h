@@ -120,6 +120,7 @@ protected:
 
 private:
     void onModified(int position, int type, const char *text, int length);
+    void revert(bool redo);
     void emitLocal(const QByteArray &update);
     void patch(const QList<Collab::TextChange> &changes);
     void syncToEngine();

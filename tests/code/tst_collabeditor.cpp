@@ -83,6 +83,7 @@ private Q_SLOTS:
     void remoteEditsKeepTheLocalSelection();
     void remoteEditsKeepTheScrollPosition();
     void undoRevertsOnlyOwnEdits();
+    void undoSkipsStepsOthersRemoved();
     void undoKeys();
     void caretMovesStartANewUndoStep();
     void replaceAllIsOneStep();
@@ -469,6 +470,31 @@ void TestCollabEditor::undoRevertsOnlyOwnEdits()
     for (const QByteArray &update : outbox.take())
         QVERIFY(peer.apply(update).ok());
     QCOMPARE(peer.text(), editor.text());
+}
+
+void TestCollabEditor::undoSkipsStepsOthersRemoved()
+{
+    CollabEditor editor;
+    editor.show();
+    Collab::Document peer(Collab::Document::randomAgent());
+    Outbox outbox(&editor);
+    QTest::keyClicks(&editor, QStringLiteral("mine "));
+    QTest::keyClick(&editor, Qt::Key_Home); // the next typing is a step of its own
+    QTest::keyClicks(&editor, QStringLiteral("x"));
+    QCOMPARE(editor.text(), QStringLiteral("xmine "));
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(peer.apply(update).ok());
+    // Someone else deletes the "x": undoing it would change nothing, so one undo reverts the
+    // step before it.
+    QVERIFY(editor.applyRemote(peer.remove(0, 1)));
+    QCOMPARE(editor.text(), QStringLiteral("mine "));
+    editor.undo();
+    QCOMPARE(editor.text(), QString());
+    QVERIFY(!editor.canUndo());
+    QCOMPARE(outbox.updates.size(), 1);
+    editor.redo();
+    QCOMPARE(editor.text(), QStringLiteral("mine "));
+    QVERIFY(!editor.canRedo());
 }
 
 void TestCollabEditor::undoKeys()
