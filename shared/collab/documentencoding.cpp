@@ -425,12 +425,15 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
     p.prefix.clear();
     qsizetype textPos = 0;
     constexpr std::size_t kFill = DocumentPrivate::kMaxRuns * 3 / 4;
+    std::vector<Chunk *> chunkOf(runs.size());
     for (std::size_t i = 0; i < runs.size() || p.chunks.empty(); i += kFill) {
         auto chunk = std::make_unique<Chunk>();
         chunk->order = int(p.chunks.size());
+        chunk->runs.reserve(kFill);
         for (std::size_t k = i; k < std::min(runs.size(), i + kFill); ++k) {
             const Run &run = runs[k];
             chunk->runs.push_back(run);
+            chunkOf[k] = chunk.get();
             if (!run.deleted) {
                 p.agents[run.agent].content.replace(run.seq, run.length, text.constData() + textPos, run.length);
                 textPos += run.length;
@@ -441,32 +444,19 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
         p.chunks.push_back(std::move(chunk));
         p.prefix.push_back(0);
     }
-    // The index: each agent's runs in seq order.
-    std::vector<std::pair<quint64, Chunk *>> located;
-    located.reserve(runs.size());
-    for (const auto &chunk : p.chunks) {
-        for (const Run &run : chunk->runs)
-            located.push_back({quint64(run.agent) << 32 | run.seq, chunk.get()});
-    }
-    std::sort(located.begin(), located.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    for (const auto &[key, chunk] : located) {
-        const quint32 agent = quint32(key >> 32);
-        auto &index = p.agents[agent].index;
-        const Run *run = nullptr;
-        for (const Run &candidate : chunk->runs) {
-            if (candidate.agent == agent && candidate.seq == quint32(key)) {
-                run = &candidate;
-                break;
-            }
-        }
+    // The index: `tiles` already lists each agent's runs in seq order.
+    for (const auto &[key, runIndex] : tiles) {
+        const Run &run = runs[runIndex];
+        Chunk *chunk = chunkOf[runIndex];
+        auto &index = p.agents[run.agent].index;
         if (!index.empty()) {
             auto last = std::prev(index.end());
-            if (last->second.chunk == chunk && last->second.end == run->seq) {
-                last->second.end = run->end();
+            if (last->second.chunk == chunk && last->second.end == run.seq) {
+                last->second.end = run.end();
                 continue;
             }
         }
-        index.emplace_hint(index.end(), run->seq, IndexEntry{run->end(), chunk});
+        index.emplace_hint(index.end(), run.seq, IndexEntry{run.end(), chunk});
     }
     return doc;
 }
