@@ -23,9 +23,9 @@ class UndoManager;
 ///
 /// Every position and length counts UTF-16 code units, like QString. A local insert or
 /// remove never splits a surrogate pair (positions inside a pair move to after it, a remove
-/// range grows to whole pairs), lone surrogates in inserted text become U+FFFD, and a remote
-/// insert whose left origin is a high surrogate is dropped as hostile, so no replica ever
-/// shows a split pair.
+/// range grows to whole pairs), lone surrogates in inserted text become U+FFFD, a remote
+/// insert whose left origin is a high surrogate is dropped as hostile and a remote delete of
+/// half a pair deletes both halves, so no replica ever shows a split pair.
 ///
 /// Local edits return an update (a QByteArray) to send to the other replicas; apply() takes
 /// theirs in any order, any number of times. Movable, not copyable (a moved-from Document may
