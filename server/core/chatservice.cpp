@@ -223,6 +223,16 @@ void ChatService::answerRoom(Connection &c, const Request &r, RoomId room, const
     }
 }
 
+void ChatService::announceCourseRooms(CourseId course, UserId user)
+{
+    if (!m_connections.contains(user))
+        return;
+    for (const RoomInfo &room : m_core.db([&] { return m_storage.roomList(user, false); })) {
+        if (room.courseId == course && (room.kind == RoomKind::Course || room.kind == RoomKind::Announcement))
+            sendToUser(user, EventRoomAdded, room.id, {{QStringLiteral("room"), room.toJson()}});
+    }
+}
+
 void ChatService::roomCreate(Connection &c, const Request &r)
 {
     NewRoom room;
@@ -955,7 +965,8 @@ QJsonObject ChatService::presenceJson(UserId user) const
 
 void ChatService::announcePresence(UserId user, Presence before)
 {
-    if (presenceOf(user) == before)
+    // While stopping, every connection closes: nobody is left to tell.
+    if (presenceOf(user) == before || m_core.isStopping())
         return;
     if (presenceOf(user) == Presence::Offline)
         m_lastSeen.insert(user, QDateTime::currentMSecsSinceEpoch());

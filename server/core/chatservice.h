@@ -49,6 +49,9 @@ public:
     void studyJoin(Connection &c, const Request &r);
     void messageSearch(Connection &c, const Request &r);
 
+    /// The user just joined the course: `room.added` for its course and announcement rooms.
+    void announceCourseRooms(CourseId course, UserId user);
+
     /// A connection signed in / is signing out or closing (presence, per-user events).
     void connectionSignedIn(Connection &c);
     void connectionSignedOut(Connection &c);

@@ -610,6 +610,7 @@ void ServerCore::publishMemberJoined(const CourseRecord &course, const UserInfo 
         return;
     }
     publish(*stored.value);
+    m_chat.announceCourseRooms(course.id, user.id);
 }
 
 } // namespace Cohort::Server

@@ -795,6 +795,29 @@ private Q_SLOTS:
                     ErrorCode::BadRequest);
     }
 
+    void enrolmentAddsCourseRooms()
+    {
+        bool ok = false;
+        const qint64 announcements = m_teacher->call(Op::RoomCreate, announcement(), &ok).value(QStringLiteral("room")).toObject()
+                                         .value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        QVERIFY(m_server->addUser(QStringLiteral("dora"), Role::Student).isValid());
+        auto dora = signedIn(QStringLiteral("dora"));
+        QVERIFY(dora);
+        m_teacher->call(Op::CourseEnroll, {{QStringLiteral("courseId"), m_courseId},
+                                           {QStringLiteral("usernames"), QJsonArray{QStringLiteral("dora")}}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(QTest::qWaitFor([&] {
+            QList<qint64> added;
+            for (const Frame &event : dora->events()) {
+                if (event.event == EventRoomAdded)
+                    added.append(event.room.value());
+            }
+            return added.contains(m_roomId) && added.contains(announcements);
+        }, 5000));
+        QCOMPARE(roomEntry(*dora, announcements).value(QStringLiteral("myRole")).toString(), QStringLiteral("member"));
+    }
+
     void rateLimitPerUser()
     {
         Server::ServerConfig config = Test::TestServer::testConfig();
