@@ -16,6 +16,8 @@
 #include <QMenu>
 #include <QScopedValueRollback>
 
+#include <limits>
+
 namespace Cohort::Ui {
 
 Q_LOGGING_CATEGORY(lcCode, "cohort.app.code")
@@ -62,6 +64,8 @@ EditorKey editorKey(const QKeyEvent *event)
         return EditorKey::ZoomReset;
     return EditorKey::None;
 }
+
+constexpr qsizetype kUntouched = std::numeric_limits<qsizetype>::max();
 
 } // namespace
 
@@ -402,6 +406,7 @@ void CollabEditor::inputMethodEvent(QInputMethodEvent *event)
     }
     if (!m_composing) {
         m_composing = true;
+        m_composed = {kUntouched, kUntouched};
         SendScintilla(SCI_SETUNDOCOLLECTION, 1UL);
     }
     QsciScintilla::inputMethodEvent(event);
@@ -410,7 +415,7 @@ void CollabEditor::inputMethodEvent(QInputMethodEvent *event)
     m_composing = false;
     SendScintilla(SCI_SETUNDOCOLLECTION, 0UL);
     SendScintilla(SCI_EMPTYUNDOBUFFER);
-    takeWidgetText();
+    takeComposedText();
     for (const QByteArray &update : std::exchange(m_deferred, {}))
         applyRemote(update);
 }
@@ -424,8 +429,18 @@ void CollabEditor::changeEvent(QEvent *event)
 
 void CollabEditor::onModified(int position, int type, const char *text, int length)
 {
-    if (m_patching || m_composing)
+    if (m_patching)
         return;
+    if (m_composing) {
+        if (type & (SC_MOD_INSERTTEXT | SC_MOD_BEFOREDELETE)) {
+            // The length is after an insert and before a delete: either way the bytes that
+            // follow the change are the length minus its end.
+            const qsizetype total = SendScintilla(SCI_GETLENGTH);
+            m_composed.head = std::min<qsizetype>(m_composed.head, position);
+            m_composed.tail = std::min<qsizetype>(m_composed.tail, total - position - length);
+        }
+        return;
+    }
     if (type & SC_MOD_INSERTTEXT) {
         const qsizetype at = m_positions->toUtf16(position);
         emitLocal(m_document.insert(at, QString::fromUtf8(text, length)));
@@ -479,12 +494,20 @@ void CollabEditor::syncToEngine()
     SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(m_positions->toBytes(end)));
 }
 
-void CollabEditor::takeWidgetText()
+void CollabEditor::takeComposedText()
 {
-    const Collab::TextChange change = difference(m_document.text(), text());
+    const Composed composed = std::exchange(m_composed, {kUntouched, kUntouched});
+    if (composed.head == kUntouched)
+        return;
+    // Only the bytes the composition touched differ from the engine's text: the head before
+    // them and the tail after them are the same in both.
+    const qsizetype bytes = SendScintilla(SCI_GETLENGTH);
+    const qsizetype end = std::max(composed.head, bytes - composed.tail);
+    const qsizetype from = m_positions->toUtf16(composed.head);
+    const qsizetype tailUnits = m_positions->toUtf16(bytes) - m_positions->toUtf16(end);
     m_document.beginTransaction();
-    m_document.remove(change.position, change.removed);
-    m_document.insert(change.position, change.inserted);
+    m_document.remove(from, m_document.length() - tailUnits - from);
+    m_document.insert(from, text(int(composed.head), int(end)));
     emitLocal(m_document.commitTransaction());
     refreshDecorations();
 }

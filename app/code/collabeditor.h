@@ -124,7 +124,7 @@ private:
     void emitLocal(const QByteArray &update);
     void patch(const QList<Collab::TextChange> &changes);
     void syncToEngine();
-    void takeWidgetText();
+    void takeComposedText();
     void reloadText();
     void refreshDecorations();
     void applyTheme();
@@ -140,6 +140,14 @@ private:
     QString m_language;
     bool m_patching = false;
     bool m_composing = false;
+    /// While an input method composes: how many bytes at the start and at the end of the text
+    /// it has left untouched.
+    struct Composed
+    {
+        qsizetype head = 0;
+        qsizetype tail = 0;
+    };
+    Composed m_composed;
     QList<QByteArray> m_deferred;
     int m_lineNumberDigits = 0;
 };

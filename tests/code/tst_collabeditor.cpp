@@ -278,6 +278,19 @@ void TestCollabEditor::inputMethodComposition()
     QVERIFY(outbox.updates.isEmpty());
     editor.undo();
     QCOMPARE(editor.text(), QStringLiteral("Xab"));
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(peer.apply(update).ok());
+
+    // Composing over a selection replaces it, once the composition commits.
+    editor.setLocalSelection(1, 3);
+    compose(QStringLiteral("sh"), {});
+    QVERIFY(outbox.updates.isEmpty());
+    compose({}, QStringLiteral("世界😀"));
+    QCOMPARE(editor.text(), QStringLiteral("X世界😀"));
+    QCOMPARE(editor.document().text(), editor.text());
+    for (const QByteArray &update : outbox.take())
+        QVERIFY(peer.apply(update).ok());
+    QCOMPARE(peer.text(), editor.text());
 }
 
 void TestCollabEditor::threeReplicasConverge()
