@@ -336,3 +336,95 @@ void TestStorage::searchMessages()
     QCOMPARE(search(ben, {QStringLiteral("homework")}), QList<qint64>({1}));
     QCOMPARE(search(ben, {QStringLiteral("waves")}), QList<qint64>({2}));
 }
+
+void TestStorage::createRooms()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const UserId cyd = addUser(QStringLiteral("cyd"));
+    const CourseRecord course = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1"));
+    QVERIFY(m_storage->addCourseMember(course.id, ben, Role::Student));
+
+    // A direct room per pair, whichever side asks, with the peer in room.list.
+    NewRoom direct;
+    direct.kind = RoomKind::Direct;
+    direct.creator = ben;
+    direct.members = {cyd};
+    const auto first = m_storage->createRoom(direct);
+    QVERIFY(first.ok());
+    QVERIFY(first.value->second);
+    direct.creator = cyd;
+    direct.members = {ben};
+    const auto second = m_storage->createRoom(direct);
+    QVERIFY(second.ok());
+    QCOMPARE(second.value->first, first.value->first);
+    QVERIFY(!second.value->second);
+    const RoomInfo seenByBen = m_storage->roomForUser(first.value->first, ben).value();
+    QCOMPARE(seenByBen.peer->username, QStringLiteral("cyd"));
+    QCOMPARE(seenByBen.myRole, RoomRole::Member);
+    QCOMPARE(seenByBen.memberCount, 2);
+    // The database itself refuses a second row with the pair's key.
+    QVERIFY(!probeExec(QStringLiteral("INSERT INTO rooms (kind, name, direct_key) VALUES ('direct', '', '%1:%2')")
+                           .arg(std::min(ben.value(), cyd.value())).arg(std::max(ben.value(), cyd.value())))
+                 .isEmpty());
+
+    // A retried creation returns the first room; an announcement room takes the whole course.
+    NewRoom announcement;
+    announcement.kind = RoomKind::Announcement;
+    announcement.name = QStringLiteral("News");
+    announcement.courseId = course.id;
+    announcement.creator = ana;
+    announcement.clientId = QStringLiteral("news-1");
+    const auto created = m_storage->createRoom(announcement);
+    QVERIFY(created.ok() && created.value->second);
+    announcement.name = QStringLiteral("Other");
+    const auto retried = m_storage->createRoom(announcement);
+    QVERIFY(retried.ok());
+    QCOMPARE(retried.value->first, created.value->first);
+    QVERIFY(!retried.value->second);
+    const RoomId news = created.value->first;
+    QCOMPARE(m_storage->roomRole(news, ana), RoomRole::Owner);
+    QCOMPARE(m_storage->roomRole(news, ben), RoomRole::Member);
+    QVERIFY(!m_storage->roomRole(news, cyd));
+    // Enrolling later joins the announcement room too.
+    QVERIFY(m_storage->addCourseMember(course.id, cyd, Role::Student));
+    QCOMPARE(m_storage->roomRole(news, cyd), RoomRole::Member);
+    QCOMPARE(m_storage->roomById(news)->kind, RoomKind::Announcement);
+    QVERIFY(m_storage->sharesCourse(ben, cyd));
+    QVERIFY(m_storage->setRoomRole(news, cyd, RoomRole::Admin));
+    QCOMPARE(m_storage->roomRole(news, cyd), RoomRole::Admin);
+
+    // Membership through the log: member.joined with a role adds, member.left removes.
+    NewRoom study;
+    study.kind = RoomKind::Study;
+    study.name = QStringLiteral("Review");
+    study.courseId = course.id;
+    study.visibility = QStringLiteral("public");
+    study.memberLimit = 4;
+    study.creator = ben;
+    const RoomId review = m_storage->createRoom(study).value->first;
+    QCOMPARE(m_storage->publicStudyRooms(course.id, cyd).size(), 1);
+    QVERIFY(!m_storage->publicStudyRooms(course.id, cyd).first().myRole);
+    const UserInfo cydInfo = m_storage->userById(cyd)->info;
+    QVERIFY(m_storage->appendEvent(review, QStringLiteral("member.joined"), cyd, QString(),
+                                   json({{QStringLiteral("user"), cydInfo.toJson()}, {QStringLiteral("role"), QStringLiteral("member")}}),
+                                   100).ok());
+    QCOMPARE(m_storage->roomRole(review, cyd), RoomRole::Member);
+    QVERIFY(m_storage->appendEvent(review, QStringLiteral("member.left"), cyd, QString(),
+                                   json({{QStringLiteral("user"), cydInfo.toJson()}, {QStringLiteral("by"), cyd.value()}}),
+                                   200).ok());
+    QVERIFY(!m_storage->roomRole(review, cyd));
+    const HistoryPage page = m_storage->history(review, {}).value();
+    QCOMPARE(page.messages.size(), 2);
+    QCOMPARE(page.messages.last().system.value(QStringLiteral("event")).toString(), QStringLiteral("member.left"));
+
+    // room.updated renames and archives through the log.
+    RoomInfo renamed = *m_storage->roomById(review);
+    renamed.name = QStringLiteral("Finals review");
+    renamed.archived = true;
+    QVERIFY(m_storage->appendEvent(review, QStringLiteral("room.updated"), ben, QString(),
+                                   json({{QStringLiteral("room"), renamed.sharedJson()}, {QStringLiteral("by"), ben.value()}}),
+                                   300).ok());
+    QCOMPARE(m_storage->roomById(review)->name, QStringLiteral("Finals review"));
+    QVERIFY(m_storage->roomById(review)->archived);
+}

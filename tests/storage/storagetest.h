@@ -65,6 +65,7 @@ private Q_SLOTS:
     void historyPages();
     void editsDeletesAndReactions();
     void searchMessages();
+    void createRooms();
 
     // migrationtests.cpp
     void migratesFromVersion1();
