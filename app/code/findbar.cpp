@@ -13,6 +13,8 @@
 #include <QStyle>
 #include <QToolButton>
 
+#include <utility>
+
 namespace Cohort::Ui {
 
 FindBar::FindBar(CollabEditor *editor, QWidget *parent)
@@ -111,9 +113,18 @@ bool FindBar::replaceCurrent()
 {
     if (m_editor->isReadOnly() || m_find->text().isEmpty())
         return false;
-    // The selection is the match the last search found; without one this search finds it.
     if (!m_editor->hasSelectedText())
         return find(true);
+    // Only a match is replaced, and the search runs again from the selection's start: the
+    // user may have selected other text since, or a remote edit may have moved the text under
+    // the last search (whose capture groups a regular expression's replacement uses).
+    const auto [anchor, caret] = m_editor->localSelectionPositions();
+    const std::pair selected{std::min(anchor, caret), std::max(anchor, caret)};
+    m_editor->setLocalSelection(selected.first, selected.first);
+    if (!find(true))
+        return false;
+    if (m_editor->localSelectionPositions() != selected)
+        return true; // not a match: the next match is selected now, to be replaced next time
     m_editor->replace(m_replace->text());
     find(true);
     return true;

@@ -24,6 +24,8 @@ private Q_SLOTS:
     void shortcutsOpenAndCloseTheBar();
     void findsWithOptions();
     void replacesOneMatchThenAll();
+    void replacesOnlyAMatch();
+    void replaceAfterARemoteEdit();
     void viewerCannotReplace();
     void zoomKeys();
 
@@ -111,6 +113,45 @@ void TestFindBar::replacesOneMatchThenAll()
     QCOMPARE(updates.count(), before + 1);
     m_editor->undo();
     QCOMPARE(m_editor->text(), QStringLiteral("Apple pear pineapple\nappleé APPLE\n"));
+}
+
+void TestFindBar::replacesOnlyAMatch()
+{
+    m_bar->activate(true);
+    m_bar->findEdit()->setText(QStringLiteral("apple"));
+    m_bar->replaceEdit()->setText(QStringLiteral("pear"));
+    m_bar->caseBox()->setChecked(true);
+    QVERIFY(m_bar->findNext());
+    QCOMPARE(m_editor->selectedText(), QStringLiteral("apple"));
+    // The user selects other text (backwards): Replace selects the next match instead.
+    m_editor->setLocalSelection(16, 12);
+    QCOMPARE(m_editor->selectedText(), QStringLiteral("pine"));
+    QVERIFY(m_bar->replaceCurrent());
+    QCOMPARE(m_editor->text(), QStringLiteral("Apple apple pineapple\nappleé APPLE\n"));
+    QCOMPARE(m_editor->localSelectionPositions(), std::pair(qsizetype(16), qsizetype(21)));
+    // A match selected by hand is replaced.
+    m_editor->setLocalSelection(11, 6);
+    QVERIFY(m_bar->replaceCurrent());
+    QCOMPARE(m_editor->text(), QStringLiteral("Apple pear pineapple\nappleé APPLE\n"));
+}
+
+void TestFindBar::replaceAfterARemoteEdit()
+{
+    Collab::Document peer = *Collab::Document::decode(Collab::Document::randomAgent(),
+                                                       m_editor->document().encodeState());
+    m_bar->activate(true);
+    m_bar->regexBox()->setChecked(true);
+    m_bar->caseBox()->setChecked(true);
+    m_bar->findEdit()->setText(QStringLiteral("(p+)(l)e"));
+    m_bar->replaceEdit()->setText(QStringLiteral("\\2\\1"));
+    QVERIFY(m_bar->findNext());
+    QCOMPARE(m_editor->selectedText(), QStringLiteral("pple"));
+    // Someone else types before the match: the replacement still takes the match's groups.
+    QVERIFY(m_editor->applyRemote(peer.insert(0, QStringLiteral("XYZ"))));
+    QCOMPARE(m_editor->selectedText(), QStringLiteral("pple"));
+    QVERIFY(m_bar->replaceCurrent());
+    QCOMPARE(m_editor->text(), QStringLiteral("XYZAlpp apple pineapple\nappleé APPLE\n"));
+    QCOMPARE(m_editor->document().text(), m_editor->text());
 }
 
 void TestFindBar::viewerCannotReplace()
