@@ -545,6 +545,7 @@ QList<RoomInfo> SqlStorage::roomRows(UserId user, bool includeOthers, RoomId onl
     QList<RoomInfo> result;
     const std::optional<SqlRows> rows =
         sql("room_list", {{"user_id", user.value()},
+                          {"member_of", user.value()},
                           {"peer_of", user.value()},
                           {"mention_pattern", QStringLiteral("%,%1,%").arg(user.value())},
                           {"include_others", includeOthers ? 1 : 0},
