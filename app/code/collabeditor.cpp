@@ -51,10 +51,13 @@ enum class EditorKey { None, Undo, Redo, ZoomIn, ZoomOut, ZoomReset };
 
 EditorKey editorKey(const QKeyEvent *event)
 {
-    if (event->matches(QKeySequence::Undo))
+    // Alt+Backspace and Alt+Shift+Backspace are Scintilla's other undo and redo keys; left to
+    // it, they would ask its (empty) history.
+    if (event->matches(QKeySequence::Undo) || keyIs(event, Qt::AltModifier, Qt::Key_Backspace))
         return EditorKey::Undo;
     if (event->matches(QKeySequence::Redo) || keyIs(event, Qt::ControlModifier, Qt::Key_Y)
-        || keyIs(event, Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_Z))
+        || keyIs(event, Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_Z)
+        || keyIs(event, Qt::AltModifier | Qt::ShiftModifier, Qt::Key_Backspace))
         return EditorKey::Redo;
     if (event->matches(QKeySequence::ZoomIn) || keyIs(event, Qt::ControlModifier, Qt::Key_Equal))
         return EditorKey::ZoomIn;

@@ -3,8 +3,6 @@
 #pragma once
 
 #include "document.h"
-
-
 #include "qscintilla.h"
 
 #include <QByteArray>

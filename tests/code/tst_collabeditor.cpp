@@ -541,6 +541,10 @@ void TestCollabEditor::undoKeys()
     QCOMPARE(editor.text(), QString());
     QTest::keyClick(&editor, Qt::Key_Y, Qt::ControlModifier);
     QCOMPARE(editor.text(), QStringLiteral("abc"));
+    QTest::keyClick(&editor, Qt::Key_Backspace, Qt::AltModifier);
+    QCOMPARE(editor.text(), QString());
+    QTest::keyClick(&editor, Qt::Key_Backspace, Qt::AltModifier | Qt::ShiftModifier);
+    QCOMPARE(editor.text(), QStringLiteral("abc"));
     QCOMPARE(editor.document().text(), editor.text());
 }
 
