@@ -844,6 +844,14 @@
         <source>%1 replies</source>
         <translation>%1 Antworten</translation>
     </message>
+    <message>
+        <source>%1 · %2 new</source>
+        <translation>%1 · %2 neu</translation>
+    </message>
+    <message>
+        <source>%1 · last %2</source>
+        <translation>%1 · zuletzt %2</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::RoomListDelegate</name>

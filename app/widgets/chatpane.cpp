@@ -215,6 +215,11 @@ ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, Q
         m_roomList->setCurrentIndex(m_roomProxy->index(0, 0));
 }
 
+ChatPane::~ChatPane()
+{
+    qApp->removeEventFilter(this);
+}
+
 QWidget *ChatPane::buildRoomColumn()
 {
     auto *column = new QWidget(this);

@@ -40,6 +40,7 @@ class ChatPane : public QWidget
     Q_OBJECT
 public:
     ChatPane(Client::ChatClient *client, Client::Connection *connection, QWidget *parent = nullptr);
+    ~ChatPane() override;
 
     Client::ChatClient *chatClient() const { return m_client; }
     CoursesPane *coursesPane() const { return m_courses; }

@@ -85,7 +85,10 @@ MainWindow::MainWindow(Client::Connection *connection, QWidget *parent)
     resize(1100, 720);
     setMinimumSize(760, 480);
 
-    m_chat = new Ui::ChatPane(new Client::ChatClient(connection, this), connection, this);
+    auto *chatClient = new Client::ChatClient(connection);
+    m_chat = new Ui::ChatPane(chatClient, connection, this);
+    // Owned by the pane, so that it outlives every event the pane handles while it goes away.
+    chatClient->setParent(m_chat);
     m_live = new EmptyState(QStringLiteral("live"), this);
     m_live->setObjectName(QStringLiteral("livePane"));
     m_exams = new EmptyState(QStringLiteral("exams"), this);

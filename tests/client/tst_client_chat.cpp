@@ -26,8 +26,9 @@ int rowWithText(const MessageModel *model, const QString &text)
 } // namespace
 
 /// Two people chat through the client library against a real in-process server: delivery,
-/// mentions and unread counts, threads, history pages backwards, and a message written offline
-/// that shows pending and is delivered after the reconnect.
+/// mentions and unread counts, threads, history pages backwards, a message written offline
+/// that shows pending and is delivered after the reconnect, edits, deletions, reactions,
+/// typing, read receipts, presence over several devices, direct messages and search.
 class TestClientChat : public QObject
 {
     Q_OBJECT
@@ -39,12 +40,19 @@ private Q_SLOTS:
     void repliesInAThread();
     void historyPagesBackwards();
     void offlineMessageIsDeliveredAfterReconnect();
+    void editDeleteAndReact();
+    void typingIsShownAndExpires();
+    void readReceiptsAndSeenBy();
+    void presenceAcrossDevices();
+    void directMessagesAreDeduplicated();
+    void searchJumpsToTheMessage();
 
 private:
     struct Person
     {
         std::unique_ptr<Client::Connection> connection;
         std::unique_ptr<ChatClient> chat;
+        bool ready = false; // signed in, room list loaded, every room joined
     };
     Person signedIn(const QString &username, TestNetwork *network = nullptr);
 
@@ -79,18 +87,23 @@ TestClientChat::Person TestClientChat::signedIn(const QString &username, TestNet
     person.connection = makeConnection(m_caches.filePath(username), network);
     person.chat = std::make_unique<ChatClient>(person.connection.get());
     QSignalSpy loaded(person.chat.get(), &ChatClient::roomsLoaded);
+    QSignalSpy joined(person.connection.get(), &Client::Connection::roomJoined);
     const Client::AuthResult result = signIn(*person.connection, m_server->url(), username);
     if (!result.ok)
         return person;
-    // Signing in loads the room list by itself.
-    loaded.wait(5000);
+    // Signing in loads the room list and joins every room by itself; ephemeral events (typing)
+    // only reach joined rooms.
+    person.ready = (!loaded.isEmpty() || loaded.wait(5000))
+        && QTest::qWaitFor([&] { return joined.size() >= person.chat->rooms()->rowCount(); }, 5000);
     return person;
 }
 
 void TestClientChat::twoClientsChat()
 {
     Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
     Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
     QVERIFY(ana.chat->isRoomListLoaded() && ben.chat->isRoomListLoaded());
     QCOMPARE(ana.chat->rooms()->rowCount(), 1);
     QCOMPARE(ana.chat->rooms()->at(0).id, m_room);
@@ -137,7 +150,9 @@ void TestClientChat::twoClientsChat()
 void TestClientChat::repliesInAThread()
 {
     Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
     Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
     MessageModel *anaView = ana.chat->openRoom(m_room);
     MessageModel *benView = ben.chat->openRoom(m_room);
     ana.chat->send(m_room, QStringLiteral("Who has question 3?"));
@@ -166,6 +181,7 @@ void TestClientChat::repliesInAThread()
 
     // The history of the timeline carries the count too (Ana on a second device).
     Person anaAgain = signedIn(QStringLiteral("ana"));
+    QVERIFY(anaAgain.ready);
     MessageModel *fresh = anaAgain.chat->openRoom(m_room);
     QTRY_COMPARE(fresh->rowCount(), 1);
     QCOMPARE(fresh->message(0).replyCount, 1);
@@ -174,11 +190,13 @@ void TestClientChat::repliesInAThread()
 void TestClientChat::historyPagesBackwards()
 {
     Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
     for (int i = 1; i <= 75; ++i)
         ana.chat->send(m_room, QStringLiteral("message %1").arg(i));
     QTRY_COMPARE_WITH_TIMEOUT(ana.connection->outbox()->items().size(), 0, 20000);
 
     Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
     ben.chat->setPageSize(30);
     MessageModel *view = ben.chat->openRoom(m_room);
     QTRY_COMPARE(view->rowCount(), 30);
@@ -205,7 +223,9 @@ void TestClientChat::offlineMessageIsDeliveredAfterReconnect()
 {
     TestNetwork network;
     Person ana = signedIn(QStringLiteral("ana"), &network);
+    QVERIFY(ana.ready);
     Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
     MessageModel *anaView = ana.chat->openRoom(m_room);
     MessageModel *benView = ben.chat->openRoom(m_room);
     QTRY_VERIFY(!anaView->isLoadingHistory() && !benView->isLoadingHistory());
@@ -229,6 +249,201 @@ void TestClientChat::offlineMessageIsDeliveredAfterReconnect()
                 && anaView->message(rowWithText(anaView, QStringLiteral("written on the train"))).state == ChatMessage::State::Stored);
     QCOMPARE(anaView->message(0).text, QStringLiteral("meanwhile, at school"));
     QCOMPARE(anaView->message(1).text, QStringLiteral("written on the train"));
+}
+
+void TestClientChat::editDeleteAndReact()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    MessageModel *anaView = ana.chat->openRoom(m_room);
+    MessageModel *benView = ben.chat->openRoom(m_room);
+    ana.chat->send(m_room, QStringLiteral("The lab is at 3"));
+    QTRY_COMPARE(benView->rowCount(), 1);
+    QTRY_VERIFY(anaView->message(0).seq > 0);
+    const qint64 seq = benView->message(0).seq;
+
+    std::optional<Client::Reply> reacted;
+    ben.chat->react(m_room, seq, QStringLiteral("👍"), true, this, [&reacted](const Client::Reply &r) { reacted = r; });
+    QTRY_VERIFY(reacted.has_value());
+    QVERIFY(reacted->ok);
+    QTRY_COMPARE(anaView->message(0).reactions.size(), 1);
+    QCOMPARE(anaView->message(0).reactions.at(0).users, QList<UserId>{m_ben});
+    QTRY_COMPARE(benView->message(0).reactions.size(), 1);
+
+    ana.chat->edit(m_room, seq, QStringLiteral("The lab is at 4"));
+    QTRY_COMPARE(benView->message(0).text, QStringLiteral("The lab is at 4"));
+    QVERIFY(benView->message(0).edited);
+    QVERIFY(benView->message(0).editedAt > 0);
+
+    // Nobody edits someone else's message: the pane hears why.
+    QSignalSpy failed(ben.chat.get(), &ChatClient::requestFailed);
+    ben.chat->edit(m_room, seq, QStringLiteral("The lab is cancelled"));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(failed.at(0).at(0).value<Client::Reply>().error, Protocol::ErrorCode::Forbidden);
+    QCOMPARE(anaView->message(0).text, QStringLiteral("The lab is at 4"));
+
+    ana.chat->remove(m_room, seq);
+    QTRY_VERIFY(benView->message(0).deleted);
+    QVERIFY(benView->message(0).text.isEmpty());
+    QVERIFY(benView->message(0).reactions.isEmpty());
+    QTRY_VERIFY(anaView->message(0).deleted);
+
+    // The history says the same to a client that opens the room now.
+    Person late = signedIn(QStringLiteral("ben"));
+    QVERIFY(late.ready);
+    MessageModel *lateView = late.chat->openRoom(m_room);
+    QTRY_COMPARE(lateView->rowCount(), 1);
+    QVERIFY(lateView->message(0).deleted);
+}
+
+void TestClientChat::typingIsShownAndExpires()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    ana.chat->openRoom(m_room);
+    ben.chat->openRoom(m_room);
+    QSignalSpy changed(ben.chat.get(), &ChatClient::typingChanged);
+    ana.chat->userTyping(m_room);
+    ana.chat->userTyping(m_room); // throttled: one event
+    QTRY_COMPARE(ben.chat->typingUsers(m_room).size(), 1);
+    QCOMPARE(ben.chat->typingUsers(m_room).at(0).id, m_ana);
+    QVERIFY(ana.chat->typingUsers(m_room).isEmpty()); // not to the typist
+    // Expires by itself after the event's expiresInMs.
+    QTRY_VERIFY_WITH_TIMEOUT(ben.chat->typingUsers(m_room).isEmpty(), 10000);
+    QTRY_COMPARE(changed.size(), 2); // shown, then expired
+    // And ends with the message.
+    QTest::qWait(3100); // the throttle window
+    ana.chat->userTyping(m_room);
+    QTRY_COMPARE(ben.chat->typingUsers(m_room).size(), 1);
+    ana.chat->send(m_room, QStringLiteral("done typing"));
+    QTRY_VERIFY(ben.chat->typingUsers(m_room).isEmpty());
+}
+
+void TestClientChat::readReceiptsAndSeenBy()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    Person benPhone = signedIn(QStringLiteral("ben"));
+    QVERIFY(benPhone.ready);
+    MessageModel *anaView = ana.chat->openRoom(m_room);
+    MessageModel *benView = ben.chat->openRoom(m_room);
+    benPhone.chat->openRoom(m_room);
+    ana.chat->send(m_room, QStringLiteral("did you read this?"));
+    QTRY_COMPARE(benView->rowCount(), 1);
+    QTRY_VERIFY(anaView->message(0).seq > 0);
+    const qint64 seq = anaView->message(0).seq;
+    QTRY_COMPARE(benPhone.chat->rooms()->room(m_room)->unread, 1);
+    QVERIFY(ana.chat->seenBy(m_room, seq).isEmpty());
+
+    QSignalSpy receipts(ana.chat.get(), &ChatClient::receiptsChanged);
+    ben.chat->markRead(m_room);
+    QCOMPARE(ben.chat->rooms()->room(m_room)->unread, 0);
+    QTRY_COMPARE(ana.chat->seenBy(m_room, seq), QList<UserId>{m_ben});
+    // Ben's other device hears it too and clears its count.
+    QTRY_COMPARE(benPhone.chat->rooms()->room(m_room)->unread, 0);
+    // A client that opens the room now asks room.receipts.
+    Person anaLaptop = signedIn(QStringLiteral("ana"));
+    QVERIFY(anaLaptop.ready);
+    anaLaptop.chat->openRoom(m_room);
+    QTRY_COMPARE(anaLaptop.chat->seenBy(m_room, seq), QList<UserId>{m_ben});
+    // The server stored it: a fresh room list agrees.
+    QSignalSpy reloaded(benPhone.chat.get(), &ChatClient::roomsLoaded);
+    benPhone.chat->refreshRooms();
+    QVERIFY(reloaded.wait(5000));
+    QCOMPARE(benPhone.chat->rooms()->room(m_room)->lastRead, seq);
+}
+
+void TestClientChat::presenceAcrossDevices()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    ben.chat->fetchPresence({m_ana});
+    QTRY_COMPARE(ben.chat->presence(m_ana), Client::Presence::Online);
+    ana.chat->setMyPresence(Client::Presence::DoNotDisturb);
+    QTRY_COMPARE(ben.chat->presence(m_ana), Client::Presence::DoNotDisturb);
+    // A second device of Ana's that is online does not override her dnd.
+    Person anaPhone = signedIn(QStringLiteral("ana"));
+    QVERIFY(anaPhone.ready);
+    QTest::qWait(200);
+    QCOMPARE(ben.chat->presence(m_ana), Client::Presence::DoNotDisturb);
+    ana.chat->setMyPresence(Client::Presence::Online);
+    QTRY_COMPARE(ben.chat->presence(m_ana), Client::Presence::Online);
+    // Idle: away after the idle time, back on the next input.
+    ana.chat->setIdleTimeout(200);
+    anaPhone.chat->setIdleTimeout(200);
+    QTRY_COMPARE_WITH_TIMEOUT(ben.chat->presence(m_ana), Client::Presence::Away, 5000);
+    ana.chat->userActive();
+    QTRY_COMPARE(ben.chat->presence(m_ana), Client::Presence::Online);
+    // Offline when the last device leaves.
+    ana.connection->signOut();
+    anaPhone.connection->signOut();
+    QTRY_COMPARE_WITH_TIMEOUT(ben.chat->presence(m_ana), Client::Presence::Offline, 5000);
+}
+
+void TestClientChat::directMessagesAreDeduplicated()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    QSignalSpy benAdded(ben.chat.get(), &ChatClient::roomAdded);
+    std::optional<Client::ChatRoom> first;
+    ana.chat->openDirect(m_ben, this, [&first](const Client::Reply &, const std::optional<Client::ChatRoom> &room) { first = room; });
+    QTRY_VERIFY(first.has_value());
+    QCOMPARE(first->kind, QStringLiteral("direct"));
+    QVERIFY(first->peer && first->peer->id == m_ben);
+    QCOMPARE(first->displayName(), QStringLiteral("BEN"));
+    QVERIFY(ana.chat->rooms()->room(first->id));
+    QTRY_COMPARE(benAdded.size(), 1); // room.added reaches Ben
+    QVERIFY(ben.chat->rooms()->room(first->id));
+    QCOMPARE(ben.chat->rooms()->room(first->id)->displayName(), QStringLiteral("ANA"));
+
+    std::optional<Client::ChatRoom> again;
+    ben.chat->openDirect(m_ana, this, [&again](const Client::Reply &, const std::optional<Client::ChatRoom> &room) { again = room; });
+    QTRY_VERIFY(again.has_value());
+    QCOMPARE(again->id, first->id);
+    QCOMPARE(ana.chat->rooms()->rowCount(), 2);
+
+    // A DM notifies without a mention.
+    QSignalSpy notified(ben.chat.get(), &ChatClient::notificationRequested);
+    ana.chat->openRoom(first->id);
+    ana.chat->send(first->id, QStringLiteral("psst"));
+    QTRY_COMPARE(notified.size(), 1);
+}
+
+void TestClientChat::searchJumpsToTheMessage()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    for (int i = 1; i <= 120; ++i)
+        ana.chat->send(m_room, i == 7 ? QStringLiteral("the quokka is the happiest animal") : QStringLiteral("filler %1").arg(i));
+    QTRY_COMPARE_WITH_TIMEOUT(ana.connection->outbox()->items().size(), 0, 20000);
+    std::optional<QList<Client::SearchResult>> results;
+    ana.chat->search(QStringLiteral("quokka from:ana"), this,
+                     [&results](const Client::Reply &reply, const QList<Client::SearchResult> &r) {
+                         if (reply.ok)
+                             results = r;
+                     });
+    QTRY_VERIFY(results.has_value());
+    QCOMPARE(results->size(), 1);
+    QCOMPARE(results->at(0).roomId, m_room);
+
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    MessageModel *view = ben.chat->openRoom(m_room);
+    QTRY_COMPARE(view->rowCount(), 50);
+    QCOMPARE(view->rowOfSeq(results->at(0).seq), -1);
+    ben.chat->jumpTo(view, results->at(0).seq);
+    QTRY_VERIFY(view->rowOfSeq(results->at(0).seq) >= 0);
+    QCOMPARE(view->message(view->rowOfSeq(results->at(0).seq)).text, QStringLiteral("the quokka is the happiest animal"));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
