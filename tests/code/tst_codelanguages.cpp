@@ -4,6 +4,7 @@
 #include "collabeditor.h"
 #include "editortheme.h"
 
+#include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTest>
@@ -44,6 +45,8 @@ private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void everyLanguageStylesItsSample_data();
     void everyLanguageStylesItsSample();
+    void keywordSetsOfTheCppLexer_data();
+    void keywordSetsOfTheCppLexer();
     void languageOfAFileName();
     void darkThemeIsReadable_data();
     void darkThemeIsReadable();
@@ -84,6 +87,39 @@ void TestCodeLanguages::everyLanguageStylesItsSample()
     for (long position = 0; position < length; ++position)
         styles.insert(editor.SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(position)));
     QVERIFY2(styles.size() > 1, qPrintable(QStringLiteral("%1 styles").arg(styles.size())));
+}
+
+void TestCodeLanguages::keywordSetsOfTheCppLexer_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<QString>("word");
+    QTest::addColumn<int>("style");
+    // C, Go and TypeScript borrow the C++ lexer with keyword sets of their own.
+    QTest::newRow("c keyword") << QStringLiteral("c") << QStringLiteral("sizeof") << int(QsciLexerCPP::Keyword);
+    QTest::newRow("c type") << QStringLiteral("c") << QStringLiteral("char") << int(QsciLexerCPP::KeywordSet2);
+    QTest::newRow("go keyword") << QStringLiteral("go") << QStringLiteral("func") << int(QsciLexerCPP::Keyword);
+    QTest::newRow("go type") << QStringLiteral("go") << QStringLiteral("string") << int(QsciLexerCPP::KeywordSet2);
+    QTest::newRow("go, not c++") << QStringLiteral("go") << QStringLiteral("var") << int(QsciLexerCPP::Keyword);
+    QTest::newRow("ts keyword") << QStringLiteral("typescript") << QStringLiteral("interface")
+                                << int(QsciLexerCPP::Keyword);
+    QTest::newRow("ts type") << QStringLiteral("typescript") << QStringLiteral("number")
+                             << int(QsciLexerCPP::KeywordSet2);
+}
+
+void TestCodeLanguages::keywordSetsOfTheCppLexer()
+{
+    QFETCH(QString, id);
+    QFETCH(QString, word);
+    QFETCH(int, style);
+    CollabEditor editor;
+    editor.setLanguage(id);
+    const QString text = sample(id);
+    editor.insert(text);
+    editor.SendScintilla(QsciScintillaBase::SCI_COLOURISE, 0UL, -1L);
+    const qsizetype at = text.indexOf(QRegularExpression(QStringLiteral("\\b%1\\b").arg(word)));
+    QVERIFY(at >= 0);
+    const auto bytes = static_cast<unsigned long>(text.left(at).toUtf8().size());
+    QCOMPARE(int(editor.SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, bytes)), style);
 }
 
 void TestCodeLanguages::languageOfAFileName()
