@@ -108,6 +108,7 @@ private Q_SLOTS:
     void typingLineShowsAndExpires();
     void notificationsRespectMute();
     void hundredThousandMessages();
+    void conversationWithARealServer();
 
 private:
     void openStudyRoom();
@@ -566,6 +567,78 @@ void TestChatPane::hundredThousandMessages()
             QVERIFY(view.visualRect(model.index(row)).bottom() < view.visualRect(model.index(row + 1)).top() + 1);
     }
     QVERIFY(view.messageDelegate()->cachedDocumentCount() < 300);
+}
+
+/// The pane without the fixture: an instructor at the pane and a student on the client
+/// library, both on the real server.
+void TestChatPane::conversationWithARealServer()
+{
+    const auto physics = m_server->server->storage().courseByJoinCode(QStringLiteral("K7PX-3QMD"));
+    QVERIFY(physics);
+    const Server::AuthOutcome sam = m_server->server->auth().createAccount(
+        QStringLiteral("sam"), QStringLiteral("Sam Student"), Role::Student, QString::fromLatin1(AppTestServer::Password));
+    QVERIFY(sam.ok());
+    QVERIFY(m_server->server->storage().addCourseMember(physics->id, sam.user.info.id, Role::Student));
+
+    m_pane.reset();
+    Client::ChatClient real(m_connection.get());
+    ChatPane pane(&real, m_connection.get());
+    pane.resize(1000, 650);
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    real.refreshRooms();
+    QTRY_COMPARE(pane.currentRoom(), physics->roomId); // the first room opens by itself
+    QTRY_VERIFY(pane.messageView()->messageModel() && !pane.messageView()->messageModel()->isLoadingHistory());
+    Client::MessageModel *model = pane.messageView()->messageModel();
+
+    Client::Connection samConnection;
+    samConnection.setCacheRoot(m_cache.filePath(QStringLiteral("sam")));
+    Client::ChatClient samChat(&samConnection);
+    QSignalSpy samRooms(&samChat, &Client::ChatClient::roomsLoaded);
+    QSignalSpy samJoined(&samConnection, &Client::Connection::roomJoined);
+    bool signedIn = false;
+    samConnection.signIn(QUrl(m_server->address()), QStringLiteral("sam"), QString::fromLatin1(AppTestServer::Password), this,
+                         [&signedIn](const Client::AuthResult &result) { signedIn = result.ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(signedIn && samRooms.size() == 1 && samJoined.size() == 1, 10000);
+    Client::MessageModel *samView = samChat.openRoom(physics->roomId);
+
+    // The student writes; the pane shows it, with the typing line before.
+    samChat.userTyping(physics->roomId);
+    QTRY_COMPARE(pane.typingLabel()->text(), QStringLiteral("Sam is typing…"));
+    samChat.send(physics->roomId, QStringLiteral("Is **question 2** about <b>vectors</b>, @ines?"));
+    QTRY_COMPARE(model->rowCount(), 1);
+    QVERIFY(model->message(0).mentionsUser(m_connection->currentUser().id));
+    QTRY_VERIFY(pane.typingLabel()->text().isEmpty());
+    QTextDocument *document = pane.messageView()->messageDelegate()->document(model->index(0));
+    QCOMPARE(document->toPlainText(), QStringLiteral("Is question 2 about <b>vectors</b>, @ines?"));
+
+    // The instructor answers from the composer, then fixes the answer with Up.
+    Composer *composer = pane.composer();
+    composer->setFocus();
+    QTest::keyClicks(composer, QStringLiteral("Yes, vectors and matrices."));
+    QTest::keyClick(composer, Qt::Key_Return);
+    QTRY_COMPARE(samView->rowCount(), 2);
+    QCOMPARE(samView->message(1).text, QStringLiteral("Yes, vectors and matrices."));
+    QTRY_VERIFY(model->message(1).seq > 0);
+    QTest::keyClick(composer, Qt::Key_Up);
+    QVERIFY(composer->isEditing());
+    composer->selectAll();
+    QTest::keyClicks(composer, QStringLiteral("Yes: vectors only."));
+    QTest::keyClick(composer, Qt::Key_Return);
+    QTRY_COMPARE(samView->message(1).text, QStringLiteral("Yes: vectors only."));
+    QVERIFY(samView->message(1).edited);
+    QTRY_VERIFY(model->message(1).edited);
+
+    // The student reacts; the pane's message gets the chip.
+    samChat.react(physics->roomId, model->message(1).seq, QStringLiteral("👍"), true);
+    QTRY_COMPARE(model->message(1).reactions.size(), 1);
+
+    // Reading: the pane is active with the newest message on screen, so Sam sees "seen".
+    pane.activateWindow();
+    QTRY_VERIFY(pane.isActiveWindow());
+    pane.messageView()->scrollToNewest();
+    QTRY_COMPARE(samChat.seenBy(physics->roomId, samView->message(0).seq), QList<UserId>{m_connection->currentUser().id});
+    QVERIFY(!pane.grab().isNull());
 }
 
 int main(int argc, char *argv[])
