@@ -92,6 +92,8 @@ public:
     QJsonArray rooms;
     QHash<qint64, QList<QJsonObject>> messages; // per room, ascending seq
     QJsonArray members;
+    QJsonArray searchResults; // what message.search answers
+    QJsonArray presence;      // what presence.get answers
     QList<Call> calls;
     bool holdHistory = false;
 
@@ -106,6 +108,10 @@ private:
             reply.data = {{QStringLiteral("members"), members}};
         } else if (op == QLatin1String("message.history")) {
             reply.data = history(data);
+        } else if (op == QLatin1String("message.search")) {
+            reply.data = {{QStringLiteral("results"), searchResults}};
+        } else if (op == QLatin1String("presence.get")) {
+            reply.data = {{QStringLiteral("presence"), presence}};
         }
         return reply;
     }

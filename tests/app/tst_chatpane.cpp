@@ -19,6 +19,8 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QListView>
 #include <QScrollBar>
 #include <QSettings>
@@ -108,6 +110,7 @@ private Q_SLOTS:
     void typingLineShowsAndExpires();
     void notificationsRespectMute();
     void hundredThousandMessages();
+    void searchResultOpensTheMessageInContext();
     void conversationWithARealServer();
 
 private:
@@ -567,6 +570,41 @@ void TestChatPane::hundredThousandMessages()
             QVERIFY(view.visualRect(model.index(row)).bottom() < view.visualRect(model.index(row + 1)).top() + 1);
     }
     QVERIFY(view.messageDelegate()->cachedDocumentCount() < 300);
+}
+
+void TestChatPane::searchResultOpensTheMessageInContext()
+{
+    for (int seq = 1; seq <= 300; ++seq)
+        m_fixture->messages[StudyRoom].append(ChatFixture::message(seq, Base + seq * 60000, m_ana, seq == 42 ? QStringLiteral("the quokka answer") : QStringLiteral("filler %1").arg(seq)));
+    m_fixture->searchResults = {QJsonObject{{QStringLiteral("roomId"), StudyRoom}, {QStringLiteral("seq"), 42},
+                                            {QStringLiteral("ts"), Base + 42 * 60000}, {QStringLiteral("sender"), m_ana},
+                                            {QStringLiteral("snippet"), QStringLiteral("the quokka answer")},
+                                            {QStringLiteral("threadRoot"), 0}}};
+    QSignalSpy loaded(m_client.get(), &Client::ChatClient::roomsLoaded);
+    m_client->refreshRooms();
+    QVERIFY(loaded.wait(5000));
+    m_pane->openRoom(RoomId(OtherRoom));
+    m_pane->showSearch();
+    auto *box = m_pane->findChild<QLineEdit *>(QStringLiteral("searchBox"));
+    auto *results = m_pane->findChild<QListWidget *>(QStringLiteral("searchResults"));
+    QVERIFY(box && results);
+    QTest::keyClicks(box, QStringLiteral("quokka from:ana"));
+    QTest::keyClick(box, Qt::Key_Return);
+    QTRY_COMPARE(results->count(), 1);
+    QCOMPARE(m_fixture->callsOf(QStringLiteral("message.search")).last().data.value(QStringLiteral("query")).toString(),
+             QStringLiteral("quokka from:ana"));
+    QVERIFY(results->item(0)->text().contains(QStringLiteral("the quokka answer")));
+    QVERIFY(results->item(0)->text().contains(QStringLiteral("Graphs study group")));
+
+    Q_EMIT results->itemActivated(results->item(0));
+    QCOMPARE(m_pane->currentRoom(), RoomId(StudyRoom));
+    Client::MessageModel *model = m_pane->messageView()->messageModel();
+    // The newest page does not hold seq 42: the pane asks for the page around it and shows it.
+    QTRY_VERIFY(model->rowOfSeq(42) >= 0);
+    QVERIFY(m_fixture->callsOf(QStringLiteral("message.history")).last().data.contains(QStringLiteral("around")));
+    const QModelIndex hit = model->index(model->rowOfSeq(42));
+    QTRY_COMPARE(m_pane->messageView()->currentIndex(), hit);
+    QTRY_VERIFY(m_pane->messageView()->viewport()->rect().intersects(m_pane->messageView()->visualRect(hit)));
 }
 
 /// The pane without the fixture: an instructor at the pane and a student on the client

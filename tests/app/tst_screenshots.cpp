@@ -266,6 +266,8 @@ void TestScreenshots::chatPane()
     muted.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("ts"), at(today, 1)}, {QStringLiteral("text"), QStringLiteral("who took the soldering iron")}});
     QJsonObject empty = ChatFixture::room(101, QStringLiteral("group"), QStringLiteral("Lab partners"));
     fixture.rooms = {study, dm, course, news, muted, empty};
+    fixture.presence = {QJsonObject{{QStringLiteral("userId"), 51}, {QStringLiteral("status"), QStringLiteral("online")},
+                                    {QStringLiteral("lastSeen"), 0}}};
     fixture.members = {QJsonObject{{QStringLiteral("user"), me}, {QStringLiteral("role"), QStringLiteral("owner")}},
                        QJsonObject{{QStringLiteral("user"), ana}, {QStringLiteral("role"), QStringLiteral("admin")}},
                        QJsonObject{{QStringLiteral("user"), ben}, {QStringLiteral("role"), QStringLiteral("member")}},

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void presenceAcrossDevices();
     void directMessagesAreDeduplicated();
     void searchJumpsToTheMessage();
+    void studyGroupsAreFoundJoinedAndLeft();
 
 private:
     struct Person
@@ -444,6 +445,58 @@ void TestClientChat::searchJumpsToTheMessage()
     ben.chat->jumpTo(view, results->at(0).seq);
     QTRY_VERIFY(view->rowOfSeq(results->at(0).seq) >= 0);
     QCOMPARE(view->message(view->rowOfSeq(results->at(0).seq)).text, QStringLiteral("the quokka is the happiest animal"));
+}
+
+void TestClientChat::studyGroupsAreFoundJoinedAndLeft()
+{
+    const UserId chenId = m_server->addUser(QStringLiteral("chen"), Role::Student);
+    const Server::CourseRecord course = *m_server->storage().courseByRoom(m_room);
+    QVERIFY(m_server->storage().addCourseMember(course.id, chenId, Role::Student));
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    Person chen = signedIn(QStringLiteral("chen"));
+    QVERIFY(chen.ready);
+
+    std::optional<Client::ChatRoom> created;
+    ana.chat->createRoom({{QStringLiteral("kind"), QStringLiteral("study")}, {QStringLiteral("name"), QStringLiteral("Graphs")},
+                          {QStringLiteral("topic"), QStringLiteral("BFS")}, {QStringLiteral("courseId"), course.id.value()},
+                          {QStringLiteral("visibility"), QStringLiteral("public")}, {QStringLiteral("memberLimit"), 2}},
+                         this, [&created](const Client::Reply &, const std::optional<Client::ChatRoom> &room) { created = room; });
+    QTRY_VERIFY(created.has_value());
+    QCOMPARE(created->kind, QStringLiteral("study"));
+    QCOMPARE(created->myRole, QStringLiteral("owner"));
+    QVERIFY(ana.chat->rooms()->room(created->id));
+
+    std::optional<QList<Client::ChatRoom>> found;
+    ben.chat->browseStudyGroups(course.id, this, [&found](const Client::Reply &, const QList<Client::ChatRoom> &rooms) { found = rooms; });
+    QTRY_VERIFY(found.has_value());
+    QCOMPARE(found->size(), 1);
+    QCOMPARE(found->at(0).name, QStringLiteral("Graphs"));
+    QVERIFY(found->at(0).myRole.isEmpty()); // not a member yet
+
+    std::optional<Client::Reply> joined;
+    ben.chat->joinStudyGroup(created->id, this, [&joined](const Client::Reply &r, const std::optional<Client::ChatRoom> &) { joined = r; });
+    QTRY_VERIFY(joined.has_value());
+    QVERIFY(joined->ok);
+    QVERIFY(ben.chat->rooms()->room(created->id));
+    // Ana sees Ben join, as a system message in the open room.
+    MessageModel *anaView = ana.chat->openRoom(created->id);
+    QTRY_VERIFY(rowWithText(anaView, QString()) >= 0 && anaView->message(anaView->rowCount() - 1).isSystem());
+
+    // Full at two members.
+    std::optional<Client::Reply> refused;
+    chen.chat->joinStudyGroup(created->id, this, [&refused](const Client::Reply &r, const std::optional<Client::ChatRoom> &) { refused = r; });
+    QTRY_VERIFY(refused.has_value());
+    QCOMPARE(refused->error, Protocol::ErrorCode::Conflict);
+
+    std::optional<Client::Reply> left;
+    ben.chat->leaveRoom(created->id, this, [&left](const Client::Reply &r) { left = r; });
+    QTRY_VERIFY(left.has_value());
+    QVERIFY(left->ok);
+    QVERIFY(!ben.chat->rooms()->room(created->id));
+    QTRY_COMPARE(anaView->message(anaView->rowCount() - 1).systemEvent, QStringLiteral("member.left"));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
