@@ -134,7 +134,11 @@ void CollabEditor::setDocument(Collab::Document document)
 
 bool CollabEditor::applyRemote(const QByteArray &update)
 {
-    if (m_composing) {
+    if (m_composing || m_notifying) {
+        // Scintilla takes no changes while it reports one (a transport may deliver an update
+        // from inside localUpdate()): those updates wait until it has returned.
+        if (m_notifying && m_deferred.isEmpty())
+            QMetaObject::invokeMethod(this, [this] { applyDeferred(); }, Qt::QueuedConnection);
         m_deferred.append(update);
         return true;
     }
@@ -419,8 +423,7 @@ void CollabEditor::inputMethodEvent(QInputMethodEvent *event)
     SendScintilla(SCI_SETUNDOCOLLECTION, 0UL);
     SendScintilla(SCI_EMPTYUNDOBUFFER);
     takeComposedText();
-    for (const QByteArray &update : std::exchange(m_deferred, {}))
-        applyRemote(update);
+    applyDeferred();
 }
 
 void CollabEditor::changeEvent(QEvent *event)
@@ -444,6 +447,7 @@ void CollabEditor::onModified(int position, int type, const char *text, int leng
         }
         return;
     }
+    QScopedValueRollback notifying(m_notifying, true);
     if (type & SC_MOD_INSERTTEXT) {
         const qsizetype at = m_positions->toUtf16(position);
         emitLocal(m_document.insert(at, QString::fromUtf8(text, length)));
@@ -457,6 +461,12 @@ void CollabEditor::onModified(int position, int type, const char *text, int leng
     // Markers and indicators are not touched inside Scintilla's notification, and a burst of
     // edits (a paste, a replace) redraws them once.
     m_refreshTimer.start();
+}
+
+void CollabEditor::applyDeferred()
+{
+    for (const QByteArray &update : std::exchange(m_deferred, {}))
+        applyRemote(update);
 }
 
 void CollabEditor::emitLocal(const QByteArray &update)

@@ -62,7 +62,8 @@ public:
     const Collab::Document &document() const { return m_document; }
 
     /// Applies another replica's update; false (and nothing changes) if it is malformed.
-    /// While an input method composes text, updates wait and are applied when it commits.
+    /// While an input method composes text, updates wait and are applied when it commits;
+    /// one that arrives from inside localUpdate() waits for the event loop. Both return true.
     bool applyRemote(const QByteArray &update);
 
     /// A language id of CodeLanguages ("python", "cpp", ...; "text" for none).
@@ -119,6 +120,7 @@ protected:
 private:
     void onModified(int position, int type, const char *text, int length);
     void revert(bool redo);
+    void applyDeferred();
     void emitLocal(const QByteArray &update);
     void patch(const QList<Collab::TextChange> &changes);
     void syncToEngine();
@@ -138,6 +140,7 @@ private:
     QString m_language;
     bool m_patching = false;
     bool m_composing = false;
+    bool m_notifying = false; // inside Scintilla's report of a local change
     /// While an input method composes: how many bytes at the start and at the end of the text
     /// it has left untouched.
     struct Composed

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void replaceAllIsOneStep();
     void readOnlyRefusesEdits();
     void malformedUpdateChangesNothing();
+    void remoteUpdateDuringALocalOne();
     void remoteCursorsFollowTheText();
     void commentMarkersMoveWithTheText();
     void commentMarkersSurviveAReload();
@@ -624,6 +625,28 @@ void TestCollabEditor::malformedUpdateChangesNothing()
     QVERIFY(!editor.applyRemote(QByteArray("\xff\xff\xff\xff garbage", 12)));
     QCOMPARE(editor.text(), QStringLiteral("text"));
     QCOMPARE(editor.document().text(), QStringLiteral("text"));
+}
+
+void TestCollabEditor::remoteUpdateDuringALocalOne()
+{
+    // A transport that delivers synchronously: the remote update arrives while Scintilla is
+    // still reporting the keystroke, when it takes no changes.
+    CollabEditor editor;
+    editor.show();
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("end"))));
+    QByteArray pending = peer.insert(0, QStringLiteral("remote "));
+    connect(&editor, &CollabEditor::localUpdate, this, [&](const QByteArray &update) {
+        QVERIFY(peer.apply(update).ok());
+        if (!pending.isEmpty())
+            QVERIFY(editor.applyRemote(std::exchange(pending, {})));
+    });
+    editor.setLocalSelection(3, 3);
+    QTest::keyClicks(&editor, QStringLiteral("!"));
+    QTRY_COMPARE(editor.text(), QStringLiteral("remote end!"));
+    QCOMPARE(editor.document().text(), editor.text());
+    QCOMPARE(peer.text(), editor.text());
+    QCOMPARE(editor.localSelectionPositions(), std::pair(qsizetype(11), qsizetype(11)));
 }
 
 void TestCollabEditor::remoteCursorsFollowTheText()
