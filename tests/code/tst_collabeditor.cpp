@@ -96,6 +96,7 @@ private Q_SLOTS:
     void remoteEditsKeepTheLocalSelection_data();
     void remoteEditsKeepTheLocalSelection();
     void remoteEditsKeepTheScrollPosition();
+    void localSelectionAsAnchors();
     void undoRevertsOnlyOwnEdits();
     void undoSkipsStepsOthersRemoved();
     void undoKeys();
@@ -443,6 +444,25 @@ void TestCollabEditor::remoteEditsKeepTheScrollPosition()
     // An edit below the view moves nothing.
     QVERIFY(editor.applyRemote(peer.insert(peer.length(), QStringLiteral("tail\n"))));
     QCOMPARE(editor.firstVisibleLine(), 103);
+}
+
+void TestCollabEditor::localSelectionAsAnchors()
+{
+    // What the pane sends to show this user's selection to the others.
+    CollabEditor editor;
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("😀 hello world"))));
+    editor.setLocalSelection(9, 3);
+    const auto [anchor, caret] = editor.localSelection();
+    QCOMPARE(peer.resolve(anchor), 9);
+    QCOMPARE(peer.resolve(caret), 3);
+    // The anchors stay on their characters at the peer, whatever it edits meanwhile.
+    peer.insert(0, QStringLiteral("中文 "));
+    peer.remove(peer.length() - 2, 2);
+    QCOMPARE(peer.resolve(anchor), 12);
+    QCOMPARE(peer.resolve(caret), 6);
+    // And through the byte form the server stores.
+    QCOMPARE(Collab::Anchor::fromBytes(caret.toBytes()), std::optional(caret));
 }
 
 void TestCollabEditor::undoRevertsOnlyOwnEdits()
