@@ -40,8 +40,10 @@ RemoteCursors::RemoteCursors(QsciScintilla *editor, Resolver resolver)
     editor->SendScintilla(QsciScintillaBase::SCI_INDICSETALPHA, indicator, 70L);
     editor->SendScintilla(QsciScintillaBase::SCI_INDICSETOUTLINEALPHA, indicator, 0L);
 
-    connect(editor, &QsciScintillaBase::SCN_UPDATEUI, this, [this](int) { update(); });
-    connect(editor, &QsciScintillaBase::SCN_ZOOM, this, [this] { update(); });
+    // The overlay covers the whole viewport, so updating it repaints all of the text below:
+    // only worth it when there is a caret to draw.
+    connect(editor, &QsciScintillaBase::SCN_UPDATEUI, this, [this](int) { updateIfShown(); });
+    connect(editor, &QsciScintillaBase::SCN_ZOOM, this, &RemoteCursors::updateIfShown);
     m_tagTimer.setSingleShot(true);
     connect(&m_tagTimer, &QTimer::timeout, this, [this] {
         update();
@@ -121,6 +123,12 @@ void RemoteCursors::refresh()
                                 long(to - from));
     }
     update();
+}
+
+void RemoteCursors::updateIfShown()
+{
+    if (!m_cursors.isEmpty())
+        update();
 }
 
 void RemoteCursors::paintEvent(QPaintEvent *)

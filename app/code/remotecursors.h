@@ -56,6 +56,7 @@ protected:
 
 private:
     void scheduleTagExpiry();
+    void updateIfShown();
 
     QsciScintilla *m_editor;
     Resolver m_resolve;
