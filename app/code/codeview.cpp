@@ -20,17 +20,17 @@ CodeView::CodeView(QWidget *parent)
     layout->addWidget(m_findBar);
     m_findBar->hide();
 
-    auto addAction = [this](const QString &text, const QKeySequence &shortcut, auto slot) {
+    auto addShortcut = [this](const QString &text, const QKeySequence &shortcut, auto slot) {
         auto *action = new QAction(text, this);
         action->setShortcut(shortcut);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         connect(action, &QAction::triggered, this, slot);
-        QWidget::addAction(action);
+        addAction(action);
     };
-    addAction(tr("Find"), QKeySequence::Find, [this] { m_findBar->activate(false); });
-    addAction(tr("Replace"), QKeySequence(Qt::ControlModifier | Qt::Key_H), [this] { m_findBar->activate(true); });
-    addAction(tr("Find next"), QKeySequence::FindNext, [this] { m_findBar->findNext(); });
-    addAction(tr("Find previous"), QKeySequence::FindPrevious, [this] { m_findBar->findPrevious(); });
+    addShortcut(tr("Find"), QKeySequence::Find, [this] { m_findBar->activate(false); });
+    addShortcut(tr("Replace"), QKeySequence(Qt::ControlModifier | Qt::Key_H), [this] { m_findBar->activate(true); });
+    addShortcut(tr("Find next"), QKeySequence::FindNext, [this] { m_findBar->findNext(); });
+    addShortcut(tr("Find previous"), QKeySequence::FindPrevious, [this] { m_findBar->findPrevious(); });
 }
 
 } // namespace Cohort::Ui
