@@ -537,7 +537,6 @@ void CollabEditor::reloadText()
         SendScintilla(SCI_SETREADONLY, static_cast<unsigned long>(readOnly));
     }
     SendScintilla(SCI_GOTOPOS, 0UL);
-    m_comments->textReplaced();
     refreshDecorations();
 }
 

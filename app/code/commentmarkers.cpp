@@ -99,10 +99,11 @@ QStringList CommentMarkers::idsAtLine(int line) const
 bool CommentMarkers::refresh()
 {
     // Runs after every keystroke, and clearing a marker walks every line of the text: the
-    // markers are only redrawn when a comment's lines changed. Scintilla moves them with the
-    // lines meanwhile, and any line inserted or removed around a comment moves its anchors.
+    // markers are redrawn only when a comment moved or Scintilla moved its markers (it
+    // merges a line's markers into the line above when their line break is deleted).
     QList<CodeComment> now = comments();
-    if (now == m_shown)
+    const bool moved = now != m_shown;
+    if (!moved && markersInPlace())
         return false;
     m_editor->markerDeleteAll(m_rangeMarker);
     m_editor->markerDeleteAll(m_bubbleMarker);
@@ -112,6 +113,22 @@ bool CommentMarkers::refresh()
         m_editor->markerAdd(comment.firstLine, m_bubbleMarker);
     }
     m_shown = std::move(now);
+    return moved;
+}
+
+bool CommentMarkers::markersInPlace() const
+{
+    // Scintilla adds markers to a line only by merging another's into it, which takes them
+    // off a commented line: when every commented line has its markers, none is astray.
+    const unsigned range = 1u << m_rangeMarker;
+    const unsigned bubble = 1u << m_bubbleMarker;
+    for (const CodeComment &comment : m_shown) {
+        for (int line = comment.firstLine; line <= comment.lastLine; ++line) {
+            const unsigned expected = line == comment.firstLine ? range | bubble : range;
+            if ((m_editor->markersAtLine(line) & expected) != expected)
+                return false;
+        }
+    }
     return true;
 }
 

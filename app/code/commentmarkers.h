@@ -30,10 +30,9 @@ public:
     /// The comments with their current lines, in the order of their first line.
     QList<CodeComment> comments() const;
     QStringList idsAtLine(int line) const;
-    /// Redraws the markers if any comment's lines changed since the last refresh; true if so.
+    /// Puts the markers where the comments are now; true if any comment's lines changed
+    /// since the last refresh.
     bool refresh();
-    /// The whole text was replaced, and the markers with it: the next refresh() draws them all.
-    void textReplaced() { m_shown.clear(); }
     void applyPalette(const QPalette &palette);
 
 private:
@@ -43,6 +42,7 @@ private:
         Collab::Anchor end;
     };
     CodeComment place(const QString &id, const Entry &entry) const;
+    bool markersInPlace() const;
 
     QsciScintilla *m_editor;
     Resolver m_resolve;

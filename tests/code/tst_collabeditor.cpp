@@ -720,6 +720,19 @@ void TestCollabEditor::commentMarkersMoveWithTheText()
     QVERIFY(editor.markersAtLine(5) != 0);
     QCOMPARE(editor.markersAtLine(4), 0u);
 
+    // Text pasted over a line break inside the range: Scintilla merges the second line's
+    // marker into the first, and the line the paste adds has none, though the comment keeps
+    // its lines.
+    const qsizetype lineBreak = editor.document().text().indexOf(QStringLiteral("\nthree"));
+    editor.setLocalSelection(lineBreak - 1, lineBreak + 1);
+    editor.replaceSelectedText(QStringLiteral("Y\nZ"));
+    QCOMPARE(editor.text().section(QLatin1Char('\n'), 5, 6), QStringLiteral("twY\nZthree"));
+    QTRY_VERIFY(editor.markersAtLine(6) != 0);
+    QCOMPARE(editor.comments(), (QList<CodeComment>{{QStringLiteral("c1"), 5, 6}}));
+    QCOMPARE(editor.markersAtLine(4), 0u);
+    QVERIFY(editor.markersAtLine(5) != 0);
+    QCOMPARE(changed.count(), 3);
+
     // Text typed inside the range keeps it; removing it clears the markers.
     editor.setCursorPosition(5, 2);
     QTest::keyClick(&editor, Qt::Key_Return);
