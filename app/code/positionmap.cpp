@@ -4,6 +4,8 @@
 
 #include "qscintilla.h"
 
+#include <algorithm>
+
 namespace Cohort::Ui {
 
 namespace {
@@ -34,11 +36,14 @@ qsizetype PositionMap::toUtf16(qsizetype bytePosition) const
 qsizetype PositionMap::toBytes(qsizetype utf16Position) const
 {
     const Line line = lineAt(m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMINDEXPOSITION,
-                                                     static_cast<unsigned long>(utf16Position), kUtf16));
+                                                     static_cast<unsigned long>(std::max<qsizetype>(utf16Position, 0)),
+                                                     kUtf16));
+    // Past the end of the text is its end (Scintilla would answer 0).
+    const qsizetype offset = std::clamp<qsizetype>(utf16Position - line.index, 0, line.units);
     if (line.ascii)
-        return line.start + (utf16Position - line.index);
+        return line.start + offset;
     return m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONRELATIVECODEUNITS,
-                                   static_cast<unsigned long>(line.start), long(utf16Position - line.index));
+                                   static_cast<unsigned long>(line.start), long(offset));
 }
 
 PositionMap::Line PositionMap::lineAt(long line) const
@@ -50,9 +55,9 @@ PositionMap::Line PositionMap::lineAt(long line) const
     result.start = m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONFROMLINE, number);
     result.index = m_editor->SendScintilla(QsciScintillaBase::SCI_INDEXPOSITIONFROMLINE, number, kUtf16);
     const qsizetype bytes = m_editor->SendScintilla(QsciScintillaBase::SCI_POSITIONFROMLINE, number + 1) - result.start;
-    const qsizetype units
+    result.units
         = m_editor->SendScintilla(QsciScintillaBase::SCI_INDEXPOSITIONFROMLINE, number + 1, kUtf16) - result.index;
-    result.ascii = bytes == units;
+    result.ascii = bytes == result.units;
     return result;
 }
 

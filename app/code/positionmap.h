@@ -28,6 +28,7 @@ private:
     {
         qsizetype start = 0; ///< in bytes
         qsizetype index = 0; ///< in UTF-16 units
+        qsizetype units = 0; ///< the line's length in UTF-16 units, its line break included
         bool ascii = false;
     };
     Line lineAt(long line) const;

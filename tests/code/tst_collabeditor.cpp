@@ -191,6 +191,9 @@ void TestCollabEditor::positionsConvertOnEveryKindOfLine()
         QCOMPARE(sci(editor, QsciScintillaBase::SCI_GETCURRENTPOS), long(text.left(i).toUtf8().size()));
         QCOMPARE(editor.localSelectionPositions(), std::pair(i, i));
     }
+    // Positions outside the text stop at its ends.
+    editor.setLocalSelection(-3, text.size() + 9);
+    QCOMPARE(editor.localSelectionPositions(), std::pair(qsizetype(0), text.size()));
 }
 
 void TestCollabEditor::autoIndentAndPaste()
