@@ -176,6 +176,41 @@ QList<UserId> userIdsFromJson(const QJsonArray &array)
     return ids;
 }
 
+QJsonObject AttachmentInfo::toJson() const
+{
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("name"), name},
+            {QStringLiteral("size"), size},
+            {QStringLiteral("mime"), mime}};
+}
+
+std::optional<AttachmentInfo> AttachmentInfo::fromJson(const QJsonObject &json)
+{
+    AttachmentInfo info{json.value(QStringLiteral("id")).toString(), json.value(QStringLiteral("name")).toString(),
+                        json.value(QStringLiteral("size")).toInteger(), json.value(QStringLiteral("mime")).toString()};
+    if (info.id.isEmpty())
+        return std::nullopt;
+    return info;
+}
+
+QJsonArray attachmentsToJson(const QList<AttachmentInfo> &attachments)
+{
+    QJsonArray array;
+    for (const AttachmentInfo &attachment : attachments)
+        array.append(attachment.toJson());
+    return array;
+}
+
+QList<AttachmentInfo> attachmentsFromJson(const QJsonArray &array)
+{
+    QList<AttachmentInfo> attachments;
+    for (const QJsonValue &value : array) {
+        if (const auto attachment = AttachmentInfo::fromJson(value.toObject()))
+            attachments.append(*attachment);
+    }
+    return attachments;
+}
+
 QJsonObject ReactionInfo::toJson() const
 {
     return {{QStringLiteral("emoji"), emoji}, {QStringLiteral("users"), userIdsToJson(users)}};
@@ -188,7 +223,8 @@ QJsonObject MessageInfo::toJson() const
             {QStringLiteral("text"), text},
             {QStringLiteral("threadRoot"), threadRoot},
             {QStringLiteral("mentions"), userIdsToJson(mentions)},
-            {QStringLiteral("mentionsRoom"), mentionsRoom}};
+            {QStringLiteral("mentionsRoom"), mentionsRoom},
+            {QStringLiteral("attachments"), attachmentsToJson(attachments)}};
 }
 
 QJsonObject MessageInfo::toHistoryJson() const
@@ -210,6 +246,7 @@ QJsonObject MessageInfo::toHistoryJson() const
             {QStringLiteral("reactions"), reactionList},
             {QStringLiteral("mentions"), userIdsToJson(mentions)},
             {QStringLiteral("mentionsRoom"), mentionsRoom},
+            {QStringLiteral("attachments"), attachmentsToJson(attachments)},
             {QStringLiteral("system"), system.isEmpty() ? QJsonValue() : QJsonValue(system)}};
 }
 
@@ -237,6 +274,7 @@ std::optional<MessageInfo> MessageInfo::fromHistoryJson(RoomId room, const QJson
         info.reactions.append({reaction.value(QStringLiteral("emoji")).toString(),
                                userIdsFromJson(reaction.value(QStringLiteral("users")).toArray())});
     }
+    info.attachments = attachmentsFromJson(json.value(QStringLiteral("attachments")).toArray());
     info.system = json.value(QStringLiteral("system")).toObject();
     return info;
 }

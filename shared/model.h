@@ -96,6 +96,19 @@ struct MemberInfo
     friend bool operator==(const MemberInfo &, const MemberInfo &) = default;
 };
 
+/// A file a message carries; `id` is the SHA-256 of its bytes (hex).
+struct AttachmentInfo
+{
+    QString id;
+    QString name;
+    qint64 size = 0;
+    QString mime;
+
+    QJsonObject toJson() const;
+    static std::optional<AttachmentInfo> fromJson(const QJsonObject &json);
+    friend bool operator==(const AttachmentInfo &, const AttachmentInfo &) = default;
+};
+
 /// The users who reacted to a message with one emoji.
 struct ReactionInfo
 {
@@ -126,6 +139,7 @@ struct MessageInfo
     qint64 editedAt = 0; // 0: never edited
     bool deleted = false;
     QList<ReactionInfo> reactions;
+    QList<AttachmentInfo> attachments;
     QJsonObject system; // {"event": ..., ...} for a system message, else empty
 
     QJsonObject toJson() const; // the event's `data`; room, seq and ts travel in the envelope
@@ -135,6 +149,8 @@ struct MessageInfo
 };
 
 QJsonArray userIdsToJson(const QList<UserId> &ids);
+QJsonArray attachmentsToJson(const QList<AttachmentInfo> &attachments);
+QList<AttachmentInfo> attachmentsFromJson(const QJsonArray &array);
 QList<UserId> userIdsFromJson(const QJsonArray &array);
 
 } // namespace Cohort

@@ -121,6 +121,7 @@ inline constexpr int MaxClientIdLength = 64;
 inline constexpr int MaxMessageTextLength = 16 * 1024;
 inline constexpr int MaxHistoryLimit = 100;
 inline constexpr int MaxRoomMembersPerRequest = 200;
+inline constexpr int MaxAttachmentsPerMessage = 10;
 inline constexpr int DefaultMessagesPerMinute = 60;
 inline constexpr int TypingExpiresMs = 6000;
 

@@ -70,7 +70,8 @@ Schema schemaFor(Op op)
     static const Schema messageSend{{"roomId", Kind::Integer, true, 1, MaxSafe},
                                     {"clientId", Kind::String, true, 1, MaxClientIdLength},
                                     {"text", Kind::String, true, 1, MaxMessageTextLength},
-                                    {"threadRoot", Kind::Integer, false, 1, MaxSafe}};
+                                    {"threadRoot", Kind::Integer, false, 1, MaxSafe},
+                                    {"attachments", Kind::StringArray, false, 0, MaxAttachmentsPerMessage}};
     static const Schema messageHistory{{"roomId", Kind::Integer, true, 1, MaxSafe},
                                        {"before", Kind::Integer, false, 1, MaxSafe},
                                        {"after", Kind::Integer, false, 0, MaxSafe},

@@ -133,14 +133,28 @@ void ChatService::messageSend(Connection &c, const Request &r)
                QStringLiteral("you can send %1 messages per minute; wait a moment").arg(perMinute), wait);
         return;
     }
+    // Only files uploaded to this room (POST /attachments) may ride on its messages.
+    QList<AttachmentInfo> attachments;
+    for (const QJsonValue &value : r.data.value(QStringLiteral("attachments")).toArray()) {
+        const std::optional<AttachmentInfo> attachment =
+            m_core.db([&] { return m_storage.attachment(roomId, value.toString()); });
+        if (!attachment) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no attachment %1 was uploaded to this room").arg(value.toString()));
+            return;
+        }
+        if (!attachments.contains(*attachment))
+            attachments.append(*attachment);
+    }
     const QString text = stringField(r, "text");
     const auto [mentions, mentionsRoom] = resolveMentions(roomId, text);
-    const QJsonObject data{{QStringLiteral("sender"), c.user().info.toJson()},
-                           {QStringLiteral("clientId"), stringField(r, "clientId")},
-                           {QStringLiteral("text"), text},
-                           {QStringLiteral("threadRoot"), threadRoot},
-                           {QStringLiteral("mentions"), userIdsToJson(mentions)},
-                           {QStringLiteral("mentionsRoom"), mentionsRoom}};
+    QJsonObject data{{QStringLiteral("sender"), c.user().info.toJson()},
+                     {QStringLiteral("clientId"), stringField(r, "clientId")},
+                     {QStringLiteral("text"), text},
+                     {QStringLiteral("threadRoot"), threadRoot},
+                     {QStringLiteral("mentions"), userIdsToJson(mentions)},
+                     {QStringLiteral("mentionsRoom"), mentionsRoom}};
+    if (!attachments.isEmpty())
+        data.insert(QStringLiteral("attachments"), attachmentsToJson(attachments));
     const StorageResult<EventRecord> stored =
         m_core.append(roomId, EventMessageCreated, c.userId(), stringField(r, "clientId"), data);
     if (!stored.ok()) {

@@ -157,6 +157,7 @@ QString ServerConfig::loadFile(const QString &path)
 
     r.integer("chat/messages_per_minute", &messagesPerMinute, 1, 100000);
     r.text("chat/dm_policy", &dmPolicy);
+    r.integer("chat/max_attachment_bytes", &maxAttachmentBytes, 1, 1024LL * 1024 * 1024);
 
     r.text("log/level", &logLevel);
     return r.error();

@@ -224,13 +224,17 @@ void ServerCore::checkSessions(const QList<Connection *> &connections, qint64 no
 
 QJsonObject ServerCore::welcomeData()
 {
-    return {{QStringLiteral("serverTime"), wallClockMs()},
+    QJsonObject data{{QStringLiteral("serverTime"), wallClockMs()},
             {QStringLiteral("heartbeatSeconds"), m_config.heartbeatSeconds},
             {QStringLiteral("handshakeTimeoutSeconds"), m_config.handshakeTimeoutSeconds},
             {QStringLiteral("maxFrameBytes"), m_config.maxFrameBytes},
             {QStringLiteral("signUp"), m_config.allowSignUp},
             {QStringLiteral("setupRequired"), db([this] { return m_auth.setupRequired(); })},
             {QStringLiteral("serverName"), m_config.serverName}};
+    if (m_attachmentsPort != 0)
+        data.insert(QStringLiteral("attachments"), QJsonObject{{QStringLiteral("port"), m_attachmentsPort},
+                                                               {QStringLiteral("maxBytes"), m_config.maxAttachmentBytes}});
+    return data;
 }
 
 void ServerCore::observeDatabase(qint64 startNs)

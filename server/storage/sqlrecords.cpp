@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "sqlrecords.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace Cohort::Server::SqlRecords {
@@ -128,6 +129,9 @@ MessageInfo message(const SqlRow &row, RoomId room)
     info.lastReplyTs = row.value("last_reply_at").toLongLong();
     info.editedAt = row.value("edited_at").toLongLong();
     info.deleted = row.value("deleted").toInt() != 0;
+    const QString attachments = row.value("attachments").toString();
+    if (!attachments.isEmpty())
+        info.attachments = attachmentsFromJson(QJsonDocument::fromJson(attachments.toUtf8()).array());
     const QString system = row.value("system").toString();
     if (!system.isEmpty())
         info.system = QJsonDocument::fromJson(system.toUtf8()).object();

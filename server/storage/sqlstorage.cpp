@@ -459,7 +459,8 @@ bool SqlStorage::materialise(const EventRecord &event)
                                       {"created_at", event.timestamp},
                                       {"mentions", QString()},
                                       {"mentions_room", 0},
-                                      {"system", QString::fromUtf8(QJsonDocument(system).toJson(QJsonDocument::Compact))}})
+                                      {"system", QString::fromUtf8(QJsonDocument(system).toJson(QJsonDocument::Compact))},
+                                      {"attachments", QString()}})
             .has_value();
     };
     const qint64 target = data.value(QStringLiteral("target")).toInteger();
@@ -467,6 +468,7 @@ bool SqlStorage::materialise(const EventRecord &event)
     if (kind == QLatin1String("message.created")) {
         const qint64 threadRoot = data.value(QStringLiteral("threadRoot")).toInteger();
         const QList<UserId> mentions = userIdsFromJson(data.value(QStringLiteral("mentions")).toArray());
+        const QJsonArray attachments = data.value(QStringLiteral("attachments")).toArray();
         if (!sql("insert_message", {{"room_id", room},
                                     {"seq", event.seq},
                                     {"kind", QStringLiteral("message")},
@@ -477,7 +479,9 @@ bool SqlStorage::materialise(const EventRecord &event)
                                     {"created_at", event.timestamp},
                                     {"mentions", mentionsColumn(mentions)},
                                     {"mentions_room", data.value(QStringLiteral("mentionsRoom")).toBool() ? 1 : 0},
-                                    {"system", QString()}}))
+                                    {"system", QString()},
+                                    {"attachments", attachments.isEmpty() ? QString()
+                                                                          : QString::fromUtf8(QJsonDocument(attachments).toJson(QJsonDocument::Compact))}}))
             return false;
         return threadRoot <= 0
             || sql("count_thread_reply", {{"room_id", room}, {"seq", threadRoot}, {"created_at", event.timestamp}});
@@ -891,6 +895,28 @@ std::optional<QList<SearchHit>> SqlStorage::searchMessages(UserId user, const Se
         hits.append(hit);
     }
     return hits;
+}
+
+bool SqlStorage::addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp)
+{
+    return sql("insert_attachment", {{"room_id", room.value()},
+                                     {"id", attachment.id},
+                                     {"name", attachment.name},
+                                     {"size", attachment.size},
+                                     {"mime", attachment.mime},
+                                     {"uploader_id", bindId(uploader)},
+                                     {"created_at", timestamp}})
+        .has_value();
+}
+
+std::optional<AttachmentInfo> SqlStorage::attachment(RoomId room, const QString &id)
+{
+    const std::optional<SqlRows> rows = sql("attachment", {{"room_id", room.value()}, {"id", id}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    const SqlRow &row = rows->first();
+    return AttachmentInfo{row.value("id").toString(), row.value("name").toString(), row.value("size").toLongLong(),
+                          row.value("mime").toString()};
 }
 
 // Settings

@@ -91,6 +91,8 @@ public:
     bool setRoomRole(RoomId room, UserId user, RoomRole role) override;
     bool sharesCourse(UserId a, UserId b) override;
     std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) override;
+    bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) override;
+    std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) override;
 
     std::optional<QString> setting(const QString &key) override;
     bool setSetting(const QString &key, const QString &value) override;

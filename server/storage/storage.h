@@ -257,6 +257,10 @@ public:
     virtual bool setRoomRole(RoomId room, UserId user, RoomRole role) = 0;
     /// Full-text search over the messages of the rooms `user` is a member of, newest first.
     virtual std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) = 0;
+    /// Records that a file (stored by the caller) was uploaded to a room; a repeat is a no-op.
+    virtual bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) = 0;
+    /// The file with that id as uploaded to that room, or nothing.
+    virtual std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) = 0;
     /// Whether the two users are members of a common course.
     virtual bool sharesCourse(UserId a, UserId b) = 0;
 

@@ -8,6 +8,6 @@ WHERE :match = '' AND m.kind = 'message' AND m.deleted = 0
   AND (:any_room = 1 OR m.room_id = :room_id)
   AND (:any_sender = 1 OR m.sender_id = :sender_id)
   AND m.created_at >= :after AND m.created_at < :before
-  AND :has_file = 0
+  AND (:has_file = 0 OR m.attachments <> '')
 ORDER BY m.created_at DESC, m.seq DESC
 LIMIT :limit

@@ -10,6 +10,6 @@ WHERE m.search @@ to_tsquery('simple', :match)
   AND (:any_room = 1 OR m.room_id = :room_id)
   AND (:any_sender = 1 OR m.sender_id = :sender_id)
   AND m.created_at >= :after AND m.created_at < :before
-  AND :has_file = 0
+  AND (:has_file = 0 OR m.attachments <> '')
 ORDER BY m.created_at DESC, m.seq DESC
 LIMIT :limit
