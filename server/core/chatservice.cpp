@@ -935,6 +935,16 @@ void ChatService::typing(Connection &c, const Request &r)
         return;
     }
     c.reply(r, {});
+    // However often clients send it, a user's typing reaches a room at most every 2 s: the
+    // event says 6 s, so the indicator never flickers off in between.
+    constexpr qint64 ThrottleMs = 2000;
+    const qint64 now = m_core.nowMs();
+    qint64 &last = m_lastTyping[{c.userId(), roomId}];
+    if (last > 0 && now - last < ThrottleMs)
+        return;
+    last = now;
+    if (m_lastTyping.size() > 10000)
+        m_lastTyping.removeIf([now](const auto &entry) { return now - entry.value() > TypingExpiresMs; });
     sendEphemeral(m_core.m_hub.subscribers(roomId), EventTyping, roomId,
                   {{QStringLiteral("user"), c.user().info.toJson()}, {QStringLiteral("expiresInMs"), TypingExpiresMs}},
                   c.userId());

@@ -102,6 +102,7 @@ private:
     QHash<UserId, QList<Connection *>> m_connections; // signed-in connections per user
     QHash<Connection *, Presence> m_presence;         // what each connection set (default online)
     QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline
+    QHash<std::pair<UserId, RoomId>, qint64> m_lastTyping; // core clock ms of the last typing fanned out
 };
 
 } // namespace Cohort::Server

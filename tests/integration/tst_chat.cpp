@@ -375,6 +375,15 @@ private Q_SLOTS:
         QVERIFY(!waitForEvent(*m_ana, EventTyping, 0));
         QVERIFY(!waitForEvent(*anaPhone, EventTyping, 0));
         QCOMPARE(roomEntry(*m_ben, m_roomId).value(QStringLiteral("lastSeq")).toInteger(), 2);
+        // Repeats within the throttle interval are answered but not fanned out again.
+        QCOMPARE(m_ana->request(Op::Typing, {{QStringLiteral("roomId"), m_roomId}})->type, FrameType::Result);
+        QCOMPARE(anaPhone->request(Op::Typing, {{QStringLiteral("roomId"), m_roomId}})->type, FrameType::Result);
+        QCOMPARE(m_ben->request(Op::Typing, {{QStringLiteral("roomId"), m_roomId}})->type, FrameType::Result);
+        QVERIFY(waitForEvent(*m_ana, EventTyping)); // ben's own first typing does get through
+        int typings = 0;
+        for (const Frame &event : m_ben->events())
+            typings += event.event == EventTyping ? 1 : 0;
+        QCOMPARE(typings, 1);
     }
 
     void readStateAndReceipts()
