@@ -464,6 +464,7 @@ void DocumentPrivate::localInsert(qsizetype position, QStringView input)
     me.content.append(content);
     rawLength += content.size();
     insertRun(at, run);
+    addChange(position, 0, content);
     if (!arrivals.empty() && arrivals.back().agent == self && arrivals.back().seq + arrivals.back().length == run.seq)
         arrivals.back().length += run.length;
     else

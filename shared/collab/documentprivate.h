@@ -222,7 +222,7 @@ public:
     std::vector<DeleteRange> pendingDeletes;
     qsizetype pendingUnits = 0;     // characters in pendingRuns
 
-    QList<TextChange> *changes = nullptr; // set while apply() collects what it changed
+    QList<TextChange> *changes = nullptr; // set while apply() or an undo collects what it changed
     UndoManager *undo = nullptr;
 };
 

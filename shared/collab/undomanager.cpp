@@ -77,8 +77,11 @@ void UndoManager::record(Action action)
     step.push_back(std::move(action));
 }
 
-QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode)
+QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode,
+                               QList<TextChange> *changes)
 {
+    if (changes)
+        changes->clear();
     if (from.empty())
         return {};
     const Step step = std::move(from.back());
@@ -86,6 +89,7 @@ QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, M
     to.emplace_back();
     DocumentPrivate &d = *m_document.d;
     m_mode = mode;
+    d.changes = changes;
     d.begin();
     for (auto it = step.rbegin(); it != step.rend(); ++it) {
         if (it->insert) {
@@ -122,6 +126,7 @@ QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, M
         }
     }
     QByteArray update = d.commit();
+    d.changes = nullptr;
     m_mode = Mode::Normal;
     m_capturing = false;
     if (to.back().empty())
@@ -129,14 +134,14 @@ QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, M
     return update;
 }
 
-QByteArray UndoManager::undo()
+QByteArray UndoManager::undo(QList<TextChange> *changes)
 {
-    return revert(m_undo, m_redo, Mode::Undoing);
+    return revert(m_undo, m_redo, Mode::Undoing, changes);
 }
 
-QByteArray UndoManager::redo()
+QByteArray UndoManager::redo(QList<TextChange> *changes)
 {
-    return revert(m_redo, m_undo, Mode::Redoing);
+    return revert(m_redo, m_undo, Mode::Redoing, changes);
 }
 
 } // namespace Cohort::Collab

@@ -2,8 +2,11 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
+#include "collabtypes.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QList>
 #include <QString>
 
 #include <map>
@@ -17,7 +20,8 @@ class Document;
 /// (never remote ones) into steps; edits less than `groupWindowMs` apart join one step unless
 /// stopCapturing() was called in between. Undoing an insert deletes those of its characters
 /// that still exist; undoing a delete inserts the text again where its neighbours are now.
-/// Both produce a normal update to send. One UndoManager per Document (a new one replaces the
+/// Both produce a normal update to send, and the visible edits they made to this replica's
+/// text, so an editor can patch exactly those ranges. One UndoManager per Document (a new one replaces the
 /// previous one's recording); it must not outlive the Document object it was given.
 class UndoManager
 {
@@ -29,9 +33,11 @@ public:
 
     bool canUndo() const;
     bool canRedo() const;
-    /// Reverts the last step; returns its update (empty if there was nothing to undo).
-    QByteArray undo();
-    QByteArray redo();
+    /// Reverts the last step; returns its update (empty if there was nothing to undo). If
+    /// `changes` is given, it receives the edits the step made to the text, in order, as
+    /// Document::apply() reports them.
+    QByteArray undo(QList<TextChange> *changes = nullptr);
+    QByteArray redo(QList<TextChange> *changes = nullptr);
     /// The next local edit starts a new step.
     void stopCapturing();
     void clear();
@@ -64,7 +70,7 @@ private:
     void recordInsert(quint32 seq, quint32 end);
     void recordDelete(std::vector<Span> removed, const QString &text);
     void record(Action action);
-    QByteArray revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode);
+    QByteArray revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode, QList<TextChange> *changes);
 
     Document &m_document;
     int m_groupWindowMs;

@@ -22,6 +22,14 @@ QString only(const QString &text, bool upper)
     return out;
 }
 
+/// The text after applying `changes` in order, as an editor patches its copy.
+QString patched(QString text, const QList<TextChange> &changes)
+{
+    for (const TextChange &change : changes)
+        text.replace(change.position, change.removed, change.inserted);
+    return text;
+}
+
 } // namespace
 
 class TestCollabUndo : public QObject
@@ -79,6 +87,42 @@ private Q_SLOTS:
         QCOMPARE(b.text(), a.text());
         b.apply(undo.undo());
         QCOMPARE(a.text(), QStringLiteral(">> one two three <<"));
+    }
+
+    // An editor patches exactly the ranges an undo or redo touched, not a diff of the texts.
+    void undoReportsItsChanges()
+    {
+        Document a(1);
+        Document b(2);
+        UndoManager undo(a);
+        b.apply(a.insert(0, u"hello"));
+        undo.stopCapturing();
+        b.apply(a.insert(5, u" world"));
+        a.apply(b.insert(0, u"XYZ "));
+        a.apply(b.insert(12, u"!")); // splits A's " world"
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello wo!rld"));
+
+        QList<TextChange> changes{{0, 0, QStringLiteral("stale")}};
+        b.apply(undo.undo(&changes));
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello!"));
+        QCOMPARE(changes, (QList<TextChange>{{13, 3, {}}, {9, 3, {}}}));
+        b.apply(undo.redo(&changes));
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello wo!rld"));
+        QCOMPARE(changes, (QList<TextChange>{{9, 0, QStringLiteral(" wo")}, {13, 0, QStringLiteral("rld")}}));
+        QCOMPARE(b.text(), a.text());
+
+        // Undoing a delete reports the text it inserts again.
+        undo.stopCapturing();
+        b.apply(a.remove(0, 4));
+        b.apply(undo.undo(&changes));
+        QCOMPARE(changes, (QList<TextChange>{{0, 0, QStringLiteral("XYZ ")}}));
+        QCOMPARE(a.text(), QStringLiteral("XYZ hello wo!rld"));
+        // Nothing to redo: no changes, whatever the list held.
+        while (undo.canRedo())
+            undo.redo();
+        changes = {{0, 0, QStringLiteral("stale")}};
+        QVERIFY(undo.redo(&changes).isEmpty());
+        QVERIFY(changes.isEmpty());
     }
 
     void editsGroupWithinTheWindow()
@@ -162,18 +206,21 @@ private Q_SLOTS:
             const int action = rng.bounded(10);
             QByteArray fromA;
             QByteArray fromB;
-            if (action < 3)
+            if (action < 3) {
                 fromA = a.insert(rng.bounded(int(a.length()) + 1), QString(QChar(u'a' + rng.bounded(26))));
-            else if (action < 4)
+            } else if (action < 4) {
                 fromA = removeOwn(a, false);
-            else if (action < 6)
+            } else if (action < 6) {
                 fromB = b.insert(rng.bounded(int(b.length()) + 1), QString(QChar(u'A' + rng.bounded(26))));
-            else if (action < 7)
+            } else if (action < 7) {
                 fromB = removeOwn(b, true);
-            else if (action < 9)
-                fromA = undo.undo();
-            else
-                fromA = undo.redo();
+            } else {
+                // What the undo manager reports patches the text before into the text after.
+                const QString before = a.text();
+                QList<TextChange> changes;
+                fromA = action < 9 ? undo.undo(&changes) : undo.redo(&changes);
+                QCOMPARE(patched(before, changes), a.text());
+            }
             // Sometimes both edit before hearing of each other.
             if (rng.bounded(3) == 0) {
                 const QByteArray extra = b.insert(rng.bounded(int(b.length()) + 1), u"Q");
