@@ -24,24 +24,6 @@ Q_LOGGING_CATEGORY(lcCode, "cohort.app.code")
 
 namespace {
 
-/// The one range where two texts differ: [position, position + removed) of `before` became
-/// `inserted`. Never splits a surrogate pair.
-Collab::TextChange difference(const QString &before, const QString &after)
-{
-    const qsizetype common = std::min(before.size(), after.size());
-    qsizetype prefix = 0;
-    while (prefix < common && before.at(prefix) == after.at(prefix))
-        ++prefix;
-    if (prefix > 0 && before.at(prefix - 1).isHighSurrogate())
-        --prefix;
-    qsizetype suffix = 0;
-    while (suffix < common - prefix && before.at(before.size() - 1 - suffix) == after.at(after.size() - 1 - suffix))
-        ++suffix;
-    if (suffix > 0 && before.at(before.size() - suffix).isLowSurrogate())
-        --suffix;
-    return {prefix, before.size() - suffix - prefix, after.mid(prefix, after.size() - suffix - prefix)};
-}
-
 bool keyIs(const QKeyEvent *event, Qt::KeyboardModifiers modifiers, Qt::Key key)
 {
     return event->keyCombination() == QKeyCombination(modifiers, key);
@@ -327,12 +309,16 @@ void CollabEditor::revert(bool redo)
         return;
     // A step whose characters others have all removed meanwhile changes nothing and vanishes:
     // the key goes on to the step before it instead of doing nothing visible (as in Yjs).
+    QList<Collab::TextChange> changes;
     QByteArray update;
     while (update.isEmpty() && (redo ? m_undo->canRedo() : m_undo->canUndo()))
-        update = redo ? m_undo->redo() : m_undo->undo();
+        update = redo ? m_undo->redo(&changes) : m_undo->undo(&changes);
     if (update.isEmpty())
         return;
-    syncToEngine();
+    patch(changes);
+    // The caret goes where the step's last change happened, as in Scintilla's own undo.
+    const Collab::TextChange &last = changes.constLast();
+    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(m_positions->toBytes(last.position + last.inserted.size())));
     Q_EMIT localUpdate(update);
 }
 
@@ -495,16 +481,6 @@ void CollabEditor::patch(const QList<Collab::TextChange> &changes)
             SendScintilla(SCI_SETREADONLY, 1UL);
     }
     refreshDecorations();
-}
-
-void CollabEditor::syncToEngine()
-{
-    // The undo manager reports an update, not the changes, so the text is brought to the
-    // engine's by replacing what lies between the common prefix and suffix.
-    const Collab::TextChange change = difference(text(), m_document.text());
-    patch({change});
-    const qsizetype end = change.position + change.inserted.size();
-    SendScintilla(SCI_GOTOPOS, static_cast<unsigned long>(m_positions->toBytes(end)));
 }
 
 void CollabEditor::takeComposedText()

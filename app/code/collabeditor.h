@@ -123,7 +123,6 @@ private:
     void applyDeferred();
     void emitLocal(const QByteArray &update);
     void patch(const QList<Collab::TextChange> &changes);
-    void syncToEngine();
     void takeComposedText();
     void reloadText();
     void refreshDecorations();

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void localSelectionAsAnchors();
     void undoRevertsOnlyOwnEdits();
     void undoSkipsStepsOthersRemoved();
+    void undoPatchesOnlyTheRevertedText();
     void undoKeys();
     void caretMovesStartANewUndoStep();
     void replaceAllIsOneStep();
@@ -522,6 +523,57 @@ void TestCollabEditor::undoSkipsStepsOthersRemoved()
     editor.redo();
     QCOMPARE(editor.text(), QStringLiteral("mine "));
     QVERIFY(!editor.canRedo());
+}
+
+void TestCollabEditor::undoPatchesOnlyTheRevertedText()
+{
+    // Scintilla moves markers, indicators and other carets with the text it is told to
+    // change: undo must change exactly the reverted characters, never a look-alike range.
+    CollabEditor editor;
+    editor.show();
+    Collab::Document peer(Collab::Document::randomAgent());
+    Outbox outbox(&editor);
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("ab\n"))));
+    editor.setLocalSelection(0, 0);
+    QTest::keyClicks(&editor, QStringLiteral("ab"));
+    QTest::keyClick(&editor, Qt::Key_Return);
+    QTest::keyClick(&editor, Qt::Key_End, Qt::ControlModifier);
+    QTest::keyClicks(&editor, QStringLiteral("held"));
+    QVERIFY(outbox.deliverTo(peer));
+    QVERIFY(editor.applyRemote(peer.insert(8, QStringLiteral("XY")))); // inside "held"
+    QCOMPARE(editor.text(), QStringLiteral("ab\nab\nheXYld"));
+
+    QList<std::pair<int, int>> removed; // byte position, length
+    QList<std::pair<int, QByteArray>> inserted;
+    connect(&editor, &QsciScintillaBase::SCN_MODIFIED, &editor,
+            [&](int position, int type, const char *text, int length, int, int, int, int, int, int) {
+                if (type & QsciScintillaBase::SC_MOD_DELETETEXT)
+                    removed.append({position, length});
+                if (type & QsciScintillaBase::SC_MOD_INSERTTEXT)
+                    inserted.append({position, QByteArray(text, length)});
+            });
+    editor.undo(); // "held", around the peer's "XY"
+    QCOMPARE(editor.text(), QStringLiteral("ab\nab\nXY"));
+    QCOMPARE(removed, (QList<std::pair<int, int>>{{10, 2}, {6, 2}}));
+    QVERIFY(inserted.isEmpty());
+    QCOMPARE(sci(editor, QsciScintillaBase::SCI_GETCURRENTPOS), 6L);
+
+    removed.clear();
+    editor.undo(); // the first line, not the peer's identical one after it
+    QCOMPARE(editor.text(), QStringLiteral("ab\nXY"));
+    QCOMPARE(removed, (QList<std::pair<int, int>>{{0, 3}}));
+    QVERIFY(inserted.isEmpty());
+    QCOMPARE(sci(editor, QsciScintillaBase::SCI_GETCURRENTPOS), 0L);
+
+    removed.clear();
+    editor.redo();
+    editor.redo();
+    QCOMPARE(editor.text(), QStringLiteral("ab\nab\nheXYld"));
+    QVERIFY(removed.isEmpty());
+    QCOMPARE(inserted, (QList<std::pair<int, QByteArray>>{{0, "ab\n"}, {6, "he"}, {10, "ld"}}));
+    QCOMPARE(sci(editor, QsciScintillaBase::SCI_GETCURRENTPOS), 12L);
+    QVERIFY(outbox.deliverTo(peer));
+    QCOMPARE(peer.text(), editor.text());
 }
 
 void TestCollabEditor::undoKeys()
