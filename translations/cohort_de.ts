@@ -118,34 +118,6 @@
 <context>
     <name>Cohort::Ui::ChatPane</name>
     <message>
-        <source>Online</source>
-        <translation>Online</translation>
-    </message>
-    <message>
-        <source>Away</source>
-        <translation>Abwesend</translation>
-    </message>
-    <message>
-        <source>Do not disturb</source>
-        <translation>Nicht stören</translation>
-    </message>
-    <message>
-        <source>Offline</source>
-        <translation>Offline</translation>
-    </message>
-    <message>
-        <source>Owner</source>
-        <translation>Besitzer</translation>
-    </message>
-    <message>
-        <source>Admin</source>
-        <translation>Admin</translation>
-    </message>
-    <message>
-        <source>Member</source>
-        <translation>Mitglied</translation>
-    </message>
-    <message>
         <source>%1 in %2</source>
         <translation>%1 in %2</translation>
     </message>
@@ -266,14 +238,6 @@
         <translation>Schließen</translation>
     </message>
     <message>
-        <source>Search</source>
-        <translation>Suche</translation>
-    </message>
-    <message>
-        <source>Filters: from:username  in:#room  before:2026-12-31  after:2026-01-01  has:file</source>
-        <translation>Filter: from:benutzername  in:#raum  before:2026-12-31  after:2026-01-01  has:file</translation>
-    </message>
-    <message>
         <source>Archived · read only</source>
         <translation>Archiviert · nur lesen</translation>
     </message>
@@ -328,26 +292,6 @@
     <message>
         <source>Seen by %1</source>
         <translation>Gesehen von %1</translation>
-    </message>
-    <message>
-        <source>%1
-@%2 · %3</source>
-        <translation>%1
-@%2 · %3</translation>
-    </message>
-    <message>
-        <source>%1 · %2</source>
-        <translation>%1 · %2</translation>
-    </message>
-    <message>
-        <source>No messages found</source>
-        <translation>Keine Nachrichten gefunden</translation>
-    </message>
-    <message>
-        <source>%1 · %2 · %3
-%4</source>
-        <translation>%1 · %2 · %3
-%4</translation>
     </message>
     <message>
         <source>Join a course first: direct messages are with people of your courses.</source>
@@ -788,6 +732,55 @@
     </message>
 </context>
 <context>
+    <name>Cohort::Ui::MembersPanel</name>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Abwesend</translation>
+    </message>
+    <message>
+        <source>Do not disturb</source>
+        <translation>Nicht stören</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Besitzer</translation>
+    </message>
+    <message>
+        <source>Admin</source>
+        <translation>Admin</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>%1
+@%2 · %3</source>
+        <translation>%1
+@%2 · %3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
     <name>Cohort::Ui::MessageBanner</name>
     <message>
         <source>Close</source>
@@ -858,6 +851,35 @@
     <message>
         <source>No messages yet</source>
         <translation>Noch keine Nachrichten</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::SearchPanel</name>
+    <message>
+        <source>No messages found</source>
+        <translation>Keine Nachrichten gefunden</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3
+%4</source>
+        <translation>%1 · %2 · %3
+%4</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Search messages</source>
+        <translation>Nachrichten durchsuchen</translation>
+    </message>
+    <message>
+        <source>Filters: from:username  in:#room  before:2026-12-31  after:2026-01-01  has:file</source>
+        <translation>Filter: from:benutzername  in:#raum  before:2026-12-31  after:2026-01-01  has:file</translation>
     </message>
 </context>
 <context>

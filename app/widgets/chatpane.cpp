@@ -13,9 +13,11 @@
 #include "messagebanner.h"
 #include "messagedelegate.h"
 #include "messagemodel.h"
+#include "memberspanel.h"
 #include "messageview.h"
 #include "roomlistdelegate.h"
 #include "roomlistmodel.h"
+#include "searchpanel.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -72,42 +74,6 @@ QLabel *panelTitle(QWidget *parent)
     return label;
 }
 
-QString presenceText(Presence presence)
-{
-    switch (presence) {
-    case Presence::Online:
-        return ChatPane::tr("Online");
-    case Presence::Away:
-        return ChatPane::tr("Away");
-    case Presence::DoNotDisturb:
-        return ChatPane::tr("Do not disturb");
-    case Presence::Offline:
-        break;
-    }
-    return ChatPane::tr("Offline");
-}
-
-QString roleText(const QString &role)
-{
-    if (role == QLatin1String("owner"))
-        return ChatPane::tr("Owner");
-    if (role == QLatin1String("admin"))
-        return ChatPane::tr("Admin");
-    return ChatPane::tr("Member");
-}
-
-QIcon presenceIcon(Presence presence)
-{
-    QPixmap pixmap(12, 12);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    const QColor colors[] = {QColor(0x9ca3af), QColor(0x22c55e), QColor(0xf59e0b), QColor(0xef4444)};
-    painter.setBrush(colors[int(presence)]);
-    painter.drawEllipse(QRectF(1, 1, 10, 10));
-    return QIcon(pixmap);
-}
 } // namespace
 
 ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, QWidget *parent)
@@ -175,15 +141,7 @@ ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, Q
     connect(m_client, &Client::ChatClient::presenceChanged, this, [this](UserId user, Presence presence) {
         if (user == m_client->me())
             updatePresenceButton();
-        for (Client::ChatMember &member : m_members) {
-            if (member.user.id == user && member.presence != presence) {
-                member.presence = presence;
-                for (int i = 0; i < m_memberList->count(); ++i) {
-                    if (m_memberList->item(i)->data(Qt::UserRole).toLongLong() == user.value())
-                        m_memberList->item(i)->setIcon(presenceIcon(presence));
-                }
-            }
-        }
+        m_membersPanel->setPresence(user, presence);
     });
     connect(m_client, &Client::ChatClient::requestFailed, this, [this](const Client::Reply &reply) {
         showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
@@ -521,24 +479,9 @@ QWidget *ChatPane::buildSidePanel()
     connect(m_threadView, &MessageView::contextMenuWanted, this,
             [this](const QModelIndex &index, const QPoint &pos) { showContextMenu(m_threadView, index, pos); });
 
-    auto *members = new QWidget(m_side);
-    members->setObjectName(QStringLiteral("membersPanel"));
-    m_membersTitle = panelTitle(members);
-    m_membersClose = toolButton(members, QStringLiteral("membersClose"));
-    m_memberList = new QListWidget(members);
-    m_memberList->setObjectName(QStringLiteral("memberList"));
-    m_memberList->setFrameShape(QFrame::NoFrame);
-    m_memberList->setIconSize(QSize(12, 12));
-    m_memberList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_memberList->setTextElideMode(Qt::ElideRight);
-    m_memberList->setSpacing(3);
-    auto *membersLayout = new QVBoxLayout(members);
-    membersLayout->setContentsMargins(0, 0, 0, 0);
-    membersLayout->addLayout(headerRow(m_membersTitle, m_membersClose));
-    membersLayout->addWidget(m_memberList, 1);
-    connect(m_membersClose, &QToolButton::clicked, m_side, &QWidget::hide);
-    connect(m_memberList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
-        const UserId user(item->data(Qt::UserRole).toLongLong());
+    m_membersPanel = new MembersPanel(m_side);
+    connect(m_membersPanel, &MembersPanel::closeRequested, m_side, &QWidget::hide);
+    connect(m_membersPanel, &MembersPanel::memberActivated, this, [this](UserId user) {
         if (user == m_client->me())
             return;
         m_client->openDirect(user, this, [this](const Client::Reply &reply, const std::optional<Client::ChatRoom> &room) {
@@ -549,44 +492,18 @@ QWidget *ChatPane::buildSidePanel()
         });
     });
 
-    auto *search = new QWidget(m_side);
-    search->setObjectName(QStringLiteral("searchPanel"));
-    m_searchTitle = panelTitle(search);
-    m_searchClose = toolButton(search, QStringLiteral("searchClose"));
-    m_searchBox = new QLineEdit(search);
-    m_searchBox->setObjectName(QStringLiteral("searchBox"));
-    m_searchBox->setClearButtonEnabled(true);
-    m_searchHelp = new QLabel(search);
-    m_searchHelp->setWordWrap(true);
-    m_searchHelp->setTextFormat(Qt::PlainText);
-    m_searchHelp->setForegroundRole(QPalette::PlaceholderText);
-    m_searchResults = new QListWidget(search);
-    m_searchResults->setObjectName(QStringLiteral("searchResults"));
-    m_searchResults->setFrameShape(QFrame::NoFrame);
-    m_searchResults->setWordWrap(true);
-    m_searchResults->setTextElideMode(Qt::ElideRight);
-    m_searchResults->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_searchResults->setSpacing(3);
-    auto *searchLayout = new QVBoxLayout(search);
-    searchLayout->setContentsMargins(0, 0, 0, 0);
-    searchLayout->addLayout(headerRow(m_searchTitle, m_searchClose));
-    auto *searchFields = new QVBoxLayout;
-    searchFields->setContentsMargins(12, 0, 12, 0);
-    searchFields->addWidget(m_searchBox);
-    searchFields->addWidget(m_searchHelp);
-    searchLayout->addLayout(searchFields);
-    searchLayout->addWidget(m_searchResults, 1);
-    connect(m_searchClose, &QToolButton::clicked, m_side, &QWidget::hide);
-    connect(m_searchBox, &QLineEdit::returnPressed, this, &ChatPane::runSearch);
-    connect(m_searchResults, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
-        const int i = item->data(Qt::UserRole).toInt();
-        if (i >= 0 && i < m_results.size())
-            showSearchResult(m_results.at(i));
-    });
-
+    m_searchPanel = new SearchPanel(
+        [this](RoomId room) {
+            const Client::ChatRoom *r = m_client->rooms()->room(room);
+            return r ? r->displayName() : QString();
+        },
+        m_side);
+    connect(m_searchPanel, &SearchPanel::closeRequested, m_side, &QWidget::hide);
+    connect(m_searchPanel, &SearchPanel::searchRequested, this, &ChatPane::runSearch);
+    connect(m_searchPanel, &SearchPanel::resultActivated, this, &ChatPane::showSearchResult);
     m_side->addWidget(thread);
-    m_side->addWidget(members);
-    m_side->addWidget(search);
+    m_side->addWidget(m_membersPanel);
+    m_side->addWidget(m_searchPanel);
     connect(m_side, &QStackedWidget::currentChanged, this, [this] {
         m_searchButton->setChecked(m_side->isVisible() && m_side->currentIndex() == 2);
         m_membersButton->setChecked(m_side->isVisible() && m_side->currentIndex() == 1);
@@ -603,10 +520,10 @@ void ChatPane::retranslateUi()
 {
     m_title->setText(tr("Chat"));
     m_backToChat->setText(tr("← Back to the chat"));
-    m_presence->setToolTip(tr("Your status: %1").arg(presenceText(m_client->myPresence())));
+    m_presence->setToolTip(tr("Your status: %1").arg(MembersPanel::presenceText(m_client->myPresence())));
     const QList<QAction *> presenceActions = m_presence->menu()->actions();
     for (QAction *action : presenceActions)
-        action->setText(presenceText(Presence(action->data().toInt())));
+        action->setText(MembersPanel::presenceText(Presence(action->data().toInt())));
     m_newMenu->setToolTip(tr("New room, direct message or study group"));
     const QList<QAction *> newActions = m_newMenu->menu()->actions();
     for (QAction *action : newActions) {
@@ -635,12 +552,6 @@ void ChatPane::retranslateUi()
     m_threadComposer->setPlaceholderText(tr("Reply in the thread…"));
     m_threadTitle->setText(tr("Thread"));
     m_threadClose->setToolTip(tr("Close"));
-    m_membersTitle->setText(tr("Members"));
-    m_membersClose->setToolTip(tr("Close"));
-    m_searchTitle->setText(tr("Search"));
-    m_searchClose->setToolTip(tr("Close"));
-    m_searchBox->setPlaceholderText(tr("Search messages"));
-    m_searchHelp->setText(tr("Filters: from:username  in:#room  before:2026-12-31  after:2026-01-01  has:file"));
     updateHeader();
     updateTyping();
 }
@@ -652,15 +563,14 @@ void ChatPane::updateIcons()
     m_membersButton->setIcon(Icons::symbol(QStringLiteral("group")));
     m_emoji->setIcon(Icons::symbol(QStringLiteral("emoji")));
     m_send->setIcon(Icons::symbol(QStringLiteral("send")));
-    for (QToolButton *close : {m_threadClose, m_membersClose, m_searchClose})
-        close->setIcon(Icons::symbol(QStringLiteral("close")));
+    m_threadClose->setIcon(Icons::symbol(QStringLiteral("close")));
     updatePresenceButton();
 }
 
 void ChatPane::updatePresenceButton()
 {
-    m_presence->setIcon(presenceIcon(m_client->myPresence()));
-    m_presence->setToolTip(tr("Your status: %1").arg(presenceText(m_client->myPresence())));
+    m_presence->setIcon(MembersPanel::presenceIcon(m_client->myPresence()));
+    m_presence->setToolTip(tr("Your status: %1").arg(MembersPanel::presenceText(m_client->myPresence())));
 }
 
 void ChatPane::changeEvent(QEvent *event)
@@ -716,7 +626,7 @@ void ChatPane::openRoom(RoomId room)
     saveDraft();
     m_composer->cancelEdit();
     m_room = room;
-    m_members.clear();
+    m_membersPanel->clear();
     m_model = m_client->openRoom(room);
     m_view->setMessageModel(m_model);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &ChatPane::updateRoomEmpty, Qt::UniqueConnection);
@@ -762,7 +672,7 @@ void ChatPane::updateHeader()
     QString detail;
     if (room) {
         if (room->kind == QLatin1String("direct") && room->peer)
-            detail = presenceText(room->peerPresence);
+            detail = MembersPanel::presenceText(room->peerPresence);
         else if (!room->topic.isEmpty())
             detail = room->topic;
         else if (room->memberCount > 0)
@@ -832,7 +742,8 @@ bool ChatPane::isModerator() const
 
 QString ChatPane::memberName(UserId user) const
 {
-    for (const Client::ChatMember &member : m_members) {
+    const QList<Client::ChatMember> members = m_membersPanel->members();
+    for (const Client::ChatMember &member : members) {
         if (member.user.id == user)
             return member.user.displayName.isEmpty() ? member.user.username : member.user.displayName;
     }
@@ -909,7 +820,6 @@ void ChatPane::openThread(qint64 root)
     m_threadModel = m_client->openThread(m_room, root);
     m_client->setVisibleThread(m_room, root);
     m_threadView->setMessageModel(m_threadModel);
-    m_threadComposer->setMemberNames(m_composer->property("memberNames").toStringList());
     m_side->setCurrentIndex(0);
     m_side->show();
     m_threadComposer->setFocus();
@@ -917,25 +827,15 @@ void ChatPane::openThread(qint64 root)
 
 void ChatPane::loadMembers()
 {
-    m_memberList->clear();
     const RoomId room = m_room;
     m_client->members(room, this, [this, room](const Client::Reply &reply, const QList<Client::ChatMember> &members) {
         if (!reply.ok || room != m_room)
             return;
-        m_members = members;
+        m_membersPanel->setMembers(members);
         QStringList names;
-        m_memberList->clear();
-        for (const Client::ChatMember &member : members) {
+        for (const Client::ChatMember &member : members)
             names.append(member.user.username);
-            const QString name = member.user.displayName.isEmpty() ? member.user.username : member.user.displayName;
-            auto *item = new QListWidgetItem(presenceIcon(member.presence),
-                                             tr("%1\n@%2 · %3").arg(name, member.user.username, roleText(member.role)),
-                                             m_memberList);
-            item->setToolTip(tr("%1 · %2").arg(name, presenceText(member.presence)));
-            item->setData(Qt::UserRole, member.user.id.value());
-        }
         m_composer->setMemberNames(names);
-        m_composer->setProperty("memberNames", names);
         m_threadComposer->setMemberNames(names);
         m_view->messageDelegate()->setMentionNames(names);
         m_threadView->messageDelegate()->setMentionNames(names);
@@ -957,37 +857,17 @@ void ChatPane::showSearch()
     m_side->show();
     m_searchButton->setChecked(true);
     m_membersButton->setChecked(false);
-    m_searchBox->setFocus();
+    m_searchPanel->focusQuery();
 }
 
-void ChatPane::runSearch()
+void ChatPane::runSearch(const QString &query)
 {
-    const QString query = m_searchBox->text().trimmed();
-    if (query.isEmpty())
-        return;
-    m_searchResults->clear();
     m_client->search(query, this, [this](const Client::Reply &reply, const QList<Client::SearchResult> &results) {
-        m_searchResults->clear();
-        m_results = results;
         if (!reply.ok) {
             showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
             return;
         }
-        if (results.isEmpty()) {
-            auto *item = new QListWidgetItem(tr("No messages found"), m_searchResults);
-            item->setFlags(Qt::NoItemFlags);
-            return;
-        }
-        for (int i = 0; i < results.size(); ++i) {
-            const Client::SearchResult &r = results.at(i);
-            const Client::ChatRoom *room = m_client->rooms()->room(r.roomId);
-            const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(r.timestamp), QLocale::ShortFormat);
-            const QString sender = r.sender.displayName.isEmpty() ? r.sender.username : r.sender.displayName;
-            auto *item = new QListWidgetItem(tr("%1 · %2 · %3\n%4").arg(sender, room ? room->displayName() : QString(), when,
-                                                                       r.snippet.simplified()),
-                                             m_searchResults);
-            item->setData(Qt::UserRole, i);
-        }
+        m_searchPanel->setResults(results);
     });
 }
 

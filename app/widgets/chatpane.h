@@ -11,7 +11,6 @@
 class QLabel;
 class QLineEdit;
 class QListView;
-class QListWidget;
 class QSortFilterProxyModel;
 class QSplitter;
 class QStackedLayout;
@@ -29,8 +28,10 @@ namespace Cohort::Ui {
 class Composer;
 class CoursesPane;
 class EmptyState;
+class MembersPanel;
 class MessageBanner;
 class MessageView;
+class SearchPanel;
 
 /// The Chat pane: the room list, the open room's timeline and composer, and a side panel with
 /// a thread, the members or search results. Shows the courses page (join or create a course)
@@ -85,7 +86,7 @@ private:
     void showContextMenu(MessageView *view, const QModelIndex &index, const QPoint &globalPos);
     void toggleReaction(Client::MessageModel *model, qint64 seq, const QString &emoji);
     void loadMembers();
-    void runSearch();
+    void runSearch(const QString &query);
     void newRoom();
     void newDirectMessage();
     void browseStudyGroups();
@@ -98,7 +99,6 @@ private:
     RoomId m_room;
     QPointer<Client::MessageModel> m_model;
     QPointer<Client::MessageModel> m_threadModel;
-    QList<Client::ChatMember> m_members;
     QTimer m_draftTimer;
     bool m_coursesOpenedByUser = false;
 
@@ -136,15 +136,8 @@ private:
     QToolButton *m_threadClose;
     MessageView *m_threadView;
     Composer *m_threadComposer;
-    QLabel *m_membersTitle;
-    QToolButton *m_membersClose;
-    QListWidget *m_memberList;
-    QLabel *m_searchTitle;
-    QToolButton *m_searchClose;
-    QLineEdit *m_searchBox;
-    QLabel *m_searchHelp;
-    QListWidget *m_searchResults;
-    QList<Client::SearchResult> m_results;
+    MembersPanel *m_membersPanel;
+    SearchPanel *m_searchPanel;
 };
 
 } // namespace Cohort::Ui

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "chattypes.h"
+
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QToolButton;
+
+namespace Cohort::Ui {
+
+/// The Chat pane's side panel with the open room's members: name, username, room role and a
+/// presence dot. Activating someone asks for a direct message with them.
+class MembersPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit MembersPanel(QWidget *parent = nullptr);
+
+    void setMembers(const QList<Client::ChatMember> &members);
+    void clear();
+    QList<Client::ChatMember> members() const { return m_members; }
+    void setPresence(UserId user, Client::Presence presence);
+
+    static QString presenceText(Client::Presence presence);
+    static QIcon presenceIcon(Client::Presence presence);
+    static QString roleText(const QString &role);
+
+Q_SIGNALS:
+    void memberActivated(Cohort::UserId user);
+    void closeRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void retranslateUi();
+    void rebuild();
+
+    QList<Client::ChatMember> m_members;
+    QLabel *m_title;
+    QToolButton *m_close;
+    QListWidget *m_list;
+};
+
+} // namespace Cohort::Ui
