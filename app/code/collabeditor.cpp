@@ -307,13 +307,9 @@ void CollabEditor::revert(bool redo)
     }
     if (m_composing)
         return;
-    // A step whose characters others have all removed meanwhile changes nothing and vanishes:
-    // the key goes on to the step before it instead of doing nothing visible (as in Yjs).
     QList<Collab::TextChange> changes;
-    QByteArray update;
-    while (update.isEmpty() && (redo ? m_undo->canRedo() : m_undo->canUndo()))
-        update = redo ? m_undo->redo(&changes) : m_undo->undo(&changes);
-    if (update.isEmpty())
+    const QByteArray update = redo ? m_undo->redo(&changes) : m_undo->undo(&changes);
+    if (changes.isEmpty())
         return;
     patch(changes);
     // The caret goes where the step's last change happened, as in Scintilla's own undo.

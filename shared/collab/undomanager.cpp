@@ -80,17 +80,33 @@ void UndoManager::record(Action action)
 QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode,
                                QList<TextChange> *changes)
 {
-    if (changes)
-        changes->clear();
-    if (from.empty())
-        return {};
-    const Step step = std::move(from.back());
-    from.pop_back();
-    to.emplace_back();
+    QList<TextChange> collected;
+    QList<TextChange> &out = changes ? *changes : collected;
+    out.clear();
     DocumentPrivate &d = *m_document.d;
     m_mode = mode;
-    d.changes = changes;
+    d.changes = &out;
     d.begin();
+    // A step whose characters others have all removed meanwhile changes nothing: it is dropped
+    // and the step before it reverted instead, so each undo does something visible (as in Yjs).
+    while (out.isEmpty() && !from.empty()) {
+        const Step step = std::move(from.back());
+        from.pop_back();
+        to.emplace_back();
+        revertStep(step);
+        if (to.back().empty())
+            to.pop_back();
+    }
+    QByteArray update = d.commit();
+    d.changes = nullptr;
+    m_mode = Mode::Normal;
+    m_capturing = false;
+    return update;
+}
+
+void UndoManager::revertStep(const Step &step)
+{
+    DocumentPrivate &d = *m_document.d;
     for (auto it = step.rbegin(); it != step.rend(); ++it) {
         if (it->insert) {
             // The inserted characters, and what undone deletes made of them since.
@@ -125,13 +141,6 @@ QByteArray UndoManager::revert(std::vector<Step> &from, std::vector<Step> &to, M
             }
         }
     }
-    QByteArray update = d.commit();
-    d.changes = nullptr;
-    m_mode = Mode::Normal;
-    m_capturing = false;
-    if (to.back().empty())
-        to.pop_back();
-    return update;
 }
 
 QByteArray UndoManager::undo(QList<TextChange> *changes)

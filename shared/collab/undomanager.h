@@ -33,7 +33,8 @@ public:
 
     bool canUndo() const;
     bool canRedo() const;
-    /// Reverts the last step; returns its update (empty if there was nothing to undo). If
+    /// Reverts the last step that still changes the text (skipping those whose characters
+    /// others have all removed); returns its update (empty if there was nothing to undo). If
     /// `changes` is given, it receives the edits the step made to the text, in order, as
     /// Document::apply() reports them.
     QByteArray undo(QList<TextChange> *changes = nullptr);
@@ -71,6 +72,7 @@ private:
     void recordDelete(std::vector<Span> removed, const QString &text);
     void record(Action action);
     QByteArray revert(std::vector<Step> &from, std::vector<Step> &to, Mode mode, QList<TextChange> *changes);
+    void revertStep(const Step &step);
 
     Document &m_document;
     int m_groupWindowMs;

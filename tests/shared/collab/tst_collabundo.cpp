@@ -125,6 +125,50 @@ private Q_SLOTS:
         QVERIFY(changes.isEmpty());
     }
 
+    // Undoing a step whose characters others have all deleted would change nothing: the
+    // manager goes on to the step before it, so callers need no loop.
+    void undoSkipsStepsOthersRemoved()
+    {
+        Document a(1);
+        Document b(2);
+        UndoManager undo(a);
+        b.apply(a.insert(0, u"one "));
+        undo.stopCapturing();
+        b.apply(a.insert(4, u"two"));
+        undo.stopCapturing();
+        b.apply(a.insert(7, u" three"));
+        a.apply(b.remove(4, 9)); // "two three"
+        a.apply(b.insert(4, u"B"));
+        QCOMPARE(a.text(), QStringLiteral("one B"));
+
+        QList<TextChange> changes;
+        const QByteArray update = undo.undo(&changes);
+        QVERIFY(!update.isEmpty());
+        QCOMPARE(changes, (QList<TextChange>{{0, 4, {}}}));
+        QCOMPARE(a.text(), QStringLiteral("B"));
+        QVERIFY(!undo.canUndo());
+        b.apply(update);
+        QCOMPARE(b.text(), a.text());
+        // The skipped steps left nothing to redo either.
+        b.apply(undo.redo());
+        QCOMPARE(a.text(), QStringLiteral("one B"));
+        QVERIFY(!undo.canRedo());
+
+        // Inside the caller's transaction too.
+        a.apply(b.remove(0, 4));
+        undo.stopCapturing();
+        b.apply(a.insert(1, u"!"));
+        undo.stopCapturing();
+        b.apply(a.insert(2, u"?"));
+        a.apply(b.remove(2, 1));
+        QCOMPARE(a.text(), QStringLiteral("B!"));
+        a.beginTransaction();
+        undo.undo();
+        QCOMPARE(a.text(), QStringLiteral("B"));
+        b.apply(a.commitTransaction());
+        QCOMPARE(b.text(), a.text());
+    }
+
     void editsGroupWithinTheWindow()
     {
         Document doc(1);
