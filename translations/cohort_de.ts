@@ -325,6 +325,14 @@
         <source>%1 members</source>
         <translation>%1 Mitglieder</translation>
     </message>
+    <message>
+        <source>This room is archived: nobody can write here.</source>
+        <translation>Dieser Raum ist archiviert: Niemand kann hier schreiben.</translation>
+    </message>
+    <message>
+        <source>Only the course&apos;s staff post here. Reply to an announcement in its thread.</source>
+        <translation>Hier schreiben nur die Lehrenden des Kurses. Antworte auf eine Ankündigung in ihrem Thread.</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::ConnectionIndicator</name>

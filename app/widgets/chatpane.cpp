@@ -547,7 +547,6 @@ void ChatPane::retranslateUi()
     m_editBanner->setText(tr("Editing a message · Enter saves · Esc cancels"));
     m_emoji->setToolTip(tr("Insert an emoji"));
     m_send->setToolTip(tr("Send (Enter)"));
-    m_composer->setPlaceholderText(tr("Write a message…"));
     m_composer->setToolTip(tr("Enter sends, Shift+Enter starts a new line, Up edits your last message"));
     m_threadComposer->setPlaceholderText(tr("Reply in the thread…"));
     m_threadTitle->setText(tr("Thread"));
@@ -685,7 +684,17 @@ void ChatPane::updateHeader()
     m_roomTopic->setVisible(!detail.isEmpty());
     for (QWidget *w : std::initializer_list<QWidget *>{m_searchButton, m_membersButton, m_roomMenu})
         w->setEnabled(room != nullptr);
-    m_composer->setReadOnly(room && room->archived);
+    // The server refuses these anyway; the composer says so before the user types.
+    const bool announcementsOnly = room && room->kind == QLatin1String("announcement") && room->myRole == QLatin1String("member");
+    const bool archived = room && room->archived;
+    m_composer->setReadOnly(archived || announcementsOnly);
+    m_threadComposer->setReadOnly(archived);
+    if (archived)
+        m_composer->setPlaceholderText(tr("This room is archived: nobody can write here."));
+    else if (announcementsOnly)
+        m_composer->setPlaceholderText(tr("Only the course's staff post here. Reply to an announcement in its thread."));
+    else
+        m_composer->setPlaceholderText(tr("Write a message…"));
 }
 
 void ChatPane::updateTyping()

@@ -156,6 +156,7 @@ void MarkdownRenderer::render(QTextDocument *document, const QString &text, cons
             newBlock(quote);
             QTextCharFormat quoteFormat = base;
             quoteFormat.setForeground(m_style.quote);
+            quoteFormat.setFontItalic(true);
             cursor.setCharFormat(quoteFormat);
             insertInline(cursor, quoted.join(QChar::LineSeparator), mentionNames);
             cursor.setCharFormat(base);

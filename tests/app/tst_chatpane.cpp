@@ -110,6 +110,7 @@ private Q_SLOTS:
     void typingLineShowsAndExpires();
     void notificationsRespectMute();
     void hundredThousandMessages();
+    void announcementsAreReadOnlyForStudents();
     void searchResultOpensTheMessageInContext();
     void conversationWithARealServer();
 
@@ -570,6 +571,27 @@ void TestChatPane::hundredThousandMessages()
             QVERIFY(view.visualRect(model.index(row)).bottom() < view.visualRect(model.index(row + 1)).top() + 1);
     }
     QVERIFY(view.messageDelegate()->cachedDocumentCount() < 300);
+}
+
+void TestChatPane::announcementsAreReadOnlyForStudents()
+{
+    QJsonObject news = ChatFixture::room(OtherRoom, QStringLiteral("announcement"), QStringLiteral("News"));
+    m_fixture->rooms[2] = news;
+    QJsonObject archived = ChatFixture::room(StudyRoom, QStringLiteral("group"), QStringLiteral("Old"));
+    archived.insert(QStringLiteral("archived"), true);
+    m_fixture->rooms[1] = archived;
+    QSignalSpy loaded(m_client.get(), &Client::ChatClient::roomsLoaded);
+    m_client->refreshRooms();
+    QVERIFY(loaded.wait(5000));
+    m_pane->openRoom(RoomId(OtherRoom));
+    QVERIFY(m_pane->composer()->isReadOnly());
+    QVERIFY(m_pane->composer()->placeholderText().contains(QStringLiteral("thread")));
+    QVERIFY(!m_pane->threadComposer()->isReadOnly()); // replies in threads are allowed
+    m_pane->openRoom(RoomId(StudyRoom));
+    QVERIFY(m_pane->composer()->isReadOnly());
+    QVERIFY(m_pane->composer()->placeholderText().contains(QStringLiteral("archived")));
+    m_pane->openRoom(RoomId(1));
+    QVERIFY(!m_pane->composer()->isReadOnly());
 }
 
 void TestChatPane::searchResultOpensTheMessageInContext()
