@@ -42,6 +42,7 @@ void UndoManager::clear()
 {
     m_undo.clear();
     m_redo.clear();
+    m_redone.clear();
     m_capturing = false;
 }
 
@@ -116,12 +117,16 @@ void UndoManager::revertStep(const Step &step)
                 const Span span = work.back();
                 work.pop_back();
                 spans += d.visibleSpans(span.agent, span.seq, span.end);
-                auto redone = m_redone.lower_bound({span.agent, 0});
-                for (; redone != m_redone.end() && redone->first.first == span.agent; ++redone) {
-                    const quint32 lo = std::max(redone->first.second, span.seq);
+                // The remembered ranges are disjoint (a character is deleted once): only the
+                // last one starting at or before the span can reach into it from the left.
+                auto redone = m_redone.upper_bound(span.seq);
+                if (redone != m_redone.begin())
+                    --redone;
+                for (; redone != m_redone.end() && redone->first < span.end; ++redone) {
+                    const quint32 lo = std::max(redone->first, span.seq);
                     const quint32 hi = std::min(redone->second.end, span.end);
                     if (lo < hi) {
-                        const quint32 own = redone->second.ownSeq + (lo - redone->first.second);
+                        const quint32 own = redone->second.ownSeq + (lo - redone->first);
                         work.push_back({d.self, own, own + (hi - lo)});
                     }
                 }
@@ -136,7 +141,9 @@ void UndoManager::revertStep(const Step &step)
             quint32 own = d.agents[d.self].clock();
             d.localInsert(position, it->text);
             for (const Span &span : it->removed) {
-                m_redone[{span.agent, span.seq}] = {span.end, own};
+                // Undoing an insert looks up only its own characters.
+                if (span.agent == d.self)
+                    m_redone[span.seq] = {span.end, own};
                 own += span.end - span.seq;
             }
         }

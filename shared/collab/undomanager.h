@@ -81,9 +81,10 @@ private:
     Mode m_mode = Mode::Normal;
     std::vector<Step> m_undo;
     std::vector<Step> m_redo;
-    /// Characters that an undone delete inserted again, as new own characters: (agent, seq)
-    /// -> the range's end and the first new seq. Undoing an insert removes those too.
-    std::map<std::pair<quint32, quint32>, Redone> m_redone;
+    /// Own characters that an undone delete inserted again, as new own characters: seq ->
+    /// the range's end and the first new seq. Undoing an insert removes those too. Others'
+    /// characters are never looked up, so they are not kept.
+    std::map<quint32, Redone> m_redone;
 };
 
 } // namespace Cohort::Collab

@@ -5,6 +5,7 @@
 #include "document.h"
 #include "undomanager.h"
 
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -167,6 +168,38 @@ private Q_SLOTS:
         QCOMPARE(a.text(), QStringLiteral("B"));
         b.apply(a.commitTransaction());
         QCOMPARE(b.text(), a.text());
+    }
+
+    // Every undone delete is remembered (to undo the re-inserted text later); looking those
+    // up must not cost more as they pile up over a session.
+    void undoCostIsFlatOverASession()
+    {
+        Document doc(1);
+        UndoManager undo(doc, 0);
+        auto undoRedoCycles = [&doc, &undo] {
+            doc.insert(0, u"z");
+            QElapsedTimer timer;
+            timer.start();
+            for (int i = 0; i < 200; ++i) {
+                undo.undo();
+                undo.redo();
+            }
+            return timer.nsecsElapsed();
+        };
+        auto undoneDeletes = [&doc, &undo](int count) {
+            for (int i = 0; i < count; ++i) {
+                doc.insert(doc.length(), u"ab");
+                doc.remove(doc.length() - 1, 1);
+                undo.undo();
+            }
+        };
+        undoneDeletes(100);
+        const qint64 early = undoRedoCycles();
+        undoneDeletes(10000);
+        const qint64 late = undoRedoCycles();
+        QCOMPARE(doc.text().size(), 2 + 2 * 10100);
+        // Generous for a loaded machine: scanning every remembered delete per undo was ~50x slower.
+        QVERIFY2(late < 3 * early + 20'000'000, qPrintable(QStringLiteral("%1 ns after %2 ns").arg(late).arg(early)));
     }
 
     void editsGroupWithinTheWindow()
