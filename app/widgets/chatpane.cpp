@@ -25,6 +25,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QEvent>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
@@ -35,6 +36,7 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedLayout>
@@ -42,6 +44,7 @@
 #include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QWidgetAction>
 
 namespace Cohort::Ui {
 
@@ -163,6 +166,8 @@ ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, Q
         m_pages->setCurrentWidget(m_splitter);
     });
     qApp->installEventFilter(this);
+    auto *find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, this, &ChatPane::showSearch);
 
     retranslateUi();
     updateIcons();
@@ -176,6 +181,7 @@ ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, Q
 ChatPane::~ChatPane()
 {
     qApp->removeEventFilter(this);
+    saveDraft(); // what was typed in the last second before closing
 }
 
 QWidget *ChatPane::buildRoomColumn()
@@ -371,9 +377,31 @@ QWidget *ChatPane::buildCenter()
 
     m_emoji = toolButton(center, QStringLiteral("emojiButton"));
     m_emoji->setPopupMode(QToolButton::InstantPopup);
+    // A grid of emoji in the button's menu, as in other chat apps.
     auto *emojiMenu = new QMenu(m_emoji);
-    for (const QString &e : ChatDialogs::emoji())
-        emojiMenu->addAction(e, this, [this, e] { m_composer->insertAtCursor(e); });
+    auto *grid = new QWidget(emojiMenu);
+    grid->setObjectName(QStringLiteral("emojiGrid"));
+    auto *gridLayout = new QGridLayout(grid);
+    gridLayout->setContentsMargins(6, 6, 6, 6);
+    gridLayout->setSpacing(2);
+    const QStringList emoji = ChatDialogs::emoji();
+    for (int i = 0; i < emoji.size(); ++i) {
+        auto *button = new QToolButton(grid);
+        button->setAutoRaise(true);
+        button->setText(emoji.at(i));
+        button->setFixedSize(34, 34);
+        QFont font = button->font();
+        font.setPointSizeF(font.pointSizeF() * 1.4);
+        button->setFont(font);
+        connect(button, &QToolButton::clicked, this, [this, emojiMenu, e = emoji.at(i)] {
+            emojiMenu->close();
+            m_composer->insertAtCursor(e);
+        });
+        gridLayout->addWidget(button, i / 4, i % 4);
+    }
+    auto *gridAction = new QWidgetAction(emojiMenu);
+    gridAction->setDefaultWidget(grid);
+    emojiMenu->addAction(gridAction);
     m_emoji->setMenu(emojiMenu);
     m_composer = new Composer(center);
     m_send = toolButton(center, QStringLiteral("sendButton"));

@@ -18,7 +18,10 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QAbstractItemView>
+#include <QCompleter>
 #include <QLabel>
+#include <QToolButton>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QListView>
@@ -99,6 +102,7 @@ private Q_SLOTS:
     void composerSendsOnEnter();
     void shiftEnterInsertsNewline();
     void draftsSurviveSwitchingRooms();
+    void atCompletesMemberNames();
     void upEditsLastOwnMessageAndEscCancels();
     void hostileTextRendersAsText_data();
     void hostileTextRendersAsText();
@@ -220,6 +224,13 @@ void TestChatPane::shiftEnterInsertsNewline()
     QTest::keyClick(composer, Qt::Key_Return, Qt::ShiftModifier);
     QTest::keyClicks(composer, QStringLiteral("second"));
     QCOMPARE(composer->toPlainText(), QStringLiteral("first\nsecond"));
+    // The emoji picker inserts at the cursor.
+    auto *grid = m_pane->findChild<QWidget *>(QStringLiteral("emojiGrid"));
+    QVERIFY(grid);
+    const QList<QToolButton *> emoji = grid->findChildren<QToolButton *>();
+    QCOMPARE(emoji.size(), 16);
+    emoji.at(0)->click();
+    QCOMPARE(composer->toPlainText(), QStringLiteral("first\nsecond") + emoji.at(0)->text());
     QCOMPARE(m_connection->outbox()->items().size(), 0);
 }
 
@@ -239,6 +250,22 @@ void TestChatPane::draftsSurviveSwitchingRooms()
     QCOMPARE(m_client->draft(RoomId(StudyRoom)), QStringLiteral("half a thought"));
     Client::ChatClient fresh(m_connection.get());
     QCOMPARE(fresh.draft(RoomId(StudyRoom)), QStringLiteral("half a thought"));
+}
+
+void TestChatPane::atCompletesMemberNames()
+{
+    openStudyRoom();
+    QTRY_VERIFY(!m_pane->findChild<QListWidget *>(QStringLiteral("memberList"))->findItems(QStringLiteral("Ana"), Qt::MatchContains).isEmpty());
+    Composer *composer = m_pane->composer();
+    composer->setFocus();
+    QTest::keyClicks(composer, QStringLiteral("thanks @an"));
+    auto *completer = composer->findChild<QCompleter *>();
+    QVERIFY(completer);
+    QTRY_VERIFY(completer->popup()->isVisible());
+    QCOMPARE(completer->currentCompletion(), QStringLiteral("ana"));
+    QTest::keyClick(completer->popup(), Qt::Key_Return);
+    QCOMPARE(composer->toPlainText(), QStringLiteral("thanks @ana "));
+    QCOMPARE(m_connection->outbox()->items().size(), 0); // Enter chose the name, it did not send
 }
 
 void TestChatPane::upEditsLastOwnMessageAndEscCancels()
