@@ -654,6 +654,24 @@ void ChatClient::onRoomEvent(const Protocol::Frame &frame)
                              userIds(d.value(QLatin1String("mentions"))), d.value(QLatin1String("mentionsRoom")).toBool());
         }
     } else if (frame.event == QLatin1String("message.deleted")) {
+        // An unread message that goes away no longer counts, as in the server's room.list.
+        for (MessageModel *model : affected) {
+            const int row = model->rowOfSeq(target);
+            if (row < 0)
+                continue;
+            const ChatMessage &m = model->message(row);
+            if (!m.deleted && !m.isSystem() && m.sender.id != me()) {
+                const bool mentioned = m.mentionsUser(me());
+                m_rooms->update(room, [target, mentioned](ChatRoom &r) {
+                    if (target > r.lastRead && r.unread > 0) {
+                        --r.unread;
+                        if (mentioned && r.mentions > 0)
+                            --r.mentions;
+                    }
+                });
+            }
+            break;
+        }
         for (MessageModel *model : affected)
             model->applyDelete(target);
     } else if (frame.event == QLatin1String("reaction.changed")) {

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void historyPagesBackwards();
     void offlineMessageIsDeliveredAfterReconnect();
     void editDeleteAndReact();
+    void resumeAppliesWhatWasMissed();
     void typingIsShownAndExpires();
     void readReceiptsAndSeenBy();
     void presenceAcrossDevices();
@@ -297,6 +298,42 @@ void TestClientChat::editDeleteAndReact()
     MessageModel *lateView = late.chat->openRoom(m_room);
     QTRY_COMPARE(lateView->rowCount(), 1);
     QVERIFY(lateView->message(0).deleted);
+}
+
+void TestClientChat::resumeAppliesWhatWasMissed()
+{
+    TestNetwork network;
+    Person ben = signedIn(QStringLiteral("ben"), &network);
+    QVERIFY(ben.ready);
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    MessageModel *benView = ben.chat->openRoom(m_room);
+    MessageModel *anaView = ana.chat->openRoom(m_room);
+    ana.chat->send(m_room, QStringLiteral("first"));
+    ana.chat->send(m_room, QStringLiteral("second"));
+    QTRY_COMPARE(benView->rowCount(), 2);
+    QTRY_VERIFY(anaView->rowCount() == 2 && anaView->message(1).seq > 0);
+
+    // Ben's link dies; meanwhile Ana edits, deletes, reacts and writes.
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ben.connection->state() != Client::Connection::State::Connected);
+    ana.chat->edit(m_room, anaView->message(0).seq, QStringLiteral("first, edited"));
+    ana.chat->remove(m_room, anaView->message(1).seq);
+    ana.chat->react(m_room, anaView->message(0).seq, QStringLiteral("🎉"), true);
+    ana.chat->send(m_room, QStringLiteral("third"));
+    QTRY_COMPARE(anaView->rowCount(), 3);
+    QTRY_VERIFY(anaView->message(2).seq > 0 && anaView->message(0).reactions.size() == 1);
+
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(ben.connection->state(), Client::Connection::State::Connected, 10000);
+    QTRY_COMPARE(benView->rowCount(), 3);
+    QTRY_COMPARE(benView->message(0).text, QStringLiteral("first, edited"));
+    QVERIFY(benView->message(0).edited);
+    QCOMPARE(benView->message(0).reactions.size(), 1);
+    QVERIFY(benView->message(1).deleted);
+    QCOMPARE(benView->message(2).text, QStringLiteral("third"));
+    QTRY_COMPARE(ben.chat->rooms()->room(m_room)->unread, 2); // first and third: the deleted one does not count
 }
 
 void TestClientChat::typingIsShownAndExpires()
