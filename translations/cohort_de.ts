@@ -99,20 +99,12 @@
         <translation>Erstellen</translation>
     </message>
     <message>
-        <source>New direct message</source>
-        <translation>Neue Direktnachricht</translation>
-    </message>
-    <message>
         <source>Search people</source>
         <translation>Personen suchen</translation>
     </message>
     <message>
         <source>%1 (@%2)</source>
         <translation>%1 (@%2)</translation>
-    </message>
-    <message>
-        <source>Message</source>
-        <translation>Nachricht schreiben</translation>
     </message>
 </context>
 <context>
@@ -294,10 +286,6 @@
         <translation>Gesehen von %1</translation>
     </message>
     <message>
-        <source>Join a course first: direct messages are with people of your courses.</source>
-        <translation>Tritt zuerst einem Kurs bei: Direktnachrichten gehen an Personen aus deinen Kursen.</translation>
-    </message>
-    <message>
         <source>Study groups</source>
         <translation>Lerngruppen</translation>
     </message>
@@ -332,6 +320,50 @@
     <message>
         <source>Only the course&apos;s staff post here. Reply to an announcement in its thread.</source>
         <translation>Hier schreiben nur die Lehrenden des Kurses. Antworte auf eine Ankündigung in ihrem Thread.</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen …</translation>
+    </message>
+    <message>
+        <source>Rename the room</source>
+        <translation>Raum umbenennen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Change the topic…</source>
+        <translation>Thema ändern …</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Add people…</source>
+        <translation>Personen hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Unarchive</source>
+        <translation>Archivierung aufheben</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archivieren</translation>
+    </message>
+    <message>
+        <source>Add to the room</source>
+        <translation>Zum Raum hinzufügen</translation>
+    </message>
+    <message>
+        <source>Join a course first: you can only reach people of your courses.</source>
+        <translation>Tritt zuerst einem Kurs bei: Du erreichst nur Personen aus deinen Kursen.</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht schreiben</translation>
     </message>
 </context>
 <context>
@@ -787,6 +819,22 @@
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
+    <message>
+        <source>Send a direct message</source>
+        <translation>Direktnachricht senden</translation>
+    </message>
+    <message>
+        <source>Make member</source>
+        <translation>Zum Mitglied machen</translation>
+    </message>
+    <message>
+        <source>Make admin</source>
+        <translation>Zum Admin machen</translation>
+    </message>
+    <message>
+        <source>Remove from the room</source>
+        <translation>Aus dem Raum entfernen</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::MessageBanner</name>
@@ -812,10 +860,6 @@
     <message>
         <source>%1 left the room</source>
         <translation>%1 hat den Raum verlassen</translation>
-    </message>
-    <message>
-        <source>The room was renamed to “%1”</source>
-        <translation>Der Raum heißt jetzt „%1“</translation>
     </message>
     <message>
         <source>Sending…</source>
@@ -852,6 +896,18 @@
     <message>
         <source>%1 · last %2</source>
         <translation>%1 · zuletzt %2</translation>
+    </message>
+    <message>
+        <source>The room was archived</source>
+        <translation>Der Raum wurde archiviert</translation>
+    </message>
+    <message>
+        <source>The room is now “%1”: %2</source>
+        <translation>Der Raum heißt jetzt „%1“: %2</translation>
+    </message>
+    <message>
+        <source>The room is now “%1”</source>
+        <translation>Der Raum heißt jetzt „%1“</translation>
     </message>
 </context>
 <context>

@@ -371,6 +371,48 @@ void ChatClient::leaveRoom(RoomId room, QObject *context, ReplyCallback done)
             });
 }
 
+void ChatClient::updateRoom(RoomId room, std::optional<QString> name, std::optional<QString> topic,
+                            std::optional<bool> archived, QObject *context, ReplyCallback done)
+{
+    QJsonObject data{{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()}};
+    if (name)
+        data.insert(QStringLiteral("name"), *name);
+    if (topic)
+        data.insert(QStringLiteral("topic"), *topic);
+    if (archived)
+        data.insert(QStringLiteral("archived"), *archived);
+    request(QStringLiteral("room.update"), data, context ? context : this, [this, done](const Reply &reply) {
+        if (const std::optional<ChatRoom> updated = reply.ok ? roomOf(reply.data) : std::nullopt)
+            m_rooms->update(updated->id, [&updated](ChatRoom &r) { r.updateShared(*updated); });
+        reportFailure(reply, done);
+    });
+}
+
+void ChatClient::addMembers(RoomId room, const QList<UserId> &users, QObject *context, ReplyCallback done)
+{
+    QJsonArray ids;
+    for (const UserId user : users)
+        ids.append(user.value());
+    request(QStringLiteral("room.addMembers"),
+            {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()}, {QStringLiteral("userIds"), ids}},
+            context ? context : this, [this, done](const Reply &reply) { reportFailure(reply, done); });
+}
+
+void ChatClient::removeMember(RoomId room, UserId user, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("room.removeMember"),
+            {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()}, {QStringLiteral("userId"), user.value()}},
+            context ? context : this, [this, done](const Reply &reply) { reportFailure(reply, done); });
+}
+
+void ChatClient::setRole(RoomId room, UserId user, const QString &role, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("room.setRole"),
+            {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("roomId"), room.value()},
+             {QStringLiteral("userId"), user.value()}, {QStringLiteral("role"), role}},
+            context ? context : this, [this, done](const Reply &reply) { reportFailure(reply, done); });
+}
+
 // Messages
 
 QString ChatClient::send(RoomId room, const QString &text, qint64 threadRoot)

@@ -73,6 +73,14 @@ public:
     void joinStudyGroup(RoomId room, QObject *context, std::function<void(const Reply &, const std::optional<ChatRoom> &)> done);
     void members(RoomId room, QObject *context, std::function<void(const Reply &, const QList<ChatMember> &)> done);
     void leaveRoom(RoomId room, QObject *context, ReplyCallback done);
+    // Moderation (the server checks who may)
+    /// Renames, re-topics or (un)archives the room; absent fields stay as they are.
+    void updateRoom(RoomId room, std::optional<QString> name, std::optional<QString> topic, std::optional<bool> archived,
+                    QObject *context = nullptr, ReplyCallback done = {});
+    void addMembers(RoomId room, const QList<UserId> &users, QObject *context = nullptr, ReplyCallback done = {});
+    void removeMember(RoomId room, UserId user, QObject *context = nullptr, ReplyCallback done = {});
+    /// `role`: admin or member.
+    void setRole(RoomId room, UserId user, const QString &role, QObject *context = nullptr, ReplyCallback done = {});
 
     // Messages
     /// Queues the text in the Outbox (shown pending at once); returns its clientId.

@@ -80,6 +80,8 @@ std::optional<ChatMessage> ChatMessage::fromJson(const QJsonObject &json)
         m.systemEvent = str(system, "event");
         m.systemUser = UserInfo::fromJson(system.value(QLatin1String("user")).toObject()).value_or(UserInfo());
         m.systemName = str(system, "name");
+        m.systemTopic = str(system, "topic");
+        m.systemArchived = system.value(QLatin1String("archived")).toBool();
     }
     return m;
 }
@@ -105,8 +107,11 @@ std::optional<ChatMessage> ChatMessage::fromEvent(const QString &event, qint64 s
         return m;
     }
     if (event == QLatin1String("room.updated")) {
+        const QJsonObject room = data.value(QLatin1String("room")).toObject();
         m.systemEvent = event;
-        m.systemName = str(data.value(QLatin1String("room")).toObject(), "name");
+        m.systemName = str(room, "name");
+        m.systemTopic = str(room, "topic");
+        m.systemArchived = room.value(QLatin1String("archived")).toBool();
         return m;
     }
     return std::nullopt;

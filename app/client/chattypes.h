@@ -47,7 +47,9 @@ struct ChatMessage
     bool mentionsRoom = false;
     QString systemEvent;    // member.joined / member.left / room.updated; empty for user messages
     UserInfo systemUser;    // who joined or left
-    QString systemName;     // room.updated: the new name
+    QString systemName;     // room.updated: the room's name, topic and archived state after it
+    QString systemTopic;
+    bool systemArchived = false;
     State state = State::Stored;
     int localDay = 0; // days since the epoch in local time; MessageModel fills it for grouping
 

@@ -98,10 +98,10 @@ std::optional<QJsonObject> newRoom(QWidget *parent, const QList<CourseInfo> &cou
     return data;
 }
 
-std::optional<UserId> directPeer(QWidget *parent, const QList<UserInfo> &people)
+std::optional<UserId> directPeer(QWidget *parent, const QList<UserInfo> &people, const QString &action)
 {
     QDialog dialog(parent);
-    dialog.setWindowTitle(Text::tr("New direct message"));
+    dialog.setWindowTitle(action);
     auto *filter = new QLineEdit(&dialog);
     filter->setPlaceholderText(Text::tr("Search people"));
     filter->setClearButtonEnabled(true);
@@ -111,7 +111,7 @@ std::optional<UserId> directPeer(QWidget *parent, const QList<UserInfo> &people)
         item->setData(Qt::UserRole, user.id.value());
     }
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    buttons->button(QDialogButtonBox::Ok)->setText(Text::tr("Message"));
+    buttons->button(QDialogButtonBox::Ok)->setText(action);
     auto *column = new QVBoxLayout(&dialog);
     column->addWidget(filter);
     column->addWidget(list);

@@ -19,7 +19,8 @@ QStringList emoji();
 /// Asks for a new group, study group or announcement room; returns room.create's data (without
 /// clientId), or nothing when cancelled. Announcements are offered where the user is staff.
 std::optional<QJsonObject> newRoom(QWidget *parent, const QList<CourseInfo> &courses);
-/// Asks whom to message; `people` are the members of the user's courses.
-std::optional<UserId> directPeer(QWidget *parent, const QList<UserInfo> &people);
+/// Asks for one person among `people` (the members of the user's courses); `action` names the
+/// button (e.g. "Message", "Add to the room").
+std::optional<UserId> directPeer(QWidget *parent, const QList<UserInfo> &people, const QString &action);
 
 } // namespace Cohort::Ui::ChatDialogs

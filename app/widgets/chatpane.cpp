@@ -27,6 +27,7 @@
 #include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -305,7 +306,27 @@ QWidget *ChatPane::buildCenter()
                         [this, muted = room->muted] { m_client->setRoomPrefs(m_room, !muted, std::nullopt); });
         menu->addAction(room->pinned ? tr("Unpin") : tr("Pin to the top"), this,
                         [this, pinned = room->pinned] { m_client->setRoomPrefs(m_room, std::nullopt, !pinned); });
-        if (room->kind == QLatin1String("group") || room->kind == QLatin1String("study")) {
+        const bool groupLike = room->kind == QLatin1String("group") || room->kind == QLatin1String("study");
+        if (isModerator() && room->kind != QLatin1String("direct")) {
+            menu->addSeparator();
+            menu->addAction(tr("Rename…"), this, [this, name = room->name] {
+                bool ok = false;
+                const QString renamed = QInputDialog::getText(this, tr("Rename the room"), tr("Name"), QLineEdit::Normal, name, &ok);
+                if (ok && !renamed.trimmed().isEmpty())
+                    m_client->updateRoom(m_room, renamed.trimmed(), std::nullopt, std::nullopt);
+            });
+            menu->addAction(tr("Change the topic…"), this, [this, topic = room->topic] {
+                bool ok = false;
+                const QString changed = QInputDialog::getText(this, tr("Topic"), tr("Topic"), QLineEdit::Normal, topic, &ok);
+                if (ok)
+                    m_client->updateRoom(m_room, std::nullopt, changed.trimmed(), std::nullopt);
+            });
+            if (groupLike)
+                menu->addAction(tr("Add people…"), this, &ChatPane::addPeople);
+            menu->addAction(room->archived ? tr("Unarchive") : tr("Archive"), this,
+                            [this, archived = room->archived] { m_client->updateRoom(m_room, std::nullopt, std::nullopt, !archived); });
+        }
+        if (groupLike) {
             menu->addSeparator();
             menu->addAction(tr("Leave room"), this, [this] {
                 m_client->leaveRoom(m_room, this, [this](const Client::Reply &reply) {
@@ -509,6 +530,18 @@ QWidget *ChatPane::buildSidePanel()
 
     m_membersPanel = new MembersPanel(m_side);
     connect(m_membersPanel, &MembersPanel::closeRequested, m_side, &QWidget::hide);
+    connect(m_membersPanel, &MembersPanel::removeRequested, this, [this](UserId user) {
+        m_client->removeMember(m_room, user, this, [this](const Client::Reply &reply) {
+            if (reply.ok)
+                loadMembers();
+        });
+    });
+    connect(m_membersPanel, &MembersPanel::roleRequested, this, [this](UserId user, const QString &role) {
+        m_client->setRole(m_room, user, role, this, [this](const Client::Reply &reply) {
+            if (reply.ok)
+                loadMembers();
+        });
+    });
     connect(m_membersPanel, &MembersPanel::memberActivated, this, [this](UserId user) {
         if (user == m_client->me())
             return;
@@ -869,6 +902,10 @@ void ChatPane::loadMembers()
         if (!reply.ok || room != m_room)
             return;
         m_membersPanel->setMembers(members);
+        const Client::ChatRoom *r = m_client->rooms()->room(m_room);
+        const bool groupLike = r && (r->kind == QLatin1String("group") || r->kind == QLatin1String("study"));
+        m_membersPanel->setModeration(m_client->me(), groupLike && isModerator(),
+                                      groupLike && r->myRole == QLatin1String("owner"));
         QStringList names;
         for (const Client::ChatMember &member : members)
             names.append(member.user.username);
@@ -940,19 +977,38 @@ void ChatPane::newRoom()
     });
 }
 
-void ChatPane::newDirectMessage()
+void ChatPane::addPeople()
+{
+    withCoursePeople([this](const QList<UserInfo> &people) {
+        QList<UserInfo> candidates;
+        const QList<Client::ChatMember> members = m_membersPanel->members();
+        for (const UserInfo &person : people) {
+            if (std::none_of(members.cbegin(), members.cend(), [&person](const Client::ChatMember &m) { return m.user.id == person.id; }))
+                candidates.append(person);
+        }
+        const std::optional<UserId> chosen = ChatDialogs::directPeer(this, candidates, tr("Add to the room"));
+        if (!chosen)
+            return;
+        m_client->addMembers(m_room, {*chosen}, this, [this](const Client::Reply &reply) {
+            if (reply.ok)
+                loadMembers();
+        });
+    });
+}
+
+void ChatPane::withCoursePeople(const std::function<void(const QList<UserInfo> &)> &use)
 {
     // Everyone who shares a course with the user; the server applies the DM policy.
     const QList<CourseInfo> courses = m_courses->courses();
-    auto people = std::make_shared<QList<UserInfo>>();
-    auto remaining = std::make_shared<int>(int(courses.size()));
     if (courses.isEmpty()) {
-        showError(tr("Join a course first: direct messages are with people of your courses."));
+        showError(tr("Join a course first: you can only reach people of your courses."));
         return;
     }
+    auto people = std::make_shared<QList<UserInfo>>();
+    auto remaining = std::make_shared<int>(int(courses.size()));
     for (const CourseInfo &course : courses) {
         m_connection->request(Protocol::Op::CourseMembers, {{QStringLiteral("courseId"), course.id.value()}}, this,
-                              [this, people, remaining](const Client::Reply &reply) {
+                              [this, people, remaining, use](const Client::Reply &reply) {
                                   for (const QJsonValue &value : reply.data.value(QLatin1String("members")).toArray()) {
                                       const std::optional<MemberInfo> member = MemberInfo::fromJson(value.toObject());
                                       if (member && member->user.id != m_client->me()
@@ -965,18 +1021,24 @@ void ChatPane::newDirectMessage()
                                   std::sort(people->begin(), people->end(), [](const UserInfo &a, const UserInfo &b) {
                                       return a.displayName.localeAwareCompare(b.displayName) < 0;
                                   });
-                                  const std::optional<UserId> peer = ChatDialogs::directPeer(this, *people);
-                                  if (!peer)
-                                      return;
-                                  m_client->openDirect(*peer, this,
-                                                       [this](const Client::Reply &r, const std::optional<Client::ChatRoom> &room) {
-                                                           if (room)
-                                                               openRoom(room->id);
-                                                           else
-                                                               showError(ErrorText::forRequest(r.error, r.retryAfterMs));
-                                                       });
+                                  use(*people);
                               });
     }
+}
+
+void ChatPane::newDirectMessage()
+{
+    withCoursePeople([this](const QList<UserInfo> &people) {
+        const std::optional<UserId> peer = ChatDialogs::directPeer(this, people, tr("Message"));
+        if (!peer)
+            return;
+        m_client->openDirect(*peer, this, [this](const Client::Reply &r, const std::optional<Client::ChatRoom> &room) {
+            if (room)
+                openRoom(room->id);
+            else
+                showError(ErrorText::forRequest(r.error, r.retryAfterMs));
+        });
+    });
 }
 
 void ChatPane::browseStudyGroups()

@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -89,6 +91,9 @@ private:
     void runSearch(const QString &query);
     void newRoom();
     void newDirectMessage();
+    void addPeople();
+    /// Calls `use` with everyone who shares a course with the user (course.members).
+    void withCoursePeople(const std::function<void(const QList<UserInfo> &)> &use);
     void browseStudyGroups();
     void showError(const QString &text);
     QString memberName(UserId user) const;

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QPainter>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -50,6 +51,8 @@ MembersPanel::MembersPanel(QWidget *parent)
     connect(m_list, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         Q_EMIT memberActivated(UserId(item->data(Qt::UserRole).toLongLong()));
     });
+    m_list->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_list, &QListWidget::customContextMenuRequested, this, &MembersPanel::showContextMenu);
     retranslateUi();
 }
 
@@ -111,6 +114,38 @@ void MembersPanel::setPresence(UserId user, Presence presence)
             return;
         }
     }
+}
+
+void MembersPanel::setModeration(UserId me, bool canRemove, bool canSetRoles)
+{
+    m_me = me;
+    m_canRemove = canRemove;
+    m_canSetRoles = canSetRoles;
+}
+
+void MembersPanel::showContextMenu(const QPoint &pos)
+{
+    QListWidgetItem *item = m_list->itemAt(pos);
+    if (!item)
+        return;
+    const UserId user(item->data(Qt::UserRole).toLongLong());
+    const auto member = std::find_if(m_members.cbegin(), m_members.cend(),
+                                     [user](const Client::ChatMember &m) { return m.user.id == user; });
+    if (member == m_members.cend())
+        return;
+    QMenu menu(this);
+    if (user != m_me)
+        menu.addAction(tr("Send a direct message"), this, [this, user] { Q_EMIT memberActivated(user); });
+    if (m_canSetRoles && user != m_me && member->role != QLatin1String("owner")) {
+        if (member->role == QLatin1String("admin"))
+            menu.addAction(tr("Make member"), this, [this, user] { Q_EMIT roleRequested(user, QStringLiteral("member")); });
+        else
+            menu.addAction(tr("Make admin"), this, [this, user] { Q_EMIT roleRequested(user, QStringLiteral("admin")); });
+    }
+    if (m_canRemove && user != m_me && member->role != QLatin1String("owner"))
+        menu.addAction(tr("Remove from the room"), this, [this, user] { Q_EMIT removeRequested(user); });
+    if (!menu.isEmpty())
+        menu.exec(m_list->viewport()->mapToGlobal(pos));
 }
 
 void MembersPanel::rebuild()

@@ -24,6 +24,9 @@ public:
     void clear();
     QList<Client::ChatMember> members() const { return m_members; }
     void setPresence(UserId user, Client::Presence presence);
+    /// What the context menu offers: removing members (room owner/admin) and changing roles
+    /// (owner). `me` is never offered.
+    void setModeration(UserId me, bool canRemove, bool canSetRoles);
 
     static QString presenceText(Client::Presence presence);
     static QIcon presenceIcon(Client::Presence presence);
@@ -31,6 +34,8 @@ public:
 
 Q_SIGNALS:
     void memberActivated(Cohort::UserId user);
+    void removeRequested(Cohort::UserId user);
+    void roleRequested(Cohort::UserId user, const QString &role);
     void closeRequested();
 
 protected:
@@ -40,7 +45,12 @@ private:
     void retranslateUi();
     void rebuild();
 
+    void showContextMenu(const QPoint &pos);
+
     QList<Client::ChatMember> m_members;
+    UserId m_me;
+    bool m_canRemove = false;
+    bool m_canSetRoles = false;
     QLabel *m_title;
     QToolButton *m_close;
     QListWidget *m_list;

@@ -92,7 +92,11 @@ QString systemText(const ChatMessage &m)
         return MessageDelegate::tr("%1 joined the room").arg(who);
     if (m.systemEvent == QLatin1String("member.left"))
         return MessageDelegate::tr("%1 left the room").arg(who);
-    return MessageDelegate::tr("The room was renamed to “%1”").arg(m.systemName);
+    if (m.systemArchived)
+        return MessageDelegate::tr("The room was archived");
+    if (!m.systemTopic.isEmpty())
+        return MessageDelegate::tr("The room is now “%1”: %2").arg(m.systemName, m.systemTopic);
+    return MessageDelegate::tr("The room is now “%1”").arg(m.systemName);
 }
 
 QString timeText(qint64 timestamp)

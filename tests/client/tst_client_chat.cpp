@@ -5,6 +5,7 @@
 #include "messagemodel.h"
 #include "roomlistmodel.h"
 
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void directMessagesAreDeduplicated();
     void searchJumpsToTheMessage();
     void studyGroupsAreFoundJoinedAndLeft();
+    void groupModeration();
 
 private:
     struct Person
@@ -534,6 +536,65 @@ void TestClientChat::studyGroupsAreFoundJoinedAndLeft()
     QVERIFY(left->ok);
     QVERIFY(!ben.chat->rooms()->room(created->id));
     QTRY_COMPARE(anaView->message(anaView->rowCount() - 1).systemEvent, QStringLiteral("member.left"));
+}
+
+void TestClientChat::groupModeration()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    QSignalSpy benAdded(ben.chat.get(), &ChatClient::roomAdded);
+    std::optional<Client::ChatRoom> group;
+    ana.chat->createRoom({{QStringLiteral("kind"), QStringLiteral("group")}, {QStringLiteral("name"), QStringLiteral("Lab team")},
+                          {QStringLiteral("members"), QJsonArray{m_ben.value()}}},
+                         this, [&group](const Client::Reply &, const std::optional<Client::ChatRoom> &room) { group = room; });
+    QTRY_VERIFY(group.has_value());
+    QTRY_COMPARE(benAdded.size(), 1);
+    const RoomId room = group->id;
+    QVERIFY(ben.chat->rooms()->room(room));
+    MessageModel *benView = ben.chat->openRoom(room);
+    QTRY_VERIFY(!benView->isLoadingHistory());
+    const int before = benView->rowCount();
+
+    ana.chat->updateRoom(room, QStringLiteral("Lab team B"), QStringLiteral("Thursday labs"), std::nullopt);
+    QTRY_COMPARE(ben.chat->rooms()->room(room)->name, QStringLiteral("Lab team B"));
+    QCOMPARE(ben.chat->rooms()->room(room)->topic, QStringLiteral("Thursday labs"));
+    QTRY_COMPARE(benView->rowCount(), before + 1);
+    QCOMPARE(benView->message(before).systemEvent, QStringLiteral("room.updated"));
+    QCOMPARE(benView->message(before).systemName, QStringLiteral("Lab team B"));
+    QCOMPARE(ana.chat->rooms()->room(room)->name, QStringLiteral("Lab team B"));
+
+    // Only the owner changes roles; a member cannot rename.
+    std::optional<Client::Reply> refused;
+    ben.chat->updateRoom(room, QStringLiteral("Mine now"), std::nullopt, std::nullopt, this,
+                         [&refused](const Client::Reply &r) { refused = r; });
+    QTRY_VERIFY(refused.has_value());
+    QCOMPARE(refused->error, Protocol::ErrorCode::Forbidden);
+    std::optional<Client::Reply> promoted;
+    ana.chat->setRole(room, m_ben, QStringLiteral("admin"), this, [&promoted](const Client::Reply &r) { promoted = r; });
+    QTRY_VERIFY(promoted.has_value());
+    QVERIFY(promoted->ok);
+    std::optional<QList<Client::ChatMember>> members;
+    ana.chat->members(room, this, [&members](const Client::Reply &, const QList<Client::ChatMember> &m) { members = m; });
+    QTRY_VERIFY(members.has_value());
+    QCOMPARE(members->size(), 2);
+    for (const Client::ChatMember &member : *members)
+        QCOMPARE(member.role, member.user.id == m_ana ? QStringLiteral("owner") : QStringLiteral("admin"));
+
+    // Removed: the room leaves Ben's list.
+    QSignalSpy benRemoved(ben.chat.get(), &ChatClient::roomRemoved);
+    ana.chat->removeMember(room, m_ben);
+    QTRY_COMPARE(benRemoved.size(), 1);
+    QVERIFY(!ben.chat->rooms()->room(room));
+
+    // Archived: read only, and the outbox marks a message sent there as failed.
+    ana.chat->updateRoom(room, std::nullopt, std::nullopt, true);
+    QTRY_VERIFY(ana.chat->rooms()->room(room)->archived);
+    MessageModel *anaView = ana.chat->openRoom(room);
+    QTRY_VERIFY(!anaView->isLoadingHistory());
+    ana.chat->send(room, QStringLiteral("anyone?"));
+    QTRY_COMPARE(anaView->message(anaView->rowCount() - 1).state, ChatMessage::State::Failed);
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
