@@ -34,6 +34,8 @@
 #include <cstdio>
 #include <functional>
 
+#include <malloc.h>
+
 using namespace Cohort;
 using namespace Cohort::Bench;
 
@@ -58,6 +60,14 @@ bool waitUntil(const std::function<bool()> &done, int timeoutMs = 30000)
     return true;
 }
 
+/// Bytes the heap has handed out and not got back (glibc): unlike RSS, it does not hide a
+/// repetition's allocations in memory an earlier one freed.
+qint64 heapInUse()
+{
+    const struct mallinfo2 info = mallinfo2();
+    return qint64(info.uordblks + info.hblkhd);
+}
+
 /// Lets pending work (layout, deferred deletes, the room's receipts and members) finish.
 void settle(int ms)
 {
@@ -71,24 +81,30 @@ void settle(int ms)
 class PaintWatch : public QObject
 {
 public:
-    explicit PaintWatch(Ui::MessageView *view)
+    PaintWatch(Ui::MessageView *view, const QElapsedTimer &clock)
         : QObject(view)
         , m_view(view)
+        , m_clock(clock)
     {
         view->viewport()->installEventFilter(this);
     }
     bool painted = false;
+    qint64 paintStartNs = -1; // when the first such paint event began
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        if (event->type() == QEvent::Paint && m_view->messageModel() && m_view->messageModel()->rowCount() > 0)
+        if (event->type() == QEvent::Paint && m_view->messageModel() && m_view->messageModel()->rowCount() > 0
+            && !painted) {
             painted = true;
+            paintStartNs = m_clock.nsecsElapsed();
+        }
         return QObject::eventFilter(watched, event);
     }
 
 private:
     Ui::MessageView *m_view;
+    const QElapsedTimer &m_clock;
 };
 
 struct Rep
@@ -116,11 +132,20 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
     Ui::ChatPane pane(&client, &connection);
     pane.resize(1000, 650);
     pane.show();
+    // The client joins every listed room; with an empty cache each join asks for a replay
+    // (room.join since 0), which for a long room is the server's whole resume window. The open
+    // is timed once all of that is done, as when a user clicks a room a while after signing in.
+    int joined = 0;
+    QObject::connect(&connection, &Client::Connection::roomJoined, &pane, [&joined] { ++joined; });
+    QElapsedTimer joinClock;
+    joinClock.start();
     client.refreshRooms();
-    if (!waitUntil([&] { return client.isRoomListLoaded() && pane.currentRoom().isValid(); })) {
-        err() << "no room list\n";
+    if (!waitUntil([&] { return client.isRoomListLoaded() && pane.currentRoom().isValid()
+                                && joined >= client.rooms()->rowCount(); })) {
+        err() << "no room list, or not every room joined\n";
         return rep;
     }
+    const qint64 roomsReadyNs = joinClock.nsecsElapsed();
     RoomId big;
     RoomId other;
     Client::RoomListModel *rooms = client.rooms();
@@ -146,9 +171,10 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
     settle(300);
     const qint64 pid = QCoreApplication::applicationPid();
     const qint64 rssBefore = processRssBytes(pid);
+    const qint64 heapBefore = heapInUse();
 
-    auto *watch = new PaintWatch(pane.messageView());
     QElapsedTimer clock;
+    auto *watch = new PaintWatch(pane.messageView(), clock);
     clock.start();
     pane.openRoom(big);
     Client::MessageModel *model = pane.messageView()->messageModel();
@@ -162,6 +188,7 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
     const int firstRows = model->rowCount();
     settle(300);
     const qint64 rssOpen = processRssBytes(pid);
+    const qint64 heapOpen = heapInUse();
 
     Samples pageTimes;
     QScrollBar *bar = pane.messageView()->verticalScrollBar();
@@ -182,13 +209,18 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
     }
     settle(300);
     const qint64 rssScrolled = processRssBytes(pid);
+    const qint64 heapScrolled = heapInUse();
 
-    rep.line = QJsonObject{{QStringLiteral("openToPaintMs"), toMillis(paintedNs / 1000)},
+    rep.line = QJsonObject{{QStringLiteral("roomsJoinedMs"), toMillis(roomsReadyNs / 1000)},
+                           {QStringLiteral("openToPaintMs"), toMillis(paintedNs / 1000)},
                            {QStringLiteral("openToHistoryMs"), loadedNs >= 0 ? toMillis(loadedNs / 1000) : -1.0},
+                           {QStringLiteral("openToPaintStartMs"), toMillis(watch->paintStartNs / 1000)},
                            {QStringLiteral("firstPageRows"), firstRows},
                            {QStringLiteral("rssBeforeOpenBytes"), rssBefore},
                            {QStringLiteral("rssOpenDeltaBytes"), rssOpen - rssBefore},
                            {QStringLiteral("rssScrolledDeltaBytes"), rssScrolled - rssBefore},
+                           {QStringLiteral("heapOpenDeltaBytes"), heapOpen - heapBefore},
+                           {QStringLiteral("heapScrolledDeltaBytes"), heapScrolled - heapBefore},
                            {QStringLiteral("rowsAfterScroll"), model->rowCount()},
                            {QStringLiteral("pagesScrolled"), int(pageTimes.count())}};
     pageTimes.writeTo(rep.line, QStringLiteral("olderPage"));

@@ -33,9 +33,12 @@ if (open.length) {
   console.log(`| first page (${open[0].pageSize} messages) | ${fmt(m('openToPaintMs'))} ms [${fmt(open[0].openToPaintMs)}] ` +
               `(history in the model at ${fmt(m('openToHistoryMs'))} ms) | ${fmt(m('rawHistoryMs'))} ms [${fmt(open[0].rawHistoryMs)}] ` +
               `| ${fmt(m('ratioOpenToRaw'))}x |`);
-  console.log(`\nPane memory: +${kb(m('rssOpenDeltaBytes'))} KiB RSS with the room open; ` +
-              `+${kb(m('rssScrolledDeltaBytes'))} KiB after ${m('pagesScrolled')} older pages (${m('rowsAfterScroll')} rows); ` +
-              `one older page p50 ${fmt(m('olderPageP50Ms'))} ms, p99 ${fmt(m('olderPageP99Ms'))} ms.`);
+  console.log(`\nPane memory (heap in use, glibc; medians): +${kb(m('heapOpenDeltaBytes'))} KiB with the room open, ` +
+              `+${kb(m('heapScrolledDeltaBytes'))} KiB after ${m('pagesScrolled')} older pages (${m('rowsAfterScroll')} rows). ` +
+              `RSS of the first client: +${kb(open[0].rssOpenDeltaBytes)} KiB open, +${kb(open[0].rssScrolledDeltaBytes)} KiB scrolled ` +
+              `(later clients reuse memory the earlier ones freed). One older page p50 ${fmt(m('olderPageP50Ms'))} ms, ` +
+              `p99 ${fmt(m('olderPageP99Ms'))} ms. First paint began at ${fmt(m('openToPaintStartMs'))} ms. ` +
+              `Before that, room list to every room joined (empty cache): ${fmt(m('roomsJoinedMs'))} ms.`);
   targets.push(['first page < 100 ms', `${fmt(m('openToPaintMs'))} ms`, verdict(m('openToPaintMs'), 100)]);
 }
 
