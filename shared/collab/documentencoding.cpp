@@ -422,7 +422,6 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
     p.rawLength = qsizetype(total);
     p.arrivals = std::move(arrivals);
     p.chunks.clear();
-    p.prefix.clear();
     qsizetype textPos = 0;
     constexpr std::size_t kFill = DocumentPrivate::kMaxRuns * 3 / 4;
     std::vector<Chunk *> chunkOf(runs.size());
@@ -442,8 +441,10 @@ std::optional<Document> Document::decode(AgentId self, const QByteArray &state)
         }
         p.length += chunk->visible;
         p.chunks.push_back(std::move(chunk));
-        p.prefix.push_back(0);
     }
+    p.hint = 0;
+    p.hintStart = 0;
+    p.chunksChanged(0);
     // The index: `tiles` already lists each agent's runs in seq order.
     for (const auto &[key, runIndex] : tiles) {
         const Run &run = runs[runIndex];

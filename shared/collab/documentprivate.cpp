@@ -5,6 +5,7 @@
 #include "undomanager.h"
 
 #include <algorithm>
+#include <bit>
 #include <climits>
 
 Q_LOGGING_CATEGORY(lcCollab, "cohort.collab")
@@ -44,7 +45,6 @@ QString wellFormed(QStringView text)
 DocumentPrivate::DocumentPrivate(AgentId selfId)
 {
     chunks.push_back(std::make_unique<Chunk>());
-    prefix.push_back(0);
     self = agentFor(selfId);
 }
 
@@ -64,33 +64,80 @@ bool DocumentPrivate::knows(Ref ref) const
     return ref.isNone() || (ref.agent < agents.size() && ref.seq < agents[ref.agent].clock());
 }
 
-qsizetype DocumentPrivate::chunkStart(int chunk)
+void DocumentPrivate::rebuildSums()
 {
-    while (prefixValid <= std::size_t(chunk)) {
-        prefix[prefixValid] = prefix[prefixValid - 1] + chunks[prefixValid - 1]->visible;
-        ++prefixValid;
+    // Node i sums chunks (i - lowbit(i), i]: its own chunk plus its children i - 1, i - 2,
+    // i - 4, ... below lowbit(i), which are either untouched or rebuilt just before it.
+    sums.resize(chunks.size() + 1);
+    for (std::size_t i = sumsFresh; i < sums.size(); ++i) {
+        qsizetype sum = chunks[i - 1]->visible;
+        const std::size_t low = i & (~i + 1);
+        for (std::size_t step = 1; step < low; step <<= 1)
+            sum += sums[i - step];
+        sums[i] = sum;
     }
-    return prefix[chunk];
+    sumsFresh = sums.size();
 }
 
-void DocumentPrivate::invalidate(int fromChunk)
+qsizetype DocumentPrivate::chunkStart(int chunk)
 {
-    prefixValid = std::min(prefixValid, std::size_t(std::max(fromChunk, 1)));
+    if (chunk == hint)
+        return hintStart;
+    if (sumsFresh <= chunks.size())
+        rebuildSums();
+    qsizetype start = 0;
+    for (std::size_t i = std::size_t(chunk); i > 0; i &= i - 1)
+        start += sums[i];
+    return start;
+}
+
+void DocumentPrivate::addVisible(int chunk, qsizetype delta)
+{
+    chunks[chunk]->visible += delta;
+    length += delta;
+    if (chunk < hint)
+        hintStart += delta;
+    // Nodes from sumsFresh on are rebuilt from the chunks anyway.
+    for (std::size_t i = std::size_t(chunk) + 1; i < sumsFresh; i += i & (~i + 1))
+        sums[i] += delta;
 }
 
 int DocumentPrivate::chunkContaining(qsizetype position)
 {
-    // Typing stays in one chunk or moves to its neighbour: try those before a binary search.
-    for (int candidate : {hint, hint + 1, hint - 1}) {
-        if (candidate < 0 || candidate >= int(chunks.size()))
-            continue;
-        const qsizetype start = chunkStart(candidate);
-        if (position >= start && position < start + chunks[candidate]->visible)
-            return hint = candidate;
+    // Typing stays in one chunk or moves to its neighbour: try those before the tree.
+    const auto inside = [this, position](int chunk, qsizetype start) {
+        return position >= start && position < start + chunks[chunk]->visible;
+    };
+    if (inside(hint, hintStart))
+        return hint;
+    const int count = int(chunks.size());
+    if (hint + 1 < count && inside(hint + 1, hintStart + chunks[hint]->visible)) {
+        hintStart += chunks[hint]->visible;
+        return ++hint;
     }
-    chunkStart(int(chunks.size()) - 1);
-    const auto it = std::upper_bound(prefix.begin(), prefix.end(), position);
-    return hint = int(it - prefix.begin()) - 1;
+    if (hint > 0 && inside(hint - 1, hintStart - chunks[hint - 1]->visible)) {
+        hintStart -= chunks[hint - 1]->visible;
+        return --hint;
+    }
+    // The last chunk whose start is at most `position`, descending the tree.
+    if (sumsFresh <= chunks.size())
+        rebuildSums();
+    std::size_t found = 0;
+    qsizetype rest = position;
+    for (std::size_t step = std::bit_floor(sums.size() - 1); step > 0; step >>= 1) {
+        if (found + step < sums.size() && sums[found + step] <= rest) {
+            found += step;
+            rest -= sums[found];
+        }
+    }
+    if (found == std::size_t(count)) {
+        // At or past the end: the last chunk.
+        --found;
+        rest += chunks[found]->visible;
+    }
+    hint = int(found);
+    hintStart = position - rest;
+    return hint;
 }
 
 Cursor DocumentPrivate::visibleCursor(qsizetype position)
@@ -247,10 +294,12 @@ void DocumentPrivate::splitChunkIfFull(int chunkIndex)
     full.visible -= fresh->visible;
     Chunk *moved = fresh.get();
     chunks.insert(chunks.begin() + chunkIndex + 1, std::move(fresh));
-    prefix.insert(prefix.begin() + chunkIndex + 1, 0);
     for (std::size_t i = std::size_t(chunkIndex) + 1; i < chunks.size(); ++i)
         chunks[i]->order = int(i);
-    invalidate(chunkIndex + 1);
+    // The characters before every chunk after the split stay the same: only indexes move.
+    if (hint > chunkIndex)
+        ++hint;
+    chunksChanged(chunkIndex);
     for (const Run &run : moved->runs)
         setLocation(run.agent, run.seq, run.end(), moved);
 }
@@ -274,16 +323,12 @@ void DocumentPrivate::insertRun(Cursor at, const Run &run)
     }
     if (prevRun >= 0 && canAppend(prevChunk->runs[prevRun], run)) {
         prevChunk->runs[prevRun].length += run.length;
-        prevChunk->visible += visible;
-        length += visible;
-        invalidate(prevChunk->order + 1);
+        addVisible(prevChunk->order, visible);
         indexAppend(run, prevChunk);
         return;
     }
     chunk->runs.insert(chunk->runs.begin() + at.run, run);
-    chunk->visible += visible;
-    length += visible;
-    invalidate(at.chunk + 1);
+    addVisible(at.chunk, visible);
     indexAppend(run, chunk);
     splitChunkIfFull(at.chunk);
 }
@@ -379,9 +424,7 @@ void DocumentPrivate::deleteRange(quint32 agent, quint32 seq, quint32 end, QStri
                 splitRun(chunk, c.run, pieceEnd - chunk.runs[c.run].seq);
             Run &run = chunk.runs[c.run];
             run.deleted = true;
-            chunk.visible -= run.length;
-            length -= run.length;
-            invalidate(c.chunk + 1);
+            addVisible(c.chunk, -qsizetype(run.length));
             if (changes)
                 addChange(position, run.length, {});
             if (removedText)

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QVarLengthArray>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,7 +68,8 @@ struct Run
 };
 
 /// A slice of the sequence with its cached visible length; chunks are split when they grow
-/// past kMaxRuns, so an index lookup is a prefix sum over chunks plus a scan of one chunk.
+/// past kMaxRuns, so an index lookup is a prefix sum over chunks (a Fenwick tree) plus a scan
+/// of one chunk.
 struct Chunk
 {
     std::vector<Run> runs;
@@ -154,8 +156,13 @@ public:
 
     // Navigation
     qsizetype chunkStart(int chunk);
-    void invalidate(int fromChunk);
     int chunkContaining(qsizetype position);
+    /// Every change of a chunk's visible length goes through here, to keep the sums.
+    void addVisible(int chunk, qsizetype delta);
+    /// After chunks were inserted or replaced from `fromChunk` on: the sums from there are
+    /// rebuilt on the next lookup that needs them.
+    void chunksChanged(int fromChunk) { sumsFresh = std::min(sumsFresh, std::size_t(fromChunk) + 1); }
+    void rebuildSums();
     Cursor visibleCursor(qsizetype position);
     Cursor locate(Ref ref) const;
     Cursor normalize(Cursor cursor) const;
@@ -206,9 +213,12 @@ public:
     quint32 self = 0;
 
     std::vector<std::unique_ptr<Chunk>> chunks;
-    std::vector<qsizetype> prefix;  // prefix[i] = visible characters before chunk i
-    std::size_t prefixValid = 1;    // prefix[0, prefixValid) are up to date
+    // A Fenwick tree over the chunks' visible lengths (1-based): an edit anywhere updates
+    // log(chunks) sums, so a lookup far below an early edit costs no rebuild of the ones after it.
+    std::vector<qsizetype> sums{0};
+    std::size_t sumsFresh = 1;      // sums[0, sumsFresh) are up to date; all: chunks.size() + 1
     int hint = 0;                   // the chunk of the last lookup: typing stays near it
+    qsizetype hintStart = 0;        // chunkStart(hint), kept up to date without the tree
     qsizetype length = 0;
     qsizetype rawLength = 0;        // every character ever integrated, deleted ones too
 

@@ -5,6 +5,7 @@
 // surrogate pairs, anchors, encodings, diffs by version, and hostile input.
 #include "document.h"
 
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -75,6 +76,33 @@ private Q_SLOTS:
             QVERIFY(mirror.apply(update).ok());
             QCOMPARE(mirror.text(), model);
         }
+    }
+
+    // An edit near the start changes the position of every chunk after it; a lookup far
+    // below it (a remote cursor, the next edit) must not pay for that in proportion to the
+    // document's length.
+    void earlyEditThenFarLookupStaysCheap()
+    {
+        int misplaced = 0;
+        auto costPerEdit = [&misplaced](int words) {
+            QRandomGenerator rng(11);
+            Document doc(1);
+            for (int i = 0; i < words; ++i)
+                doc.insert(rng.bounded(int(doc.length()) + 1), u"word ");
+            QElapsedTimer timer;
+            timer.start();
+            for (int i = 0; i < 3000; ++i) {
+                doc.insert(rng.bounded(50), u"x");
+                const qsizetype far = doc.length() - rng.bounded(50);
+                misplaced += doc.resolve(doc.anchorAt(far, Anchor::Side::StickToNext)) != far;
+            }
+            return timer.nsecsElapsed() / 3000;
+        };
+        const qint64 small = costPerEdit(4000);
+        const qint64 large = costPerEdit(64000);
+        QCOMPARE(misplaced, 0);
+        // Generous for a loaded machine: rebuilding the chunk offsets made it ~10x.
+        QVERIFY2(large < 3 * small + 20'000, qPrintable(QStringLiteral("%1 ns, was %2 ns").arg(large).arg(small)));
     }
 
     void sequentialTypingAndBackspace()
