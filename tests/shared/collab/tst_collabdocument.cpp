@@ -9,6 +9,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <limits>
+
 using namespace Cohort::Collab;
 
 namespace {
@@ -89,14 +91,19 @@ private Q_SLOTS:
             Document doc(1);
             for (int i = 0; i < words; ++i)
                 doc.insert(rng.bounded(int(doc.length()) + 1), u"word ");
-            QElapsedTimer timer;
-            timer.start();
-            for (int i = 0; i < 3000; ++i) {
-                doc.insert(rng.bounded(50), u"x");
-                const qsizetype far = doc.length() - rng.bounded(50);
-                misplaced += doc.resolve(doc.anchorAt(far, Anchor::Side::StickToNext)) != far;
+            // The best of three batches: a busy machine slows some of them down.
+            qint64 best = std::numeric_limits<qint64>::max();
+            for (int batch = 0; batch < 3; ++batch) {
+                QElapsedTimer timer;
+                timer.start();
+                for (int i = 0; i < 1000; ++i) {
+                    doc.insert(rng.bounded(50), u"x");
+                    const qsizetype far = doc.length() - rng.bounded(50);
+                    misplaced += doc.resolve(doc.anchorAt(far, Anchor::Side::StickToNext)) != far;
+                }
+                best = std::min(best, timer.nsecsElapsed() / 1000);
             }
-            return timer.nsecsElapsed() / 3000;
+            return best;
         };
         const qint64 small = costPerEdit(4000);
         const qint64 large = costPerEdit(64000);
