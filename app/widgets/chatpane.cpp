@@ -352,6 +352,7 @@ QWidget *ChatPane::buildCenter()
     rule->setFrameShape(QFrame::HLine);
     rule->setFrameShadow(QFrame::Plain);
     rule->setObjectName(QStringLiteral("roomHeaderRule"));
+    m_headerRule = rule;
 
     m_error = new MessageBanner(center);
     m_error->setObjectName(QStringLiteral("chatError"));
@@ -618,6 +619,10 @@ void ChatPane::retranslateUi()
 
 void ChatPane::updateIcons()
 {
+    // A plain frame draws in the text colour; the rule under the header is a quiet one.
+    QPalette rulePalette = m_headerRule->palette();
+    rulePalette.setColor(QPalette::WindowText, palette().color(QPalette::Mid));
+    m_headerRule->setPalette(rulePalette);
     m_newMenu->setIcon(Icons::symbol(QStringLiteral("plus")));
     m_searchButton->setIcon(Icons::symbol(QStringLiteral("search")));
     m_membersButton->setIcon(Icons::symbol(QStringLiteral("group")));

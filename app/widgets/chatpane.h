@@ -10,6 +10,7 @@
 
 #include <functional>
 
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -120,6 +121,7 @@ private:
     QListView *m_roomList;
     QSortFilterProxyModel *m_roomProxy;
 
+    QFrame *m_headerRule;
     QLabel *m_roomName;
     QLabel *m_roomTopic;
     QToolButton *m_searchButton;
