@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "localcache.h"
 
+#include <QDir>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -29,6 +30,47 @@ private Q_SLOTS:
         QVERIFY(LocalCache::pathFor(a, QStringLiteral("ana"), QStringLiteral("/root")).startsWith(QStringLiteral("/root/ana-")));
         QVERIFY(LocalCache::pathFor(a, QStringLiteral("ana")).startsWith(
             QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+    }
+
+    void migratesAVersionOneCacheKeepingItsOutbox()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old/cache.sqlite"));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("old"))));
+        {
+            // The layout of the first release, with one message waiting in the outbox.
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("CREATE TABLE outbox (position INTEGER PRIMARY KEY AUTOINCREMENT,"
+                                              " client_id TEXT NOT NULL UNIQUE, room_id INTEGER NOT NULL, text TEXT NOT NULL,"
+                                              " created_at INTEGER NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
+                                              " failure_code TEXT, failure_message TEXT)")));
+            QVERIFY(query.exec(QStringLiteral("INSERT INTO outbox (client_id, room_id, text, created_at) VALUES ('c1', 7, 'kept', 5)")));
+            QVERIFY(query.exec(QStringLiteral("PRAGMA user_version=1")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v1"));
+        LocalCache cache;
+        QCOMPARE(cache.open(path), QString());
+        const QList<OutboxItem> items = cache.outboxItems();
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.at(0).text, QStringLiteral("kept"));
+        QCOMPARE(items.at(0).threadRoot, 0);
+        OutboxItem reply;
+        reply.clientId = QStringLiteral("c2");
+        reply.roomId = RoomId(7);
+        reply.text = QStringLiteral("in a thread");
+        reply.threadRoot = 42;
+        QVERIFY(cache.addOutboxItem(reply));
+        QCOMPARE(cache.outboxItems().at(1).threadRoot, 42);
+        QVERIFY(cache.setDraft(RoomId(7), QStringLiteral("half a thought")));
+        cache.close();
+        QCOMPARE(cache.open(path), QString()); // reopening a version 2 cache migrates nothing
+        QCOMPARE(cache.draft(RoomId(7)), QStringLiteral("half a thought"));
+        QVERIFY(cache.setDraft(RoomId(7), QString()));
+        QVERIFY(cache.draft(RoomId(7)).isEmpty());
     }
 
     void opensInWalMode()
