@@ -994,7 +994,7 @@ void ChatService::announcePresence(UserId user, Presence before)
         return;
     if (presenceOf(user) == Presence::Offline)
         m_lastSeen.insert(user, QDateTime::currentMSecsSinceEpoch());
-    QList<Connection *> to = m_connections.value(user);
+    QList<Connection *> to;
     const QList<UserId> mates = m_core.db([&] { return m_storage.roomMates(user); });
     for (UserId mate : mates)
         to += m_connections.value(mate);

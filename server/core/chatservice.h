@@ -93,7 +93,7 @@ private:
     void sendToUser(UserId user, const QString &event, RoomId room, const QJsonObject &data, Connection *skip = nullptr);
     Presence presenceOf(UserId user) const;
     QJsonObject presenceJson(UserId user) const;
-    /// Tells the user's room mates (and the user's own connections) a changed status.
+    /// Tells the user's room mates a changed status.
     void announcePresence(UserId user, Presence before);
 
     ServerCore &m_core;

@@ -125,9 +125,16 @@ public:
 
     /// Every frame received except events, in arrival order.
     const QList<Protocol::Frame> &frames() const { return m_frames; }
-    /// Every event received, in arrival order.
+    /// Every event received except the ephemeral ones (typing, presence, ...), in arrival
+    /// order: what resume and delivery guarantee, and what suites count.
     const QList<Protocol::Frame> &events() const { return m_events; }
-    void clearEvents() { m_events.clear(); }
+    /// The ephemeral events received (Protocol::isEphemeralEvent), in arrival order.
+    const QList<Protocol::Frame> &ephemeralEvents() const { return m_ephemeral; }
+    void clearEvents()
+    {
+        m_events.clear();
+        m_ephemeral.clear();
+    }
     bool waitForEvents(qsizetype count, int timeoutMs = DefaultTimeoutMs)
     {
         return QTest::qWaitFor([&] { return m_events.size() >= count; }, timeoutMs);
@@ -178,9 +185,10 @@ private:
             return;
         }
         if (frame->type == Protocol::FrameType::Event) {
-            m_events.append(*frame);
+            QList<Protocol::Frame> &list = Protocol::isEphemeralEvent(frame->event) ? m_ephemeral : m_events;
+            list.append(*frame);
             if (!m_keepEventData)
-                m_events.last().data = QJsonObject();
+                list.last().data = QJsonObject();
         }
         else
             m_frames.append(*frame);
@@ -189,6 +197,7 @@ private:
     QWebSocket m_socket;
     QList<Protocol::Frame> m_frames;
     QList<Protocol::Frame> m_events;
+    QList<Protocol::Frame> m_ephemeral;
     QStringList m_undecodable;
     QJsonObject m_session;
     int m_nextId = 0;
