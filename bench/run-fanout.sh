@@ -57,6 +57,8 @@ trap cleanup EXIT
 write_cohort_config "$work/cohort.ini" "$work/data" \
     'max_connections = 20000' 'max_connections_per_address = 20000' \
     'requests_per_second = 100000' 'request_burst = 100000'
+# One account sends every message; the per-user chat rate limit (60 a minute) would throttle it.
+printf '\n[chat]\nmessages_per_minute = 100000\n' >>"$work/cohort.ini"
 create_bench_account "$server_bin" "$work/data" bench instructor
 
 # Per size: burst sends about 500,000 deliveries as fast as the window allows; paced keeps
