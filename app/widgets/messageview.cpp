@@ -36,7 +36,7 @@ MessageView::MessageView(QWidget *parent)
     verticalScrollBar()->setSingleStep(24);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, &MessageView::onScrolled);
     connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this] {
-        if (m_stickToBottom)
+        if (m_stickToBottom && !m_positioning)
             scrollToBottom();
     });
 }
@@ -49,6 +49,7 @@ void MessageView::setMessageModel(MessageModel *model)
     m_delegate->clearCache();
     setModel(model);
     m_stickToBottom = true;
+    m_unreadShown = model && model->rowCount() > 0; // already shown when the room was open before
     if (!model)
         return;
     connect(model, &MessageModel::messageChanged, this, [this](qint64 seq) {
@@ -82,7 +83,7 @@ void MessageView::setMessageModel(MessageModel *model)
     });
     connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
         if (first > 0 && m_stickToBottom)
-            QTimer::singleShot(0, this, &MessageView::scrollToNewest);
+            scheduleScrollToNewest();
     });
     connect(model, &QAbstractItemModel::modelReset, this, [this] {
         m_delegate->clearCache();
@@ -92,10 +93,38 @@ void MessageView::setMessageModel(MessageModel *model)
             QTimer::singleShot(0, this, [this, seq] { showMessage(seq); });
             return;
         }
+        const int unread = m_model->unreadLineRow();
+        if (unread >= 0 && !m_unreadShown) {
+            // Opening a room with unread messages starts at the "new messages" line, not below
+            // what the user has not read yet.
+            m_unreadShown = true;
+            m_stickToBottom = false;
+            m_positioning = true;
+            QTimer::singleShot(0, this, [this] {
+                m_positioning = false;
+                const int row = m_model ? m_model->unreadLineRow() : -1;
+                if (row < 0)
+                    return;
+                executeDelayedItemsLayout();
+                scrollTo(m_model->index(row), QAbstractItemView::PositionAtTop);
+                m_stickToBottom = isAtBottom();
+                checkBottom();
+            });
+            return;
+        }
         m_stickToBottom = true;
-        QTimer::singleShot(0, this, &MessageView::scrollToNewest);
+        scheduleScrollToNewest();
     });
-    QTimer::singleShot(0, this, &MessageView::scrollToNewest);
+    scheduleScrollToNewest();
+}
+
+void MessageView::scheduleScrollToNewest()
+{
+    QTimer::singleShot(0, this, [this] {
+        // Not when the user scrolled away meanwhile, or the view is moving to the unread line.
+        if (m_stickToBottom && !m_positioning)
+            scrollToNewest();
+    });
 }
 
 bool MessageView::isAtBottom() const
@@ -130,7 +159,8 @@ void MessageView::showMessage(qint64 seq)
 
 void MessageView::onScrolled(int value)
 {
-    m_stickToBottom = isAtBottom();
+    if (!m_positioning)
+        m_stickToBottom = isAtBottom();
     if (m_model && value < PrefetchPixels && m_model->hasMoreBefore() && !m_model->isLoadingHistory())
         Q_EMIT olderHistoryWanted();
     checkBottom();
@@ -138,6 +168,8 @@ void MessageView::onScrolled(int value)
 
 void MessageView::checkBottom()
 {
+    if (m_positioning)
+        return;
     if (m_model && m_model->rowCount() > 0 && isAtBottom())
         Q_EMIT reachedBottom();
 }
@@ -150,7 +182,7 @@ void MessageView::resizeEvent(QResizeEvent *event)
     // Heights depend on the width; QListView's own relayout after a resize waits 100 ms.
     scheduleDelayedItemsLayout();
     if (atBottom)
-        QTimer::singleShot(0, this, &MessageView::scrollToNewest);
+        scheduleScrollToNewest();
 }
 
 void MessageView::changeEvent(QEvent *event)

@@ -49,6 +49,7 @@ protected:
 private:
     void onScrolled(int value);
     void checkBottom();
+    void scheduleScrollToNewest();
 
     Client::MessageModel *m_model = nullptr;
     MessageDelegate *m_delegate;
@@ -56,6 +57,8 @@ private:
     qint64 m_anchorSeq = -1;
     int m_anchorOffset = 0;
     qint64 m_pendingShow = 0;
+    bool m_unreadShown = false; // the view started at the "new messages" line once
+    bool m_positioning = false; // moving to the unread line: scrolling to the bottom waits
 };
 
 } // namespace Cohort::Ui

@@ -111,6 +111,7 @@ private Q_SLOTS:
     void codeBlockGetsSeveralColors();
     void viewShowsTheUnreadLine();
     void viewGrowsOnScrollBack();
+    void roomOpensAtTheUnreadLine();
     void typingLineShowsAndExpires();
     void notificationsRespectMute();
     void hundredThousandMessages();
@@ -447,6 +448,26 @@ void TestChatPane::viewShowsTheUnreadLine()
     QCOMPARE(reads.last().data.value(QStringLiteral("seq")).toInteger(), 5);
     // The line stays where it was while the room is open.
     QCOMPARE(model->unreadLineRow(), 3);
+}
+
+void TestChatPane::roomOpensAtTheUnreadLine()
+{
+    m_fixture->rooms[1] = ChatFixture::room(StudyRoom, QStringLiteral("study"), QStringLiteral("Graphs study group"), 30, 20);
+    for (int seq = 1; seq <= 50; ++seq)
+        m_fixture->messages[StudyRoom].append(ChatFixture::message(seq, Base + seq * 120000, m_ana, QStringLiteral("message %1").arg(seq)));
+    openStudyRoom();
+    MessageView *view = m_pane->messageView();
+    Client::MessageModel *model = view->messageModel();
+    QTRY_COMPARE(model->rowCount(), 50);
+    QCOMPARE(model->unreadLineRow(), 30);
+    QTRY_VERIFY(qAbs(view->visualRect(model->index(30)).top()) <= 2); // the line is at the top
+    QVERIFY(!view->isAtBottom());
+    m_pane->activateWindow();
+    QTRY_VERIFY(m_pane->isActiveWindow());
+    QTest::qWait(50);
+    QVERIFY(m_fixture->callsOf(QStringLiteral("room.read")).isEmpty()); // not read before it was on screen
+    view->scrollToNewest();
+    QTRY_COMPARE(m_fixture->callsOf(QStringLiteral("room.read")).size(), 1);
 }
 
 void TestChatPane::viewGrowsOnScrollBack()
