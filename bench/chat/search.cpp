@@ -200,7 +200,7 @@ int main(int argc, char *argv[])
         return 1;
     }
 
-    // Words by frequency rank: rank 5 is in roughly a quarter of all messages, rank 3,000 in a
+    // Words by frequency rank: rank 5 is in about a fifth of all messages, rank 3,000 in a
     // few hundred of a million.
     const Corpus corpus;
     const auto w = [&corpus](int rank) { return corpus.word(rank); };
