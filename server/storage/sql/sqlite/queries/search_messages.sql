@@ -1,5 +1,8 @@
 -- Full-text search over the messages of the user's rooms, newest first. :match is an FTS5
 -- query the server builds from the user's words (quoted phrases, a prefix on the last one).
+-- Newest first by the FTS rowid (= messages.id, assigned in commit order): FTS5 walks its
+-- index backwards and the LIMIT stops it, where ordering by created_at would read and sort
+-- every match of a common word first.
 SELECT m.room_id, m.seq, m.created_at, m.thread_root, m.text, m.sender_id, u.username, u.display_name, u.role
 FROM messages_fts f
 JOIN messages m ON m.id = f.rowid
@@ -11,5 +14,5 @@ WHERE messages_fts MATCH :match
   AND (:any_sender = 1 OR m.sender_id = :sender_id)
   AND m.created_at >= :after AND m.created_at < :before
   AND (:has_file = 0 OR m.attachments <> '')
-ORDER BY m.created_at DESC, m.seq DESC
+ORDER BY f.rowid DESC
 LIMIT :limit
