@@ -12,7 +12,7 @@ COHORT_PACKAGES=(
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev qt6-translations-l10n
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 qt6-qpa-plugins libgl-dev
     qtkeychain-qt6-dev libsodium-dev libqscintilla2-qt6-dev zlib1g-dev
-    postgresql openssl dbus-daemon gnome-keyring nodejs node-ws
+    postgresql openssl dbus-daemon gnome-keyring nodejs node-ws fonts-noto-color-emoji
 )
 
 cohort_install_deps() {
