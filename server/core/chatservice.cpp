@@ -104,6 +104,17 @@ void ChatService::messageSend(Connection &c, const Request &r)
         c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
         return;
     }
+    // A retry of a stored send gets the original answer first: neither the rate limit nor a
+    // change since (archived room, deleted thread root) may turn it into an error or a token.
+    const QString clientId = stringField(r, "clientId");
+    if (!clientId.isEmpty()) {
+        const std::optional<EventRecord> sent =
+            m_core.db([&] { return m_storage.eventByClientId(roomId, c.userId(), clientId); });
+        if (sent && sent->kind == EventMessageCreated) {
+            c.reply(r, {{QStringLiteral("seq"), sent->seq}, {QStringLiteral("ts"), sent->timestamp}});
+            return;
+        }
+    }
     if (room->room.archived) {
         c.fail(r, ErrorCode::Forbidden, QStringLiteral("the room is archived"));
         return;
@@ -148,7 +159,7 @@ void ChatService::messageSend(Connection &c, const Request &r)
     const QString text = stringField(r, "text");
     const auto [mentions, mentionsRoom] = resolveMentions(roomId, text);
     QJsonObject data{{QStringLiteral("sender"), c.user().info.toJson()},
-                     {QStringLiteral("clientId"), stringField(r, "clientId")},
+                     {QStringLiteral("clientId"), clientId},
                      {QStringLiteral("text"), text},
                      {QStringLiteral("threadRoot"), threadRoot},
                      {QStringLiteral("mentions"), userIdsToJson(mentions)},
@@ -156,7 +167,7 @@ void ChatService::messageSend(Connection &c, const Request &r)
     if (!attachments.isEmpty())
         data.insert(QStringLiteral("attachments"), attachmentsToJson(attachments));
     const StorageResult<EventRecord> stored =
-        m_core.append(roomId, EventMessageCreated, c.userId(), stringField(r, "clientId"), data);
+        m_core.append(roomId, EventMessageCreated, c.userId(), clientId, data);
     if (!stored.ok()) {
         qCWarning(lcNet) << "message.send failed:" << stored.message;
         c.fail(r, ErrorCode::Internal, QStringLiteral("the message could not be stored"));

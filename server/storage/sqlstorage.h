@@ -71,6 +71,7 @@ public:
     StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp) override;
+    std::optional<EventRecord> eventByClientId(RoomId room, UserId sender, const QString &clientId) override;
     QList<EventRecord> eventsAfter(RoomId room, qint64 afterSeq, int limit) override;
     QList<EventRecord> latestEvents(RoomId room, int limit) override;
     qint64 lastSeq(RoomId room) override;
@@ -109,7 +110,6 @@ private:
     std::optional<CourseRecord> course(const char *query, std::initializer_list<Binding> bindings);
     StorageResult<CourseRecord> insertCourse(const QString &name, UserId owner, const QString &joinCode,
                                              const QString &clientId);
-    std::optional<EventRecord> eventByClientId(RoomId room, UserId sender, const QString &clientId);
     StorageResult<EventRecord> insertEvent(RoomId room, const QString &kind, UserId sender,
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp);

@@ -219,6 +219,9 @@ public:
     virtual StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
                                                    const QString &clientId, const QByteArray &payload,
                                                    qint64 timestamp) = 0;
+    /// The event `sender` appended with `clientId` in the room, if any: a retried request is
+    /// answered from it before anything (such as the rate limit) could refuse it.
+    virtual std::optional<EventRecord> eventByClientId(RoomId room, UserId sender, const QString &clientId) = 0;
     /// Events with seq > `afterSeq`, oldest first, at most `limit`.
     virtual QList<EventRecord> eventsAfter(RoomId room, qint64 afterSeq, int limit) = 0;
     /// The newest `limit` events, oldest first.

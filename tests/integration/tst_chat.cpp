@@ -849,6 +849,46 @@ private Q_SLOTS:
         // Other users are not affected.
         QVERIFY(send(*m_ben, QStringLiteral("still fine")) > 0);
     }
+
+    void retryAtRateLimitReturnsTheStoredMessage()
+    {
+        Server::ServerConfig config = Test::TestServer::testConfig();
+        config.messagesPerMinute = 2;
+        cleanup();
+        startServer(config);
+        const QJsonObject first{{QStringLiteral("roomId"), m_roomId},
+                                {QStringLiteral("clientId"), clientId()},
+                                {QStringLiteral("text"), QStringLiteral("first")}};
+        bool ok = false;
+        const qint64 seq = m_ana->call(Op::MessageSend, first, &ok).value(QStringLiteral("seq")).toInteger();
+        QVERIFY(ok);
+        QVERIFY(send(*m_ana, QStringLiteral("second")) > 0);
+        // The user is at the limit now; the retry of a stored send still gets its original answer.
+        const QJsonObject retried = m_ana->call(Op::MessageSend, first, &ok);
+        QVERIFY(ok);
+        QCOMPARE(retried.value(QStringLiteral("seq")).toInteger(), seq);
+        expectError(m_ana->request(Op::MessageSend, {{QStringLiteral("roomId"), m_roomId},
+                                                     {QStringLiteral("clientId"), clientId()},
+                                                     {QStringLiteral("text"), QStringLiteral("third")}}),
+                    ErrorCode::RateLimited);
+    }
+
+    void retryDoesNotSpendTheRateLimit()
+    {
+        Server::ServerConfig config = Test::TestServer::testConfig();
+        config.messagesPerMinute = 2;
+        cleanup();
+        startServer(config);
+        const QJsonObject first{{QStringLiteral("roomId"), m_roomId},
+                                {QStringLiteral("clientId"), clientId()},
+                                {QStringLiteral("text"), QStringLiteral("first")}};
+        bool ok = false;
+        m_ana->call(Op::MessageSend, first, &ok);
+        QVERIFY(ok);
+        m_ana->call(Op::MessageSend, first, &ok); // a retry: no new message, no token
+        QVERIFY(ok);
+        QVERIFY(send(*m_ana, QStringLiteral("second")) > 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestChat)
