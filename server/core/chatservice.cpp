@@ -282,10 +282,12 @@ void ChatService::roomCreate(Connection &c, const Request &r)
             return;
         }
         room.topic.clear();
+        bool onlyStudents = true;
         for (UserId member : userIdsFromJson(r.data.value(QStringLiteral("members")).toArray())) {
             if (member == c.userId() || room.members.contains(member))
                 continue;
-            if (!m_core.db([&] { return m_storage.userById(member); })) {
+            const std::optional<UserRecord> record = m_core.db([&] { return m_storage.userById(member); });
+            if (!record) {
                 c.fail(r, ErrorCode::NotFound, QStringLiteral("there is no user %1").arg(member.value()));
                 return;
             }
@@ -293,7 +295,14 @@ void ChatService::roomCreate(Connection &c, const Request &r)
                 c.fail(r, ErrorCode::Forbidden, QStringLiteral("students invite only people from their courses"));
                 return;
             }
+            onlyStudents &= record->info.role == Role::Student;
             room.members.append(member);
+        }
+        // A group of two students is a direct room by another name: the DM policy applies to it.
+        if (c.user().info.role == Role::Student && room.members.size() == 1 && onlyStudents
+            && dmPolicy() == QLatin1String("staff")) {
+            c.fail(r, ErrorCode::Forbidden, QStringLiteral("on this server students send direct messages to staff only"));
+            return;
         }
     } else {
         if (hasField(r, "members")) {

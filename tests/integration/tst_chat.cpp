@@ -546,6 +546,28 @@ private Q_SLOTS:
         QVERIFY(ok);
     }
 
+    void dmPolicyStaffOnlyCoversTwoPersonGroups()
+    {
+        QVERIFY(m_server->server().storage().setSetting(QStringLiteral("chat.dm_policy"), QStringLiteral("staff")));
+        const auto group = [this](const QList<qint64> &members) {
+            QJsonArray ids;
+            for (qint64 id : members)
+                ids.append(id);
+            return QJsonObject{{QStringLiteral("kind"), QStringLiteral("group")},
+                               {QStringLiteral("name"), QStringLiteral("just us")},
+                               {QStringLiteral("clientId"), clientId()},
+                               {QStringLiteral("members"), ids}};
+        };
+        // A "group" of two students is a direct room by another name.
+        expectError(m_ana->request(Op::RoomCreate, group({userId(*m_ben)})), ErrorCode::Forbidden);
+        bool ok = false;
+        m_ana->call(Op::RoomCreate, group({userId(*m_ben), userId(*m_teacher)}), &ok);
+        QVERIFY(ok);
+        QVERIFY(m_server->server().storage().setSetting(QStringLiteral("chat.dm_policy"), QStringLiteral("anyone")));
+        m_ana->call(Op::RoomCreate, group({userId(*m_ben)}), &ok);
+        QVERIFY(ok);
+    }
+
     void announcementRules()
     {
         expectError(m_ana->request(Op::RoomCreate, announcement()), ErrorCode::Forbidden);
