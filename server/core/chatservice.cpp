@@ -505,13 +505,16 @@ void ChatService::roomAddMembers(Connection &c, const Request &r)
         return;
     }
     QList<UserId> toAdd;
+    bool onlyStudents = true;
     for (UserId user : userIdsFromJson(r.data.value(QStringLiteral("userIds")).toArray())) {
         if (toAdd.contains(user) || m_core.db([&] { return m_storage.roomRole(roomId, user); }))
             continue;
-        if (!m_core.db([&] { return m_storage.userById(user); })) {
+        const std::optional<UserRecord> record = m_core.db([&] { return m_storage.userById(user); });
+        if (!record) {
             c.fail(r, ErrorCode::NotFound, QStringLiteral("there is no user %1").arg(user.value()));
             return;
         }
+        onlyStudents &= record->info.role == Role::Student;
         const bool allowed = room->room.kind == RoomKind::Study
             ? m_core.db([&] { return m_storage.courseRole(room->room.courseId, user); }).has_value()
             : mayInvite(c, user);
@@ -522,6 +525,15 @@ void ChatService::roomAddMembers(Connection &c, const Request &r)
             return;
         }
         toAdd.append(user);
+    }
+    // As in room.create: two students alone in a group is a direct room under the DM policy.
+    if (room->room.kind == RoomKind::Group && c.user().info.role == Role::Student && toAdd.size() == 1 && onlyStudents
+        && dmPolicy() == QLatin1String("staff")) {
+        const QList<RoomMemberRecord> members = m_core.db([&] { return m_storage.roomMembers(roomId); });
+        if (members.size() == 1 && members.first().user.role == Role::Student) {
+            c.fail(r, ErrorCode::Forbidden, QStringLiteral("on this server students send direct messages to staff only"));
+            return;
+        }
     }
     if (room->room.kind == RoomKind::Study && room->room.memberLimit > 0) {
         const int count = m_core.db([&] { return m_storage.roomMembers(roomId); }).size();

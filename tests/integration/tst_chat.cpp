@@ -563,6 +563,14 @@ private Q_SLOTS:
         bool ok = false;
         m_ana->call(Op::RoomCreate, group({userId(*m_ben), userId(*m_teacher)}), &ok);
         QVERIFY(ok);
+        // Nor is it one when the other student is added to a group of one afterwards.
+        const qint64 alone =
+            m_ana->call(Op::RoomCreate, group({}), &ok).value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        expectError(m_ana->request(Op::RoomAddMembers, {{QStringLiteral("clientId"), clientId()},
+                                                        {QStringLiteral("roomId"), alone},
+                                                        {QStringLiteral("userIds"), QJsonArray{userId(*m_ben)}}}),
+                    ErrorCode::Forbidden);
         QVERIFY(m_server->server().storage().setSetting(QStringLiteral("chat.dm_policy"), QStringLiteral("anyone")));
         m_ana->call(Op::RoomCreate, group({userId(*m_ben)}), &ok);
         QVERIFY(ok);
