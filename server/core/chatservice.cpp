@@ -136,6 +136,11 @@ void ChatService::messageSend(Connection &c, const Request &r)
         }
     }
     const int perMinute = m_core.config().messagesPerMinute;
+    // Buckets that refilled are dropped, so the map holds only users who sent lately.
+    if (m_messageLimits.size() > 1000) {
+        const qint64 now = m_core.nowMs();
+        m_messageLimits.removeIf([now](const auto &entry) { return entry.value().isFull(now); });
+    }
     auto limiter = m_messageLimits.find(c.userId());
     if (limiter == m_messageLimits.end())
         limiter = m_messageLimits.insert(c.userId(), RateLimiter(perMinute / 60.0, perMinute, m_core.nowMs()));

@@ -28,4 +28,9 @@ qint64 RateLimiter::take(qint64 nowMs)
     return std::max<qint64>(1, static_cast<qint64>(std::ceil((1.0 - m_tokens) * 1000.0 / m_rate)));
 }
 
+bool RateLimiter::isFull(qint64 nowMs) const
+{
+    return m_tokens + std::max<qint64>(0, nowMs - m_lastMs) * m_rate / 1000.0 >= m_burst;
+}
+
 } // namespace Cohort::Server

@@ -15,6 +15,9 @@ public:
 
     /// Takes one token. Returns 0 when allowed, otherwise the milliseconds until one is available.
     qint64 take(qint64 nowMs);
+    /// Whether the bucket has refilled to its burst by `nowMs`: it then behaves exactly like a
+    /// new one, so a map of buckets may drop it.
+    bool isFull(qint64 nowMs) const;
 
 private:
     double m_rate;

@@ -32,6 +32,17 @@ private Q_SLOTS:
         QVERIFY(limiter.take(60000) > 0);
     }
 
+    void fullOnceRefilled()
+    {
+        RateLimiter limiter(10, 2, 0);
+        QVERIFY(limiter.isFull(0));
+        QCOMPARE(limiter.take(0), 0);
+        QVERIFY(!limiter.isFull(0));
+        QVERIFY(!limiter.isFull(50));
+        // Full again, the bucket is as good as a new one and its owner's entry can go.
+        QVERIFY(limiter.isFull(100));
+    }
+
     void clockGoingBackwardsGrantsNothing()
     {
         RateLimiter limiter(1, 1, 1000);
