@@ -1075,8 +1075,18 @@ void ChatService::presenceGet(Connection &c, const Request &r)
 {
     QJsonArray list;
     const QList<UserId> users = userIdsFromJson(r.data.value(QStringLiteral("userIds")).toArray());
-    for (UserId user : users)
-        list.append(presenceJson(user));
+    // Presence and last seen are for the people one shares a room with (as the presence
+    // events are): anyone else reads as offline, never seen, whether or not they exist.
+    const bool everyone = c.user().info.role == Role::Admin;
+    const QList<UserId> mates = everyone ? QList<UserId>() : m_core.db([&] { return m_storage.roomMates(c.userId()); });
+    for (UserId user : users) {
+        if (everyone || user == c.userId() || mates.contains(user))
+            list.append(presenceJson(user));
+        else
+            list.append(QJsonObject{{QStringLiteral("userId"), user.value()},
+                                    {QStringLiteral("status"), QStringLiteral("offline")},
+                                    {QStringLiteral("lastSeen"), 0}});
+    }
     c.reply(r, {{QStringLiteral("presence"), list}});
 }
 

@@ -429,6 +429,22 @@ private Q_SLOTS:
         QCOMPARE(seenBy, 1);
     }
 
+    void presenceOnlyOfRoomMates()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("olga"), Role::Student).isValid()); // shares no room with ana
+        auto olga = signedIn(QStringLiteral("olga"));
+        QVERIFY(olga);
+        bool ok = false;
+        const QJsonArray presence =
+            m_ana->call(Op::PresenceGet, {{QStringLiteral("userIds"), QJsonArray{userId(*olga), userId(*m_ben)}}}, &ok)
+                .value(QStringLiteral("presence")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(presence.size(), 2);
+        QCOMPARE(presence.at(0).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("offline"));
+        QCOMPARE(presence.at(0).toObject().value(QStringLiteral("lastSeen")).toInteger(), 0);
+        QCOMPARE(presence.at(1).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("online"));
+    }
+
     void presenceAcrossTwoDevices()
     {
         const qint64 anaId = m_ana->session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger();
