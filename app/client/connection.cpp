@@ -811,10 +811,12 @@ void Connection::onAuthenticated(const AuthResult &result)
 
     if (tokenChangedNow)
         Q_EMIT tokenChanged(m_token, m_tokenExpiresAt);
-    setState(State::Connected);
-    Q_EMIT signedIn(m_user);
+    // Rejoin before anything reacting to the state change (the outbox) sends: what it posts
+    // must come after the join on the wire, or a room joined without `since` would miss it.
     for (auto it = m_rooms.cbegin(); it != m_rooms.cend(); ++it)
         sendJoin(it.key(), nullptr, {});
+    setState(State::Connected);
+    Q_EMIT signedIn(m_user);
     completeAuthFlow(result);
 }
 
@@ -864,17 +866,24 @@ void Connection::sendJoin(RoomId room, QObject *context, ReplyCallback done)
     RoomState &state = m_rooms[room];
     state.joinInFlight = true;
     state.buffered.clear();
-    const QJsonObject data{{QStringLiteral("roomId"), room.value()}, {QStringLiteral("since"), lastSeenSeq(room)}};
+    QJsonObject data{{QStringLiteral("roomId"), room.value()}};
+    // With nothing ever seen, a replay would resend up to the server's resume window of events
+    // that ChatClient loads as history pages anyway: join live and count from the result's
+    // lastSeq. A room joined before resumes, even from 0, so what happened while away arrives.
+    const qint64 since = lastSeenSeq(room);
+    const bool resumed = m_lastSeen.contains(room);
+    if (resumed)
+        data.insert(QStringLiteral("since"), since);
     const bool hasContext = context != nullptr;
     const QPointer<QObject> guard = context;
-    sendRequest(Op::RoomJoin, data, this, [this, room, hasContext, guard, done](const Reply &reply) {
-        onJoinReply(room, reply);
+    sendRequest(Op::RoomJoin, data, this, [this, room, resumed, hasContext, guard, done](const Reply &reply) {
+        onJoinReply(room, resumed, reply);
         if (done && (!hasContext || guard))
             done(reply);
     });
 }
 
-void Connection::onJoinReply(RoomId room, const Reply &reply)
+void Connection::onJoinReply(RoomId room, bool resumed, const Reply &reply)
 {
     const auto it = m_rooms.find(room);
     if (it == m_rooms.end() || !it->joinInFlight)
@@ -888,6 +897,9 @@ void Connection::onJoinReply(RoomId room, const Reply &reply)
     }
     const QList<Frame> buffered = std::exchange(it->buffered, {});
     it->joinInFlight = false;
+    const qint64 lastSeq = reply.data.value(QStringLiteral("lastSeq")).toInteger();
+    if (!resumed)
+        m_lastSeen.insert(room, std::max(lastSeenSeq(room), lastSeq));
     if (reply.data.value(QStringLiteral("reset")).toBool()) {
         qCInfo(lcClient) << "room" << room.value() << "missed more than the server keeps; cache reset";
         if (m_cache)
@@ -900,7 +912,7 @@ void Connection::onJoinReply(RoomId room, const Reply &reply)
             return; // a slot left the room
         deliverEvent(frame, true);
     }
-    Q_EMIT roomJoined(room, reply.data.value(QStringLiteral("lastSeq")).toInteger());
+    Q_EMIT roomJoined(room, lastSeq);
 }
 
 void Connection::leaveRoom(RoomId room)
@@ -922,7 +934,8 @@ qint64 Connection::lastSeenSeq(RoomId room) const
     if (it != m_lastSeen.cend())
         return *it;
     const qint64 seq = m_cache ? m_cache->lastSeq(room) : 0;
-    m_lastSeen.insert(room, seq);
+    if (seq > 0) // kept apart from "never seen", which joins without a replay
+        m_lastSeen.insert(room, seq);
     return seq;
 }
 

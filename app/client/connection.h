@@ -170,7 +170,8 @@ public:
     void joinRoom(RoomId room, QObject *context = nullptr, ReplyCallback done = {});
     void leaveRoom(RoomId room);
     QList<RoomId> joinedRooms() const;
-    /// The highest seq processed for the room (persisted in the cache); 0 when none.
+    /// The highest seq processed for the room (persisted in the cache), or the room's lastSeq
+    /// when it was joined with nothing seen; 0 when none.
     qint64 lastSeenSeq(RoomId room) const;
 
     // Messages
@@ -238,7 +239,7 @@ private:
     void onAuthReply(const Reply &reply);
     void onAuthenticated(const AuthResult &result);
     void sendJoin(RoomId room, QObject *context, ReplyCallback done);
-    void onJoinReply(RoomId room, const Reply &reply);
+    void onJoinReply(RoomId room, bool resumed, const Reply &reply);
     void openCacheFor(const QUrl &url, const QString &username);
     void linkLost(quint16 closeCode, const QString &reason);
     void endSession(const ErrorInfo &reason);

@@ -475,6 +475,48 @@ private Q_SLOTS:
         QCOMPARE(received.size(), 6);
     }
 
+    void firstJoinReplaysNothingAndLaterResumesFromItsLastSeq()
+    {
+        auto ben = makeConnection(m_cacheRoot->path());
+        QVERIFY(signIn(*ben, m_server->url(), QStringLiteral("ben")).ok);
+        for (const QString &text : {QStringLiteral("old one"), QStringLiteral("old two")})
+            ben->sendMessage(m_course.roomId, text);
+        QTRY_COMPARE(ben->outbox()->pendingCount(), 0);
+        const qint64 before = m_server->storage().lastSeq(m_course.roomId);
+        QVERIFY(before >= 2);
+
+        TestNetwork network;
+        auto ana = makeConnection(m_cacheRoot->path(), &network);
+        QVERIFY(signIn(*ana, m_server->url(), QStringLiteral("ana")).ok);
+        QList<MessageInfo> received;
+        connect(ana.get(), &Connection::messageReceived, this, [&](const MessageInfo &m) { received.append(m); });
+        QSignalSpy joined(ana.get(), &Connection::roomJoined);
+        ana->joinRoom(m_course.roomId);
+        QTRY_COMPARE(joined.size(), 1);
+        QCOMPARE(joined.first().at(1).toLongLong(), before);
+        QCOMPARE(ana->lastSeenSeq(m_course.roomId), before);
+
+        // Live events continue from the result's lastSeq, with no gap repair (a second join).
+        ben->sendMessage(m_course.roomId, QStringLiteral("live"));
+        QTRY_COMPARE(received.size(), 1);
+        QCOMPARE(received.first().seq, before + 1);
+        QCOMPARE(received.first().text, QStringLiteral("live"));
+
+        network.down = true;
+        network.current->freeze();
+        ana->setHeartbeat(50, 300);
+        QTRY_COMPARE(ana->state(), State::Reconnecting);
+        ben->sendMessage(m_course.roomId, QStringLiteral("missed"));
+        QTRY_COMPARE(ben->outbox()->pendingCount(), 0);
+        network.down = false;
+        QTRY_COMPARE_WITH_TIMEOUT(joined.size(), 2, 10000);
+        QTRY_COMPARE(received.size(), 2);
+        QCOMPARE(received.last().text, QStringLiteral("missed"));
+        QCOMPARE(received.last().seq, before + 2);
+        QTest::qWait(200);
+        QCOMPARE(received.size(), 2);
+    }
+
     void resumePositionSurvivesARestartOfTheApp()
     {
         auto ben = makeConnection(m_cacheRoot->path());
@@ -483,7 +525,9 @@ private Q_SLOTS:
             auto ana = makeConnection(m_cacheRoot->path());
             QVERIFY(signIn(*ana, m_server->url(), QStringLiteral("ana")).ok);
             QSignalSpy messages(ana.get(), &Connection::messageReceived);
+            QSignalSpy joined(ana.get(), &Connection::roomJoined);
             ana->joinRoom(m_course.roomId);
+            QTRY_COMPARE(joined.size(), 1); // what was posted before is history, not a replay
             ben->sendMessage(m_course.roomId, QStringLiteral("seen before the restart"));
             QTRY_COMPARE(messages.size(), 1);
         }
@@ -516,7 +560,9 @@ private Q_SLOTS:
         QVERIFY(signIn(*ana, m_server->url(), QStringLiteral("ana")).ok);
         QList<qint64> seqs;
         connect(ana.get(), &Connection::messageReceived, this, [&](const MessageInfo &m) { seqs.append(m.seq); });
+        QSignalSpy joined(ana.get(), &Connection::roomJoined);
         ana->joinRoom(m_course.roomId);
+        QTRY_COMPARE(joined.size(), 1);
         auto ben = makeConnection(m_cacheRoot->path());
         QVERIFY(signIn(*ben, m_server->url(), QStringLiteral("ben")).ok);
         ben->sendMessage(m_course.roomId, QStringLiteral("first"));
@@ -585,10 +631,12 @@ private Q_SLOTS:
                            {QStringLiteral("user"), UserInfo{UserId(1), QStringLiteral("ana"), QStringLiteral("Ana"), Role::Student}.toJson()}});
                 } else if (frame->op == Protocol::Op::RoomJoin) {
                     joins.append(frame->data);
-                    const qint64 since = frame->data.value(QStringLiteral("since")).toInteger();
-                    for (qint64 seq = since + 1; seq <= std::max<qint64>(since, joins.size() == 1 ? 2 : 5); ++seq)
-                        server->sendText(event(seq));
-                    reply({{QStringLiteral("lastSeq"), 5}, {QStringLiteral("reset"), false}});
+                    // As the real server: no `since`, no replay.
+                    if (frame->data.contains(QStringLiteral("since"))) {
+                        for (qint64 seq = frame->data.value(QStringLiteral("since")).toInteger() + 1; seq <= 5; ++seq)
+                            server->sendText(event(seq));
+                    }
+                    reply({{QStringLiteral("lastSeq"), joins.size() == 1 ? 2 : 5}, {QStringLiteral("reset"), false}});
                 } else {
                     reply({});
                 }
@@ -603,18 +651,20 @@ private Q_SLOTS:
             seqs.append(m.seq);
         });
         QVERIFY(signIn(*connection, QUrl(QStringLiteral("ws://scripted/")), QStringLiteral("ana")).ok);
+        QSignalSpy joined(connection.get(), &Connection::roomJoined);
         connection->joinRoom(RoomId(7));
-        QTRY_COMPARE(seqs, (QList<qint64>{1, 2}));
-        QCOMPARE(joins.first().value(QStringLiteral("since")).toInteger(), 0);
+        QTRY_COMPARE(joined.size(), 1);
+        QVERIFY(!joins.first().contains(QStringLiteral("since")));
+        QCOMPARE(connection->lastSeenSeq(RoomId(7)), 2);
 
-        serverEnd->sendText(event(2)); // duplicate
+        serverEnd->sendText(event(2)); // duplicate of what the join result counted as seen
         serverEnd->sendText(event(1)); // older duplicate
         serverEnd->sendText(event(3));
-        QTRY_COMPARE(seqs, (QList<qint64>{1, 2, 3}));
+        QTRY_COMPARE(seqs, (QList<qint64>{3}));
         serverEnd->sendText(event(5)); // gap: 4 is missing, so the client asks again from 3
         QTRY_COMPARE(joins.size(), 2);
         QCOMPARE(joins.last().value(QStringLiteral("since")).toInteger(), 3);
-        QTRY_COMPARE(seqs, (QList<qint64>{1, 2, 3, 4, 5}));
+        QTRY_COMPARE(seqs, (QList<qint64>{3, 4, 5}));
         QCOMPARE(connection->cache()->lastSeq(RoomId(7)), 5);
     }
 
