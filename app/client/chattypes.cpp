@@ -37,6 +37,13 @@ Presence parsePresence(const QString &name)
     return Presence::Offline;
 }
 
+QString plainToolTip(const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    return QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(text.toHtmlEscaped());
+}
+
 QString presenceName(Presence presence)
 {
     switch (presence) {

@@ -17,6 +17,10 @@ enum class Presence { Offline, Online, Away, DoNotDisturb };
 Presence parsePresence(const QString &name);
 QString presenceName(Presence presence);
 
+/// Qt shows a tool tip as rich text whenever Qt::mightBeRichText() guesses so; names, topics and
+/// other users' text go through this so that "<img src=…>" or a link shows exactly as typed.
+QString plainToolTip(const QString &text);
+
 /// One emoji on a message and who chose it.
 struct ChatReaction
 {

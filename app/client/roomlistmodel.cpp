@@ -36,7 +36,7 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return r.displayName();
     case Qt::ToolTipRole:
-        return r.topic.isEmpty() ? r.displayName() : r.displayName() + QLatin1Char('\n') + r.topic;
+        return plainToolTip(r.topic.isEmpty() ? r.displayName() : r.displayName() + QLatin1Char('\n') + r.topic);
     case RoomIdRole:
         return r.id.value();
     case KindRole:

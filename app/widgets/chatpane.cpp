@@ -733,7 +733,7 @@ void ChatPane::updateHeader()
     const Client::ChatRoom *room = m_client->rooms()->room(m_room);
     const QString name = room ? room->displayName() : QString();
     m_roomName->setText(m_roomName->fontMetrics().elidedText(name, Qt::ElideRight, std::max(40, m_roomName->width())));
-    m_roomName->setToolTip(name);
+    m_roomName->setToolTip(Client::plainToolTip(name));
     QString detail;
     if (room) {
         if (room->kind == QLatin1String("direct") && room->peer)
@@ -746,7 +746,7 @@ void ChatPane::updateHeader()
             detail = tr("Archived · read only");
     }
     m_roomTopic->setText(m_roomTopic->fontMetrics().elidedText(detail, Qt::ElideRight, std::max(40, m_roomTopic->width())));
-    m_roomTopic->setToolTip(detail);
+    m_roomTopic->setToolTip(Client::plainToolTip(detail));
     m_roomTopic->setVisible(!detail.isEmpty());
     for (QWidget *w : std::initializer_list<QWidget *>{m_searchButton, m_membersButton, m_roomMenu})
         w->setEnabled(room != nullptr);

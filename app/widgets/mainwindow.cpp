@@ -356,7 +356,7 @@ void MainWindow::updateUserCard()
     m_avatar->setPixmap(avatarPixmap(name, palette().color(QPalette::Highlight), font(), devicePixelRatioF()));
     const int width = qMax(60, SidebarWidth - AvatarSize - 40);
     m_userName->setText(m_userName->fontMetrics().elidedText(name, Qt::ElideRight, width));
-    m_userName->setToolTip(name);
+    m_userName->setToolTip(Client::plainToolTip(name));
     QString detail = user.username.isEmpty() ? QString() : roleText(user.role);
     m_userRole->setText(m_userRole->fontMetrics().elidedText(detail, Qt::ElideRight, width));
     m_serverLabel->setText(m_connection->url().isEmpty()

@@ -155,7 +155,7 @@ void MembersPanel::rebuild()
         const QString name = member.user.displayName.isEmpty() ? member.user.username : member.user.displayName;
         auto *item = new QListWidgetItem(presenceIcon(member.presence),
                                          tr("%1\n@%2 · %3").arg(name, member.user.username, roleText(member.role)), m_list);
-        item->setToolTip(tr("%1 · %2").arg(name, presenceText(member.presence)));
+        item->setToolTip(Client::plainToolTip(tr("%1 · %2").arg(name, presenceText(member.presence))));
         item->setData(Qt::UserRole, member.user.id.value());
     }
 }

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void threadModelTakesItsReplies();
     void messageFromJson();
     void roomListSortsPinnedThenRecent();
+    void roomToolTipShowsMarkupAsTyped();
 };
 
 void TestMessageModel::pagesPrependInOrder()
@@ -272,6 +273,21 @@ void TestMessageModel::roomListSortsPinnedThenRecent()
     QCOMPARE(selected.data(Qt::DisplayRole).toString(), QStringLiteral("Renamed"));
     QCOMPARE(model.rowOf(RoomId(1)), -1);
     QVERIFY(model.rowOf(RoomId(5)) >= 0);
+}
+
+void TestMessageModel::roomToolTipShowsMarkupAsTyped()
+{
+    // Qt renders a tool tip as HTML when it looks like HTML: a room named with markup must not
+    // load an image or show a fake link in the room list's tool tip.
+    RoomListModel model;
+    ChatRoom r = room(1, QStringLiteral("<img src=\"http://evil/x.png\"><a href=\"file:///\">Help</a>"), Base);
+    r.topic = QStringLiteral("a & b");
+    model.setRooms({r});
+    const QString tip = model.index(0).data(Qt::ToolTipRole).toString();
+    QVERIFY2(!tip.contains(QLatin1String("<img")) && !tip.contains(QLatin1String("<a ")), qPrintable(tip));
+    QVERIFY(tip.contains(QLatin1String("&lt;img src=&quot;http://evil/x.png&quot;&gt;")));
+    QVERIFY(tip.contains(QLatin1String("a &amp; b")));
+    QCOMPARE(plainToolTip(QString()), QString());
 }
 
 QTEST_GUILESS_MAIN(TestMessageModel)
