@@ -795,6 +795,46 @@ private Q_SLOTS:
         QCOMPARE(roomEntry(*m_ana, id).value(QStringLiteral("muted")).toBool(), false);
     }
 
+    void removedMemberStopsReceivingTheRoom()
+    {
+        bool ok = false;
+        const qint64 id = m_ana->call(Op::RoomCreate, {{QStringLiteral("clientId"), clientId()},
+                                                       {QStringLiteral("kind"), QStringLiteral("group")},
+                                                       {QStringLiteral("name"), QStringLiteral("Trio")},
+                                                       {QStringLiteral("members"), QJsonArray{userId(*m_ben), userId(*m_teacher)}}},
+                                      &ok)
+                              .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        auto benPhone = signedIn(QStringLiteral("ben"));
+        QVERIFY(benPhone);
+        QVERIFY(join(*m_ben, id));
+        QVERIFY(join(*benPhone, id));
+        QVERIFY(join(*m_teacher, id));
+        m_ana->call(Op::RoomRemoveMember, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                           {QStringLiteral("userId"), userId(*m_ben)}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(waitForEvent(*benPhone, EventRoomRemoved));
+        const qint64 after = send(*m_ana, QStringLiteral("after ben left"), 0, id);
+        QVERIFY(after > 0);
+        m_ana->call(Op::Typing, {{QStringLiteral("roomId"), id}}, &ok);
+        QVERIFY(ok);
+        // The teacher, still a member, gets both; by then neither of ben's connections has.
+        QVERIFY(QTest::qWaitFor([&] {
+            for (const Frame &event : m_teacher->events()) {
+                if (event.room.value() == id && event.seq == after)
+                    return true;
+            }
+            return false;
+        }, 5000));
+        QVERIFY(waitForEvent(*m_teacher, EventTyping));
+        for (TestClient *ben : {m_ben.get(), benPhone.get()}) {
+            for (const Frame &event : ben->events())
+                QVERIFY(!(event.room.value() == id && event.seq == after));
+            for (const Frame &event : ben->ephemeralEvents())
+                QVERIFY(!(event.room.value() == id && event.event == EventTyping));
+        }
+    }
+
     void searchWithEachFilter()
     {
         QVERIFY(send(*m_teacher, QStringLiteral("The homework for Friday is chapter 3")) > 0);
