@@ -14,6 +14,7 @@
 #include "connection.h"
 #include "messagemodel.h"
 #include "messageview.h"
+#include "output.h"
 #include "procstats.h"
 #include "roomlistmodel.h"
 #include "samples.h"
@@ -24,11 +25,9 @@
 #include <QElapsedTimer>
 #include <QEvent>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QScrollBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTextStream>
 #include <QTimer>
 
 #include <cstdio>
@@ -40,12 +39,6 @@ using namespace Cohort;
 using namespace Cohort::Bench;
 
 namespace {
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
 
 /// Runs the event loop until `done` holds or `timeoutMs` passed; returns whether it holds.
 bool waitUntil(const std::function<bool()> &done, int timeoutMs = 30000)
@@ -124,7 +117,7 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
     connection.signIn(url, username, password, &connection,
                       [&signedIn](const Client::AuthResult &result) { signedIn = result.ok; });
     if (!waitUntil([&] { return signedIn; })) {
-        err() << "the app client could not sign in\n";
+        errorStream() << "the app client could not sign in\n";
         return rep;
     }
     Client::ChatClient client(&connection);
@@ -142,7 +135,7 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
     client.refreshRooms();
     if (!waitUntil([&] { return client.isRoomListLoaded() && pane.currentRoom().isValid()
                                 && joined >= client.rooms()->rowCount(); })) {
-        err() << "no room list, or not every room joined\n";
+        errorStream() << "no room list, or not every room joined\n";
         return rep;
     }
     const qint64 roomsReadyNs = joinClock.nsecsElapsed();
@@ -158,14 +151,14 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
             other = id;
     }
     if (!big.isValid() || !other.isValid()) {
-        err() << "need the room " << bigRoomName << " and one more (populate with --lobby)\n";
+        errorStream() << "need the room " << bigRoomName << " and one more (populate with --lobby)\n";
         return rep;
     }
     // The pane opens the first listed room by itself; make sure that is not the big one.
     if (pane.currentRoom() == big)
         pane.openRoom(other);
     if (!waitUntil([&] { return pane.messageView()->messageModel() && !pane.messageView()->messageModel()->isLoadingHistory(); })) {
-        err() << "the first room did not load\n";
+        errorStream() << "the first room did not load\n";
         return rep;
     }
     settle(300);
@@ -181,7 +174,7 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
     qint64 loadedNs = -1;
     QObject::connect(model, &QAbstractItemModel::modelReset, watch, [&] { loadedNs = clock.nsecsElapsed(); });
     if (!waitUntil([&] { return watch->painted && !model->isLoadingHistory(); })) {
-        err() << "the big room was never painted with messages\n";
+        errorStream() << "the big room was never painted with messages\n";
         return rep;
     }
     const qint64 paintedNs = clock.nsecsElapsed();
@@ -201,7 +194,7 @@ Rep runOnce(const QUrl &url, const QString &username, const QString &password, c
         else
             bar->setValue(0);
         if (!waitUntil([&] { return model->rowCount() > before && !model->isLoadingHistory(); })) {
-            err() << "page " << page << " of older messages did not arrive\n";
+            errorStream() << "page " << page << " of older messages did not arrive\n";
             return rep;
         }
         QCoreApplication::processEvents();
@@ -261,7 +254,7 @@ int main(int argc, char *argv[])
     parser.process(app);
     const QUrl serverUrl(parser.value(url));
     if (!serverUrl.isValid() || !isLoopback(serverUrl)) {
-        err() << "need --url, a ws:// URL on the loopback interface\n";
+        errorStream() << "need --url, a ws:// URL on the loopback interface\n";
         return 2;
     }
     const int size = qBound(1, parser.value(pageSize).toInt(), 100);
@@ -269,7 +262,7 @@ int main(int argc, char *argv[])
     // The bare protocol client: signs in once, then fetches the room's newest page per repetition.
     BenchClient bare(0);
     if (const QString error = signIn(bare, serverUrl, parser.value(username), parser.value(password)); !error.isEmpty()) {
-        err() << error << Qt::endl;
+        errorStream() << error << Qt::endl;
         return 1;
     }
     qint64 bigRoom = 0;
@@ -279,7 +272,7 @@ int main(int argc, char *argv[])
             bigRoom = r.toObject().value(QStringLiteral("id")).toInteger();
     }
     if (bigRoom == 0) {
-        err() << "no room named " << parser.value(room) << Qt::endl;
+        errorStream() << "no room named " << parser.value(room) << Qt::endl;
         return 1;
     }
     const QJsonObject firstPage{{QStringLiteral("roomId"), bigRoom}, {QStringLiteral("limit"), size}};
@@ -290,7 +283,7 @@ int main(int argc, char *argv[])
         // The baseline first: each repetition finds the server's caches as the one before left them.
         const TimedReply page = call(bare, QStringLiteral("message.history"), firstPage);
         if (!page.ok()) {
-            err() << "message.history: " << BenchClient::errorText(page.frame) << Qt::endl;
+            errorStream() << "message.history: " << BenchClient::errorText(page.frame) << Qt::endl;
             return 1;
         }
         Rep rep = runOnce(serverUrl, parser.value(username), parser.value(password), parser.value(room),
@@ -307,8 +300,7 @@ int main(int argc, char *argv[])
         if (rep.ok)
             line.insert(QStringLiteral("ratioOpenToRaw"),
                         line.value(QStringLiteral("openToPaintMs")).toDouble() / qMax(0.001, toMillis(page.micros)));
-        std::fputs(QJsonDocument(line).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
-        std::fflush(stdout);
+        printJsonLine(line);
     }
     return ok ? 0 : 1;
 }

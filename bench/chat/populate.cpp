@@ -6,6 +6,7 @@
 // its full-text entry in one transaction). The database is made once and reused: a second run
 // with the same shape does nothing. Prints one JSON line on stdout.
 #include "corpus.h"
+#include "output.h"
 
 #include "protocol.h"
 #include "storage.h"
@@ -18,7 +19,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTextStream>
 
 #include <cstdio>
 
@@ -43,15 +43,9 @@ struct Shape
     }
 };
 
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
 int fail(const QString &why)
 {
-    err() << "cohort-bench-chat-populate: " << why << Qt::endl;
+    errorStream() << "cohort-bench-chat-populate: " << why << Qt::endl;
     return 1;
 }
 
@@ -121,7 +115,7 @@ int main(int argc, char *argv[])
     const std::optional<QString> existing = storage->setting(CorpusSetting);
     if (existing && *existing == shape.tag()) {
         const QJsonObject line{{QStringLiteral("populated"), false}, {QStringLiteral("corpus"), shape.tag()}};
-        std::fputs(QJsonDocument(line).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
+        printJsonLine(line);
         return 0;
     }
     if (existing)
@@ -178,7 +172,7 @@ int main(int argc, char *argv[])
         if (!appended.ok())
             return fail(QStringLiteral("message %1: %2").arg(i).arg(appended.message));
         if ((i + 1) % 50000 == 0)
-            err() << (i + 1) << " messages, " << qint64((i + 1) * 1000.0 / qMax<qint64>(1, clock.elapsed())) << "/s"
+            errorStream() << (i + 1) << " messages, " << qint64((i + 1) * 1000.0 / qMax<qint64>(1, clock.elapsed())) << "/s"
                   << Qt::endl;
     }
     const qint64 messagesMs = clock.elapsed();
@@ -205,6 +199,6 @@ int main(int argc, char *argv[])
                            {QStringLiteral("seconds"), messagesMs / 1000.0},
                            {QStringLiteral("messagesPerSec"), qRound(shape.messages * 1000.0 / qMax<qint64>(1, messagesMs))},
                            {QStringLiteral("databaseBytes"), QFileInfo(config.sqlitePath).size()}};
-    std::fputs(QJsonDocument(line).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
+    printJsonLine(line);
     return 0;
 }

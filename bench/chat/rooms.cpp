@@ -7,34 +7,20 @@
 // all at the same time in this process. Prints one JSON line per room and a summary line.
 #include "benchclient.h"
 #include "fanoutrun.h"
+#include "output.h"
 #include "procstats.h"
 #include "wait.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QTextStream>
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 
 using namespace Cohort::Bench;
 
 namespace {
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-void printLine(const QJsonObject &line)
-{
-    std::fputs(QJsonDocument(line).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
-    std::fflush(stdout);
-}
 
 double median(std::vector<double> values)
 {
@@ -89,19 +75,19 @@ int main(int argc, char *argv[])
     const qint64 serverPid = parser.value(pid).toLongLong();
     if (!serverUrl.isValid() || !isLoopback(serverUrl) || serverPid <= 0 || roomCount < 1 || perRoom < 1
         || sendersPerRoom < 1 || sendersPerRoom > perRoom || perSecond <= 0 || duration < 1) {
-        err() << "need --url on the loopback interface, --server-pid, rooms >= 1, clients >= senders >= 1, "
+        errorStream() << "need --url on the loopback interface, --server-pid, rooms >= 1, clients >= senders >= 1, "
                  "rate > 0, seconds >= 1\n";
         return 2;
     }
     if (fileLimit < qint64(roomCount) * perRoom + 64) {
-        err() << "open-file limit " << fileLimit << " is too low\n";
+        errorStream() << "open-file limit " << fileLimit << " is too low\n";
         return 2;
     }
 
     // The rooms: group rooms of the bench account (a retried clientId returns the same room).
     BenchClient setup(-1);
     if (const QString error = signIn(setup, serverUrl, parser.value(username), parser.value(password)); !error.isEmpty()) {
-        err() << error << Qt::endl;
+        errorStream() << error << Qt::endl;
         return 1;
     }
     std::vector<qint64> roomIds;
@@ -111,7 +97,7 @@ int main(int argc, char *argv[])
                                          {QStringLiteral("kind"), QStringLiteral("group")},
                                          {QStringLiteral("name"), QStringLiteral("Delivery %1").arg(i + 1)}});
         if (!created.ok()) {
-            err() << "room.create: " << BenchClient::errorText(created.frame) << Qt::endl;
+            errorStream() << "room.create: " << BenchClient::errorText(created.frame) << Qt::endl;
             return 1;
         }
         roomIds.push_back(created.data().value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger());
@@ -168,7 +154,7 @@ int main(int argc, char *argv[])
         QJsonObject line = results[i];
         line.insert(QStringLiteral("bench"), QStringLiteral("chat-rooms-room"));
         line.insert(QStringLiteral("roomId"), roomIds[i]);
-        printLine(line);
+        printJsonLine(line);
         p50s.push_back(line.value(QStringLiteral("latencyP50Ms")).toDouble());
         p99s.push_back(line.value(QStringLiteral("latencyP99Ms")).toDouble());
         roomP99s.append(line.value(QStringLiteral("latencyP99Ms")));
@@ -181,7 +167,7 @@ int main(int argc, char *argv[])
         seqViolations += line.value(QStringLiteral("roomSeqViolations")).toInteger();
         rejected += line.value(QStringLiteral("rejected")).toInteger();
     }
-    printLine(QJsonObject{{QStringLiteral("bench"), QStringLiteral("chat-rooms")},
+    printJsonLine(QJsonObject{{QStringLiteral("bench"), QStringLiteral("chat-rooms")},
                           {QStringLiteral("server"), parser.value(name)},
                           {QStringLiteral("rooms"), roomCount},
                           {QStringLiteral("clientsPerRoom"), perRoom},

@@ -8,6 +8,7 @@
 // summary line on stdout.
 #include "benchclient.h"
 #include "corpus.h"
+#include "output.h"
 #include "procstats.h"
 #include "samples.h"
 #include "wait.h"
@@ -18,12 +19,10 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
-#include <QTextStream>
 
 #include <cstdio>
 #include <limits>
@@ -44,18 +43,6 @@ struct Query
     qint64 senderId = 0;
     qint64 after = 0;
 };
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-void printLine(const QJsonObject &line)
-{
-    std::fputs(QJsonDocument(line).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
-    std::fflush(stdout);
-}
 
 QString isoDate(qint64 ms)
 {
@@ -119,7 +106,7 @@ public:
         m_query.bindValue(QStringLiteral(":has_file"), 0);
         m_query.bindValue(QStringLiteral(":limit"), 50);
         if (!m_query.exec()) {
-            err() << "raw search failed: " << m_query.lastError().text() << Qt::endl;
+            errorStream() << "raw search failed: " << m_query.lastError().text() << Qt::endl;
             return -1;
         }
         int rows = 0;
@@ -165,24 +152,24 @@ int main(int argc, char *argv[])
     const int repetitions = qMax(1, parser.value(reps).toInt());
     const QUrl serverUrl(parser.value(url));
     if (!serverUrl.isValid() || !isLoopback(serverUrl) || !parser.isSet(db)) {
-        err() << "need --url (a ws:// URL on the loopback interface) and --db\n";
+        errorStream() << "need --url (a ws:// URL on the loopback interface) and --db\n";
         return 2;
     }
 
     RawSearch raw;
     if (const QString error = raw.open(parser.value(db)); !error.isEmpty()) {
-        err() << "raw connection: " << error << Qt::endl;
+        errorStream() << "raw connection: " << error << Qt::endl;
         return 1;
     }
     BenchClient client(0);
     if (const QString error = signIn(client, serverUrl, parser.value(username), parser.value(password)); !error.isEmpty()) {
-        err() << error << Qt::endl;
+        errorStream() << error << Qt::endl;
         return 1;
     }
     const TimedReply rooms = call(client, QStringLiteral("room.list"), {});
     const QJsonArray roomList = rooms.data().value(QStringLiteral("rooms")).toArray();
     if (!rooms.ok() || roomList.isEmpty()) {
-        err() << "room.list: no rooms\n";
+        errorStream() << "room.list: no rooms\n";
         return 1;
     }
     qint64 room = 0;
@@ -196,7 +183,7 @@ int main(int argc, char *argv[])
     const qint64 user = raw.userId(parser.value(username));
     const qint64 student = raw.userId(QStringLiteral("student001"));
     if (room == 0 || user == 0 || student == 0 || newest == 0) {
-        err() << "the database does not look populated (room-02, student001, messages)\n";
+        errorStream() << "the database does not look populated (room-02, student001, messages)\n";
         return 1;
     }
 
@@ -232,7 +219,7 @@ int main(int argc, char *argv[])
         const int rawRows = raw.run(user, q);
         const int wireRows = int(warm.data().value(QStringLiteral("results")).toArray().size());
         if (!warm.ok() || rawRows < 0) {
-            err() << q.label << ": " << BenchClient::errorText(warm.frame) << Qt::endl;
+            errorStream() << q.label << ": " << BenchClient::errorText(warm.frame) << Qt::endl;
             ok = false;
             continue;
         }
@@ -262,9 +249,9 @@ int main(int argc, char *argv[])
         wire.writeTo(line, QStringLiteral("wire"));
         direct.writeTo(line, QStringLiteral("raw"));
         line.insert(QStringLiteral("ratioP50"), double(wire.percentile(0.5)) / qMax<qint64>(1, direct.percentile(0.5)));
-        printLine(line);
+        printJsonLine(line);
         if (wireRows != rawRows) {
-            err() << q.label << ": the server returned " << wireRows << " results, the raw SQL " << rawRows << Qt::endl;
+            errorStream() << q.label << ": the server returned " << wireRows << " results, the raw SQL " << rawRows << Qt::endl;
             ok = false;
         }
     }
@@ -276,6 +263,6 @@ int main(int argc, char *argv[])
     allRaw.writeTo(summary, QStringLiteral("raw"));
     summary.insert(QStringLiteral("ratioP50"), double(allWire.percentile(0.5)) / qMax<qint64>(1, allRaw.percentile(0.5)));
     summary.insert(QStringLiteral("ratioP99"), double(allWire.percentile(0.99)) / qMax<qint64>(1, allRaw.percentile(0.99)));
-    printLine(summary);
+    printJsonLine(summary);
     return ok ? 0 : 1;
 }

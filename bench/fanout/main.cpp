@@ -4,11 +4,11 @@
 // cohort-bench-fanout: the room fan-out load generator. Prints one JSON line on stdout.
 #include "benchclient.h"
 #include "fanoutrun.h"
+#include "output.h"
 #include "procstats.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QJsonDocument>
 #include <QTextStream>
 
 #include <cstdio>
@@ -104,8 +104,7 @@ int main(int argc, char *argv[])
     FanoutRun run(config);
     int exitCode = 0;
     QObject::connect(&run, &FanoutRun::finished, &app, [&exitCode](const QJsonObject &result, bool ok) {
-        std::fputs(QJsonDocument(result).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
-        std::fflush(stdout);
+        printJsonLine(result);
         exitCode = ok ? 0 : 1;
         QCoreApplication::quit();
     });

@@ -6,13 +6,13 @@
 // and prints one JSON line on stdout.
 #include "authservice.h"
 #include "benchclient.h"
+#include "output.h"
 #include "procstats.h"
 #include "signinstorm.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QJsonDocument>
 #include <QTextStream>
 
 #include <cstdio>
@@ -91,12 +91,8 @@ int main(int argc, char *argv[])
 
     QJsonObject json;
     timeVerification(qBound(1, parser.value(samples).toInt(), 1000), json);
-    const auto print = [](const QJsonObject &result) {
-        std::fputs(QJsonDocument(result).toJson(QJsonDocument::Compact).append('\n').constData(), stdout);
-        std::fflush(stdout);
-    };
     if (!parser.isSet(url) || json.contains(QStringLiteral("error"))) {
-        print(json);
+        printJsonLine(json);
         return json.contains(QStringLiteral("error")) ? 1 : 0;
     }
 
@@ -131,7 +127,7 @@ int main(int argc, char *argv[])
                          QJsonObject merged = json;
                          for (auto it = result.begin(); it != result.end(); ++it)
                              merged.insert(it.key(), it.value());
-                         print(merged);
+                         printJsonLine(merged);
                          exitCode = ok ? 0 : 1;
                          QCoreApplication::quit();
                      });
