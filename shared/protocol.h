@@ -20,6 +20,10 @@ inline const QString CapabilityResume = QStringLiteral("resume");
 inline const QString CapabilityIdempotency = QStringLiteral("idempotency");
 /// Rooms of every kind, threads, edits, reactions, read state, typing, presence (issue 3).
 inline const QString CapabilityChat = QStringLiteral("chat");
+/// Collaborative code sessions: files, engine updates, cursors, comments, versions (issue 4).
+inline const QString CapabilityCode = QStringLiteral("code");
+/// Chat attachments uploaded and downloaded in chunks over this WebSocket (issue 3).
+inline const QString CapabilityAttachments = QStringLiteral("attachments");
 QStringList serverCapabilities();
 
 /// Request operations (the `op` of a request frame).
@@ -60,6 +64,30 @@ enum class Op {
     StudyBrowse,
     StudyJoin,
     MessageSearch,
+    AttachmentUpload,
+    AttachmentChunk,
+    AttachmentDownload,
+    CodeCreate,
+    CodeList,
+    CodeJoin,
+    CodeLeave,
+    CodeUpdate,
+    CodeSetRole,
+    CodeApprove,
+    FileCreate,
+    FileRename,
+    FileDelete,
+    FileOpen,
+    DocUpdate,
+    Cursor,
+    CommentAdd,
+    CommentReply,
+    CommentResolve,
+    CommentList,
+    VersionCreate,
+    VersionList,
+    VersionRestore,
+    CodeExport,
 };
 
 QString opName(Op op);

@@ -167,6 +167,30 @@ Schema schemaFor(Op op)
     case Op::StudyBrowse: return courseId;
     case Op::StudyJoin: return studyJoin;
     case Op::MessageSearch: return messageSearch;
+    case Op::AttachmentUpload: return none;
+    case Op::AttachmentChunk: return none;
+    case Op::AttachmentDownload: return none;
+    case Op::CodeCreate: return none;
+    case Op::CodeList: return none;
+    case Op::CodeJoin: return none;
+    case Op::CodeLeave: return none;
+    case Op::CodeUpdate: return none;
+    case Op::CodeSetRole: return none;
+    case Op::CodeApprove: return none;
+    case Op::FileCreate: return none;
+    case Op::FileRename: return none;
+    case Op::FileDelete: return none;
+    case Op::FileOpen: return none;
+    case Op::DocUpdate: return none;
+    case Op::Cursor: return none;
+    case Op::CommentAdd: return none;
+    case Op::CommentReply: return none;
+    case Op::CommentResolve: return none;
+    case Op::CommentList: return none;
+    case Op::VersionCreate: return none;
+    case Op::VersionList: return none;
+    case Op::VersionRestore: return none;
+    case Op::CodeExport: return none;
     }
     return none;
 }

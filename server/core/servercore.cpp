@@ -281,6 +281,31 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::StudyBrowse: return m_chat.studyBrowse(c, r);
     case Op::StudyJoin: return m_chat.studyJoin(c, r);
     case Op::MessageSearch: return m_chat.messageSearch(c, r);
+    case Op::AttachmentUpload:
+    case Op::AttachmentChunk:
+    case Op::AttachmentDownload:
+    case Op::CodeCreate:
+    case Op::CodeList:
+    case Op::CodeJoin:
+    case Op::CodeLeave:
+    case Op::CodeUpdate:
+    case Op::CodeSetRole:
+    case Op::CodeApprove:
+    case Op::FileCreate:
+    case Op::FileRename:
+    case Op::FileDelete:
+    case Op::FileOpen:
+    case Op::DocUpdate:
+    case Op::Cursor:
+    case Op::CommentAdd:
+    case Op::CommentReply:
+    case Op::CommentResolve:
+    case Op::CommentList:
+    case Op::VersionCreate:
+    case Op::VersionList:
+    case Op::VersionRestore:
+    case Op::CodeExport:
+        return c.fail(r, ErrorCode::Unavailable, QStringLiteral("%1 is not served by this build yet").arg(opName(r.op)));
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }
