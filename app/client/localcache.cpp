@@ -23,6 +23,12 @@ namespace {
 // a newer layout may migrate or rebuild the event tables; the outbox table must be carried over.
 constexpr int SchemaVersion = 2;
 
+// Each room keeps only its newest events: the server holds the history and resume needs only
+// last_seq, so an unbounded table would grow with every message of every room for nothing.
+// Pruning runs every PruneEvery events to keep the insert path a single-row write.
+constexpr qint64 EventsKeptPerRoom = 1000;
+constexpr qint64 PruneEvery = 64;
+
 const char *const SchemaStatements[] = {
     "CREATE TABLE IF NOT EXISTS room_state (room_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS events (room_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
@@ -184,6 +190,12 @@ bool LocalCache::storeEvent(const CachedEvent &event)
                                      " ON CONFLICT (room_id) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)"));
         query.addBindValue(event.roomId.value());
         query.addBindValue(event.seq);
+        ok = query.exec();
+    }
+    if (ok && event.seq % PruneEvery == 0) {
+        query.prepare(QStringLiteral("DELETE FROM events WHERE room_id = ? AND seq <= ?"));
+        query.addBindValue(event.roomId.value());
+        query.addBindValue(event.seq - EventsKeptPerRoom);
         ok = query.exec();
     }
     if (!ok) {

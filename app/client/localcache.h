@@ -51,7 +51,8 @@ public:
     // Room events and resume positions
     /// The highest seq stored for the room; 0 when none.
     qint64 lastSeq(RoomId room) const;
-    /// Stores the event and advances the room's last seq to its seq, in one transaction.
+    /// Stores the event and advances the room's last seq to its seq, in one transaction. A room
+    /// keeps about its newest 1000 events; older ones are dropped as new ones arrive.
     bool storeEvent(const CachedEvent &event);
     /// Events with seq > `afterSeq`, oldest first, at most `limit`.
     QList<CachedEvent> events(RoomId room, qint64 afterSeq = 0, int limit = 1000) const;

@@ -120,6 +120,25 @@ private Q_SLOTS:
         QCOMPARE(cache.lastSeq(RoomId(4)), 9);
     }
 
+    void roomsKeepOnlyTheirNewestEvents()
+    {
+        QTemporaryDir dir;
+        LocalCache cache;
+        QCOMPARE(cache.open(dir.filePath(QStringLiteral("cache.sqlite"))), QString());
+        const RoomId busy(5);
+        const RoomId quiet(6);
+        QVERIFY(cache.storeEvent({quiet, 1, QStringLiteral("message.created"), 1, QByteArray("{}")}));
+        for (qint64 seq = 1; seq <= 3000; ++seq)
+            QVERIFY(cache.storeEvent({busy, seq, QStringLiteral("message.created"), seq, QByteArray("{}")}));
+
+        const QList<CachedEvent> kept = cache.events(busy, 0, 5000);
+        QVERIFY2(kept.size() >= 1000 && kept.size() < 1100, qPrintable(QString::number(kept.size())));
+        QCOMPARE(kept.last().seq, 3000);
+        QCOMPARE(kept.first().seq, 3000 - kept.size() + 1); // a contiguous tail, nothing missing
+        QCOMPARE(cache.lastSeq(busy), 3000);
+        QCOMPARE(cache.events(quiet).size(), 1); // another room's events are untouched
+    }
+
     void outboxKeepsOrderAndSurvivesReopen()
     {
         QTemporaryDir dir;
