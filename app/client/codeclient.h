@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "codetypes.h"
+#include "reply.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <functional>
+
+namespace Cohort::Protocol {
+struct Frame;
+}
+
+namespace Cohort::Client {
+
+class CodeSession;
+class Connection;
+
+/// Collaborative code sessions over one Connection (docs/protocol.md, "Code sessions"):
+/// listing and creating sessions, and one CodeSession object per joined session, which holds
+/// the files, participants, cursors, comments and the open files' engine replicas.
+/// Widget-free: the Code pane shows what this holds and integration tests drive it against a
+/// real server.
+///
+/// How the pane uses it:
+///   CodeSession *s = client->join(id, accessCode);       // state Joining
+///   connect(s, &CodeSession::stateChanged, ...);          // Joined / Pending / Refused
+///   CodeSessionFile *f = s->openFile(fileId);             // loads the file's state
+///   connect(f, &CodeSessionFile::loaded, ...)             -> editor->setDocument(f->replica())
+///   connect(editor, &CollabEditor::localUpdate, f, &CodeSessionFile::applyLocalUpdate);
+///   connect(f, &CodeSessionFile::remoteUpdate, ...)       -> editor->applyRemote(update)
+///   connect(f, &CodeSessionFile::reloaded, ...)           -> editor->setDocument(f->replica())
+///
+/// After a reconnect the Connection signs in again; every joined session is joined again and
+/// every open file re-synchronised (see CodeSessionFile), with no action from the pane.
+class CodeClient : public QObject
+{
+    Q_OBJECT
+public:
+    /// Sends one request by its wire name; the default looks the op up in Protocol and sends it
+    /// through the Connection.
+    using Requester = std::function<void(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done)>;
+
+    explicit CodeClient(Connection *connection, QObject *parent = nullptr);
+    ~CodeClient() override;
+
+    Connection *connection() const { return m_connection; }
+    UserId me() const;
+    /// Whether the server announced the "code" capability (false before the first welcome).
+    bool isAvailable() const;
+    /// For tests: replaces how requests reach the server.
+    void setRequester(Requester requester) { m_requester = std::move(requester); }
+    /// Minimum interval between two cursor messages of one file (default 50 ms: 20 per second).
+    void setCursorInterval(int ms) { m_cursorIntervalMs = ms; }
+    int cursorInterval() const { return m_cursorIntervalMs; }
+
+    /// The sessions this user may see (code.list); `course` invalid: all of them.
+    void listSessions(CourseId course, QObject *context,
+                      std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done);
+    /// Creates a session (the creator is its host); does not join it.
+    void createSession(const NewCodeSession &settings, QObject *context,
+                       std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done);
+
+    /// Joins the session, or returns the session object already joined or joining. The object
+    /// starts in state Joining and is owned by the client; it stays until leave() (also when
+    /// refused, so the pane can show why; join() again retries with the same object).
+    CodeSession *join(CodeSessionId id, const QString &accessCode = QString());
+    /// Leaves the session (code.leave) and deletes its object later (deleteLater).
+    void leave(CodeSession *session);
+    CodeSession *session(CodeSessionId id) const { return m_sessions.value(id); }
+    QList<CodeSession *> sessions() const { return m_sessions.values(); }
+
+Q_SIGNALS:
+    /// The server's "code" capability appeared or went away (after a welcome).
+    void availabilityChanged(bool available);
+    /// A session object was created by join() (the pane may bind to it before it is Joined).
+    void sessionAdded(Cohort::Client::CodeSession *session);
+    void sessionRemoved(Cohort::Client::CodeSessionId id);
+
+private:
+    friend class CodeSession;
+    friend class CodeSessionFile;
+
+    void request(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done);
+    void onEvent(const Protocol::Frame &frame);
+    void onSignedIn();
+    CodeSession *sessionForEvent(const Protocol::Frame &frame) const;
+
+    Connection *m_connection;
+    Requester m_requester;
+    int m_cursorIntervalMs = 50;
+    bool m_available = false;
+    QHash<CodeSessionId, CodeSession *> m_sessions;
+};
+
+} // namespace Cohort::Client

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "codetypes.h"
+#include "reply.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <functional>
+
+namespace Cohort::Protocol {
+struct Frame;
+}
+
+namespace Cohort::Client {
+
+class CodeClient;
+class CodeCommentModel;
+class CodeFileModel;
+class CodeParticipantModel;
+class CodeSessionFile;
+
+/// One joined (or joining) code session: its settings, my role, the file tree, participants
+/// with where they are, comments, versions and the open files. Created by CodeClient::join().
+///
+/// Requests take an optional context and callback; a failure the user caused (forbidden,
+/// conflict, ...) is also reported by requestFailed() so the pane can show it in one place.
+class CodeSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State {
+        Joining, // code.join on its way (also again after a reconnect)
+        Pending, // the host must approve; joinApproved / Refused(Denied) follow
+        Joined,
+        Refused, // see refusal()
+    };
+    Q_ENUM(State)
+    /// Why a join was refused, for a clear message in the pane.
+    enum class Refusal {
+        None,
+        AccessCode, // wrong or missing access code
+        Locked,     // the host locked the session
+        Full,       // max collaborators reached
+        Denied,     // the host denied the approval
+        Forbidden,  // not allowed to see this session (private, other course)
+        NotFound,   // no such session (or deleted)
+        Other,      // see refusalReply()
+    };
+    Q_ENUM(Refusal)
+
+    CodeSession(CodeClient *client, CodeSessionId id, QObject *parent = nullptr);
+    ~CodeSession() override;
+
+    CodeSessionId id() const { return m_id; }
+    CodeClient *client() const { return m_client; }
+    State state() const { return m_state; }
+    Refusal refusal() const { return m_refusal; }
+    /// The server's answer that caused the refusal (also for Refusal::Other).
+    const Reply &refusalReply() const { return m_refusalReply; }
+    CodeSessionInfo info() const { return m_info; }
+
+    // My role
+    CodeRole myRole() const { return m_myRole; }
+    bool canEdit() const { return m_state == State::Joined && m_myRole != CodeRole::Viewer; }
+    bool isHost() const { return m_myRole == CodeRole::Host; }
+
+    // Models for the pane (owned by the session)
+    CodeFileModel *files() const { return m_files; }
+    CodeParticipantModel *participants() const { return m_participants; }
+    CodeCommentModel *comments() const { return m_comments; }
+
+    // Host: settings, roles, approvals
+    void update(const CodeSessionChanges &changes, QObject *context = nullptr, ReplyCallback done = {});
+    /// "Pass the pen" in lecture mode = setRole(student, Editor), and back to Viewer.
+    void setRole(UserId user, CodeRole role, QObject *context = nullptr, ReplyCallback done = {});
+    void approve(UserId user, bool allow, QObject *context = nullptr, ReplyCallback done = {});
+    /// Joiners waiting for approval (hosts only; others get an empty list).
+    QList<UserInfo> pendingJoiners() const { return m_pendingJoiners; }
+
+    // Files (hosts and editors)
+    /// Creates a file; `content` imports a file's text (one engine update on the server).
+    void createFile(const QString &path, const QString &language, const QString &content = QString(),
+                    QObject *context = nullptr,
+                    std::function<void(const Reply &, const std::optional<CodeFileInfo> &)> done = {});
+    void renameFile(CodeFileId file, const QString &path, QObject *context = nullptr, ReplyCallback done = {});
+    void deleteFile(CodeFileId file, QObject *context = nullptr, ReplyCallback done = {});
+
+    /// Opens a file: returns its object at once (owned by the session), which emits loaded()
+    /// when the server's state arrived. Opening an open file returns the same object.
+    CodeSessionFile *openFile(CodeFileId file);
+    /// Closes the file's replica (pending edits are still sent) and deletes its object later.
+    void closeFile(CodeFileId file);
+    CodeSessionFile *openedFile(CodeFileId file) const { return m_open.value(file); }
+    QList<CodeSessionFile *> openedFiles() const { return m_open.values(); }
+
+    // Presence
+    /// Other participants' cursors in a file (not mine), from their cursor events.
+    QList<CodeCursor> cursors(CodeFileId file) const;
+    /// Who is in which file (the file of their last cursor event); invalid file: none.
+    CodeFileId fileOf(UserId user) const;
+
+    // Follow
+    /// Follows a participant: followMoved() reports their file and viewport from now on (at
+    /// once with the last known place). Following myself or an unknown user stops following.
+    void follow(UserId user);
+    /// Stops following; in lecture mode a viewer stays unfollowed until lecture mode is turned
+    /// on again or follow() is called.
+    void stopFollowing();
+    /// Whom I follow (explicitly or through lecture mode); invalid: nobody.
+    UserId following() const { return m_following; }
+
+    // Comments (participants); positions are UTF-16 positions of the file's current text
+    void addComment(CodeFileId file, qsizetype start, qsizetype end, const QString &text,
+                    QObject *context = nullptr,
+                    std::function<void(const Reply &, const std::optional<CodeCommentInfo> &)> done = {});
+    void addComment(CodeFileId file, const Collab::Anchor &start, const Collab::Anchor &end, const QString &text,
+                    QObject *context = nullptr,
+                    std::function<void(const Reply &, const std::optional<CodeCommentInfo> &)> done = {});
+    void reply(CodeCommentId thread, const QString &text, QObject *context = nullptr,
+               std::function<void(const Reply &, const std::optional<CodeCommentInfo> &)> done = {});
+    void resolve(CodeCommentId thread, bool resolved, QObject *context = nullptr, ReplyCallback done = {});
+    /// Loads all comments again (done automatically after every join).
+    void refreshComments();
+
+    // Versions (host)
+    void createVersion(const QString &name, QObject *context = nullptr,
+                       std::function<void(const Reply &, const std::optional<CodeVersionInfo> &)> done = {});
+    void listVersions(QObject *context, std::function<void(const Reply &, const QList<CodeVersionInfo> &)> done);
+    /// Restores every file to the version; the restore arrives as normal edits (remoteUpdate).
+    void restoreVersion(CodeVersionId version, QObject *context = nullptr, ReplyCallback done = {});
+
+    // Export (participants)
+    void exportFiles(QObject *context, std::function<void(const Reply &, const QList<ExportedFile> &)> done);
+
+Q_SIGNALS:
+    void stateChanged(Cohort::Client::CodeSession::State state);
+    /// Title, lock, approval, lecture, access code, ... changed (code.updated or a join).
+    void infoChanged();
+    void myRoleChanged(Cohort::Client::CodeRole role);
+    /// Someone's role changed (including mine).
+    void roleChanged(Cohort::UserId user, Cohort::Client::CodeRole role);
+    void participantJoined(const Cohort::UserInfo &user);
+    void participantLeft(Cohort::UserId user);
+    /// Hosts: a joiner waits for approval (pendingJoiners() has them all).
+    void joinRequested(const Cohort::UserInfo &user);
+    void pendingJoinersChanged();
+    void fileCreated(const Cohort::Client::CodeFileInfo &file);
+    void fileRenamed(const Cohort::Client::CodeFileInfo &file);
+    /// The file is gone; its CodeSessionFile (if open) is deleted after this signal.
+    void fileDeleted(Cohort::Client::CodeFileId file);
+    /// A participant's cursor in `file` moved or appeared (cursors(file) has it).
+    void cursorChanged(Cohort::Client::CodeFileId file, Cohort::UserId user);
+    /// A participant's cursor left `file` (they switched files or left the session).
+    void cursorRemoved(Cohort::Client::CodeFileId file, Cohort::UserId user);
+    /// following() changed (follow(), stopFollowing(), lecture mode, the target left).
+    void followingChanged(Cohort::UserId user);
+    /// The followed participant is in `file` with `topLine` (from 0) at the top of their view:
+    /// the pane opens the file and scrolls there.
+    void followMoved(Cohort::UserId user, Cohort::Client::CodeFileId file, int topLine);
+    /// Comments were added, replied to, resolved or reloaded (comments() has them).
+    void commentsChanged();
+    void versionCreated(const Cohort::Client::CodeVersionInfo &version);
+    void versionRestored(Cohort::Client::CodeVersionId version);
+    /// A request of the user failed (not for list requests, whose callbacks get the failure).
+    void requestFailed(const Cohort::Client::Reply &reply);
+
+private:
+    friend class CodeClient;
+    friend class CodeSessionFile;
+
+    void sendJoin();
+    void onJoinReply(const Reply &reply);
+    void setState(State state);
+    void refuse(Refusal refusal, const Reply &reply);
+    void onSignedIn();
+    void onEvent(const Protocol::Frame &frame);
+    void onCursorEvent(const QJsonObject &data);
+    void setMyRole(CodeRole role);
+    void setParticipantRole(UserId user, CodeRole role);
+    void updateLectureFollow();
+    void setFollowing(UserId user);
+    void dropCursorsOf(UserId user);
+    void request(const QString &op, QJsonObject data, QObject *context, ReplyCallback done, bool reportFailure = true);
+    QJsonObject withSession(QJsonObject data) const;
+
+    CodeClient *m_client;
+    CodeSessionId m_id;
+    QString m_accessCode;
+    State m_state = State::Joining;
+    Refusal m_refusal = Refusal::None;
+    Reply m_refusalReply;
+    CodeSessionInfo m_info;
+    CodeRole m_myRole = CodeRole::Viewer;
+    CodeFileModel *m_files;
+    CodeParticipantModel *m_participants;
+    CodeCommentModel *m_comments;
+    QList<UserInfo> m_pendingJoiners;
+    QHash<CodeFileId, CodeSessionFile *> m_open;
+    QHash<UserId, CodeCursor> m_cursors; // one place per user: the file of their last cursor
+    UserId m_following;
+    bool m_followExplicit = false;   // follow() was called: lecture mode does not override it
+    bool m_lectureDismissed = false; // stopFollowing() while lecture mode is on
+};
+
+} // namespace Cohort::Client

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "codetypes.h"
+#include "document.h"
+#include "reply.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <optional>
+
+namespace Cohort::Client {
+
+class CodeSession;
+
+/// One open file of a joined session: the client's replica of its engine Document, kept in
+/// step with the server, and the local cursor sent to the others.
+///
+/// Two ways to edit:
+/// - with an editor (the pane): the CollabEditor holds its own replica, made by replica() with
+///   this file's agent id; its localUpdate() goes to applyLocalUpdate(), and remoteUpdate()
+///   goes to its applyRemote(). While an editor is attached, do not call insert()/remove():
+///   both would name new characters with the same agent id.
+/// - without an editor (tests, tools): insert() / remove().
+///
+/// Local edits are applied to the replica at once and sent as doc.update without waiting for
+/// anything: typing never blocks on the network. If the link drops, edits keep going into the
+/// replica; after the reconnect the file is re-synchronised: file.open with the replica's
+/// version fetches what the server has that we lack (applied and emitted as remoteUpdate()),
+/// and the diff against the server's version sends everything it lacks (the offline edits),
+/// so minutes of offline work merge. The same happens when a doc.update is lost.
+///
+/// If the server refuses an edit (a viewer's, or after the role was taken away), the local
+/// replica is replaced by the server's state: editRefused() and then reloaded() (the pane
+/// sets the editor's document again from replica()).
+class CodeSessionFile : public QObject
+{
+    Q_OBJECT
+public:
+    enum class SyncState {
+        Loading,  // the first file.open is on its way
+        Synced,   // every local edit was acknowledged by the server
+        Sending,  // local edits on their way
+        Offline,  // not connected, or a resync is on its way: edits wait in the replica
+        Failed,   // the file could not be opened (see failure()); openFile() again to retry
+    };
+    Q_ENUM(SyncState)
+
+    CodeSessionFile(CodeSession *session, const CodeFileInfo &info, QObject *parent = nullptr);
+    ~CodeSessionFile() override;
+
+    CodeSession *session() const { return m_session; }
+    CodeFileId id() const { return m_info.id; }
+    CodeFileInfo info() const { return m_info; }
+    SyncState syncState() const { return m_syncState; }
+    bool isLoaded() const { return m_loaded; }
+    /// The reply that made the file Failed.
+    const Reply &failure() const { return m_failure; }
+
+    // The replica
+    const Collab::Document &document() const { return m_document; }
+    QString text() const { return m_document.text(); }
+    /// The agent id this client edits the file under (registered with the server on open).
+    Collab::AgentId agent() const { return m_document.agent(); }
+    /// A copy of the replica for an editor (same agent id, same content).
+    Collab::Document replica() const;
+    /// Local edits not yet acknowledged by the server (sent or waiting to be sent).
+    bool hasUnsentChanges() const { return m_unacked > 0 || m_dirty; }
+
+    // Local edits
+    void insert(qsizetype position, const QString &text);
+    void remove(qsizetype position, qsizetype length);
+    /// An update made by the editor's replica (CollabEditor::localUpdate).
+    void applyLocalUpdate(const QByteArray &update);
+
+    // Positions
+    qsizetype resolve(const Collab::Anchor &anchor) const { return m_document.resolve(anchor); }
+    /// The line (from 0) of a UTF-16 position of the current text.
+    int lineAt(qsizetype position) const;
+    /// A comment's current lines (from 0, both included) in this file's text.
+    std::pair<int, int> lines(const CodeCommentInfo &comment) const;
+
+    // The local cursor
+    /// Sends my selection (anchor, caret as UTF-16 positions) and viewport to the others, at
+    /// most every CodeClient::cursorInterval() ms; the latest one always goes out.
+    void setLocalSelection(qsizetype anchor, qsizetype head, int viewportTopLine);
+    void setLocalSelection(const Collab::Anchor &anchor, const Collab::Anchor &head, int viewportTopLine);
+
+Q_SIGNALS:
+    /// The server's state arrived for the first time; replica() has it.
+    void loaded();
+    /// The replica was replaced (a refused edit rolled back, or the server could not merge):
+    /// the editor takes replica() again.
+    void reloaded();
+    /// Another replica's edit was applied here (or a resync brought missed edits): `update`
+    /// goes to the editor's applyRemote(); `changes` are the visible edits it made.
+    void remoteUpdate(const QByteArray &update, const QList<Cohort::Collab::TextChange> &changes);
+    /// The text changed, by anyone (after the replica changed).
+    void textChanged();
+    void syncStateChanged(Cohort::Client::CodeSessionFile::SyncState state);
+    /// The server refused a local edit (e.g. forbidden for a viewer); reloaded() follows.
+    void editRefused(const Cohort::Client::Reply &reply);
+    void infoChanged();
+
+private:
+    friend class CodeSession;
+
+    void open();
+    void onOpened(const Reply &reply);
+    void resync();
+    void onRemoteUpdate(const QByteArray &update);
+    void sendUpdate(const QByteArray &update);
+    void onUpdateReply(const Reply &reply);
+    void reloadFromServer();
+    void sendCursor();
+    void setSyncState(SyncState state);
+    void updateSyncState();
+    void setInfo(const CodeFileInfo &info);
+    void connectionLost();
+
+    CodeSession *m_session;
+    CodeFileInfo m_info;
+    Collab::Document m_document;
+    SyncState m_syncState = SyncState::Loading;
+    Reply m_failure;
+    bool m_loaded = false;
+    bool m_opening = false;
+    bool m_dirty = false; // local edits the server may not have: resync sends them
+    int m_unacked = 0;    // doc.update requests on their way
+    quint64 m_generation = 0; // replies of requests sent before a reload are ignored
+
+    struct LocalCursor
+    {
+        Collab::Anchor anchor;
+        Collab::Anchor head;
+        int topLine = 0;
+    };
+    std::optional<LocalCursor> m_cursor; // the latest selection, sent or not
+    bool m_cursorDirty = false;
+    QElapsedTimer m_cursorSent;
+    QTimer m_cursorTimer;
+};
+
+} // namespace Cohort::Client
