@@ -102,7 +102,7 @@ constexpr std::array errorNames{
 
 QStringList serverCapabilities()
 {
-    return {CapabilityResume, CapabilityIdempotency, CapabilityChat};
+    return {CapabilityResume, CapabilityIdempotency, CapabilityChat, CapabilityAttachments};
 }
 
 bool isEphemeralEvent(const QString &name)

@@ -39,6 +39,8 @@ QStringList enumValues(const char *field)
 
 constexpr qint64 MaxSafe = 9007199254740991LL;
 constexpr qint64 MaxPassword = 1024;
+/// The base64 text of the largest chunk a server announces (1 MiB); the frame limit is tighter.
+constexpr qint64 MaxAttachmentChunkText = 4 * 1024 * 1024 / 3 + 4;
 
 using Schema = std::initializer_list<Field>;
 
@@ -130,6 +132,20 @@ Schema schemaFor(Op op)
                                       {"roomId", Kind::Integer, false, 1, MaxSafe},
                                       {"limit", Kind::Integer, false, 1, 100}};
 
+    static const Schema attachmentUpload{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                         {"roomId", Kind::Integer, true, 1, MaxSafe},
+                                         {"name", Kind::String, true, 1, 255},
+                                         {"mime", Kind::String, false, 0, 255},
+                                         {"size", Kind::Integer, true, 1, MaxSafe},
+                                         {"sha256", Kind::String, true, 64, 64}};
+    static const Schema attachmentChunk{{"uploadId", Kind::String, true, 1, MaxIdLength},
+                                        {"offset", Kind::Integer, true, 0, MaxSafe},
+                                        {"data", Kind::String, true, 1, MaxAttachmentChunkText}};
+    static const Schema attachmentDownload{{"roomId", Kind::Integer, true, 1, MaxSafe},
+                                           {"id", Kind::String, true, 64, 64},
+                                           {"offset", Kind::Integer, true, 0, MaxSafe},
+                                           {"length", Kind::Integer, false, 1, MaxSafe}};
+
     switch (op) {
     case Op::AuthSignIn: return signIn;
     case Op::AuthToken: return token;
@@ -167,9 +183,9 @@ Schema schemaFor(Op op)
     case Op::StudyBrowse: return courseId;
     case Op::StudyJoin: return studyJoin;
     case Op::MessageSearch: return messageSearch;
-    case Op::AttachmentUpload: return none;
-    case Op::AttachmentChunk: return none;
-    case Op::AttachmentDownload: return none;
+    case Op::AttachmentUpload: return attachmentUpload;
+    case Op::AttachmentChunk: return attachmentChunk;
+    case Op::AttachmentDownload: return attachmentDownload;
     case Op::CodeCreate: return none;
     case Op::CodeList: return none;
     case Op::CodeJoin: return none;

@@ -7,6 +7,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QDir>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -28,6 +29,27 @@ qint64 integerField(const Request &r, const char *key)
     return r.data.value(QLatin1String(key)).toInteger();
 }
 
+/// The last path component of a file name a client sent, without control characters.
+QString attachmentName(const QString &name)
+{
+    QString result = name.mid(std::max(name.lastIndexOf(QLatin1Char('/')), name.lastIndexOf(QLatin1Char('\\'))) + 1);
+    result.removeIf([](QChar ch) { return ch.category() == QChar::Other_Control; });
+    return result.trimmed();
+}
+
+QString attachmentMime(const QString &mime)
+{
+    static const QRegularExpression valid(QStringLiteral("^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$"));
+    const QString lower = mime.trimmed().toLower();
+    return valid.match(lower).hasMatch() ? lower : QStringLiteral("application/octet-stream");
+}
+
+bool isSha256Hex(const QString &text)
+{
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
+    return hex.match(text).hasMatch();
+}
+
 bool hasField(const Request &r, const char *key)
 {
     const QJsonValue value = r.data.value(QLatin1String(key));
@@ -39,6 +61,9 @@ bool hasField(const Request &r, const char *key)
 ChatService::ChatService(ServerCore &core, Storage &storage)
     : m_core(core)
     , m_storage(storage)
+    , m_attachments(core.config().dataDir.isEmpty() ? QString()
+                                                    : QDir(core.config().dataDir).filePath(QStringLiteral("attachments")),
+                    core.config().maxAttachmentBytes, core.config().maxFrameBytes)
 {
 }
 
@@ -1088,6 +1113,162 @@ void ChatService::presenceGet(Connection &c, const Request &r)
                                     {QStringLiteral("lastSeen"), 0}});
     }
     c.reply(r, {{QStringLiteral("presence"), list}});
+}
+
+QJsonObject ChatService::attachmentLimits() const
+{
+    return {{QStringLiteral("maxBytes"), m_attachments.maxBytes()},
+            {QStringLiteral("chunkBytes"), m_attachments.chunkBytes()}};
+}
+
+void ChatService::attachmentUpload(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const std::optional<Access> room = access(c, roomId);
+    if (!room) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
+        return;
+    }
+    if (room->room.archived) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("the room is archived"));
+        return;
+    }
+    AttachmentInfo info{stringField(r, "sha256").toLower(), attachmentName(stringField(r, "name")),
+                        integerField(r, "size"), attachmentMime(stringField(r, "mime"))};
+    if (!isSha256Hex(info.id)) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'sha256' must be 64 hex digits"));
+        return;
+    }
+    if (info.name.isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'name' has no file name"));
+        return;
+    }
+    if (info.size > m_attachments.maxBytes()) {
+        c.fail(r, ErrorCode::TooLarge, QStringLiteral("attachments may be at most %1 bytes").arg(m_attachments.maxBytes()));
+        return;
+    }
+    // The same bytes in the same room: the file is there and the member may use it already.
+    if (const std::optional<AttachmentInfo> stored = m_core.db([&] { return m_storage.attachment(roomId, info.id); });
+        stored && m_attachments.hasFile(info.id)) {
+        c.reply(r, {{QStringLiteral("attachment"), stored->toJson()}});
+        return;
+    }
+    const qint64 now = m_core.nowMs();
+    m_attachments.expire(now);
+    const QString clientId = stringField(r, "clientId");
+    if (const AttachmentStore::Upload *open = m_attachments.uploadByClientId(c.userId(), clientId)) {
+        if (open->room != roomId || open->info.id != info.id || open->info.size != info.size) {
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("clientId %1 names an upload of another file").arg(clientId));
+            return;
+        }
+        c.reply(r, {{QStringLiteral("uploadId"), open->id},
+                    {QStringLiteral("chunkBytes"), m_attachments.chunkBytes()},
+                    {QStringLiteral("received"), open->received}});
+        return;
+    }
+    if (m_attachments.openUploads(c.userId()) >= AttachmentStore::MaxOpenUploadsPerUser
+        || m_attachments.bytesInFlight(c.userId()) + info.size > m_attachments.maxBytesInFlight()) {
+        c.fail(r, ErrorCode::RateLimited,
+               QStringLiteral("too many uploads at once; finish or cancel one first"), 5000);
+        return;
+    }
+    const AttachmentStore::Upload *upload = m_attachments.begin(c.userId(), roomId, clientId, info, now);
+    if (!upload) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the upload could not be started"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("uploadId"), upload->id},
+                {QStringLiteral("chunkBytes"), m_attachments.chunkBytes()},
+                {QStringLiteral("received"), 0}});
+}
+
+void ChatService::attachmentChunk(Connection &c, const Request &r)
+{
+    AttachmentStore::Upload *upload = m_attachments.upload(c.userId(), stringField(r, "uploadId"));
+    if (!upload) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such upload (it may have expired): start it again"));
+        return;
+    }
+    const QByteArray::FromBase64Result decoded = QByteArray::fromBase64Encoding(
+        stringField(r, "data").toLatin1(), QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'data' must be non-empty base64"));
+        return;
+    }
+    const QByteArray &bytes = decoded.decoded;
+    if (bytes.size() > m_attachments.chunkBytes()) {
+        c.fail(r, ErrorCode::TooLarge, QStringLiteral("a chunk may be at most %1 bytes").arg(m_attachments.chunkBytes()));
+        return;
+    }
+    const qint64 offset = integerField(r, "offset");
+    if (offset != upload->received) {
+        c.fail(r, ErrorCode::Conflict, QStringLiteral("expected offset %1").arg(upload->received));
+        return;
+    }
+    if (offset + bytes.size() > upload->info.size) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("the chunk goes beyond the announced size %1").arg(upload->info.size));
+        return;
+    }
+    const QString uploadId = upload->id;
+    switch (m_attachments.append(*upload, bytes, m_core.nowMs())) {
+    case AttachmentStore::ChunkOutcome::Stored:
+        c.reply(r, {{QStringLiteral("received"), upload->received}});
+        return;
+    case AttachmentStore::ChunkOutcome::Mismatch:
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("the bytes do not match the announced sha256; upload again"));
+        return;
+    case AttachmentStore::ChunkOutcome::Failed:
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be stored"));
+        return;
+    case AttachmentStore::ChunkOutcome::Complete:
+        break;
+    }
+    // Membership and the archive flag may have changed while the bytes came in.
+    const std::optional<Access> room = access(c, upload->room);
+    const AttachmentInfo info = upload->info;
+    const RoomId roomId = upload->room;
+    const qint64 received = upload->received;
+    m_attachments.finish(uploadId);
+    if (!room || room->room.archived) {
+        c.fail(r, room ? ErrorCode::Forbidden : ErrorCode::NotFound,
+               room ? QStringLiteral("the room is archived") : QStringLiteral("no such room"));
+        return;
+    }
+    if (!m_core.db([&] { return m_storage.addAttachment(roomId, info, c.userId(), QDateTime::currentMSecsSinceEpoch()); })) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be recorded"));
+        return;
+    }
+    // The first upload to the room names the file; the answer shows the stored record.
+    const AttachmentInfo stored = m_core.db([&] { return m_storage.attachment(roomId, info.id); }).value_or(info);
+    c.reply(r, {{QStringLiteral("received"), received}, {QStringLiteral("attachment"), stored.toJson()}});
+}
+
+void ChatService::attachmentDownload(Connection &c, const Request &r)
+{
+    const RoomId roomId(integerField(r, "roomId"));
+    const QString id = stringField(r, "id");
+    // Not a member, no such file in that room, or no such room: the same answer.
+    const std::optional<AttachmentInfo> info =
+        isSha256Hex(id) && access(c, roomId) ? m_core.db([&] { return m_storage.attachment(roomId, id); }) : std::nullopt;
+    if (!info) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such attachment"));
+        return;
+    }
+    const qint64 offset = integerField(r, "offset");
+    if (offset > info->size) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("offset beyond the file's %1 bytes").arg(info->size));
+        return;
+    }
+    const qint64 length = std::min<qint64>(hasField(r, "length") ? integerField(r, "length") : m_attachments.chunkBytes(),
+                                           m_attachments.chunkBytes());
+    const std::optional<QByteArray> bytes = m_attachments.read(id, offset, length);
+    if (!bytes) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be read"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("data"), QString::fromLatin1(bytes->toBase64())},
+                {QStringLiteral("size"), info->size},
+                {QStringLiteral("eof"), offset + bytes->size() >= info->size}});
 }
 
 } // namespace Cohort::Server

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
+#include "attachmentservice.h"
 #include "connection.h"
 #include "ratelimiter.h"
 #include "storage.h"
@@ -48,6 +49,12 @@ public:
     void studyBrowse(Connection &c, const Request &r);
     void studyJoin(Connection &c, const Request &r);
     void messageSearch(Connection &c, const Request &r);
+
+    void attachmentUpload(Connection &c, const Request &r);
+    void attachmentChunk(Connection &c, const Request &r);
+    void attachmentDownload(Connection &c, const Request &r);
+    /// The attachment limits `welcome` announces: maxBytes and chunkBytes.
+    QJsonObject attachmentLimits() const;
 
     /// The user just joined the course: `room.added` for its course and announcement rooms.
     void announceCourseRooms(CourseId course, UserId user);
@@ -103,6 +110,7 @@ private:
     QHash<Connection *, Presence> m_presence;         // what each connection set (default online)
     QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline
     QHash<std::pair<UserId, RoomId>, qint64> m_lastTyping; // core clock ms of the last typing fanned out
+    AttachmentStore m_attachments;
 };
 
 } // namespace Cohort::Server

@@ -231,9 +231,7 @@ QJsonObject ServerCore::welcomeData()
             {QStringLiteral("signUp"), m_config.allowSignUp},
             {QStringLiteral("setupRequired"), db([this] { return m_auth.setupRequired(); })},
             {QStringLiteral("serverName"), m_config.serverName}};
-    if (m_attachmentsPort != 0)
-        data.insert(QStringLiteral("attachments"), QJsonObject{{QStringLiteral("port"), m_attachmentsPort},
-                                                               {QStringLiteral("maxBytes"), m_config.maxAttachmentBytes}});
+    data.insert(QStringLiteral("attachments"), m_chat.attachmentLimits());
     return data;
 }
 
@@ -281,9 +279,9 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::StudyBrowse: return m_chat.studyBrowse(c, r);
     case Op::StudyJoin: return m_chat.studyJoin(c, r);
     case Op::MessageSearch: return m_chat.messageSearch(c, r);
-    case Op::AttachmentUpload:
-    case Op::AttachmentChunk:
-    case Op::AttachmentDownload:
+    case Op::AttachmentUpload: return m_chat.attachmentUpload(c, r);
+    case Op::AttachmentChunk: return m_chat.attachmentChunk(c, r);
+    case Op::AttachmentDownload: return m_chat.attachmentDownload(c, r);
     case Op::CodeCreate:
     case Op::CodeList:
     case Op::CodeJoin:

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: Cohort developers
-// Attachments: upload over HTTP with the session token, a message carrying the file, download
-// by another member; the size limit, non-members and anonymous requests are refused.
+// Attachments over the WebSocket: a chunked upload, a message carrying the file, a chunked
+// download by another member; resume after a reconnect; and every refusal: the size limit
+// before any byte, non-members, archived rooms, a wrong SHA-256, out-of-order, malformed,
+// oversized and overlong chunks, and the per-user cap on open uploads.
 #include "testclient.h"
 #include "testserver.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QUrlQuery>
 #include <QtTest>
 
 using namespace Cohort;
@@ -19,13 +18,28 @@ using Cohort::Test::TestClient;
 
 namespace {
 
-struct HttpAnswer
+constexpr qint64 MaxBytes = 64 * 1024;
+constexpr int FrameBytes = 8 * 1024;
+
+QByteArray pattern(int size, int seed = 7)
 {
-    int status = 0;
-    QByteArray body;
-    QByteArray contentType;
-    QByteArray disposition;
-};
+    QByteArray bytes(size, '\0');
+    for (int i = 0; i < size; ++i)
+        bytes[i] = static_cast<char>(i * seed + i / 251);
+    return bytes;
+}
+
+QString sha256(const QByteArray &bytes)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+}
+
+QString code(const std::optional<Frame> &frame)
+{
+    if (!frame)
+        return QStringLiteral("(no answer)");
+    return frame->type == FrameType::Error ? errorCodeName(frame->code) : QStringLiteral("ok");
+}
 
 } // namespace
 
@@ -35,11 +49,12 @@ class TestAttachments : public QObject
 
 private:
     std::unique_ptr<Test::TestServer> m_server;
-    std::unique_ptr<TestClient> m_ana;   // student, course member
-    std::unique_ptr<TestClient> m_ben;   // student, course member
-    std::unique_ptr<TestClient> m_olga;  // student in no course
-    QNetworkAccessManager m_network;
+    std::unique_ptr<TestClient> m_teacher;
+    std::unique_ptr<TestClient> m_ana;  // student, course member
+    std::unique_ptr<TestClient> m_ben;  // student, course member
+    std::unique_ptr<TestClient> m_olga; // student in no course
     qint64 m_roomId = 0;
+    int m_chunkBytes = 0;
 
     std::unique_ptr<TestClient> signedIn(const QString &username)
     {
@@ -49,50 +64,62 @@ private:
         return client;
     }
 
-    QUrl url(const QString &path, const QList<std::pair<QString, QString>> &query) const
+    std::optional<Frame> begin(TestClient &client, qint64 room, const QString &clientId, const QString &name,
+                               const QByteArray &bytes, qint64 size = -1)
     {
-        QUrl result(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server->server().httpPort()).arg(path));
-        QUrlQuery items;
-        for (const auto &[key, value] : query)
-            items.addQueryItem(key, value);
-        result.setQuery(items);
-        return result;
+        return client.request(Op::AttachmentUpload, {{QStringLiteral("clientId"), clientId},
+                                                     {QStringLiteral("roomId"), room},
+                                                     {QStringLiteral("name"), name},
+                                                     {QStringLiteral("mime"), QStringLiteral("image/png")},
+                                                     {QStringLiteral("size"), size < 0 ? bytes.size() : size},
+                                                     {QStringLiteral("sha256"), sha256(bytes)}});
     }
 
-    static QString token(const TestClient *client)
+    std::optional<Frame> chunk(TestClient &client, const QString &uploadId, qint64 offset, const QByteArray &bytes)
     {
-        return client ? client->session().value(QStringLiteral("token")).toString() : QString();
+        return client.request(Op::AttachmentChunk, {{QStringLiteral("uploadId"), uploadId},
+                                                    {QStringLiteral("offset"), offset},
+                                                    {QStringLiteral("data"), QString::fromLatin1(bytes.toBase64())}});
     }
 
-    HttpAnswer finish(QNetworkReply *reply)
+    /// Sends the bytes from `from` on in chunks; returns the last answer.
+    std::optional<Frame> sendRest(TestClient &client, const QString &uploadId, const QByteArray &bytes, qint64 from)
     {
-        HttpAnswer answer;
-        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
-            return answer;
-        answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        answer.body = reply->readAll();
-        answer.contentType = reply->rawHeader("Content-Type");
-        answer.disposition = reply->rawHeader("Content-Disposition");
-        reply->deleteLater();
+        std::optional<Frame> answer;
+        for (qint64 offset = from; offset < bytes.size(); offset += m_chunkBytes) {
+            answer = chunk(client, uploadId, offset, bytes.mid(offset, m_chunkBytes));
+            if (!answer || answer->type != FrameType::Result)
+                return answer;
+        }
         return answer;
     }
 
-    HttpAnswer upload(const TestClient *client, qint64 room, const QString &name, const QByteArray &bytes)
+    /// Uploads the whole file; returns the attachment object (empty on failure).
+    QJsonObject uploadAll(TestClient &client, qint64 room, const QString &clientId, const QString &name,
+                          const QByteArray &bytes)
     {
-        QNetworkRequest request(url(QStringLiteral("/attachments"),
-                                    {{QStringLiteral("roomId"), QString::number(room)}, {QStringLiteral("name"), name}}));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("image/png"));
-        if (client)
-            request.setRawHeader("Authorization", "Bearer " + token(client).toLatin1());
-        return finish(m_network.post(request, bytes));
+        const auto started = begin(client, room, clientId, name, bytes);
+        if (!started || started->type != FrameType::Result)
+            return {};
+        if (started->data.contains(QStringLiteral("attachment")))
+            return started->data.value(QStringLiteral("attachment")).toObject();
+        const auto last = sendRest(client, started->data.value(QStringLiteral("uploadId")).toString(), bytes, 0);
+        return last && last->type == FrameType::Result ? last->data.value(QStringLiteral("attachment")).toObject()
+                                                       : QJsonObject();
     }
 
-    HttpAnswer download(const TestClient *client, qint64 room, const QString &id)
+    std::optional<Frame> download(TestClient &client, qint64 room, const QString &id, qint64 offset, qint64 length = 0)
     {
-        QNetworkRequest request(url(QStringLiteral("/attachments/") + id, {{QStringLiteral("roomId"), QString::number(room)}}));
-        if (client)
-            request.setRawHeader("Authorization", "Bearer " + token(client).toLatin1());
-        return finish(m_network.get(request));
+        QJsonObject data{{QStringLiteral("roomId"), room}, {QStringLiteral("id"), id}, {QStringLiteral("offset"), offset}};
+        if (length > 0)
+            data.insert(QStringLiteral("length"), length);
+        return client.request(Op::AttachmentDownload, data);
+    }
+
+    int partialFiles() const
+    {
+        return static_cast<int>(QDir(m_server->dataDir() + QStringLiteral("/attachments/partial"))
+                                    .entryList(QDir::Files).size());
     }
 
 private Q_SLOTS:
@@ -101,61 +128,91 @@ private Q_SLOTS:
     void init()
     {
         Server::ServerConfig config = Test::TestServer::testConfig();
-        config.maxAttachmentBytes = 64 * 1024;
+        config.maxAttachmentBytes = MaxBytes;
+        config.maxFrameBytes = FrameBytes;
+        config.requestsPerSecond = 1000;
+        config.requestBurst = 1000;
         m_server = std::make_unique<Test::TestServer>();
         QCOMPARE(m_server->start(config), QString());
         QVERIFY(m_server->addUser(QStringLiteral("teacher"), Role::Instructor).isValid());
         for (const char *name : {"ana", "ben", "olga"})
             QVERIFY(m_server->addUser(QString::fromLatin1(name), Role::Student).isValid());
-        auto teacher = signedIn(QStringLiteral("teacher"));
+        m_teacher = signedIn(QStringLiteral("teacher"));
         m_ana = signedIn(QStringLiteral("ana"));
         m_ben = signedIn(QStringLiteral("ben"));
         m_olga = signedIn(QStringLiteral("olga"));
-        QVERIFY(teacher && m_ana && m_ben && m_olga);
+        QVERIFY(m_teacher && m_ana && m_ben && m_olga);
         bool ok = false;
-        const QJsonObject course = teacher->call(Op::CourseCreate, {{QStringLiteral("name"), QStringLiteral("Art")},
-                                                                    {QStringLiteral("clientId"), QStringLiteral("c")}}, &ok)
+        const QJsonObject course = m_teacher->call(Op::CourseCreate, {{QStringLiteral("name"), QStringLiteral("Art")},
+                                                                      {QStringLiteral("clientId"), QStringLiteral("c")}}, &ok)
                                        .value(QStringLiteral("course")).toObject();
         QVERIFY(ok);
         m_roomId = course.value(QStringLiteral("roomId")).toInteger();
-        teacher->call(Op::CourseEnroll, {{QStringLiteral("courseId"), course.value(QStringLiteral("id")).toInteger()},
-                                         {QStringLiteral("usernames"), QJsonArray{QStringLiteral("ana"), QStringLiteral("ben")}}}, &ok);
+        m_teacher->call(Op::CourseEnroll, {{QStringLiteral("courseId"), course.value(QStringLiteral("id")).toInteger()},
+                                           {QStringLiteral("usernames"), QJsonArray{QStringLiteral("ana"), QStringLiteral("ben")}}}, &ok);
         QVERIFY(ok);
+        m_chunkBytes = (FrameBytes - 512) / 4 * 3;
     }
 
     void cleanup()
     {
+        m_teacher.reset();
         m_ana.reset();
         m_ben.reset();
         m_olga.reset();
         m_server.reset();
     }
 
-    void welcomeAnnouncesTheUploadPort()
+    void welcomeAnnouncesTheLimits()
     {
         TestClient client;
         QVERIFY(client.open(m_server->url()));
         const auto welcome = client.hello();
         QVERIFY(welcome);
         const QJsonObject attachments = welcome->data.value(QStringLiteral("attachments")).toObject();
-        QCOMPARE(attachments.value(QStringLiteral("port")).toInt(), m_server->server().httpPort());
-        QCOMPARE(attachments.value(QStringLiteral("maxBytes")).toInteger(), 64 * 1024);
+        QCOMPARE(attachments.value(QStringLiteral("maxBytes")).toInteger(), MaxBytes);
+        QCOMPARE(attachments.value(QStringLiteral("chunkBytes")).toInt(), m_chunkBytes);
+        QVERIFY(!attachments.contains(QStringLiteral("port"))); // no HTTP upload any more
+        QVERIFY(welcome->capabilities.contains(CapabilityAttachments));
     }
 
     void uploadSendAndDownload()
     {
-        QByteArray bytes(5000, '\0');
-        for (int i = 0; i < bytes.size(); ++i)
-            bytes[i] = static_cast<char>(i * 7);
-        const HttpAnswer uploaded = upload(m_ana.get(), m_roomId, QStringLiteral("../../diagram ü.png"), bytes);
-        QCOMPARE(uploaded.status, 201);
-        const QJsonObject attachment = QJsonDocument::fromJson(uploaded.body).object();
+        const QByteArray bytes = pattern(3 * m_chunkBytes + 100);
+        const auto started = begin(*m_ana, m_roomId, QStringLiteral("u1"), QStringLiteral("../../diagram ü.png"), bytes);
+        QCOMPARE(code(started), QStringLiteral("ok"));
+        QCOMPARE(started->data.value(QStringLiteral("chunkBytes")).toInt(), m_chunkBytes);
+        QCOMPARE(started->data.value(QStringLiteral("received")).toInteger(), 0);
+        const QString uploadId = started->data.value(QStringLiteral("uploadId")).toString();
+        QVERIFY(!uploadId.isEmpty());
+        QCOMPARE(partialFiles(), 1);
+
+        // Pipelined: every chunk is sent before the first answer is read.
+        QStringList ids;
+        for (qint64 offset = 0; offset < bytes.size(); offset += m_chunkBytes)
+            ids.append(m_ana->send(Op::AttachmentChunk, {{QStringLiteral("uploadId"), uploadId},
+                                                         {QStringLiteral("offset"), offset},
+                                                         {QStringLiteral("data"), QString::fromLatin1(bytes.mid(offset, m_chunkBytes).toBase64())}}));
+        QCOMPARE(ids.size(), 4);
+        for (int i = 0; i < ids.size() - 1; ++i) {
+            const auto answer = m_ana->reply(ids.at(i));
+            QCOMPARE(code(answer), QStringLiteral("ok"));
+            QCOMPARE(answer->data.value(QStringLiteral("received")).toInteger(), (i + 1) * m_chunkBytes);
+            QVERIFY(!answer->data.contains(QStringLiteral("attachment")));
+        }
+        const auto last = m_ana->reply(ids.last());
+        QCOMPARE(code(last), QStringLiteral("ok"));
+        QCOMPARE(last->data.value(QStringLiteral("received")).toInteger(), bytes.size());
+        const QJsonObject attachment = last->data.value(QStringLiteral("attachment")).toObject();
         const QString id = attachment.value(QStringLiteral("id")).toString();
-        QCOMPARE(id, QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+        QCOMPARE(id, sha256(bytes));
         QCOMPARE(attachment.value(QStringLiteral("name")).toString(), QStringLiteral("diagram ü.png")); // no path
         QCOMPARE(attachment.value(QStringLiteral("size")).toInteger(), bytes.size());
         QCOMPARE(attachment.value(QStringLiteral("mime")).toString(), QStringLiteral("image/png"));
         QVERIFY(QFile::exists(m_server->dataDir() + QStringLiteral("/attachments/") + id.left(2) + QLatin1Char('/') + id));
+        QCOMPARE(partialFiles(), 0);
+        // The upload is finished: its id is gone.
+        QCOMPARE(code(chunk(*m_ana, uploadId, bytes.size(), "x")), errorCodeName(ErrorCode::NotFound));
 
         QCOMPARE(m_ben->request(Op::RoomJoin, {{QStringLiteral("roomId"), m_roomId}})->type, FrameType::Result);
         bool ok = false;
@@ -168,51 +225,188 @@ private Q_SLOTS:
         const QJsonArray carried = m_ben->events().last().data.value(QStringLiteral("attachments")).toArray();
         QCOMPARE(carried.size(), 1);
         QCOMPARE(carried.first().toObject(), attachment);
-        const QJsonArray history = m_ben->call(Op::MessageHistory, {{QStringLiteral("roomId"), m_roomId}}, &ok)
-                                       .value(QStringLiteral("messages")).toArray();
-        QCOMPARE(history.last().toObject().value(QStringLiteral("attachments")).toArray().first().toObject(), attachment);
-        // has:file finds it now.
         QCOMPARE(m_ben->call(Op::MessageSearch, {{QStringLiteral("query"), QStringLiteral("has:file")}}, &ok)
                      .value(QStringLiteral("results")).toArray().size(), 1);
 
-        const HttpAnswer fetched = download(m_ben.get(), m_roomId, id);
-        QCOMPARE(fetched.status, 200);
-        QCOMPARE(fetched.body, bytes);
-        QCOMPARE(fetched.contentType, QByteArrayLiteral("image/png"));
-        QVERIFY(fetched.disposition.startsWith("attachment; filename*=UTF-8''diagram%20%C3%BC.png"));
+        // Ben downloads it in pieces of his own size; the last one says eof.
+        QByteArray fetched;
+        bool eof = false;
+        while (!eof) {
+            const auto piece = download(*m_ben, m_roomId, id, fetched.size(), 5000);
+            QCOMPARE(code(piece), QStringLiteral("ok"));
+            QCOMPARE(piece->data.value(QStringLiteral("size")).toInteger(), bytes.size());
+            const QByteArray data = QByteArray::fromBase64(piece->data.value(QStringLiteral("data")).toString().toLatin1());
+            QVERIFY(data.size() <= 5000);
+            fetched += data;
+            eof = piece->data.value(QStringLiteral("eof")).toBool();
+            QVERIFY(fetched.size() <= bytes.size());
+        }
+        QCOMPARE(fetched, bytes);
+        // A length above chunkBytes is cut to chunkBytes; the end of the file reads as empty.
+        const auto big = download(*m_ben, m_roomId, id, 0, 10 * m_chunkBytes);
+        QCOMPARE(QByteArray::fromBase64(big->data.value(QStringLiteral("data")).toString().toLatin1()).size(), m_chunkBytes);
+        const auto end = download(*m_ben, m_roomId, id, bytes.size());
+        QCOMPARE(code(end), QStringLiteral("ok"));
+        QVERIFY(end->data.value(QStringLiteral("data")).toString().isEmpty());
+        QVERIFY(end->data.value(QStringLiteral("eof")).toBool());
+        QCOMPARE(code(download(*m_ben, m_roomId, id, bytes.size() + 1)), errorCodeName(ErrorCode::BadRequest));
+
+        // The same bytes again in the same room: the stored attachment at once.
+        const auto again = begin(*m_ben, m_roomId, QStringLiteral("u2"), QStringLiteral("copy.png"), bytes);
+        QCOMPARE(code(again), QStringLiteral("ok"));
+        QCOMPARE(again->data.value(QStringLiteral("attachment")).toObject(), attachment);
+        QVERIFY(!again->data.contains(QStringLiteral("uploadId")));
     }
 
-    void refusals()
+    void sizeLimitBeforeAnyByte()
     {
-        const QByteArray bytes("hello");
-        // Anonymous, a non-member, a file over the limit, an empty file.
-        QCOMPARE(upload(nullptr, m_roomId, QStringLiteral("a.txt"), bytes).status, 401);
-        QCOMPARE(upload(m_olga.get(), m_roomId, QStringLiteral("a.txt"), bytes).status, 404);
-        QCOMPARE(upload(m_ana.get(), m_roomId, QStringLiteral("big.bin"), QByteArray(64 * 1024 + 1, 'x')).status, 413);
-        QCOMPARE(upload(m_ana.get(), m_roomId, QStringLiteral("empty.txt"), QByteArray()).status, 400);
-        QCOMPARE(upload(m_ana.get(), m_roomId, QString(), bytes).status, 400);
+        const auto refused = begin(*m_ana, m_roomId, QStringLiteral("big"), QStringLiteral("big.bin"), "x", MaxBytes + 1);
+        QCOMPARE(code(refused), errorCodeName(ErrorCode::TooLarge));
+        QCOMPARE(partialFiles(), 0);
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("e"), QStringLiteral("e.bin"), "x", 0)),
+                 errorCodeName(ErrorCode::BadRequest));
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("n"), QStringLiteral("dir/"), "x")),
+                 errorCodeName(ErrorCode::BadRequest));
+        // Exactly the limit is fine.
+        const QByteArray bytes = pattern(MaxBytes);
+        QCOMPARE(uploadAll(*m_ana, m_roomId, QStringLiteral("max"), QStringLiteral("max.bin"), bytes)
+                     .value(QStringLiteral("size")).toInteger(), MaxBytes);
+    }
 
-        const HttpAnswer uploaded = upload(m_ana.get(), m_roomId, QStringLiteral("a.txt"), bytes);
-        QCOMPARE(uploaded.status, 201);
-        const QString id = QJsonDocument::fromJson(uploaded.body).object().value(QStringLiteral("id")).toString();
-        QCOMPARE(download(nullptr, m_roomId, id).status, 401);
-        QCOMPARE(download(m_olga.get(), m_roomId, id).status, 404);
-        QCOMPARE(download(m_ben.get(), m_roomId, QString(64, QLatin1Char('0'))).status, 404);
-        QCOMPARE(download(m_ben.get(), m_roomId, QStringLiteral("../../cohort.sqlite")).status, 404);
-        QCOMPARE(download(m_ben.get(), m_roomId, id).status, 200);
+    void nonMembersAreRefused()
+    {
+        const QByteArray bytes = pattern(1000);
+        QCOMPARE(code(begin(*m_olga, m_roomId, QStringLiteral("o"), QStringLiteral("a.txt"), bytes)),
+                 errorCodeName(ErrorCode::NotFound));
+        const QString id = uploadAll(*m_ana, m_roomId, QStringLiteral("a"), QStringLiteral("a.txt"), bytes)
+                               .value(QStringLiteral("id")).toString();
+        QCOMPARE(id, sha256(bytes));
+        QCOMPARE(code(download(*m_olga, m_roomId, id, 0)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(download(*m_ben, m_roomId, id, 0)), QStringLiteral("ok"));
+        QCOMPARE(code(download(*m_ben, m_roomId, QString(64, QLatin1Char('0')), 0)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(download(*m_ben, m_roomId, QString(64, QLatin1Char('.')), 0)), errorCodeName(ErrorCode::NotFound));
 
-        // Olga's own direct room with ana cannot carry a file uploaded to the course room.
+        // Another user's upload id is unknown to olga, and so is knowing the hash: in her own
+        // room she must send the bytes, and a file of another room cannot ride on her messages.
+        const auto open = begin(*m_ana, m_roomId, QStringLiteral("b"), QStringLiteral("b.txt"), pattern(2000, 3));
+        QCOMPARE(code(open), QStringLiteral("ok"));
+        QCOMPARE(code(chunk(*m_olga, open->data.value(QStringLiteral("uploadId")).toString(), 0, "abc")),
+                 errorCodeName(ErrorCode::NotFound));
         bool ok = false;
         const qint64 direct = m_olga->call(Op::RoomDirect, {{QStringLiteral("userId"),
                                                              m_ana->session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger()}}, &ok)
                                   .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
         QVERIFY(ok);
+        const auto inOwnRoom = begin(*m_olga, direct, QStringLiteral("o2"), QStringLiteral("a.txt"), bytes);
+        QCOMPARE(code(inOwnRoom), QStringLiteral("ok"));
+        QVERIFY(inOwnRoom->data.contains(QStringLiteral("uploadId")));
+        QCOMPARE(code(download(*m_olga, direct, id, 0)), errorCodeName(ErrorCode::NotFound));
         const auto refused = m_olga->request(Op::MessageSend, {{QStringLiteral("roomId"), direct}, {QStringLiteral("clientId"), QStringLiteral("x")},
                                                                {QStringLiteral("text"), QStringLiteral("look")},
                                                                {QStringLiteral("attachments"), QJsonArray{id}}});
-        QVERIFY(refused && refused->type == FrameType::Error);
-        QCOMPARE(errorCodeName(refused->code), errorCodeName(ErrorCode::NotFound));
-        QCOMPARE(download(m_olga.get(), direct, id).status, 404);
+        QCOMPARE(code(refused), errorCodeName(ErrorCode::NotFound));
+        // Sending the bytes makes the file hers to use in her room.
+        QCOMPARE(code(sendRest(*m_olga, inOwnRoom->data.value(QStringLiteral("uploadId")).toString(), bytes, 0)),
+                 QStringLiteral("ok"));
+        QCOMPARE(code(download(*m_olga, direct, id, 0)), QStringLiteral("ok"));
+    }
+
+    void archivedRoomRefusesUploads()
+    {
+        const QByteArray bytes = pattern(3000);
+        const auto open = begin(*m_ana, m_roomId, QStringLiteral("a"), QStringLiteral("a.txt"), bytes);
+        QCOMPARE(code(open), QStringLiteral("ok"));
+        bool ok = false;
+        m_teacher->call(Op::RoomUpdate, {{QStringLiteral("clientId"), QStringLiteral("arch")}, {QStringLiteral("roomId"), m_roomId},
+                                         {QStringLiteral("archived"), true}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("b"), QStringLiteral("b.txt"), pattern(10))),
+                 errorCodeName(ErrorCode::Forbidden));
+        // An upload begun before the archive is refused when it completes, and leaves nothing.
+        QCOMPARE(code(sendRest(*m_ana, open->data.value(QStringLiteral("uploadId")).toString(), bytes, 0)),
+                 errorCodeName(ErrorCode::Forbidden));
+        QCOMPARE(partialFiles(), 0);
+    }
+
+    void resumeAfterReconnect()
+    {
+        const QByteArray bytes = pattern(2 * m_chunkBytes + 10);
+        const auto started = begin(*m_ana, m_roomId, QStringLiteral("resumable"), QStringLiteral("r.bin"), bytes);
+        QCOMPARE(code(started), QStringLiteral("ok"));
+        const QString uploadId = started->data.value(QStringLiteral("uploadId")).toString();
+        QCOMPARE(code(chunk(*m_ana, uploadId, 0, bytes.left(m_chunkBytes))), QStringLiteral("ok"));
+        m_ana.reset();
+
+        auto again = signedIn(QStringLiteral("ana"));
+        QVERIFY(again);
+        const auto resumed = begin(*again, m_roomId, QStringLiteral("resumable"), QStringLiteral("r.bin"), bytes);
+        QCOMPARE(code(resumed), QStringLiteral("ok"));
+        QCOMPARE(resumed->data.value(QStringLiteral("uploadId")).toString(), uploadId);
+        QCOMPARE(resumed->data.value(QStringLiteral("received")).toInteger(), m_chunkBytes);
+        // The same clientId for another file is a conflict, not a silent mix.
+        QCOMPARE(code(begin(*again, m_roomId, QStringLiteral("resumable"), QStringLiteral("r.bin"), pattern(10))),
+                 errorCodeName(ErrorCode::Conflict));
+        const auto last = sendRest(*again, uploadId, bytes, m_chunkBytes);
+        QCOMPARE(code(last), QStringLiteral("ok"));
+        QCOMPARE(last->data.value(QStringLiteral("attachment")).toObject().value(QStringLiteral("id")).toString(), sha256(bytes));
+    }
+
+    void badChunksAreRefused()
+    {
+        const QByteArray bytes = pattern(2 * m_chunkBytes);
+        const auto started = begin(*m_ana, m_roomId, QStringLiteral("bad"), QStringLiteral("b.bin"), bytes);
+        QCOMPARE(code(started), QStringLiteral("ok"));
+        const QString uploadId = started->data.value(QStringLiteral("uploadId")).toString();
+
+        // Out of order: the answer names the offset expected.
+        const auto ahead = chunk(*m_ana, uploadId, 5, bytes.mid(5, 10));
+        QCOMPARE(code(ahead), errorCodeName(ErrorCode::Conflict));
+        QVERIFY(ahead->message.contains(QStringLiteral("expected offset 0")));
+        // Malformed base64, and no data at all.
+        const auto garbage = m_ana->request(Op::AttachmentChunk, {{QStringLiteral("uploadId"), uploadId},
+                                                                  {QStringLiteral("offset"), 0},
+                                                                  {QStringLiteral("data"), QStringLiteral("@@@not base64")}});
+        QCOMPARE(code(garbage), errorCodeName(ErrorCode::BadRequest));
+        QCOMPARE(code(m_ana->request(Op::AttachmentChunk, {{QStringLiteral("uploadId"), uploadId}, {QStringLiteral("offset"), 0}})),
+                 errorCodeName(ErrorCode::BadRequest));
+        // A chunk above chunkBytes whose frame still fits, and one past the announced size.
+        const auto oversized = chunk(*m_ana, uploadId, 0, pattern(m_chunkBytes + 3));
+        QCOMPARE(code(oversized), errorCodeName(ErrorCode::TooLarge));
+        QCOMPARE(code(chunk(*m_ana, uploadId, 0, bytes.left(m_chunkBytes))), QStringLiteral("ok"));
+        // The wrong second half: the SHA-256 check at the end refuses it and drops the upload.
+        QCOMPARE(code(chunk(*m_ana, uploadId, m_chunkBytes, pattern(m_chunkBytes, 5))), errorCodeName(ErrorCode::BadRequest));
+        QCOMPARE(partialFiles(), 0);
+        QCOMPARE(code(chunk(*m_ana, uploadId, 2 * m_chunkBytes, "x")), errorCodeName(ErrorCode::NotFound));
+    }
+
+    void shaMismatchAndOverlongChunk()
+    {
+        const QByteArray bytes = pattern(100);
+        const auto started = begin(*m_ana, m_roomId, QStringLiteral("s"), QStringLiteral("s.bin"), bytes);
+        const QString uploadId = started->data.value(QStringLiteral("uploadId")).toString();
+        QCOMPARE(code(chunk(*m_ana, uploadId, 0, pattern(101))), errorCodeName(ErrorCode::BadRequest)); // beyond size
+        QByteArray other = bytes;
+        other[50] = 'x';
+        const auto mismatch = chunk(*m_ana, uploadId, 0, other);
+        QCOMPARE(code(mismatch), errorCodeName(ErrorCode::BadRequest));
+        QVERIFY(mismatch->message.contains(QStringLiteral("sha256")));
+        QVERIFY(!QFile::exists(m_server->dataDir() + QStringLiteral("/attachments/") + sha256(other).left(2) + QLatin1Char('/') + sha256(other)));
+        QCOMPARE(partialFiles(), 0);
+        // Starting again works.
+        QCOMPARE(uploadAll(*m_ana, m_roomId, QStringLiteral("s"), QStringLiteral("s.bin"), bytes).value(QStringLiteral("id")).toString(),
+                 sha256(bytes));
+    }
+
+    void openUploadsAreCapped()
+    {
+        for (int i = 0; i < 8; ++i)
+            QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("cap%1").arg(i), QStringLiteral("c.bin"), pattern(10, i + 1))),
+                     QStringLiteral("ok"));
+        const auto refused = begin(*m_ana, m_roomId, QStringLiteral("cap8"), QStringLiteral("c.bin"), pattern(10, 99));
+        QCOMPARE(code(refused), errorCodeName(ErrorCode::RateLimited));
+        QVERIFY(refused->retryAfterMs > 0);
+        // Another user is not affected.
+        QCOMPARE(code(begin(*m_ben, m_roomId, QStringLiteral("cap0"), QStringLiteral("c.bin"), pattern(10, 1))), QStringLiteral("ok"));
     }
 };
 
