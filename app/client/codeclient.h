@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 
 #include <functional>
 
@@ -53,9 +54,15 @@ public:
     bool isAvailable() const;
     /// For tests: replaces how requests reach the server.
     void setRequester(Requester requester) { m_requester = std::move(requester); }
-    /// Minimum interval between two cursor messages of one file (default 50 ms: 20 per second).
+    /// Minimum interval between two cursor messages of one file (default 100 ms). Cursors and
+    /// edits share the connection's request budget (30 per second), so both are paced.
     void setCursorInterval(int ms) { m_cursorIntervalMs = ms; }
     int cursorInterval() const { return m_cursorIntervalMs; }
+    /// Minimum interval between two doc.update requests of one file (default 50 ms). An edit
+    /// after a quiet moment goes out at once; edits typed faster are sent together, as one
+    /// update, when the interval is over and the previous one was acknowledged.
+    void setUpdateInterval(int ms) { m_updateIntervalMs = ms; }
+    int updateInterval() const { return m_updateIntervalMs; }
 
     /// The sessions this user may see (code.list); `course` invalid: all of them.
     void listSessions(CourseId course, QObject *context,
@@ -87,13 +94,18 @@ private:
     void request(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done);
     void onEvent(const Protocol::Frame &frame);
     void onSignedIn();
+    void onConnectionStateChanged();
+    void tapTransports();
+    void onRawFrame(const QString &text);
     CodeSession *sessionForEvent(const Protocol::Frame &frame) const;
 
     Connection *m_connection;
     Requester m_requester;
-    int m_cursorIntervalMs = 50;
+    int m_cursorIntervalMs = 100;
+    int m_updateIntervalMs = 50;
     bool m_available = false;
     QHash<CodeSessionId, CodeSession *> m_sessions;
+    QList<QPointer<QObject>> m_tapped; // transports whose frames onRawFrame() reads
 };
 
 } // namespace Cohort::Client

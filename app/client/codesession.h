@@ -9,6 +9,8 @@
 #include <QObject>
 
 #include <functional>
+#include <optional>
+#include <utility>
 
 namespace Cohort::Protocol {
 struct Frame;
@@ -177,14 +179,18 @@ private:
     void refuse(Refusal refusal, const Reply &reply);
     void onSignedIn();
     void onEvent(const Protocol::Frame &frame);
+    void onLoggedEvent(const Protocol::Frame &frame);
     void onCursorEvent(const QJsonObject &data);
+    void setFiles(const QList<CodeFileInfo> &files);
+    void setInfo(const CodeSessionInfo &info, UserId by = UserId());
     void setMyRole(CodeRole role);
-    void setParticipantRole(UserId user, CodeRole role);
     void updateLectureFollow();
     void setFollowing(UserId user);
-    void dropCursorsOf(UserId user);
+    void dropCursorOf(UserId user);
+    void removeFile(CodeFileId file);
+    void resyncFiles();
     void request(const QString &op, QJsonObject data, QObject *context, ReplyCallback done, bool reportFailure = true);
-    QJsonObject withSession(QJsonObject data) const;
+    std::optional<std::pair<int, int>> commentLines(const CodeCommentInfo &comment) const;
 
     CodeClient *m_client;
     CodeSessionId m_id;
@@ -194,6 +200,9 @@ private:
     Reply m_refusalReply;
     CodeSessionInfo m_info;
     CodeRole m_myRole = CodeRole::Viewer;
+    quint64 m_agent = 0;     // bound to me by code.join; kept across reconnects
+    qint64 m_lastSeq = 0;    // of the session's room: older logged events are duplicates
+    bool m_joinInFlight = false;
     CodeFileModel *m_files;
     CodeParticipantModel *m_participants;
     CodeCommentModel *m_comments;

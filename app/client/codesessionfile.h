@@ -63,13 +63,13 @@ public:
 
     // The replica
     const Collab::Document &document() const { return m_document; }
-    QString text() const { return m_document.text(); }
+    QString text() const { return cachedText(); }
     /// The agent id this client edits the file under (registered with the server on open).
     Collab::AgentId agent() const { return m_document.agent(); }
     /// A copy of the replica for an editor (same agent id, same content).
     Collab::Document replica() const;
     /// Local edits not yet acknowledged by the server (sent or waiting to be sent).
-    bool hasUnsentChanges() const { return m_unacked > 0 || m_dirty; }
+    bool hasUnsentChanges() const { return !m_unacked.isEmpty(); }
 
     // Local edits
     void insert(qsizetype position, const QString &text);
@@ -108,19 +108,37 @@ Q_SIGNALS:
 
 private:
     friend class CodeSession;
+    friend class CodeClient;
+
+    /// A local update the server has not acknowledged yet.
+    struct LocalUpdate
+    {
+        QByteArray update;
+        quint32 clockBefore = 0; // clock(agent()) before the edit
+    };
+    struct LocalCursor
+    {
+        Collab::Anchor anchor;
+        Collab::Anchor head;
+        int topLine = 0;
+    };
 
     void open();
-    void onOpened(const Reply &reply);
+    void onOpened(const Reply &reply, bool full);
     void resync();
     void onRemoteUpdate(const QByteArray &update);
-    void sendUpdate(const QByteArray &update);
-    void onUpdateReply(const Reply &reply);
+    void applyRemote(const QByteArray &update);
+    void recordLocal(const QByteArray &update, quint32 clockBefore);
+    void scheduleFlush();
+    void flush();
+    void onUpdateReply(const Reply &reply, qsizetype count, quint64 generation);
     void reloadFromServer();
     void sendCursor();
-    void setSyncState(SyncState state);
     void updateSyncState();
     void setInfo(const CodeFileInfo &info);
     void connectionLost();
+    bool canSend() const;
+    const QString &cachedText() const;
 
     CodeSession *m_session;
     CodeFileInfo m_info;
@@ -128,21 +146,23 @@ private:
     SyncState m_syncState = SyncState::Loading;
     Reply m_failure;
     bool m_loaded = false;
-    bool m_opening = false;
-    bool m_dirty = false; // local edits the server may not have: resync sends them
-    int m_unacked = 0;    // doc.update requests on their way
-    quint64 m_generation = 0; // replies of requests sent before a reload are ignored
+    bool m_opening = false;        // a file.open is on its way
+    bool m_needsFullState = true;  // the next file.open asks for the whole state
+    quint64 m_generation = 0;      // replies of requests sent before a reload or reconnect are ignored
+    QList<QByteArray> m_early;     // remote updates that arrived before the first state
 
-    struct LocalCursor
-    {
-        Collab::Anchor anchor;
-        Collab::Anchor head;
-        int topLine = 0;
-    };
+    QList<LocalUpdate> m_unacked;  // oldest first; the first m_inFlight are on their way
+    qsizetype m_inFlight = 0;
+    QElapsedTimer m_lastSend;
+    QTimer m_flushTimer;
+
     std::optional<LocalCursor> m_cursor; // the latest selection, sent or not
     bool m_cursorDirty = false;
     QElapsedTimer m_cursorSent;
     QTimer m_cursorTimer;
+
+    mutable QString m_text; // the replica's text, computed again after a change
+    mutable bool m_textValid = false;
 };
 
 } // namespace Cohort::Client

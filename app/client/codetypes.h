@@ -39,7 +39,7 @@ struct CodeSessionInfo
     UserId owner;
     CourseId courseId;  // invalid: not linked to a course
     RoomId roomId;      // the session's room (kind code), which carries its logged events
-    QString visibility; // "course" or "private"
+    QString visibility; // the protocol's scope: "course" or "private"
     bool hasAccessCode = false;
     QString accessCode; // only sent to hosts
     int maxCollaborators = 0;
@@ -49,6 +49,8 @@ struct CodeSessionInfo
     UserId lecturer;       // whom lecture mode follows (the host who turned it on; else the owner)
     int participantCount = 0;
     qint64 createdAt = 0;
+    std::optional<CodeRole> myRole; // the receiving user's role; nullopt: not a participant
+    bool pending = false;           // the receiving user waits for approval
 
     static std::optional<CodeSessionInfo> fromJson(const QJsonObject &json);
     friend bool operator==(const CodeSessionInfo &, const CodeSessionInfo &) = default;
@@ -62,6 +64,8 @@ struct NewCodeSession
     QString visibility = QStringLiteral("private");
     QString accessCode;               // empty: none
     int maxCollaborators = 30;
+    bool approval = false;
+    bool lecture = false;
 };
 
 /// Changes a host makes to a session (code.update); unset fields stay as they are.

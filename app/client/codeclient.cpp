@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "codeclient.h"
+
+#include "clientlogging.h"
+#include "codesession.h"
+#include "codesessionfile.h"
+#include "connection.h"
+#include "frame.h"
+#include "transport.h"
+
+#include <QJsonArray>
+#include <QTimer>
+#include <QUuid>
+
+namespace Cohort::Client {
+
+namespace {
+Reply localFailure(const QString &message)
+{
+    Reply reply;
+    reply.local = true;
+    reply.error = Protocol::ErrorCode::Unavailable;
+    reply.message = message;
+    return reply;
+}
+} // namespace
+
+CodeClient::CodeClient(Connection *connection, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+{
+    m_requester = [this](const QString &opName, const QJsonObject &data, QObject *context, ReplyCallback done) {
+        Protocol::Op op;
+        if (!Protocol::parseOp(opName, &op)) {
+            QTimer::singleShot(0, context ? context : this, [done, opName] {
+                done(localFailure(QStringLiteral("this build does not know the op %1").arg(opName)));
+            });
+            return;
+        }
+        m_connection->request(op, data, context, std::move(done));
+    };
+    connect(connection, &Connection::eventReceived, this, &CodeClient::onEvent);
+    connect(connection, &Connection::signedIn, this, &CodeClient::onSignedIn);
+    connect(connection, &Connection::stateChanged, this, &CodeClient::onConnectionStateChanged);
+    connect(connection, &Connection::serverInfoChanged, this, [this] {
+        const bool available = isAvailable();
+        if (available != m_available) {
+            m_available = available;
+            Q_EMIT availabilityChanged(available);
+        }
+    });
+    m_available = isAvailable();
+    tapTransports();
+}
+
+CodeClient::~CodeClient() = default;
+
+UserId CodeClient::me() const
+{
+    return m_connection->currentUser().id;
+}
+
+bool CodeClient::isAvailable() const
+{
+    return m_connection->serverInfo().capabilities.contains(Protocol::CapabilityCode);
+}
+
+void CodeClient::request(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done)
+{
+    m_requester(op, data, context, std::move(done));
+}
+
+void CodeClient::listSessions(CourseId course, QObject *context,
+                              std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done)
+{
+    QJsonObject data;
+    if (course.isValid())
+        data.insert(QStringLiteral("courseId"), course.value());
+    request(QStringLiteral("code.list"), data, context, [done](const Reply &reply) {
+        QList<CodeSessionInfo> sessions;
+        for (const QJsonValue &value : reply.data.value(QLatin1String("sessions")).toArray()) {
+            if (const std::optional<CodeSessionInfo> info = CodeSessionInfo::fromJson(value.toObject()))
+                sessions.append(*info);
+        }
+        done(reply, sessions);
+    });
+}
+
+void CodeClient::createSession(const NewCodeSession &settings, QObject *context,
+                               std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done)
+{
+    QJsonObject data{{QStringLiteral("clientId"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                     {QStringLiteral("title"), settings.title},
+                     {QStringLiteral("scope"), settings.visibility},
+                     {QStringLiteral("maxCollaborators"), settings.maxCollaborators},
+                     {QStringLiteral("approval"), settings.approval},
+                     {QStringLiteral("lecture"), settings.lecture}};
+    if (settings.courseId.isValid())
+        data.insert(QStringLiteral("courseId"), settings.courseId.value());
+    if (!settings.accessCode.isEmpty())
+        data.insert(QStringLiteral("accessCode"), settings.accessCode);
+    request(QStringLiteral("code.create"), data, context, [done](const Reply &reply) {
+        done(reply, reply.ok ? CodeSessionInfo::fromJson(reply.data.value(QLatin1String("session")).toObject())
+                             : std::nullopt);
+    });
+}
+
+CodeSession *CodeClient::join(CodeSessionId id, const QString &accessCode)
+{
+    CodeSession *session = m_sessions.value(id);
+    if (!session) {
+        session = new CodeSession(this, id, this);
+        m_sessions.insert(id, session);
+        Q_EMIT sessionAdded(session);
+    }
+    if (!accessCode.isEmpty())
+        session->m_accessCode = accessCode;
+    if (session->state() != CodeSession::State::Joined)
+        session->sendJoin();
+    return session;
+}
+
+void CodeClient::leave(CodeSession *session)
+{
+    if (!session || m_sessions.value(session->id()) != session)
+        return;
+    const CodeSessionId id = session->id();
+    m_sessions.remove(id);
+    if (session->state() == CodeSession::State::Joined)
+        request(QStringLiteral("code.leave"), {{QStringLiteral("sessionId"), id.value()}}, this, [](const Reply &) {});
+    session->deleteLater();
+    Q_EMIT sessionRemoved(id);
+}
+
+void CodeClient::onSignedIn()
+{
+    for (CodeSession *session : std::as_const(m_sessions))
+        session->onSignedIn();
+}
+
+void CodeClient::onConnectionStateChanged()
+{
+    if (m_connection->state() == Connection::State::Connected) {
+        tapTransports();
+        return;
+    }
+    for (CodeSession *session : std::as_const(m_sessions)) {
+        for (CodeSessionFile *file : session->openedFiles())
+            file->connectionLost();
+    }
+}
+
+void CodeClient::tapTransports()
+{
+    // The logged events of a session's room reach the client because code.join subscribed the
+    // connection, not room.join, so the Connection does not know the room and drops them. Until
+    // it can be told about rooms joined by another op, read them from the transport directly;
+    // the sessions drop duplicates by seq, so a later Connection delivering them too is harmless.
+    m_tapped.removeAll(nullptr);
+    for (Transport *transport : m_connection->findChildren<Transport *>(Qt::FindDirectChildrenOnly)) {
+        if (m_tapped.contains(transport))
+            continue;
+        m_tapped.append(transport);
+        connect(transport, &Transport::textReceived, this, &CodeClient::onRawFrame);
+    }
+}
+
+void CodeClient::onRawFrame(const QString &text)
+{
+    // Only logged events carry "seq"; engine updates and cursors, the bulk, are skipped unparsed.
+    if (m_sessions.isEmpty() || !text.contains(QLatin1String("\"seq\"")))
+        return;
+    const Protocol::DecodeResult decoded = Protocol::decode(text.toUtf8());
+    const auto *frame = std::get_if<Protocol::Frame>(&decoded);
+    if (!frame || frame->type != Protocol::FrameType::Event || frame->seq <= 0)
+        return;
+    if (CodeSession *session = sessionForEvent(*frame))
+        session->onEvent(*frame);
+}
+
+void CodeClient::onEvent(const Protocol::Frame &frame)
+{
+    if (CodeSession *session = sessionForEvent(frame))
+        session->onEvent(frame);
+}
+
+CodeSession *CodeClient::sessionForEvent(const Protocol::Frame &frame) const
+{
+    const CodeSessionId id(frame.data.value(QLatin1String("sessionId")).toInteger());
+    if (id.isValid())
+        return m_sessions.value(id);
+    if (!frame.room.isValid())
+        return nullptr;
+    for (CodeSession *session : m_sessions) {
+        if (session->info().roomId == frame.room)
+            return session;
+    }
+    return nullptr;
+}
+
+} // namespace Cohort::Client

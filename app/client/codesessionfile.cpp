@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "codesessionfile.h"
+
+#include "bytecodec.h"
+#include "clientlogging.h"
+#include "codeclient.h"
+#include "codesession.h"
+
+#include <QJsonObject>
+
+#include <map>
+
+namespace Cohort::Client {
+
+namespace {
+// docs/protocol.md, "Code sessions": the largest engine update doc.update takes.
+constexpr qsizetype MaxUpdateBytes = 32768;
+// Updates typed faster than the update interval wait at most this many to go out together.
+constexpr qsizetype MaxCoalesced = 512;
+
+QString base64(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+/// `version` (Document::version() bytes) with the clock of `agent` set to `clock`: a diff
+/// against it holds the agent's characters from `clock` on, and what the version lacked.
+QByteArray withClock(const QByteArray &version, Collab::AgentId agent, quint32 clock)
+{
+    std::map<quint64, quint64> clocks;
+    Collab::ByteReader in(version);
+    in.byte();
+    in.byte();
+    const quint64 count = in.varint();
+    for (quint64 i = 0; in.ok() && i < count; ++i) {
+        const quint64 id = in.varint();
+        clocks[id] = in.varint();
+    }
+    clocks[agent] = clock;
+    Collab::ByteWriter out;
+    out.byte('V');
+    out.byte(0x01);
+    quint64 nonZero = 0;
+    for (const auto &[id, c] : clocks)
+        nonZero += c > 0 ? 1 : 0;
+    out.varint(nonZero);
+    for (const auto &[id, c] : clocks) {
+        if (c > 0) {
+            out.varint(id);
+            out.varint(c);
+        }
+    }
+    return out.data();
+}
+} // namespace
+
+CodeSessionFile::CodeSessionFile(CodeSession *session, const CodeFileInfo &info, QObject *parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_info(info)
+    , m_document(session->m_agent != 0 ? session->m_agent : Collab::Document::randomAgent())
+{
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &CodeSessionFile::flush);
+    m_cursorTimer.setSingleShot(true);
+    connect(&m_cursorTimer, &QTimer::timeout, this, &CodeSessionFile::sendCursor);
+}
+
+CodeSessionFile::~CodeSessionFile() = default;
+
+Collab::Document CodeSessionFile::replica() const
+{
+    std::optional<Collab::Document> copy = Collab::Document::decode(agent(), m_document.encodeState());
+    return copy ? std::move(*copy) : Collab::Document(agent());
+}
+
+const QString &CodeSessionFile::cachedText() const
+{
+    if (!m_textValid) {
+        m_text = m_document.text();
+        m_textValid = true;
+    }
+    return m_text;
+}
+
+int CodeSessionFile::lineAt(qsizetype position) const
+{
+    const QString &text = cachedText();
+    const qsizetype end = std::clamp<qsizetype>(position, 0, text.size());
+    return static_cast<int>(QStringView(text).left(end).count(QLatin1Char('\n')));
+}
+
+std::pair<int, int> CodeSessionFile::lines(const CodeCommentInfo &comment) const
+{
+    const qsizetype start = m_document.resolve(comment.start);
+    const qsizetype end = std::max(start, m_document.resolve(comment.end));
+    const int first = lineAt(start);
+    // The end is just after the last commented character: a range that ends with a line's
+    // newline ends on that line.
+    return {first, end > start ? lineAt(end - 1) : first};
+}
+
+// Loading and catching up
+
+void CodeSessionFile::open()
+{
+    m_needsFullState = true;
+    m_failure = Reply();
+    resync();
+}
+
+void CodeSessionFile::resync()
+{
+    if (m_session->state() != CodeSession::State::Joined)
+        return;
+    const bool full = m_needsFullState || !m_loaded;
+    ++m_generation;
+    m_opening = true;
+    m_inFlight = 0; // their answers (if any) belong to the old generation: all are sent again
+    m_flushTimer.stop();
+    updateSyncState();
+    QJsonObject data{{QStringLiteral("sessionId"), m_session->id().value()}, {QStringLiteral("fileId"), m_info.id.value()}};
+    if (!full)
+        data.insert(QStringLiteral("version"), base64(m_document.version()));
+    const quint64 generation = m_generation;
+    m_session->m_client->request(QStringLiteral("file.open"), data, this, [this, generation, full](const Reply &reply) {
+        if (generation == m_generation)
+            onOpened(reply, full);
+    });
+}
+
+void CodeSessionFile::onOpened(const Reply &reply, bool full)
+{
+    m_opening = false;
+    if (!reply.ok) {
+        if (reply.local) {
+            updateSyncState(); // Offline until the next join resyncs
+            return;
+        }
+        qCWarning(lcClient) << "cannot open file" << m_info.id.value() << ":" << reply.message;
+        m_failure = reply;
+        m_syncState = SyncState::Failed;
+        Q_EMIT syncStateChanged(m_syncState);
+        return;
+    }
+    if (const std::optional<CodeFileInfo> info = CodeFileInfo::fromJson(reply.data.value(QLatin1String("file")).toObject()))
+        setInfo(*info);
+    if (full) {
+        const QByteArray state = QByteArray::fromBase64(reply.data.value(QLatin1String("state")).toString().toLatin1());
+        std::optional<Collab::Document> document = Collab::Document::decode(m_session->m_agent, state);
+        if (!document) {
+            qCWarning(lcClient) << "file" << m_info.id.value() << ": the server sent a state that does not decode";
+            m_failure.error = Protocol::ErrorCode::Internal;
+            m_failure.message = QStringLiteral("the file's state does not decode");
+            m_syncState = SyncState::Failed;
+            Q_EMIT syncStateChanged(m_syncState);
+            return;
+        }
+        const bool first = !m_loaded;
+        m_document = std::move(*document);
+        m_textValid = false;
+        m_unacked.clear();
+        m_inFlight = 0;
+        m_needsFullState = false;
+        m_loaded = true;
+        for (const QByteArray &update : std::exchange(m_early, {}))
+            m_document.apply(update);
+        updateSyncState();
+        if (first)
+            Q_EMIT loaded();
+        else
+            Q_EMIT reloaded();
+        Q_EMIT textChanged();
+        return;
+    }
+    applyRemote(QByteArray::fromBase64(reply.data.value(QLatin1String("diff")).toString().toLatin1()));
+    // Everything the server has not acknowledged goes out again, offline edits included.
+    flush();
+    updateSyncState();
+    if (m_cursor) {
+        m_cursorDirty = true; // the others dropped our cursor when we went away
+        sendCursor();
+    }
+}
+
+void CodeSessionFile::onRemoteUpdate(const QByteArray &update)
+{
+    if (!m_loaded) {
+        m_early.append(update);
+        return;
+    }
+    applyRemote(update);
+}
+
+void CodeSessionFile::applyRemote(const QByteArray &update)
+{
+    if (update.isEmpty())
+        return;
+    const Collab::ApplyResult result = m_document.apply(update);
+    if (!result.ok()) {
+        qCWarning(lcClient) << "file" << m_info.id.value() << ": dropping a malformed update";
+        return;
+    }
+    if (result.changes.isEmpty())
+        return;
+    m_textValid = false;
+    Q_EMIT remoteUpdate(update, result.changes);
+    Q_EMIT textChanged();
+}
+
+void CodeSessionFile::reloadFromServer()
+{
+    m_needsFullState = true;
+    m_unacked.clear();
+    m_inFlight = 0;
+    resync();
+}
+
+void CodeSessionFile::connectionLost()
+{
+    ++m_generation;
+    m_opening = false;
+    m_inFlight = 0;
+    m_flushTimer.stop();
+    updateSyncState();
+}
+
+// Local edits
+
+void CodeSessionFile::insert(qsizetype position, const QString &text)
+{
+    if (!m_loaded || text.isEmpty())
+        return;
+    const quint32 before = m_document.clock(agent());
+    recordLocal(m_document.insert(position, text), before);
+}
+
+void CodeSessionFile::remove(qsizetype position, qsizetype length)
+{
+    if (!m_loaded || length <= 0)
+        return;
+    const quint32 before = m_document.clock(agent());
+    recordLocal(m_document.remove(position, length), before);
+}
+
+void CodeSessionFile::applyLocalUpdate(const QByteArray &update)
+{
+    if (!m_loaded || update.isEmpty())
+        return;
+    const quint32 before = m_document.clock(agent());
+    if (!m_document.apply(update).ok()) {
+        qCWarning(lcClient) << "file" << m_info.id.value() << ": the editor produced a malformed update";
+        return;
+    }
+    recordLocal(update, before);
+}
+
+void CodeSessionFile::recordLocal(const QByteArray &update, quint32 clockBefore)
+{
+    if (update.isEmpty())
+        return;
+    m_textValid = false;
+    m_unacked.append(LocalUpdate{update, clockBefore});
+    Q_EMIT textChanged();
+    scheduleFlush();
+    updateSyncState();
+}
+
+bool CodeSessionFile::canSend() const
+{
+    return m_loaded && !m_opening && m_session->state() == CodeSession::State::Joined;
+}
+
+void CodeSessionFile::scheduleFlush()
+{
+    if (!canSend() || m_inFlight > 0 || m_flushTimer.isActive())
+        return;
+    const qint64 interval = m_session->m_client->updateInterval();
+    const qint64 since = m_lastSend.isValid() ? m_lastSend.elapsed() : interval;
+    if (since >= interval)
+        flush();
+    else
+        m_flushTimer.start(static_cast<int>(interval - since));
+}
+
+void CodeSessionFile::flush()
+{
+    if (!canSend() || m_inFlight > 0 || m_unacked.isEmpty())
+        return;
+    // One request carries every waiting edit: a single update as it is, several as the diff
+    // from the oldest one's clock on, which is one update with all of them (plus the delete set).
+    QByteArray update = m_unacked.first().update;
+    qsizetype count = 1;
+    if (m_unacked.size() > 1) {
+        const QByteArray diff =
+            m_document.encodeDiff(withClock(m_document.version(), agent(), m_unacked.first().clockBefore));
+        if (diff.size() <= MaxUpdateBytes && m_unacked.size() <= MaxCoalesced) {
+            update = diff;
+            count = m_unacked.size();
+        }
+    }
+    m_inFlight = count;
+    m_lastSend.start();
+    const quint64 generation = m_generation;
+    m_session->m_client->request(QStringLiteral("doc.update"),
+                                 {{QStringLiteral("sessionId"), m_session->id().value()},
+                                  {QStringLiteral("fileId"), m_info.id.value()},
+                                  {QStringLiteral("update"), base64(update)}},
+                                 this, [this, count, generation](const Reply &reply) { onUpdateReply(reply, count, generation); });
+    updateSyncState();
+}
+
+void CodeSessionFile::onUpdateReply(const Reply &reply, qsizetype count, quint64 generation)
+{
+    if (generation != m_generation)
+        return; // sent before a reconnect or reload: the resync sent it again
+    m_inFlight = 0;
+    if (reply.ok) {
+        m_unacked.remove(0, std::min(count, m_unacked.size()));
+        scheduleFlush();
+        updateSyncState();
+        return;
+    }
+    if (reply.local) {
+        updateSyncState(); // kept: the resync after the reconnect sends it again
+        return;
+    }
+    if (reply.error == Protocol::ErrorCode::RateLimited) {
+        m_flushTimer.start(static_cast<int>(std::max<qint64>(reply.retryAfterMs, 50)));
+        return;
+    }
+    // Refused (a viewer, a role taken away, over the size): the server will never take these
+    // edits, so the replica goes back to the server's text.
+    qCInfo(lcClient) << "file" << m_info.id.value() << ": the server refused an edit:" << reply.message;
+    Q_EMIT editRefused(reply);
+    Q_EMIT m_session->requestFailed(reply);
+    reloadFromServer();
+}
+
+void CodeSessionFile::updateSyncState()
+{
+    SyncState state = SyncState::Synced;
+    if (m_syncState == SyncState::Failed && !m_opening)
+        return;
+    if (!m_loaded)
+        state = SyncState::Loading;
+    else if (m_opening || m_session->state() != CodeSession::State::Joined)
+        state = SyncState::Offline;
+    else if (!m_unacked.isEmpty())
+        state = m_inFlight > 0 || m_flushTimer.isActive() ? SyncState::Sending : SyncState::Offline;
+    if (state == m_syncState)
+        return;
+    m_syncState = state;
+    Q_EMIT syncStateChanged(state);
+}
+
+void CodeSessionFile::setInfo(const CodeFileInfo &info)
+{
+    if (info == m_info)
+        return;
+    m_info = info;
+    Q_EMIT infoChanged();
+}
+
+// The local cursor
+
+void CodeSessionFile::setLocalSelection(qsizetype anchor, qsizetype head, int viewportTopLine)
+{
+    setLocalSelection(m_document.anchorAt(anchor, Collab::Anchor::Side::StickToPrevious),
+                      m_document.anchorAt(head, Collab::Anchor::Side::StickToPrevious), viewportTopLine);
+}
+
+void CodeSessionFile::setLocalSelection(const Collab::Anchor &anchor, const Collab::Anchor &head, int viewportTopLine)
+{
+    m_cursor = LocalCursor{anchor, head, std::max(0, viewportTopLine)};
+    m_cursorDirty = true;
+    if (m_cursorTimer.isActive())
+        return;
+    const qint64 interval = m_session->m_client->cursorInterval();
+    const qint64 since = m_cursorSent.isValid() ? m_cursorSent.elapsed() : interval;
+    if (since >= interval)
+        sendCursor();
+    else
+        m_cursorTimer.start(static_cast<int>(interval - since));
+}
+
+void CodeSessionFile::sendCursor()
+{
+    if (!m_cursor || !m_cursorDirty || m_session->state() != CodeSession::State::Joined)
+        return;
+    m_cursorDirty = false;
+    m_cursorSent.start();
+    m_session->m_client->request(QStringLiteral("cursor"),
+                                 {{QStringLiteral("sessionId"), m_session->id().value()},
+                                  {QStringLiteral("fileId"), m_info.id.value()},
+                                  {QStringLiteral("anchor"), base64(m_cursor->anchor.toBytes())},
+                                  {QStringLiteral("head"), base64(m_cursor->head.toBytes())},
+                                  {QStringLiteral("viewportTopLine"), m_cursor->topLine}},
+                                 this, [](const Reply &) {});
+}
+
+} // namespace Cohort::Client
