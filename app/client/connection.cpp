@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkInformation>
 #include <QUuid>
 #include <QWebSocket>
 
@@ -263,6 +264,34 @@ void Connection::goOffline()
     setState(State::Offline);
 }
 
+void Connection::networkChanged(bool reachable)
+{
+    if (!reachable)
+        return;
+    if (m_state == State::Reconnecting) {
+        qCInfo(lcClient) << "the network changed; reconnecting now";
+        reconnectNow();
+    } else if (m_transport && m_opened && !m_sinceProbe.isValid()) {
+        qCInfo(lcClient) << "the network changed; probing the link";
+        m_transport->ping();
+        m_sincePing.start();
+        m_sinceProbe.start();
+    }
+}
+
+bool Connection::followSystemNetwork()
+{
+    if (!QNetworkInformation::instance() && !QNetworkInformation::loadDefaultBackend())
+        return false;
+    QNetworkInformation *info = QNetworkInformation::instance();
+    if (!info->supports(QNetworkInformation::Feature::Reachability))
+        return false;
+    connect(info, &QNetworkInformation::reachabilityChanged, this, [this](QNetworkInformation::Reachability r) {
+        networkChanged(r != QNetworkInformation::Reachability::Disconnected);
+    });
+    return true;
+}
+
 // Sign-in flows
 
 void Connection::signIn(const QUrl &url, const QString &username, const QString &password, QObject *context,
@@ -475,6 +504,7 @@ void Connection::onTransportOpened()
     m_opened = true;
     m_sinceReceived.start();
     m_sincePing.start();
+    m_sinceProbe.invalidate();
     sendFrame(Protocol::hello(clientCapabilities()));
 }
 
@@ -626,6 +656,15 @@ void Connection::heartbeatTick()
     const int pingAfter = m_pingAfterMs > 0 ? m_pingAfterMs : m_serverInfo.heartbeatSeconds * 1000 / 2;
     const int deadAfter = m_deadAfterMs > 0 ? m_deadAfterMs : m_serverInfo.heartbeatSeconds * 1000 * 3;
     const qint64 idle = m_sinceReceived.elapsed();
+    if (m_sinceProbe.isValid() && m_sinceReceived.nsecsElapsed() < m_sinceProbe.nsecsElapsed())
+        m_sinceProbe.invalidate(); // the probe was answered: the link survived the change
+    if (m_sinceProbe.isValid() && m_sinceProbe.elapsed() >= m_networkProbeMs) {
+        qCInfo(lcClient) << "no answer" << m_sinceProbe.elapsed() << "ms after a network change; the link is dead";
+        m_sinceProbe.invalidate();
+        m_serverError = ErrorInfo{ErrorCode::Unavailable, QStringLiteral("the network changed"), 0};
+        linkLost(0, QString());
+        return;
+    }
     if (idle >= deadAfter) {
         qCInfo(lcClient) << "no frame or pong for" << idle << "ms; the link is dead";
         m_serverError = ErrorInfo{ErrorCode::Unavailable, QStringLiteral("the server stopped answering"), 0};

@@ -119,6 +119,16 @@ public:
     void reconnectNow();
     /// Disconnects and stops reconnecting, keeping the session: reconnectNow() resumes it.
     void goOffline();
+    /// The operating system reports a network change (Wi-Fi back, another network). While
+    /// Reconnecting and `reachable`, the next attempt starts at once instead of after the
+    /// backoff. While Connected, the link may have died silently with the old address: it is
+    /// probed with a ping and replaced unless something arrives within the probe timeout,
+    /// instead of waiting out the heartbeat's dead time.
+    void networkChanged(bool reachable);
+    /// Calls networkChanged() on the system's reachability changes (QNetworkInformation),
+    /// where the platform has a backend for it; false when it has none.
+    bool followSystemNetwork();
+    void setNetworkProbeTimeout(int ms) { m_networkProbeMs = ms; }
 
     QUrl url() const { return m_url; }
     ServerInfo serverInfo() const { return m_serverInfo; }
@@ -302,6 +312,8 @@ private:
     QTimer m_clockSyncTimer;
     QElapsedTimer m_sinceReceived; // monotonic: the injected clock may jump in tests
     QElapsedTimer m_sincePing;
+    QElapsedTimer m_sinceProbe; // valid while a network-change probe waits for an answer
+    int m_networkProbeMs = 5000;
 };
 
 } // namespace Cohort::Client

@@ -63,6 +63,8 @@ void AppController::start()
     connect(m_mainWindow, &MainWindow::signOutRequested, this, &AppController::signOut);
     connect(m_mainWindow, &MainWindow::quitRequested, this, &AppController::quit);
     createTrayIcon();
+    if (!m_connection->followSystemNetwork())
+        qCInfo(lcApp) << "no network information backend; reconnects follow the backoff only";
     resumeKeptSession();
 }
 

@@ -701,6 +701,46 @@ private Q_SLOTS:
         QCOMPARE(states.first().at(0).value<State>(), State::Reconnecting);
     }
 
+    void networkComingBackSkipsTheBackoffWait()
+    {
+        TestNetwork network;
+        auto connection = makeConnection(m_cacheRoot->path(), &network);
+        connection->setBackoffPolicy(BackoffPolicy(60000, 60000, 7)); // a minute between attempts
+        QVERIFY(signIn(*connection, m_server->url(), QStringLiteral("ana")).ok);
+
+        QVERIFY(m_server->stop());
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), State::Reconnecting, 5000);
+        QVERIFY(connection->secondsUntilReconnect() > 30);
+        QCOMPARE(m_server->start(), QString());
+
+        connection->networkChanged(false); // losing the network does not hurry anything
+        QCOMPARE(connection->state(), State::Reconnecting);
+        connection->networkChanged(true);
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), State::Connected, 5000);
+        QCOMPARE(connection->currentUser().username, QStringLiteral("ana"));
+    }
+
+    void networkChangeProbesTheLinkAndReplacesADeadOne()
+    {
+        TestNetwork network;
+        auto connection = makeConnection(m_cacheRoot->path(), &network);
+        connection->setHeartbeat(60000, 120000); // the heartbeat alone would wait two minutes
+        connection->setNetworkProbeTimeout(300);
+        QVERIFY(signIn(*connection, m_server->url(), QStringLiteral("ana")).ok);
+
+        // A live link answers the probe and stays.
+        connection->networkChanged(true);
+        QTest::qWait(1500);
+        QCOMPARE(connection->state(), State::Connected);
+        QCOMPARE(network.attempts, 1);
+
+        // A link that died with the old network is replaced within the probe timeout.
+        network.current->freeze();
+        connection->networkChanged(true);
+        QTRY_COMPARE_WITH_TIMEOUT(network.attempts, 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(connection->state(), State::Connected, 5000);
+    }
+
     void clockOffsetFollowsTheServer()
     {
         auto connection = makeConnection(m_cacheRoot->path());
