@@ -155,11 +155,41 @@ QString SqlConnection::openPostgres(const DatabaseConfig &config)
         return fail(QStringLiteral("connecting to PostgreSQL database %1").arg(config.name),
                     m_db.lastError().text());
     m_backend = Postgres;
+    return setUpPostgres();
+}
+
+QString SqlConnection::setUpPostgres()
+{
     for (const QString &setting : {QStringLiteral("quiet_notices"), QStringLiteral("synchronous_commit")}) {
         if (!execDirect(setting))
             return m_lastError;
     }
     return QString();
+}
+
+bool SqlConnection::reconnectIfLost()
+{
+    if (m_backend != Postgres || m_inTransaction)
+        return false;
+    if (QSqlQuery probe(m_db); m_db.isOpen() && probe.exec(QStringLiteral("SELECT 1")))
+        return false; // the link is fine: the statement itself failed
+    qCWarning(lcStorage) << "database" << m_name << "lost its PostgreSQL connection; reconnecting";
+    m_prepared.clear();
+    m_db.close();
+    if (!m_db.open()) {
+        fail(QStringLiteral("reconnecting to PostgreSQL"), m_db.lastError().text());
+        return false;
+    }
+    if (!setUpPostgres().isEmpty())
+        return false;
+    qCInfo(lcStorage) << "database" << m_name << "reconnected to PostgreSQL";
+    return true;
+}
+
+bool SqlConnection::safeToRepeat(const QString &text)
+{
+    const QString start = text.trimmed().left(6).toLower();
+    return start == QLatin1String("select") || start == QLatin1String("begin");
 }
 
 void SqlConnection::close()
@@ -180,7 +210,12 @@ bool SqlConnection::isOpen() const
 
 std::optional<SqlRows> SqlConnection::exec(const QString &query, const QVariantMap &bindings)
 {
-    if (!isOpen()) {
+    return exec(query, bindings, true);
+}
+
+std::optional<SqlRows> SqlConnection::exec(const QString &query, const QVariantMap &bindings, bool mayReconnect)
+{
+    if (!isOpen() && !(mayReconnect && reconnectIfLost())) {
         fail(query, QStringLiteral("the database is not open"));
         return std::nullopt;
     }
@@ -195,6 +230,9 @@ std::optional<SqlRows> SqlConnection::exec(const QString &query, const QVariantM
         prepared.setForwardOnly(true);
         if (!prepared.prepare(text)) {
             fail(query, prepared.lastError().text());
+            // Preparing runs nothing, so after a reconnect any statement may try again.
+            if (mayReconnect && reconnectIfLost())
+                return exec(query, bindings, false);
             return std::nullopt;
         }
         it = m_prepared.emplace(query, std::move(prepared)).first;
@@ -204,8 +242,11 @@ std::optional<SqlRows> SqlConnection::exec(const QString &query, const QVariantM
         statement.bindValue(QLatin1Char(':') + binding.key(), binding.value());
     if (!statement.exec()) {
         const QString error = statement.lastError().text();
+        const bool repeat = safeToRepeat(statement.lastQuery());
         statement.finish();
         fail(query, error);
+        if (mayReconnect && reconnectIfLost() && repeat)
+            return exec(query, bindings, false);
         return std::nullopt;
     }
     return collectRows(statement);
@@ -213,7 +254,12 @@ std::optional<SqlRows> SqlConnection::exec(const QString &query, const QVariantM
 
 std::optional<SqlRows> SqlConnection::execDirect(const QString &query)
 {
-    if (!isOpen()) {
+    return execDirect(query, true);
+}
+
+std::optional<SqlRows> SqlConnection::execDirect(const QString &query, bool mayReconnect)
+{
+    if (!isOpen() && !(mayReconnect && reconnectIfLost())) {
         fail(query, QStringLiteral("the database is not open"));
         return std::nullopt;
     }
@@ -226,6 +272,8 @@ std::optional<SqlRows> SqlConnection::execDirect(const QString &query)
     statement.setForwardOnly(true);
     if (!statement.exec(text)) {
         fail(query, statement.lastError().text());
+        if (mayReconnect && reconnectIfLost() && safeToRepeat(text))
+            return execDirect(query, false);
         return std::nullopt;
     }
     return collectRows(statement);
@@ -277,12 +325,14 @@ SqlTransaction::SqlTransaction(SqlConnection &connection)
     : m_connection(connection)
     , m_active(connection.execDirect(QStringLiteral("begin")).has_value())
 {
+    m_connection.m_inTransaction = m_active;
 }
 
 SqlTransaction::~SqlTransaction()
 {
     if (m_active)
         m_connection.execDirect(QStringLiteral("rollback"));
+    m_connection.m_inTransaction = false;
 }
 
 QString SqlTransaction::commit()
@@ -293,6 +343,7 @@ QString SqlTransaction::commit()
     if (!m_connection.execDirect(QStringLiteral("commit")))
         return m_connection.lastError();
     m_active = false;
+    m_connection.m_inTransaction = false;
     return QString();
 }
 

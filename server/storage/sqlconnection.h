@@ -85,14 +85,26 @@ public:
     static QString migrationsDirectory(const QString &backend);
 
 private:
+    friend class SqlTransaction;
+
     QString openSqlite(const DatabaseConfig &config);
     QString openPostgres(const DatabaseConfig &config);
+    QString setUpPostgres();
+    std::optional<SqlRows> exec(const QString &query, const QVariantMap &bindings, bool mayReconnect);
+    std::optional<SqlRows> execDirect(const QString &query, bool mayReconnect);
     QString fail(const QString &what, const QString &error);
+    /// After a failed statement outside a transaction: whether the PostgreSQL connection was
+    /// lost (a restart of the database, a dropped TCP link) and has been opened again.
+    bool reconnectIfLost();
+    /// Whether `text` may simply run again after a reconnect: a read, or BEGIN. A write that
+    /// failed with the link may have committed, so it fails and its caller's retry decides.
+    static bool safeToRepeat(const QString &text);
 
     QString m_name;
     QString m_backend;
     QString m_lastError;
     QSqlDatabase m_db;
+    bool m_inTransaction = false;
     QHash<QString, QString> m_texts;
     std::map<QString, QSqlQuery> m_prepared; // QSqlQuery is move-only
 };

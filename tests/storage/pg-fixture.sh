@@ -6,6 +6,7 @@
 #
 #   pg-fixture.sh start DIR   initdb a cluster, start postgres on a Unix socket only, create the
 #                             database cohort_test and write its parameters to DIR/connection.ini
+#   pg-fixture.sh restart DIR restart that postgres (every client connection is dropped)
 #   pg-fixture.sh stop DIR    stop that postgres and delete the cluster and DIR
 #
 # PostgreSQL refuses to run as root, so as root (CI) the cluster belongs to the `postgres` system
@@ -13,7 +14,7 @@
 # random port number only names the socket. Set COHORT_PG_BINDIR to use other binaries.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|restart|stop DIR" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
 action=$1
 dir=$2
@@ -102,8 +103,15 @@ INI
     echo "pg-fixture: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on $cluster port $port"
 }
 
+restart() {
+    local cluster
+    cluster=$(cat "$dir/cluster.path")
+    "${run_as[@]}" "$(find_bindir)/pg_ctl" -D "$cluster/data" -m fast -w -t 60 restart >/dev/null
+}
+
 case $action in
     start) start ;;
+    restart) restart ;;
     stop) stop ;;
     *) usage ;;
 esac
