@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "codetypes.h"
+
+#include <QDialog>
+
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace Cohort::Ui {
+
+/// Asks for a new code session: title, a course it belongs to (or none: private), who may
+/// find it, an optional access code and the number of collaborators.
+class NewSessionDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    NewSessionDialog(const QList<CourseInfo> &courses, QWidget *parent = nullptr);
+
+    Client::NewCodeSession session() const;
+    QLineEdit *titleEdit() const { return m_title; }
+    QComboBox *courseBox() const { return m_course; }
+    QLineEdit *accessCodeEdit() const { return m_code; }
+
+private:
+    void update();
+
+    QLineEdit *m_title;
+    QComboBox *m_course;
+    QCheckBox *m_public;
+    QLineEdit *m_code;
+    QSpinBox *m_max;
+    QDialogButtonBox *m_buttons;
+};
+
+/// Asks for the session number and access code a teacher gave the class ("join with a code");
+/// the host's toolbar shows both.
+class JoinWithCodeDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit JoinWithCodeDialog(Client::CodeSessionId session = {}, QWidget *parent = nullptr);
+
+    Client::CodeSessionId session() const;
+    QString code() const;
+    QSpinBox *sessionBox() const { return m_session; }
+    QLineEdit *codeEdit() const { return m_code; }
+
+private:
+    QSpinBox *m_session;
+    QLineEdit *m_code;
+    QDialogButtonBox *m_buttons;
+};
+
+/// Asks for a file's path in the session ("src/main.py"): for a new file and for a rename.
+/// Refuses empty names, "..", absolute paths and a path another file already has.
+class FilePathDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    FilePathDialog(const QString &title, const QString &initial, const QStringList &taken,
+                   QWidget *parent = nullptr);
+
+    QString path() const;
+    QLineEdit *pathEdit() const { return m_path; }
+
+private:
+    QLineEdit *m_path;
+    QStringList m_taken;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace Cohort::Ui

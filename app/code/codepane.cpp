@@ -1,0 +1,1080 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "codepane.h"
+
+#include "codeclient.h"
+#include "codecommentmodel.h"
+#include "codedialogs.h"
+#include "codefilemodel.h"
+#include "codelanguages.h"
+#include "codeparticipantmodel.h"
+#include "codesession.h"
+#include "codesessionfile.h"
+#include "codeview.h"
+#include "collabeditor.h"
+#include "commentspanel.h"
+#include "connection.h"
+#include "emptystate.h"
+#include "errortext.h"
+#include "filetreepanel.h"
+#include "messagebanner.h"
+#include "participantcolors.h"
+#include "participantspanel.h"
+#include "sessionexport.h"
+#include "versionsdialog.h"
+
+#include <QEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QScrollBar>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStackedLayout>
+#include <QStackedWidget>
+#include <QStringDecoder>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace Cohort::Ui {
+
+using Client::CodeFileId;
+using Client::CodeRole;
+using Client::CodeSession;
+using Client::CodeSessionFile;
+
+namespace {
+constexpr int SessionIdRole = Qt::UserRole;
+constexpr int FileColumnWidth = 220;
+constexpr int SideWidth = 300;
+/// Larger files are not imported: the engine and the class's screens are for source code.
+constexpr qint64 MaxImportBytes = 1024 * 1024;
+constexpr int CursorSendDelayMs = 0;
+
+QToolButton *barButton(QWidget *parent, const QString &name, bool checkable = false)
+{
+    auto *button = new QToolButton(parent);
+    button->setObjectName(name);
+    button->setAutoRaise(true);
+    button->setCheckable(checkable);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    return button;
+}
+
+QString roleName(CodeRole role)
+{
+    switch (role) {
+    case CodeRole::Host:
+        return CodePane::tr("Host");
+    case CodeRole::Editor:
+        return CodePane::tr("Editor");
+    case CodeRole::Viewer:
+        break;
+    }
+    return CodePane::tr("Viewer");
+}
+
+/// UTF-16 positions of the start of `first` and the end (before the line break) of `last`.
+std::pair<qsizetype, qsizetype> lineRange(const QString &text, int first, int last)
+{
+    qsizetype start = 0;
+    for (int line = 0; line < first; ++line) {
+        const qsizetype next = text.indexOf(QLatin1Char('\n'), start);
+        if (next < 0)
+            return {text.size(), text.size()};
+        start = next + 1;
+    }
+    qsizetype end = start;
+    for (int line = first; line <= last; ++line) {
+        const qsizetype next = text.indexOf(QLatin1Char('\n'), end);
+        if (next < 0)
+            return {start, text.size()};
+        end = line == last ? next : next + 1;
+    }
+    return {start, end};
+}
+} // namespace
+
+CodePane::CodePane(Client::CodeClient *client, Client::Connection *connection, QWidget *parent)
+    : QWidget(parent)
+    , m_client(client)
+    , m_connection(connection)
+{
+    setObjectName(QStringLiteral("codePane"));
+    m_pages = new QStackedLayout(this);
+    m_pages->addWidget(buildListPage());
+    m_pages->addWidget(buildSessionPage());
+
+    // Model changes come in bursts (a session's join, a class arriving): one refresh per turn.
+    m_filesTimer.setSingleShot(true);
+    m_filesTimer.setInterval(0);
+    connect(&m_filesTimer, &QTimer::timeout, this, &CodePane::refreshFiles);
+    m_cursorTimer.setSingleShot(true);
+    m_cursorTimer.setInterval(CursorSendDelayMs);
+    connect(&m_cursorTimer, &QTimer::timeout, this, &CodePane::sendLocalSelection);
+
+    connect(m_client, &Client::CodeClient::availabilityChanged, this, [this](bool available) {
+        if (available)
+            refreshSessions();
+        else
+            m_noSessions->setTitle(tr("Code sessions are not available"));
+    });
+    connect(m_connection, &Client::Connection::stateChanged, this, [this](Client::Connection::State state) {
+        if (state == Client::Connection::State::Connected && isVisible() && m_pages->currentIndex() == 0)
+            refreshSessions();
+    });
+    connect(m_client, &Client::CodeClient::sessionRemoved, this, [this](Client::CodeSessionId id) {
+        if (!m_session || m_session->id() == id)
+            bindSession(nullptr);
+    });
+    retranslateUi();
+    bindSession(nullptr);
+}
+
+CodePane::~CodePane() = default;
+
+CodeSession *CodePane::session() const
+{
+    return m_session;
+}
+
+QWidget *CodePane::buildListPage()
+{
+    auto *page = new QWidget(this);
+    page->setObjectName(QStringLiteral("codeSessionsPage"));
+    m_listTitle = new QLabel(page);
+    QFont titleFont = m_listTitle->font();
+    titleFont.setWeight(QFont::DemiBold);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    m_listTitle->setFont(titleFont);
+    m_newSession = barButton(page, QStringLiteral("newSessionButton"));
+    m_joinCode = barButton(page, QStringLiteral("joinWithCodeButton"));
+    m_refresh = barButton(page, QStringLiteral("refreshSessionsButton"));
+    connect(m_newSession, &QToolButton::clicked, this, &CodePane::newSession);
+    connect(m_joinCode, &QToolButton::clicked, this, &CodePane::joinWithCode);
+    connect(m_refresh, &QToolButton::clicked, this, &CodePane::refreshSessions);
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_listTitle, 1);
+    header->addWidget(m_refresh);
+    header->addWidget(m_joinCode);
+    header->addWidget(m_newSession);
+
+    m_listError = new MessageBanner(page);
+    m_listError->setClosable(true);
+    m_sessionList = new QListWidget(page);
+    m_sessionList->setObjectName(QStringLiteral("codeSessionList"));
+    m_sessionList->setSpacing(3);
+    m_sessionList->setWordWrap(true);
+    connect(m_sessionList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        openSession(Client::CodeSessionId(item->data(SessionIdRole).toLongLong()));
+    });
+    m_noSessions = new EmptyState(QStringLiteral("code"), page);
+    m_noSessions->setObjectName(QStringLiteral("noSessionsState"));
+    m_emptyNew = new QToolButton(m_noSessions);
+    m_emptyNew->setObjectName(QStringLiteral("emptyNewSessionButton"));
+    m_emptyJoin = new QToolButton(m_noSessions);
+    m_emptyJoin->setObjectName(QStringLiteral("emptyJoinButton"));
+    m_noSessions->addAction(m_emptyNew);
+    m_noSessions->addAction(m_emptyJoin);
+    connect(m_emptyNew, &QToolButton::clicked, this, &CodePane::newSession);
+    connect(m_emptyJoin, &QToolButton::clicked, this, &CodePane::joinWithCode);
+
+    auto *stackHost = new QWidget(page);
+    m_listStack = new QStackedLayout(stackHost);
+    m_listStack->addWidget(m_noSessions);
+    m_listStack->addWidget(m_sessionList);
+    auto *column = new QVBoxLayout(page);
+    column->setContentsMargins(20, 16, 20, 16);
+    column->addLayout(header);
+    column->addWidget(m_listError);
+    column->addWidget(stackHost, 1);
+    return page;
+}
+
+QWidget *CodePane::buildSessionPage()
+{
+    auto *page = new QWidget(this);
+    page->setObjectName(QStringLiteral("codeSessionPage"));
+    m_back = barButton(page, QStringLiteral("backToSessions"));
+    connect(m_back, &QToolButton::clicked, this, [this] { m_pages->setCurrentIndex(0); refreshSessions(); });
+    m_title = new QLabel(page);
+    m_title->setObjectName(QStringLiteral("sessionTitle"));
+    m_title->setTextFormat(Qt::PlainText);
+    QFont titleFont = m_title->font();
+    titleFont.setWeight(QFont::DemiBold);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
+    m_title->setFont(titleFont);
+    m_roleBadge = new QLabel(page);
+    m_roleBadge->setObjectName(QStringLiteral("roleBadge"));
+    m_roleBadge->setForegroundRole(QPalette::PlaceholderText);
+    m_sync = new QLabel(page);
+    m_sync->setObjectName(QStringLiteral("syncState"));
+    m_sync->setForegroundRole(QPalette::PlaceholderText);
+    m_lecture = barButton(page, QStringLiteral("lectureButton"), true);
+    m_lock = barButton(page, QStringLiteral("lockButton"), true);
+    m_accessCode = barButton(page, QStringLiteral("accessCodeButton"));
+    m_versions = barButton(page, QStringLiteral("versionsButton"));
+    m_comment = barButton(page, QStringLiteral("commentButton"));
+    m_leave = barButton(page, QStringLiteral("leaveButton"));
+    connect(m_lecture, &QToolButton::clicked, this, [this](bool on) {
+        if (!m_session)
+            return;
+        Client::CodeSessionChanges changes;
+        changes.lecture = on;
+        m_session->update(changes);
+    });
+    connect(m_lock, &QToolButton::clicked, this, [this](bool on) {
+        if (!m_session)
+            return;
+        Client::CodeSessionChanges changes;
+        changes.locked = on;
+        m_session->update(changes);
+    });
+    connect(m_accessCode, &QToolButton::clicked, this, &CodePane::editAccessCode);
+    connect(m_versions, &QToolButton::clicked, this, [this] {
+        if (!m_session)
+            return;
+        auto *dialog = new VersionsDialog(m_session, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    connect(m_comment, &QToolButton::clicked, this, [this] {
+        m_side->setCurrentWidget(m_comments);
+        m_comments->startComment();
+    });
+    connect(m_leave, &QToolButton::clicked, this, &CodePane::leaveSession);
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(12, 6, 12, 6);
+    bar->setSpacing(6);
+    bar->addWidget(m_back);
+    bar->addWidget(m_title);
+    bar->addWidget(m_roleBadge);
+    bar->addSpacing(8);
+    bar->addWidget(m_sync, 1);
+    bar->addWidget(m_lecture);
+    bar->addWidget(m_lock);
+    bar->addWidget(m_accessCode);
+    bar->addWidget(m_versions);
+    bar->addWidget(m_comment);
+    bar->addWidget(m_leave);
+
+    m_error = new MessageBanner(page);
+    m_error->setObjectName(QStringLiteral("codeError"));
+    m_error->setClosable(true);
+    m_followRow = new QWidget(page);
+    m_followBanner = new MessageBanner(m_followRow);
+    m_followBanner->setObjectName(QStringLiteral("followBanner"));
+    m_stopFollow = new QToolButton(m_followRow);
+    m_stopFollow->setObjectName(QStringLiteral("stopFollowButton"));
+    connect(m_stopFollow, &QToolButton::clicked, this, [this] {
+        if (m_session)
+            m_session->stopFollowing();
+    });
+    auto *followLayout = new QHBoxLayout(m_followRow);
+    followLayout->setContentsMargins(0, 0, 0, 0);
+    followLayout->addWidget(m_followBanner, 1);
+    followLayout->addWidget(m_stopFollow);
+    m_roleBanner = new MessageBanner(page);
+    m_roleBanner->setObjectName(QStringLiteral("roleBanner"));
+    auto *banners = new QVBoxLayout;
+    banners->setContentsMargins(12, 0, 12, 6);
+    banners->setSpacing(6);
+    banners->addWidget(m_error);
+    banners->addWidget(m_followRow);
+    banners->addWidget(m_roleBanner);
+
+    m_files = new FileTreePanel(page);
+    connect(m_files, &FileTreePanel::fileActivated, this, &CodePane::openFile);
+    connect(m_files, &FileTreePanel::newFileRequested, this, &CodePane::newFile);
+    connect(m_files, &FileTreePanel::renameRequested, this, &CodePane::renameFile);
+    connect(m_files, &FileTreePanel::deleteRequested, this, &CodePane::deleteFile);
+    connect(m_files, &FileTreePanel::importRequested, this, &CodePane::importFiles);
+    connect(m_files, &FileTreePanel::exportRequested, this, &CodePane::exportFiles);
+
+    m_center = new QStackedWidget(page);
+    m_center->setObjectName(QStringLiteral("codeCenter"));
+    m_centerState = new EmptyState(QStringLiteral("code"), m_center);
+    m_centerState->setObjectName(QStringLiteral("codeCenterState"));
+    m_retryJoin = new QToolButton(m_centerState);
+    m_retryJoin->setObjectName(QStringLiteral("retryJoinButton"));
+    m_centerState->addAction(m_retryJoin);
+    connect(m_retryJoin, &QToolButton::clicked, this, [this] {
+        if (!m_session)
+            return;
+        if (m_session->state() == CodeSession::State::Refused
+            && m_session->refusal() == CodeSession::Refusal::AccessCode) {
+            JoinWithCodeDialog dialog(m_session->id(), this);
+            if (dialog.exec() != QDialog::Accepted || !m_session)
+                return;
+            m_client->join(m_session->id(), dialog.code());
+        } else {
+            m_client->join(m_session->id());
+        }
+    });
+    m_center->addWidget(m_centerState);
+
+    m_side = new QTabWidget(page);
+    m_side->setObjectName(QStringLiteral("codeSideTabs"));
+    m_side->setDocumentMode(true);
+    m_people = new ParticipantsPanel(m_side);
+    m_comments = new CommentsPanel(m_side);
+    m_side->addTab(m_people, QString());
+    m_side->addTab(m_comments, QString());
+    connect(m_comments, &CommentsPanel::jumpRequested, this, &CodePane::jumpToComment);
+    connect(m_comments, &CommentsPanel::commentRequested, this, &CodePane::addComment);
+
+    m_splitter = new QSplitter(Qt::Horizontal, page);
+    m_splitter->setObjectName(QStringLiteral("codeSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_files);
+    m_splitter->addWidget(m_center);
+    m_splitter->addWidget(m_side);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({FileColumnWidth, 600, SideWidth});
+
+    auto *column = new QVBoxLayout(page);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addLayout(bar);
+    column->addLayout(banners);
+    column->addWidget(m_splitter, 1);
+
+    // Esc stops following; it is enabled only then, so the find bar keeps its own Esc.
+    m_escape = new QShortcut(QKeySequence(Qt::Key_Escape), page);
+    m_escape->setContext(Qt::WidgetWithChildrenShortcut);
+    m_escape->setEnabled(false);
+    connect(m_escape, &QShortcut::activated, this, [this] {
+        if (m_session)
+            m_session->stopFollowing();
+    });
+    auto *comment = new QShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_M), page);
+    comment->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(comment, &QShortcut::activated, m_comment, &QToolButton::click);
+    return page;
+}
+
+void CodePane::retranslateUi()
+{
+    m_listTitle->setText(tr("Code sessions"));
+    m_newSession->setText(tr("New session…"));
+    m_joinCode->setText(tr("Join with a code…"));
+    m_refresh->setText(tr("Refresh"));
+    m_noSessions->setTitle(tr("No code sessions yet"));
+    m_noSessions->setText(tr("A session is a small project the class edits together: everyone sees the others' "
+                             "cursors, and the teacher can lead with lecture mode. Start one, or join with the "
+                             "code your teacher gave you."));
+    m_emptyNew->setText(tr("New session"));
+    m_emptyJoin->setText(tr("Join with a code"));
+    m_back->setText(tr("‹ Sessions"));
+    m_back->setToolTip(tr("All code sessions (you stay in this one)"));
+    m_lecture->setText(tr("Lecture mode"));
+    m_lecture->setToolTip(tr("Viewers follow you and read along; pass the pen to one student from People"));
+    m_lock->setText(tr("Lock"));
+    m_lock->setToolTip(tr("Let nobody else join"));
+    m_versions->setText(tr("Versions…"));
+    m_comment->setText(tr("Comment"));
+    m_comment->setToolTip(tr("Comment on the selected lines (Ctrl+Alt+M)"));
+    m_leave->setText(tr("Leave"));
+    m_stopFollow->setText(tr("Stop following"));
+    m_side->setTabText(0, tr("People"));
+    m_side->setTabText(1, tr("Comments"));
+    updateToolbar();
+    updateBanners();
+    updateCenter();
+    updateSyncLabel();
+}
+
+void CodePane::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+    } else if (event->type() == QEvent::PaletteChange && m_session) {
+        // Participant colours depend on the page's lightness.
+        for (auto it = m_views.cbegin(); it != m_views.cend(); ++it)
+            showCursors(it.key());
+        m_filesTimer.start();
+    }
+    QWidget::changeEvent(event);
+}
+
+void CodePane::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_pages->currentIndex() == 0)
+        refreshSessions();
+}
+
+void CodePane::refreshSessions()
+{
+    if (m_connection->state() != Client::Connection::State::Connected)
+        return;
+    m_client->listSessions(CourseId(), this, [this](const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions) {
+        if (!reply.ok) {
+            m_listError->showMessage(MessageBanner::Kind::Error, ErrorText::forRequest(reply.error, reply.retryAfterMs));
+            return;
+        }
+        m_listError->clear();
+        const qint64 selected = m_sessionList->currentItem() ? m_sessionList->currentItem()->data(SessionIdRole).toLongLong() : 0;
+        m_sessionList->clear();
+        for (const Client::CodeSessionInfo &info : sessions) {
+            QStringList details;
+            details.append(tr("%n participant(s)", nullptr, info.participantCount));
+            details.append(info.visibility == QLatin1String("course") ? tr("open to the course") : tr("private"));
+            if (info.lecture)
+                details.append(tr("lecture"));
+            if (info.locked)
+                details.append(tr("locked"));
+            if (info.hasAccessCode)
+                details.append(tr("needs a code"));
+            auto *item = new QListWidgetItem(info.title + QLatin1Char('\n') + details.join(QStringLiteral(" · ")), m_sessionList);
+            item->setData(SessionIdRole, info.id.value());
+            if (info.id.value() == selected)
+                m_sessionList->setCurrentItem(item);
+        }
+        m_listStack->setCurrentWidget(sessions.isEmpty() ? static_cast<QWidget *>(m_noSessions) : m_sessionList);
+    });
+}
+
+void CodePane::newSession()
+{
+    m_connection->listCourses(this, [this](const Client::Reply &, const QList<CourseInfo> &courses) {
+        NewSessionDialog dialog(courses, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        m_client->createSession(dialog.session(), this,
+                                [this](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &info) {
+            if (!reply.ok || !info) {
+                m_listError->showMessage(MessageBanner::Kind::Error, ErrorText::forRequest(reply.error, reply.retryAfterMs));
+                return;
+            }
+            openSession(info->id);
+        });
+    });
+}
+
+void CodePane::joinWithCode()
+{
+    const QListWidgetItem *selected = m_sessionList->currentItem();
+    JoinWithCodeDialog dialog(selected ? Client::CodeSessionId(selected->data(SessionIdRole).toLongLong())
+                                       : Client::CodeSessionId(),
+                              this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    openSession(dialog.session(), dialog.code());
+}
+
+void CodePane::openSession(Client::CodeSessionId id, const QString &accessCode)
+{
+    CodeSession *session = m_client->join(id, accessCode);
+    bindSession(session);
+    m_pages->setCurrentIndex(1);
+}
+
+void CodePane::leaveSession()
+{
+    if (!m_session)
+        return;
+    CodeSession *session = m_session;
+    bindSession(nullptr);
+    m_client->leave(session);
+    m_pages->setCurrentIndex(0);
+    refreshSessions();
+}
+
+void CodePane::bindSession(CodeSession *session)
+{
+    if (m_session == session && session)
+        return;
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    for (CodeView *view : std::as_const(m_views))
+        view->deleteLater();
+    m_views.clear();
+    m_currentFile = CodeFileId();
+    m_openedFirstFile = false;
+    m_session = session;
+    m_people->setSession(session);
+    m_comments->setSession(session);
+    m_error->clear();
+    if (!session) {
+        m_files->setFiles({});
+        m_pages->setCurrentIndex(0);
+        updateSessionPage();
+        return;
+    }
+    connect(session, &CodeSession::stateChanged, this, &CodePane::updateSessionPage);
+    connect(session, &CodeSession::infoChanged, this, &CodePane::updateSessionPage);
+    connect(session, &CodeSession::myRoleChanged, this, &CodePane::updateSessionPage);
+    connect(session, &CodeSession::requestFailed, this, [this, session](const Client::Reply &reply) {
+        showError(session, ErrorText::forRequest(reply.error, reply.retryAfterMs));
+    });
+    connect(session, &CodeSession::fileDeleted, this, &CodePane::closeView);
+    connect(session, &CodeSession::fileRenamed, this, [this](const Client::CodeFileInfo &file) {
+        if (CodeView *view = m_views.value(file.id))
+            view->editor()->setLanguage(file.language);
+        updateCommentTarget();
+    });
+    connect(session, &CodeSession::cursorChanged, this, &CodePane::showCursor);
+    connect(session, &CodeSession::cursorRemoved, this, [this](CodeFileId file, UserId user) {
+        if (CodeView *view = m_views.value(file))
+            view->editor()->removeRemoteCursor(quint64(user.value()));
+    });
+    connect(session, &CodeSession::commentsChanged, this, [this] {
+        for (auto it = m_views.cbegin(); it != m_views.cend(); ++it)
+            showComments(it.key());
+    });
+    connect(session, &CodeSession::followingChanged, this, &CodePane::updateBanners);
+    connect(session, &CodeSession::followMoved, this, [this](UserId, CodeFileId file, int topLine) {
+        openFile(file);
+        if (CodeView *view = m_views.value(file))
+            view->editor()->setFirstVisibleLine(topLine);
+    });
+    connect(session, &CodeSession::joinRequested, this, [this](const UserInfo &user) {
+        m_error->showMessage(MessageBanner::Kind::Information,
+                             tr("%1 asks to join. Let them in from People.").arg(user.displayName));
+        m_side->setCurrentWidget(m_people);
+    });
+    auto schedule = [this] { m_filesTimer.start(); };
+    QAbstractItemModel *files = session->files();
+    connect(files, &QAbstractItemModel::modelReset, this, schedule);
+    connect(files, &QAbstractItemModel::rowsInserted, this, schedule);
+    connect(files, &QAbstractItemModel::rowsRemoved, this, schedule);
+    connect(files, &QAbstractItemModel::rowsMoved, this, schedule);
+    connect(files, &QAbstractItemModel::dataChanged, this, schedule);
+    connect(session->participants(), &QAbstractItemModel::modelReset, this, schedule);
+    connect(session->participants(), &QAbstractItemModel::dataChanged, this, schedule);
+    refreshFiles();
+    updateSessionPage();
+}
+
+void CodePane::updateSessionPage()
+{
+    if (m_session) {
+        const Client::CodeSessionInfo info = m_session->info();
+        m_title->setText(info.title.isEmpty() ? tr("Code session") : info.title);
+        const bool editable = m_session->canEdit();
+        m_files->setEditable(editable);
+        for (CodeView *view : std::as_const(m_views)) {
+            CodeSessionFile *file = m_session->openedFile(m_views.key(view));
+            view->editor()->setReadOnly(!editable || !file || !file->isLoaded());
+        }
+        if (m_session->state() == CodeSession::State::Joined && !m_openedFirstFile && !m_currentFile.isValid()
+            && m_session->files()->rowCount() > 0 && !m_session->following().isValid()) {
+            m_openedFirstFile = true;
+            openFile(m_session->files()->at(0).id);
+        }
+    }
+    updateToolbar();
+    updateBanners();
+    updateCenter();
+}
+
+void CodePane::updateToolbar()
+{
+    const bool joined = m_session && m_session->state() == CodeSession::State::Joined;
+    const bool host = joined && m_session->isHost();
+    const Client::CodeSessionInfo info = m_session ? m_session->info() : Client::CodeSessionInfo();
+    m_roleBadge->setText(joined ? roleName(m_session->myRole()) : QString());
+    m_lecture->setVisible(host);
+    m_lecture->setChecked(info.lecture);
+    m_lock->setVisible(host);
+    m_lock->setChecked(info.locked);
+    m_lock->setText(info.locked ? tr("Locked") : tr("Lock"));
+    m_accessCode->setVisible(host);
+    // Joining with a code takes the session number too (code.join needs the session's id).
+    m_accessCode->setText(info.accessCode.isEmpty() ? tr("Access code…")
+                                                    : tr("Session %1 · code %2").arg(info.id.value()).arg(info.accessCode));
+    m_versions->setVisible(host);
+    m_comment->setEnabled(joined);
+    m_files->setEnabled(joined);
+    m_side->setEnabled(joined);
+}
+
+void CodePane::updateBanners()
+{
+    const bool joined = m_session && m_session->state() == CodeSession::State::Joined;
+    const UserId followed = joined ? m_session->following() : UserId();
+    const Client::CodeParticipant *person = followed.isValid() ? m_session->participants()->participant(followed) : nullptr;
+    if (person) {
+        m_followBanner->showMessage(MessageBanner::Kind::Information,
+                                    tr("Following %1 — Esc to stop").arg(person->user.displayName));
+        m_followRow->show();
+    } else {
+        m_followBanner->clear();
+        m_followRow->hide();
+    }
+    m_escape->setEnabled(person != nullptr);
+
+    if (joined && m_session->myRole() == CodeRole::Viewer) {
+        const Client::CodeSessionInfo info = m_session->info();
+        const Client::CodeParticipant *lecturer = info.lecture ? m_session->participants()->participant(info.lecturer) : nullptr;
+        m_roleBanner->showMessage(MessageBanner::Kind::Information,
+                                  lecturer ? tr("Lecture mode: you read along with %1. You can comment; %1 can pass you "
+                                                "the pen to edit.").arg(lecturer->user.displayName)
+                                           : tr("You are a viewer: you can read, follow and comment, but not change "
+                                                "the code. A host can make you an editor."));
+    } else {
+        m_roleBanner->clear();
+    }
+}
+
+void CodePane::updateCenter()
+{
+    QString title;
+    QString text;
+    QString retry;
+    if (!m_session) {
+        title = tr("No session open");
+    } else {
+        switch (m_session->state()) {
+        case CodeSession::State::Joining:
+            title = tr("Joining…");
+            text = tr("Loading the session's files and participants.");
+            break;
+        case CodeSession::State::Pending:
+            title = tr("Waiting for the host");
+            text = tr("This session lets people in one by one. You join as soon as a host lets you in.");
+            break;
+        case CodeSession::State::Refused:
+            title = tr("Could not join");
+            switch (m_session->refusal()) {
+            case CodeSession::Refusal::AccessCode:
+                text = tr("The access code is wrong. Ask your teacher for the code and try again.");
+                retry = tr("Enter the code…");
+                break;
+            case CodeSession::Refusal::Locked:
+                text = tr("The host has locked this session: nobody new can join right now.");
+                retry = tr("Try again");
+                break;
+            case CodeSession::Refusal::Full:
+                text = tr("The session is full.");
+                retry = tr("Try again");
+                break;
+            case CodeSession::Refusal::Denied:
+                text = tr("The host did not let you in.");
+                break;
+            case CodeSession::Refusal::Forbidden:
+                text = tr("This session is private to other people.");
+                break;
+            case CodeSession::Refusal::NotFound:
+                text = tr("This session no longer exists.");
+                break;
+            case CodeSession::Refusal::None:
+            case CodeSession::Refusal::Other:
+                text = ErrorText::forRequest(m_session->refusalReply().error, m_session->refusalReply().retryAfterMs);
+                retry = tr("Try again");
+                break;
+            }
+            break;
+        case CodeSession::State::Joined:
+            if (m_session->files()->rowCount() == 0) {
+                title = tr("This session has no files yet");
+                text = m_session->canEdit() ? tr("Create a file or import some from disk: they appear in the list on the left.")
+                                            : tr("The host has not added any file yet.");
+            } else {
+                title = tr("No file open");
+                text = tr("Pick a file on the left, or follow someone from People.");
+            }
+            break;
+        }
+    }
+    m_centerState->setTitle(title);
+    m_centerState->setText(text);
+    m_retryJoin->setText(retry);
+    m_retryJoin->setVisible(!retry.isEmpty());
+    if (!currentView())
+        m_center->setCurrentWidget(m_centerState);
+}
+
+void CodePane::updateSyncLabel()
+{
+    CodeSessionFile *file = m_session ? m_session->openedFile(m_currentFile) : nullptr;
+    if (!file) {
+        m_sync->clear();
+        return;
+    }
+    switch (file->syncState()) {
+    case CodeSessionFile::SyncState::Loading:
+        m_sync->setText(tr("Loading…"));
+        break;
+    case CodeSessionFile::SyncState::Synced:
+        m_sync->setText(tr("Saved on the server"));
+        break;
+    case CodeSessionFile::SyncState::Sending:
+        m_sync->setText(tr("Saving…"));
+        break;
+    case CodeSessionFile::SyncState::Offline:
+        m_sync->setText(tr("Offline: your edits are kept and sent when the connection is back"));
+        break;
+    case CodeSessionFile::SyncState::Failed:
+        m_sync->setText(tr("Could not open the file"));
+        break;
+    }
+}
+
+void CodePane::refreshFiles()
+{
+    if (!m_session) {
+        m_files->setFiles({});
+        return;
+    }
+    Client::CodeFileModel *model = m_session->files();
+    m_files->setFiles(model->files());
+    QHash<CodeFileId, QList<FileTreePanel::Presence>> presence;
+    const UserId me = m_client->me();
+    for (const Client::CodeFileInfo &file : model->files()) {
+        for (UserId user : model->usersIn(file.id)) {
+            const Client::CodeParticipant *person = m_session->participants()->participant(user);
+            if (user == me || !person || !person->online)
+                continue;
+            presence[file.id].append({person->user.displayName, participantColor(user, palette())});
+        }
+    }
+    m_files->setPresence(presence);
+    m_files->setCurrentFile(m_currentFile);
+    updateSessionPage();
+}
+
+void CodePane::openFile(CodeFileId id)
+{
+    if (!m_session || !m_session->files()->file(id))
+        return;
+    CodeView *view = m_views.value(id);
+    if (!view) {
+        CodeSessionFile *file = m_session->openFile(id);
+        view = createView(file);
+    }
+    m_currentFile = id;
+    m_center->setCurrentWidget(view);
+    m_files->setCurrentFile(id);
+    updateSyncLabel();
+    updateCommentTarget();
+    m_cursorTimer.start();
+}
+
+CodeView *CodePane::createView(CodeSessionFile *file)
+{
+    const CodeFileId id = file->id();
+    auto *view = new CodeView(m_center);
+    view->setObjectName(QStringLiteral("codeView-%1").arg(id.value()));
+    m_center->addWidget(view);
+    m_views.insert(id, view);
+    CollabEditor *editor = view->editor();
+    editor->setLanguage(file->info().language);
+    editor->setReadOnly(true);
+    connect(file, &CodeSessionFile::loaded, view, [this, view, file] { loadView(view, file); });
+    connect(file, &CodeSessionFile::reloaded, view, [this, view, file] { loadView(view, file); });
+    connect(file, &CodeSessionFile::remoteUpdate, editor, [editor](const QByteArray &update) { editor->applyRemote(update); });
+    connect(file, &CodeSessionFile::syncStateChanged, this, [this, id] {
+        if (id == m_currentFile)
+            updateSyncLabel();
+    });
+    connect(file, &CodeSessionFile::infoChanged, editor, [editor, file] { editor->setLanguage(file->info().language); });
+    connect(file, &CodeSessionFile::editRefused, this, [this](const Client::Reply &reply) {
+        showError(m_session, ErrorText::forRequest(reply.error, reply.retryAfterMs));
+    });
+    connect(editor, &CollabEditor::localUpdate, file, &CodeSessionFile::applyLocalUpdate);
+    connect(editor, &CollabEditor::editRefused, this, [this] {
+        m_roleBanner->showMessage(MessageBanner::Kind::Warning,
+                                  tr("You are a viewer here: your typing was not applied. A host can make you an editor."));
+    });
+    connect(editor, &CollabEditor::commentClicked, this, [this](const QString &commentId) {
+        m_side->setCurrentWidget(m_comments);
+        m_comments->selectThread(Client::CodeCommentId(commentId.toLongLong()));
+    });
+    auto cursorMoved = [this, id] {
+        if (id == m_currentFile) {
+            m_cursorTimer.start();
+            updateCommentTarget();
+        }
+    };
+    connect(editor, &QsciScintilla::cursorPositionChanged, this, cursorMoved);
+    connect(editor, &QsciScintilla::selectionChanged, this, cursorMoved);
+    connect(editor->verticalScrollBar(), &QScrollBar::valueChanged, this, [this, id] {
+        if (id == m_currentFile)
+            m_cursorTimer.start();
+    });
+    if (file->isLoaded())
+        loadView(view, file);
+    return view;
+}
+
+void CodePane::loadView(CodeView *view, CodeSessionFile *file)
+{
+    CollabEditor *editor = view->editor();
+    editor->setDocument(file->replica());
+    editor->setReadOnly(!m_session || !m_session->canEdit());
+    showCursors(file->id());
+    showComments(file->id());
+    if (file->id() == m_currentFile) {
+        updateSyncLabel();
+        updateCommentTarget();
+    }
+}
+
+void CodePane::closeView(CodeFileId file)
+{
+    CodeView *view = m_views.take(file);
+    if (!view)
+        return;
+    view->deleteLater();
+    if (m_currentFile == file) {
+        m_currentFile = CodeFileId();
+        m_center->setCurrentWidget(m_centerState);
+        if (!m_views.isEmpty())
+            openFile(m_views.cbegin().key());
+        updateCenter();
+        updateSyncLabel();
+        updateCommentTarget();
+    }
+}
+
+void CodePane::showCursors(CodeFileId file)
+{
+    if (!m_session)
+        return;
+    for (const Client::CodeCursor &cursor : m_session->cursors(file))
+        showCursor(file, cursor.user);
+}
+
+void CodePane::showCursor(CodeFileId file, UserId user)
+{
+    CodeView *view = m_views.value(file);
+    CodeSessionFile *opened = m_session ? m_session->openedFile(file) : nullptr;
+    if (!view || !opened || !opened->isLoaded() || user == m_client->me())
+        return;
+    for (const Client::CodeCursor &cursor : m_session->cursors(file)) {
+        if (cursor.user == user) {
+            view->editor()->setRemoteCursor(quint64(user.value()), cursor.name, participantColor(user, palette()),
+                                            cursor.anchor, cursor.head);
+            return;
+        }
+    }
+}
+
+void CodePane::showComments(CodeFileId file)
+{
+    CodeView *view = m_views.value(file);
+    CodeSessionFile *opened = m_session ? m_session->openedFile(file) : nullptr;
+    if (!view || !opened || !opened->isLoaded())
+        return;
+    CollabEditor *editor = view->editor();
+    QSet<QString> wanted;
+    for (const Client::CodeCommentInfo &comment : m_session->comments()->comments()) {
+        if (comment.fileId != file || !comment.isThreadRoot() || comment.resolved)
+            continue;
+        const QString id = QString::number(comment.id.value());
+        wanted.insert(id);
+        editor->setComment(id, comment.start, comment.end);
+    }
+    for (const CodeComment &shown : editor->comments()) {
+        if (!wanted.contains(shown.id))
+            editor->removeComment(shown.id);
+    }
+}
+
+void CodePane::sendLocalSelection()
+{
+    CodeView *view = currentView();
+    CodeSessionFile *file = m_session ? m_session->openedFile(m_currentFile) : nullptr;
+    if (!view || !file || !file->isLoaded())
+        return;
+    const auto [anchor, caret] = view->editor()->localSelectionPositions();
+    file->setLocalSelection(anchor, caret, view->editor()->firstVisibleLine());
+}
+
+void CodePane::updateCommentTarget()
+{
+    CodeView *view = currentView();
+    const Client::CodeFileInfo *info = m_session ? m_session->files()->file(m_currentFile) : nullptr;
+    if (!view || !info) {
+        m_comments->setTarget(CodeFileId(), QString(), 0, 0);
+        return;
+    }
+    int lineFrom = 0;
+    int indexFrom = 0;
+    int lineTo = 0;
+    int indexTo = 0;
+    CollabEditor *editor = view->editor();
+    if (editor->hasSelectedText()) {
+        editor->getSelection(&lineFrom, &indexFrom, &lineTo, &indexTo);
+        // A selection that ends at the start of a line does not comment on that line.
+        if (lineTo > lineFrom && indexTo == 0)
+            --lineTo;
+    } else {
+        editor->getCursorPosition(&lineFrom, &indexFrom);
+        lineTo = lineFrom;
+    }
+    m_comments->setTarget(m_currentFile, info->path.mid(info->path.lastIndexOf(QLatin1Char('/')) + 1), lineFrom, lineTo);
+}
+
+void CodePane::addComment(CodeFileId file, int firstLine, int lastLine, const QString &text)
+{
+    CodeSessionFile *opened = m_session ? m_session->openedFile(file) : nullptr;
+    if (!opened || !opened->isLoaded())
+        return;
+    const auto [start, end] = lineRange(opened->text(), firstLine, lastLine);
+    m_session->addComment(file, start, end, text, this,
+                          [this](const Client::Reply &reply, const std::optional<Client::CodeCommentInfo> &comment) {
+        if (reply.ok && comment)
+            m_comments->selectThread(comment->id);
+    });
+}
+
+void CodePane::jumpToComment(CodeFileId file, Client::CodeCommentId thread)
+{
+    openFile(file);
+    CodeView *view = m_views.value(file);
+    CodeSessionFile *opened = m_session ? m_session->openedFile(file) : nullptr;
+    const Client::CodeCommentInfo *comment = m_session ? m_session->comments()->comment(thread) : nullptr;
+    if (!view || !opened || !opened->isLoaded() || !comment)
+        return;
+    const auto [first, last] = opened->lines(*comment);
+    CollabEditor *editor = view->editor();
+    editor->setCursorPosition(first, 0);
+    editor->ensureLineVisible(last);
+    editor->ensureLineVisible(first);
+    editor->setFocus();
+}
+
+QStringList CodePane::filePaths() const
+{
+    QStringList paths;
+    if (m_session) {
+        for (const Client::CodeFileInfo &file : m_session->files()->files())
+            paths.append(file.path);
+    }
+    return paths;
+}
+
+void CodePane::newFile(const QString &folder)
+{
+    if (!m_session)
+        return;
+    const QString initial = folder.isEmpty() ? QStringLiteral("main.py") : folder + QStringLiteral("/main.py");
+    FilePathDialog dialog(tr("Create"), initial, filePaths(), this);
+    dialog.setWindowTitle(tr("New file"));
+    if (dialog.exec() != QDialog::Accepted || !m_session)
+        return;
+    const QString path = dialog.path();
+    m_session->createFile(path, CodeLanguages::forFileName(path), QString(), this,
+                          [this](const Client::Reply &reply, const std::optional<Client::CodeFileInfo> &file) {
+        if (reply.ok && file && m_session && !m_session->following().isValid())
+            openFile(file->id);
+    });
+}
+
+void CodePane::renameFile(CodeFileId id)
+{
+    const Client::CodeFileInfo *file = m_session ? m_session->files()->file(id) : nullptr;
+    if (!file)
+        return;
+    QStringList taken = filePaths();
+    taken.removeAll(file->path);
+    FilePathDialog dialog(tr("Rename"), file->path, taken, this);
+    dialog.setWindowTitle(tr("Rename “%1”").arg(file->path));
+    if (dialog.exec() != QDialog::Accepted || !m_session)
+        return;
+    m_session->renameFile(id, dialog.path());
+}
+
+void CodePane::deleteFile(CodeFileId id)
+{
+    const Client::CodeFileInfo *file = m_session ? m_session->files()->file(id) : nullptr;
+    if (!file)
+        return;
+    const auto answer = QMessageBox::question(this, tr("Delete “%1”?").arg(file->path),
+                                              tr("The file is deleted for everyone in the session, with its comments. "
+                                                 "A saved version still has it."),
+                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer == QMessageBox::Yes && m_session)
+        m_session->deleteFile(id);
+}
+
+void CodePane::importFiles()
+{
+    if (!m_session)
+        return;
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import files"));
+    QStringList taken = filePaths();
+    QStringList problems;
+    for (const QString &path : paths) {
+        QFile in(path);
+        const QFileInfo info(path);
+        if (info.size() > MaxImportBytes) {
+            problems.append(tr("%1 is larger than 1 MB.").arg(info.fileName()));
+            continue;
+        }
+        if (!in.open(QIODevice::ReadOnly)) {
+            problems.append(tr("%1 could not be read: %2").arg(info.fileName(), in.errorString()));
+            continue;
+        }
+        QStringDecoder decoder(QStringDecoder::Utf8);
+        const QString text = decoder.decode(in.readAll());
+        if (decoder.hasError() || text.contains(QChar(0))) {
+            problems.append(tr("%1 is not a text file (UTF-8).").arg(info.fileName()));
+            continue;
+        }
+        // Two imports with one name get "name (2).py", as a file manager would do.
+        QString name = info.fileName();
+        for (int n = 2; taken.contains(name); ++n)
+            name = tr("%1 (%2)").arg(info.completeBaseName()).arg(n)
+                   + (info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix());
+        taken.append(name);
+        m_session->createFile(name, CodeLanguages::forFileName(name), text);
+    }
+    if (!problems.isEmpty())
+        showError(m_session, problems.join(QLatin1Char('\n')));
+}
+
+void CodePane::exportFiles(bool zip)
+{
+    if (!m_session)
+        return;
+    const QString title = m_session->info().title;
+    const QString target = zip ? QFileDialog::getSaveFileName(this, tr("Export as zip"), title + QStringLiteral(".zip"),
+                                                              tr("Zip archives (*.zip)"))
+                               : QFileDialog::getExistingDirectory(this, tr("Export into a folder"));
+    if (target.isEmpty())
+        return;
+    m_session->exportFiles(this, [this, zip, target](const Client::Reply &reply, const QList<Client::ExportedFile> &files) {
+        if (!reply.ok) {
+            showError(m_session, ErrorText::forRequest(reply.error, reply.retryAfterMs));
+            return;
+        }
+        const QString problem = zip ? SessionExport::toZip(target, files) : SessionExport::toFolder(target, files);
+        if (problem.isEmpty())
+            m_error->showMessage(MessageBanner::Kind::Information, tr("Exported %n file(s) to %1.", nullptr, int(files.size())).arg(target));
+        else
+            showError(m_session, problem);
+    });
+}
+
+void CodePane::editAccessCode()
+{
+    if (!m_session)
+        return;
+    bool ok = false;
+    const QString code = QInputDialog::getText(this, tr("Access code"),
+                                               tr("Whoever has this code can join. Leave it empty to remove the code."),
+                                               QLineEdit::Normal, m_session->info().accessCode, &ok).trimmed();
+    if (!ok || !m_session)
+        return;
+    Client::CodeSessionChanges changes;
+    changes.accessCode = code;
+    m_session->update(changes);
+}
+
+void CodePane::showError(const CodeSession *session, const QString &text)
+{
+    if (session && session == m_session)
+        m_error->showMessage(MessageBanner::Kind::Error, text);
+}
+
+} // namespace Cohort::Ui

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "codetypes.h"
+
+#include <QHash>
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QShortcut;
+class QSplitter;
+class QStackedLayout;
+class QStackedWidget;
+class QTabWidget;
+class QToolButton;
+
+namespace Cohort::Client {
+class CodeClient;
+class CodeSession;
+class CodeSessionFile;
+class Connection;
+}
+
+namespace Cohort::Ui {
+
+class CodeView;
+class CommentsPanel;
+class EmptyState;
+class FileTreePanel;
+class MessageBanner;
+class ParticipantsPanel;
+
+/// The Code pane: the list of code sessions (create, join, join with a code), and a joined
+/// session as a small project: the file tree with who is where, one collaborative editor per
+/// open file with the others' cursors, the participants with roles and Follow buttons, the
+/// comment threads, and the host's tools (lecture mode, lock, access code, versions).
+/// Typing goes into the editor's replica at once; CodeSessionFile sends it in the background.
+class CodePane : public QWidget
+{
+    Q_OBJECT
+public:
+    CodePane(Client::CodeClient *client, Client::Connection *connection, QWidget *parent = nullptr);
+    ~CodePane() override;
+
+    Client::CodeClient *codeClient() const { return m_client; }
+    Client::CodeSession *session() const;
+    /// Loads the session list again (code.list).
+    void refreshSessions();
+    /// Joins a session and shows it (the list stays one click away).
+    void openSession(Client::CodeSessionId id, const QString &accessCode = QString());
+    void leaveSession();
+    void openFile(Client::CodeFileId file);
+    Client::CodeFileId currentFile() const { return m_currentFile; }
+    CodeView *viewFor(Client::CodeFileId file) const { return m_views.value(file); }
+    CodeView *currentView() const { return m_views.value(m_currentFile); }
+
+    // For tests and screenshots
+    QListWidget *sessionList() const { return m_sessionList; }
+    EmptyState *noSessionsState() const { return m_noSessions; }
+    FileTreePanel *fileTree() const { return m_files; }
+    ParticipantsPanel *participantsPanel() const { return m_people; }
+    CommentsPanel *commentsPanel() const { return m_comments; }
+    QTabWidget *sideTabs() const { return m_side; }
+    MessageBanner *followBanner() const { return m_followBanner; }
+    QToolButton *stopFollowButton() const { return m_stopFollow; }
+    MessageBanner *roleBanner() const { return m_roleBanner; }
+    EmptyState *centerState() const { return m_centerState; }
+    QToolButton *lectureButton() const { return m_lecture; }
+    QToolButton *lockButton() const { return m_lock; }
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    QWidget *buildListPage();
+    QWidget *buildSessionPage();
+    void retranslateUi();
+    void bindSession(Client::CodeSession *session);
+    void updateSessionPage();
+    void updateToolbar();
+    void updateBanners();
+    void updateCenter();
+    void updateSyncLabel();
+    void refreshFiles();
+    CodeView *createView(Client::CodeSessionFile *file);
+    void loadView(CodeView *view, Client::CodeSessionFile *file);
+    void closeView(Client::CodeFileId file);
+    void showCursors(Client::CodeFileId file);
+    void showCursor(Client::CodeFileId file, UserId user);
+    void showComments(Client::CodeFileId file);
+    void sendLocalSelection();
+    void updateCommentTarget();
+    void jumpToComment(Client::CodeFileId file, Client::CodeCommentId thread);
+    void addComment(Client::CodeFileId file, int firstLine, int lastLine, const QString &text);
+
+    void newSession();
+    void joinWithCode();
+    void newFile(const QString &folder);
+    void renameFile(Client::CodeFileId file);
+    void deleteFile(Client::CodeFileId file);
+    void importFiles();
+    void exportFiles(bool zip);
+    void editAccessCode();
+    void showError(const Client::CodeSession *session, const QString &text);
+    QStringList filePaths() const;
+
+    Client::CodeClient *m_client;
+    Client::Connection *m_connection;
+    QPointer<Client::CodeSession> m_session;
+    Client::CodeFileId m_currentFile;
+    QHash<Client::CodeFileId, CodeView *> m_views;
+    bool m_openedFirstFile = false;
+    QTimer m_filesTimer;
+    QTimer m_cursorTimer;
+
+    QStackedLayout *m_pages;
+    // The session list
+    QLabel *m_listTitle;
+    QToolButton *m_newSession;
+    QToolButton *m_joinCode;
+    QToolButton *m_refresh;
+    MessageBanner *m_listError;
+    QStackedLayout *m_listStack;
+    QListWidget *m_sessionList;
+    EmptyState *m_noSessions;
+    QToolButton *m_emptyNew;
+    QToolButton *m_emptyJoin;
+    // A session
+    QToolButton *m_back;
+    QLabel *m_title;
+    QLabel *m_roleBadge;
+    QLabel *m_sync;
+    QToolButton *m_lecture;
+    QToolButton *m_lock;
+    QToolButton *m_accessCode;
+    QToolButton *m_versions;
+    QToolButton *m_comment;
+    QToolButton *m_leave;
+    MessageBanner *m_error;
+    QWidget *m_followRow;
+    MessageBanner *m_followBanner;
+    QToolButton *m_stopFollow;
+    MessageBanner *m_roleBanner;
+    QSplitter *m_splitter;
+    FileTreePanel *m_files;
+    QStackedWidget *m_center;
+    EmptyState *m_centerState;
+    QToolButton *m_retryJoin;
+    QTabWidget *m_side;
+    ParticipantsPanel *m_people;
+    CommentsPanel *m_comments;
+    QShortcut *m_escape;
+};
+
+} // namespace Cohort::Ui

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "participantcolors.h"
+
+#include "codetypes.h"
+#include "editortheme.h"
+
+#include <QPainter>
+#include <QPalette>
+#include <QPixmap>
+
+namespace Cohort::Ui {
+
+QColor participantColor(UserId user, const QPalette &palette)
+{
+    const int hue = Client::participantHue(user);
+    return EditorTheme::isDark(palette) ? QColor::fromHsv(hue, 150, 245) : QColor::fromHsv(hue, 210, 185);
+}
+
+QPixmap participantAvatar(const QString &name, const QColor &color, bool online, int size, qreal dpr)
+{
+    QPixmap pixmap(QSize(size, size) * dpr);
+    pixmap.setDevicePixelRatio(dpr);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    QColor fill = color;
+    if (!online)
+        fill.setAlphaF(0.35);
+    painter.setBrush(fill);
+    painter.drawEllipse(QRectF(0, 0, size, size));
+    QFont font = painter.font();
+    font.setPixelSize(size / 2);
+    font.setWeight(QFont::DemiBold);
+    painter.setFont(font);
+    painter.setPen(Qt::white);
+    painter.drawText(QRectF(0, 0, size, size), Qt::AlignCenter, name.left(1).toUpper());
+    return pixmap;
+}
+
+} // namespace Cohort::Ui

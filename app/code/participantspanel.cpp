@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "participantspanel.h"
+
+#include "codeclient.h"
+#include "codefilemodel.h"
+#include "codeparticipantmodel.h"
+#include "codesession.h"
+#include "participantcolors.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace Cohort::Ui {
+
+using Client::CodeParticipant;
+using Client::CodeRole;
+
+namespace {
+constexpr int AvatarSize = 28;
+constexpr int UserRole = Qt::UserRole;
+
+QString roleText(CodeRole role)
+{
+    switch (role) {
+    case CodeRole::Host:
+        return ParticipantsPanel::tr("Host");
+    case CodeRole::Editor:
+        return ParticipantsPanel::tr("Editor");
+    case CodeRole::Viewer:
+        break;
+    }
+    return ParticipantsPanel::tr("Viewer");
+}
+} // namespace
+
+ParticipantsPanel::ParticipantsPanel(QWidget *parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("participantsPanel"));
+    m_list = new QListWidget(this);
+    m_list->setObjectName(QStringLiteral("participantList"));
+    m_list->setFrameShape(QFrame::NoFrame);
+    m_list->setSelectionMode(QAbstractItemView::NoSelection);
+    m_list->setFocusPolicy(Qt::NoFocus);
+    auto *column = new QVBoxLayout(this);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(m_list);
+    // Presence and roles change in bursts (a class joining): one rebuild per event-loop turn.
+    m_rebuild.setSingleShot(true);
+    m_rebuild.setInterval(0);
+    connect(&m_rebuild, &QTimer::timeout, this, &ParticipantsPanel::rebuild);
+}
+
+void ParticipantsPanel::setSession(Client::CodeSession *session)
+{
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
+    m_session = session;
+    if (session) {
+        QAbstractItemModel *model = session->participants();
+        auto schedule = [this] { m_rebuild.start(); };
+        connect(model, &QAbstractItemModel::modelReset, this, schedule);
+        connect(model, &QAbstractItemModel::rowsInserted, this, schedule);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, schedule);
+        connect(model, &QAbstractItemModel::rowsMoved, this, schedule);
+        connect(model, &QAbstractItemModel::dataChanged, this, schedule);
+        connect(session, &Client::CodeSession::followingChanged, this, schedule);
+        connect(session, &Client::CodeSession::myRoleChanged, this, schedule);
+        connect(session, &Client::CodeSession::infoChanged, this, schedule);
+        connect(session->files(), &QAbstractItemModel::modelReset, this, schedule);
+        connect(session->files(), &QAbstractItemModel::dataChanged, this, schedule);
+    }
+    rebuild();
+}
+
+void ParticipantsPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange)
+        m_rebuild.start();
+    QWidget::changeEvent(event);
+}
+
+QString ParticipantsPanel::fileName(Client::CodeFileId file) const
+{
+    const Client::CodeFileInfo *info = m_session ? m_session->files()->file(file) : nullptr;
+    if (!info)
+        return {};
+    return info->path.mid(info->path.lastIndexOf(QLatin1Char('/')) + 1);
+}
+
+void ParticipantsPanel::rebuild()
+{
+    m_list->clear();
+    if (!m_session)
+        return;
+    for (const CodeParticipant &participant : m_session->participants()->participants()) {
+        auto *item = new QListWidgetItem(m_list);
+        item->setData(UserRole, participant.user.id.value());
+        item->setText(participant.user.displayName);
+        QWidget *row = buildRow(participant);
+        item->setSizeHint(row->sizeHint());
+        m_list->setItemWidget(item, row);
+    }
+}
+
+QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
+{
+    const UserId me = m_session->client()->me();
+    const bool isMe = participant.user.id == me;
+    auto *row = new QWidget(m_list);
+    row->setObjectName(QStringLiteral("participant-%1").arg(participant.user.id.value()));
+    auto *avatar = new QLabel(row);
+    avatar->setPixmap(participantAvatar(participant.user.displayName, participantColor(participant.user.id, palette()),
+                                        participant.online, AvatarSize, devicePixelRatioF()));
+    avatar->setToolTip(participant.online ? tr("Online") : tr("Offline"));
+    auto *name = new QLabel(isMe ? tr("%1 (you)").arg(participant.user.displayName) : participant.user.displayName, row);
+    name->setTextFormat(Qt::PlainText);
+    QFont bold = name->font();
+    bold.setWeight(QFont::DemiBold);
+    name->setFont(bold);
+    QStringList details;
+    if (participant.pending) {
+        details.append(tr("Waiting for approval"));
+    } else {
+        details.append(roleText(participant.role));
+        const Client::CodeSessionInfo info = m_session->info();
+        if (info.lecture && participant.user.id == info.lecturer)
+            details.append(tr("lecturing"));
+        if (!participant.online)
+            details.append(tr("offline"));
+        else if (const QString file = fileName(participant.fileId); !file.isEmpty())
+            details.append(tr("in %1").arg(file));
+    }
+    auto *detail = new QLabel(details.join(QStringLiteral(" · ")), row);
+    detail->setTextFormat(Qt::PlainText);
+    detail->setForegroundRole(QPalette::PlaceholderText);
+    auto *text = new QVBoxLayout;
+    text->setSpacing(0);
+    text->addWidget(name);
+    text->addWidget(detail);
+
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(8, 4, 6, 4);
+    layout->setSpacing(8);
+    layout->addWidget(avatar);
+    layout->addLayout(text, 1);
+
+    if (!isMe && !participant.pending) {
+        auto *follow = new QToolButton(row);
+        follow->setObjectName(QStringLiteral("followButton"));
+        follow->setCheckable(true);
+        const bool following = m_session->following() == participant.user.id;
+        follow->setChecked(following);
+        follow->setText(following ? tr("Following") : tr("Follow"));
+        follow->setToolTip(following ? tr("Stop following %1").arg(participant.user.displayName)
+                                     : tr("Go where %1 is and stay with their view").arg(participant.user.displayName));
+        follow->setEnabled(participant.online);
+        const UserId user = participant.user.id;
+        connect(follow, &QToolButton::clicked, this, [this, user](bool checked) {
+            if (!m_session)
+                return;
+            if (checked)
+                m_session->follow(user);
+            else
+                m_session->stopFollowing();
+        });
+        layout->addWidget(follow);
+    }
+    if (m_session->isHost() && !isMe) {
+        auto *menu = new QToolButton(row);
+        menu->setObjectName(QStringLiteral("hostMenuButton"));
+        menu->setText(QStringLiteral("⋯"));
+        menu->setAutoRaise(true);
+        menu->setToolTip(tr("Role and approval"));
+        connect(menu, &QToolButton::clicked, this, [this, participant, menu] { showHostMenu(participant, menu); });
+        layout->addWidget(menu);
+    }
+    return row;
+}
+
+void ParticipantsPanel::showHostMenu(const CodeParticipant &participant, QToolButton *anchor)
+{
+    if (!m_session)
+        return;
+    QMenu menu(this);
+    const UserId user = participant.user.id;
+    QPointer<Client::CodeSession> session = m_session;
+    if (participant.pending) {
+        menu.addAction(tr("Let in"), this, [session, user] { if (session) session->approve(user, true); });
+        menu.addAction(tr("Turn away"), this, [session, user] { if (session) session->approve(user, false); });
+    } else {
+        if (m_session->info().lecture) {
+            if (participant.role == CodeRole::Viewer)
+                menu.addAction(tr("Pass the pen"), this, [session, user] { if (session) session->setRole(user, CodeRole::Editor); });
+            else if (participant.role == CodeRole::Editor)
+                menu.addAction(tr("Take the pen back"), this, [session, user] { if (session) session->setRole(user, CodeRole::Viewer); });
+            menu.addSeparator();
+        }
+        const std::pair<CodeRole, QString> roles[] = {{CodeRole::Host, tr("Make host")},
+                                                      {CodeRole::Editor, tr("Make editor")},
+                                                      {CodeRole::Viewer, tr("Make viewer (read only)")}};
+        for (const auto &[role, label] : roles) {
+            QAction *action = menu.addAction(label, this, [session, user, role = role] {
+                if (session)
+                    session->setRole(user, role);
+            });
+            action->setCheckable(true);
+            action->setChecked(participant.role == role);
+        }
+    }
+    menu.exec(anchor->mapToGlobal(QPoint(0, anchor->height())));
+}
+
+QToolButton *ParticipantsPanel::followButton(UserId user) const
+{
+    for (int i = 0; i < m_list->count(); ++i) {
+        if (m_list->item(i)->data(UserRole).toLongLong() == user.value())
+            if (QWidget *row = m_list->itemWidget(m_list->item(i)))
+                return row->findChild<QToolButton *>(QStringLiteral("followButton"));
+    }
+    return nullptr;
+}
+
+QToolButton *ParticipantsPanel::menuButton(UserId user) const
+{
+    for (int i = 0; i < m_list->count(); ++i) {
+        if (m_list->item(i)->data(UserRole).toLongLong() == user.value())
+            if (QWidget *row = m_list->itemWidget(m_list->item(i)))
+                return row->findChild<QToolButton *>(QStringLiteral("hostMenuButton"));
+    }
+    return nullptr;
+}
+
+} // namespace Cohort::Ui
