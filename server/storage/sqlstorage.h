@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
+#include "sqlcodestorage.h"
 #include "sqlconnection.h"
 #include "storage.h"
 #include "walcheckpointer.h"
@@ -95,6 +96,8 @@ public:
     bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) override;
     std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) override;
 
+    CodeStorage &code() override { return m_code; }
+
     std::optional<QString> setting(const QString &key) override;
     bool setSetting(const QString &key, const QString &value) override;
     bool removeSetting(const QString &key) override;
@@ -126,6 +129,7 @@ private:
 
     DatabaseConfig m_config;
     SqlConnection m_sql;
+    SqlCodeStorage m_code{m_sql};
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only, while open
 };
 

@@ -15,6 +15,8 @@
 
 namespace Cohort::Server {
 
+class CodeStorage;
+
 /// A stored account. The password hash is an Argon2id string (libsodium's crypto_pwhash_str).
 struct UserRecord
 {
@@ -266,6 +268,9 @@ public:
     virtual std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) = 0;
     /// Whether the two users are members of a common course.
     virtual bool sharesCourse(UserId a, UserId b) = 0;
+
+    /// Code sessions (codestorage.h), on the same database and thread.
+    virtual CodeStorage &code() = 0;
 
     // Server settings (e.g. the hash of the one-time setup token)
     virtual std::optional<QString> setting(const QString &key) = 0;

@@ -67,6 +67,11 @@ private Q_SLOTS:
     void searchMessages();
     void createRooms();
 
+    // codetests.cpp
+    void codeSessionsAndParticipants();
+    void codeFilesLogAndCompaction();
+    void codeCommentsAndVersions();
+
     // migrationtests.cpp
     void migratesFromVersion1();
     void rerunIsNoop();

@@ -28,10 +28,11 @@ LEFT JOIN messages lm ON lm.room_id = r.id
     AND lm.seq = (SELECT MAX(x.seq) FROM messages x WHERE x.room_id = r.id AND x.kind = 'message' AND x.deleted = 0)
 LEFT JOIN users lu ON lu.id = lm.sender_id
 -- The IN list is the user's memberships (read through room_members_user) unless other rooms
--- are included, so a user's list does not scan every room of the server.
+-- are included, so a user's list does not scan every room of the server. A code session's
+-- room (kind 'code') has no members and belongs to code.join, not to the chat.
 WHERE r.id IN (SELECT m.room_id FROM room_members m WHERE m.user_id = :member_of
                UNION ALL
-               SELECT a.id FROM rooms a WHERE :include_others = 1)
+               SELECT a.id FROM rooms a WHERE :include_others = 1 AND a.kind <> 'code')
   AND (:only_room = 0 OR r.id = :room_id)
   AND (:browse = 0 OR (r.course_id = :course_id AND r.kind = 'study' AND r.visibility = 'public'))
 ORDER BY r.id

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#pragma once
+
+#include "storage.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <optional>
+#include <utility>
+
+namespace Cohort::Server {
+
+using CodeSessionId = Id<struct CodeSessionIdTag>;
+using CodeFileId = Id<struct CodeFileIdTag>;
+using CodeCommentId = Id<struct CodeCommentIdTag>;
+using CodeVersionId = Id<struct CodeVersionIdTag>;
+
+/// A participant's role in a code session; Pending waits for a host's approval.
+enum class CodeRole { Pending, Viewer, Editor, Host };
+QString codeRoleName(CodeRole role);
+bool parseCodeRole(const QString &name, CodeRole *role);
+
+struct CodeSessionRecord
+{
+    CodeSessionId id;
+    RoomId roomId; // the room of kind "code" that logs the session's events
+    QString title;
+    UserId ownerId;
+    CourseId courseId; // invalid: no course
+    bool courseScope = false; // scope "course" (course members see it), else "private"
+    QString accessCode;       // upper case; empty: none
+    int maxCollaborators = 30;
+    bool locked = false;
+    bool approval = false;
+    bool lecture = false;
+    qint64 createdAt = 0;
+    int participantCount = 0; // participants with a role (not pending), read only
+};
+
+struct CodeParticipantRecord
+{
+    UserInfo user;
+    CodeRole role = CodeRole::Viewer;
+};
+
+struct CodeFileRecord
+{
+    CodeFileId id;
+    CodeSessionId sessionId;
+    QString path;
+    QString language;
+    bool deleted = false;
+    qint64 lastN = 0;     // the newest stored update; 0: none
+    qint64 snapshotN = 0; // the snapshot covers updates 1..snapshotN
+    qint64 logBytes = 0;  // bytes of the stored updates after the snapshot
+};
+
+/// What a file's document is made of: the snapshot, then the updates after it in order.
+struct CodeFileContent
+{
+    QByteArray snapshot;
+    qint64 snapshotN = 0;
+    qint64 lastN = 0;
+    QList<QByteArray> updates; // n = snapshotN + 1 ... lastN
+};
+
+struct CodeCommentRecord
+{
+    CodeCommentId id;
+    CodeSessionId sessionId;
+    CodeFileId fileId;
+    CodeCommentId parentId; // invalid for a thread's first comment
+    UserInfo author;
+    QByteArray anchorStart; // Collab::Anchor::toBytes(); empty for replies
+    QByteArray anchorEnd;
+    QString text;
+    bool resolved = false;
+    qint64 createdAt = 0;
+};
+
+struct CodeVersionRecord
+{
+    CodeVersionId id;
+    CodeSessionId sessionId;
+    QString name;
+    UserId createdBy;
+    qint64 createdAt = 0;
+    int files = 0;
+};
+
+/// One file as a version saved it.
+struct CodeVersionFile
+{
+    CodeFileId fileId;
+    QString path;
+    QString language;
+    QByteArray state; // Collab::Document::encodeState()
+};
+
+/// A logged event of the session's room written in the same transaction as the change it
+/// reports. `payload` gets the id of the row the write created (or the written row's id) so
+/// that the event can name it.
+struct CodeEvent
+{
+    QString kind;
+    UserId sender;
+    QString clientId; // idempotency key of the request; repeated (room, sender, clientId): Conflict
+    qint64 timestamp = 0;
+    std::function<QJsonObject(qint64 id)> payload;
+};
+
+/// The storage of code sessions (docs/architecture.md, "Code sessions on the server"). Every
+/// write runs in one transaction with its logged event, if any, and returns after COMMIT.
+/// Errors as in Storage: lookups return nothing, writes StorageError::Failed.
+class CodeStorage
+{
+public:
+    virtual ~CodeStorage() = default;
+
+    /// Creates the session, its room and the owner as host. A repeated (owner, clientId)
+    /// returns the session created the first time.
+    virtual StorageResult<CodeSessionRecord> createCodeSession(const CodeSessionRecord &session, const QString &clientId) = 0;
+    virtual std::optional<CodeSessionRecord> codeSession(CodeSessionId id) = 0;
+    /// Sessions the user takes part in (pending included) and the course sessions of the
+    /// user's courses; of `course` only if valid. Newest first.
+    virtual QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course) = 0;
+    /// Stores title, access code, limit and flags of `session`.
+    virtual StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) = 0;
+
+    virtual QList<CodeParticipantRecord> codeParticipants(CodeSessionId session) = 0;
+    virtual std::optional<CodeRole> codeRole(CodeSessionId session, UserId user) = 0;
+    /// Adds the participant or changes the role; logs `event` when given (else the returned
+    /// record is empty).
+    virtual StorageResult<EventRecord> setCodeRole(CodeSessionId session, UserId user, CodeRole role,
+                                                   const std::optional<CodeEvent> &event) = 0;
+    virtual bool removeCodeParticipant(CodeSessionId session, UserId user) = 0;
+
+    /// Agent id -> the user who may insert under it.
+    virtual QHash<quint64, UserId> codeAgents(CodeSessionId session) = 0;
+    /// Binds the agent to the user; Conflict when the session has it already.
+    virtual StorageResult<bool> bindCodeAgent(CodeSessionId session, quint64 agent, UserId user) = 0;
+
+    /// The session's files that are not deleted, by path.
+    virtual QList<CodeFileRecord> codeFiles(CodeSessionId session) = 0;
+    virtual std::optional<CodeFileRecord> codeFile(CodeFileId id) = 0;
+    /// Creates a file whose snapshot is `state`. Conflict when a live file has the path.
+    virtual StorageResult<std::pair<CodeFileRecord, EventRecord>> createCodeFile(const CodeFileRecord &file,
+                                                                                 const QByteArray &state,
+                                                                                 const CodeEvent &event) = 0;
+    /// Conflict when another live file has the path; NotFound for a deleted file.
+    virtual StorageResult<EventRecord> renameCodeFile(CodeFileId id, const QString &path, const QString &language,
+                                                      const CodeEvent &event) = 0;
+    virtual StorageResult<EventRecord> deleteCodeFile(CodeFileId id, const CodeEvent &event) = 0;
+    virtual std::optional<CodeFileContent> codeFileContent(CodeFileId id) = 0;
+    /// Appends update number `n` (the file's last_n + 1) to the file's log.
+    virtual bool appendCodeUpdate(CodeFileId id, qint64 n, UserId user, const QByteArray &update) = 0;
+    /// Replaces the snapshot by `state`, which covers every update up to `uptoN` (the file's
+    /// last_n), and deletes those log rows.
+    virtual bool compactCodeFile(CodeFileId id, qint64 uptoN, const QByteArray &state) = 0;
+    /// Rows in the file's update log (for tests and metrics).
+    virtual int codeUpdateCount(CodeFileId id) = 0;
+
+    virtual StorageResult<std::pair<CodeCommentRecord, EventRecord>> createCodeComment(const CodeCommentRecord &comment,
+                                                                                       const CodeEvent &event) = 0;
+    virtual std::optional<CodeCommentRecord> codeComment(CodeCommentId id) = 0;
+    /// Oldest first; every file of the session unless `file` is valid.
+    virtual QList<CodeCommentRecord> codeComments(CodeSessionId session, CodeFileId file) = 0;
+    virtual StorageResult<EventRecord> resolveCodeComment(CodeCommentId id, bool resolved, const CodeEvent &event) = 0;
+
+    virtual StorageResult<std::pair<CodeVersionRecord, EventRecord>> createCodeVersion(
+        CodeSessionId session, const QString &name, UserId createdBy, const QList<CodeVersionFile> &files,
+        const CodeEvent &event) = 0;
+    /// Newest first.
+    virtual QList<CodeVersionRecord> codeVersions(CodeSessionId session) = 0;
+    virtual std::optional<CodeVersionRecord> codeVersion(CodeVersionId id) = 0;
+    virtual QList<CodeVersionFile> codeVersionFiles(CodeVersionId id) = 0;
+};
+
+} // namespace Cohort::Server

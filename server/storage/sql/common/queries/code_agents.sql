@@ -1,0 +1,1 @@
+SELECT agent, user_id FROM code_agents WHERE session_id = :session_id

@@ -1,0 +1,1 @@
+UPDATE code_comments SET resolved = :resolved WHERE id = :comment_id
