@@ -102,13 +102,15 @@ constexpr std::array errorNames{
 
 QStringList serverCapabilities()
 {
-    return {CapabilityResume, CapabilityIdempotency, CapabilityChat, CapabilityAttachments};
+    return {CapabilityResume, CapabilityIdempotency, CapabilityChat, CapabilityAttachments, CapabilityCode};
 }
 
 bool isEphemeralEvent(const QString &name)
 {
     for (const QString *ephemeral : {&EventTyping, &EventPresence, &EventReadUpdated, &EventRoomPrefs,
-                                     &EventRoomAdded, &EventRoomRemoved}) {
+                                     &EventRoomAdded, &EventRoomRemoved, &EventDocUpdate, &EventCursor,
+                                     &EventParticipantOnline, &EventCodeJoinRequest, &EventCodeApproved,
+                                     &EventCodeDenied}) {
         if (name == *ephemeral)
             return true;
     }

@@ -129,6 +129,24 @@ inline const QString EventReadUpdated = QStringLiteral("read.updated");
 inline const QString EventRoomPrefs = QStringLiteral("room.prefs");
 inline const QString EventRoomAdded = QStringLiteral("room.added");
 inline const QString EventRoomRemoved = QStringLiteral("room.removed");
+/// Code sessions: logged in the session's room.
+inline const QString EventCodeUpdated = QStringLiteral("code.updated");
+inline const QString EventParticipantJoined = QStringLiteral("participant.joined");
+inline const QString EventParticipantRole = QStringLiteral("participant.role");
+inline const QString EventFileCreated = QStringLiteral("file.created");
+inline const QString EventFileRenamed = QStringLiteral("file.renamed");
+inline const QString EventFileDeleted = QStringLiteral("file.deleted");
+inline const QString EventCommentAdded = QStringLiteral("comment.added");
+inline const QString EventCommentResolved = QStringLiteral("comment.resolved");
+inline const QString EventVersionCreated = QStringLiteral("version.created");
+inline const QString EventVersionRestored = QStringLiteral("version.restored");
+/// Code sessions, ephemeral.
+inline const QString EventDocUpdate = QStringLiteral("doc.update");
+inline const QString EventCursor = QStringLiteral("cursor");
+inline const QString EventParticipantOnline = QStringLiteral("participant.online");
+inline const QString EventCodeJoinRequest = QStringLiteral("code.joinRequest");
+inline const QString EventCodeApproved = QStringLiteral("code.approved");
+inline const QString EventCodeDenied = QStringLiteral("code.denied");
 bool isEphemeralEvent(const QString &name);
 
 /// WebSocket close codes the server uses besides the standard 1000 / 1001 / 1009.
@@ -152,5 +170,14 @@ inline constexpr int MaxRoomMembersPerRequest = 200;
 inline constexpr int MaxAttachmentsPerMessage = 10;
 inline constexpr int DefaultMessagesPerMinute = 60;
 inline constexpr int TypingExpiresMs = 6000;
+/// Code sessions (docs/protocol.md, "Code sessions", Limits).
+inline constexpr int MaxCodeFilesPerSession = 200;
+inline constexpr int MaxCodeFileLength = 1024 * 1024; // UTF-16 code units
+inline constexpr int MaxCodeUpdateBytes = 32 * 1024;  // one engine update, decoded
+inline constexpr int MaxCodeContentLength = 32 * 1024;
+inline constexpr int MaxCodeCollaborators = 200;
+inline constexpr int DefaultCodeCollaborators = 30;
+inline constexpr int MaxCodeCommentLength = 4000;
+inline constexpr int MaxCodePathLength = 256;
 
 } // namespace Cohort::Protocol

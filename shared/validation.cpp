@@ -33,6 +33,8 @@ QStringList enumValues(const char *field)
                                   QStringLiteral("live")}},
         {QStringLiteral("visibility"), {QStringLiteral("public"), QStringLiteral("private")}},
         {QStringLiteral("role"), {QStringLiteral("admin"), QStringLiteral("member")}},
+        {QStringLiteral("scope"), {QStringLiteral("course"), QStringLiteral("private")}},
+        {QStringLiteral("codeRole"), {QStringLiteral("host"), QStringLiteral("editor"), QStringLiteral("viewer")}},
     };
     return values.value(QLatin1String(field));
 }
@@ -146,6 +148,86 @@ Schema schemaFor(Op op)
                                            {"offset", Kind::Integer, true, 0, MaxSafe},
                                            {"length", Kind::Integer, false, 1, MaxSafe}};
 
+    // Code sessions: engine bytes travel base64; an anchor is at most 14 bytes.
+    constexpr qint64 MaxUpdateText = (MaxCodeUpdateBytes + 2) / 3 * 4;
+    constexpr qint64 MaxAnchorText = 24;
+    constexpr qint64 MaxVersionText = 64 * 1024;
+    static const Schema codeCreate{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"title", Kind::String, true, 1, 120},
+                                   {"courseId", Kind::Integer, false, 1, MaxSafe},
+                                   {"scope", Kind::Enum, false, 0, 0},
+                                   {"accessCode", Kind::String, false, 1, 64},
+                                   {"maxCollaborators", Kind::Integer, false, 1, MaxCodeCollaborators},
+                                   {"approval", Kind::Boolean, false, 0, 0},
+                                   {"lecture", Kind::Boolean, false, 0, 0}};
+    static const Schema codeList{{"courseId", Kind::Integer, false, 1, MaxSafe}};
+    static const Schema codeJoin{{"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                 {"accessCode", Kind::String, false, 1, 64},
+                                 {"agent", Kind::Integer, false, 1, 0xFFFFFFFFLL},
+                                 {"since", Kind::Integer, false, 0, MaxSafe}};
+    static const Schema sessionId{{"sessionId", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema codeUpdate{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                   {"title", Kind::String, false, 1, 120},
+                                   {"accessCode", Kind::String, false, 0, 64},
+                                   {"maxCollaborators", Kind::Integer, false, 1, MaxCodeCollaborators},
+                                   {"locked", Kind::Boolean, false, 0, 0},
+                                   {"approval", Kind::Boolean, false, 0, 0},
+                                   {"lecture", Kind::Boolean, false, 0, 0}};
+    static const Schema codeSetRole{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                    {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                    {"userId", Kind::Integer, true, 1, MaxSafe},
+                                    {"codeRole", Kind::Enum, true, 0, 0}};
+    static const Schema codeApprove{{"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                    {"userId", Kind::Integer, true, 1, MaxSafe},
+                                    {"allow", Kind::Boolean, true, 0, 0}};
+    static const Schema fileCreate{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                   {"path", Kind::String, true, 1, MaxCodePathLength},
+                                   {"language", Kind::String, true, 1, 32},
+                                   {"content", Kind::String, false, 0, MaxCodeContentLength}};
+    static const Schema fileRename{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                   {"fileId", Kind::Integer, true, 1, MaxSafe},
+                                   {"path", Kind::String, true, 1, MaxCodePathLength},
+                                   {"language", Kind::String, false, 1, 32}};
+    static const Schema fileDelete{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                   {"fileId", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema fileOpen{{"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                 {"fileId", Kind::Integer, true, 1, MaxSafe},
+                                 {"version", Kind::String, false, 0, MaxVersionText}};
+    static const Schema docUpdate{{"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                  {"fileId", Kind::Integer, true, 1, MaxSafe},
+                                  {"update", Kind::String, true, 1, MaxUpdateText}};
+    static const Schema cursor{{"sessionId", Kind::Integer, true, 1, MaxSafe},
+                               {"fileId", Kind::Integer, true, 1, MaxSafe},
+                               {"anchor", Kind::String, true, 1, MaxAnchorText},
+                               {"head", Kind::String, true, 1, MaxAnchorText},
+                               {"viewportTopLine", Kind::Integer, false, 0, MaxSafe}};
+    static const Schema commentAdd{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                   {"fileId", Kind::Integer, true, 1, MaxSafe},
+                                   {"anchorStart", Kind::String, true, 1, MaxAnchorText},
+                                   {"anchorEnd", Kind::String, true, 1, MaxAnchorText},
+                                   {"text", Kind::String, true, 1, MaxCodeCommentLength}};
+    static const Schema commentReply{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                     {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                     {"commentId", Kind::Integer, true, 1, MaxSafe},
+                                     {"text", Kind::String, true, 1, MaxCodeCommentLength}};
+    static const Schema commentResolve{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                       {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                       {"commentId", Kind::Integer, true, 1, MaxSafe},
+                                       {"resolved", Kind::Boolean, true, 0, 0}};
+    static const Schema commentList{{"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                    {"fileId", Kind::Integer, false, 1, MaxSafe}};
+    static const Schema versionCreate{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                      {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                      {"name", Kind::String, true, 1, 120}};
+    static const Schema versionRestore{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                       {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                       {"versionId", Kind::Integer, true, 1, MaxSafe}};
+
     switch (op) {
     case Op::AuthSignIn: return signIn;
     case Op::AuthToken: return token;
@@ -186,27 +268,27 @@ Schema schemaFor(Op op)
     case Op::AttachmentUpload: return attachmentUpload;
     case Op::AttachmentChunk: return attachmentChunk;
     case Op::AttachmentDownload: return attachmentDownload;
-    case Op::CodeCreate: return none;
-    case Op::CodeList: return none;
-    case Op::CodeJoin: return none;
-    case Op::CodeLeave: return none;
-    case Op::CodeUpdate: return none;
-    case Op::CodeSetRole: return none;
-    case Op::CodeApprove: return none;
-    case Op::FileCreate: return none;
-    case Op::FileRename: return none;
-    case Op::FileDelete: return none;
-    case Op::FileOpen: return none;
-    case Op::DocUpdate: return none;
-    case Op::Cursor: return none;
-    case Op::CommentAdd: return none;
-    case Op::CommentReply: return none;
-    case Op::CommentResolve: return none;
-    case Op::CommentList: return none;
-    case Op::VersionCreate: return none;
-    case Op::VersionList: return none;
-    case Op::VersionRestore: return none;
-    case Op::CodeExport: return none;
+    case Op::CodeCreate: return codeCreate;
+    case Op::CodeList: return codeList;
+    case Op::CodeJoin: return codeJoin;
+    case Op::CodeLeave: return sessionId;
+    case Op::CodeUpdate: return codeUpdate;
+    case Op::CodeSetRole: return codeSetRole;
+    case Op::CodeApprove: return codeApprove;
+    case Op::FileCreate: return fileCreate;
+    case Op::FileRename: return fileRename;
+    case Op::FileDelete: return fileDelete;
+    case Op::FileOpen: return fileOpen;
+    case Op::DocUpdate: return docUpdate;
+    case Op::Cursor: return cursor;
+    case Op::CommentAdd: return commentAdd;
+    case Op::CommentReply: return commentReply;
+    case Op::CommentResolve: return commentResolve;
+    case Op::CommentList: return commentList;
+    case Op::VersionCreate: return versionCreate;
+    case Op::VersionList: return sessionId;
+    case Op::VersionRestore: return versionRestore;
+    case Op::CodeExport: return sessionId;
     }
     return none;
 }

@@ -54,6 +54,7 @@ ServerCore::ServerCore(const ServerConfig &config, Storage &storage, AuthService
     , m_auth(auth)
     , m_metrics(metrics)
     , m_chat(*this, storage)
+    , m_code(*this, storage)
 {
     m_clock.start();
     // One timer for every connection: pings, heartbeat and sign-in timeouts, stuck closes,
@@ -167,6 +168,7 @@ void ServerCore::onSignedIn(Connection &connection)
 void ServerCore::onSigningOut(Connection &connection)
 {
     m_chat.connectionSignedOut(connection);
+    m_code.connectionClosed(connection);
 }
 
 void ServerCore::stop()
@@ -282,28 +284,27 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::AttachmentUpload: return m_chat.attachmentUpload(c, r);
     case Op::AttachmentChunk: return m_chat.attachmentChunk(c, r);
     case Op::AttachmentDownload: return m_chat.attachmentDownload(c, r);
-    case Op::CodeCreate:
-    case Op::CodeList:
-    case Op::CodeJoin:
-    case Op::CodeLeave:
-    case Op::CodeUpdate:
-    case Op::CodeSetRole:
-    case Op::CodeApprove:
-    case Op::FileCreate:
-    case Op::FileRename:
-    case Op::FileDelete:
-    case Op::FileOpen:
-    case Op::DocUpdate:
-    case Op::Cursor:
-    case Op::CommentAdd:
-    case Op::CommentReply:
-    case Op::CommentResolve:
-    case Op::CommentList:
-    case Op::VersionCreate:
-    case Op::VersionList:
-    case Op::VersionRestore:
-    case Op::CodeExport:
-        return c.fail(r, ErrorCode::Unavailable, QStringLiteral("%1 is not served by this build yet").arg(opName(r.op)));
+    case Op::CodeCreate: return m_code.codeCreate(c, r);
+    case Op::CodeList: return m_code.codeList(c, r);
+    case Op::CodeJoin: return m_code.codeJoin(c, r);
+    case Op::CodeLeave: return m_code.codeLeave(c, r);
+    case Op::CodeUpdate: return m_code.codeUpdate(c, r);
+    case Op::CodeSetRole: return m_code.codeSetRole(c, r);
+    case Op::CodeApprove: return m_code.codeApprove(c, r);
+    case Op::FileCreate: return m_code.fileCreate(c, r);
+    case Op::FileRename: return m_code.fileRename(c, r);
+    case Op::FileDelete: return m_code.fileDelete(c, r);
+    case Op::FileOpen: return m_code.fileOpen(c, r);
+    case Op::DocUpdate: return m_code.docUpdate(c, r);
+    case Op::Cursor: return m_code.cursor(c, r);
+    case Op::CommentAdd: return m_code.commentAdd(c, r);
+    case Op::CommentReply: return m_code.commentReply(c, r);
+    case Op::CommentResolve: return m_code.commentResolve(c, r);
+    case Op::CommentList: return m_code.commentList(c, r);
+    case Op::VersionCreate: return m_code.versionCreate(c, r);
+    case Op::VersionList: return m_code.versionList(c, r);
+    case Op::VersionRestore: return m_code.versionRestore(c, r);
+    case Op::CodeExport: return m_code.codeExport(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }

@@ -4,6 +4,7 @@
 
 #include "authservice.h"
 #include "chatservice.h"
+#include "codeservice.h"
 #include "connection.h"
 #include "roomhub.h"
 #include "serverconfig.h"
@@ -62,6 +63,7 @@ Q_SIGNALS:
 
 private:
     friend class ChatService; // the chat ops use the storage timing, append and publish below
+    friend class CodeService; // so do the code-session ops, and they subscribe to their rooms
 
     void sweep();
     /// Looks up the session rows of these signed-in connections and closes those whose row is
@@ -113,6 +115,7 @@ private:
     Metrics &m_metrics;
     RoomHub m_hub;
     ChatService m_chat;
+    CodeService m_code;
     QElapsedTimer m_clock;
     QTimer m_sweepTimer;
     QSet<Connection *> m_connections;

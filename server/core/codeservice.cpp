@@ -1,0 +1,1453 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "codeservice.h"
+
+#include "metrics.h"
+#include "servercore.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcCode, "cohort.server.code")
+
+namespace Cohort::Server {
+
+using namespace Protocol;
+
+namespace {
+
+/// The agent id of the server's own replicas. Clients get 32-bit ids, so no client ever
+/// inserts under it: the server alone types under it (imported content, version restores).
+constexpr Collab::AgentId ServerAgent = Collab::AgentId(1) << 40;
+constexpr qint64 MaxAgent = 0xFFFFFFFFLL;
+constexpr int AgentAttempts = 8;
+
+qint64 wallClockMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString stringField(const Request &r, const char *key)
+{
+    return r.data.value(QLatin1String(key)).toString();
+}
+
+qint64 integerField(const Request &r, const char *key)
+{
+    return r.data.value(QLatin1String(key)).toInteger();
+}
+
+bool hasField(const Request &r, const char *key)
+{
+    const QJsonValue value = r.data.value(QLatin1String(key));
+    return !value.isUndefined() && !value.isNull();
+}
+
+QString normalizedAccessCode(const QString &code)
+{
+    return code.trimmed().toUpper();
+}
+
+/// Strict base64: anything but the standard alphabet with padding is refused.
+std::optional<QByteArray> fromBase64(const QString &text)
+{
+    const QByteArray::FromBase64Result decoded = QByteArray::fromBase64Encoding(
+        text.toLatin1(), QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return decoded.decoded;
+}
+
+QString toBase64(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+/// Relative paths of '/'-separated names: no empty, '.' or '..' segment, no backslash, no
+/// control character. The client writes them to disk on export, so they must stay inside.
+bool isValidPath(const QString &path)
+{
+    if (path.isEmpty() || path.size() > MaxCodePathLength)
+        return false;
+    for (const QChar c : path) {
+        if (c.unicode() < 0x20 || c == QLatin1Char('\\') || c.unicode() == 0x7F)
+            return false;
+    }
+    const QStringList segments = path.split(QLatin1Char('/'));
+    return std::none_of(segments.cbegin(), segments.cend(), [](const QString &segment) {
+        return segment.isEmpty() || segment == QLatin1String(".") || segment == QLatin1String("..")
+            || segment.trimmed() != segment;
+    });
+}
+
+bool isValidLanguage(const QString &language)
+{
+    if (language.isEmpty() || language.size() > 32)
+        return false;
+    return std::all_of(language.cbegin(), language.cend(), [](QChar c) {
+        return (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('0') && c <= QLatin1Char('9'))
+            || c == QLatin1Char('+') || c == QLatin1Char('#') || c == QLatin1Char('-') || c == QLatin1Char('.');
+    });
+}
+
+std::optional<Collab::Anchor> anchorField(const Request &r, const char *key)
+{
+    const std::optional<QByteArray> bytes = fromBase64(stringField(r, key));
+    if (!bytes)
+        return std::nullopt;
+    return Collab::Anchor::fromBytes(*bytes);
+}
+
+/// The smallest edit that turns `from` into `to`: the differing middle between the common
+/// prefix and the common suffix (never splitting a surrogate pair).
+struct TextEdit
+{
+    qsizetype position = 0;
+    qsizetype removed = 0;
+    QString inserted;
+};
+
+TextEdit difference(const QString &from, const QString &to)
+{
+    qsizetype prefix = 0;
+    const qsizetype shorter = std::min(from.size(), to.size());
+    while (prefix < shorter && from.at(prefix) == to.at(prefix))
+        ++prefix;
+    if (prefix > 0 && from.at(prefix - 1).isHighSurrogate())
+        --prefix;
+    qsizetype suffix = 0;
+    while (suffix < shorter - prefix && from.at(from.size() - 1 - suffix) == to.at(to.size() - 1 - suffix))
+        ++suffix;
+    if (suffix > 0 && from.at(from.size() - suffix).isLowSurrogate())
+        --suffix;
+    return {prefix, from.size() - prefix - suffix, to.mid(prefix, to.size() - prefix - suffix)};
+}
+
+} // namespace
+
+CodeService::CodeService(ServerCore &core, Storage &storage)
+    : m_core(core)
+    , m_storage(storage)
+    , m_code(storage.code())
+{
+    m_cursorTimer.setInterval(int(CursorIntervalMs) / 2);
+    QObject::connect(&m_cursorTimer, &QTimer::timeout, &m_core, [this] { relayCursors(); });
+}
+
+CodeService::~CodeService() = default;
+
+// Helpers
+
+QJsonObject CodeService::sessionJson(const CodeSessionRecord &s, std::optional<CodeRole> myRole, bool withAccessCode) const
+{
+    QJsonObject json{{QStringLiteral("id"), s.id.value()},
+                     {QStringLiteral("roomId"), s.roomId.value()},
+                     {QStringLiteral("title"), s.title},
+                     {QStringLiteral("ownerId"), s.ownerId.value()},
+                     {QStringLiteral("scope"), s.courseScope ? QStringLiteral("course") : QStringLiteral("private")},
+                     {QStringLiteral("hasAccessCode"), !s.accessCode.isEmpty()},
+                     {QStringLiteral("maxCollaborators"), s.maxCollaborators},
+                     {QStringLiteral("locked"), s.locked},
+                     {QStringLiteral("approval"), s.approval},
+                     {QStringLiteral("lecture"), s.lecture},
+                     {QStringLiteral("participantCount"), s.participantCount},
+                     {QStringLiteral("createdAt"), s.createdAt},
+                     {QStringLiteral("myRole"), myRole ? QJsonValue(codeRoleName(*myRole)) : QJsonValue()}};
+    if (s.courseId.isValid())
+        json.insert(QStringLiteral("courseId"), s.courseId.value());
+    if (withAccessCode)
+        json.insert(QStringLiteral("accessCode"), s.accessCode);
+    return json;
+}
+
+QJsonObject CodeService::participantJson(const LiveSession &session, const UserInfo &user, CodeRole role) const
+{
+    return {{QStringLiteral("user"), user.toJson()},
+            {QStringLiteral("role"), codeRoleName(role)},
+            {QStringLiteral("online"), isOnline(session, user.id)}};
+}
+
+QJsonObject CodeService::fileJson(const CodeFileRecord &file)
+{
+    return {{QStringLiteral("id"), file.id.value()},
+            {QStringLiteral("path"), file.path},
+            {QStringLiteral("language"), file.language},
+            {QStringLiteral("n"), file.lastN}};
+}
+
+QJsonObject CodeService::commentJson(const CodeCommentRecord &comment)
+{
+    return {{QStringLiteral("id"), comment.id.value()},
+            {QStringLiteral("fileId"), comment.fileId.value()},
+            {QStringLiteral("parentId"), comment.parentId.value()},
+            {QStringLiteral("author"), comment.author.toJson()},
+            {QStringLiteral("anchorStart"), toBase64(comment.anchorStart)},
+            {QStringLiteral("anchorEnd"), toBase64(comment.anchorEnd)},
+            {QStringLiteral("text"), comment.text},
+            {QStringLiteral("resolved"), comment.resolved},
+            {QStringLiteral("createdAt"), comment.createdAt}};
+}
+
+QJsonObject CodeService::versionJson(const CodeVersionRecord &version)
+{
+    return {{QStringLiteral("id"), version.id.value()},
+            {QStringLiteral("name"), version.name},
+            {QStringLiteral("createdBy"), version.createdBy.value()},
+            {QStringLiteral("createdAt"), version.createdAt},
+            {QStringLiteral("files"), version.files}};
+}
+
+bool CodeService::isOnline(const LiveSession &session, UserId user) const
+{
+    return std::any_of(session.connections.cbegin(), session.connections.cend(),
+                       [user](const Connection *c) { return c->userId() == user; });
+}
+
+void CodeService::sendEphemeral(const QList<Connection *> &to, const QString &event, const QJsonObject &data,
+                                Connection *skip)
+{
+    if (to.isEmpty())
+        return;
+    const QString frame = QString::fromUtf8(encode(Protocol::event(event, RoomId(), 0, wallClockMs(), data)));
+    qsizetype sent = 0;
+    for (Connection *connection : to) {
+        if (connection != skip) {
+            connection->sendEvent(frame);
+            ++sent;
+        }
+    }
+    m_core.metrics().addEventsDelivered(sent);
+}
+
+bool CodeService::isCourseMember(CourseId course, UserId user)
+{
+    return course.isValid() && m_core.db([&] { return m_storage.courseRole(course, user); }).has_value();
+}
+
+bool CodeService::mayKnow(const CodeSessionRecord &session, const UserRecord &user)
+{
+    if (user.info.role == Role::Admin || m_core.db([&] { return m_code.codeRole(session.id, user.info.id); }))
+        return true;
+    return session.courseScope && isCourseMember(session.courseId, user.info.id);
+}
+
+CodeService::LiveSession *CodeService::loadSession(CodeSessionId id)
+{
+    if (const auto it = m_sessions.find(id.value()); it != m_sessions.end())
+        return it->second.get();
+    const std::optional<CodeSessionRecord> record = m_core.db([&] { return m_code.codeSession(id); });
+    if (!record)
+        return nullptr;
+    auto live = std::make_unique<LiveSession>();
+    live->record = *record;
+    for (const CodeParticipantRecord &p : m_core.db([&] { return m_code.codeParticipants(id); }))
+        live->roles.insert(p.user.id, p.role);
+    live->agents = m_core.db([&] { return m_code.codeAgents(id); });
+    LiveSession *session = live.get();
+    m_sessions.emplace(id.value(), std::move(live));
+    return session;
+}
+
+CodeService::LiveSession *CodeService::joinedSession(Connection &c, const Request &r)
+{
+    const CodeSessionId id(integerField(r, "sessionId"));
+    if (m_joined.value(&c).contains(id)) {
+        // Once joined, a user stays a participant: roles only move between host, editor and viewer.
+        return m_sessions.at(id.value()).get();
+    }
+    const std::optional<CodeSessionRecord> record = m_core.db([&] { return m_code.codeSession(id); });
+    if (!record || !mayKnow(*record, c.user())) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+        return nullptr;
+    }
+    c.fail(r, ErrorCode::Forbidden, QStringLiteral("join the session first"));
+    return nullptr;
+}
+
+bool CodeService::requireRole(Connection &c, const Request &r, const LiveSession &session, CodeRole least)
+{
+    const CodeRole role = session.roles.value(c.userId(), CodeRole::Pending);
+    if (role >= least)
+        return true;
+    c.fail(r, ErrorCode::Forbidden,
+           least == CodeRole::Host ? QStringLiteral("only a host of the session may do this")
+                                   : QStringLiteral("viewers may not change the session's files"));
+    return false;
+}
+
+std::optional<CodeFileRecord> CodeService::sessionFile(Connection &c, const Request &r, const LiveSession &session)
+{
+    const CodeFileId id(integerField(r, "fileId"));
+    if (const auto it = m_files.find(id.value()); it != m_files.end() && it->second->record.sessionId == session.record.id)
+        return it->second->record;
+    const std::optional<CodeFileRecord> file = m_core.db([&] { return m_code.codeFile(id); });
+    if (!file || file->sessionId != session.record.id) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such file in this session"));
+        return std::nullopt;
+    }
+    if (file->deleted) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("the file was deleted"));
+        return std::nullopt;
+    }
+    return file;
+}
+
+CodeService::LiveFile *CodeService::loadFile(const CodeFileRecord &record)
+{
+    if (const auto it = m_files.find(record.id.value()); it != m_files.end())
+        return it->second.get();
+    const std::optional<CodeFileContent> content = m_core.db([&] { return m_code.codeFileContent(record.id); });
+    if (!content)
+        return nullptr;
+    std::optional<Collab::Document> document = Collab::Document::decode(ServerAgent, content->snapshot);
+    if (!document) {
+        qCWarning(lcCode) << "file" << record.id.value() << "has an unreadable snapshot";
+        return nullptr;
+    }
+    for (const QByteArray &update : content->updates) {
+        if (!document->apply(update).ok())
+            qCWarning(lcCode) << "file" << record.id.value() << "has an unreadable update in its log";
+    }
+    auto live = std::make_unique<LiveFile>(LiveFile{record, std::move(*document), {}});
+    live->record.lastN = content->lastN;
+    live->record.snapshotN = content->snapshotN;
+    LiveFile *file = live.get();
+    m_files.emplace(record.id.value(), std::move(live));
+    return file;
+}
+
+void CodeService::releaseFile(CodeFileId id)
+{
+    const auto it = m_files.find(id.value());
+    if (it != m_files.end() && it->second->watchers.isEmpty())
+        m_files.erase(it);
+}
+
+std::optional<QJsonObject> CodeService::retried(Connection &c, const Request &r, const LiveSession &session,
+                                                const QString &kind)
+{
+    const QString clientId = stringField(r, "clientId");
+    if (clientId.isEmpty())
+        return std::nullopt;
+    const std::optional<EventRecord> stored =
+        m_core.db([&] { return m_storage.eventByClientId(session.record.roomId, c.userId(), clientId); });
+    if (!stored || stored->kind != kind)
+        return std::nullopt;
+    return QJsonDocument::fromJson(stored->payload).object();
+}
+
+// Sessions
+
+void CodeService::codeCreate(Connection &c, const Request &r)
+{
+    CodeSessionRecord session;
+    session.title = stringField(r, "title").trimmed();
+    if (session.title.isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'title' must not be blank"));
+        return;
+    }
+    session.courseScope = stringField(r, "scope") == QLatin1String("course");
+    session.courseId = CourseId(integerField(r, "courseId"));
+    if (session.courseScope && !session.courseId.isValid()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("a course session needs field 'courseId'"));
+        return;
+    }
+    const bool admin = c.user().info.role == Role::Admin;
+    if (session.courseId.isValid()) {
+        const std::optional<Role> courseRole = m_core.db([&] { return m_storage.courseRole(session.courseId, c.userId()); });
+        if ((!courseRole && !admin) || !m_core.db([&] { return m_storage.courseById(session.courseId); })) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such course"));
+            return;
+        }
+        if (session.courseScope && courseRole != Role::Instructor && !admin) {
+            c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the course's instructors create course sessions"));
+            return;
+        }
+    }
+    session.accessCode = normalizedAccessCode(stringField(r, "accessCode"));
+    if (hasField(r, "accessCode") && session.accessCode.size() < 4) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'accessCode' must have at least 4 characters"));
+        return;
+    }
+    session.maxCollaborators = hasField(r, "maxCollaborators") ? int(integerField(r, "maxCollaborators"))
+                                                               : DefaultCodeCollaborators;
+    session.approval = r.data.value(QStringLiteral("approval")).toBool();
+    session.lecture = r.data.value(QStringLiteral("lecture")).toBool();
+    session.ownerId = c.userId();
+    session.createdAt = wallClockMs();
+    const StorageResult<CodeSessionRecord> created =
+        m_core.db([&] { return m_code.createCodeSession(session, stringField(r, "clientId")); });
+    if (!created.ok()) {
+        qCWarning(lcCode) << "code.create failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be created"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("session"), sessionJson(*created.value, CodeRole::Host, true)}});
+}
+
+void CodeService::codeList(Connection &c, const Request &r)
+{
+    const QList<CodeSessionRecord> sessions =
+        m_core.db([&] { return m_code.codeSessionsOfUser(c.userId(), CourseId(integerField(r, "courseId"))); });
+    QJsonArray list;
+    for (const CodeSessionRecord &session : sessions) {
+        const std::optional<CodeRole> role = m_core.db([&] { return m_code.codeRole(session.id, c.userId()); });
+        list.append(sessionJson(session, role, role == CodeRole::Host));
+    }
+    c.reply(r, {{QStringLiteral("sessions"), list}});
+}
+
+bool CodeService::admit(Connection &c, const Request &r, LiveSession &session, UserId user, CodeRole role)
+{
+    if (session.record.participantCount >= session.record.maxCollaborators) {
+        c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is full"));
+        return false;
+    }
+    const std::optional<UserRecord> record = m_core.db([&] { return m_storage.userById(user); });
+    if (!record) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the participant could not be read"));
+        return false;
+    }
+    QJsonObject participant = participantJson(session, record->info, role);
+    // Someone joining by themselves is online from this join on.
+    if (user == c.userId())
+        participant.insert(QStringLiteral("online"), true);
+    const CodeEvent event{EventParticipantJoined, c.userId(), QString(), wallClockMs(),
+                          [&](qint64) { return QJsonObject{{QStringLiteral("participant"), participant}}; }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.setCodeRole(session.record.id, user, role, event); });
+    if (!stored.ok()) {
+        qCWarning(lcCode) << "adding a participant failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the participant could not be added"));
+        return false;
+    }
+    session.roles.insert(user, role);
+    ++session.record.participantCount;
+    m_core.publish(*stored.value);
+    return true;
+}
+
+std::optional<quint64> CodeService::agentFor(Connection &c, const Request &r, LiveSession &session)
+{
+    if (hasField(r, "agent")) {
+        const quint64 agent = quint64(integerField(r, "agent"));
+        const UserId owner = session.agents.value(agent);
+        if (owner == c.userId())
+            return agent;
+        if (owner.isValid()) {
+            c.fail(r, ErrorCode::Forbidden, QStringLiteral("the agent id belongs to another participant"));
+            return std::nullopt;
+        }
+        const StorageResult<bool> bound = m_core.db([&] { return m_code.bindCodeAgent(session.record.id, agent, c.userId()); });
+        if (!bound.ok()) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the agent id could not be bound"));
+            return std::nullopt;
+        }
+        session.agents.insert(agent, c.userId());
+        return agent;
+    }
+    for (int attempt = 0; attempt < AgentAttempts; ++attempt) {
+        const quint64 agent = 1 + QRandomGenerator::global()->bounded(quint64(MaxAgent));
+        if (session.agents.contains(agent))
+            continue;
+        const StorageResult<bool> bound = m_core.db([&] { return m_code.bindCodeAgent(session.record.id, agent, c.userId()); });
+        if (bound.ok()) {
+            session.agents.insert(agent, c.userId());
+            return agent;
+        }
+        if (bound.error != StorageError::Conflict)
+            break;
+    }
+    c.fail(r, ErrorCode::Internal, QStringLiteral("no agent id could be bound"));
+    return std::nullopt;
+}
+
+void CodeService::codeJoin(Connection &c, const Request &r)
+{
+    const CodeSessionId id(integerField(r, "sessionId"));
+    const std::optional<CodeSessionRecord> record = m_core.db([&] { return m_code.codeSession(id); });
+    if (!record) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+        return;
+    }
+    const bool wasLoaded = m_sessions.find(id.value()) != m_sessions.end();
+    LiveSession *session = loadSession(id);
+    if (!session) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be read"));
+        return;
+    }
+    const auto unloadUnused = [&] {
+        if (!wasLoaded && session->connections.isEmpty() && session->waiting.isEmpty())
+            m_sessions.erase(id.value());
+    };
+    const CodeRole role = session->roles.value(c.userId(), CodeRole::Pending);
+    if (role == CodeRole::Pending) {
+        const bool admin = c.user().info.role == Role::Admin;
+        const bool member = admin || (record->courseScope && isCourseMember(record->courseId, c.userId()));
+        const bool gaveCode = hasField(r, "accessCode");
+        if (!record->accessCode.isEmpty()) {
+            if (normalizedAccessCode(stringField(r, "accessCode")) != record->accessCode) {
+                if (!member && !gaveCode && !session->roles.contains(c.userId()))
+                    c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+                else
+                    c.fail(r, ErrorCode::Forbidden, QStringLiteral("wrong access code"));
+                return unloadUnused();
+            }
+        } else if (!member && !session->roles.contains(c.userId())) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+            return unloadUnused();
+        }
+        if (session->record.locked) {
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is locked"));
+            return unloadUnused();
+        }
+        if (session->record.participantCount >= session->record.maxCollaborators) {
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is full"));
+            return unloadUnused();
+        }
+        if (session->record.approval) {
+            if (!session->roles.contains(c.userId())) {
+                if (!m_core.db([&] { return m_code.setCodeRole(id, c.userId(), CodeRole::Pending, std::nullopt); }).ok()) {
+                    c.fail(r, ErrorCode::Internal, QStringLiteral("the request to join could not be stored"));
+                    return unloadUnused();
+                }
+                session->roles.insert(c.userId(), CodeRole::Pending);
+                QList<Connection *> hosts;
+                for (Connection *connection : std::as_const(session->connections)) {
+                    if (session->roles.value(connection->userId()) == CodeRole::Host)
+                        hosts.append(connection);
+                }
+                sendEphemeral(hosts, EventCodeJoinRequest,
+                              {{QStringLiteral("sessionId"), id.value()}, {QStringLiteral("user"), c.user().info.toJson()}});
+            }
+            session->waiting.insert(&c);
+            c.reply(r, {{QStringLiteral("session"), sessionJson(session->record, CodeRole::Pending, false)},
+                        {QStringLiteral("pending"), true}});
+            return;
+        }
+        if (!admit(c, r, *session, c.userId(), session->record.lecture ? CodeRole::Viewer : CodeRole::Editor))
+            return unloadUnused();
+    }
+    const std::optional<quint64> agent = agentFor(c, r, *session);
+    if (!agent)
+        return unloadUnused();
+    subscribe(c, *session, r, *agent);
+}
+
+void CodeService::subscribe(Connection &c, LiveSession &session, const Request &r, quint64 agent)
+{
+    const RoomId room = session.record.roomId;
+    const qint64 lastSeq = m_core.db([&] { return m_storage.lastSeq(room); });
+    bool reset = false;
+    if (hasField(r, "since") && !c.joinedRooms().contains(room)) {
+        const qint64 since = integerField(r, "since");
+        const int window = m_core.config().resumeWindow;
+        QList<EventRecord> missed;
+        if (since > lastSeq || lastSeq - since > window) {
+            reset = true;
+            missed = m_core.db([&] { return m_storage.latestEvents(room, window); });
+        } else if (since < lastSeq) {
+            missed = m_core.db([&] { return m_storage.eventsAfter(room, since, window); });
+        }
+        c.beginReplay();
+        for (const EventRecord &event : missed)
+            c.sendEvent(eventFrameText(event));
+        c.endReplay();
+        m_core.metrics().addEventsDelivered(missed.size());
+    }
+    // As in room.join: no event-loop turn between the replay and the subscription.
+    if (!c.joinedRooms().contains(room)) {
+        c.joinedRooms().insert(room);
+        m_core.m_hub.join(room, &c);
+    }
+    session.waiting.remove(&c);
+    if (!session.connections.contains(&c)) {
+        const bool cameOnline = !isOnline(session, c.userId());
+        session.connections.append(&c);
+        m_joined[&c].insert(session.record.id);
+        if (cameOnline)
+            sendEphemeral(session.connections, EventParticipantOnline,
+                          {{QStringLiteral("sessionId"), session.record.id.value()},
+                           {QStringLiteral("userId"), c.userId().value()},
+                           {QStringLiteral("online"), true}},
+                          &c);
+    }
+
+    const CodeRole role = session.roles.value(c.userId());
+    QJsonArray participants;
+    QJsonArray requests;
+    for (const CodeParticipantRecord &p : m_core.db([&] { return m_code.codeParticipants(session.record.id); })) {
+        if (p.role != CodeRole::Pending)
+            participants.append(participantJson(session, p.user, p.role));
+        else if (role == CodeRole::Host)
+            requests.append(p.user.toJson());
+    }
+    QJsonArray files;
+    for (const CodeFileRecord &file : m_core.db([&] { return m_code.codeFiles(session.record.id); }))
+        files.append(fileJson(file));
+    c.reply(r, {{QStringLiteral("session"), sessionJson(session.record, role, role == CodeRole::Host)},
+                {QStringLiteral("participants"), participants},
+                {QStringLiteral("files"), files},
+                {QStringLiteral("agent"), qint64(agent)},
+                {QStringLiteral("lastSeq"), lastSeq},
+                {QStringLiteral("reset"), reset},
+                {QStringLiteral("requests"), requests}});
+}
+
+void CodeService::unsubscribe(Connection &c, CodeSessionId id)
+{
+    const auto it = m_sessions.find(id.value());
+    if (it == m_sessions.end())
+        return;
+    LiveSession &session = *it->second;
+    session.waiting.remove(&c);
+    if (session.connections.removeAll(&c) > 0) {
+        m_core.leaveRoom(c, session.record.roomId);
+        const QSet<CodeFileId> open = m_open.value(&c);
+        for (CodeFileId file : open) {
+            const auto live = m_files.find(file.value());
+            if (live == m_files.end() || live->second->record.sessionId != id)
+                continue;
+            live->second->watchers.remove(&c);
+            m_open[&c].remove(file);
+            releaseFile(file);
+        }
+        if (!isOnline(session, c.userId()))
+            sendEphemeral(session.connections, EventParticipantOnline,
+                          {{QStringLiteral("sessionId"), id.value()},
+                           {QStringLiteral("userId"), c.userId().value()},
+                           {QStringLiteral("online"), false}});
+    }
+    if (const auto joined = m_joined.find(&c); joined != m_joined.end()) {
+        joined->remove(id);
+        if (joined->isEmpty())
+            m_joined.erase(joined);
+    }
+    if (const auto open = m_open.find(&c); open != m_open.end() && open->isEmpty())
+        m_open.erase(open);
+    if (session.connections.isEmpty() && session.waiting.isEmpty()) {
+        // Files still loaded (no watcher left) go with their session.
+        for (auto file = m_files.begin(); file != m_files.end();) {
+            if (file->second->record.sessionId == id && file->second->watchers.isEmpty())
+                file = m_files.erase(file);
+            else
+                ++file;
+        }
+        m_sessions.erase(it);
+    }
+}
+
+void CodeService::codeLeave(Connection &c, const Request &r)
+{
+    unsubscribe(c, CodeSessionId(integerField(r, "sessionId")));
+    c.reply(r, {});
+}
+
+void CodeService::connectionClosed(Connection &c)
+{
+    const QSet<CodeSessionId> joined = m_joined.value(&c);
+    for (CodeSessionId id : joined)
+        unsubscribe(c, id);
+    // Pending users' connections wait without having joined.
+    QList<CodeSessionId> waitingIn;
+    for (const auto &[id, session] : m_sessions) {
+        if (session->waiting.contains(&c))
+            waitingIn.append(CodeSessionId(id));
+    }
+    for (CodeSessionId id : std::as_const(waitingIn))
+        unsubscribe(c, id);
+    m_lastCursorMs.remove(&c);
+    m_pendingCursors.remove(&c);
+    m_open.remove(&c);
+}
+
+void CodeService::codeUpdate(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+        return;
+    if (retried(c, r, *session, EventCodeUpdated)) {
+        c.reply(r, {{QStringLiteral("session"), sessionJson(session->record, CodeRole::Host, true)}});
+        return;
+    }
+    CodeSessionRecord changed = session->record;
+    if (hasField(r, "title")) {
+        changed.title = stringField(r, "title").trimmed();
+        if (changed.title.isEmpty()) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'title' must not be blank"));
+            return;
+        }
+    }
+    if (hasField(r, "accessCode")) {
+        changed.accessCode = normalizedAccessCode(stringField(r, "accessCode"));
+        if (!changed.accessCode.isEmpty() && changed.accessCode.size() < 4) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'accessCode' must be empty or have at least 4 characters"));
+            return;
+        }
+    }
+    if (hasField(r, "maxCollaborators"))
+        changed.maxCollaborators = int(integerField(r, "maxCollaborators"));
+    if (hasField(r, "locked"))
+        changed.locked = r.data.value(QStringLiteral("locked")).toBool();
+    if (hasField(r, "approval"))
+        changed.approval = r.data.value(QStringLiteral("approval")).toBool();
+    if (hasField(r, "lecture"))
+        changed.lecture = r.data.value(QStringLiteral("lecture")).toBool();
+    QJsonObject announced = sessionJson(changed, std::nullopt, false);
+    announced.remove(QStringLiteral("myRole"));
+    const CodeEvent event{EventCodeUpdated, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("session"), announced},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.updateCodeSession(changed, event); });
+    if (!stored.ok()) {
+        qCWarning(lcCode) << "code.update failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be changed"));
+        return;
+    }
+    session->record = changed;
+    c.reply(r, {{QStringLiteral("session"), sessionJson(changed, CodeRole::Host, true)}});
+    m_core.publish(*stored.value);
+}
+
+void CodeService::tellWaiting(LiveSession &session, UserId user, const QString &event)
+{
+    QList<Connection *> waiting;
+    for (Connection *connection : std::as_const(session.waiting)) {
+        if (connection->userId() == user)
+            waiting.append(connection);
+    }
+    for (Connection *connection : std::as_const(waiting))
+        session.waiting.remove(connection);
+    sendEphemeral(waiting, event, {{QStringLiteral("sessionId"), session.record.id.value()}});
+}
+
+void CodeService::codeSetRole(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+        return;
+    for (const QString &kind : {EventParticipantRole, EventParticipantJoined}) {
+        if (const std::optional<QJsonObject> first = retried(c, r, *session, kind)) {
+            c.reply(r, {{QStringLiteral("participant"), first->value(QStringLiteral("participant"))}});
+            return;
+        }
+    }
+    const UserId user(integerField(r, "userId"));
+    const std::optional<UserRecord> target = m_core.db([&] { return m_storage.userById(user); });
+    if (!target || target->disabled) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such user"));
+        return;
+    }
+    if (user == session->record.ownerId) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("the owner is always a host"));
+        return;
+    }
+    CodeRole role = CodeRole::Viewer;
+    parseCodeRole(stringField(r, "codeRole"), &role);
+    const CodeRole current = session->roles.value(user, CodeRole::Pending);
+    if (current == role) {
+        c.reply(r, {{QStringLiteral("participant"), participantJson(*session, target->info, role)}});
+        return;
+    }
+    if (current == CodeRole::Pending) {
+        if (!admit(c, r, *session, user, role))
+            return;
+        tellWaiting(*session, user, EventCodeApproved);
+        c.reply(r, {{QStringLiteral("participant"), participantJson(*session, target->info, role)}});
+        return;
+    }
+    const QJsonObject participant = participantJson(*session, target->info, role);
+    const CodeEvent event{EventParticipantRole, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("participant"), participant},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored =
+        m_core.db([&] { return m_code.setCodeRole(session->record.id, user, role, event); });
+    if (!stored.ok()) {
+        qCWarning(lcCode) << "code.setRole failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the role could not be changed"));
+        return;
+    }
+    session->roles.insert(user, role);
+    c.reply(r, {{QStringLiteral("participant"), participant}});
+    m_core.publish(*stored.value);
+}
+
+void CodeService::codeApprove(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+        return;
+    const UserId user(integerField(r, "userId"));
+    if (!session->roles.contains(user) || session->roles.value(user) != CodeRole::Pending) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("the user is not waiting to join"));
+        return;
+    }
+    if (r.data.value(QStringLiteral("allow")).toBool()) {
+        if (!admit(c, r, *session, user, session->record.lecture ? CodeRole::Viewer : CodeRole::Editor))
+            return;
+        tellWaiting(*session, user, EventCodeApproved);
+    } else {
+        if (!m_core.db([&] { return m_code.removeCodeParticipant(session->record.id, user); })) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the request could not be removed"));
+            return;
+        }
+        session->roles.remove(user);
+        tellWaiting(*session, user, EventCodeDenied);
+    }
+    c.reply(r, {});
+}
+
+// Files
+
+void CodeService::fileCreate(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+        return;
+    if (const std::optional<QJsonObject> first = retried(c, r, *session, EventFileCreated)) {
+        c.reply(r, {{QStringLiteral("file"), first->value(QStringLiteral("file"))}});
+        return;
+    }
+    CodeFileRecord file;
+    file.sessionId = session->record.id;
+    file.path = stringField(r, "path");
+    file.language = stringField(r, "language");
+    if (!isValidPath(file.path)) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'path' must be a relative path of non-empty names"));
+        return;
+    }
+    if (!isValidLanguage(file.language)) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'language' may contain only a-z, 0-9, '+', '#', '-' and '.'"));
+        return;
+    }
+    if (m_core.db([&] { return m_code.codeFiles(session->record.id); }).size() >= MaxCodeFilesPerSession) {
+        c.fail(r, ErrorCode::Conflict, QStringLiteral("the session has %1 files").arg(MaxCodeFilesPerSession));
+        return;
+    }
+    Collab::Document document(ServerAgent);
+    const QString content = stringField(r, "content");
+    if (!content.isEmpty())
+        document.insert(0, content);
+    const CodeEvent event{EventFileCreated, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64 id) {
+                              CodeFileRecord created = file;
+                              created.id = CodeFileId(id);
+                              return QJsonObject{{QStringLiteral("file"), fileJson(created)},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const auto created = m_core.db([&] { return m_code.createCodeFile(file, document.encodeState(), event); });
+    if (!created.ok()) {
+        if (created.error == StorageError::Conflict) {
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session has a file at this path"));
+            return;
+        }
+        qCWarning(lcCode) << "file.create failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be created"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("file"), fileJson(created.value->first)}});
+    m_core.publish(created.value->second);
+}
+
+void CodeService::fileRename(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+        return;
+    if (const std::optional<QJsonObject> first = retried(c, r, *session, EventFileRenamed)) {
+        c.reply(r, {{QStringLiteral("file"), first->value(QStringLiteral("file"))}});
+        return;
+    }
+    std::optional<CodeFileRecord> file = sessionFile(c, r, *session);
+    if (!file)
+        return;
+    const QString path = stringField(r, "path");
+    const QString language = hasField(r, "language") ? stringField(r, "language") : file->language;
+    if (!isValidPath(path)) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'path' must be a relative path of non-empty names"));
+        return;
+    }
+    if (!isValidLanguage(language)) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'language' may contain only a-z, 0-9, '+', '#', '-' and '.'"));
+        return;
+    }
+    file->path = path;
+    file->language = language;
+    const CodeEvent event{EventFileRenamed, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("file"), fileJson(*file)},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.renameCodeFile(file->id, path, language, event); });
+    if (!stored.ok()) {
+        if (stored.error == StorageError::Conflict || stored.error == StorageError::NotFound) {
+            c.fail(r, stored.error == StorageError::Conflict ? ErrorCode::Conflict : ErrorCode::NotFound, stored.message);
+            return;
+        }
+        qCWarning(lcCode) << "file.rename failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be renamed"));
+        return;
+    }
+    if (const auto live = m_files.find(file->id.value()); live != m_files.end()) {
+        live->second->record.path = path;
+        live->second->record.language = language;
+    }
+    c.reply(r, {{QStringLiteral("file"), fileJson(*file)}});
+    m_core.publish(*stored.value);
+}
+
+void CodeService::fileDelete(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+        return;
+    if (retried(c, r, *session, EventFileDeleted)) {
+        c.reply(r, {});
+        return;
+    }
+    const std::optional<CodeFileRecord> file = sessionFile(c, r, *session);
+    if (!file)
+        return;
+    const CodeEvent event{EventFileDeleted, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("fileId"), file->id.value()},
+                                                 {QStringLiteral("path"), file->path},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.deleteCodeFile(file->id, event); });
+    if (!stored.ok()) {
+        if (stored.error == StorageError::NotFound) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("the file was deleted"));
+            return;
+        }
+        qCWarning(lcCode) << "file.delete failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be deleted"));
+        return;
+    }
+    if (const auto live = m_files.find(file->id.value()); live != m_files.end()) {
+        for (Connection *watcher : std::as_const(live->second->watchers))
+            m_open[watcher].remove(file->id);
+        m_files.erase(live);
+    }
+    c.reply(r, {});
+    m_core.publish(*stored.value);
+}
+
+void CodeService::fileOpen(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    const std::optional<CodeFileRecord> record = sessionFile(c, r, *session);
+    if (!record)
+        return;
+    std::optional<QByteArray> version;
+    if (hasField(r, "version")) {
+        version = fromBase64(stringField(r, "version"));
+        if (!version) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'version' must be base64"));
+            return;
+        }
+    }
+    LiveFile *file = loadFile(*record);
+    if (!file) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be read"));
+        return;
+    }
+    QJsonObject result{{QStringLiteral("file"), fileJson(file->record)}};
+    if (version) {
+        // encodeDiff answers a malformed version with nothing; a valid one always gets at least
+        // the update header.
+        const QByteArray diff = file->document.encodeDiff(*version);
+        if (diff.isEmpty()) {
+            releaseFile(record->id);
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'version' is not an engine version"));
+            return;
+        }
+        result.insert(QStringLiteral("diff"), toBase64(diff));
+    } else {
+        result.insert(QStringLiteral("state"), toBase64(file->document.encodeState()));
+    }
+    file->watchers.insert(&c);
+    m_open[&c].insert(record->id);
+    c.reply(r, result);
+}
+
+bool CodeService::storeUpdate(LiveFile &file, UserId user, const QByteArray &update)
+{
+    const qint64 n = file.record.lastN + 1;
+    if (!m_core.db([&] { return m_code.appendCodeUpdate(file.record.id, n, user, update); })) {
+        // The document in memory is ahead of the database now: reload it from there next time.
+        qCWarning(lcCode) << "storing update" << n << "of file" << file.record.id.value() << "failed";
+        const CodeFileId id = file.record.id;
+        for (Connection *watcher : std::as_const(file.watchers))
+            m_open[watcher].remove(id);
+        m_files.erase(id.value());
+        return false;
+    }
+    file.record.lastN = n;
+    file.record.logBytes += update.size();
+    return true;
+}
+
+void CodeService::fanOutUpdate(const LiveFile &file, UserId user, const QByteArray &update, Connection *skip)
+{
+    sendEphemeral(file.watchers.values(), EventDocUpdate,
+                  {{QStringLiteral("sessionId"), file.record.sessionId.value()},
+                   {QStringLiteral("fileId"), file.record.id.value()},
+                   {QStringLiteral("n"), file.record.lastN},
+                   {QStringLiteral("userId"), user.value()},
+                   {QStringLiteral("update"), toBase64(update)}},
+                  skip);
+}
+
+void CodeService::compactIfDue(LiveFile &file)
+{
+    if (file.record.lastN - file.record.snapshotN < CompactUpdates && file.record.logBytes < CompactBytes)
+        return;
+    const QByteArray state = file.document.encodeState();
+    if (!m_core.db([&] { return m_code.compactCodeFile(file.record.id, file.record.lastN, state); })) {
+        // The log stays valid; the next update tries again.
+        qCWarning(lcCode) << "compacting file" << file.record.id.value() << "failed";
+        return;
+    }
+    file.record.snapshotN = file.record.lastN;
+    file.record.logBytes = 0;
+}
+
+void CodeService::docUpdate(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+        return;
+    const std::optional<CodeFileRecord> record = sessionFile(c, r, *session);
+    if (!record)
+        return;
+    const std::optional<QByteArray> update = fromBase64(stringField(r, "update"));
+    if (!update || update->isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'update' must be base64 of an engine update"));
+        return;
+    }
+    if (update->size() > MaxCodeUpdateBytes) {
+        c.fail(r, ErrorCode::TooLarge, QStringLiteral("an update may have at most %1 bytes").arg(MaxCodeUpdateBytes));
+        return;
+    }
+    const std::optional<Collab::UpdateSummary> summary = Collab::Document::summarize(*update);
+    if (!summary) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'update' is not a well-formed engine update"));
+        return;
+    }
+    LiveFile *file = loadFile(*record);
+    if (!file) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be read"));
+        return;
+    }
+    qsizetype added = 0;
+    for (const Collab::UpdateSummary::Insert &insert : summary->inserts) {
+        const quint32 known = file->document.clock(insert.agent);
+        if (insert.end <= known)
+            continue;
+        if (session->agents.value(insert.agent) != c.userId()) {
+            releaseFile(record->id);
+            c.fail(r, ErrorCode::Forbidden, QStringLiteral("the update inserts under an agent id that is not yours"));
+            return;
+        }
+        added += insert.end - known;
+    }
+    if (file->document.length() + added > MaxCodeFileLength) {
+        releaseFile(record->id);
+        c.fail(r, ErrorCode::TooLarge, QStringLiteral("a file may have at most %1 characters").arg(MaxCodeFileLength));
+        return;
+    }
+    const QByteArray versionBefore = file->document.version();
+    const qsizetype pendingBefore = file->document.pendingLength();
+    const Collab::ApplyResult applied = file->document.apply(*update);
+    if (!applied.ok()) {
+        releaseFile(record->id);
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("the engine refused the update"));
+        return;
+    }
+    if (applied.changes.isEmpty() && file->document.version() == versionBefore
+        && file->document.pendingLength() == pendingBefore) {
+        // Nothing new: a duplicate, answered without storing it again.
+        const qint64 n = file->record.lastN;
+        releaseFile(record->id);
+        c.reply(r, {{QStringLiteral("n"), n}});
+        return;
+    }
+    if (!storeUpdate(*file, c.userId(), *update)) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the update could not be stored"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("n"), file->record.lastN}});
+    fanOutUpdate(*file, c.userId(), *update, &c);
+    compactIfDue(*file);
+    releaseFile(record->id);
+}
+
+void CodeService::cursor(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    const std::optional<CodeFileRecord> file = sessionFile(c, r, *session);
+    if (!file)
+        return;
+    if (!anchorField(r, "anchor") || !anchorField(r, "head")) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("fields 'anchor' and 'head' must be base64 engine anchors"));
+        return;
+    }
+    QJsonObject data{{QStringLiteral("sessionId"), session->record.id.value()},
+                     {QStringLiteral("fileId"), file->id.value()},
+                     {QStringLiteral("userId"), c.userId().value()},
+                     {QStringLiteral("anchor"), stringField(r, "anchor")},
+                     {QStringLiteral("head"), stringField(r, "head")}};
+    if (hasField(r, "viewportTopLine"))
+        data.insert(QStringLiteral("viewportTopLine"), integerField(r, "viewportTopLine"));
+    c.reply(r, {});
+    const qint64 now = m_core.nowMs();
+    const auto last = m_lastCursorMs.constFind(&c);
+    if (last != m_lastCursorMs.cend() && now - *last < CursorIntervalMs) {
+        m_pendingCursors.insert(&c, {session->record.id, data});
+        if (!m_cursorTimer.isActive())
+            m_cursorTimer.start();
+        return;
+    }
+    m_pendingCursors.remove(&c);
+    m_lastCursorMs.insert(&c, now);
+    sendEphemeral(session->connections, EventCursor, data, &c);
+}
+
+void CodeService::relayCursors()
+{
+    const qint64 now = m_core.nowMs();
+    for (auto it = m_pendingCursors.begin(); it != m_pendingCursors.end();) {
+        Connection *c = it.key();
+        if (now - m_lastCursorMs.value(c) < CursorIntervalMs) {
+            ++it;
+            continue;
+        }
+        const auto session = m_sessions.find(it->session.value());
+        if (session != m_sessions.end() && session->second->connections.contains(c)) {
+            m_lastCursorMs.insert(c, now);
+            sendEphemeral(session->second->connections, EventCursor, it->data, c);
+        }
+        it = m_pendingCursors.erase(it);
+    }
+    if (m_pendingCursors.isEmpty())
+        m_cursorTimer.stop();
+}
+
+// Comments
+
+void CodeService::commentAdd(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    if (const std::optional<QJsonObject> first = retried(c, r, *session, EventCommentAdded)) {
+        c.reply(r, {{QStringLiteral("comment"), first->value(QStringLiteral("comment"))}});
+        return;
+    }
+    const std::optional<CodeFileRecord> file = sessionFile(c, r, *session);
+    if (!file)
+        return;
+    const std::optional<Collab::Anchor> start = anchorField(r, "anchorStart");
+    const std::optional<Collab::Anchor> end = anchorField(r, "anchorEnd");
+    if (!start || !end) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("fields 'anchorStart' and 'anchorEnd' must be base64 engine anchors"));
+        return;
+    }
+    CodeCommentRecord comment;
+    comment.sessionId = session->record.id;
+    comment.fileId = file->id;
+    comment.author = c.user().info;
+    comment.anchorStart = start->toBytes();
+    comment.anchorEnd = end->toBytes();
+    comment.text = stringField(r, "text");
+    comment.createdAt = wallClockMs();
+    if (comment.text.trimmed().isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'text' must not be blank"));
+        return;
+    }
+    const CodeEvent event{EventCommentAdded, c.userId(), stringField(r, "clientId"), comment.createdAt, [&](qint64 id) {
+                              CodeCommentRecord created = comment;
+                              created.id = CodeCommentId(id);
+                              return QJsonObject{{QStringLiteral("comment"), commentJson(created)}};
+                          }};
+    const auto created = m_core.db([&] { return m_code.createCodeComment(comment, event); });
+    if (!created.ok()) {
+        qCWarning(lcCode) << "comment.add failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the comment could not be stored"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("comment"), commentJson(created.value->first)}});
+    m_core.publish(created.value->second);
+}
+
+void CodeService::commentReply(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    if (const std::optional<QJsonObject> first = retried(c, r, *session, EventCommentAdded)) {
+        c.reply(r, {{QStringLiteral("comment"), first->value(QStringLiteral("comment"))}});
+        return;
+    }
+    std::optional<CodeCommentRecord> thread =
+        m_core.db([&] { return m_code.codeComment(CodeCommentId(integerField(r, "commentId"))); });
+    if (thread && thread->parentId.isValid())
+        thread = m_core.db([&] { return m_code.codeComment(thread->parentId); });
+    if (!thread || thread->sessionId != session->record.id) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such comment in this session"));
+        return;
+    }
+    CodeCommentRecord reply;
+    reply.sessionId = session->record.id;
+    reply.fileId = thread->fileId;
+    reply.parentId = thread->id;
+    reply.author = c.user().info;
+    reply.text = stringField(r, "text");
+    reply.createdAt = wallClockMs();
+    if (reply.text.trimmed().isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'text' must not be blank"));
+        return;
+    }
+    const CodeEvent event{EventCommentAdded, c.userId(), stringField(r, "clientId"), reply.createdAt, [&](qint64 id) {
+                              CodeCommentRecord created = reply;
+                              created.id = CodeCommentId(id);
+                              return QJsonObject{{QStringLiteral("comment"), commentJson(created)}};
+                          }};
+    const auto created = m_core.db([&] { return m_code.createCodeComment(reply, event); });
+    if (!created.ok()) {
+        qCWarning(lcCode) << "comment.reply failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the reply could not be stored"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("comment"), commentJson(created.value->first)}});
+    m_core.publish(created.value->second);
+}
+
+void CodeService::commentResolve(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    std::optional<CodeCommentRecord> thread =
+        m_core.db([&] { return m_code.codeComment(CodeCommentId(integerField(r, "commentId"))); });
+    if (thread && thread->parentId.isValid())
+        thread = m_core.db([&] { return m_code.codeComment(thread->parentId); });
+    if (!thread || thread->sessionId != session->record.id) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such comment in this session"));
+        return;
+    }
+    if (retried(c, r, *session, EventCommentResolved)) {
+        c.reply(r, {{QStringLiteral("comment"), commentJson(*thread)}});
+        return;
+    }
+    if (thread->author.id != c.userId() && session->roles.value(c.userId()) != CodeRole::Host) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the comment's author and hosts resolve it"));
+        return;
+    }
+    const bool resolved = r.data.value(QStringLiteral("resolved")).toBool();
+    const CodeEvent event{EventCommentResolved, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64 id) {
+                              return QJsonObject{{QStringLiteral("commentId"), id},
+                                                 {QStringLiteral("resolved"), resolved},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.resolveCodeComment(thread->id, resolved, event); });
+    if (!stored.ok()) {
+        qCWarning(lcCode) << "comment.resolve failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the comment could not be changed"));
+        return;
+    }
+    thread->resolved = resolved;
+    c.reply(r, {{QStringLiteral("comment"), commentJson(*thread)}});
+    m_core.publish(*stored.value);
+}
+
+void CodeService::commentList(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    CodeFileId fileId;
+    if (hasField(r, "fileId")) {
+        fileId = CodeFileId(integerField(r, "fileId"));
+        const std::optional<CodeFileRecord> file = m_core.db([&] { return m_code.codeFile(fileId); });
+        if (!file || file->sessionId != session->record.id) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such file in this session"));
+            return;
+        }
+    }
+    QJsonArray list;
+    for (const CodeCommentRecord &comment : m_core.db([&] { return m_code.codeComments(session->record.id, fileId); }))
+        list.append(commentJson(comment));
+    c.reply(r, {{QStringLiteral("comments"), list}});
+}
+
+// Versions
+
+void CodeService::versionCreate(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+        return;
+    if (const std::optional<QJsonObject> first = retried(c, r, *session, EventVersionCreated)) {
+        c.reply(r, {{QStringLiteral("version"), first->value(QStringLiteral("version"))}});
+        return;
+    }
+    const QString name = stringField(r, "name").trimmed();
+    if (name.isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'name' must not be blank"));
+        return;
+    }
+    QList<CodeVersionFile> files;
+    for (const CodeFileRecord &record : m_core.db([&] { return m_code.codeFiles(session->record.id); })) {
+        const LiveFile *file = loadFile(record);
+        if (!file) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("a file could not be read"));
+            return;
+        }
+        files.append({record.id, record.path, record.language, file->document.encodeState()});
+        releaseFile(record.id);
+    }
+    const qint64 now = wallClockMs();
+    const CodeEvent event{EventVersionCreated, c.userId(), stringField(r, "clientId"), now, [&](qint64 id) {
+                              const CodeVersionRecord version{CodeVersionId(id), session->record.id, name, c.userId(),
+                                                              now, int(files.size())};
+                              return QJsonObject{{QStringLiteral("version"), versionJson(version)}};
+                          }};
+    const auto created =
+        m_core.db([&] { return m_code.createCodeVersion(session->record.id, name, c.userId(), files, event); });
+    if (!created.ok()) {
+        qCWarning(lcCode) << "version.create failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the version could not be stored"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("version"), versionJson(created.value->first)}});
+    m_core.publish(created.value->second);
+}
+
+void CodeService::versionList(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    QJsonArray list;
+    for (const CodeVersionRecord &version : m_core.db([&] { return m_code.codeVersions(session->record.id); }))
+        list.append(versionJson(version));
+    c.reply(r, {{QStringLiteral("versions"), list}});
+}
+
+void CodeService::versionRestore(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+        return;
+    if (const std::optional<QJsonObject> first = retried(c, r, *session, EventVersionRestored)) {
+        c.reply(r, {{QStringLiteral("files"), first->value(QStringLiteral("files"))}});
+        return;
+    }
+    const CodeVersionId versionId(integerField(r, "versionId"));
+    const std::optional<CodeVersionRecord> version = m_core.db([&] { return m_code.codeVersion(versionId); });
+    if (!version || version->sessionId != session->record.id) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such version in this session"));
+        return;
+    }
+    QJsonArray changed;
+    for (const CodeVersionFile &saved : m_core.db([&] { return m_code.codeVersionFiles(versionId); })) {
+        const std::optional<Collab::Document> target = Collab::Document::decode(ServerAgent, saved.state);
+        if (!target) {
+            qCWarning(lcCode) << "version" << versionId.value() << "has an unreadable file" << saved.fileId.value();
+            continue;
+        }
+        const std::optional<CodeFileRecord> current = m_core.db([&] { return m_code.codeFile(saved.fileId); });
+        if (current && !current->deleted) {
+            LiveFile *file = loadFile(*current);
+            if (!file) {
+                c.fail(r, ErrorCode::Internal, QStringLiteral("a file could not be read"));
+                return;
+            }
+            const TextEdit edit = difference(file->document.text(), target->text());
+            if (edit.removed == 0 && edit.inserted.isEmpty()) {
+                releaseFile(current->id);
+                continue;
+            }
+            // The server's own replica types the difference, as the host's edit.
+            file->document.beginTransaction();
+            file->document.remove(edit.position, edit.removed);
+            file->document.insert(edit.position, edit.inserted);
+            const QByteArray update = file->document.commitTransaction();
+            if (!storeUpdate(*file, c.userId(), update)) {
+                c.fail(r, ErrorCode::Internal, QStringLiteral("the restored text could not be stored"));
+                return;
+            }
+            fanOutUpdate(*file, c.userId(), update, nullptr);
+            compactIfDue(*file);
+            changed.append(fileJson(file->record));
+            releaseFile(current->id);
+            continue;
+        }
+        // Deleted since: created again under its old path, if no other file took it.
+        CodeFileRecord recreated;
+        recreated.sessionId = session->record.id;
+        recreated.path = saved.path;
+        recreated.language = saved.language;
+        Collab::Document document(ServerAgent);
+        document.insert(0, target->text());
+        const CodeEvent event{EventFileCreated, c.userId(), QString(), wallClockMs(), [&](qint64 id) {
+                                  CodeFileRecord created = recreated;
+                                  created.id = CodeFileId(id);
+                                  return QJsonObject{{QStringLiteral("file"), fileJson(created)},
+                                                     {QStringLiteral("by"), c.userId().value()}};
+                              }};
+        const auto created = m_core.db([&] { return m_code.createCodeFile(recreated, document.encodeState(), event); });
+        if (!created.ok()) {
+            qCInfo(lcCode) << "version.restore skipped" << saved.path << ":" << created.message;
+            continue;
+        }
+        changed.append(fileJson(created.value->first));
+        m_core.publish(created.value->second);
+    }
+    const CodeEvent event{EventVersionRestored, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("versionId"), versionId.value()},
+                                                 {QStringLiteral("files"), changed},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.append(session->record.roomId, event.kind, event.sender,
+                                                            event.clientId, event.payload(versionId.value()));
+    if (!stored.ok()) {
+        qCWarning(lcCode) << "version.restored not logged:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the restore was applied but could not be logged"));
+        return;
+    }
+    c.reply(r, {{QStringLiteral("files"), changed}});
+    m_core.publish(*stored.value);
+}
+
+void CodeService::codeExport(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session)
+        return;
+    QJsonArray files;
+    for (const CodeFileRecord &record : m_core.db([&] { return m_code.codeFiles(session->record.id); })) {
+        const LiveFile *file = loadFile(record);
+        if (!file) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("a file could not be read"));
+            return;
+        }
+        files.append(QJsonObject{{QStringLiteral("id"), record.id.value()},
+                                 {QStringLiteral("path"), record.path},
+                                 {QStringLiteral("language"), record.language},
+                                 {QStringLiteral("content"), file->document.text()}});
+        releaseFile(record.id);
+    }
+    c.reply(r, {{QStringLiteral("files"), files}});
+}
+
+} // namespace Cohort::Server

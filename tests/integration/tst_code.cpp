@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+// Code sessions end to end: real clients with real engine replicas against a real server.
+#include "codestorage.h"
+#include "document.h"
+#include "testclient.h"
+#include "testserver.h"
+
+#include <QJsonArray>
+#include <QtTest>
+
+using namespace Cohort;
+using namespace Cohort::Protocol;
+using Cohort::Test::TestClient;
+
+namespace {
+
+QString b64(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+QByteArray unb64(const QJsonValue &value)
+{
+    return QByteArray::fromBase64(value.toString().toLatin1());
+}
+
+/// One client's replica of one file, fed by its doc.update events.
+struct Replica
+{
+    Collab::Document document;
+    qint64 fileId = 0;
+    qsizetype applied = 0; // doc.update events of the client already applied
+
+    void catchUp(const TestClient &client)
+    {
+        const QList<Frame> &events = client.ephemeralEvents();
+        for (; applied < events.size(); ++applied) {
+            const Frame &event = events.at(applied);
+            if (event.event == EventDocUpdate && event.data.value(QStringLiteral("fileId")).toInteger() == fileId)
+                QVERIFY(document.apply(unb64(event.data.value(QStringLiteral("update")))).ok());
+        }
+    }
+};
+
+} // namespace
+
+class TestCode : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dataDir;
+    std::unique_ptr<Test::TestServer> m_server;
+    std::unique_ptr<TestClient> m_teacher; // instructor of the course
+    std::unique_ptr<TestClient> m_ana;     // students in the course
+    std::unique_ptr<TestClient> m_ben;
+    std::unique_ptr<TestClient> m_eve;     // a student in no course
+    qint64 m_courseId = 0;
+    int m_nextClientId = 0;
+
+    QString clientId() { return QStringLiteral("k-%1").arg(++m_nextClientId); }
+
+    std::unique_ptr<TestClient> signedIn(const QString &username)
+    {
+        auto client = std::make_unique<TestClient>();
+        if (!client->connectTo(m_server->url()) || !client->signIn(username, QStringLiteral("password-123")))
+            return nullptr;
+        return client;
+    }
+
+    static qint64 userId(const TestClient &client)
+    {
+        return client.session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger();
+    }
+
+    static void expectError(const std::optional<Frame> &frame, ErrorCode code)
+    {
+        QVERIFY2(frame, "no reply");
+        QCOMPARE(frame->type, FrameType::Error);
+        QCOMPARE(errorCodeName(frame->code), errorCodeName(code));
+        QVERIFY(!frame->message.isEmpty());
+    }
+
+    static std::optional<Frame> waitForEvent(TestClient &client, const QString &name, int timeoutMs = 5000)
+    {
+        auto find = [&]() -> std::optional<Frame> {
+            const QList<Frame> &events = isEphemeralEvent(name) ? client.ephemeralEvents() : client.events();
+            for (qsizetype i = events.size() - 1; i >= 0; --i) {
+                if (events.at(i).event == name)
+                    return events.at(i);
+            }
+            return std::nullopt;
+        };
+        if (!QTest::qWaitFor([&] { return find().has_value(); }, timeoutMs))
+            return std::nullopt;
+        return find();
+    }
+
+    void startServer(bool addAccounts)
+    {
+        Server::ServerConfig config = Test::TestServer::testConfig();
+        config.dataDir = m_dataDir.path();
+        config.requestsPerSecond = 2000;
+        config.requestBurst = 2000;
+        m_server = std::make_unique<Test::TestServer>();
+        QCOMPARE(m_server->start(config), QString());
+        if (addAccounts) {
+            QVERIFY(m_server->addUser(QStringLiteral("teacher"), Role::Instructor).isValid());
+            for (const char *name : {"ana", "ben", "eve"})
+                QVERIFY(m_server->addUser(QString::fromLatin1(name), Role::Student).isValid());
+        }
+        m_teacher = signedIn(QStringLiteral("teacher"));
+        m_ana = signedIn(QStringLiteral("ana"));
+        m_ben = signedIn(QStringLiteral("ben"));
+        m_eve = signedIn(QStringLiteral("eve"));
+        QVERIFY(m_teacher && m_ana && m_ben && m_eve);
+    }
+
+    void restartServer()
+    {
+        m_teacher.reset();
+        m_ana.reset();
+        m_ben.reset();
+        m_eve.reset();
+        QVERIFY(m_server->stop());
+        m_server.reset();
+        startServer(false);
+    }
+
+    /// A session of the course by the teacher; returns its id.
+    qint64 createSession(const QJsonObject &extra = {})
+    {
+        QJsonObject data{{QStringLiteral("clientId"), clientId()},
+                         {QStringLiteral("title"), QStringLiteral("Lab 3")},
+                         {QStringLiteral("courseId"), m_courseId},
+                         {QStringLiteral("scope"), QStringLiteral("course")}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            data.insert(it.key(), it.value());
+        bool ok = false;
+        const QJsonObject session = m_teacher->call(Op::CodeCreate, data, &ok).value(QStringLiteral("session")).toObject();
+        return ok ? session.value(QStringLiteral("id")).toInteger() : 0;
+    }
+
+    QJsonObject join(TestClient &client, qint64 session, const QJsonObject &extra = {})
+    {
+        QJsonObject data{{QStringLiteral("sessionId"), session}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            data.insert(it.key(), it.value());
+        bool ok = false;
+        const QJsonObject result = client.call(Op::CodeJoin, data, &ok);
+        return ok ? result : QJsonObject();
+    }
+
+    qint64 createFile(TestClient &client, qint64 session, const QString &path, const QString &content = QString())
+    {
+        bool ok = false;
+        const QJsonObject file = client.call(Op::FileCreate, {{QStringLiteral("clientId"), clientId()},
+                                                              {QStringLiteral("sessionId"), session},
+                                                              {QStringLiteral("path"), path},
+                                                              {QStringLiteral("language"), QStringLiteral("python")},
+                                                              {QStringLiteral("content"), content}},
+                                            &ok)
+                                     .value(QStringLiteral("file")).toObject();
+        return ok ? file.value(QStringLiteral("id")).toInteger() : 0;
+    }
+
+    /// file.open and a replica under the agent that code.join handed out.
+    std::optional<Replica> open(TestClient &client, qint64 session, qint64 file, quint64 agent)
+    {
+        bool ok = false;
+        const QJsonObject result =
+            client.call(Op::FileOpen, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file}}, &ok);
+        if (!ok)
+            return std::nullopt;
+        std::optional<Collab::Document> document = Collab::Document::decode(agent, unb64(result.value(QStringLiteral("state"))));
+        if (!document)
+            return std::nullopt;
+        return Replica{std::move(*document), file, client.ephemeralEvents().size()};
+    }
+
+    std::optional<Frame> sendUpdate(TestClient &client, qint64 session, qint64 file, const QByteArray &update)
+    {
+        return client.request(Op::DocUpdate, {{QStringLiteral("sessionId"), session},
+                                              {QStringLiteral("fileId"), file},
+                                              {QStringLiteral("update"), b64(update)}});
+    }
+
+    QString exported(TestClient &client, qint64 session, const QString &path)
+    {
+        bool ok = false;
+        const QJsonArray files =
+            client.call(Op::CodeExport, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("files")).toArray();
+        for (const QJsonValue &file : files) {
+            if (file.toObject().value(QStringLiteral("path")).toString() == path)
+                return file.toObject().value(QStringLiteral("content")).toString();
+        }
+        return QStringLiteral("<missing>");
+    }
+
+    static quint64 agentOf(const QJsonObject &joined)
+    {
+        return quint64(joined.value(QStringLiteral("agent")).toInteger());
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        QVERIFY(m_dataDir.isValid());
+        QDir(m_dataDir.path()).removeRecursively();
+        QVERIFY(QDir().mkpath(m_dataDir.path()));
+        startServer(true);
+        bool ok = false;
+        m_courseId = m_teacher->call(Op::CourseCreate, {{QStringLiteral("name"), QStringLiteral("CS 1")},
+                                                        {QStringLiteral("clientId"), QStringLiteral("course-1")}}, &ok)
+                         .value(QStringLiteral("course")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        m_teacher->call(Op::CourseEnroll, {{QStringLiteral("courseId"), m_courseId},
+                                           {QStringLiteral("usernames"), QJsonArray{QStringLiteral("ana"), QStringLiteral("ben")}}},
+                        &ok);
+        QVERIFY(ok);
+    }
+
+    void cleanup()
+    {
+        m_teacher.reset();
+        m_ana.reset();
+        m_ben.reset();
+        m_eve.reset();
+        m_server.reset();
+    }
+
+    void welcomeAnnouncesCode()
+    {
+        TestClient client;
+        QVERIFY(client.open(m_server->url()));
+        const auto welcome = client.hello();
+        QVERIFY(welcome);
+        QVERIFY(welcome->capabilities.contains(CapabilityCode));
+    }
+
+    void editorsConvergeAndLateJoinerGetsState()
+    {
+        const qint64 session = createSession();
+        QVERIFY(session > 0);
+        const QJsonObject teacherJoin = join(*m_teacher, session);
+        QCOMPARE(teacherJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("host"));
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("src/main.py"), QStringLiteral("print(1)\n"));
+        QVERIFY(file > 0);
+        const QJsonObject anaJoin = join(*m_ana, session);
+        QCOMPARE(anaJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("editor"));
+        QCOMPARE(anaJoin.value(QStringLiteral("files")).toArray().size(), 1);
+        QVERIFY(!anaJoin.value(QStringLiteral("session")).toObject().contains(QStringLiteral("accessCode")));
+        QVERIFY(agentOf(anaJoin) != agentOf(teacherJoin));
+
+        auto teacher = open(*m_teacher, session, file, agentOf(teacherJoin));
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(teacher && ana);
+        QCOMPARE(ana->document.text(), QStringLiteral("print(1)\n"));
+
+        // Both type at once; each gets the other's update and they converge.
+        const auto t = sendUpdate(*m_teacher, session, file, teacher->document.insert(0, QStringLiteral("# teacher\n")));
+        const auto a = sendUpdate(*m_ana, session, file, ana->document.insert(9, QStringLiteral("print(2)\n")));
+        QVERIFY(t && a);
+        QCOMPARE(t->type, FrameType::Result);
+        QCOMPARE(a->type, FrameType::Result);
+        QCOMPARE(t->data.value(QStringLiteral("n")).toInteger() + a->data.value(QStringLiteral("n")).toInteger(), 3);
+        QTRY_VERIFY((teacher->catchUp(*m_teacher), ana->catchUp(*m_ana),
+                     teacher->document.text() == ana->document.text() && teacher->document.length() > 20));
+        QCOMPARE(teacher->document.text(), QStringLiteral("# teacher\nprint(1)\nprint(2)\n"));
+
+        // A late joiner gets the current state, and a reconnecting replica just the difference.
+        const QJsonObject benJoin = join(*m_ben, session);
+        auto ben = open(*m_ben, session, file, agentOf(benJoin));
+        QVERIFY(ben);
+        QCOMPARE(ben->document.text(), teacher->document.text());
+        Collab::Document stale(Collab::Document::randomAgent());
+        bool ok = false;
+        const QJsonObject diff = m_ben->call(Op::FileOpen, {{QStringLiteral("sessionId"), session},
+                                                            {QStringLiteral("fileId"), file},
+                                                            {QStringLiteral("version"), b64(stale.version())}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(stale.apply(unb64(diff.value(QStringLiteral("diff")))).ok());
+        QCOMPARE(stale.text(), teacher->document.text());
+        QCOMPARE(exported(*m_ben, session, QStringLiteral("src/main.py")), teacher->document.text());
+
+        // Participants and presence.
+        const QJsonArray participants = benJoin.value(QStringLiteral("participants")).toArray();
+        QCOMPARE(participants.size(), 3);
+        QVERIFY(waitForEvent(*m_teacher, EventParticipantOnline));
+        QVERIFY(waitForEvent(*m_teacher, EventParticipantJoined));
+    }
+
+    void viewersAreReadOnlyAndThePenPasses()
+    {
+        const qint64 session = createSession({{QStringLiteral("lecture"), true}});
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("a.py"), QStringLiteral("x = 1\n"));
+        const QJsonObject anaJoin = join(*m_ana, session);
+        QCOMPARE(anaJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("viewer"));
+        QVERIFY(anaJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("lecture")).toBool());
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(ana);
+
+        expectError(sendUpdate(*m_ana, session, file, ana->document.insert(0, QStringLiteral("hacked "))), ErrorCode::Forbidden);
+        expectError(m_ana->request(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                    {QStringLiteral("path"), QStringLiteral("b.py")},
+                                                    {QStringLiteral("language"), QStringLiteral("python")}}),
+                    ErrorCode::Forbidden);
+        expectError(m_ana->request(Op::FileDelete, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                    {QStringLiteral("fileId"), file}}),
+                    ErrorCode::Forbidden);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("a.py")), QStringLiteral("x = 1\n"));
+
+        // Pass the pen: ana edits while she is an editor, and no longer once taken back.
+        bool ok = false;
+        const QJsonObject given = m_teacher->call(Op::CodeSetRole, {{QStringLiteral("clientId"), clientId()},
+                                                                    {QStringLiteral("sessionId"), session},
+                                                                    {QStringLiteral("userId"), userId(*m_ana)},
+                                                                    {QStringLiteral("codeRole"), QStringLiteral("editor")}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(given.value(QStringLiteral("participant")).toObject().value(QStringLiteral("role")).toString(),
+                 QStringLiteral("editor"));
+        QVERIFY(waitForEvent(*m_ana, EventParticipantRole));
+        Collab::Document fresh = *Collab::Document::decode(agentOf(anaJoin), [&] {
+            bool opened = false;
+            return unb64(m_ana->call(Op::FileOpen, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file}}, &opened)
+                             .value(QStringLiteral("state")));
+        }());
+        const auto accepted = sendUpdate(*m_ana, session, file, fresh.insert(0, QStringLiteral("# ana\n")));
+        QVERIFY(accepted);
+        QCOMPARE(accepted->type, FrameType::Result);
+        m_teacher->call(Op::CodeSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                          {QStringLiteral("userId"), userId(*m_ana)},
+                                          {QStringLiteral("codeRole"), QStringLiteral("viewer")}}, &ok);
+        QVERIFY(ok);
+        expectError(sendUpdate(*m_ana, session, file, fresh.insert(0, QStringLiteral("again "))), ErrorCode::Forbidden);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("a.py")), QStringLiteral("# ana\nx = 1\n"));
+
+        // Host-only ops from a student, and the owner's role.
+        expectError(m_ana->request(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                    {QStringLiteral("locked"), true}}),
+                    ErrorCode::Forbidden);
+        expectError(m_ana->request(Op::VersionCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                       {QStringLiteral("name"), QStringLiteral("v")}}),
+                    ErrorCode::Forbidden);
+        expectError(m_teacher->request(Op::CodeSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                         {QStringLiteral("userId"), userId(*m_teacher)},
+                                                         {QStringLiteral("codeRole"), QStringLiteral("viewer")}}),
+                    ErrorCode::Forbidden);
+    }
+
+    void accessCodeAndPrivateSessions()
+    {
+        bool ok = false;
+        const qint64 session = m_ana->call(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()},
+                                                            {QStringLiteral("title"), QStringLiteral("Ana's lab")},
+                                                            {QStringLiteral("accessCode"), QStringLiteral(" pair-42 ")}}, &ok)
+                                   .value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        expectError(m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}), ErrorCode::NotFound);
+        expectError(m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}, {QStringLiteral("accessCode"), QStringLiteral("nope")}}),
+                    ErrorCode::Forbidden);
+        QVERIFY(!join(*m_eve, session, {{QStringLiteral("accessCode"), QStringLiteral("PAIR-42")}}).isEmpty());
+        // Once a participant, no code is needed again.
+        QVERIFY(!join(*m_eve, session).isEmpty());
+
+        // Students may not create course sessions; a private session without a code is invisible.
+        expectError(m_ana->request(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("title"), QStringLiteral("x")},
+                                                    {QStringLiteral("courseId"), m_courseId}, {QStringLiteral("scope"), QStringLiteral("course")}}),
+                    ErrorCode::Forbidden);
+        const qint64 hidden = createSession({{QStringLiteral("scope"), QStringLiteral("private")}});
+        expectError(m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), hidden}}), ErrorCode::NotFound);
+        expectError(m_eve->request(Op::CodeJoin, {{QStringLiteral("sessionId"), createSession()}}), ErrorCode::NotFound);
+
+        // code.list: ben sees the course session, not the private ones.
+        const QJsonArray listed = m_ben->call(Op::CodeList, {}, &ok).value(QStringLiteral("sessions")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0).toObject().value(QStringLiteral("myRole")), QJsonValue(QJsonValue::Null));
+    }
+
+    void lockAndMaxCollaborators()
+    {
+        const qint64 session = createSession({{QStringLiteral("maxCollaborators"), 2}});
+        join(*m_teacher, session);
+        QVERIFY(!join(*m_ana, session).isEmpty());
+        const auto full = m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}});
+        expectError(full, ErrorCode::Conflict);
+        QCOMPARE(full->message, QStringLiteral("the session is full"));
+
+        bool ok = false;
+        m_teacher->call(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                         {QStringLiteral("maxCollaborators"), 10}, {QStringLiteral("locked"), true}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(waitForEvent(*m_ana, EventCodeUpdated));
+        const auto locked = m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}});
+        expectError(locked, ErrorCode::Conflict);
+        QCOMPARE(locked->message, QStringLiteral("the session is locked"));
+        // Existing participants still come back.
+        QVERIFY(m_ana->request(Op::CodeLeave, {{QStringLiteral("sessionId"), session}}));
+        QVERIFY(!join(*m_ana, session).isEmpty());
+    }
+
+    void hostApprovesJoiners()
+    {
+        const qint64 session = createSession({{QStringLiteral("approval"), true}});
+        join(*m_teacher, session);
+        bool ok = false;
+        const QJsonObject waiting = m_ana->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(waiting.value(QStringLiteral("pending")).toBool());
+        QVERIFY(!waiting.contains(QStringLiteral("files")));
+        const auto request = waitForEvent(*m_teacher, EventCodeJoinRequest);
+        QVERIFY(request);
+        QCOMPARE(request->data.value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger(), userId(*m_ana));
+        // Pending is not a participant yet.
+        expectError(m_ana->request(Op::CodeExport, {{QStringLiteral("sessionId"), session}}), ErrorCode::Forbidden);
+        const QJsonArray requests = join(*m_teacher, session).value(QStringLiteral("requests")).toArray();
+        QCOMPARE(requests.size(), 1);
+
+        m_teacher->call(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ana)},
+                                          {QStringLiteral("allow"), true}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(waitForEvent(*m_ana, EventCodeApproved));
+        QCOMPARE(join(*m_ana, session).value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("editor"));
+
+        QVERIFY(m_ben->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+        m_teacher->call(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ben)},
+                                          {QStringLiteral("allow"), false}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(waitForEvent(*m_ben, EventCodeDenied));
+        expectError(m_teacher->request(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ben)},
+                                                         {QStringLiteral("allow"), true}}),
+                    ErrorCode::NotFound);
+    }
+
+    void agentGuard()
+    {
+        const qint64 session = createSession();
+        const QJsonObject teacherJoin = join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("g.py"), QStringLiteral("base\n"));
+        const QJsonObject anaJoin = join(*m_ana, session);
+        // Ana forges an update under the teacher's agent: refused, nothing applied.
+        auto forged = open(*m_ana, session, file, agentOf(teacherJoin));
+        QVERIFY(forged);
+        expectError(sendUpdate(*m_ana, session, file, forged->document.insert(0, QStringLiteral("forged "))), ErrorCode::Forbidden);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("g.py")), QStringLiteral("base\n"));
+        // Claiming the teacher's agent at join is refused; her own agent is kept on rejoin.
+        expectError(m_ana->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}, {QStringLiteral("agent"), qint64(agentOf(teacherJoin))}}),
+                    ErrorCode::Forbidden);
+        QCOMPARE(agentOf(join(*m_ana, session, {{QStringLiteral("agent"), qint64(agentOf(anaJoin))}})), agentOf(anaJoin));
+        // A new id of her own choosing is bound to her; re-sending known characters is fine.
+        const quint64 chosen = 0x7777;
+        QCOMPARE(agentOf(join(*m_ana, session, {{QStringLiteral("agent"), qint64(chosen)}})), chosen);
+        auto own = open(*m_ana, session, file, chosen);
+        QVERIFY(own);
+        const QByteArray update = own->document.insert(0, QStringLiteral("mine "));
+        QCOMPARE(sendUpdate(*m_ana, session, file, update)->type, FrameType::Result);
+        const auto again = sendUpdate(*m_teacher, session, file, update);
+        QCOMPARE(again->type, FrameType::Result);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("g.py")), QStringLiteral("mine base\n"));
+    }
+
+    void badInputIsRefused()
+    {
+        const qint64 session = createSession();
+        const QJsonObject teacherJoin = join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("f.py"), QStringLiteral("ok\n"));
+        const qint64 other = createSession();
+        join(*m_teacher, other);
+        const qint64 foreign = createFile(*m_teacher, other, QStringLiteral("f.py"));
+        QVERIFY(file > 0 && foreign > 0);
+
+        // Malformed base64, bytes that are no update, an oversized update.
+        expectError(m_teacher->request(Op::DocUpdate, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file},
+                                                       {QStringLiteral("update"), QStringLiteral("***")}}),
+                    ErrorCode::BadRequest);
+        expectError(sendUpdate(*m_teacher, session, file, QByteArray("not an update")), ErrorCode::BadRequest);
+        Collab::Document big(agentOf(teacherJoin));
+        expectError(sendUpdate(*m_teacher, session, file, big.insert(0, QString(40000, QLatin1Char('x')))), ErrorCode::TooLarge);
+        expectError(m_teacher->request(Op::DocUpdate, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file}}),
+                    ErrorCode::BadRequest);
+        expectError(m_teacher->request(Op::Cursor, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file},
+                                                    {QStringLiteral("anchor"), QStringLiteral("AA==")},
+                                                    {QStringLiteral("head"), QStringLiteral("%%")}}),
+                    ErrorCode::BadRequest);
+        expectError(m_teacher->request(Op::FileOpen, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file},
+                                                      {QStringLiteral("version"), b64("garbage")}}),
+                    ErrorCode::BadRequest);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("f.py")), QStringLiteral("ok\n"));
+        QCOMPARE(m_server->server().storage().code().codeUpdateCount(Server::CodeFileId(file)), 0);
+
+        // A file of another session, a deleted file, bad paths and languages, a taken path.
+        expectError(m_teacher->request(Op::FileOpen, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), foreign}}),
+                    ErrorCode::NotFound);
+        bool ok = false;
+        m_teacher->call(Op::FileDelete, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), other},
+                                         {QStringLiteral("fileId"), foreign}}, &ok);
+        QVERIFY(ok);
+        Collab::Document doc(agentOf(teacherJoin));
+        expectError(sendUpdate(*m_teacher, other, foreign, doc.insert(0, QStringLiteral("x"))), ErrorCode::NotFound);
+        for (const char *path : {"../etc/passwd", "/abs", "a//b", "a\\b", "./x", "dir/"}) {
+            expectError(m_teacher->request(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                            {QStringLiteral("path"), QString::fromLatin1(path)},
+                                                            {QStringLiteral("language"), QStringLiteral("c")}}),
+                        ErrorCode::BadRequest);
+        }
+        expectError(m_teacher->request(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("path"), QStringLiteral("x.c")},
+                                                        {QStringLiteral("language"), QStringLiteral("C Language")}}),
+                    ErrorCode::BadRequest);
+        expectError(m_teacher->request(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("path"), QStringLiteral("f.py")},
+                                                        {QStringLiteral("language"), QStringLiteral("python")}}),
+                    ErrorCode::Conflict);
+
+        // Before joining, and as an outsider.
+        expectError(m_ana->request(Op::FileOpen, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file}}),
+                    ErrorCode::Forbidden);
+        expectError(m_eve->request(Op::FileOpen, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file}}),
+                    ErrorCode::NotFound);
+        expectError(m_eve->request(Op::CodeJoin, {{QStringLiteral("sessionId"), 999999}}), ErrorCode::NotFound);
+        // Schema errors.
+        expectError(m_teacher->request(Op::CodeSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                         {QStringLiteral("userId"), userId(*m_ana)},
+                                                         {QStringLiteral("codeRole"), QStringLiteral("admin")}}),
+                    ErrorCode::BadRequest);
+        expectError(m_teacher->request(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("title"), QStringLiteral("t")},
+                                                        {QStringLiteral("maxCollaborators"), 201}}),
+                    ErrorCode::BadRequest);
+        expectError(m_teacher->request(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("title"), QStringLiteral("t")},
+                                                        {QStringLiteral("scope"), QStringLiteral("course")}}),
+                    ErrorCode::BadRequest);
+    }
+
+    void retriesAreAppliedOnce()
+    {
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const QJsonObject data{{QStringLiteral("clientId"), QStringLiteral("same")}, {QStringLiteral("sessionId"), session},
+                               {QStringLiteral("path"), QStringLiteral("r.py")}, {QStringLiteral("language"), QStringLiteral("python")}};
+        bool ok = false;
+        const QJsonObject first = m_teacher->call(Op::FileCreate, data, &ok);
+        QVERIFY(ok);
+        QCOMPARE(m_teacher->call(Op::FileCreate, data, &ok), first);
+        QVERIFY(ok);
+        QCOMPARE(m_teacher->call(Op::CodeExport, {{QStringLiteral("sessionId"), session}}, &ok)
+                     .value(QStringLiteral("files")).toArray().size(),
+                 1);
+    }
+
+    void compactionKeepsTheText()
+    {
+        const qint64 session = createSession();
+        const QJsonObject joined = join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("long.py"));
+        auto replica = open(*m_teacher, session, file, agentOf(joined));
+        QVERIFY(replica);
+        // 620 updates, pipelined: one compaction at 500, 120 rows after it.
+        QStringList ids;
+        for (int i = 0; i < 620; ++i) {
+            const QByteArray update = i % 7 == 6 ? replica->document.remove(0, 1)
+                                                 : replica->document.insert(replica->document.length(), QStringLiteral("%1,").arg(i));
+            ids.append(m_teacher->send(Op::DocUpdate, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file},
+                                                       {QStringLiteral("update"), b64(update)}}));
+        }
+        for (qsizetype i = 0; i < ids.size(); ++i) {
+            const auto reply = m_teacher->reply(ids.at(i));
+            QVERIFY(reply);
+            QCOMPARE(reply->type, FrameType::Result);
+            QCOMPARE(reply->data.value(QStringLiteral("n")).toInteger(), i + 1);
+        }
+        Server::CodeStorage &code = m_server->server().storage().code();
+        QCOMPARE(code.codeUpdateCount(Server::CodeFileId(file)), 120);
+        QCOMPARE(code.codeFile(Server::CodeFileId(file))->snapshotN, 500);
+        const QString text = replica->document.text();
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("long.py")), text);
+
+        // A fresh late joiner loads snapshot + log; so does a restarted server.
+        const QJsonObject anaJoin = join(*m_ana, session);
+        QCOMPARE(open(*m_ana, session, file, agentOf(anaJoin))->document.text(), text);
+        restartServer();
+        const QJsonObject again = join(*m_teacher, session);
+        auto reloaded = open(*m_teacher, session, file, agentOf(again));
+        QVERIFY(reloaded);
+        QCOMPARE(reloaded->document.text(), text);
+        QCOMPARE(again.value(QStringLiteral("files")).toArray().at(0).toObject().value(QStringLiteral("n")).toInteger(), 620);
+    }
+
+    void versionsRestoreAsAnEdit()
+    {
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("v.py"), QStringLiteral("def f():\n    return 1\n"));
+        const qint64 gone = createFile(*m_teacher, session, QStringLiteral("gone.py"), QStringLiteral("bye\n"));
+        bool ok = false;
+        const QJsonObject version = m_teacher->call(Op::VersionCreate, {{QStringLiteral("clientId"), clientId()},
+                                                                        {QStringLiteral("sessionId"), session},
+                                                                        {QStringLiteral("name"), QStringLiteral("start")}}, &ok)
+                                        .value(QStringLiteral("version")).toObject();
+        QVERIFY(ok);
+        QCOMPARE(version.value(QStringLiteral("files")).toInt(), 2);
+
+        const QJsonObject anaJoin = join(*m_ana, session);
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(ana);
+        QCOMPARE(sendUpdate(*m_ana, session, file, ana->document.insert(21, QStringLiteral("    # ana was here\n")))->type,
+                 FrameType::Result);
+        QCOMPARE(sendUpdate(*m_ana, session, file, ana->document.remove(0, 3))->type, FrameType::Result);
+        m_teacher->call(Op::FileDelete, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                         {QStringLiteral("fileId"), gone}}, &ok);
+        QVERIFY(ok);
+
+        const QJsonArray versions = m_ana->call(Op::VersionList, {{QStringLiteral("sessionId"), session}}, &ok)
+                                        .value(QStringLiteral("versions")).toArray();
+        QCOMPARE(versions.size(), 1);
+        const QJsonArray changed = m_teacher->call(Op::VersionRestore, {{QStringLiteral("clientId"), clientId()},
+                                                                        {QStringLiteral("sessionId"), session},
+                                                                        {QStringLiteral("versionId"), version.value(QStringLiteral("id"))}}, &ok)
+                                       .value(QStringLiteral("files")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(changed.size(), 2);
+        // Ana's open replica converges through ordinary doc.update events, without reloading.
+        QTRY_COMPARE((ana->catchUp(*m_ana), ana->document.text()), QStringLiteral("def f():\n    return 1\n"));
+        QCOMPARE(exported(*m_ana, session, QStringLiteral("gone.py")), QStringLiteral("bye\n"));
+        QVERIFY(waitForEvent(*m_ana, EventVersionRestored));
+    }
+
+    void commentsPersist()
+    {
+        const qint64 session = createSession();
+        const QJsonObject teacherJoin = join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("c.py"), QStringLiteral("a = 1\nb = 2\n"));
+        const QJsonObject anaJoin = join(*m_ana, session);
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(ana);
+        const QByteArray start = ana->document.anchorAt(6, Collab::Anchor::Side::StickToNext).toBytes();
+        const QByteArray end = ana->document.anchorAt(11, Collab::Anchor::Side::StickToPrevious).toBytes();
+        bool ok = false;
+        const QJsonObject comment = m_ana->call(Op::CommentAdd, {{QStringLiteral("clientId"), clientId()},
+                                                                 {QStringLiteral("sessionId"), session},
+                                                                 {QStringLiteral("fileId"), file},
+                                                                 {QStringLiteral("anchorStart"), b64(start)},
+                                                                 {QStringLiteral("anchorEnd"), b64(end)},
+                                                                 {QStringLiteral("text"), QStringLiteral("why b?")}}, &ok)
+                                        .value(QStringLiteral("comment")).toObject();
+        QVERIFY(ok);
+        const qint64 commentId = comment.value(QStringLiteral("id")).toInteger();
+        QVERIFY(waitForEvent(*m_teacher, EventCommentAdded));
+        const QJsonObject reply = m_teacher->call(Op::CommentReply, {{QStringLiteral("clientId"), clientId()},
+                                                                     {QStringLiteral("sessionId"), session},
+                                                                     {QStringLiteral("commentId"), commentId},
+                                                                     {QStringLiteral("text"), QStringLiteral("because")}}, &ok)
+                                      .value(QStringLiteral("comment")).toObject();
+        QVERIFY(ok);
+        QCOMPARE(reply.value(QStringLiteral("parentId")).toInteger(), commentId);
+        // Ben may not resolve ana's thread; ana may.
+        join(*m_ben, session);
+        expectError(m_ben->request(Op::CommentResolve, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("commentId"), commentId}, {QStringLiteral("resolved"), true}}),
+                    ErrorCode::Forbidden);
+        m_ana->call(Op::CommentResolve, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                         {QStringLiteral("commentId"), commentId}, {QStringLiteral("resolved"), true}}, &ok);
+        QVERIFY(ok);
+        expectError(m_ana->request(Op::CommentAdd, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                    {QStringLiteral("fileId"), file}, {QStringLiteral("anchorStart"), QStringLiteral("////")},
+                                                    {QStringLiteral("anchorEnd"), b64(end)}, {QStringLiteral("text"), QStringLiteral("x")}}),
+                    ErrorCode::BadRequest);
+
+        // Text typed above the comment moves its range, and everything is there after a restart.
+        QCOMPARE(sendUpdate(*m_ana, session, file, ana->document.insert(0, QStringLiteral("# top\n")))->type, FrameType::Result);
+        restartServer();
+        join(*m_teacher, session);
+        const QJsonArray comments = m_teacher->call(Op::CommentList, {{QStringLiteral("sessionId"), session},
+                                                                      {QStringLiteral("fileId"), file}}, &ok)
+                                        .value(QStringLiteral("comments")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(comments.size(), 2);
+        const QJsonObject thread = comments.at(0).toObject();
+        QVERIFY(thread.value(QStringLiteral("resolved")).toBool());
+        QCOMPARE(comments.at(1).toObject().value(QStringLiteral("text")).toString(), QStringLiteral("because"));
+        auto teacher = open(*m_teacher, session, file, agentOf(teacherJoin));
+        QVERIFY(teacher);
+        const auto anchorStart = Collab::Anchor::fromBytes(unb64(thread.value(QStringLiteral("anchorStart"))));
+        const auto anchorEnd = Collab::Anchor::fromBytes(unb64(thread.value(QStringLiteral("anchorEnd"))));
+        QVERIFY(anchorStart && anchorEnd);
+        const qsizetype from = teacher->document.resolve(*anchorStart);
+        QCOMPARE(teacher->document.text().mid(from, teacher->document.resolve(*anchorEnd) - from), QStringLiteral("b = 2"));
+    }
+
+    void cursorsAreRelayedAndThrottled()
+    {
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("k.py"), QStringLiteral("0123456789"));
+        const QJsonObject anaJoin = join(*m_ana, session);
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(ana);
+        const qsizetype before = m_teacher->ephemeralEvents().size();
+        // A burst, pipelined: the server relays the first at once and the last after the interval.
+        QString last;
+        QStringList ids;
+        for (int i = 0; i < 10; ++i) {
+            last = b64(ana->document.anchorAt(i, Collab::Anchor::Side::StickToPrevious).toBytes());
+            ids.append(m_ana->send(Op::Cursor, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file},
+                                                {QStringLiteral("anchor"), last}, {QStringLiteral("head"), last},
+                                                {QStringLiteral("viewportTopLine"), i}}));
+        }
+        for (const QString &id : std::as_const(ids))
+            QCOMPARE(m_ana->reply(id)->type, FrameType::Result);
+        const auto lastCursor = [&]() -> QJsonObject {
+            const QList<Frame> &events = m_teacher->ephemeralEvents();
+            for (qsizetype i = events.size() - 1; i >= before; --i) {
+                if (events.at(i).event == EventCursor)
+                    return events.at(i).data;
+            }
+            return {};
+        };
+        QTRY_COMPARE(lastCursor().value(QStringLiteral("head")).toString(), last);
+        QCOMPARE(lastCursor().value(QStringLiteral("viewportTopLine")).toInt(), 9);
+        QCOMPARE(lastCursor().value(QStringLiteral("userId")).toInteger(), userId(*m_ana));
+        qsizetype relayed = 0;
+        for (qsizetype i = before; i < m_teacher->ephemeralEvents().size(); ++i)
+            relayed += m_teacher->ephemeralEvents().at(i).event == EventCursor ? 1 : 0;
+        QVERIFY2(relayed < 10, "ten cursor moves in a burst are coalesced");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCode)
+#include "tst_code.moc"
