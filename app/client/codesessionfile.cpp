@@ -6,6 +6,7 @@
 #include "clientlogging.h"
 #include "codeclient.h"
 #include "codesession.h"
+#include "connection.h"
 
 #include <QJsonObject>
 
@@ -267,9 +268,15 @@ void CodeSessionFile::recordLocal(const QByteArray &update, quint32 clockBefore)
     updateSyncState();
 }
 
+bool CodeSessionFile::isOnline() const
+{
+    return m_session->state() == CodeSession::State::Joined
+        && m_session->m_client->connection()->state() == Connection::State::Connected;
+}
+
 bool CodeSessionFile::canSend() const
 {
-    return m_loaded && !m_opening && m_session->state() == CodeSession::State::Joined;
+    return m_loaded && !m_opening && isOnline();
 }
 
 void CodeSessionFile::scheduleFlush()
@@ -345,7 +352,7 @@ void CodeSessionFile::updateSyncState()
         return;
     if (!m_loaded)
         state = SyncState::Loading;
-    else if (m_opening || m_session->state() != CodeSession::State::Joined)
+    else if (m_opening || !isOnline())
         state = SyncState::Offline;
     else if (!m_unacked.isEmpty())
         state = m_inFlight > 0 || m_flushTimer.isActive() ? SyncState::Sending : SyncState::Offline;
@@ -387,7 +394,7 @@ void CodeSessionFile::setLocalSelection(const Collab::Anchor &anchor, const Coll
 
 void CodeSessionFile::sendCursor()
 {
-    if (!m_cursor || !m_cursorDirty || m_session->state() != CodeSession::State::Joined)
+    if (!m_cursor || !m_cursorDirty || !isOnline())
         return;
     m_cursorDirty = false;
     m_cursorSent.start();

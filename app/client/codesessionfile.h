@@ -137,6 +137,7 @@ private:
     void updateSyncState();
     void setInfo(const CodeFileInfo &info);
     void connectionLost();
+    bool isOnline() const;
     bool canSend() const;
     const QString &cachedText() const;
 
