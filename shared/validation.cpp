@@ -73,7 +73,7 @@ Schema schemaFor(Op op)
     static const Schema roomId{{"roomId", Kind::Integer, true, 1, MaxSafe}};
     static const Schema messageSend{{"roomId", Kind::Integer, true, 1, MaxSafe},
                                     {"clientId", Kind::String, true, 1, MaxClientIdLength},
-                                    {"text", Kind::String, true, 1, MaxMessageTextLength},
+                                    {"text", Kind::String, true, 0, MaxMessageTextLength},
                                     {"threadRoot", Kind::Integer, false, 1, MaxSafe},
                                     {"attachments", Kind::StringArray, false, 0, MaxAttachmentsPerMessage}};
     static const Schema messageHistory{{"roomId", Kind::Integer, true, 1, MaxSafe},

@@ -10,14 +10,24 @@
 #include "outbox.h"
 #include "roomlistmodel.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QMimeDatabase>
+#include <QStandardPaths>
 #include <QUuid>
+
+#include <algorithm>
 
 namespace Cohort::Client {
 
 namespace {
 constexpr qint64 TypingThrottleMs = 3000;
 constexpr int DefaultIdleMs = 5 * 60 * 1000;
+constexpr qint64 DefaultCacheBytes = 256LL * 1024 * 1024;
 
 QString newClientId()
 {
@@ -61,6 +71,8 @@ ChatClient::ChatClient(Connection *connection, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
     , m_rooms(new RoomListModel(this))
+    , m_cacheDir(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("attachments")))
+    , m_cacheMaxBytes(DefaultCacheBytes)
 {
     m_clock.start();
     m_requester = [this](const QString &opName, const QJsonObject &data, QObject *context, ReplyCallback done) {
@@ -130,6 +142,16 @@ void ChatClient::onSignedIn()
     refreshRooms();
     if (m_myPresence != Presence::Online)
         sendPresence(m_myPresence);
+    // Transfers cut off by the drop carry on where the server stands.
+    for (auto it = m_uploads.cbegin(); it != m_uploads.cend(); ++it) {
+        if (it->waiting)
+            QMetaObject::invokeMethod(this, [this, key = it.key()] { beginUpload(key); }, Qt::QueuedConnection);
+    }
+    for (auto it = m_downloads.cbegin(); it != m_downloads.cend(); ++it) {
+        if (it->waiting)
+            QMetaObject::invokeMethod(this, [this, id = it.key()] { pumpDownload(id); }, Qt::QueuedConnection);
+    }
+    sendHeld(QString());
 }
 
 // Rooms
@@ -167,6 +189,10 @@ MessageModel *ChatClient::makeModel(RoomId room, qint64 threadRoot)
     auto *model = new MessageModel(room, me(), threadRoot, this);
     for (const OutboxItem &item : m_connection->outbox()->items(room))
         model->addPending(item);
+    for (const HeldMessage &held : std::as_const(m_held)) {
+        if (held.room == room)
+            model->addPending(heldItem(held));
+    }
     return model;
 }
 
@@ -234,6 +260,7 @@ void ChatClient::requestHistory(MessageModel *model, const QJsonObject &extra, b
             return;
         }
         const bool more = reply.data.value(QLatin1String("hasMoreBefore")).toBool();
+        noteAttachments(guard->roomId(), reply.data.value(QLatin1String("messages")).toArray());
         QList<ChatMessage> messages = messagesOf(reply.data);
         if (replace)
             guard->resetMessages(messages, more);
@@ -415,14 +442,31 @@ void ChatClient::setRole(RoomId room, UserId user, const QString &role, QObject 
 
 // Messages
 
-QString ChatClient::send(RoomId room, const QString &text, qint64 threadRoot)
+QString ChatClient::send(RoomId room, const QString &text, qint64 threadRoot, const QStringList &uploads)
 {
     userActive();
-    return m_connection->outbox()->sendMessage(room, text, threadRoot);
+    if (uploads.isEmpty())
+        return m_connection->outbox()->sendMessage(room, text, threadRoot);
+    // Held here, not in the Outbox: it stores text only, and the files must reach the server
+    // first. Shown pending at once, like an Outbox item.
+    HeldMessage held{newClientId(), room, text, threadRoot, uploads, QDateTime::currentMSecsSinceEpoch()};
+    m_held.append(held);
+    onItemQueued(heldItem(held));
+    sendHeld(held.clientId);
+    return held.clientId;
 }
 
 void ChatClient::retry(const QString &clientId)
 {
+    for (HeldMessage &held : m_held) {
+        if (held.clientId != clientId)
+            continue;
+        setHeldFailed(held, false);
+        for (const QString &key : std::as_const(held.uploads))
+            retryUpload(key);
+        sendHeld(clientId);
+        return;
+    }
     for (const OutboxItem &item : m_connection->outbox()->items()) {
         if (item.clientId == clientId) {
             for (MessageModel *model : models(item.roomId))
@@ -434,7 +478,16 @@ void ChatClient::retry(const QString &clientId)
 
 void ChatClient::discard(const QString &clientId)
 {
-    m_connection->outbox()->discard(clientId);
+    const auto held = std::find_if(m_held.cbegin(), m_held.cend(), [&clientId](const HeldMessage &h) { return h.clientId == clientId; });
+    if (held == m_held.cend()) {
+        m_connection->outbox()->discard(clientId);
+        return;
+    }
+    for (const QString &key : held->uploads)
+        m_uploads.remove(key);
+    for (MessageModel *model : models(held->room))
+        model->removePending(clientId);
+    m_held.erase(held);
 }
 
 void ChatClient::reportFailure(const Reply &reply, ReplyCallback done)
@@ -675,6 +728,11 @@ void ChatClient::onRoomEvent(const Protocol::Frame &frame)
     const RoomId room = frame.room;
     const QJsonObject &d = frame.data;
     m_rooms->update(room, [&frame](ChatRoom &r) { r.lastSeq = std::max(r.lastSeq, frame.seq); });
+    if (frame.event == Protocol::EventMessageCreated) {
+        QJsonObject withSeq = d;
+        withSeq.insert(QStringLiteral("seq"), frame.seq);
+        noteAttachments(room, {withSeq});
+    }
     if (const std::optional<ChatMessage> message = ChatMessage::fromEvent(frame.event, frame.seq, frame.timestamp, d)) {
         if (message->isSystem()) {
             if (frame.event == QLatin1String("room.updated")) {
@@ -714,6 +772,7 @@ void ChatClient::onRoomEvent(const Protocol::Frame &frame)
             }
             break;
         }
+        m_attachments[room].remove(target); // a deleted message loses its files
         for (MessageModel *model : affected)
             model->applyDelete(target);
     } else if (frame.event == QLatin1String("reaction.changed")) {
@@ -821,6 +880,475 @@ void ChatClient::onEphemeralEvent(const Protocol::Frame &frame)
         m_connection->leaveRoom(removed);
         m_rooms->remove(removed);
         Q_EMIT roomRemoved(removed);
+    }
+}
+
+// Attachments
+
+QString ChatClient::uploadFile(RoomId room, const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() == 0)
+        return QString();
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file))
+        return QString();
+    Upload upload;
+    upload.path = path;
+    upload.sha256 = QString::fromLatin1(hash.result().toHex());
+    upload.state.room = room;
+    upload.state.name = QFileInfo(path).fileName();
+    upload.state.mime = QMimeDatabase().mimeTypeForFile(path).name();
+    upload.state.size = file.size();
+    return startUpload(std::move(upload));
+}
+
+QString ChatClient::uploadData(RoomId room, const QString &name, const QString &mime, const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
+        return QString();
+    Upload upload;
+    upload.bytes = bytes;
+    upload.sha256 = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    upload.state.room = room;
+    upload.state.name = name;
+    upload.state.mime = mime;
+    upload.state.size = bytes.size();
+    return startUpload(std::move(upload));
+}
+
+QString ChatClient::startUpload(Upload upload)
+{
+    const QString key = newClientId();
+    upload.state.key = key;
+    m_uploads.insert(key, std::move(upload));
+    beginUpload(key);
+    return key;
+}
+
+void ChatClient::beginUpload(const QString &key)
+{
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end() || it->state.state != AttachmentUpload::State::Uploading)
+        return;
+    it->waiting = false;
+    const int generation = ++it->generation;
+    it->inFlight = 0;
+    request(QStringLiteral("attachment.upload"),
+            {{QStringLiteral("clientId"), key}, {QStringLiteral("roomId"), it->state.room.value()},
+             {QStringLiteral("name"), it->state.name}, {QStringLiteral("mime"), it->state.mime},
+             {QStringLiteral("size"), it->state.size}, {QStringLiteral("sha256"), it->sha256}},
+            this, [this, key, generation](const Reply &reply) {
+                const auto upload = m_uploads.find(key);
+                if (upload == m_uploads.end() || upload->generation != generation)
+                    return;
+                if (!reply.ok) {
+                    if (reply.local)
+                        upload->waiting = true; // onSignedIn() carries on
+                    else if (reply.error == Protocol::ErrorCode::RateLimited)
+                        resyncUpload(key, reply.retryAfterMs);
+                    else
+                        failUpload(key, reply);
+                    return;
+                }
+                const QJsonObject attachment = reply.data.value(QLatin1String("attachment")).toObject();
+                if (!attachment.isEmpty()) {
+                    upload->state.attachment = AttachmentInfo::fromJson(attachment).value_or(AttachmentInfo());
+                    upload->state.sent = upload->state.size;
+                    upload->state.state = AttachmentUpload::State::Done;
+                    Q_EMIT uploadChanged(key);
+                    sendHeld(QString());
+                    return;
+                }
+                upload->uploadId = reply.data.value(QLatin1String("uploadId")).toString();
+                upload->chunkBytes = std::max<qint64>(1, reply.data.value(QLatin1String("chunkBytes")).toInteger());
+                upload->state.sent = reply.data.value(QLatin1String("received")).toInteger();
+                upload->nextOffset = upload->state.sent;
+                Q_EMIT uploadChanged(key);
+                pumpUpload(key);
+            });
+}
+
+void ChatClient::pumpUpload(const QString &key)
+{
+    constexpr int Window = 4; // chunks in flight: keeps the link busy without a queue of stale ones
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end())
+        return;
+    while (it->inFlight < Window && it->nextOffset < it->state.size) {
+        const qint64 offset = it->nextOffset;
+        const qint64 length = std::min(it->chunkBytes, it->state.size - offset);
+        QByteArray chunk;
+        if (it->path.isEmpty()) {
+            chunk = it->bytes.mid(offset, length);
+        } else {
+            QFile file(it->path);
+            if (file.open(QIODevice::ReadOnly) && file.seek(offset))
+                chunk = file.read(length);
+        }
+        if (chunk.size() != length) {
+            failUpload(key, localFailure(QStringLiteral("the file changed or cannot be read")));
+            return;
+        }
+        it->nextOffset += length;
+        ++it->inFlight;
+        request(QStringLiteral("attachment.chunk"),
+                {{QStringLiteral("uploadId"), it->uploadId}, {QStringLiteral("offset"), offset},
+                 {QStringLiteral("data"), QString::fromLatin1(chunk.toBase64())}},
+                this, [this, key, generation = it->generation](const Reply &reply) { onChunkReply(key, generation, reply); });
+    }
+}
+
+void ChatClient::onChunkReply(const QString &key, int generation, const Reply &reply)
+{
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end() || it->generation != generation)
+        return;
+    --it->inFlight;
+    if (reply.ok) {
+        it->state.sent = std::max(it->state.sent, reply.data.value(QLatin1String("received")).toInteger());
+        const QJsonObject attachment = reply.data.value(QLatin1String("attachment")).toObject();
+        if (!attachment.isEmpty()) {
+            it->state.attachment = AttachmentInfo::fromJson(attachment).value_or(AttachmentInfo());
+            it->state.state = AttachmentUpload::State::Done;
+            it->bytes.clear();
+            Q_EMIT uploadChanged(key);
+            sendHeld(QString());
+            return;
+        }
+        Q_EMIT uploadChanged(key);
+        pumpUpload(key);
+        return;
+    }
+    using Protocol::ErrorCode;
+    if (reply.local) {
+        ++it->generation;
+        it->waiting = true;
+    } else if (reply.error == ErrorCode::Conflict || reply.error == ErrorCode::RateLimited) {
+        resyncUpload(key, reply.retryAfterMs);
+    } else if (reply.error == ErrorCode::NotFound && it->restarts < 3) {
+        // The server dropped the upload (expired, or it restarted): start it again.
+        ++it->restarts;
+        resyncUpload(key, 0);
+    } else {
+        failUpload(key, reply);
+    }
+}
+
+void ChatClient::resyncUpload(const QString &key, qint64 delayMs)
+{
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end())
+        return;
+    ++it->generation; // the chunks still in flight are answered with conflict: ignore them
+    it->waiting = true;
+    QTimer::singleShot(std::max<qint64>(0, delayMs), this, [this, key] {
+        const auto upload = m_uploads.constFind(key);
+        if (upload != m_uploads.cend() && upload->waiting && m_connection->state() == Connection::State::Connected)
+            beginUpload(key);
+    });
+}
+
+void ChatClient::failUpload(const QString &key, const Reply &reply)
+{
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end())
+        return;
+    ++it->generation;
+    it->waiting = false;
+    it->state.state = AttachmentUpload::State::Failed;
+    it->state.error = reply.error;
+    it->state.message = reply.message;
+    qCInfo(lcClient) << "upload of" << it->state.name << "failed:" << reply.message;
+    Q_EMIT uploadChanged(key);
+    for (HeldMessage &held : m_held) {
+        if (held.uploads.contains(key))
+            setHeldFailed(held, true);
+    }
+}
+
+void ChatClient::cancelUpload(const QString &key)
+{
+    if (m_uploads.remove(key))
+        Q_EMIT uploadChanged(key);
+}
+
+void ChatClient::retryUpload(const QString &key)
+{
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end() || it->state.state != AttachmentUpload::State::Failed)
+        return;
+    it->state.state = AttachmentUpload::State::Uploading;
+    it->restarts = 0;
+    Q_EMIT uploadChanged(key);
+    beginUpload(key);
+}
+
+std::optional<AttachmentUpload> ChatClient::upload(const QString &key) const
+{
+    const auto it = m_uploads.constFind(key);
+    return it == m_uploads.cend() ? std::nullopt : std::optional<AttachmentUpload>(it->state);
+}
+
+QList<AttachmentUpload> ChatClient::messageUploads(const QString &clientId) const
+{
+    QList<AttachmentUpload> result;
+    for (const HeldMessage &held : m_held) {
+        if (held.clientId != clientId)
+            continue;
+        for (const QString &key : held.uploads) {
+            if (const auto it = m_uploads.constFind(key); it != m_uploads.cend())
+                result.append(it->state);
+        }
+    }
+    return result;
+}
+
+void ChatClient::sendHeld(const QString &clientId)
+{
+    for (HeldMessage &held : m_held) {
+        if ((!clientId.isEmpty() && held.clientId != clientId) || held.failed || held.inFlight)
+            continue;
+        QJsonArray ids;
+        bool ready = true;
+        for (const QString &key : std::as_const(held.uploads)) {
+            const auto it = m_uploads.constFind(key);
+            if (it == m_uploads.cend() || it->state.state == AttachmentUpload::State::Failed) {
+                setHeldFailed(held, true);
+                ready = false;
+                break;
+            }
+            ready = ready && it->state.state == AttachmentUpload::State::Done;
+            ids.append(it->state.attachment.id);
+        }
+        if (!ready || held.failed || m_connection->state() != Connection::State::Connected)
+            continue;
+        held.inFlight = true;
+        QJsonObject data{{QStringLiteral("roomId"), held.room.value()}, {QStringLiteral("clientId"), held.clientId},
+                         {QStringLiteral("text"), held.text}, {QStringLiteral("attachments"), ids}};
+        if (held.threadRoot > 0)
+            data.insert(QStringLiteral("threadRoot"), held.threadRoot);
+        request(QStringLiteral("message.send"), data, this, [this, id = held.clientId](const Reply &reply) {
+            const auto it = std::find_if(m_held.begin(), m_held.end(), [&id](const HeldMessage &h) { return h.clientId == id; });
+            if (it == m_held.end())
+                return;
+            it->inFlight = false;
+            if (reply.ok) {
+                // The message.created event replaces the pending row; the uploads are spent.
+                for (const QString &key : std::as_const(it->uploads))
+                    m_uploads.remove(key);
+                m_held.erase(it);
+            } else if (reply.error == Protocol::ErrorCode::RateLimited) {
+                QTimer::singleShot(std::max<qint64>(reply.retryAfterMs, 100), this, [this, id] { sendHeld(id); });
+            } else if (!reply.local) {
+                qCInfo(lcClient) << "message with attachments refused:" << reply.message;
+                setHeldFailed(*it, true);
+            }
+        });
+    }
+}
+
+OutboxItem ChatClient::heldItem(const HeldMessage &held)
+{
+    OutboxItem item;
+    item.clientId = held.clientId;
+    item.roomId = held.room;
+    item.text = held.text;
+    item.threadRoot = held.threadRoot;
+    item.createdAt = held.createdAt;
+    item.status = held.failed ? OutboxItem::Status::Failed : OutboxItem::Status::Pending;
+    return item;
+}
+
+void ChatClient::setHeldFailed(HeldMessage &held, bool failed)
+{
+    held.failed = failed;
+    for (MessageModel *model : models(held.room))
+        model->setPendingFailed(held.clientId, failed);
+}
+
+void ChatClient::noteAttachments(RoomId room, const QJsonArray &messages)
+{
+    for (const QJsonValue &value : messages) {
+        const QJsonObject message = value.toObject();
+        const QList<AttachmentInfo> files = attachmentsFromJson(message.value(QLatin1String("attachments")).toArray());
+        if (!files.isEmpty())
+            m_attachments[room].insert(message.value(QLatin1String("seq")).toInteger(), files);
+    }
+}
+
+QList<AttachmentInfo> ChatClient::attachments(RoomId room, qint64 seq) const
+{
+    return m_attachments.value(room).value(seq);
+}
+
+// Downloads
+
+void ChatClient::setAttachmentCache(const QString &directory, qint64 maxBytes)
+{
+    m_cacheDir = directory;
+    m_cacheMaxBytes = maxBytes;
+}
+
+QString ChatClient::cachePathOf(const AttachmentInfo &attachment) const
+{
+    // One folder per file, so the file keeps its name (and so the type the OS opens it with).
+    const QString name = QFileInfo(attachment.name).fileName();
+    return QDir(m_cacheDir).filePath(attachment.id + QLatin1Char('/') + (name.isEmpty() ? attachment.id : name));
+}
+
+QString ChatClient::cachedFile(const AttachmentInfo &attachment) const
+{
+    const QString path = cachePathOf(attachment);
+    return QFileInfo(path).size() == attachment.size && attachment.size > 0 ? path : QString();
+}
+
+void ChatClient::download(RoomId room, const AttachmentInfo &attachment)
+{
+    if (m_downloads.contains(attachment.id))
+        return;
+    if (const QString cached = cachedFile(attachment); !cached.isEmpty()) {
+        QTimer::singleShot(0, this, [this, id = attachment.id, cached] { Q_EMIT downloadFinished(id, cached); });
+        return;
+    }
+    const QString path = cachePathOf(attachment);
+    QFile part(path + QStringLiteral(".part"));
+    if (!QDir().mkpath(QFileInfo(path).path()) || !part.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        QTimer::singleShot(0, this, [this, id = attachment.id] {
+            Q_EMIT downloadFailed(id, localFailure(QStringLiteral("the attachment cache cannot be written")));
+        });
+        return;
+    }
+    m_downloads.insert(attachment.id, Download{room, attachment});
+    pumpDownload(attachment.id);
+}
+
+void ChatClient::pumpDownload(const QString &id)
+{
+    constexpr int Window = 4;
+    // The server cuts every piece to its chunk size, which the first answer tells: until then
+    // one piece at a time, so that every request starts where the previous answer ends.
+    constexpr qint64 FirstPiece = 1024 * 1024;
+    const auto it = m_downloads.find(id);
+    if (it == m_downloads.end())
+        return;
+    it->waiting = false;
+    const int window = it->pieceBytes > 0 ? Window : 1;
+    while (it->inFlight < window && it->nextOffset < it->info.size) {
+        const qint64 offset = it->nextOffset;
+        const qint64 length = it->pieceBytes > 0 ? it->pieceBytes : FirstPiece;
+        it->nextOffset = std::min(it->info.size, offset + length);
+        ++it->inFlight;
+        request(QStringLiteral("attachment.download"),
+                {{QStringLiteral("roomId"), it->room.value()}, {QStringLiteral("id"), id},
+                 {QStringLiteral("offset"), offset}, {QStringLiteral("length"), length}},
+                this, [this, id, generation = it->generation, offset](const Reply &reply) {
+                    onDownloadReply(id, generation, offset, reply);
+                });
+    }
+}
+
+void ChatClient::onDownloadReply(const QString &id, int generation, qint64 offset, const Reply &reply)
+{
+    const auto it = m_downloads.find(id);
+    if (it == m_downloads.end() || it->generation != generation)
+        return;
+    --it->inFlight;
+    if (!reply.ok) {
+        ++it->generation;
+        it->inFlight = 0;
+        it->nextOffset = it->received;
+        if (reply.local) {
+            it->waiting = true; // onSignedIn() carries on
+        } else if (reply.error == Protocol::ErrorCode::RateLimited) {
+            it->waiting = true;
+            QTimer::singleShot(std::max<qint64>(reply.retryAfterMs, 100), this, [this, id] {
+                const auto download = m_downloads.constFind(id);
+                if (download != m_downloads.cend() && download->waiting
+                    && m_connection->state() == Connection::State::Connected)
+                    pumpDownload(id);
+            });
+        } else {
+            failDownload(id, reply);
+        }
+        return;
+    }
+    const QByteArray bytes = QByteArray::fromBase64(reply.data.value(QLatin1String("data")).toString().toLatin1());
+    if (offset != it->received || bytes.isEmpty() || offset + bytes.size() > it->info.size) {
+        failDownload(id, localFailure(QStringLiteral("the server sent an unexpected piece of the file")));
+        return;
+    }
+    QFile part(cachePathOf(it->info) + QStringLiteral(".part"));
+    if (!part.open(QIODevice::ReadWrite) || !part.seek(offset) || part.write(bytes) != bytes.size()) {
+        failDownload(id, localFailure(QStringLiteral("the attachment cache cannot be written")));
+        return;
+    }
+    part.close();
+    if (it->pieceBytes == 0) {
+        it->pieceBytes = bytes.size();
+        it->nextOffset = offset + bytes.size(); // the first request asked for more than it got
+    }
+    it->received += bytes.size();
+    Q_EMIT downloadProgress(id, it->received, it->info.size);
+    if (it->received == it->info.size)
+        finishDownload(id);
+    else
+        pumpDownload(id);
+}
+
+void ChatClient::finishDownload(const QString &id)
+{
+    const Download download = m_downloads.take(id);
+    const QString path = cachePathOf(download.info);
+    QFile part(path + QStringLiteral(".part"));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!part.open(QIODevice::ReadOnly) || !hash.addData(&part)
+        || QString::fromLatin1(hash.result().toHex()) != download.info.id) {
+        part.remove();
+        Q_EMIT downloadFailed(id, localFailure(QStringLiteral("the downloaded file does not match its id")));
+        return;
+    }
+    part.close();
+    QFile::remove(path);
+    if (!part.rename(path)) {
+        Q_EMIT downloadFailed(id, localFailure(QStringLiteral("the attachment cache cannot be written")));
+        return;
+    }
+    trimCache(id);
+    Q_EMIT downloadFinished(id, path);
+}
+
+void ChatClient::failDownload(const QString &id, const Reply &reply)
+{
+    const auto it = m_downloads.constFind(id);
+    if (it == m_downloads.cend())
+        return;
+    QFile::remove(cachePathOf(it->info) + QStringLiteral(".part"));
+    m_downloads.erase(it);
+    qCInfo(lcClient) << "download of attachment" << id << "failed:" << reply.message;
+    Q_EMIT downloadFailed(id, reply);
+}
+
+void ChatClient::trimCache(const QString &keep)
+{
+    // Oldest first out, until the cache fits; `keep` and the files being downloaded stay.
+    QFileInfoList files;
+    qint64 total = 0;
+    for (const QFileInfo &folder : QDir(m_cacheDir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (folder.fileName() == keep || m_downloads.contains(folder.fileName()))
+            continue;
+        for (const QFileInfo &file : QDir(folder.filePath()).entryInfoList(QDir::Files)) {
+            files.append(file);
+            total += file.size();
+        }
+    }
+    std::sort(files.begin(), files.end(),
+              [](const QFileInfo &a, const QFileInfo &b) { return a.lastModified() < b.lastModified(); });
+    for (const QFileInfo &file : std::as_const(files)) {
+        if (total <= m_cacheMaxBytes)
+            break;
+        total -= file.size();
+        QDir(file.path()).removeRecursively();
     }
 }
 

@@ -24,6 +24,23 @@ class MessageModel;
 class RoomListModel;
 struct OutboxItem;
 
+/// A file on its way to the server for a message: what the composer's chips show.
+struct AttachmentUpload
+{
+    enum class State { Uploading, Done, Failed };
+
+    QString key; // the upload's clientId
+    RoomId room;
+    QString name;
+    QString mime;
+    qint64 size = 0;
+    qint64 sent = 0; // bytes the server confirmed
+    State state = State::Uploading;
+    AttachmentInfo attachment;                                 // when Done
+    Protocol::ErrorCode error = Protocol::ErrorCode::Internal; // when Failed
+    QString message;                                           // when Failed: English, for logs
+};
+
 /// The chat over one Connection (the chat protocol of docs/protocol.md): the room list with
 /// unread and mention counts, one MessageModel per open room and thread, live events, pending
 /// messages from the Outbox, typing, read state, presence and drafts. Widget-free: the Chat
@@ -83,14 +100,40 @@ public:
     void setRole(RoomId room, UserId user, const QString &role, QObject *context = nullptr, ReplyCallback done = {});
 
     // Messages
-    /// Queues the text in the Outbox (shown pending at once); returns its clientId.
-    QString send(RoomId room, const QString &text, qint64 threadRoot = 0);
+    /// Queues the text in the Outbox (shown pending at once); returns its clientId. With
+    /// `uploads` (keys of uploadFile/uploadData to the same room) the message is shown pending
+    /// at once and sent once every upload is done, after reconnects too; `text` may then be empty.
+    QString send(RoomId room, const QString &text, qint64 threadRoot = 0, const QStringList &uploads = {});
     void retry(const QString &clientId);
     void discard(const QString &clientId);
     void edit(RoomId room, qint64 seq, const QString &text, QObject *context = nullptr, ReplyCallback done = {});
     void remove(RoomId room, qint64 seq, QObject *context = nullptr, ReplyCallback done = {});
     void react(RoomId room, qint64 seq, const QString &emoji, bool on, QObject *context = nullptr, ReplyCallback done = {});
     void search(const QString &query, QObject *context, std::function<void(const Reply &, const QList<SearchResult> &)> done);
+
+    // Attachments (chunked over the connection, docs/protocol.md "Attachments")
+    /// Starts uploading a file for a message in the room; returns the upload's key, or empty
+    /// when the file cannot be read or is empty. Progress and the end come as uploadChanged().
+    QString uploadFile(RoomId room, const QString &path);
+    /// The same for bytes in memory (a pasted image).
+    QString uploadData(RoomId room, const QString &name, const QString &mime, const QByteArray &bytes);
+    /// Forgets an upload (the server drops its part after a while).
+    void cancelUpload(const QString &key);
+    /// Starts a failed upload again; the server keeps what it received.
+    void retryUpload(const QString &key);
+    std::optional<AttachmentUpload> upload(const QString &key) const;
+    /// The uploads of a message waiting for them (send() with uploads), by its clientId.
+    QList<AttachmentUpload> messageUploads(const QString &clientId) const;
+    /// The files a stored message carries, as the history and events told.
+    QList<AttachmentInfo> attachments(RoomId room, qint64 seq) const;
+    /// Fetches an attachment into the local cache: downloadFinished() with its path, at once
+    /// (queued) when it is cached already. A download already running is not started twice.
+    void download(RoomId room, const AttachmentInfo &attachment);
+    bool isDownloading(const QString &id) const { return m_downloads.contains(id); }
+    /// The cached file of the attachment (named as uploaded), or empty when not cached.
+    QString cachedFile(const AttachmentInfo &attachment) const;
+    /// Where downloads are cached; default: the app data dir's "attachments". For tests.
+    void setAttachmentCache(const QString &directory, qint64 maxBytes);
 
     // Read state
     /// The newest message is on screen and the window is active: reads up to it.
@@ -132,6 +175,11 @@ Q_SIGNALS:
     /// A room added to the list by someone else (invited, DM opened) or by us.
     void roomAdded(Cohort::RoomId room);
     void roomRemoved(Cohort::RoomId room);
+    /// An upload made progress, finished or failed (see upload()).
+    void uploadChanged(const QString &key);
+    void downloadProgress(const QString &id, qint64 received, qint64 total);
+    void downloadFinished(const QString &id, const QString &path);
+    void downloadFailed(const QString &id, const Cohort::Client::Reply &reply);
 
 private:
     struct Typing
@@ -147,6 +195,63 @@ private:
         QList<Typing> typing;
         qint64 lastTypingSent = -1; // m_clock ms
     };
+
+    struct Upload
+    {
+        AttachmentUpload state;
+        QString path;   // the file, or empty for `bytes`
+        QByteArray bytes;
+        QString sha256;
+        QString uploadId;
+        qint64 chunkBytes = 0;
+        qint64 nextOffset = 0; // the next byte to send; sent - nextOffset are in flight
+        int inFlight = 0;
+        int generation = 0;    // replies of an older generation (before a resync) are ignored
+        int restarts = 0;
+        bool waiting = false;  // for the connection, or for a rate limit to pass
+    };
+    struct Download
+    {
+        RoomId room;
+        AttachmentInfo info;
+        qint64 received = 0;
+        qint64 nextOffset = 0;
+        qint64 pieceBytes = 0; // the server's chunk size, from its first answer
+        int inFlight = 0;
+        int generation = 0;
+        bool waiting = false;
+    };
+    /// A message held back until its uploads are done.
+    struct HeldMessage
+    {
+        QString clientId;
+        RoomId room;
+        QString text;
+        qint64 threadRoot = 0;
+        QStringList uploads;
+        qint64 createdAt = 0;
+        bool failed = false;
+        bool inFlight = false;
+    };
+
+    QString startUpload(Upload upload);
+    void beginUpload(const QString &key);
+    void pumpUpload(const QString &key);
+    void onChunkReply(const QString &key, int generation, const Reply &reply);
+    /// Stops the pipeline and asks attachment.upload where the server stands, after `delayMs`.
+    void resyncUpload(const QString &key, qint64 delayMs);
+    void failUpload(const QString &key, const Reply &reply);
+    void pumpDownload(const QString &id);
+    void onDownloadReply(const QString &id, int generation, qint64 offset, const Reply &reply);
+    void finishDownload(const QString &id);
+    void failDownload(const QString &id, const Reply &reply);
+    void sendHeld(const QString &clientId);
+    void setHeldFailed(HeldMessage &held, bool failed);
+    static OutboxItem heldItem(const HeldMessage &held);
+    void noteAttachments(RoomId room, const QJsonArray &messages);
+    QString cachePathOf(const AttachmentInfo &attachment) const;
+    /// Drops the oldest cached files beyond the cache size, never `keep`.
+    void trimCache(const QString &keep);
 
     void request(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done);
     void requestHistory(MessageModel *model, const QJsonObject &extra, bool replace);
@@ -178,6 +283,12 @@ private:
     QHash<RoomId, QString> m_drafts; // mirror of the cache, and the only copy without one
     RoomId m_visibleThreadRoom;
     qint64 m_visibleThreadRoot = 0;
+    QHash<QString, Upload> m_uploads;     // by key
+    QList<HeldMessage> m_held;
+    QHash<QString, Download> m_downloads; // by attachment id
+    QHash<RoomId, QHash<qint64, QList<AttachmentInfo>>> m_attachments; // by room and seq
+    QString m_cacheDir;
+    qint64 m_cacheMaxBytes = 0;
 };
 
 } // namespace Cohort::Client

@@ -174,7 +174,7 @@ void ChatService::messageSend(Connection &c, const Request &r)
                QStringLiteral("you can send %1 messages per minute; wait a moment").arg(perMinute), wait);
         return;
     }
-    // Only files uploaded to this room (POST /attachments) may ride on its messages.
+    // Only files uploaded to this room (attachment.upload) may ride on its messages.
     QList<AttachmentInfo> attachments;
     for (const QJsonValue &value : r.data.value(QStringLiteral("attachments")).toArray()) {
         const std::optional<AttachmentInfo> attachment =
@@ -187,6 +187,11 @@ void ChatService::messageSend(Connection &c, const Request &r)
             attachments.append(*attachment);
     }
     const QString text = stringField(r, "text");
+    // A file may go without words; a message without either is nothing.
+    if (text.isEmpty() && attachments.isEmpty()) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'text' may be empty only with attachments"));
+        return;
+    }
     const auto [mentions, mentionsRoom] = resolveMentions(roomId, text);
     QJsonObject data{{QStringLiteral("sender"), c.user().info.toJson()},
                      {QStringLiteral("clientId"), clientId},

@@ -5,6 +5,8 @@
 #include "messagemodel.h"
 #include "roomlistmodel.h"
 
+#include <QCryptographicHash>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -16,6 +18,19 @@ using Client::ChatMessage;
 using Client::MessageModel;
 
 namespace {
+QByteArray noise(int size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    quint32 x = 2463534242u;
+    for (char &c : bytes) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        c = static_cast<char>(x);
+    }
+    return bytes;
+}
+
 int rowWithText(const MessageModel *model, const QString &text)
 {
     for (int row = 0; row < model->rowCount(); ++row) {
@@ -29,7 +44,8 @@ int rowWithText(const MessageModel *model, const QString &text)
 /// Two people chat through the client library against a real in-process server: delivery,
 /// mentions and unread counts, threads, history pages backwards, a message written offline
 /// that shows pending and is delivered after the reconnect, edits, deletions, reactions,
-/// typing, read receipts, presence over several devices, direct messages and search.
+/// typing, read receipts, presence over several devices, direct messages and search; files
+/// uploaded and downloaded in chunks, resumed after a reconnect, and refused when they should be.
 class TestClientChat : public QObject
 {
     Q_OBJECT
@@ -50,6 +66,9 @@ private Q_SLOTS:
     void searchJumpsToTheMessage();
     void studyGroupsAreFoundJoinedAndLeft();
     void groupModeration();
+    void attachmentsTravelBothWays();
+    void messageWithFilesWaitsOfflineAndUploadsResume();
+    void attachmentRefusals();
 
 private:
     struct Person
@@ -595,6 +614,156 @@ void TestClientChat::groupModeration()
     QTRY_VERIFY(!anaView->isLoadingHistory());
     ana.chat->send(room, QStringLiteral("anyone?"));
     QTRY_COMPARE(anaView->message(anaView->rowCount() - 1).state, ChatMessage::State::Failed);
+}
+
+void TestClientChat::attachmentsTravelBothWays()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    ben.chat->setAttachmentCache(m_caches.filePath(QStringLiteral("ben-files")), 1024 * 1024);
+    MessageModel *anaView = ana.chat->openRoom(m_room);
+    MessageModel *benView = ben.chat->openRoom(m_room);
+    QTRY_VERIFY(!anaView->isLoadingHistory() && !benView->isLoadingHistory());
+
+    // About five chunks of the default frame size.
+    const QByteArray bytes = noise(230 * 1000);
+    QSignalSpy changed(ana.chat.get(), &ChatClient::uploadChanged);
+    const QString key = ana.chat->uploadData(m_room, QStringLiteral("notes.bin"), QStringLiteral("application/octet-stream"), bytes);
+    QVERIFY(!key.isEmpty());
+    QCOMPARE(ana.chat->upload(key)->state, Client::AttachmentUpload::State::Uploading);
+    // Sent at once: the message waits for the file and shows pending meanwhile.
+    const QString clientId = ana.chat->send(m_room, QString(), 0, {key});
+    QCOMPARE(anaView->rowCount(), 1);
+    QCOMPARE(anaView->message(0).state, ChatMessage::State::Pending);
+    QCOMPARE(ana.chat->messageUploads(clientId).size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(benView->rowCount(), 1, 10000);
+    QVERIFY(changed.size() >= 5); // progress per chunk, then done
+    const qint64 seq = benView->message(0).seq;
+    QTRY_COMPARE(anaView->message(0).state, ChatMessage::State::Stored);
+    QVERIFY(!ana.chat->upload(key)); // spent with the message
+
+    const QList<AttachmentInfo> files = ben.chat->attachments(m_room, seq);
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.first().name, QStringLiteral("notes.bin"));
+    QCOMPARE(files.first().size, bytes.size());
+    QCOMPARE(ana.chat->attachments(m_room, seq), files);
+
+    QSignalSpy progress(ben.chat.get(), &ChatClient::downloadProgress);
+    QSignalSpy finished(ben.chat.get(), &ChatClient::downloadFinished);
+    ben.chat->download(m_room, files.first());
+    QVERIFY(ben.chat->isDownloading(files.first().id));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    QVERIFY(progress.size() >= 5);
+    const QString path = finished.first().at(1).toString();
+    QCOMPARE(QFileInfo(path).fileName(), QStringLiteral("notes.bin"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), bytes);
+    QCOMPARE(ben.chat->cachedFile(files.first()), path);
+    // From the cache the second time, without a request.
+    const qsizetype pieces = progress.size();
+    ben.chat->download(m_room, files.first());
+    QTRY_COMPARE(finished.size(), 2);
+    QCOMPARE(progress.size(), pieces);
+
+    // The history of a fresh client knows the files too.
+    Person again = signedIn(QStringLiteral("ben"));
+    QVERIFY(again.ready);
+    MessageModel *history = again.chat->openRoom(m_room);
+    QTRY_COMPARE(history->rowCount(), 1);
+    QCOMPARE(again.chat->attachments(m_room, seq), files);
+}
+
+void TestClientChat::messageWithFilesWaitsOfflineAndUploadsResume()
+{
+    TestNetwork network;
+    Person ana = signedIn(QStringLiteral("ana"), &network);
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    MessageModel *anaView = ana.chat->openRoom(m_room);
+    MessageModel *benView = ben.chat->openRoom(m_room);
+    QTRY_VERIFY(!anaView->isLoadingHistory() && !benView->isLoadingHistory());
+
+    // Written offline: the upload and the message wait for the connection.
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+    const QByteArray small = noise(5000);
+    const QString first = ana.chat->uploadData(m_room, QStringLiteral("a.png"), QStringLiteral("image/png"), small);
+    ana.chat->send(m_room, QStringLiteral("from the train"), 0, {first});
+    QCOMPARE(anaView->rowCount(), 1);
+    QCOMPARE(anaView->message(0).state, ChatMessage::State::Pending);
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(benView->rowCount(), 1, 10000);
+    QCOMPARE(benView->message(0).text, QStringLiteral("from the train"));
+    QCOMPARE(ben.chat->attachments(m_room, benView->message(0).seq).first().id,
+             QString::fromLatin1(QCryptographicHash::hash(small, QCryptographicHash::Sha256).toHex()));
+
+    // A large file: the link drops in the middle, and the upload carries on from where the
+    // server stands instead of starting again.
+    const QByteArray large = noise(1500 * 1000);
+    QList<qint64> sent;
+    const QString key = ana.chat->uploadData(m_room, QStringLiteral("big.bin"), QString(), large);
+    connect(ana.chat.get(), &ChatClient::uploadChanged, this, [&](const QString &changed) {
+        if (changed != key)
+            return;
+        const auto state = ana.chat->upload(key);
+        sent.append(state ? state->sent : -1);
+        if (sent.size() == 6) {
+            network.down = true;
+            network.current->close(1001, QStringLiteral("gone"));
+        }
+    });
+    QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+    const qint64 before = sent.last();
+    QVERIFY(before > 0 && before < large.size());
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(ana.chat->upload(key)->state, Client::AttachmentUpload::State::Done, 15000);
+    QVERIFY(std::is_sorted(sent.cbegin(), sent.cend()));
+    QCOMPARE(ana.chat->upload(key)->attachment.size, large.size());
+}
+
+void TestClientChat::attachmentRefusals()
+{
+    const UserId olgaId = m_server->addUser(QStringLiteral("olga"), Role::Student);
+    QVERIFY(olgaId.isValid());
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    Person olga = signedIn(QStringLiteral("olga"));
+    QVERIFY(olga.ready);
+    olga.chat->setAttachmentCache(m_caches.filePath(QStringLiteral("olga-files")), 1024 * 1024);
+
+    // Over the server's limit (default 10 MiB): refused before a byte is sent.
+    const QString big = ana.chat->uploadData(m_room, QStringLiteral("huge.bin"), QString(), QByteArray(10 * 1024 * 1024 + 1, 'x'));
+    QTRY_COMPARE(ana.chat->upload(big)->state, Client::AttachmentUpload::State::Failed);
+    QCOMPARE(ana.chat->upload(big)->error, Protocol::ErrorCode::TooLarge);
+    QCOMPARE(ana.chat->upload(big)->sent, 0);
+    // A message waiting for a failed upload fails too; retry() tries the upload again.
+    const QString clientId = ana.chat->send(m_room, QStringLiteral("too big"), 0, {big});
+    MessageModel *anaView = ana.chat->openRoom(m_room);
+    QTRY_VERIFY(rowWithText(anaView, QStringLiteral("too big")) >= 0);
+    QTRY_COMPARE(anaView->message(rowWithText(anaView, QStringLiteral("too big"))).state, ChatMessage::State::Failed);
+    ana.chat->discard(clientId);
+    QCOMPARE(rowWithText(anaView, QStringLiteral("too big")), -1);
+    QVERIFY(!ana.chat->upload(big));
+    QVERIFY(ana.chat->uploadFile(m_room, m_caches.filePath(QStringLiteral("no-such-file"))).isEmpty());
+
+    // Olga is not in the course: she can neither upload to its room nor fetch its files.
+    const QString refused = olga.chat->uploadData(m_room, QStringLiteral("x.txt"), QString(), "hello");
+    QTRY_COMPARE(olga.chat->upload(refused)->state, Client::AttachmentUpload::State::Failed);
+    QCOMPARE(olga.chat->upload(refused)->error, Protocol::ErrorCode::NotFound);
+    const QByteArray bytes("the answers");
+    const QString key = ana.chat->uploadData(m_room, QStringLiteral("answers.txt"), QStringLiteral("text/plain"), bytes);
+    QTRY_COMPARE(ana.chat->upload(key)->state, Client::AttachmentUpload::State::Done);
+    QSignalSpy failed(olga.chat.get(), &ChatClient::downloadFailed);
+    olga.chat->download(m_room, ana.chat->upload(key)->attachment);
+    QTRY_COMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().at(1).value<Client::Reply>().error, Protocol::ErrorCode::NotFound);
+    QVERIFY(olga.chat->cachedFile(ana.chat->upload(key)->attachment).isEmpty());
+    QVERIFY(!olga.chat->isDownloading(ana.chat->upload(key)->attachment.id));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)

@@ -227,6 +227,13 @@ private Q_SLOTS:
         QCOMPARE(carried.first().toObject(), attachment);
         QCOMPARE(m_ben->call(Op::MessageSearch, {{QStringLiteral("query"), QStringLiteral("has:file")}}, &ok)
                      .value(QStringLiteral("results")).toArray().size(), 1);
+        // A file needs no words; a message with neither is refused.
+        m_ana->call(Op::MessageSend, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), QStringLiteral("m2")},
+                                      {QStringLiteral("text"), QString()}, {QStringLiteral("attachments"), QJsonArray{id}}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(code(m_ana->request(Op::MessageSend, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), QStringLiteral("m3")},
+                                                       {QStringLiteral("text"), QString()}})),
+                 errorCodeName(ErrorCode::BadRequest));
 
         // Ben downloads it in pieces of his own size; the last one says eof.
         QByteArray fetched;
