@@ -29,6 +29,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
@@ -410,6 +411,24 @@ void CodePane::showEvent(QShowEvent *event)
         refreshSessions();
 }
 
+bool CodePane::eventFilter(QObject *watched, QEvent *event)
+{
+    // Scintilla takes Esc for itself (it would only cancel a call tip), so while following,
+    // the editor hands Esc to the pane: it stops following wherever the focus is.
+    const bool following = m_session && m_session->following().isValid();
+    if (following && (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape
+        && static_cast<QKeyEvent *>(event)->modifiers() == Qt::NoModifier) {
+        if (event->type() == QEvent::ShortcutOverride) {
+            event->accept();
+            return true;
+        }
+        m_session->stopFollowing();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void CodePane::refreshSessions()
 {
     if (m_connection->state() != Client::Connection::State::Connected)
@@ -768,6 +787,7 @@ CodeView *CodePane::createView(CodeSessionFile *file)
     CollabEditor *editor = view->editor();
     editor->setLanguage(file->info().language);
     editor->setReadOnly(true);
+    editor->installEventFilter(this);
     connect(file, &CodeSessionFile::loaded, view, [this, view, file] { loadView(view, file); });
     connect(file, &CodeSessionFile::reloaded, view, [this, view, file] { loadView(view, file); });
     connect(file, &CodeSessionFile::remoteUpdate, editor, [editor](const QByteArray &update) { editor->applyRemote(update); });
@@ -815,6 +835,7 @@ void CodePane::loadView(CodeView *view, CodeSessionFile *file)
     if (file->id() == m_currentFile) {
         updateSyncLabel();
         updateCommentTarget();
+        m_cursorTimer.start(); // the others see where I am (and whom I lead) at once
     }
 }
 

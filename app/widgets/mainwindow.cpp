@@ -4,6 +4,8 @@
 
 #include "chatclient.h"
 #include "chatpane.h"
+#include "codeclient.h"
+#include "codepane.h"
 #include "connection.h"
 #include "connectionindicator.h"
 #include "coursespane.h"
@@ -93,8 +95,9 @@ MainWindow::MainWindow(Client::Connection *connection, QWidget *parent)
     m_live->setObjectName(QStringLiteral("livePane"));
     m_exams = new EmptyState(QStringLiteral("exams"), this);
     m_exams->setObjectName(QStringLiteral("examsPane"));
-    m_code = new EmptyState(QStringLiteral("code"), this);
-    m_code->setObjectName(QStringLiteral("codePane"));
+    auto *codeClient = new Client::CodeClient(connection);
+    m_code = new Ui::CodePane(codeClient, connection, this);
+    codeClient->setParent(m_code);
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(m_chat);
     m_stack->addWidget(m_live);
@@ -310,9 +313,6 @@ void MainWindow::retranslateUi()
     m_exams->setText(tr("Exams of your courses appear here once an instructor publishes them, with "
                         "their time window. Your answers are saved as you go, and results show up "
                         "here when they are released."));
-    m_code->setTitle(tr("No shared code yet"));
-    m_code->setText(tr("Code files of your courses open here to edit together: everyone sees the "
-                       "others' cursors, selections and comments as they type."));
 
     m_fileMenu->setTitle(tr("&File"));
     m_settingsAction->setText(tr("&Settings…"));

@@ -18,6 +18,7 @@ class Connection;
 namespace Cohort::Ui {
 
 class ChatPane;
+class CodePane;
 class ConnectionIndicator;
 class CoursesPane;
 class EmptyState;
@@ -47,6 +48,7 @@ public:
     ConnectionIndicator *connectionIndicator() const { return m_indicator; }
     CoursesPane *coursesPane() const;
     Ui::ChatPane *chatPane() const { return m_chat; }
+    Ui::CodePane *codePane() const { return m_code; }
     HostBanner *hostBanner() const { return m_hostBanner; }
 
 Q_SIGNALS:
@@ -75,7 +77,7 @@ private:
     Ui::ChatPane *m_chat = nullptr;
     EmptyState *m_live = nullptr;
     EmptyState *m_exams = nullptr;
-    EmptyState *m_code = nullptr;
+    Ui::CodePane *m_code = nullptr;
     HostBanner *m_hostBanner = nullptr;
     MessageBanner *m_notice = nullptr;
     ConnectionIndicator *m_indicator = nullptr;

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "clientfixture.h"
+#include "codeclient.h"
+#include "codecommentmodel.h"
+#include "codedialogs.h"
+#include "codefilemodel.h"
+#include "codepane.h"
+#include "codeparticipantmodel.h"
+#include "codesession.h"
+#include "codesessionfile.h"
+#include "codeview.h"
+#include "collabeditor.h"
+#include "commentspanel.h"
+#include "emptystate.h"
+#include "filetreepanel.h"
+#include "messagebanner.h"
+#include "participantspanel.h"
+#include "sessionexport.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTreeWidget>
+
+#include <memory>
+
+using namespace Cohort;
+using namespace Cohort::Test;
+using namespace Cohort::Ui;
+using Client::CodeFileId;
+using Client::CodeRole;
+using Client::CodeSession;
+using Client::CodeSessionId;
+
+/// The Code pane offscreen against a real in-process server: each person is a Connection, a
+/// CodeClient and a CodePane of their own. Typing in one pane reaches the other, a remote edit
+/// does not move the local caret, a viewer's editor is read-only and says why, following
+/// switches files, the comments panel lists a new comment and jumps to its line, and the
+/// export writes a folder or a zip.
+class TestCodePane : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void emptyStates();
+    void newSessionDialog();
+    void typingReachesTheOtherPane();
+    void remoteEditKeepsTheLocalCaret();
+    void viewerIsReadOnlyAndToldWhy();
+    void followSwitchesFileAndEscStops();
+    void lectureModeMakesViewersFollowTheHost();
+    void commentsPanelListsAndJumps();
+    void exportWritesFolderAndZip();
+
+private:
+    struct Person
+    {
+        std::unique_ptr<Client::Connection> connection;
+        std::unique_ptr<Client::CodeClient> code;
+        std::unique_ptr<CodePane> pane;
+    };
+    std::unique_ptr<Person> person(const QString &username);
+    CodeSessionId createSession(Person &host, const QString &title);
+    CodeFileId createFile(Person &person, const QString &path, const QString &content);
+    /// Opens the session in the person's pane and waits until joined.
+    bool enter(Person &person, CodeSessionId id);
+    /// Opens the file in the pane and waits for its text.
+    CollabEditor *openLoaded(Person &person, CodeFileId file);
+
+    std::unique_ptr<RestartableServer> m_server;
+    QTemporaryDir m_caches;
+    UserId m_ines;
+    UserId m_ana;
+    CourseId m_course;
+    int m_devices = 0;
+};
+
+void TestCodePane::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestCodePane::init()
+{
+    m_server = std::make_unique<RestartableServer>();
+    QCOMPARE(m_server->start(), QString());
+    m_ines = m_server->addUser(QStringLiteral("ines"), Role::Instructor);
+    m_ana = m_server->addUser(QStringLiteral("ana"), Role::Student);
+    m_course = m_server->addCourse(QStringLiteral("Algorithms"), m_ines, {m_ana}).id;
+    QVERIFY(m_course.isValid());
+}
+
+void TestCodePane::cleanup()
+{
+    m_server.reset();
+}
+
+std::unique_ptr<TestCodePane::Person> TestCodePane::person(const QString &username)
+{
+    auto p = std::make_unique<Person>();
+    p->connection = makeConnection(m_caches.filePath(username + QString::number(++m_devices)));
+    p->code = std::make_unique<Client::CodeClient>(p->connection.get());
+    p->code->setCursorInterval(10);
+    if (!signIn(*p->connection, m_server->url(), username).ok)
+        return nullptr;
+    p->pane = std::make_unique<CodePane>(p->code.get(), p->connection.get());
+    p->pane->resize(1100, 700);
+    p->pane->show();
+    return p;
+}
+
+CodeSessionId TestCodePane::createSession(Person &host, const QString &title)
+{
+    std::optional<Client::CodeSessionInfo> created;
+    bool done = false;
+    Client::NewCodeSession settings;
+    settings.title = title;
+    settings.courseId = m_course;
+    settings.visibility = QStringLiteral("course");
+    host.code->createSession(settings, host.code.get(),
+                             [&](const Client::Reply &, const std::optional<Client::CodeSessionInfo> &info) {
+        created = info;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&done] { return done; }, 5000) || !created)
+        return {};
+    return created->id;
+}
+
+CodeFileId TestCodePane::createFile(Person &person, const QString &path, const QString &content)
+{
+    std::optional<Client::CodeFileInfo> file;
+    bool done = false;
+    person.pane->session()->createFile(path, QStringLiteral("python"), content, person.code.get(),
+                                       [&](const Client::Reply &, const std::optional<Client::CodeFileInfo> &info) {
+        file = info;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&done] { return done; }, 5000) || !file)
+        return {};
+    return file->id;
+}
+
+bool TestCodePane::enter(Person &person, CodeSessionId id)
+{
+    person.pane->openSession(id);
+    return QTest::qWaitFor([&person] {
+        return person.pane->session() && person.pane->session()->state() == CodeSession::State::Joined;
+    }, 5000);
+}
+
+CollabEditor *TestCodePane::openLoaded(Person &person, CodeFileId file)
+{
+    person.pane->openFile(file);
+    CodeView *view = person.pane->viewFor(file);
+    if (!view)
+        return nullptr;
+    Client::CodeSessionFile *opened = person.pane->session()->openedFile(file);
+    if (!QTest::qWaitFor([opened] { return opened && opened->isLoaded(); }, 5000))
+        return nullptr;
+    return view->editor();
+}
+
+void TestCodePane::emptyStates()
+{
+    auto ines = person(QStringLiteral("ines"));
+    QVERIFY(ines);
+    // No sessions yet: the list page explains what a session is and offers both ways in.
+    QTRY_VERIFY(ines->pane->noSessionsState()->isVisible());
+    QVERIFY(ines->pane->noSessionsState()->text().size() > 60);
+    QVERIFY(ines->pane->findChild<QToolButton *>(QStringLiteral("emptyNewSessionButton"))->isVisible());
+    QVERIFY(ines->pane->findChild<QToolButton *>(QStringLiteral("emptyJoinButton"))->isVisible());
+
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab 1"));
+    QVERIFY(id.isValid());
+    ines->pane->refreshSessions();
+    QTRY_COMPARE(ines->pane->sessionList()->count(), 1);
+    QVERIFY(ines->pane->sessionList()->item(0)->text().startsWith(QLatin1String("Lab 1")));
+
+    // A session with no files says so, in the centre and in the file tree.
+    QVERIFY(enter(*ines, id));
+    QTRY_COMPARE(ines->pane->centerState()->title(), QStringLiteral("This session has no files yet"));
+    QVERIFY(ines->pane->centerState()->isVisible());
+    auto *noFiles = ines->pane->fileTree()->findChild<EmptyState *>(QStringLiteral("noFilesState"));
+    QVERIFY(noFiles->isVisible());
+    QVERIFY(ines->pane->fileTree()->findChild<QToolButton *>(QStringLiteral("emptyNewFileButton"))->isVisible());
+    // No comments yet.
+    ines->pane->sideTabs()->setCurrentWidget(ines->pane->commentsPanel());
+    QVERIFY(ines->pane->commentsPanel()->findChild<EmptyState *>(QStringLiteral("noCommentsState"))->isVisible());
+
+    // The first file replaces both empty states and opens.
+    const CodeFileId file = createFile(*ines, QStringLiteral("src/main.py"), QStringLiteral("print('hi')\n"));
+    QVERIFY(file.isValid());
+    QTRY_VERIFY(ines->pane->fileTree()->itemFor(file));
+    QVERIFY(!noFiles->isVisible());
+    QCOMPARE(ines->pane->fileTree()->itemFor(file)->parent()->text(0), QStringLiteral("src"));
+    QTRY_COMPARE(ines->pane->currentFile(), file);
+}
+
+void TestCodePane::newSessionDialog()
+{
+    CourseInfo course;
+    course.id = CourseId(7);
+    course.name = QStringLiteral("Algorithms");
+    NewSessionDialog dialog({course});
+    auto *create = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!create->isEnabled());
+    dialog.titleEdit()->setText(QStringLiteral("  Lab 2 "));
+    QVERIFY(create->isEnabled());
+    auto *everyone = dialog.findChild<QCheckBox *>();
+    QVERIFY(!everyone->isEnabled()); // no course: private
+    dialog.courseBox()->setCurrentIndex(1);
+    QVERIFY(everyone->isEnabled());
+    everyone->setChecked(true);
+    dialog.accessCodeEdit()->setText(QStringLiteral("PX7Q-MM2D"));
+    const Client::NewCodeSession session = dialog.session();
+    QCOMPARE(session.title, QStringLiteral("Lab 2"));
+    QCOMPARE(session.courseId, CourseId(7));
+    QCOMPARE(session.visibility, QStringLiteral("course"));
+    QCOMPARE(session.accessCode, QStringLiteral("PX7Q-MM2D"));
+
+    JoinWithCodeDialog join(CodeSessionId(4));
+    auto *ok = join.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!ok->isEnabled());
+    join.codeEdit()->setText(QStringLiteral(" px7q-mm2d "));
+    QVERIFY(ok->isEnabled());
+    QCOMPARE(join.session(), CodeSessionId(4));
+    QCOMPARE(join.code(), QStringLiteral("px7q-mm2d"));
+
+    FilePathDialog path(QStringLiteral("Create"), QStringLiteral("main.py"), {QStringLiteral("main.py")});
+    auto *pathOk = path.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!pathOk->isEnabled()); // taken
+    path.pathEdit()->setText(QStringLiteral("../secret.py"));
+    QVERIFY(!pathOk->isEnabled());
+    path.pathEdit()->setText(QStringLiteral("src/util.py"));
+    QVERIFY(pathOk->isEnabled());
+}
+
+void TestCodePane::typingReachesTheOtherPane()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("main.py"), QStringLiteral("x = 1\n"));
+    QVERIFY(enter(*ana, id));
+    CollabEditor *inesEditor = openLoaded(*ines, file);
+    CollabEditor *anaEditor = openLoaded(*ana, file);
+    QVERIFY(inesEditor && anaEditor);
+    QCOMPARE(anaEditor->text(), QStringLiteral("x = 1\n"));
+    QVERIFY(!anaEditor->isReadOnly()); // a new participant is an editor
+
+    inesEditor->setFocus();
+    inesEditor->setCursorPosition(1, 0);
+    QTest::keyClicks(inesEditor, QStringLiteral("y = 2"));
+    // Local typing is in the editor at once, before any answer of the server.
+    QCOMPARE(inesEditor->text(), QStringLiteral("x = 1\ny = 2"));
+    QTRY_COMPARE(anaEditor->text(), QStringLiteral("x = 1\ny = 2"));
+
+    // Ana's caret shows in Ines's editor with Ana's name.
+    anaEditor->setCursorPosition(0, 2);
+    QTRY_VERIFY(inesEditor->remoteCursor(quint64(m_ana.value())).has_value());
+    QTRY_COMPARE(inesEditor->remoteCursor(quint64(m_ana.value()))->second, qsizetype(2));
+    // ...and the file tree shows a dot for her on main.py.
+    QTRY_VERIFY(!ines->pane->fileTree()->itemFor(file)->icon(1).isNull());
+    QVERIFY(ines->pane->fileTree()->itemFor(file)->toolTip(1).contains(QLatin1String("ANA")));
+}
+
+void TestCodePane::remoteEditKeepsTheLocalCaret()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("main.py"), QStringLiteral("def f():\n    return 1\n"));
+    QVERIFY(enter(*ana, id));
+    CollabEditor *inesEditor = openLoaded(*ines, file);
+    CollabEditor *anaEditor = openLoaded(*ana, file);
+    QVERIFY(inesEditor && anaEditor);
+
+    // Ana's caret is after "ret" on line 1; Ines adds two lines above and types on Ana's line.
+    anaEditor->setCursorPosition(1, 7);
+    inesEditor->setCursorPosition(0, 0);
+    QTest::keyClicks(inesEditor, QStringLiteral("import os"));
+    QTest::keyClick(inesEditor, Qt::Key_Return);
+    QTest::keyClick(inesEditor, Qt::Key_Return);
+    inesEditor->setCursorPosition(3, 4);
+    QTest::keyClicks(inesEditor, QStringLiteral("# "));
+    QTRY_COMPARE(anaEditor->text(), inesEditor->text());
+    int line = -1;
+    int index = -1;
+    anaEditor->getCursorPosition(&line, &index);
+    QCOMPARE(line, 3);
+    QCOMPARE(index, 9);
+    QCOMPARE(anaEditor->text(line).mid(index - 3, 3), QStringLiteral("ret"));
+}
+
+void TestCodePane::viewerIsReadOnlyAndToldWhy()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("main.py"), QStringLiteral("x = 1\n"));
+    QVERIFY(enter(*ana, id));
+    CollabEditor *anaEditor = openLoaded(*ana, file);
+    QVERIFY(anaEditor);
+    QVERIFY(!anaEditor->isReadOnly());
+    QVERIFY(!ana->pane->roleBanner()->isVisible());
+
+    // The host's menu on Ana's row makes her a viewer.
+    ines->pane->sideTabs()->setCurrentWidget(ines->pane->participantsPanel());
+    QTRY_VERIFY(ines->pane->participantsPanel()->menuButton(m_ana));
+    ines->pane->session()->setRole(m_ana, CodeRole::Viewer);
+    QTRY_VERIFY(anaEditor->isReadOnly());
+    QTRY_VERIFY(ana->pane->roleBanner()->isVisible());
+    QVERIFY(ana->pane->roleBanner()->text().contains(QLatin1String("viewer")));
+    // Viewers do not get file tools.
+    QVERIFY(!ana->pane->fileTree()->findChild<QToolButton *>(QStringLiteral("newFileButton"))->isVisible());
+
+    anaEditor->setFocus();
+    anaEditor->setCursorPosition(0, 0);
+    QTest::keyClicks(anaEditor, QStringLiteral("zzz"));
+    QCOMPARE(anaEditor->text(), QStringLiteral("x = 1\n"));
+    QCOMPARE(ana->pane->roleBanner()->kind(), MessageBanner::Kind::Warning);
+    QCOMPARE(ines->pane->session()->openFile(file)->text(), QStringLiteral("x = 1\n"));
+}
+
+void TestCodePane::followSwitchesFileAndEscStops()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId first = createFile(*ines, QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+    const CodeFileId second = createFile(*ines, QStringLiteral("b.py"), QStringLiteral("b = 2\n"));
+    QVERIFY(openLoaded(*ines, first));
+    QVERIFY(enter(*ana, id));
+    QVERIFY(openLoaded(*ana, first));
+
+    ana->pane->sideTabs()->setCurrentWidget(ana->pane->participantsPanel());
+    QTRY_VERIFY(ana->pane->participantsPanel()->followButton(m_ines));
+    QTRY_VERIFY(ana->pane->participantsPanel()->followButton(m_ines)->isEnabled());
+    ana->pane->participantsPanel()->followButton(m_ines)->click();
+    QTRY_COMPARE(ana->pane->session()->following(), m_ines);
+    QTRY_VERIFY(ana->pane->followBanner()->isVisible());
+    QCOMPARE(ana->pane->followBanner()->text(), QStringLiteral("Following INES — Esc to stop"));
+
+    // Ines switches files: Ana's pane goes along.
+    QVERIFY(openLoaded(*ines, second));
+    QTRY_COMPARE(ana->pane->currentFile(), second);
+
+    QTest::keyClick(ana->pane->currentView()->editor(), Qt::Key_Escape);
+    QTRY_VERIFY(!ana->pane->session()->following().isValid());
+    QVERIFY(!ana->pane->followBanner()->isVisible());
+    QVERIFY(openLoaded(*ines, first));
+    // Not following any more: Ana sees Ines move to a.py and stays where she is.
+    QTRY_COMPARE(ana->pane->session()->fileOf(m_ines), first);
+    QCoreApplication::processEvents();
+    QCOMPARE(ana->pane->currentFile(), second);
+}
+
+void TestCodePane::lectureModeMakesViewersFollowTheHost()
+{
+    auto ines = person(QStringLiteral("ines"));
+    QVERIFY(ines);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lecture"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId first = createFile(*ines, QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+    const CodeFileId second = createFile(*ines, QStringLiteral("b.py"), QStringLiteral("b = 2\n"));
+    QVERIFY(openLoaded(*ines, first));
+    QVERIFY(ines->pane->lectureButton()->isVisible());
+    ines->pane->lectureButton()->click();
+    QTRY_VERIFY(ines->pane->session()->info().lecture);
+
+    // A student who joins during the lecture is a viewer who reads along with the host.
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ana);
+    QVERIFY(enter(*ana, id));
+    QCOMPARE(ana->pane->session()->myRole(), CodeRole::Viewer);
+    QVERIFY(!ana->pane->lectureButton()->isVisible());
+    QTRY_COMPARE(ana->pane->session()->following(), m_ines);
+    QTRY_VERIFY(ana->pane->roleBanner()->text().contains(QLatin1String("Lecture mode")));
+    QVERIFY(openLoaded(*ines, second));
+    QTRY_COMPARE(ana->pane->currentFile(), second);
+    QTRY_VERIFY(ana->pane->currentView()->editor()->isReadOnly());
+
+    // Pass the pen, and take it back.
+    ines->pane->session()->setRole(m_ana, CodeRole::Editor);
+    QTRY_VERIFY(!ana->pane->currentView()->editor()->isReadOnly());
+    ines->pane->session()->setRole(m_ana, CodeRole::Viewer);
+    QTRY_VERIFY(ana->pane->currentView()->editor()->isReadOnly());
+}
+
+void TestCodePane::commentsPanelListsAndJumps()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    QString text;
+    for (int i = 0; i < 60; ++i)
+        text += QStringLiteral("line_%1 = %1\n").arg(i);
+    const CodeFileId file = createFile(*ines, QStringLiteral("long.py"), text);
+    QVERIFY(enter(*ana, id));
+    CollabEditor *inesEditor = openLoaded(*ines, file);
+    CollabEditor *anaEditor = openLoaded(*ana, file);
+    QVERIFY(inesEditor && anaEditor);
+
+    // Ana selects lines 41-43 (from 1) and comments through the panel.
+    anaEditor->setSelection(40, 0, 43, 0);
+    CommentsPanel *anaComments = ana->pane->commentsPanel();
+    ana->pane->sideTabs()->setCurrentWidget(anaComments);
+    QTRY_VERIFY(anaComments->findChild<QLabel *>(QStringLiteral("commentTarget"))->text().contains(QStringLiteral("lines 41–43")));
+    anaComments->newCommentEdit()->setPlainText(QStringLiteral("Why start at 40?"));
+    QVERIFY(anaComments->addButton()->isEnabled());
+    anaComments->addButton()->click();
+
+    // Both panels list it; Ines's editor has its margin marker on line 40 (from 0).
+    CommentsPanel *inesComments = ines->pane->commentsPanel();
+    ines->pane->sideTabs()->setCurrentWidget(inesComments);
+    QTRY_COMPARE(inesComments->threads()->topLevelItemCount(), 1);
+    QTreeWidgetItem *item = inesComments->threads()->topLevelItem(0);
+    QVERIFY(item->text(0).contains(QStringLiteral("long.py:41–43")));
+    QVERIFY(item->text(0).contains(QLatin1String("Why start at 40?")));
+    QTRY_COMPARE(inesEditor->comments().size(), 1);
+    QCOMPARE(inesEditor->comments().at(0).firstLine, 40);
+    QCOMPARE(inesEditor->comments().at(0).lastLine, 42);
+
+    // Clicking the thread puts Ines's caret on its first line, scrolled into view.
+    inesEditor->setCursorPosition(0, 0);
+    inesEditor->setFirstVisibleLine(0);
+    const QRect rect = inesComments->threads()->visualItemRect(item);
+    QTest::mouseClick(inesComments->threads()->viewport(), Qt::LeftButton, {}, rect.center());
+    int line = -1;
+    int index = -1;
+    inesEditor->getCursorPosition(&line, &index);
+    QCOMPARE(line, 40);
+    QVERIFY(inesEditor->firstVisibleLine() > 0);
+
+    // Reply and resolve: the thread leaves the list (resolved threads are hidden by default).
+    inesComments->replyEdit()->setPlainText(QStringLiteral("Because of the warm-up."));
+    inesComments->replyButton()->click();
+    QTRY_COMPARE(anaComments->threads()->topLevelItemCount(), 1);
+    QTRY_COMPARE(anaComments->threads()->topLevelItem(0)->childCount(), 1);
+    inesComments->selectThread(inesComments->currentThread());
+    inesComments->resolveButton()->click();
+    QTRY_COMPARE(anaComments->threads()->topLevelItemCount(), 0);
+    QTRY_COMPARE(anaEditor->comments().size(), 0);
+    anaComments->showResolvedBox()->setChecked(true);
+    QCOMPARE(anaComments->threads()->topLevelItemCount(), 1);
+    QVERIFY(anaComments->threads()->topLevelItem(0)->text(0).contains(QLatin1String("resolved")));
+}
+
+void TestCodePane::exportWritesFolderAndZip()
+{
+    QTemporaryDir dir;
+    const QList<Client::ExportedFile> files = {{QStringLiteral("main.py"), QStringLiteral("print('Größe')\n")},
+                                               {QStringLiteral("src/util.py"), QStringLiteral("x = 1\n")},
+                                               {QStringLiteral("empty.txt"), QString()}};
+    QCOMPARE(SessionExport::toFolder(dir.filePath(QStringLiteral("out")), files), QString());
+    QFile util(dir.filePath(QStringLiteral("out/src/util.py")));
+    QVERIFY(util.open(QIODevice::ReadOnly));
+    QCOMPARE(util.readAll(), QByteArray("x = 1\n"));
+    QFile main(dir.filePath(QStringLiteral("out/main.py")));
+    QVERIFY(main.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(main.readAll()), QStringLiteral("print('Größe')\n"));
+
+    const QString zipPath = dir.filePath(QStringLiteral("session.zip"));
+    QCOMPARE(SessionExport::toZip(zipPath, files), QString());
+    QFile zip(zipPath);
+    QVERIFY(zip.open(QIODevice::ReadOnly));
+    const QByteArray bytes = zip.readAll();
+    QVERIFY(bytes.startsWith("PK\x03\x04"));
+    QVERIFY(bytes.contains("src/util.py"));
+    QVERIFY(bytes.contains("x = 1\n")); // small files are stored, not deflated, or deflated: either way named
+    // A hostile path is refused before anything is written.
+    const QList<Client::ExportedFile> hostile = {{QStringLiteral("../escape.py"), QStringLiteral("x")}};
+    QVERIFY(!SessionExport::toFolder(dir.filePath(QStringLiteral("out2")), hostile).isEmpty());
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("escape.py"))));
+    QVERIFY(!SessionExport::toZip(dir.filePath(QStringLiteral("bad.zip")), hostile).isEmpty());
+    QVERIFY(!SessionExport::isSafePath(QStringLiteral("/etc/passwd")));
+    QVERIFY(!SessionExport::isSafePath(QStringLiteral("a//b")));
+    QVERIFY(SessionExport::isSafePath(QStringLiteral("a/b.c")));
+}
+
+QTEST_MAIN(TestCodePane)
+#include "tst_codepane.moc"
