@@ -122,12 +122,21 @@ void later(QObject *context, Fn fn)
 
 } // namespace
 
-TransportFactory webSocketTransportFactory()
+TransportFactory webSocketTransportFactory(CertificateCheck check)
 {
-    return [](const QUrl &url, QObject *parent, std::function<void()> opened,
-              std::function<void(const QString &)> failed) -> Transport * {
+    return [check](const QUrl &url, QObject *parent, std::function<void()> opened,
+                   std::function<void(const QString &)> failed) -> Transport * {
         auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest);
         auto *transport = new WebSocketTransport(socket, parent);
+        if (check) {
+            QObject::connect(socket, &QWebSocket::sslErrors, transport, [socket, url, check](const QList<QSslError> &errors) {
+                QSslCertificate certificate = socket->sslConfiguration().peerCertificate();
+                if (certificate.isNull() && !errors.isEmpty())
+                    certificate = errors.first().certificate();
+                if (check(url, certificate, errors))
+                    socket->ignoreSslErrors(errors);
+            });
+        }
         auto isOpen = std::make_shared<bool>(false);
         QObject::connect(socket, &QWebSocket::connected, transport, [isOpen, opened] {
             *isOpen = true;
@@ -161,7 +170,19 @@ TransportFactory inMemoryTransportFactory(std::function<void(Transport *)> accep
 
 Connection::Connection(QObject *parent)
     : QObject(parent)
-    , m_transportFactory(webSocketTransportFactory())
+    , m_transportFactory(webSocketTransportFactory(
+          [this](const QUrl &url, const QSslCertificate &certificate, const QList<QSslError> &errors) {
+              if (m_trust.isTrusted(url, certificate))
+                  return true;
+              QStringList reasons;
+              for (const QSslError &error : errors)
+                  reasons.append(error.errorString());
+              const QString trusted = m_trust.trustedFingerprint(url);
+              m_untrusted = UntrustedCertificate{url, certificate, CertificateTrust::fingerprint(certificate),
+                                                 !trusted.isEmpty(), reasons};
+              qCWarning(lcClient) << "the certificate of" << url.toDisplayString() << "is not trusted:" << reasons;
+              return false;
+          }))
     , m_clock(&systemClock)
     , m_outbox(new Outbox(*this, this))
 {
@@ -471,6 +492,7 @@ void Connection::signOut()
 void Connection::startAttempt()
 {
     dropTransport(false);
+    m_untrusted.reset();
     m_opened = false;
     m_welcomed = false;
     m_signedIn = false;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "backoffpolicy.h"
+#include "certificatetrust.h"
 #include "clockoffsetestimator.h"
 #include "frame.h"
 #include "model.h"
@@ -12,6 +13,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSslError>
 #include <QTimer>
 #include <QUrl>
 
@@ -48,8 +50,13 @@ struct ServerInfo
 using TransportFactory = std::function<Transport *(const QUrl &url, QObject *parent,
                                                    std::function<void()> opened,
                                                    std::function<void(const QString &reason)> failed)>;
-/// The default: a QWebSocket (ws:// or wss://) wrapped in a WebSocketTransport.
-TransportFactory webSocketTransportFactory();
+/// Decides whether a wss:// server whose certificate failed the system's verification may still
+/// be used (true: the socket ignores exactly those errors).
+using CertificateCheck = std::function<bool(const QUrl &url, const QSslCertificate &certificate,
+                                            const QList<QSslError> &errors)>;
+/// The default: a QWebSocket (ws:// or wss://) wrapped in a WebSocketTransport. Without a
+/// `check`, a certificate the system does not trust fails the attempt.
+TransportFactory webSocketTransportFactory(CertificateCheck check = {});
 /// For a server in the same process (the app hosting a class): each attempt creates an
 /// InMemoryTransport pair and hands the server's end to `accept`, e.g.
 /// `[server](Transport *end) { server->acceptTransport(end); }`. The URL is ignored.
@@ -119,6 +126,22 @@ public:
     void reconnectNow();
     /// Disconnects and stops reconnecting, keeping the session: reconnectNow() resumes it.
     void goOffline();
+
+    /// A wss:// certificate the system does not trust and the user has not trusted for that
+    /// server (CertificateTrust): why the last attempt failed, until the next one starts.
+    struct UntrustedCertificate
+    {
+        QUrl url;
+        QSslCertificate certificate;
+        QString fingerprint;
+        /// Another certificate was trusted for this server before: it changed, which is also
+        /// what an attacker in the middle looks like.
+        bool changed = false;
+        QStringList errors;
+    };
+    std::optional<UntrustedCertificate> untrustedCertificate() const { return m_untrusted; }
+    CertificateTrust &certificateTrust() { return m_trust; }
+    void setCertificateTrust(const CertificateTrust &trust) { m_trust = trust; }
     /// The operating system reports a network change (Wi-Fi back, another network). While
     /// Reconnecting and `reachable`, the next attempt starts at once instead of after the
     /// backoff. While Connected, the link may have died silently with the old address: it is
@@ -312,6 +335,8 @@ private:
     QTimer m_clockSyncTimer;
     QElapsedTimer m_sinceReceived; // monotonic: the injected clock may jump in tests
     QElapsedTimer m_sincePing;
+    CertificateTrust m_trust;
+    std::optional<UntrustedCertificate> m_untrusted;
     QElapsedTimer m_sinceProbe; // valid while a network-change probe waits for an answer
     int m_networkProbeMs = 5000;
 };

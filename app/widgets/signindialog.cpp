@@ -15,7 +15,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QLoggingCategory>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -445,6 +447,10 @@ void SignInDialog::onAuthFinished(bool keep, const Client::AuthResult &result)
     setBusy(false);
     if (!result.ok) {
         qCInfo(lcSignIn) << "sign-in failed:" << Protocol::errorCodeName(result.error) << result.message;
+        if (const auto untrusted = m_connection->untrustedCertificate(); result.local && untrusted) {
+            askToTrust(*untrusted);
+            return;
+        }
         if (result.local)
             showError(ErrorText::cannotReach(m_submittedAddress));
         else
@@ -463,6 +469,53 @@ void SignInDialog::onAuthFinished(bool keep, const Client::AuthResult &result)
         AppSettings::setKeepSignedIn(m_keep->isChecked());
     m_keepRequested = keep;
     accept();
+}
+
+void SignInDialog::askToTrust(const Client::Connection::UntrustedCertificate &untrusted)
+{
+    // The fingerprint in two lines of 16 bytes, so it reads like the one an administrator prints.
+    const QString fingerprint = untrusted.fingerprint.left(47) + QLatin1Char('\n') + untrusted.fingerprint.mid(48);
+    const QString server = untrusted.url.host() + QLatin1Char(':') + QString::number(untrusted.url.port(443));
+    auto *box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("certificatePrompt"));
+    box->setIcon(QMessageBox::Warning);
+    box->setTextFormat(Qt::PlainText);
+    box->setWindowTitle(tr("Check the Server's Certificate"));
+    if (untrusted.changed) {
+        box->setText(tr("The certificate of %1 has changed since you last signed in.").arg(server));
+        box->setInformativeText(
+            tr("Servers get new certificates from time to time, but a changed certificate is also what "
+               "someone intercepting your connection would show. Trust it only if your administrator "
+               "confirms this SHA-256 fingerprint:\n\n%1").arg(fingerprint));
+    } else {
+        box->setText(tr("This computer does not recognise the certificate of %1.").arg(server));
+        box->setInformativeText(
+            tr("Schools that run their own server often make their own certificate. Compare this "
+               "SHA-256 fingerprint with the one your instructor or administrator gives you, and "
+               "trust it only if they match:\n\n%1").arg(fingerprint));
+    }
+    const QSslCertificate &certificate = untrusted.certificate;
+    box->setDetailedText(tr("Issued to: %1\nIssued by: %2\nValid from %3 to %4\n\n%5")
+                             .arg(certificate.subjectDisplayName(), certificate.issuerDisplayName(),
+                                  QLocale().toString(certificate.effectiveDate(), QLocale::ShortFormat),
+                                  QLocale().toString(certificate.expiryDate(), QLocale::ShortFormat),
+                                  untrusted.errors.join(QLatin1Char('\n'))));
+    QPushButton *trust = box->addButton(tr("Trust and Sign In"), QMessageBox::AcceptRole);
+    trust->setObjectName(QStringLiteral("trustButton"));
+    box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, box, trust, untrusted] {
+        if (box->clickedButton() == trust) {
+            qCInfo(lcSignIn) << "the user trusts the certificate" << untrusted.fingerprint << "of" << untrusted.url.host();
+            m_connection->certificateTrust().trust(untrusted.url, untrusted.certificate);
+            submit();
+        } else {
+            showError(tr("Not signed in: the server's certificate was not trusted."));
+        }
+    });
+    m_certificatePrompt = box;
+    box->open();
 }
 
 void SignInDialog::probeServer()

@@ -6,6 +6,8 @@
 #include "tokenstore.h"
 
 #include <QDialog>
+#include <QMessageBox>
+#include <QPointer>
 #include <QTimer>
 
 class QCheckBox;
@@ -49,6 +51,9 @@ public:
     void showNotice(const QString &text);
     /// The error shown after the last attempt (empty if none).
     QString errorText() const;
+    /// The question whether to trust a server's unknown or changed certificate, while it is
+    /// open (tests answer it).
+    QMessageBox *certificatePrompt() const { return m_certificatePrompt; }
 
 Q_SIGNALS:
     void hostClassRequested();
@@ -70,6 +75,7 @@ private:
     void submit();
     QString validateInput(const QUrl &url) const;
     void onAuthFinished(bool keep, const Client::AuthResult &result);
+    void askToTrust(const Client::Connection::UntrustedCertificate &untrusted);
     void probeServer();
     void checkKeychain();
 
@@ -79,6 +85,7 @@ private:
     QTimer m_probeTimer;
     QUrl m_probedUrl;
     QString m_submittedAddress; // as typed, for messages
+    QPointer<QMessageBox> m_certificatePrompt;
 
     Mode m_mode = Mode::SignIn;
     bool m_busy = false;

@@ -20,9 +20,13 @@ class AppTestServer
 public:
     static constexpr const char *Password = "correct horse";
 
-    explicit AppTestServer(bool allowSignUp = true, bool withAdmin = true)
+    /// With `tlsCertificate` and `tlsKey` (PEM files) the server speaks wss://.
+    explicit AppTestServer(bool allowSignUp = true, bool withAdmin = true, const QString &tlsCertificate = QString(),
+                           const QString &tlsKey = QString())
     {
         Server::ServerConfig config;
+        config.tlsCertificate = tlsCertificate;
+        config.tlsPrivateKey = tlsKey;
         config.listenAddress = QHostAddress::LocalHost;
         config.port = 0;
         config.dataDir = m_dir.path();
@@ -48,8 +52,11 @@ public:
         ready = true;
     }
 
-    /// The address as a user types it: ws://127.0.0.1:PORT.
-    QString address() const { return QStringLiteral("ws://127.0.0.1:%1").arg(server->port()); }
+    /// The address as a user types it: ws://127.0.0.1:PORT (wss:// with TLS).
+    QString address() const
+    {
+        return QStringLiteral("%1://127.0.0.1:%2").arg(server->url().scheme()).arg(server->port());
+    }
 
     QTemporaryDir m_dir;
     std::unique_ptr<Server::CohortServer> server;

@@ -12,7 +12,10 @@
 #include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QProcess>
 #include <QPushButton>
+#include <QSslSocket>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -33,6 +36,7 @@ private Q_SLOTS:
     void signsIn();
     void wrongPasswordShowsUnauthorizedMessage();
     void unreachableServerSaysSo();
+    void ownCertificateIsTrustedOnlyWhenTheUserSaysSo();
     void emptyFieldsAreExplained();
     void signUpOfferedOnlyWhenAllowed();
     void signUpWithJoinCode();
@@ -123,6 +127,54 @@ void TestSignInDialog::wrongPasswordShowsUnauthorizedMessage()
     QVERIFY(f->dialog->isVisible());
     QVERIFY(!f->dialog->isBusy());
     QVERIFY(f->dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit"))->isEnabled());
+}
+
+void TestSignInDialog::ownCertificateIsTrustedOnlyWhenTheUserSaysSo()
+{
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (!QSslSocket::supportsSsl() || openssl.isEmpty())
+        QSKIP("no TLS backend or no openssl command to make a test certificate");
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess make;
+    make.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                         QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                         QStringLiteral("/CN=Cohort test school"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
+    QVERIFY(make.waitForFinished(60000) && make.exitCode() == 0);
+    const QString fingerprint = Client::CertificateTrust::fingerprint(QSslCertificate::fromPath(cert).value(0));
+    QVERIFY(!fingerprint.isEmpty());
+
+    AppTestServer server(true, true, cert, key);
+    QVERIFY(server.ready);
+    QVERIFY(server.address().startsWith(QLatin1String("wss://")));
+    auto f = makeDialog(server.address());
+    f->connection.setCertificateTrust(Client::CertificateTrust(dir.filePath(QStringLiteral("trusted.ini"))));
+    fill(f->dialog.get(), "usernameEdit", QStringLiteral("ines"));
+    fill(f->dialog.get(), "passwordEdit", QString::fromLatin1(AppTestServer::Password));
+
+    // Declining leaves the user signed out with a clear reason, and trusts nothing.
+    click(f->dialog.get(), "submitButton");
+    QTRY_VERIFY_WITH_TIMEOUT(f->dialog->certificatePrompt() && f->dialog->certificatePrompt()->isVisible(), 10000);
+    QMessageBox *prompt = f->dialog->certificatePrompt();
+    QVERIFY(prompt->informativeText().contains(fingerprint.left(47)));
+    QVERIFY(prompt->informativeText().contains(fingerprint.mid(48)));
+    QVERIFY(prompt->detailedText().contains(QLatin1String("Cohort test school")));
+    QTest::mouseClick(prompt->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!f->dialog->certificatePrompt());
+    QCOMPARE(f->dialog->errorText(), SignInDialog::tr("Not signed in: the server's certificate was not trusted."));
+    QVERIFY(f->connection.certificateTrust().trustedFingerprint(QUrl(server.address())).isEmpty());
+
+    // Trusting it signs in, and remembers exactly that certificate for that server.
+    QSignalSpy accepted(f->dialog.get(), &QDialog::accepted);
+    click(f->dialog.get(), "submitButton");
+    QTRY_VERIFY_WITH_TIMEOUT(f->dialog->certificatePrompt() && f->dialog->certificatePrompt()->isVisible(), 10000);
+    auto *trust = f->dialog->certificatePrompt()->findChild<QPushButton *>(QStringLiteral("trustButton"));
+    QVERIFY(trust);
+    QTest::mouseClick(trust, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    QCOMPARE(f->connection.currentUser().username, QStringLiteral("ines"));
+    QCOMPARE(f->connection.certificateTrust().trustedFingerprint(QUrl(server.address())), fingerprint);
 }
 
 void TestSignInDialog::unreachableServerSaysSo()
