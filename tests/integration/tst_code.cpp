@@ -274,7 +274,17 @@ private Q_SLOTS:
         QCOMPARE(teacher->document.text(), QStringLiteral("# teacher\nprint(1)\nprint(2)\n"));
 
         // A late joiner gets the current state, and a reconnecting replica just the difference.
-        const QJsonObject benJoin = join(*m_ben, session);
+        // With since, the session's logged events are replayed first, as room.join does.
+        const QJsonObject benJoin = join(*m_ben, session, {{QStringLiteral("since"), 0}});
+        const qint64 roomId = benJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("roomId")).toInteger();
+        QVERIFY(roomId > 0);
+        // file.created, ana's participant.joined, then ben's own, each once.
+        QCOMPARE(benJoin.value(QStringLiteral("lastSeq")).toInteger(), 3);
+        QCOMPARE(m_ben->events().size(), 3);
+        QCOMPARE(m_ben->events().at(0).event, EventFileCreated);
+        QCOMPARE(m_ben->events().at(0).room.value(), roomId);
+        QCOMPARE(m_ben->events().at(2).event, EventParticipantJoined);
+        QCOMPARE(m_ben->events().at(2).seq, 3);
         auto ben = open(*m_ben, session, file, agentOf(benJoin));
         QVERIFY(ben);
         QCOMPARE(ben->document.text(), teacher->document.text());
@@ -527,6 +537,10 @@ private Q_SLOTS:
         expectError(m_eve->request(Op::FileOpen, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file}}),
                     ErrorCode::NotFound);
         expectError(m_eve->request(Op::CodeJoin, {{QStringLiteral("sessionId"), 999999}}), ErrorCode::NotFound);
+        Collab::Document early(0x1234);
+        expectError(sendUpdate(*m_ana, session, file, early.insert(0, QStringLiteral("early"))), ErrorCode::Forbidden);
+        expectError(sendUpdate(*m_eve, session, file, early.insert(0, QStringLiteral("outsider"))), ErrorCode::NotFound);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("f.py")), QStringLiteral("ok\n"));
         // Schema errors.
         expectError(m_teacher->request(Op::CodeSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
                                                          {QStringLiteral("userId"), userId(*m_ana)},
