@@ -305,6 +305,14 @@ QWidget *CodePane::buildSessionPage()
     m_retryJoin = new QToolButton(m_centerState);
     m_retryJoin->setObjectName(QStringLiteral("retryJoinButton"));
     m_centerState->addAction(m_retryJoin);
+    m_centerNewFile = new QToolButton(m_centerState);
+    m_centerNewFile->setObjectName(QStringLiteral("centerNewFileButton"));
+    m_centerImport = new QToolButton(m_centerState);
+    m_centerImport->setObjectName(QStringLiteral("centerImportButton"));
+    m_centerState->addAction(m_centerNewFile);
+    m_centerState->addAction(m_centerImport);
+    connect(m_centerNewFile, &QToolButton::clicked, this, [this] { newFile(QString()); });
+    connect(m_centerImport, &QToolButton::clicked, this, &CodePane::importFiles);
     connect(m_retryJoin, &QToolButton::clicked, this, [this] {
         if (!m_session)
             return;
@@ -383,6 +391,8 @@ void CodePane::retranslateUi()
     m_comment->setToolTip(tr("Comment on the selected lines (Ctrl+Alt+M)"));
     m_leave->setText(tr("Leave"));
     m_stopFollow->setText(tr("Stop following"));
+    m_centerNewFile->setText(tr("New file"));
+    m_centerImport->setText(tr("Import files…"));
     m_side->setTabText(0, tr("People"));
     m_side->setTabText(1, tr("Comments"));
     updateToolbar();
@@ -648,6 +658,7 @@ void CodePane::updateCenter()
     QString title;
     QString text;
     QString retry;
+    bool fileActions = false;
     if (!m_session) {
         title = tr("No session open");
     } else {
@@ -694,8 +705,9 @@ void CodePane::updateCenter()
         case CodeSession::State::Joined:
             if (m_session->files()->rowCount() == 0) {
                 title = tr("This session has no files yet");
-                text = m_session->canEdit() ? tr("Create a file or import some from disk: they appear in the list on the left.")
-                                            : tr("The host has not added any file yet.");
+                fileActions = m_session->canEdit();
+                text = fileActions ? tr("Create a file or import some from disk to start writing code together.")
+                                   : tr("The host has not added any file yet. Files appear here as soon as they do.");
             } else {
                 title = tr("No file open");
                 text = tr("Pick a file on the left, or follow someone from People.");
@@ -707,6 +719,8 @@ void CodePane::updateCenter()
     m_centerState->setText(text);
     m_retryJoin->setText(retry);
     m_retryJoin->setVisible(!retry.isEmpty());
+    m_centerNewFile->setVisible(fileActions);
+    m_centerImport->setVisible(fileActions);
     if (!currentView())
         m_center->setCurrentWidget(m_centerState);
 }

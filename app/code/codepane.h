@@ -152,6 +152,8 @@ private:
     QStackedWidget *m_center;
     EmptyState *m_centerState;
     QToolButton *m_retryJoin;
+    QToolButton *m_centerNewFile;
+    QToolButton *m_centerImport;
     QTabWidget *m_side;
     ParticipantsPanel *m_people;
     CommentsPanel *m_comments;

@@ -18,6 +18,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Cohort::Ui {
 
 using Client::CodeCommentId;
@@ -50,7 +52,10 @@ CommentsPanel::CommentsPanel(QWidget *parent)
     m_threads->setUniformRowHeights(false);
     m_threads->setFrameShape(QFrame::NoFrame);
     m_threads->setIndentation(14);
+    m_threads->setRootIsDecorated(false);
     m_threads->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_threads->setTextElideMode(Qt::ElideNone);
+    m_threads->viewport()->installEventFilter(this);
     m_empty = new EmptyState(QStringLiteral("chat"), this);
     m_empty->setObjectName(QStringLiteral("noCommentsState"));
     auto *pagesHost = new QWidget(this);
@@ -234,9 +239,32 @@ void CommentsPanel::rebuild()
         }
     }
     m_pages->setCurrentWidget(shown > 0 ? static_cast<QWidget *>(m_threads) : m_empty);
+    updateItemHeights();
     if (selected.isValid())
         selectThread(selected);
     updateButtons();
+}
+
+void CommentsPanel::updateItemHeights()
+{
+    // QTreeView does not measure wrapped text against the column width by itself.
+    const QFontMetrics metrics(m_threads->font());
+    const int width = m_threads->viewport()->width();
+    for (QTreeWidgetItemIterator it(m_threads); *it; ++it) {
+        int depth = 0;
+        for (QTreeWidgetItem *parent = (*it)->parent(); parent; parent = parent->parent())
+            ++depth;
+        const int textWidth = std::max(40, width - (depth + 1) * m_threads->indentation() - 8);
+        const QRect bounds = metrics.boundingRect(QRect(0, 0, textWidth, 100000), Qt::TextWordWrap, (*it)->text(0));
+        (*it)->setSizeHint(0, QSize(textWidth, bounds.height() + 8));
+    }
+}
+
+bool CommentsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_threads->viewport() && event->type() == QEvent::Resize)
+        updateItemHeights();
+    return QWidget::eventFilter(watched, event);
 }
 
 QTreeWidgetItem *CommentsPanel::itemFor(CodeCommentId comment) const

@@ -58,11 +58,13 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void rebuild();
     void retranslateUi();
     void updateButtons();
+    void updateItemHeights();
     QString place(const Client::CodeCommentInfo &comment, int firstLine, int lastLine) const;
 
     QPointer<Client::CodeSession> m_session;

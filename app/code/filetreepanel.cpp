@@ -2,8 +2,6 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "filetreepanel.h"
 
-#include "emptystate.h"
-
 #include <QEvent>
 #include <QHeaderView>
 #include <QHBoxLayout>
@@ -91,16 +89,12 @@ FileTreePanel::FileTreePanel(QWidget *parent)
     connect(m_newFile, &QToolButton::clicked, this, [this] { Q_EMIT newFileRequested(QString()); });
     connect(m_import, &QToolButton::clicked, this, &FileTreePanel::importRequested);
 
-    m_empty = new EmptyState(QStringLiteral("code"), this);
+    // The pane's centre explains an empty session and offers the actions; here a short note.
+    m_empty = new QLabel(this);
     m_empty->setObjectName(QStringLiteral("noFilesState"));
-    m_emptyNewFile = new QToolButton(m_empty);
-    m_emptyImport = new QToolButton(m_empty);
-    m_emptyNewFile->setObjectName(QStringLiteral("emptyNewFileButton"));
-    m_emptyImport->setObjectName(QStringLiteral("emptyImportButton"));
-    m_empty->addAction(m_emptyNewFile);
-    m_empty->addAction(m_emptyImport);
-    connect(m_emptyNewFile, &QToolButton::clicked, this, [this] { Q_EMIT newFileRequested(QString()); });
-    connect(m_emptyImport, &QToolButton::clicked, this, &FileTreePanel::importRequested);
+    m_empty->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_empty->setContentsMargins(8, 6, 8, 6);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
 
     auto *header = new QHBoxLayout;
     header->setContentsMargins(8, 4, 4, 4);
@@ -141,11 +135,7 @@ void FileTreePanel::retranslateUi()
     const QList<QAction *> exports = m_export->menu()->actions();
     exports.at(0)->setText(tr("As a folder…"));
     exports.at(1)->setText(tr("As a zip archive…"));
-    m_empty->setTitle(tr("No files yet"));
-    m_emptyNewFile->setText(tr("New file"));
-    m_emptyImport->setText(tr("Import files…"));
-    m_empty->setText(m_editable ? tr("Create a file or import some from disk to start writing code together.")
-                                : tr("The host has not added any file yet. They appear here as soon as they do."));
+    m_empty->setText(tr("No files yet."));
 }
 
 void FileTreePanel::changeEvent(QEvent *event)
@@ -160,16 +150,25 @@ void FileTreePanel::setEditable(bool editable)
     m_editable = editable;
     m_newFile->setVisible(editable);
     m_import->setVisible(editable);
-    m_emptyNewFile->setVisible(editable);
-    m_emptyImport->setVisible(editable);
-    retranslateUi();
 }
 
 void FileTreePanel::setFiles(const QList<Client::CodeFileInfo> &files)
 {
     m_files = files;
+    // As in a file manager: in each folder its subfolders first, then its files, by name.
     std::sort(m_files.begin(), m_files.end(), [](const Client::CodeFileInfo &a, const Client::CodeFileInfo &b) {
-        return QString::localeAwareCompare(a.path, b.path) < 0;
+        const QStringList left = a.path.split(QLatin1Char('/'));
+        const QStringList right = b.path.split(QLatin1Char('/'));
+        for (qsizetype i = 0; i < std::min(left.size(), right.size()); ++i) {
+            const bool leftFolder = i + 1 < left.size();
+            const bool rightFolder = i + 1 < right.size();
+            if (leftFolder != rightFolder)
+                return leftFolder;
+            const int order = QString::localeAwareCompare(left.at(i), right.at(i));
+            if (order != 0)
+                return order < 0;
+        }
+        return left.size() < right.size();
     });
     rebuild();
 }
@@ -201,7 +200,9 @@ QTreeWidgetItem *FileTreePanel::folderItem(const QString &folder, QHash<QString,
     QTreeWidgetItem *parent = folderItem(slash < 0 ? QString() : folder.left(slash), folders);
     auto *item = new QTreeWidgetItem(parent, {folder.mid(slash + 1)});
     item->setData(0, FolderRole, folder);
-    item->setIcon(0, style()->standardIcon(QStyle::SP_DirIcon));
+    QFont bold = item->font(0);
+    bold.setWeight(QFont::DemiBold);
+    item->setFont(0, bold);
     item->setExpanded(true);
     folders.insert(folder, item);
     return item;

@@ -8,14 +8,13 @@
 #include <QHash>
 #include <QWidget>
 
+class QLabel;
 class QStackedLayout;
 class QToolButton;
 class QTreeWidget;
 class QTreeWidgetItem;
 
 namespace Cohort::Ui {
-
-class EmptyState;
 
 /// The session's files as a tree of folders, with coloured dots for who is in which file.
 /// Editors and hosts create, rename, delete, import and export; viewers only open and export.
@@ -62,12 +61,10 @@ private:
     bool m_editable = false;
     QStackedLayout *m_pages;
     QTreeWidget *m_tree;
-    EmptyState *m_empty;
+    QLabel *m_empty;
     QToolButton *m_newFile;
     QToolButton *m_import;
     QToolButton *m_export;
-    QToolButton *m_emptyNewFile;
-    QToolButton *m_emptyImport;
 };
 
 } // namespace Cohort::Ui

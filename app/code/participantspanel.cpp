@@ -16,6 +16,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Cohort::Ui {
 
 using Client::CodeParticipant;
@@ -102,9 +104,8 @@ void ParticipantsPanel::rebuild()
     for (const CodeParticipant &participant : m_session->participants()->participants()) {
         auto *item = new QListWidgetItem(m_list);
         item->setData(UserRole, participant.user.id.value());
-        item->setText(participant.user.displayName);
         QWidget *row = buildRow(participant);
-        item->setSizeHint(row->sizeHint());
+        item->setSizeHint(QSize(0, std::max(row->sizeHint().height(), AvatarSize + 14)));
         m_list->setItemWidget(item, row);
     }
 }

@@ -6,8 +6,18 @@
 #include "chatclient.h"
 #include "chatfixture.h"
 #include "chatpane.h"
+#include "codeclient.h"
+#include "codecommentmodel.h"
+#include "codelanguages.h"
+#include "codepane.h"
+#include "codeparticipantmodel.h"
+#include "codesession.h"
+#include "codesessionfile.h"
+#include "codeview.h"
+#include "collabeditor.h"
 #include "connection.h"
 #include "coursespane.h"
+#include "emptystate.h"
 #include "hostclassdialog.h"
 #include "hostedserver.h"
 #include "languagemanager.h"
@@ -26,8 +36,11 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QStandardPaths>
 #include <QTest>
+
+#include <array>
 
 using namespace Cohort;
 using namespace Cohort::Ui;
@@ -48,6 +61,8 @@ private Q_SLOTS:
     void mainWindowPanes();
     void chatPane_data();
     void chatPane();
+    void codePane_data();
+    void codePane();
 
 private:
     void shoot(QWidget *widget, const QString &name);
@@ -347,3 +362,155 @@ int main(int argc, char *argv[])
     return QTest::qExec(&test, argc, argv);
 }
 #include "tst_screenshots.moc"
+
+void TestScreenshots::codePane_data()
+{
+    QTest::addColumn<int>("theme");
+    QTest::newRow("light") << static_cast<int>(Theme::Light);
+    QTest::newRow("dark") << static_cast<int>(Theme::Dark);
+}
+
+/// The Code pane in a lesson: a file tree with folders and presence dots, three classmates'
+/// carets with names (one with a selection) in the open file, a comment thread in the margin
+/// and the comments panel; then the participants with roles, and the empty session list.
+/// Everything is a real server and real clients.
+void TestScreenshots::codePane()
+{
+    QFETCH(int, theme);
+    Appearance::applyTheme(static_cast<Theme>(theme));
+    const QString suffix = theme == static_cast<int>(Theme::Dark) ? QStringLiteral("dark") : QStringLiteral("light");
+    AppTestServer server;
+    QVERIFY(server.ready);
+    const QString password = QString::fromLatin1(AppTestServer::Password);
+    const CourseId course = server.server->storage().courseByJoinCode(QStringLiteral("K7PX-3QMD"))->id;
+    const std::pair<QString, QString> students[] = {{QStringLiteral("ana"), QStringLiteral("Ana Lima")},
+                                                   {QStringLiteral("ben"), QStringLiteral("Ben Okafor")},
+                                                   {QStringLiteral("chen"), QStringLiteral("Chen Wei")}};
+    for (const auto &[username, name] : students) {
+        const Server::AuthOutcome account = server.server->auth().createAccount(username, name, Role::Student, password);
+        QVERIFY(account.ok());
+        server.server->storage().addCourseMember(course, account.user.info.id, Role::Student);
+    }
+    auto signIn = [&](Client::Connection &connection, const QString &username) {
+        connection.setCacheRoot(m_dir.filePath(QStringLiteral("code-%1-%2").arg(username, suffix)));
+        bool ok = false;
+        connection.signIn(QUrl(server.address()), username, password, this,
+                          [&ok](const Client::AuthResult &result) { ok = result.ok; });
+        return QTest::qWaitFor([&ok] { return ok; }, 10000);
+    };
+
+    Client::Connection connection;
+    QVERIFY(signIn(connection, QStringLiteral("ines")));
+    MainWindow window(&connection);
+    window.resize(1280, 780);
+    window.showPane(MainWindow::CodePane);
+    window.show();
+    CodePane *pane = window.codePane();
+    QTRY_VERIFY_WITH_TIMEOUT(pane->noSessionsState()->isVisible(), 10000);
+    shoot(&window, QStringLiteral("code-no-sessions-") + suffix);
+
+    Client::NewCodeSession settings;
+    settings.title = QStringLiteral("Lab 3: word frequencies");
+    settings.courseId = course;
+    settings.visibility = QStringLiteral("course");
+    std::optional<Client::CodeSessionInfo> created;
+    pane->codeClient()->createSession(settings, this, [&created](const Client::Reply &, const std::optional<Client::CodeSessionInfo> &info) {
+        created = info;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(created.has_value(), 10000);
+    pane->openSession(created->id);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->session() && pane->session()->state() == Client::CodeSession::State::Joined, 10000);
+    shoot(&window, QStringLiteral("code-no-files-") + suffix);
+
+    const QString exercise = QStringLiteral(R"("""Exercise 3: word frequencies."""
+from collections import Counter
+
+from src.report import Report
+
+
+def frequencies(path: str, top: int = 10) -> list[tuple[str, int]]:
+    # Read the file once; lower-case so "The" and "the" count together.
+    with open(path, encoding="utf-8") as handle:
+        words = handle.read().lower().split()
+    return Counter(words).most_common(top)
+
+
+def longest(words: list[str]) -> str:
+    return max(words, key=len)
+
+
+if __name__ == "__main__":
+    rows = frequencies("essay.txt")
+    Report(rows).show()
+)");
+    const std::pair<QString, QString> files[] = {
+        {QStringLiteral("exercise3.py"), exercise},
+        {QStringLiteral("src/report.py"), QStringLiteral("class Report:\n    def __init__(self, rows):\n        self.rows = rows\n")},
+        {QStringLiteral("src/__init__.py"), QString()},
+        {QStringLiteral("tests/test_words.py"), QStringLiteral("from exercise3 import longest\n\n\ndef test_longest():\n    assert longest([\"a\", \"abc\"]) == \"abc\"\n")},
+        {QStringLiteral("README.md"), QStringLiteral("# Lab 3\n\nCount the words of `essay.txt`.\n")},
+        {QStringLiteral("essay.txt"), QStringLiteral("The quick brown fox jumps over the lazy dog.\n")}};
+    QHash<QString, Client::CodeFileId> ids;
+    for (const auto &[path, content] : files) {
+        std::optional<Client::CodeFileInfo> file;
+        pane->session()->createFile(path, CodeLanguages::forFileName(path), content, this,
+                                    [&file](const Client::Reply &, const std::optional<Client::CodeFileInfo> &info) { file = info; });
+        QTRY_VERIFY_WITH_TIMEOUT(file.has_value(), 10000);
+        ids.insert(path, file->id);
+    }
+    const Client::CodeFileId main = ids.value(QStringLiteral("exercise3.py"));
+    pane->openFile(main);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->session()->openedFile(main)->isLoaded(), 10000);
+    CollabEditor *editor = pane->currentView()->editor();
+    editor->setCursorPosition(13, 4);
+
+    // Three classmates in exercise3.py, Ben with a selection.
+    struct Student
+    {
+        Client::Connection connection;
+        std::unique_ptr<Client::CodeClient> code;
+        Client::CodeSessionFile *file = nullptr;
+    };
+    std::array<Student, 3> others;
+    const int lines[][4] = {{9, 8, 9, 8}, {14, 11, 14, 30}, {18, 4, 18, 4}}; // anchor line, column, head line, column
+    for (int i = 0; i < 3; ++i) {
+        Student &s = others[size_t(i)];
+        QVERIFY(signIn(s.connection, students[i].first));
+        s.code = std::make_unique<Client::CodeClient>(&s.connection);
+        Client::CodeSession *session = s.code->join(created->id);
+        QTRY_VERIFY_WITH_TIMEOUT(session->state() == Client::CodeSession::State::Joined, 10000);
+        s.file = session->openFile(main);
+        QTRY_VERIFY_WITH_TIMEOUT(s.file->isLoaded(), 10000);
+        auto position = [&](int line, int column) {
+            const QStringList textLines = s.file->text().split(QLatin1Char('\n'));
+            qsizetype at = 0;
+            for (int l = 0; l < line; ++l)
+                at += textLines.at(l).size() + 1;
+            return at + column;
+        };
+        s.file->setLocalSelection(position(lines[i][0], lines[i][1]), position(lines[i][2], lines[i][3]), 0);
+    }
+    Client::CodeSession *anaSession = others[0].code->session(created->id);
+    bool commented = false;
+    anaSession->addComment(main, others[0].file->text().indexOf(QStringLiteral("    # Read")),
+                           others[0].file->text().indexOf(QStringLiteral("    return Counter")) - 1,
+                           QStringLiteral("Why lower-case before splitting? Doesn't that merge \"US\" and \"us\"?"), this,
+                           [&](const Client::Reply &reply, const std::optional<Client::CodeCommentInfo> &comment) {
+        QVERIFY(reply.ok);
+        pane->session()->reply(comment->id, QStringLiteral("Good catch: it does. For this exercise that's fine; we'll fix it in lab 4."));
+        commented = true;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(commented, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(editor->comments().size() == 1, 10000);
+    for (const Student &s : others)
+        QTRY_VERIFY_WITH_TIMEOUT(editor->remoteCursor(quint64(s.connection.currentUser().id.value())).has_value(), 10000);
+    pane->sideTabs()->setCurrentIndex(1);
+    QTRY_COMPARE_WITH_TIMEOUT(pane->session()->comments()->comments().size(), 2, 10000);
+    shoot(&window, QStringLiteral("code-session-") + suffix);
+
+    pane->sideTabs()->setCurrentIndex(0);
+    pane->session()->setRole(others[2].connection.currentUser().id, Client::CodeRole::Viewer);
+    QTRY_VERIFY_WITH_TIMEOUT(pane->session()->participants()->participant(others[2].connection.currentUser().id)->role
+                                 == Client::CodeRole::Viewer, 10000);
+    shoot(&window, QStringLiteral("code-people-") + suffix);
+}

@@ -195,9 +195,10 @@ void TestCodePane::emptyStates()
     QVERIFY(enter(*ines, id));
     QTRY_COMPARE(ines->pane->centerState()->title(), QStringLiteral("This session has no files yet"));
     QVERIFY(ines->pane->centerState()->isVisible());
-    auto *noFiles = ines->pane->fileTree()->findChild<EmptyState *>(QStringLiteral("noFilesState"));
+    auto *noFiles = ines->pane->fileTree()->findChild<QLabel *>(QStringLiteral("noFilesState"));
     QVERIFY(noFiles->isVisible());
-    QVERIFY(ines->pane->fileTree()->findChild<QToolButton *>(QStringLiteral("emptyNewFileButton"))->isVisible());
+    QVERIFY(ines->pane->findChild<QToolButton *>(QStringLiteral("centerNewFileButton"))->isVisible());
+    QVERIFY(ines->pane->findChild<QToolButton *>(QStringLiteral("centerImportButton"))->isVisible());
     // No comments yet.
     ines->pane->sideTabs()->setCurrentWidget(ines->pane->commentsPanel());
     QVERIFY(ines->pane->commentsPanel()->findChild<EmptyState *>(QStringLiteral("noCommentsState"))->isVisible());
