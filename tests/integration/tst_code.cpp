@@ -554,6 +554,34 @@ private Q_SLOTS:
                     ErrorCode::BadRequest);
     }
 
+    void fileLimitAndTheRoomStaysOutOfChat()
+    {
+        const qint64 session = createSession();
+        const qint64 roomId =
+            join(*m_teacher, session).value(QStringLiteral("session")).toObject().value(QStringLiteral("roomId")).toInteger();
+        join(*m_ana, session);
+        QStringList ids;
+        for (int i = 0; i < MaxCodeFilesPerSession; ++i) {
+            ids.append(m_teacher->send(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("path"), QStringLiteral("f%1.txt").arg(i)},
+                                                        {QStringLiteral("language"), QStringLiteral("plaintext")}}));
+        }
+        for (const QString &id : std::as_const(ids))
+            QCOMPARE(m_teacher->reply(id)->type, FrameType::Result);
+        expectError(m_teacher->request(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("path"), QStringLiteral("one-too-many.txt")},
+                                                        {QStringLiteral("language"), QStringLiteral("plaintext")}}),
+                    ErrorCode::Conflict);
+
+        // The session's room carries its events but is no chat room: not listed, not joinable.
+        expectError(m_ana->request(Op::RoomJoin, {{QStringLiteral("roomId"), roomId}}), ErrorCode::NotFound);
+        bool ok = false;
+        const QJsonArray rooms = m_ana->call(Op::RoomList, {}, &ok).value(QStringLiteral("rooms")).toArray();
+        QVERIFY(ok);
+        for (const QJsonValue &room : rooms)
+            QVERIFY(room.toObject().value(QStringLiteral("id")).toInteger() != roomId);
+    }
+
     void retriesAreAppliedOnce()
     {
         const qint64 session = createSession();
