@@ -20,8 +20,13 @@
 #include "searchpanel.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QClipboard>
 #include <QDateTime>
+#include <QDesktopServices>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QEvent>
@@ -35,6 +40,7 @@
 #include <QListWidget>
 #include <QLocale>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
 #include <QShortcut>
@@ -42,6 +48,8 @@
 #include <QSplitter>
 #include <QStackedLayout>
 #include <QStackedWidget>
+#include <QStandardPaths>
+#include <QSvgRenderer>
 #include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -66,6 +74,33 @@ QToolButton *toolButton(QWidget *parent, const QString &objectName)
     button->setAutoRaise(true);
     button->setIconSize(QSize(18, 18));
     return button;
+}
+
+/// A paperclip in `color` (the icon set in resources/ has none).
+QIcon paperclipIcon(const QColor &color)
+{
+    const QByteArray svg = QByteArrayLiteral(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='24' height='24' viewBox='0 0 24 24'>"
+        "<path fill='none' stroke='COLOR' stroke-width='1.8' stroke-linecap='round' stroke-linejoin='round' "
+        "d='M20 11.5l-7.8 7.8a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8'/></svg>")
+                              .replace("COLOR", color.name().toLatin1());
+    QSvgRenderer renderer(svg);
+    QPixmap pixmap(48, 48);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    renderer.render(&painter);
+    painter.end();
+    return QIcon(pixmap);
+}
+
+/// Files the OS would run rather than show: opening one from a chat asks first.
+bool runsWhenOpened(const QString &path)
+{
+    static const QStringList suffixes{QStringLiteral("exe"), QStringLiteral("msi"), QStringLiteral("bat"), QStringLiteral("cmd"),
+                                      QStringLiteral("com"), QStringLiteral("scr"), QStringLiteral("ps1"), QStringLiteral("vbs"),
+                                      QStringLiteral("js"), QStringLiteral("jar"), QStringLiteral("sh"), QStringLiteral("desktop"),
+                                      QStringLiteral("app"), QStringLiteral("command"), QStringLiteral("lnk"), QStringLiteral("appimage")};
+    return suffixes.contains(QFileInfo(path).suffix().toLower()) || QFileInfo(path).isExecutable();
 }
 
 QLabel *panelTitle(QWidget *parent)
@@ -381,6 +416,9 @@ QWidget *ChatPane::buildCenter()
     });
     connect(m_view, &MessageView::threadClicked, this, &ChatPane::openThread);
     connect(m_view, &MessageView::retryClicked, m_client, &Client::ChatClient::retry);
+    m_view->messageDelegate()->setChatClient(m_client);
+    connect(m_view, &MessageView::attachmentClicked, this,
+            [this](qint64 seq, int attachment, bool save) { onAttachmentClicked(m_view, seq, attachment, save); });
     connect(m_view, &MessageView::contextMenuWanted, this,
             [this](const QModelIndex &index, const QPoint &pos) { showContextMenu(m_view, index, pos); });
 
@@ -426,6 +464,29 @@ QWidget *ChatPane::buildCenter()
     emojiMenu->addAction(gridAction);
     m_emoji->setMenu(emojiMenu);
     m_composer = new Composer(center);
+    m_attach = toolButton(center, QStringLiteral("attachButton"));
+    connect(m_attach, &QToolButton::clicked, this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Attach files"));
+        if (!paths.isEmpty())
+            attachFiles(paths);
+    });
+    connect(m_composer, &Composer::filesAttached, this, &ChatPane::attachFiles);
+    connect(m_composer, &Composer::imagePasted, this, &ChatPane::attachImage);
+    m_attachmentStrip = new QWidget(center);
+    m_attachmentStrip->setObjectName(QStringLiteral("attachmentStrip"));
+    m_chips = new QHBoxLayout(m_attachmentStrip);
+    m_chips->setContentsMargins(12, 0, 12, 6);
+    m_chips->setSpacing(6);
+    m_attachmentStrip->hide();
+    connect(m_client, &Client::ChatClient::uploadChanged, this, [this](const QString &key) {
+        if (m_attachments.value(m_room).contains(key))
+            updateAttachmentStrip();
+    });
+    connect(m_client, &Client::ChatClient::downloadFinished, this, &ChatPane::onDownloadFinished);
+    connect(m_client, &Client::ChatClient::downloadFailed, this, [this](const QString &id) {
+        if (m_fileActions.remove(id) > 0)
+            showError(tr("The file could not be downloaded. Try again in a moment."));
+    });
     m_send = toolButton(center, QStringLiteral("sendButton"));
     connect(m_send, &QToolButton::clicked, this, [this] {
         QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
@@ -434,7 +495,21 @@ QWidget *ChatPane::buildCenter()
     connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
         if (!m_room.isValid())
             return;
-        m_client->send(m_room, text);
+        // Files that could not be uploaded stay as chips, to retry or remove.
+        QStringList files;
+        QStringList kept;
+        for (const QString &key : m_attachments.value(m_room)) {
+            const std::optional<Client::AttachmentUpload> upload = m_client->upload(key);
+            if (upload && upload->state == Client::AttachmentUpload::State::Failed)
+                kept.append(key);
+            else if (upload)
+                files.append(key);
+        }
+        if (text.isEmpty() && files.isEmpty())
+            return;
+        m_client->send(m_room, text, 0, files);
+        m_attachments.insert(m_room, kept);
+        updateAttachmentStrip();
         m_client->setDraft(m_room, QString());
         m_view->scrollToNewest();
     });
@@ -453,6 +528,7 @@ QWidget *ChatPane::buildCenter()
     composerRow->setContentsMargins(12, 0, 12, 12);
     composerRow->setSpacing(6);
     composerRow->addWidget(m_emoji, 0, Qt::AlignBottom);
+    composerRow->addWidget(m_attach, 0, Qt::AlignBottom);
     composerRow->addWidget(m_composer, 1);
     composerRow->addWidget(m_send, 0, Qt::AlignBottom);
 
@@ -472,6 +548,7 @@ QWidget *ChatPane::buildCenter()
     status->addWidget(m_typing);
     status->addWidget(m_editBanner);
     layout->addLayout(status);
+    layout->addWidget(m_attachmentStrip);
     layout->addLayout(composerRow);
     return center;
 }
@@ -526,6 +603,9 @@ QWidget *ChatPane::buildSidePanel()
     connect(m_threadView, &MessageView::reactionClicked, this,
             [this](qint64 seq, const QString &emoji) { toggleReaction(m_threadModel, seq, emoji); });
     connect(m_threadView, &MessageView::retryClicked, m_client, &Client::ChatClient::retry);
+    m_threadView->messageDelegate()->setChatClient(m_client);
+    connect(m_threadView, &MessageView::attachmentClicked, this,
+            [this](qint64 seq, int attachment, bool save) { onAttachmentClicked(m_threadView, seq, attachment, save); });
     connect(m_threadView, &MessageView::contextMenuWanted, this,
             [this](const QModelIndex &index, const QPoint &pos) { showContextMenu(m_threadView, index, pos); });
 
@@ -628,6 +708,7 @@ void ChatPane::updateIcons()
     m_membersButton->setIcon(Icons::symbol(QStringLiteral("group")));
     m_emoji->setIcon(Icons::symbol(QStringLiteral("emoji")));
     m_send->setIcon(Icons::symbol(QStringLiteral("send")));
+    m_attach->setIcon(paperclipIcon(palette().color(QPalette::ButtonText)));
     m_threadClose->setIcon(Icons::symbol(QStringLiteral("close")));
     updatePresenceButton();
 }
@@ -714,6 +795,7 @@ void ChatPane::openRoom(RoomId room)
     updateHeader();
     updateTyping();
     updateRoomEmpty();
+    updateAttachmentStrip();
     m_composer->setFocus();
 }
 
@@ -855,9 +937,12 @@ void ChatPane::showContextMenu(MessageView *view, const QModelIndex &index, cons
     if (!m.deleted && (own || isModerator()))
         menu.addAction(tr("Delete"), this, [this, seq = m.seq] { m_client->remove(m_room, seq); });
     menu.addSeparator();
-    if (!m.deleted)
+    if (!m.deleted) {
+        for (const AttachmentInfo &file : m_client->attachments(m_room, m.seq))
+            menu.addAction(tr("Save “%1” as…").arg(file.name), this, [this, file] { saveFile(file); });
         menu.addAction(Icons::symbol(QStringLiteral("copy")), tr("Copy text"), this,
                        [text = m.text] { QApplication::clipboard()->setText(text); });
+    }
     menu.addAction(tr("Copy link"), this, [room = m_room, seq = m.seq] {
         QApplication::clipboard()->setText(QStringLiteral("cohort://room/%1/message/%2").arg(room.value()).arg(seq));
     });
@@ -1090,6 +1175,166 @@ void ChatPane::browseStudyGroups()
                                  else
                                      showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
                              });
+}
+
+void ChatPane::attachFiles(const QStringList &paths)
+{
+    if (!m_room.isValid() || m_composer->isReadOnly())
+        return;
+    QStringList &keys = m_attachments[m_room];
+    for (const QString &path : paths) {
+        if (keys.size() >= Protocol::MaxAttachmentsPerMessage) {
+            showError(tr("A message can carry at most %1 files.").arg(Protocol::MaxAttachmentsPerMessage));
+            break;
+        }
+        const QString key = m_client->uploadFile(m_room, path);
+        if (key.isEmpty())
+            showError(tr("“%1” cannot be read, or it is empty.").arg(QFileInfo(path).fileName()));
+        else
+            keys.append(key);
+    }
+    updateAttachmentStrip();
+}
+
+void ChatPane::attachImage(const QImage &image)
+{
+    if (!m_room.isValid() || m_composer->isReadOnly())
+        return;
+    if (m_attachments.value(m_room).size() >= Protocol::MaxAttachmentsPerMessage) {
+        showError(tr("A message can carry at most %1 files.").arg(Protocol::MaxAttachmentsPerMessage));
+        return;
+    }
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    const QString name = tr("image-%1.png").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    const QString key = m_client->uploadData(m_room, name, QStringLiteral("image/png"), png);
+    if (!key.isEmpty())
+        m_attachments[m_room].append(key);
+    updateAttachmentStrip();
+}
+
+void ChatPane::updateAttachmentStrip()
+{
+    while (QLayoutItem *item = m_chips->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    QStringList &keys = m_attachments[m_room];
+    keys.removeIf([this](const QString &key) { return !m_client->upload(key); });
+    for (const QString &key : std::as_const(keys)) {
+        const Client::AttachmentUpload upload = *m_client->upload(key);
+        auto *chip = new QFrame(m_attachmentStrip);
+        chip->setObjectName(QStringLiteral("attachmentChip"));
+        chip->setFrameShape(QFrame::StyledPanel);
+        chip->setToolTip(Client::plainToolTip(upload.name));
+        auto *row = new QHBoxLayout(chip);
+        row->setContentsMargins(8, 2, 2, 2);
+        row->setSpacing(6);
+        auto *name = new QLabel(chip);
+        name->setObjectName(QStringLiteral("attachmentName"));
+        name->setTextFormat(Qt::PlainText);
+        name->setText(name->fontMetrics().elidedText(upload.name, Qt::ElideMiddle, 160));
+        auto *status = new QLabel(chip);
+        status->setObjectName(QStringLiteral("attachmentStatus"));
+        status->setTextFormat(Qt::PlainText);
+        status->setForegroundRole(QPalette::PlaceholderText);
+        switch (upload.state) {
+        case Client::AttachmentUpload::State::Uploading:
+            status->setText(upload.size > 0 ? tr("%1%").arg(upload.sent * 100 / upload.size) : QString());
+            break;
+        case Client::AttachmentUpload::State::Done:
+            status->setText(QLocale().formattedDataSize(upload.size));
+            break;
+        case Client::AttachmentUpload::State::Failed: {
+            status->setText(upload.error == Protocol::ErrorCode::TooLarge ? tr("too large for this server")
+                                                                           : tr("upload failed"));
+            status->setForegroundRole(QPalette::WindowText);
+            QPalette red = status->palette();
+            red.setColor(QPalette::WindowText, palette().color(QPalette::Window).lightness() < 128 ? QColor(0xff7b72) : QColor(0xd1242f));
+            status->setPalette(red);
+            break;
+        }
+        }
+        auto *remove = new QToolButton(chip);
+        remove->setObjectName(QStringLiteral("removeAttachment"));
+        remove->setAutoRaise(true);
+        remove->setIcon(Icons::symbol(QStringLiteral("close")));
+        remove->setIconSize(QSize(12, 12));
+        remove->setToolTip(tr("Remove"));
+        connect(remove, &QToolButton::clicked, this, [this, key] {
+            m_client->cancelUpload(key);
+            m_attachments[m_room].removeAll(key);
+            updateAttachmentStrip();
+        });
+        row->addWidget(name);
+        row->addWidget(status);
+        row->addWidget(remove);
+        m_chips->addWidget(chip);
+    }
+    m_chips->addStretch(1);
+    m_attachmentStrip->setVisible(!keys.isEmpty());
+    m_composer->setHasAttachments(!keys.isEmpty());
+}
+
+void ChatPane::onAttachmentClicked(MessageView *view, qint64 seq, int attachment, bool save)
+{
+    Q_UNUSED(view)
+    const QList<AttachmentInfo> files = m_client->attachments(m_room, seq);
+    if (attachment < 0 || attachment >= files.size())
+        return;
+    const AttachmentInfo &file = files.at(attachment);
+    if (save) {
+        saveFile(file);
+        return;
+    }
+    if (const QString cached = m_client->cachedFile(file); !cached.isEmpty()) {
+        openFile(cached);
+        return;
+    }
+    m_fileActions.insert(file.id, QString());
+    m_client->download(m_room, file);
+}
+
+void ChatPane::saveFile(const AttachmentInfo &attachment)
+{
+    const QString start = QDir(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation))
+                              .filePath(QFileInfo(attachment.name).fileName());
+    const QString target = QFileDialog::getSaveFileName(this, tr("Save file"), start);
+    if (target.isEmpty())
+        return;
+    m_fileActions.insert(attachment.id, target);
+    m_client->download(m_room, attachment); // from the cache at once when it is there
+}
+
+void ChatPane::onDownloadFinished(const QString &id, const QString &path)
+{
+    const auto it = m_fileActions.constFind(id);
+    if (it == m_fileActions.cend())
+        return; // a preview
+    const QString target = it.value();
+    m_fileActions.erase(it);
+    if (target.isEmpty()) {
+        openFile(path);
+        return;
+    }
+    // The dialog asked before replacing a file.
+    QFile::remove(target);
+    if (!QFile::copy(path, target))
+        showError(tr("The file could not be saved to %1.").arg(QDir::toNativeSeparators(target)));
+}
+
+void ChatPane::openFile(const QString &path)
+{
+    if (runsWhenOpened(path)
+        && QMessageBox::warning(this, tr("Open file"),
+                                tr("“%1” is a program or script. Opening it runs it on this computer. Open it anyway?")
+                                    .arg(QFileInfo(path).fileName()),
+                                QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Cancel)
+            != QMessageBox::Open)
+        return;
+    QDesktopServices::openUrl(QUrl::fromLocalFile(path));
 }
 
 } // namespace Cohort::Ui

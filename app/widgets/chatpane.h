@@ -4,6 +4,7 @@
 
 #include "chattypes.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -11,6 +12,7 @@
 #include <functional>
 
 class QFrame;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -63,6 +65,12 @@ public:
     Composer *composer() const { return m_composer; }
     Composer *threadComposer() const { return m_threadComposer; }
     QLabel *typingLabel() const { return m_typing; }
+    QToolButton *attachButton() const { return m_attach; }
+    /// The chips of the files waiting to go with the next message in the open room.
+    QWidget *attachmentStrip() const { return m_attachmentStrip; }
+    /// Uploads files for the next message in the open room (the attach button, drops, pastes).
+    void attachFiles(const QStringList &paths);
+    void attachImage(const QImage &image);
 
 Q_SIGNALS:
     /// A DM or mention arrived while the window is not active (respecting mute and dnd).
@@ -99,6 +107,11 @@ private:
     void showError(const QString &text);
     QString memberName(UserId user) const;
     bool isModerator() const;
+    void updateAttachmentStrip();
+    void onAttachmentClicked(MessageView *view, qint64 seq, int attachment, bool save);
+    void openFile(const QString &path);
+    void saveFile(const AttachmentInfo &attachment);
+    void onDownloadFinished(const QString &id, const QString &path);
 
     Client::ChatClient *m_client;
     Client::Connection *m_connection;
@@ -135,6 +148,9 @@ private:
     QLabel *m_typing;
     QLabel *m_editBanner;
     QToolButton *m_emoji;
+    QToolButton *m_attach;
+    QWidget *m_attachmentStrip;
+    QHBoxLayout *m_chips;
     Composer *m_composer;
     QToolButton *m_send;
 
@@ -145,6 +161,11 @@ private:
     Composer *m_threadComposer;
     MembersPanel *m_membersPanel;
     SearchPanel *m_searchPanel;
+
+    QHash<RoomId, QStringList> m_attachments; // upload keys for each room's next message
+    /// What to do with a file once its download is done: open it (empty target) or copy it
+    /// to the target path.
+    QHash<QString, QString> m_fileActions;
 };
 
 } // namespace Cohort::Ui

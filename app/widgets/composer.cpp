@@ -4,7 +4,10 @@
 
 #include <QAbstractItemView>
 #include <QCompleter>
+#include <QFileInfo>
+#include <QImage>
 #include <QKeyEvent>
+#include <QMimeData>
 #include <QScrollBar>
 #include <QStringListModel>
 #include <QTextBlock>
@@ -17,6 +20,17 @@ constexpr int MaxVisibleLines = 6;
 bool isNameChar(QChar c)
 {
     return c.isLetterOrNumber() || c == QLatin1Char('.') || c == QLatin1Char('_') || c == QLatin1Char('-');
+}
+
+/// The local files (not folders) among the URLs of a drop or paste.
+QStringList localFiles(const QMimeData *source)
+{
+    QStringList paths;
+    for (const QUrl &url : source->urls()) {
+        if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
+            paths.append(url.toLocalFile());
+    }
+    return paths;
 }
 } // namespace
 
@@ -99,7 +113,7 @@ void Composer::keyPressEvent(QKeyEvent *event)
         && !(event->modifiers() & (Qt::ShiftModifier | Qt::ControlModifier | Qt::AltModifier));
     if (plainEnter) {
         const QString text = toPlainText().trimmed();
-        if (text.isEmpty())
+        if (text.isEmpty() && (m_editSeq > 0 || !m_hasAttachments))
             return;
         if (m_editSeq > 0) {
             const qint64 seq = m_editSeq;
@@ -132,6 +146,28 @@ void Composer::keyPressEvent(QKeyEvent *event)
     }
     QPlainTextEdit::keyPressEvent(event);
     updateCompletion();
+}
+
+bool Composer::canInsertFromMimeData(const QMimeData *source) const
+{
+    return source->hasImage() || !localFiles(source).isEmpty() || QPlainTextEdit::canInsertFromMimeData(source);
+}
+
+void Composer::insertFromMimeData(const QMimeData *source)
+{
+    // Files first: a file manager's copy also carries the paths as text.
+    if (const QStringList files = localFiles(source); !files.isEmpty()) {
+        if (!isReadOnly())
+            Q_EMIT filesAttached(files);
+        return;
+    }
+    if (source->hasImage()) {
+        const QImage image = qvariant_cast<QImage>(source->imageData());
+        if (!image.isNull() && !isReadOnly())
+            Q_EMIT imagePasted(image);
+        return;
+    }
+    QPlainTextEdit::insertFromMimeData(source);
 }
 
 void Composer::updateCompletion()

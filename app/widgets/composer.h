@@ -11,7 +11,8 @@ namespace Cohort::Ui {
 
 /// The message input: Enter sends, Shift+Enter starts a new line, Up in an empty composer asks
 /// to edit the last own message, Esc cancels an edit. Typing "@" offers the room's members.
-/// It grows with its text up to a few lines.
+/// It grows with its text up to a few lines. Files dropped or pasted on it, and pasted images,
+/// become attachments (filesAttached, imagePasted) instead of text.
 class Composer : public QPlainTextEdit
 {
     Q_OBJECT
@@ -27,6 +28,8 @@ public:
     qint64 editSeq() const { return m_editSeq; }
     /// Inserts text at the cursor (the emoji picker).
     void insertAtCursor(const QString &text);
+    /// Files wait to go with the next message: Enter then sends even without text.
+    void setHasAttachments(bool has) { m_hasAttachments = has; }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -39,9 +42,15 @@ Q_SIGNALS:
     void escapePressed();
     void typed();
     void editModeChanged(bool editing);
+    /// Local files dropped or pasted on the composer.
+    void filesAttached(const QStringList &paths);
+    /// An image pasted from the clipboard (a screenshot).
+    void imagePasted(const QImage &image);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    bool canInsertFromMimeData(const QMimeData *source) const override;
+    void insertFromMimeData(const QMimeData *source) override;
 
 private:
     void updateCompletion();
@@ -52,6 +61,7 @@ private:
     QStringListModel *m_names;
     qint64 m_editSeq = 0;
     QString m_draftBeforeEdit;
+    bool m_hasAttachments = false;
 };
 
 } // namespace Cohort::Ui

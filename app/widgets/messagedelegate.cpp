@@ -2,17 +2,21 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "messagedelegate.h"
 
+#include "chatclient.h"
 #include "messagemodel.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QFontDatabase>
+#include <QImageReader>
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QThreadPool>
 #include <QTimer>
 
 namespace Cohort::Ui {
@@ -37,6 +41,14 @@ constexpr qreal MaxBubbleShare = 0.7;
 // opening a huge room does not render every message.
 constexpr int ExactLayoutRows = 400;
 constexpr int MaxCachedDocuments = 3000;
+constexpr int CardWidth = 300;
+constexpr int CardHeight = 48;
+constexpr int FileGap = 6;
+constexpr int PreviewWidth = 320;
+constexpr int PreviewHeight = 200;
+constexpr int PlaceholderHeight = 160;
+constexpr qint64 MaxPreviewBytes = 20 * 1024 * 1024;
+constexpr int MaxThumbnails = 100;
 
 QColor mix(const QColor &a, const QColor &b, qreal t)
 {
@@ -138,6 +150,72 @@ qint64 cacheKey(const ChatMessage &m)
 {
     return m.seq > 0 ? m.seq : -qint64(qHash(m.clientId) & 0x7fffffff) - 1;
 }
+
+/// The short label and colour of a file's type badge, from its name (the MIME type is only the
+/// uploader's claim, and the name is what the user recognises).
+std::pair<QString, QColor> fileBadge(const QString &name)
+{
+    const QString suffix = QFileInfo(name).suffix().toLower();
+    static const QStringList images{QStringLiteral("png"), QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("gif"),
+                                    QStringLiteral("webp"), QStringLiteral("svg"), QStringLiteral("bmp")};
+    static const QStringList archives{QStringLiteral("zip"), QStringLiteral("gz"), QStringLiteral("tar"), QStringLiteral("7z"),
+                                      QStringLiteral("rar"), QStringLiteral("xz")};
+    static const QStringList documents{QStringLiteral("doc"), QStringLiteral("docx"), QStringLiteral("odt"), QStringLiteral("txt"),
+                                       QStringLiteral("md"), QStringLiteral("rtf")};
+    static const QStringList sheets{QStringLiteral("xls"), QStringLiteral("xlsx"), QStringLiteral("ods"), QStringLiteral("csv")};
+    static const QStringList slides{QStringLiteral("ppt"), QStringLiteral("pptx"), QStringLiteral("odp"), QStringLiteral("key")};
+    static const QStringList code{QStringLiteral("py"), QStringLiteral("cpp"), QStringLiteral("h"), QStringLiteral("c"),
+                                  QStringLiteral("js"), QStringLiteral("ts"), QStringLiteral("java"), QStringLiteral("rs"),
+                                  QStringLiteral("go"), QStringLiteral("html"), QStringLiteral("css"), QStringLiteral("json")};
+    QColor color(0x6b7280);
+    if (suffix == QLatin1String("pdf"))
+        color = QColor(0xdc2626);
+    else if (images.contains(suffix))
+        color = QColor(0x16a34a);
+    else if (archives.contains(suffix))
+        color = QColor(0xd97706);
+    else if (documents.contains(suffix))
+        color = QColor(0x2563eb);
+    else if (sheets.contains(suffix))
+        color = QColor(0x0d9488);
+    else if (slides.contains(suffix))
+        color = QColor(0xea580c);
+    else if (code.contains(suffix))
+        color = QColor(0x7c3aed);
+    const QString label = suffix.isEmpty() || suffix.size() > 4 ? MessageDelegate::tr("FILE") : suffix.toUpper();
+    return {label, color};
+}
+
+QString fileStatus(qint64 size, qint64 done, bool failed, bool uploading)
+{
+    const QString total = QLocale().formattedDataSize(size);
+    if (failed)
+        return MessageDelegate::tr("%1 · upload failed").arg(total);
+    if (done < 0)
+        return total;
+    const int percent = size > 0 ? int(done * 100 / size) : 0;
+    return uploading ? MessageDelegate::tr("%1 · uploading %2%").arg(total).arg(percent)
+                     : MessageDelegate::tr("%1 · downloading %2%").arg(total).arg(percent);
+}
+
+void paintSaveGlyph(QPainter *painter, const QRect &rect, const QColor &color)
+{
+    // An arrow into a tray: "save to this computer".
+    const QPointF c = QRectF(rect).center();
+    QPainterPath path;
+    path.moveTo(c.x(), c.y() - 7);
+    path.lineTo(c.x(), c.y() + 3);
+    path.moveTo(c.x() - 4, c.y() - 1);
+    path.lineTo(c.x(), c.y() + 3);
+    path.lineTo(c.x() + 4, c.y() - 1);
+    path.moveTo(c.x() - 7, c.y() + 3);
+    path.lineTo(c.x() - 7, c.y() + 7);
+    path.lineTo(c.x() + 7, c.y() + 7);
+    path.lineTo(c.x() + 7, c.y() + 3);
+    painter->setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPath(path);
+}
 } // namespace
 
 struct MessageDelegate::Layout
@@ -152,6 +230,9 @@ struct MessageDelegate::Layout
     QRect system;
     QRect thread;
     QList<std::pair<QRect, QString>> reactions;
+    QList<FileItem> files;
+    QList<QRect> fileRects;
+    QList<QRect> saveRects; // empty rect: no save button (a file still uploading)
     QTextDocument *document = nullptr;
     int height = 0;
 };
@@ -299,16 +380,47 @@ MessageDelegate::Layout MessageDelegate::layout(const QStyleOptionViewItem &opti
         y += l.header.height();
     }
     l.document = renderedDocument(index, maxText);
-    const QSize docSize(int(std::ceil(std::min<qreal>(l.document->idealWidth(), maxText))),
-                        int(std::ceil(l.document->size().height())));
+    // A message that is only a file has no text line.
+    const bool hasText = !m.text.isEmpty() || m.deleted;
+    const QSize docSize = hasText ? QSize(int(std::ceil(std::min<qreal>(l.document->idealWidth(), maxText))),
+                                          int(std::ceil(l.document->size().height())))
+                                  : QSize(0, 0);
+    l.files = m.deleted ? QList<FileItem>() : fileItems(index);
+    QList<QSize> fileSizes;
+    int filesWidth = 0;
+    int filesHeight = 0;
+    for (const FileItem &file : std::as_const(l.files)) {
+        QSize size(std::min(maxText, CardWidth), CardHeight);
+        if (file.preview) {
+            const int width = std::min(maxText, PreviewWidth);
+            const QImage thumbnail = m_thumbnails.value(file.info.id);
+            size = thumbnail.isNull() ? QSize(width, PlaceholderHeight)
+                                      : (thumbnail.size() / thumbnail.devicePixelRatio())
+                                            .scaled(width, PreviewHeight, Qt::KeepAspectRatio)
+                                            .boundedTo(thumbnail.size() / thumbnail.devicePixelRatio());
+        }
+        fileSizes.append(size);
+        filesWidth = std::max(filesWidth, size.width());
+        filesHeight += size.height() + FileGap;
+    }
     const QString meta = metaText(m);
     const int metaWidth = small.horizontalAdvance(meta);
-    const int bubbleWidth = std::max(docSize.width(), metaWidth) + 2 * PadH;
-    const int bubbleHeight = PadV + docSize.height() + small.height() + PadV;
+    const int bubbleWidth = std::max({docSize.width(), metaWidth, filesWidth}) + 2 * PadH;
+    const int filesTop = y + PadV + docSize.height() + (hasText && !l.files.isEmpty() ? FileGap : 0);
+    const int bubbleHeight = filesTop - y + filesHeight + small.height() + PadV;
     const int bubbleLeft = own ? contentRight - bubbleWidth : contentLeft;
     l.bubble = QRect(bubbleLeft, y, bubbleWidth, bubbleHeight);
     l.text = QRect(bubbleLeft + PadH, y + PadV, docSize.width(), docSize.height());
-    l.meta = QRect(l.bubble.right() - PadH - metaWidth, l.text.bottom() + 1, metaWidth, small.height());
+    int fileY = filesTop;
+    for (int i = 0; i < l.files.size(); ++i) {
+        const QRect box(bubbleLeft + PadH, fileY, fileSizes.at(i).width(), fileSizes.at(i).height());
+        l.fileRects.append(box);
+        const bool saveable = l.files.at(i).done < 0 && !l.files.at(i).failed && m.seq > 0 && !l.files.at(i).preview;
+        l.saveRects.append(saveable ? QRect(box.right() - 8 - 28, box.center().y() - 14, 28, 28) : QRect());
+        fileY += box.height() + FileGap;
+    }
+    l.meta = QRect(l.bubble.right() - PadH - metaWidth, filesTop + filesHeight - (l.files.isEmpty() ? 0 : FileGap) + 1, metaWidth,
+                   small.height());
     y += bubbleHeight;
 
     if (!m.reactions.isEmpty()) {
@@ -382,6 +494,10 @@ int MessageDelegate::estimateHeight(const QStyleOptionViewItem &option, const QM
     }
     lines += lineLength / perLine;
     h += PadV + lines * fm.lineSpacing + fm.smallHeight + PadV;
+    if (!m.deleted) {
+        for (const FileItem &file : fileItems(index))
+            h += (file.preview ? PlaceholderHeight : CardHeight) + FileGap;
+    }
     if (!m.reactions.isEmpty())
         h += ReactionHeight;
     if (m_showThreadSummary && m.replyCount > 0)
@@ -506,10 +622,76 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     painter->drawRoundedRect(l.bubble, 10, 10);
     if (m.state == ChatMessage::State::Pending)
         painter->setOpacity(0.6);
-    painter->translate(l.text.topLeft());
-    l.document->drawContents(painter, QRectF(0, 0, l.text.width() + 1, l.text.height() + 1));
-    painter->translate(-l.text.topLeft());
+    if (!l.text.isEmpty()) {
+        painter->translate(l.text.topLeft());
+        l.document->drawContents(painter, QRectF(0, 0, l.text.width() + 1, l.text.height() + 1));
+        painter->translate(-l.text.topLeft());
+    }
     painter->setOpacity(1);
+    for (int i = 0; i < l.files.size(); ++i) {
+        const FileItem &file = l.files.at(i);
+        const QRect rect = l.fileRects.at(i);
+        if (file.preview) {
+            const QImage thumbnail = m_thumbnails.value(file.info.id);
+            QPainterPath clip;
+            clip.addRoundedRect(QRectF(rect), 8, 8);
+            painter->save();
+            painter->setClipPath(clip);
+            if (thumbnail.isNull()) {
+                requestPreview(index, file.info);
+                painter->fillRect(rect, mix(base, palette.color(QPalette::Text), 0.10));
+                painter->setFont(small);
+                painter->setPen(muted);
+                const QString status = file.done >= 0 && file.info.size > 0
+                    ? tr("Loading preview… %1%").arg(file.done * 100 / file.info.size)
+                    : tr("Loading preview…");
+                painter->drawText(rect, Qt::AlignCenter, status);
+            } else {
+                painter->setRenderHint(QPainter::SmoothPixmapTransform);
+                painter->drawImage(rect, thumbnail);
+            }
+            painter->restore();
+            continue;
+        }
+        painter->setPen(QPen(mix(bubble, palette.color(QPalette::Text), 0.14), 1));
+        painter->setBrush(mix(bubble, base, 0.55));
+        painter->drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
+        const auto [label, color] = fileBadge(file.info.name);
+        const QRect badge(rect.left() + 8, rect.top() + 8, 32, 32);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(color);
+        painter->drawRoundedRect(badge, 6, 6);
+        QFont badgeFont = small;
+        badgeFont.setWeight(QFont::Bold);
+        badgeFont.setPointSizeF(small.pointSizeF() > 0 ? small.pointSizeF() * 0.8 : 7);
+        painter->setFont(badgeFont);
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, label);
+        const int textLeft = badge.right() + 8;
+        const int textRight = l.saveRects.at(i).isEmpty() ? rect.right() - 8 : l.saveRects.at(i).left() - 6;
+        QFont nameFont = option.font;
+        nameFont.setWeight(QFont::DemiBold);
+        painter->setFont(nameFont);
+        painter->setPen(palette.color(QPalette::Text));
+        const QRect nameRect(textLeft, rect.top() + 6, textRight - textLeft, QFontMetrics(nameFont).height());
+        // Elided in the middle: the extension stays visible.
+        painter->drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetrics(nameFont).elidedText(file.info.name, Qt::ElideMiddle, nameRect.width()));
+        painter->setFont(small);
+        painter->setPen(file.failed ? (dark ? QColor(0xff7b72) : QColor(0xd1242f)) : muted);
+        const QRect statusRect(textLeft, nameRect.bottom() + 1, nameRect.width(), QFontMetrics(small).height());
+        painter->drawText(statusRect, Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetrics(small).elidedText(fileStatus(file.info.size, file.done, file.failed, m.seq == 0),
+                                                         Qt::ElideRight, statusRect.width()));
+        if (file.done >= 0 && file.info.size > 0) {
+            const QRect track(rect.left() + 8, rect.bottom() - 4, rect.width() - 16, 2);
+            painter->fillRect(track, mix(base, palette.color(QPalette::Text), 0.15));
+            painter->fillRect(QRect(track.left(), track.top(), int(track.width() * file.done / file.info.size), track.height()),
+                              palette.color(QPalette::Highlight));
+        }
+        if (!l.saveRects.at(i).isEmpty())
+            paintSaveGlyph(painter, l.saveRects.at(i), palette.color(QPalette::Text));
+    }
     painter->setFont(small);
     painter->setPen(m.state == ChatMessage::State::Failed ? (dark ? QColor(0xff7b72) : QColor(0xd1242f)) : muted);
     painter->drawText(l.meta, Qt::AlignRight | Qt::AlignVCenter, metaText(m));
@@ -552,6 +734,13 @@ MessageDelegate::HitResult MessageDelegate::hitTest(const QStyleOptionViewItem &
     }
     if (l.thread.contains(pos))
         return {Hit::Thread, {}, {}};
+    for (int i = 0; i < l.fileRects.size(); ++i) {
+        if (l.saveRects.at(i).contains(pos))
+            return {Hit::AttachmentSave, {}, {}, i};
+        // Files still uploading open nothing yet.
+        if (l.fileRects.at(i).contains(pos) && messageModel(index)->message(index.row()).seq > 0)
+            return {Hit::Attachment, {}, {}, i};
+    }
     const ChatMessage &m = messageModel(index)->message(index.row());
     if (m.state == ChatMessage::State::Failed && l.bubble.contains(pos))
         return {Hit::Retry, {}, {}};
@@ -563,6 +752,132 @@ MessageDelegate::HitResult MessageDelegate::hitTest(const QStyleOptionViewItem &
     if (l.bubble.contains(pos))
         result.hit = Hit::Bubble;
     return result;
+}
+
+void MessageDelegate::setChatClient(Client::ChatClient *client)
+{
+    if (m_client)
+        disconnect(m_client, nullptr, this, nullptr);
+    m_client = client;
+    if (!client)
+        return;
+    connect(client, &Client::ChatClient::uploadChanged, this, &MessageDelegate::repaintWanted);
+    connect(client, &Client::ChatClient::downloadProgress, this, [this](const QString &id, qint64 received) {
+        m_downloaded.insert(id, received);
+        Q_EMIT repaintWanted();
+    });
+    connect(client, &Client::ChatClient::downloadFinished, this, [this](const QString &id, const QString &path) {
+        m_downloaded.remove(id);
+        if (m_previewsWanted.contains(id) && !m_thumbnails.contains(id))
+            decodePreview(id, path);
+        Q_EMIT repaintWanted();
+    });
+    connect(client, &Client::ChatClient::downloadFailed, this, [this](const QString &id) {
+        m_downloaded.remove(id);
+        if (m_previewsWanted.remove(id)) {
+            m_broken.insert(id);
+            relayoutRowsOf(id);
+        }
+        Q_EMIT repaintWanted();
+    });
+}
+
+QList<MessageDelegate::FileItem> MessageDelegate::fileItems(const QModelIndex &index) const
+{
+    QList<FileItem> items;
+    if (!m_client)
+        return items;
+    const MessageModel *model = messageModel(index);
+    const ChatMessage &m = model->message(index.row());
+    if (m.seq == 0) {
+        for (const Client::AttachmentUpload &upload : m_client->messageUploads(m.clientId)) {
+            FileItem item;
+            item.info = AttachmentInfo{upload.attachment.id, upload.name, upload.size, upload.mime};
+            item.failed = upload.state == Client::AttachmentUpload::State::Failed;
+            item.done = upload.state == Client::AttachmentUpload::State::Uploading ? upload.sent : -1;
+            items.append(item);
+        }
+        return items;
+    }
+    for (const AttachmentInfo &info : m_client->attachments(model->roomId(), m.seq)) {
+        FileItem item;
+        item.info = info;
+        item.done = m_downloaded.value(info.id, -1);
+        item.preview = info.mime.startsWith(QLatin1String("image/")) && info.size <= MaxPreviewBytes
+            && !m_broken.contains(info.id);
+        items.append(item);
+    }
+    return items;
+}
+
+void MessageDelegate::requestPreview(const QModelIndex &index, const AttachmentInfo &info) const
+{
+    QList<QPersistentModelIndex> &rows = m_previewRows[info.id];
+    if (!rows.contains(QPersistentModelIndex(index)))
+        rows.append(QPersistentModelIndex(index));
+    if (!m_client || m_previewsWanted.contains(info.id))
+        return;
+    m_previewsWanted.insert(info.id);
+    if (const QString cached = m_client->cachedFile(info); !cached.isEmpty())
+        decodePreview(info.id, cached);
+    else
+        m_client->download(messageModel(index)->roomId(), info);
+}
+
+void MessageDelegate::decodePreview(const QString &id, const QString &path) const
+{
+    // Decoding a photo takes long enough to stutter scrolling: a worker decodes it, scaled
+    // while reading where the format allows, and the GUI thread only paints the result.
+    const qreal ratio = qApp->devicePixelRatio();
+    QPointer<MessageDelegate> self(const_cast<MessageDelegate *>(this));
+    QThreadPool::globalInstance()->start([self, id, path, ratio] {
+        QImageReader reader(path);
+        reader.setDecideFormatFromContent(true);
+        reader.setAutoTransform(true);
+        QSize size = reader.size();
+        const QSize box = QSize(PreviewWidth, PreviewHeight) * ratio;
+        if (size.isValid() && (size.width() > box.width() || size.height() > box.height())) {
+            size.scale(box, Qt::KeepAspectRatio);
+            reader.setScaledSize(size);
+        }
+        QImage image = reader.read();
+        if (!image.isNull() && (image.width() > box.width() || image.height() > box.height()))
+            image = image.scaled(box, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        image.setDevicePixelRatio(ratio);
+        QMetaObject::invokeMethod(qApp, [self, id, image] {
+            if (self)
+                self->onPreviewDecoded(id, image);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void MessageDelegate::onPreviewDecoded(const QString &id, const QImage &image)
+{
+    m_previewsWanted.remove(id);
+    if (image.isNull()) {
+        m_broken.insert(id); // not an image after all, whatever its type said: a card
+    } else {
+        if (m_thumbnails.size() >= MaxThumbnails)
+            m_thumbnails.clear(); // rows on screen ask again when painted
+        m_thumbnails.insert(id, image);
+    }
+    relayoutRowsOf(id);
+    Q_EMIT repaintWanted();
+}
+
+void MessageDelegate::relayoutRowsOf(const QString &id)
+{
+    const QList<QPersistentModelIndex> rows = m_previewRows.take(id);
+    for (const QPersistentModelIndex &row : rows) {
+        if (!row.isValid())
+            continue;
+        const auto it = m_cache.find(cacheKey(messageModel(row)->message(row.row())));
+        if (it != m_cache.end()) {
+            it->second.height = -1;
+            it->second.exact = false;
+        }
+        Q_EMIT sizeHintChanged(row);
+    }
 }
 
 } // namespace Cohort::Ui

@@ -4,7 +4,13 @@
 
 #include "codehighlighter.h"
 #include "markdownrenderer.h"
+#include "model.h"
 
+#include <QHash>
+#include <QImage>
+#include <QPersistentModelIndex>
+#include <QPointer>
+#include <QSet>
 #include <QStyledItemDelegate>
 
 #include <memory>
@@ -13,6 +19,7 @@
 class QTextDocument;
 
 namespace Cohort::Client {
+class ChatClient;
 class MessageModel;
 struct ChatMessage;
 }
@@ -22,19 +29,22 @@ namespace Cohort::Ui {
 /// Paints one message of a MessageModel as a chat bubble: own messages on the right, bubbles at
 /// most 70% of the width, a sender header only where a group starts, day separators, the
 /// "new messages" line, centred system messages, reactions, the thread summary and the sending
-/// state. Rendered documents are cached per message, and rows not painted yet get a size
-/// estimated from their text, so a room with 100,000 messages lays out without rendering them.
+/// state, and attachments: a card per file (type, name, size, progress, a save button) and an
+/// inline preview for images, decoded off the GUI thread once the row is painted. Rendered
+/// documents are cached per message, and rows not painted yet get a size estimated from their
+/// text, so a room with 100,000 messages lays out without rendering them.
 class MessageDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 public:
     /// What is under a point of a row, for clicks and the context menu.
-    enum class Hit { None, Bubble, Reaction, Thread, Retry, Link };
+    enum class Hit { None, Bubble, Reaction, Thread, Retry, Link, Attachment, AttachmentSave };
     struct HitResult
     {
         Hit hit = Hit::None;
-        QString emoji; // Reaction
-        QString href;  // Link
+        QString emoji;       // Reaction
+        QString href;        // Link
+        int attachment = -1; // Attachment, AttachmentSave: the index in the message's files
     };
 
     explicit MessageDelegate(QObject *parent = nullptr);
@@ -59,9 +69,32 @@ public:
     int cachedDocumentCount() const { return m_documentCount; }
     /// Whether the row at `index` shows the thread summary (a main-timeline delegate does).
     void setShowThreadSummary(bool show) { m_showThreadSummary = show; }
+    /// Where the attachments of messages, uploads and downloads come from; without it messages
+    /// show no files.
+    void setChatClient(Client::ChatClient *client);
+    /// Whether an image attachment has a decoded preview (for tests and screenshots).
+    bool hasPreview(const QString &attachmentId) const { return m_thumbnails.contains(attachmentId); }
+
+Q_SIGNALS:
+    /// Progress or a preview changed something painted: the view repaints.
+    void repaintWanted();
 
 private:
     struct Layout;
+    /// One file of a message as painted: stored, or still uploading with a pending message.
+    struct FileItem
+    {
+        AttachmentInfo info;
+        qint64 done = -1;    // bytes moved while uploading or downloading; -1: not moving
+        bool failed = false; // the upload failed
+        bool preview = false; // an image shown inline
+    };
+    QList<FileItem> fileItems(const QModelIndex &index) const;
+    /// Asks for the preview of an image attachment: download, then decode on a worker thread.
+    void requestPreview(const QModelIndex &index, const AttachmentInfo &info) const;
+    void decodePreview(const QString &id, const QString &path) const;
+    void onPreviewDecoded(const QString &id, const QImage &image);
+    void relayoutRowsOf(const QString &id);
     struct Entry
     {
         std::shared_ptr<QTextDocument> document;
@@ -99,6 +132,12 @@ private:
     // consecutive seqs without collisions; QHash's probing was the hot spot of a 100k layout.
     mutable std::unordered_map<qint64, Entry> m_cache;
     mutable int m_documentCount = 0;       // entries holding a document
+    QPointer<Client::ChatClient> m_client;
+    QHash<QString, QImage> m_thumbnails;   // by attachment id, bounded
+    mutable QSet<QString> m_previewsWanted; // requested, not decoded yet
+    QSet<QString> m_broken;                 // not an image after all: shown as a card
+    QHash<QString, qint64> m_downloaded;    // downloads running: bytes so far
+    mutable QHash<QString, QList<QPersistentModelIndex>> m_previewRows; // rows to lay out again
 };
 
 } // namespace Cohort::Ui

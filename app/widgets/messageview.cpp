@@ -25,6 +25,7 @@ MessageView::MessageView(QWidget *parent)
     , m_delegate(new MessageDelegate(this))
 {
     setItemDelegate(m_delegate);
+    connect(m_delegate, &MessageDelegate::repaintWanted, viewport(), qOverload<>(&QWidget::update));
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setResizeMode(QListView::Adjust);
@@ -206,7 +207,8 @@ void MessageView::mouseMoveEvent(QMouseEvent *event)
         ? m_delegate->hitTest(option, index, event->position().toPoint()).hit
         : MessageDelegate::Hit::None;
     const bool clickable = hit == MessageDelegate::Hit::Link || hit == MessageDelegate::Hit::Reaction
-        || hit == MessageDelegate::Hit::Thread || hit == MessageDelegate::Hit::Retry;
+        || hit == MessageDelegate::Hit::Thread || hit == MessageDelegate::Hit::Retry
+        || hit == MessageDelegate::Hit::Attachment || hit == MessageDelegate::Hit::AttachmentSave;
     viewport()->setCursor(clickable ? Qt::PointingHandCursor : Qt::ArrowCursor);
 }
 
@@ -235,6 +237,10 @@ void MessageView::mouseReleaseEvent(QMouseEvent *event)
         break;
     case MessageDelegate::Hit::Link:
         QDesktopServices::openUrl(QUrl(hit.href));
+        break;
+    case MessageDelegate::Hit::Attachment:
+    case MessageDelegate::Hit::AttachmentSave:
+        Q_EMIT attachmentClicked(seq, hit.attachment, hit.hit == MessageDelegate::Hit::AttachmentSave);
         break;
     case MessageDelegate::Hit::Bubble:
     case MessageDelegate::Hit::None:

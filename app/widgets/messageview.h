@@ -37,6 +37,8 @@ Q_SIGNALS:
     void reactionClicked(qint64 seq, const QString &emoji);
     void threadClicked(qint64 seq);
     void retryClicked(const QString &clientId);
+    /// A file of the message was clicked: open it, or (`save`) save it elsewhere.
+    void attachmentClicked(qint64 seq, int attachment, bool save);
     void contextMenuWanted(const QModelIndex &index, const QPoint &globalPos);
 
 protected:

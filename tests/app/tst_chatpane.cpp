@@ -17,7 +17,10 @@
 #include "roomlistmodel.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QElapsedTimer>
+#include <QImage>
+#include <QPainter>
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QLabel>
@@ -34,6 +37,7 @@
 #include <QTextDocument>
 #include <QTextFragment>
 #include <QTextFrame>
+#include <QTemporaryFile>
 #include <QTextList>
 
 #include <memory>
@@ -118,6 +122,7 @@ private Q_SLOTS:
     void announcementsAreReadOnlyForStudents();
     void searchResultOpensTheMessageInContext();
     void conversationWithARealServer();
+    void pastedImageArrivesAsAPreview();
 
 private:
     void openStudyRoom();
@@ -747,6 +752,87 @@ void TestChatPane::conversationWithARealServer()
     pane.messageView()->scrollToNewest();
     QTRY_COMPARE(samChat.seenBy(physics->roomId, samView->message(0).seq), QList<UserId>{m_connection->currentUser().id});
     QVERIFY(!pane.grab().isNull());
+}
+
+void TestChatPane::pastedImageArrivesAsAPreview()
+{
+    const auto physics = m_server->server->storage().courseByJoinCode(QStringLiteral("K7PX-3QMD"));
+    QVERIFY(physics);
+    const Server::AuthOutcome sam = m_server->server->auth().createAccount(
+        QStringLiteral("sam"), QStringLiteral("Sam Student"), Role::Student, QString::fromLatin1(AppTestServer::Password));
+    QVERIFY(sam.ok());
+    QVERIFY(m_server->server->storage().addCourseMember(physics->id, sam.user.info.id, Role::Student));
+
+    m_pane.reset();
+    Client::ChatClient real(m_connection.get());
+    real.setAttachmentCache(m_cache.filePath(QStringLiteral("ines-files")), 64 * 1024 * 1024);
+    ChatPane pane(&real, m_connection.get());
+    pane.resize(1000, 650);
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    real.refreshRooms();
+    QTRY_COMPARE(pane.currentRoom(), physics->roomId);
+    QTRY_VERIFY(pane.messageView()->messageModel() && !pane.messageView()->messageModel()->isLoadingHistory());
+
+    Client::Connection samConnection;
+    samConnection.setCacheRoot(m_cache.filePath(QStringLiteral("sam")));
+    Client::ChatClient samChat(&samConnection);
+    samChat.setAttachmentCache(m_cache.filePath(QStringLiteral("sam-files")), 64 * 1024 * 1024);
+    bool signedIn = false;
+    samConnection.signIn(QUrl(m_server->address()), QStringLiteral("sam"), QString::fromLatin1(AppTestServer::Password), this,
+                         [&signedIn](const Client::AuthResult &result) { signedIn = result.ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(signedIn, 10000);
+    ChatPane samPane(&samChat, &samConnection);
+    samPane.resize(900, 600);
+    samPane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&samPane));
+    QTRY_COMPARE(samPane.currentRoom(), physics->roomId);
+    QTRY_VERIFY(samPane.messageView()->messageModel() && !samPane.messageView()->messageModel()->isLoadingHistory());
+
+    // A screenshot on the clipboard, pasted into the composer: a chip, not text.
+    QImage screenshot(640, 400, QImage::Format_RGB32);
+    screenshot.fill(QColor(0x2563eb));
+    QPainter painter(&screenshot);
+    painter.fillRect(40, 40, 200, 120, QColor(0xf59e0b));
+    painter.end();
+    QApplication::clipboard()->setImage(screenshot);
+    Composer *composer = pane.composer();
+    composer->setFocus();
+    composer->paste();
+    QVERIFY(composer->toPlainText().isEmpty());
+    QTRY_VERIFY(pane.attachmentStrip()->isVisible());
+    QList<QFrame *> chips = pane.attachmentStrip()->findChildren<QFrame *>(QStringLiteral("attachmentChip"));
+    QCOMPARE(chips.size(), 1);
+    QVERIFY(chips.first()->findChild<QLabel *>(QStringLiteral("attachmentName"))->text().endsWith(QStringLiteral(".png")));
+    // Uploaded: the chip shows the size instead of a percentage.
+    QTRY_VERIFY(!pane.attachmentStrip()->findChild<QLabel *>(QStringLiteral("attachmentStatus"))->text().endsWith(QLatin1Char('%')));
+
+    // Enter sends the file without words; the chip goes.
+    QTest::keyClick(composer, Qt::Key_Return);
+    QTRY_VERIFY(!pane.attachmentStrip()->isVisible());
+    Client::MessageModel *samModel = samPane.messageView()->messageModel();
+    QTRY_COMPARE_WITH_TIMEOUT(samModel->rowCount(), 1, 10000);
+    const qint64 seq = samModel->message(0).seq;
+    const QList<AttachmentInfo> files = samChat.attachments(physics->roomId, seq);
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.first().mime, QStringLiteral("image/png"));
+    // On Sam's screen the row is painted, the image downloaded and decoded: an inline preview.
+    samPane.messageView()->viewport()->update();
+    QTRY_VERIFY_WITH_TIMEOUT(samPane.messageView()->messageDelegate()->hasPreview(files.first().id), 10000);
+    QVERIFY(!samChat.cachedFile(files.first()).isEmpty());
+    const QRect row = samPane.messageView()->visualRect(samModel->index(0));
+    QTRY_VERIFY(row.height() > 150); // laid out again around the preview
+
+    // A file above the server's limit shows why on its chip, before any byte is sent.
+    QTemporaryFile big(m_cache.filePath(QStringLiteral("big-XXXXXX.bin")));
+    QVERIFY(big.open());
+    QVERIFY(big.resize(10 * 1024 * 1024 + 1));
+    big.close();
+    pane.attachFiles({big.fileName()});
+    QTRY_COMPARE(pane.attachmentStrip()->findChild<QLabel *>(QStringLiteral("attachmentStatus"))->text(),
+                 QStringLiteral("too large for this server"));
+    QTest::mouseClick(pane.attachmentStrip()->findChild<QToolButton *>(QStringLiteral("removeAttachment")), Qt::LeftButton);
+    QVERIFY(!pane.attachmentStrip()->isVisible());
 }
 
 int main(int argc, char *argv[])
