@@ -961,8 +961,13 @@ void ChatClient::beginUpload(const QString &key)
                     return;
                 }
                 upload->uploadId = reply.data.value(QLatin1String("uploadId")).toString();
-                upload->chunkBytes = std::max<qint64>(1, reply.data.value(QLatin1String("chunkBytes")).toInteger());
+                upload->chunkBytes = reply.data.value(QLatin1String("chunkBytes")).toInteger();
                 upload->state.sent = reply.data.value(QLatin1String("received")).toInteger();
+                if (upload->uploadId.isEmpty() || upload->chunkBytes <= 0 || upload->state.sent < 0
+                    || upload->state.sent > upload->state.size) {
+                    failUpload(key, localFailure(QStringLiteral("the server's answer to attachment.upload makes no sense")));
+                    return;
+                }
                 upload->nextOffset = upload->state.sent;
                 Q_EMIT uploadChanged(key);
                 pumpUpload(key);
@@ -1006,7 +1011,13 @@ void ChatClient::onChunkReply(const QString &key, int generation, const Reply &r
         return;
     --it->inFlight;
     if (reply.ok) {
-        it->state.sent = std::max(it->state.sent, reply.data.value(QLatin1String("received")).toInteger());
+        const qint64 received = reply.data.value(QLatin1String("received")).toInteger();
+        // Each answer confirms more than the last; anything else is a server we cannot follow.
+        if (received <= it->state.sent || received > it->state.size) {
+            failUpload(key, localFailure(QStringLiteral("the server's answer to attachment.chunk makes no sense")));
+            return;
+        }
+        it->state.sent = received;
         const QJsonObject attachment = reply.data.value(QLatin1String("attachment")).toObject();
         if (!attachment.isEmpty()) {
             it->state.attachment = AttachmentInfo::fromJson(attachment).value_or(AttachmentInfo());
@@ -1014,6 +1025,10 @@ void ChatClient::onChunkReply(const QString &key, int generation, const Reply &r
             it->bytes.clear();
             Q_EMIT uploadChanged(key);
             sendHeld(QString());
+            return;
+        }
+        if (received == it->state.size) {
+            failUpload(key, localFailure(QStringLiteral("the server took every byte but named no attachment")));
             return;
         }
         Q_EMIT uploadChanged(key);

@@ -18,6 +18,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QPainter>
@@ -126,6 +127,8 @@ private Q_SLOTS:
 
 private:
     void openStudyRoom();
+    /// With COHORT_SCREENSHOT_DIR set, saves what the widget shows there (for review).
+    void shoot(QWidget *widget, const QString &name);
     QJsonObject me() const;
 
     std::unique_ptr<AppTestServer> m_server;
@@ -179,6 +182,16 @@ void TestChatPane::cleanup()
     m_fixture.reset();
     m_connection.reset();
     m_server.reset();
+}
+
+void TestChatPane::shoot(QWidget *widget, const QString &name)
+{
+    QApplication::processEvents(); // relayouts after previews land
+    const QString dir = qEnvironmentVariable("COHORT_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    QVERIFY(widget->grab().save(QDir(dir).filePath(name + QStringLiteral(".png"))));
 }
 
 QJsonObject TestChatPane::me() const
@@ -822,6 +835,44 @@ void TestChatPane::pastedImageArrivesAsAPreview()
     QVERIFY(!samChat.cachedFile(files.first()).isEmpty());
     const QRect row = samPane.messageView()->visualRect(samModel->index(0));
     QTRY_VERIFY(row.height() > 150); // laid out again around the preview
+
+    // Two more files with words, one with a long name: cards on Sam's side.
+    QTemporaryFile report(m_cache.filePath(QStringLiteral("XXXXXX")));
+    QVERIFY(report.open());
+    report.write(QByteArray(180 * 1000, 'r'));
+    report.close();
+    const QString reportName = m_cache.filePath(
+        QStringLiteral("Lab report – final version with every correction from Thursday's session (v3).pdf"));
+    QVERIFY(QFile::copy(report.fileName(), reportName));
+    const QString notesName = m_cache.filePath(QStringLiteral("notes.txt"));
+    QFile notes(notesName);
+    QVERIFY(notes.open(QIODevice::WriteOnly));
+    notes.write("BFS visits nodes level by level.\n");
+    notes.close();
+    pane.attachFiles({reportName, notesName});
+    QTest::keyClicks(composer, QStringLiteral("Here are the report and my notes."));
+    QTRY_COMPARE(pane.attachmentStrip()->findChildren<QFrame *>(QStringLiteral("attachmentChip")).size(), 2);
+    QTRY_VERIFY(!pane.attachmentStrip()->findChildren<QLabel *>(QStringLiteral("attachmentStatus")).last()->text().endsWith(QLatin1Char('%')));
+    shoot(&pane, QStringLiteral("chat-attach-chips-light"));
+    QTest::keyClick(composer, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(samModel->rowCount(), 2, 10000);
+    QCOMPARE(samChat.attachments(physics->roomId, samModel->message(1).seq).size(), 2);
+    samPane.messageView()->scrollToNewest();
+    shoot(&samPane, QStringLiteral("chat-attachments-light"));
+    Appearance::applyTheme(Theme::Dark);
+    samPane.messageView()->messageDelegate()->clearCache();
+    samPane.messageView()->scrollToNewest();
+    shoot(&samPane, QStringLiteral("chat-attachments-dark"));
+    Appearance::applyTheme(Theme::Light);
+
+    // Sam fetches the notes from the card's message.
+    QSignalSpy downloaded(&samChat, &Client::ChatClient::downloadFinished);
+    const AttachmentInfo notesInfo = samChat.attachments(physics->roomId, samModel->message(1).seq).last();
+    samChat.download(physics->roomId, notesInfo);
+    QTRY_COMPARE(downloaded.size(), 1);
+    QFile fetched(downloaded.first().at(1).toString());
+    QVERIFY(fetched.open(QIODevice::ReadOnly));
+    QCOMPARE(fetched.readAll(), QByteArray("BFS visits nodes level by level.\n"));
 
     // A file above the server's limit shows why on its chip, before any byte is sent.
     QTemporaryFile big(m_cache.filePath(QStringLiteral("big-XXXXXX.bin")));
