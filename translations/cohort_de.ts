@@ -365,6 +365,62 @@
         <source>Message</source>
         <translation>Nachricht schreiben</translation>
     </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Dateien anhängen</translation>
+    </message>
+    <message>
+        <source>The file could not be downloaded. Try again in a moment.</source>
+        <translation>Die Datei konnte nicht heruntergeladen werden. Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>Save “%1” as…</source>
+        <translation>„%1“ speichern unter …</translation>
+    </message>
+    <message>
+        <source>A message can carry at most %1 files.</source>
+        <translation>Eine Nachricht kann höchstens %1 Dateien enthalten.</translation>
+    </message>
+    <message>
+        <source>“%1” cannot be read, or it is empty.</source>
+        <translation>„%1“ kann nicht gelesen werden oder ist leer.</translation>
+    </message>
+    <message>
+        <source>image-%1.png</source>
+        <translation>bild-%1.png</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>too large for this server</source>
+        <translation>zu groß für diesen Server</translation>
+    </message>
+    <message>
+        <source>upload failed</source>
+        <translation>Hochladen fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Save file</source>
+        <translation>Datei speichern</translation>
+    </message>
+    <message>
+        <source>The file could not be saved to %1.</source>
+        <translation>Die Datei konnte nicht unter %1 gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>Open file</source>
+        <translation>Datei öffnen</translation>
+    </message>
+    <message>
+        <source>“%1” is a program or script. Opening it runs it on this computer. Open it anyway?</source>
+        <translation>„%1“ ist ein Programm oder Skript. Wenn Sie es öffnen, wird es auf diesem Computer ausgeführt. Trotzdem öffnen?</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::CodeLanguages</name>
@@ -1015,6 +1071,30 @@
     <message>
         <source>The room is now “%1”</source>
         <translation>Der Raum heißt jetzt „%1“</translation>
+    </message>
+    <message>
+        <source>FILE</source>
+        <translation>DATEI</translation>
+    </message>
+    <message>
+        <source>%1 · upload failed</source>
+        <translation>%1 · Hochladen fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 · uploading %2%</source>
+        <translation>%1 · wird hochgeladen: %2 %</translation>
+    </message>
+    <message>
+        <source>%1 · downloading %2%</source>
+        <translation>%1 · wird heruntergeladen: %2 %</translation>
+    </message>
+    <message>
+        <source>Loading preview… %1%</source>
+        <translation>Vorschau wird geladen … %1 %</translation>
+    </message>
+    <message>
+        <source>Loading preview…</source>
+        <translation>Vorschau wird geladen …</translation>
     </message>
 </context>
 <context>
