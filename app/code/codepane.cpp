@@ -564,6 +564,9 @@ void CodePane::bindSession(CodeSession *session)
         if (CodeView *view = m_views.value(file))
             view->editor()->setFirstVisibleLine(topLine);
     });
+    // Cursor events are not stored: someone who comes online learns where everyone is (and a
+    // late student in lecture mode where the teacher is) from a fresh one.
+    connect(session, &CodeSession::participantJoined, this, [this] { m_cursorTimer.start(); });
     connect(session, &CodeSession::joinRequested, this, [this](const UserInfo &user) {
         m_error->showMessage(MessageBanner::Kind::Information,
                              tr("%1 asks to join. Let them in from People.").arg(user.displayName));

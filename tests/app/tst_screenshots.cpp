@@ -37,6 +37,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -513,4 +514,23 @@ if __name__ == "__main__":
     QTRY_VERIFY_WITH_TIMEOUT(pane->session()->participants()->participant(others[2].connection.currentUser().id)->role
                                  == Client::CodeRole::Viewer, 10000);
     shoot(&window, QStringLiteral("code-people-") + suffix);
+
+    // Lecture mode as a student who joins late sees it: read-only, following the teacher.
+    pane->lectureButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(pane->session()->info().lecture, 10000);
+    const Server::AuthOutcome dana = server.server->auth().createAccount(QStringLiteral("dana"), QStringLiteral("Dana Roth"),
+                                                                         Role::Student, password);
+    QVERIFY(dana.ok());
+    server.server->storage().addCourseMember(course, dana.user.info.id, Role::Student);
+    Client::Connection danaConnection;
+    QVERIFY(signIn(danaConnection, QStringLiteral("dana")));
+    MainWindow danaWindow(&danaConnection);
+    danaWindow.resize(1280, 780);
+    danaWindow.showPane(MainWindow::CodePane);
+    danaWindow.show();
+    danaWindow.codePane()->openSession(created->id);
+    QTRY_COMPARE_WITH_TIMEOUT(danaWindow.codePane()->session()->following(), connection.currentUser().id, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(danaWindow.codePane()->currentFile(), main, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(danaWindow.codePane()->session()->openedFile(main)->isLoaded(), 10000);
+    shoot(&danaWindow, QStringLiteral("code-lecture-student-") + suffix);
 }
