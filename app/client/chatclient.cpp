@@ -28,6 +28,8 @@ namespace {
 constexpr qint64 TypingThrottleMs = 3000;
 constexpr int DefaultIdleMs = 5 * 60 * 1000;
 constexpr qint64 DefaultCacheBytes = 256LL * 1024 * 1024;
+/// The largest `[chat] max_attachment_bytes` a server can be configured with.
+constexpr qint64 MaxServerAttachmentBytes = 1024LL * 1024 * 1024;
 
 QString newClientId()
 {
@@ -890,16 +892,27 @@ QString ChatClient::uploadFile(RoomId room, const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly) || file.size() == 0)
         return QString();
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&file))
-        return QString();
     Upload upload;
     upload.path = path;
-    upload.sha256 = QString::fromLatin1(hash.result().toHex());
     upload.state.room = room;
     upload.state.name = QFileInfo(path).fileName();
     upload.state.mime = QMimeDatabase().mimeTypeForFile(path).name();
     upload.state.size = file.size();
+    if (file.size() > MaxServerAttachmentBytes) {
+        // No server takes it: say so without reading gigabytes to hash them first.
+        const QString key = newClientId();
+        upload.state.key = key;
+        upload.state.state = AttachmentUpload::State::Failed;
+        upload.state.error = Protocol::ErrorCode::TooLarge;
+        upload.state.message = QStringLiteral("larger than any server accepts");
+        m_uploads.insert(key, std::move(upload));
+        QTimer::singleShot(0, this, [this, key] { Q_EMIT uploadChanged(key); });
+        return key;
+    }
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file))
+        return QString();
+    upload.sha256 = QString::fromLatin1(hash.result().toHex());
     return startUpload(std::move(upload));
 }
 

@@ -1189,6 +1189,7 @@ void ChatService::attachmentUpload(Connection &c, const Request &r)
 
 void ChatService::attachmentChunk(Connection &c, const Request &r)
 {
+    m_attachments.expire(m_core.nowMs());
     AttachmentStore::Upload *upload = m_attachments.upload(c.userId(), stringField(r, "uploadId"));
     if (!upload) {
         c.fail(r, ErrorCode::NotFound, QStringLiteral("no such upload (it may have expired): start it again"));
