@@ -219,6 +219,7 @@ QWidget *CodePane::buildSessionPage()
     m_sync->setForegroundRole(QPalette::PlaceholderText);
     m_lecture = barButton(page, QStringLiteral("lectureButton"), true);
     m_lock = barButton(page, QStringLiteral("lockButton"), true);
+    m_approval = barButton(page, QStringLiteral("approvalButton"), true);
     m_accessCode = barButton(page, QStringLiteral("accessCodeButton"));
     m_versions = barButton(page, QStringLiteral("versionsButton"));
     m_comment = barButton(page, QStringLiteral("commentButton"));
@@ -235,6 +236,13 @@ QWidget *CodePane::buildSessionPage()
             return;
         Client::CodeSessionChanges changes;
         changes.locked = on;
+        m_session->update(changes);
+    });
+    connect(m_approval, &QToolButton::clicked, this, [this](bool on) {
+        if (!m_session)
+            return;
+        Client::CodeSessionChanges changes;
+        changes.approval = on;
         m_session->update(changes);
     });
     connect(m_accessCode, &QToolButton::clicked, this, &CodePane::editAccessCode);
@@ -260,6 +268,7 @@ QWidget *CodePane::buildSessionPage()
     bar->addWidget(m_sync, 1);
     bar->addWidget(m_lecture);
     bar->addWidget(m_lock);
+    bar->addWidget(m_approval);
     bar->addWidget(m_accessCode);
     bar->addWidget(m_versions);
     bar->addWidget(m_comment);
@@ -386,6 +395,8 @@ void CodePane::retranslateUi()
     m_lecture->setToolTip(tr("Viewers follow you and read along; pass the pen to one student from People"));
     m_lock->setText(tr("Lock"));
     m_lock->setToolTip(tr("Let nobody else join"));
+    m_approval->setText(tr("Approve joiners"));
+    m_approval->setToolTip(tr("Newcomers wait until a host lets them in from People"));
     m_versions->setText(tr("Versions…"));
     m_comment->setText(tr("Comment"));
     m_comment->setToolTip(tr("Comment on the selected lines (Ctrl+Alt+M)"));
@@ -618,6 +629,8 @@ void CodePane::updateToolbar()
     m_lock->setVisible(host);
     m_lock->setChecked(info.locked);
     m_lock->setText(info.locked ? tr("Locked") : tr("Lock"));
+    m_approval->setVisible(host);
+    m_approval->setChecked(info.approval);
     m_accessCode->setVisible(host);
     // Joining with a code takes the session number too (code.join needs the session's id).
     m_accessCode->setText(info.accessCode.isEmpty() ? tr("Access code…")

@@ -138,6 +138,7 @@ private:
     QLabel *m_sync;
     QToolButton *m_lecture;
     QToolButton *m_lock;
+    QToolButton *m_approval;
     QToolButton *m_accessCode;
     QToolButton *m_versions;
     QToolButton *m_comment;

@@ -75,6 +75,7 @@ void ParticipantsPanel::setSession(Client::CodeSession *session)
         connect(session, &Client::CodeSession::followingChanged, this, schedule);
         connect(session, &Client::CodeSession::myRoleChanged, this, schedule);
         connect(session, &Client::CodeSession::infoChanged, this, schedule);
+        connect(session, &Client::CodeSession::pendingJoinersChanged, this, schedule);
         connect(session->files(), &QAbstractItemModel::modelReset, this, schedule);
         connect(session->files(), &QAbstractItemModel::dataChanged, this, schedule);
     }
@@ -101,7 +102,18 @@ void ParticipantsPanel::rebuild()
     m_list->clear();
     if (!m_session)
         return;
-    for (const CodeParticipant &participant : m_session->participants()->participants()) {
+    QList<CodeParticipant> people = m_session->participants()->participants();
+    // Joiners waiting for approval are not participants yet; hosts see them last, to let in.
+    for (const UserInfo &user : m_session->pendingJoiners()) {
+        if (m_session->participants()->participant(user.id))
+            continue;
+        CodeParticipant waiting;
+        waiting.user = user;
+        waiting.pending = true;
+        waiting.online = true;
+        people.append(waiting);
+    }
+    for (const CodeParticipant &participant : std::as_const(people)) {
         auto *item = new QListWidgetItem(m_list);
         item->setData(UserRole, participant.user.id.value());
         QWidget *row = buildRow(participant);

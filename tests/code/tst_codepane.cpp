@@ -64,6 +64,7 @@ private Q_SLOTS:
     void followSwitchesFileAndEscStops();
     void lectureModeMakesViewersFollowTheHost();
     void commentsPanelListsAndJumps();
+    void approvalKeepsJoinersWaiting();
     void exportWritesFolderAndZip();
 
 private:
@@ -470,6 +471,30 @@ void TestCodePane::commentsPanelListsAndJumps()
     anaComments->showResolvedBox()->setChecked(true);
     QCOMPARE(anaComments->threads()->topLevelItemCount(), 1);
     QVERIFY(anaComments->threads()->topLevelItem(0)->text(0).contains(QLatin1String("resolved")));
+}
+
+void TestCodePane::approvalKeepsJoinersWaiting()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Exam review"));
+    QVERIFY(enter(*ines, id));
+    auto *approval = ines->pane->findChild<QToolButton *>(QStringLiteral("approvalButton"));
+    QVERIFY(approval->isVisible());
+    approval->click();
+    QTRY_VERIFY(ines->pane->session()->info().approval);
+
+    ana->pane->openSession(id);
+    QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Pending);
+    QCOMPARE(ana->pane->centerState()->title(), QStringLiteral("Waiting for the host"));
+    // The host is told, and Ana's row in People waits with the host's menu.
+    QTRY_VERIFY(ines->pane->findChild<MessageBanner *>(QStringLiteral("codeError"))->text().contains(QLatin1String("ANA")));
+    QTRY_VERIFY(ines->pane->participantsPanel()->menuButton(m_ana));
+    QVERIFY(!ines->pane->participantsPanel()->followButton(m_ana));
+    ines->pane->session()->approve(m_ana, true);
+    QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Joined);
+    QTRY_VERIFY(ana->pane->participantsPanel()->followButton(m_ines));
 }
 
 void TestCodePane::exportWritesFolderAndZip()
