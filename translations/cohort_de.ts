@@ -430,6 +430,345 @@
     </message>
 </context>
 <context>
+    <name>Cohort::Ui::CodePane</name>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Editor</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>Viewer</source>
+        <translation>Zuschauer</translation>
+    </message>
+    <message>
+        <source>Code sessions are not available</source>
+        <translation>Code-Sitzungen sind nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>Code sessions</source>
+        <translation>Code-Sitzungen</translation>
+    </message>
+    <message>
+        <source>New session…</source>
+        <translation>Neue Sitzung…</translation>
+    </message>
+    <message>
+        <source>Join with a code…</source>
+        <translation>Mit Code beitreten…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>No code sessions yet</source>
+        <translation>Noch keine Code-Sitzungen</translation>
+    </message>
+    <message>
+        <source>A session is a small project the class edits together: everyone sees the others&apos; cursors, and the teacher can lead with lecture mode. Start one, or join with the code your teacher gave you.</source>
+        <translation>Eine Sitzung ist ein kleines Projekt, das die Klasse gemeinsam bearbeitet: Alle sehen die Cursor der anderen, und die Lehrkraft kann im Vortragsmodus führen. Starten Sie eine, oder treten Sie mit dem Code bei, den Ihre Lehrkraft Ihnen gegeben hat.</translation>
+    </message>
+    <message>
+        <source>New session</source>
+        <translation>Neue Sitzung</translation>
+    </message>
+    <message>
+        <source>Join with a code</source>
+        <translation>Mit Code beitreten</translation>
+    </message>
+    <message>
+        <source>‹ Sessions</source>
+        <translation>‹ Sitzungen</translation>
+    </message>
+    <message>
+        <source>All code sessions (you stay in this one)</source>
+        <translation>Alle Code-Sitzungen (Sie bleiben in dieser)</translation>
+    </message>
+    <message>
+        <source>Lecture mode</source>
+        <translation>Vortragsmodus</translation>
+    </message>
+    <message>
+        <source>Viewers follow you and read along; pass the pen to one student from People</source>
+        <translation>Zuschauer folgen Ihnen und lesen mit; unter „Personen“ geben Sie einer Person den Stift</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Sperren</translation>
+    </message>
+    <message>
+        <source>Let nobody else join</source>
+        <translation>Niemanden mehr beitreten lassen</translation>
+    </message>
+    <message>
+        <source>Approve joiners</source>
+        <translation>Beitritte bestätigen</translation>
+    </message>
+    <message>
+        <source>Newcomers wait until a host lets them in from People</source>
+        <translation>Neue warten, bis ein Host sie unter „Personen“ hereinlässt</translation>
+    </message>
+    <message>
+        <source>Versions…</source>
+        <translation>Versionen…</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Kommentieren</translation>
+    </message>
+    <message>
+        <source>Comment on the selected lines (Ctrl+Alt+M)</source>
+        <translation>Die ausgewählten Zeilen kommentieren (Strg+Alt+M)</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>Verlassen</translation>
+    </message>
+    <message>
+        <source>Stop following</source>
+        <translation>Nicht mehr folgen</translation>
+    </message>
+    <message>
+        <source>New file</source>
+        <translation>Neue Datei</translation>
+    </message>
+    <message>
+        <source>Import files…</source>
+        <translation>Dateien importieren…</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personen</translation>
+    </message>
+    <message>
+        <source>Comments</source>
+        <translation>Kommentare</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n participant(s)</source>
+        <translation><numerusform>%n Teilnehmer</numerusform><numerusform>%n Teilnehmende</numerusform></translation>
+    </message>
+    <message>
+        <source>open to the course</source>
+        <translation>offen für den Kurs</translation>
+    </message>
+    <message>
+        <source>private</source>
+        <translation>privat</translation>
+    </message>
+    <message>
+        <source>lecture</source>
+        <translation>Vortrag</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>gesperrt</translation>
+    </message>
+    <message>
+        <source>needs a code</source>
+        <translation>mit Code</translation>
+    </message>
+    <message>
+        <source>%1 asks to join. Let them in from People.</source>
+        <translation>%1 möchte beitreten. Unter „Personen“ hereinlassen.</translation>
+    </message>
+    <message>
+        <source>Code session</source>
+        <translation>Code-Sitzung</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Access code…</source>
+        <translation>Zugangscode…</translation>
+    </message>
+    <message>
+        <source>Session %1 · code %2</source>
+        <translation>Sitzung %1 · Code %2</translation>
+    </message>
+    <message>
+        <source>Following %1 — Esc to stop</source>
+        <translation>Sie folgen %1 — Esc beendet</translation>
+    </message>
+    <message>
+        <source>Lecture mode: you read along with %1. You can comment; %1 can pass you the pen to edit.</source>
+        <translation>Vortragsmodus: Sie lesen bei %1 mit. Sie können kommentieren; %1 kann Ihnen zum Bearbeiten den Stift geben.</translation>
+    </message>
+    <message>
+        <source>You are a viewer: you can read, follow and comment, but not change the code. A host can make you an editor.</source>
+        <translation>Sie sind Zuschauer: Sie können lesen, folgen und kommentieren, aber den Code nicht ändern. Ein Host kann Sie zum Bearbeiter machen.</translation>
+    </message>
+    <message>
+        <source>No session open</source>
+        <translation>Keine Sitzung geöffnet</translation>
+    </message>
+    <message>
+        <source>Joining…</source>
+        <translation>Beitreten…</translation>
+    </message>
+    <message>
+        <source>Loading the session&apos;s files and participants.</source>
+        <translation>Die Dateien und Teilnehmenden der Sitzung werden geladen.</translation>
+    </message>
+    <message>
+        <source>Waiting for the host</source>
+        <translation>Warten auf den Host</translation>
+    </message>
+    <message>
+        <source>This session lets people in one by one. You join as soon as a host lets you in.</source>
+        <translation>Diese Sitzung lässt einzeln herein. Sie treten bei, sobald ein Host Sie hereinlässt.</translation>
+    </message>
+    <message>
+        <source>Could not join</source>
+        <translation>Beitritt nicht möglich</translation>
+    </message>
+    <message>
+        <source>The access code is wrong. Ask your teacher for the code and try again.</source>
+        <translation>Der Zugangscode ist falsch. Fragen Sie Ihre Lehrkraft nach dem Code und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Enter the code…</source>
+        <translation>Code eingeben…</translation>
+    </message>
+    <message>
+        <source>The host has locked this session: nobody new can join right now.</source>
+        <translation>Der Host hat diese Sitzung gesperrt: Gerade kann niemand Neues beitreten.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>The session is full.</source>
+        <translation>Die Sitzung ist voll.</translation>
+    </message>
+    <message>
+        <source>The host did not let you in.</source>
+        <translation>Der Host hat Sie nicht hereingelassen.</translation>
+    </message>
+    <message>
+        <source>This session is private to other people.</source>
+        <translation>Diese Sitzung ist privat und gehört anderen.</translation>
+    </message>
+    <message>
+        <source>This session no longer exists.</source>
+        <translation>Diese Sitzung gibt es nicht mehr.</translation>
+    </message>
+    <message>
+        <source>This session has no files yet</source>
+        <translation>Diese Sitzung hat noch keine Dateien</translation>
+    </message>
+    <message>
+        <source>Create a file or import some from disk to start writing code together.</source>
+        <translation>Legen Sie eine Datei an oder importieren Sie Dateien von der Festplatte, um gemeinsam Code zu schreiben.</translation>
+    </message>
+    <message>
+        <source>The host has not added any file yet. Files appear here as soon as they do.</source>
+        <translation>Der Host hat noch keine Datei angelegt. Dateien erscheinen hier, sobald es welche gibt.</translation>
+    </message>
+    <message>
+        <source>No file open</source>
+        <translation>Keine Datei geöffnet</translation>
+    </message>
+    <message>
+        <source>Pick a file on the left, or follow someone from People.</source>
+        <translation>Wählen Sie links eine Datei, oder folgen Sie jemandem unter „Personen“.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>Saved on the server</source>
+        <translation>Auf dem Server gespeichert</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Offline: your edits are kept and sent when the connection is back</source>
+        <translation>Offline: Ihre Änderungen bleiben erhalten und werden gesendet, sobald die Verbindung zurück ist</translation>
+    </message>
+    <message>
+        <source>Could not open the file</source>
+        <translation>Die Datei konnte nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>You are a viewer here: your typing was not applied. A host can make you an editor.</source>
+        <translation>Sie sind hier Zuschauer: Ihre Eingabe wurde nicht übernommen. Ein Host kann Sie zum Bearbeiter machen.</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Umbenennen</translation>
+    </message>
+    <message>
+        <source>Rename “%1”</source>
+        <translation>„%1“ umbenennen</translation>
+    </message>
+    <message>
+        <source>Delete “%1”?</source>
+        <translation>„%1“ löschen?</translation>
+    </message>
+    <message>
+        <source>The file is deleted for everyone in the session, with its comments. A saved version still has it.</source>
+        <translation>Die Datei wird für alle in der Sitzung gelöscht, mit ihren Kommentaren. Eine gespeicherte Version enthält sie weiterhin.</translation>
+    </message>
+    <message>
+        <source>Import files</source>
+        <translation>Dateien importieren</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 1 MB.</source>
+        <translation>%1 ist größer als 1 MB.</translation>
+    </message>
+    <message>
+        <source>%1 could not be read: %2</source>
+        <translation>%1 konnte nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a text file (UTF-8).</source>
+        <translation>%1 ist keine Textdatei (UTF-8).</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Export as zip</source>
+        <translation>Als ZIP exportieren</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>ZIP-Archive (*.zip)</translation>
+    </message>
+    <message>
+        <source>Export into a folder</source>
+        <translation>In einen Ordner exportieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n file(s) to %1.</source>
+        <translation><numerusform>%n Datei nach %1 exportiert.</numerusform><numerusform>%n Dateien nach %1 exportiert.</numerusform></translation>
+    </message>
+    <message>
+        <source>Access code</source>
+        <translation>Zugangscode</translation>
+    </message>
+    <message>
+        <source>Whoever has this code can join. Leave it empty to remove the code.</source>
+        <translation>Wer diesen Code hat, kann beitreten. Leer lassen, um den Code zu entfernen.</translation>
+    </message>
+</context>
+<context>
     <name>Cohort::Ui::CodeView</name>
     <message>
         <source>Find</source>
@@ -473,6 +812,81 @@
     <message>
         <source>Select &amp;All</source>
         <translation>Alles a&amp;uswählen</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::CommentsPanel</name>
+    <message>
+        <source>Show resolved threads</source>
+        <translation>Erledigte Diskussionen anzeigen</translation>
+    </message>
+    <message>
+        <source>Reply to the selected thread</source>
+        <translation>Auf die ausgewählte Diskussion antworten</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Antworten</translation>
+    </message>
+    <message>
+        <source>Write a comment…</source>
+        <translation>Kommentar schreiben…</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Kommentieren</translation>
+    </message>
+    <message>
+        <source>No comments yet</source>
+        <translation>Noch keine Kommentare</translation>
+    </message>
+    <message>
+        <source>Select lines in the editor and write a comment below. Everyone sees it in the margin, and it stays with those lines as the code changes.</source>
+        <translation>Wählen Sie Zeilen im Editor aus und schreiben Sie unten einen Kommentar. Alle sehen ihn am Rand, und er bleibt bei diesen Zeilen, auch wenn sich der Code ändert.</translation>
+    </message>
+    <message>
+        <source>Open a file to comment on its lines.</source>
+        <translation>Öffnen Sie eine Datei, um ihre Zeilen zu kommentieren.</translation>
+    </message>
+    <message>
+        <source>New comment on %1, line %2</source>
+        <translation>Neuer Kommentar zu %1, Zeile %2</translation>
+    </message>
+    <message>
+        <source>New comment on %1, lines %2–%3</source>
+        <translation>Neuer Kommentar zu %1, Zeilen %2–%3</translation>
+    </message>
+    <message>
+        <source>deleted file</source>
+        <translation>gelöschte Datei</translation>
+    </message>
+    <message>
+        <source>%1:%2</source>
+        <translation>%1:%2</translation>
+    </message>
+    <message>
+        <source>%1:%2–%3</source>
+        <translation>%1:%2–%3</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>%1 · resolved</source>
+        <translation>%1 · erledigt</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Wieder öffnen</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Erledigt</translation>
     </message>
 </context>
 <context>
@@ -654,6 +1068,88 @@
     <message>
         <source>in %1 minutes</source>
         <translation>in %1 Minuten</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::FilePathDialog</name>
+    <message>
+        <source>Use / for folders, e.g. src/main.py. The ending picks the language.</source>
+        <translation>Ordner mit /, z. B. src/main.py. Die Endung bestimmt die Sprache.</translation>
+    </message>
+    <message>
+        <source>A path cannot start with /, contain \ or use . and .. as names.</source>
+        <translation>Ein Pfad darf nicht mit / beginnen, kein \ enthalten und nicht . oder .. als Namen verwenden.</translation>
+    </message>
+    <message>
+        <source>Another file already has this path.</source>
+        <translation>Eine andere Datei hat bereits diesen Pfad.</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::FileTreePanel</name>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Neu</translation>
+    </message>
+    <message>
+        <source>New file</source>
+        <translation>Neue Datei</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>Import files from disk</source>
+        <translation>Dateien von der Festplatte importieren</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Save every file of the session on this computer</source>
+        <translation>Alle Dateien der Sitzung auf diesem Computer speichern</translation>
+    </message>
+    <message>
+        <source>As a folder…</source>
+        <translation>Als Ordner…</translation>
+    </message>
+    <message>
+        <source>As a zip archive…</source>
+        <translation>Als ZIP-Archiv…</translation>
+    </message>
+    <message>
+        <source>No files yet.</source>
+        <translation>Noch keine Dateien.</translation>
+    </message>
+    <message>
+        <source>In this file: %1</source>
+        <translation>In dieser Datei: %1</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>New file…</source>
+        <translation>Neue Datei…</translation>
+    </message>
+    <message>
+        <source>Import files…</source>
+        <translation>Dateien importieren…</translation>
     </message>
 </context>
 <context>
@@ -848,6 +1344,37 @@
     </message>
 </context>
 <context>
+    <name>Cohort::Ui::JoinWithCodeDialog</name>
+    <message>
+        <source>Join with a code</source>
+        <translation>Mit Code beitreten</translation>
+    </message>
+    <message>
+        <source>Type the session number and the access code your teacher or classmate gave you.</source>
+        <translation>Geben Sie die Sitzungsnummer und den Zugangscode ein, die Sie von Ihrer Lehrkraft oder Mitschülern bekommen haben.</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>e.g. K7PX-3QMD</source>
+        <translation>z. B. K7PX-3QMD</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Beitreten</translation>
+    </message>
+    <message>
+        <source>Session number</source>
+        <translation>Sitzungsnummer</translation>
+    </message>
+    <message>
+        <source>Access code</source>
+        <translation>Zugangscode</translation>
+    </message>
+</context>
+<context>
     <name>Cohort::Ui::MainWindow</name>
     <message>
         <source>Student</source>
@@ -896,14 +1423,6 @@
     <message>
         <source>Exams of your courses appear here once an instructor publishes them, with their time window. Your answers are saved as you go, and results show up here when they are released.</source>
         <translation>Prüfungen Ihrer Kurse erscheinen hier mit ihrem Zeitfenster, sobald eine Lehrkraft sie veröffentlicht. Ihre Antworten werden laufend gespeichert, und die Ergebnisse erscheinen hier, sobald sie freigegeben sind.</translation>
-    </message>
-    <message>
-        <source>No shared code yet</source>
-        <translation>Noch kein gemeinsamer Code</translation>
-    </message>
-    <message>
-        <source>Code files of your courses open here to edit together: everyone sees the others&apos; cursors, selections and comments as they type.</source>
-        <translation>Hier öffnen sich die Code-Dateien Ihrer Kurse zur gemeinsamen Bearbeitung: Alle sehen die Cursor, Markierungen und Kommentare der anderen, während sie tippen.</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1098,6 +1617,144 @@
     </message>
 </context>
 <context>
+    <name>Cohort::Ui::NewSessionDialog</name>
+    <message>
+        <source>New code session</source>
+        <translation>Neue Code-Sitzung</translation>
+    </message>
+    <message>
+        <source>e.g. Lab 3: linked lists</source>
+        <translation>z. B. Labor 3: verkettete Listen</translation>
+    </message>
+    <message>
+        <source>None (private)</source>
+        <translation>Keiner (privat)</translation>
+    </message>
+    <message>
+        <source>Everyone in the course can find and join it</source>
+        <translation>Alle im Kurs können sie finden und beitreten</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>Whoever has the code can join, even from outside the course.</source>
+        <translation>Wer den Code hat, kann beitreten, auch von außerhalb des Kurses.</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Course</source>
+        <translation>Kurs</translation>
+    </message>
+    <message>
+        <source>Access code</source>
+        <translation>Zugangscode</translation>
+    </message>
+    <message>
+        <source>Collaborators at most</source>
+        <translation>Höchstens Mitwirkende</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::ParticipantsPanel</name>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Editor</source>
+        <translation>Bearbeiter</translation>
+    </message>
+    <message>
+        <source>Viewer</source>
+        <translation>Zuschauer</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1 (Sie)</translation>
+    </message>
+    <message>
+        <source>Waiting for approval</source>
+        <translation>Wartet auf Bestätigung</translation>
+    </message>
+    <message>
+        <source>lecturing</source>
+        <translation>trägt vor</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>in %1</translation>
+    </message>
+    <message>
+        <source>Following</source>
+        <translation>Folge ich</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>Stop following %1</source>
+        <translation>%1 nicht mehr folgen</translation>
+    </message>
+    <message>
+        <source>Go where %1 is and stay with their view</source>
+        <translation>Dorthin gehen, wo %1 ist, und der Ansicht folgen</translation>
+    </message>
+    <message>
+        <source>Role and approval</source>
+        <translation>Rolle und Bestätigung</translation>
+    </message>
+    <message>
+        <source>Let in</source>
+        <translation>Hereinlassen</translation>
+    </message>
+    <message>
+        <source>Turn away</source>
+        <translation>Abweisen</translation>
+    </message>
+    <message>
+        <source>Pass the pen</source>
+        <translation>Stift übergeben</translation>
+    </message>
+    <message>
+        <source>Take the pen back</source>
+        <translation>Stift zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Make host</source>
+        <translation>Zum Host machen</translation>
+    </message>
+    <message>
+        <source>Make editor</source>
+        <translation>Zum Bearbeiter machen</translation>
+    </message>
+    <message>
+        <source>Make viewer (read only)</source>
+        <translation>Zum Zuschauer machen (nur lesen)</translation>
+    </message>
+</context>
+<context>
     <name>Cohort::Ui::RoomListDelegate</name>
     <message>
         <source>No messages yet</source>
@@ -1131,6 +1788,33 @@
     <message>
         <source>Filters: from:username  in:#room  before:2026-12-31  after:2026-01-01  has:file</source>
         <translation>Filter: from:benutzername  in:#raum  before:2026-12-31  after:2026-01-01  has:file</translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::SessionExport</name>
+    <message>
+        <source>The file name “%1” cannot be written to disk.</source>
+        <translation>Der Dateiname „%1“ kann nicht auf die Festplatte geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Could not create the folder for “%1”.</source>
+        <translation>Der Ordner für „%1“ konnte nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Could not write “%1”: %2</source>
+        <translation>„%1“ konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>The file name “%1” cannot be written to a zip archive.</source>
+        <translation>Der Dateiname „%1“ kann nicht in ein ZIP-Archiv geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Could not create “%1”.</source>
+        <translation>„%1“ konnte nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Could not add “%1” to the archive: %2</source>
+        <translation>„%1“ konnte nicht ins Archiv aufgenommen werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1353,6 +2037,97 @@
     <message>
         <source>This server has no administrator yet. If you run it, choose “Set up this server” and enter the setup token it printed.</source>
         <translation>Dieser Server hat noch keine Administration. Wenn Sie ihn betreiben, wählen Sie „Diesen Server einrichten“ und geben Sie den Einrichtungsschlüssel ein, den er ausgegeben hat.</translation>
+    </message>
+    <message>
+        <source>Check the Server&apos;s Certificate</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The certificate of %1 has changed since you last signed in.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Servers get new certificates from time to time, but a changed certificate is also what someone intercepting your connection would show. Trust it only if your administrator confirms this SHA-256 fingerprint:
+
+%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This computer does not recognise the certificate of %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Schools that run their own server often make their own certificate. Compare this SHA-256 fingerprint with the one your instructor or administrator gives you, and trust it only if they match:
+
+%1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Issued to: %1
+Issued by: %2
+Valid from %3 to %4
+
+%5</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Trust and Sign In</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not signed in: the server&apos;s certificate was not trusted.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::VersionsDialog</name>
+    <message>
+        <source>Versions of “%1”</source>
+        <translation>Versionen von „%1“</translation>
+    </message>
+    <message>
+        <source>Save a version…</source>
+        <translation>Version speichern…</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>%1, by %2</source>
+        <translation>%1, von %2</translation>
+    </message>
+    <message>
+        <source>No versions yet. Save one before a risky change, or at the end of a lesson.</source>
+        <translation>Noch keine Versionen. Speichern Sie eine vor einer riskanten Änderung oder am Ende einer Stunde.</translation>
+    </message>
+    <message>
+        <source>Save a version</source>
+        <translation>Version speichern</translation>
+    </message>
+    <message>
+        <source>Name of the version:</source>
+        <translation>Name der Version:</translation>
+    </message>
+    <message>
+        <source>Restore this version?</source>
+        <translation>Diese Version wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>Every file goes back to “%1” for everyone in the session. Save a version first if you may want today&apos;s state back.</source>
+        <translation>Alle Dateien gehen für alle in der Sitzung auf „%1“ zurück. Speichern Sie vorher eine Version, falls Sie den heutigen Stand noch brauchen.</translation>
+    </message>
+    <message>
+        <source>Restored.</source>
+        <translation>Wiederhergestellt.</translation>
     </message>
 </context>
 </TS>
