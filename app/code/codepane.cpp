@@ -43,6 +43,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Cohort::Ui {
 
 using Client::CodeFileId;
@@ -57,6 +59,10 @@ constexpr int SideWidth = 300;
 /// Larger files are not imported: the engine and the class's screens are for source code.
 constexpr qint64 MaxImportBytes = 1024 * 1024;
 constexpr int CursorSendDelayMs = 0;
+/// file.create takes this much text (docs/protocol.md, limits); more goes in as edits.
+constexpr qsizetype MaxCreateContent = 32768;
+/// One edit of an import stays well under the 32 KB limit of one engine update.
+constexpr qsizetype ImportChunk = 4000;
 
 QToolButton *barButton(QWidget *parent, const QString &name, bool checkable = false)
 {
@@ -511,6 +517,12 @@ void CodePane::joinWithCode()
 
 void CodePane::openSession(Client::CodeSessionId id, const QString &accessCode)
 {
+    // One session at a time: the one shown before is left, so it stops sending its events.
+    if (m_session && m_session->id() != id) {
+        CodeSession *previous = m_session;
+        bindSession(nullptr);
+        m_client->leave(previous);
+    }
     CodeSession *session = m_client->join(id, accessCode);
     bindSession(session);
     m_pages->setCurrentIndex(1);
@@ -531,11 +543,15 @@ void CodePane::bindSession(CodeSession *session)
 {
     if (m_session == session && session)
         return;
-    if (m_session)
+    if (m_session) {
         disconnect(m_session, nullptr, this, nullptr);
+        disconnect(m_session->files(), nullptr, this, nullptr);
+        disconnect(m_session->participants(), nullptr, this, nullptr);
+    }
     for (CodeView *view : std::as_const(m_views))
         view->deleteLater();
     m_views.clear();
+    m_pendingImports.clear();
     m_currentFile = CodeFileId();
     m_openedFirstFile = false;
     m_session = session;
@@ -603,9 +619,9 @@ void CodePane::updateSessionPage()
         m_title->setText(info.title.isEmpty() ? tr("Code session") : info.title);
         const bool editable = m_session->canEdit();
         m_files->setEditable(editable);
-        for (CodeView *view : std::as_const(m_views)) {
-            CodeSessionFile *file = m_session->openedFile(m_views.key(view));
-            view->editor()->setReadOnly(!editable || !file || !file->isLoaded());
+        for (auto it = m_views.cbegin(); it != m_views.cend(); ++it) {
+            CodeSessionFile *file = m_session->openedFile(it.key());
+            it.value()->editor()->setReadOnly(!editable || !file || !file->isLoaded());
         }
         if (m_session->state() == CodeSession::State::Joined && !m_openedFirstFile && !m_currentFile.isValid()
             && m_session->files()->rowCount() > 0 && !m_session->following().isValid()) {
@@ -860,6 +876,19 @@ void CodePane::loadView(CodeView *view, CodeSessionFile *file)
     CollabEditor *editor = view->editor();
     editor->setDocument(file->replica());
     editor->setReadOnly(!m_session || !m_session->canEdit());
+    const QString imported = m_pendingImports.take(file->id());
+    if (!editor->isReadOnly()) {
+        // Appended in pieces through the editor, so that each piece is one small update.
+        for (qsizetype at = 0; at < imported.size();) {
+            qsizetype length = std::min(ImportChunk, imported.size() - at);
+            if (imported.at(at + length - 1).isHighSurrogate() && at + length < imported.size())
+                --length; // never split a character in two
+            editor->append(imported.mid(at, length));
+            at += length;
+        }
+        if (!imported.isEmpty())
+            editor->setCursorPosition(0, 0);
+    }
     showCursors(file->id());
     showComments(file->id());
     if (file->id() == m_currentFile) {
@@ -1052,7 +1081,13 @@ void CodePane::importFiles()
 {
     if (!m_session)
         return;
-    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import files"));
+    importPaths(QFileDialog::getOpenFileNames(this, tr("Import files")));
+}
+
+void CodePane::importPaths(const QStringList &paths)
+{
+    if (!m_session)
+        return;
     QStringList taken = filePaths();
     QStringList problems;
     for (const QString &path : paths) {
@@ -1078,7 +1113,17 @@ void CodePane::importFiles()
             name = tr("%1 (%2)").arg(info.completeBaseName()).arg(n)
                    + (info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix());
         taken.append(name);
-        m_session->createFile(name, CodeLanguages::forFileName(name), text);
+        if (text.size() <= MaxCreateContent) {
+            m_session->createFile(name, CodeLanguages::forFileName(name), text);
+            continue;
+        }
+        m_session->createFile(name, CodeLanguages::forFileName(name), QString(), this,
+                              [this, text](const Client::Reply &reply, const std::optional<Client::CodeFileInfo> &file) {
+            if (!reply.ok || !file || !m_session)
+                return;
+            m_pendingImports.insert(file->id, text);
+            openFile(file->id);
+        });
     }
     if (!problems.isEmpty())
         showError(m_session, problems.join(QLatin1Char('\n')));

@@ -57,6 +57,9 @@ public:
     Client::CodeFileId currentFile() const { return m_currentFile; }
     CodeView *viewFor(Client::CodeFileId file) const { return m_views.value(file); }
     CodeView *currentView() const { return m_views.value(m_currentFile); }
+    /// Imports text files from disk as new files of the session (what Import does after its
+    /// file dialog).
+    void importPaths(const QStringList &paths);
 
     // For tests and screenshots
     QListWidget *sessionList() const { return m_sessionList; }
@@ -115,6 +118,8 @@ private:
     QPointer<Client::CodeSession> m_session;
     Client::CodeFileId m_currentFile;
     QHash<Client::CodeFileId, CodeView *> m_views;
+    /// Imported text too large for file.create, typed into the file once its editor is loaded.
+    QHash<Client::CodeFileId, QString> m_pendingImports;
     bool m_openedFirstFile = false;
     QTimer m_filesTimer;
     QTimer m_cursorTimer;

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void lectureModeMakesViewersFollowTheHost();
     void commentsPanelListsAndJumps();
     void approvalKeepsJoinersWaiting();
+    void importsSmallAndLargeFiles();
     void exportWritesFolderAndZip();
 
 private:
@@ -495,6 +496,46 @@ void TestCodePane::approvalKeepsJoinersWaiting()
     ines->pane->session()->approve(m_ana, true);
     QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Joined);
     QTRY_VERIFY(ana->pane->participantsPanel()->followButton(m_ines));
+}
+
+void TestCodePane::importsSmallAndLargeFiles()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Imported"));
+    QVERIFY(enter(*ines, id));
+    QTemporaryDir dir;
+    auto write = [&dir](const QString &name, const QByteArray &bytes) {
+        QFile file(dir.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(bytes);
+    };
+    // Larger than one file.create (32,768 characters) and with non-ASCII text across pieces.
+    QString large;
+    for (int i = 0; large.size() < 100000; ++i)
+        large += QStringLiteral("print(\"Größe %1 😀\")\n").arg(i);
+    write(QStringLiteral("small.py"), QByteArrayLiteral("x = 1\n"));
+    write(QStringLiteral("large.py"), large.toUtf8());
+    write(QStringLiteral("binary.bin"), QByteArray("\x00\x01\xff", 3));
+    ines->pane->importPaths({dir.filePath(QStringLiteral("small.py")), dir.filePath(QStringLiteral("large.py")),
+                             dir.filePath(QStringLiteral("binary.bin"))});
+    QTRY_COMPARE(ines->pane->session()->files()->rowCount(), 2);
+    QVERIFY(ines->pane->findChild<MessageBanner *>(QStringLiteral("codeError"))->text().contains(QLatin1String("binary.bin")));
+
+    QVERIFY(enter(*ana, id));
+    Client::CodeFileId largeId;
+    for (const Client::CodeFileInfo &file : ana->pane->session()->files()->files()) {
+        if (file.path == QLatin1String("large.py"))
+            largeId = file.id;
+    }
+    QVERIFY(largeId.isValid());
+    QTRY_VERIFY_WITH_TIMEOUT(ines->pane->session()->openedFile(largeId)
+                                 && !ines->pane->session()->openedFile(largeId)->hasUnsentChanges()
+                                 && ines->pane->session()->openedFile(largeId)->text() == large, 20000);
+    CollabEditor *anaEditor = openLoaded(*ana, largeId);
+    QVERIFY(anaEditor);
+    QTRY_COMPARE(anaEditor->text(), large);
 }
 
 void TestCodePane::exportWritesFolderAndZip()
