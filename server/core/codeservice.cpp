@@ -490,6 +490,9 @@ void CodeService::codeJoin(Connection &c, const Request &r)
         const bool member = admin || (record->courseScope && isCourseMember(record->courseId, c.userId()));
         const bool gaveCode = hasField(r, "accessCode");
         if (!record->accessCode.isEmpty()) {
+            // Every attempt counts, right or wrong: once the bucket is empty, guessing on is futile.
+            if (gaveCode && !takeAccessCodeAttempt(c, r))
+                return unloadUnused();
             if (normalizedAccessCode(stringField(r, "accessCode")) != record->accessCode) {
                 if (!member && !gaveCode && !session->roles.contains(c.userId()))
                     c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
@@ -536,6 +539,23 @@ void CodeService::codeJoin(Connection &c, const Request &r)
     if (!agent)
         return unloadUnused();
     subscribe(c, *session, r, *agent);
+}
+
+bool CodeService::takeAccessCodeAttempt(Connection &c, const Request &r)
+{
+    const qint64 now = m_core.nowMs();
+    // Buckets that refilled are dropped, so the map holds only users who tried lately.
+    if (m_accessCodeAttempts.size() > 1000)
+        m_accessCodeAttempts.removeIf([now](const auto &entry) { return entry.value().isFull(now); });
+    auto limiter = m_accessCodeAttempts.find(c.userId());
+    if (limiter == m_accessCodeAttempts.end())
+        limiter = m_accessCodeAttempts.insert(
+            c.userId(), RateLimiter(AccessCodeAttemptsPerMinute / 60.0, AccessCodeAttemptsPerMinute, now));
+    if (const qint64 wait = limiter->take(now)) {
+        c.fail(r, ErrorCode::RateLimited, QStringLiteral("too many access codes tried; wait a moment"), wait);
+        return false;
+    }
+    return true;
 }
 
 void CodeService::subscribe(Connection &c, LiveSession &session, const Request &r, quint64 agent)

@@ -5,6 +5,7 @@
 #include "codestorage.h"
 #include "connection.h"
 #include "document.h"
+#include "ratelimiter.h"
 
 #include <QHash>
 #include <QList>
@@ -33,6 +34,8 @@ public:
     static constexpr qint64 CompactBytes = 256 * 1024;
     /// The relay interval of one connection's cursor events.
     static constexpr qint64 CursorIntervalMs = 50;
+    /// Access-code attempts per user and minute, against guessing short codes.
+    static constexpr int AccessCodeAttemptsPerMinute = 10;
 
     CodeService(ServerCore &core, Storage &storage);
     ~CodeService();
@@ -125,6 +128,8 @@ private:
     void sendEphemeral(const QList<Connection *> &to, const QString &event, const QJsonObject &data,
                        Connection *skip = nullptr);
     void relayCursors();
+    /// Takes one access-code attempt of the user; false (request failed) when none is left.
+    bool takeAccessCodeAttempt(Connection &c, const Request &r);
 
     ServerCore &m_core;
     Storage &m_storage;
@@ -135,6 +140,7 @@ private:
     QHash<Connection *, QSet<CodeFileId>> m_open;
     QHash<Connection *, qint64> m_lastCursorMs;
     QHash<Connection *, PendingCursor> m_pendingCursors;
+    QHash<UserId, RateLimiter> m_accessCodeAttempts;
     QTimer m_cursorTimer;
 };
 

@@ -377,6 +377,18 @@ private Q_SLOTS:
         expectError(m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}, {QStringLiteral("accessCode"), QStringLiteral("nope")}}),
                     ErrorCode::Forbidden);
         QVERIFY(!join(*m_eve, session, {{QStringLiteral("accessCode"), QStringLiteral("PAIR-42")}}).isEmpty());
+        // Guessing is limited: ten attempts a minute, after which even the right code waits.
+        std::optional<Frame> guess;
+        for (int attempt = 1; attempt < 20; ++attempt) {
+            guess = m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session},
+                                                  {QStringLiteral("accessCode"), QStringLiteral("guess-%1").arg(attempt)}});
+            if (guess && guess->code == ErrorCode::RateLimited)
+                break;
+        }
+        expectError(guess, ErrorCode::RateLimited);
+        QVERIFY(guess->retryAfterMs > 0);
+        expectError(m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}, {QStringLiteral("accessCode"), QStringLiteral("PAIR-42")}}),
+                    ErrorCode::RateLimited);
         // Once a participant, no code is needed again.
         QVERIFY(!join(*m_eve, session).isEmpty());
 
