@@ -496,22 +496,6 @@
         <translation>Zuschauer folgen Ihnen und lesen mit; unter „Personen“ geben Sie einer Person den Stift</translation>
     </message>
     <message>
-        <source>Lock</source>
-        <translation>Sperren</translation>
-    </message>
-    <message>
-        <source>Let nobody else join</source>
-        <translation>Niemanden mehr beitreten lassen</translation>
-    </message>
-    <message>
-        <source>Approve joiners</source>
-        <translation>Beitritte bestätigen</translation>
-    </message>
-    <message>
-        <source>Newcomers wait until a host lets them in from People</source>
-        <translation>Neue warten, bis ein Host sie unter „Personen“ hereinlässt</translation>
-    </message>
-    <message>
         <source>Versions…</source>
         <translation>Versionen…</translation>
     </message>
@@ -578,14 +562,6 @@
     <message>
         <source>Code session</source>
         <translation>Code-Sitzung</translation>
-    </message>
-    <message>
-        <source>Locked</source>
-        <translation>Gesperrt</translation>
-    </message>
-    <message>
-        <source>Access code…</source>
-        <translation>Zugangscode…</translation>
     </message>
     <message>
         <source>Session %1 · code %2</source>
@@ -766,6 +742,34 @@
     <message>
         <source>Whoever has this code can join. Leave it empty to remove the code.</source>
         <translation>Wer diesen Code hat, kann beitreten. Leer lassen, um den Code zu entfernen.</translation>
+    </message>
+    <message>
+        <source>Who may join: access code, lock, approval</source>
+        <translation>Wer beitreten darf: Zugangscode, Sperre, Bestätigung</translation>
+    </message>
+    <message>
+        <source>Set the access code…</source>
+        <translation>Zugangscode festlegen…</translation>
+    </message>
+    <message>
+        <source>Lock: let nobody else join</source>
+        <translation>Sperren: niemanden mehr beitreten lassen</translation>
+    </message>
+    <message>
+        <source>Approve joiners: newcomers wait until a host lets them in</source>
+        <translation>Beitritte bestätigen: Neue warten, bis ein Host sie hereinlässt</translation>
+    </message>
+    <message>
+        <source>Access: locked</source>
+        <translation>Zugang: gesperrt</translation>
+    </message>
+    <message>
+        <source>Access</source>
+        <translation>Zugang</translation>
+    </message>
+    <message>
+        <source>No access code</source>
+        <translation>Kein Zugangscode</translation>
     </message>
 </context>
 <context>
@@ -1092,36 +1096,8 @@
         <translation>Dateien</translation>
     </message>
     <message>
-        <source>New</source>
-        <translation>Neu</translation>
-    </message>
-    <message>
         <source>New file</source>
         <translation>Neue Datei</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>Importieren</translation>
-    </message>
-    <message>
-        <source>Import files from disk</source>
-        <translation>Dateien von der Festplatte importieren</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>Exportieren</translation>
-    </message>
-    <message>
-        <source>Save every file of the session on this computer</source>
-        <translation>Alle Dateien der Sitzung auf diesem Computer speichern</translation>
-    </message>
-    <message>
-        <source>As a folder…</source>
-        <translation>Als Ordner…</translation>
-    </message>
-    <message>
-        <source>As a zip archive…</source>
-        <translation>Als ZIP-Archiv…</translation>
     </message>
     <message>
         <source>No files yet.</source>
@@ -1150,6 +1126,22 @@
     <message>
         <source>Import files…</source>
         <translation>Dateien importieren…</translation>
+    </message>
+    <message>
+        <source>Import and export</source>
+        <translation>Importieren und exportieren</translation>
+    </message>
+    <message>
+        <source>Import files from disk…</source>
+        <translation>Dateien von der Festplatte importieren…</translation>
+    </message>
+    <message>
+        <source>Export as a folder…</source>
+        <translation>Als Ordner exportieren…</translation>
+    </message>
+    <message>
+        <source>Export as a zip archive…</source>
+        <translation>Als ZIP-Archiv exportieren…</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMessageBox>
 #include <QScrollBar>
 #include <QShortcut>
@@ -223,10 +224,21 @@ QWidget *CodePane::buildSessionPage()
     m_sync = new QLabel(page);
     m_sync->setObjectName(QStringLiteral("syncState"));
     m_sync->setForegroundRole(QPalette::PlaceholderText);
+    m_sync->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // gives way to the buttons
     m_lecture = barButton(page, QStringLiteral("lectureButton"), true);
-    m_lock = barButton(page, QStringLiteral("lockButton"), true);
-    m_approval = barButton(page, QStringLiteral("approvalButton"), true);
-    m_accessCode = barButton(page, QStringLiteral("accessCodeButton"));
+    // Who may come in: one menu, so the toolbar fits in every language.
+    m_access = barButton(page, QStringLiteral("accessButton"));
+    m_access->setPopupMode(QToolButton::InstantPopup);
+    auto *accessMenu = new QMenu(m_access);
+    m_codeInfo = accessMenu->addAction(QString());
+    m_codeInfo->setEnabled(false);
+    m_accessCode = accessMenu->addAction(QString());
+    accessMenu->addSeparator();
+    m_lock = accessMenu->addAction(QString());
+    m_lock->setCheckable(true);
+    m_approval = accessMenu->addAction(QString());
+    m_approval->setCheckable(true);
+    m_access->setMenu(accessMenu);
     m_versions = barButton(page, QStringLiteral("versionsButton"));
     m_comment = barButton(page, QStringLiteral("commentButton"));
     m_leave = barButton(page, QStringLiteral("leaveButton"));
@@ -237,21 +249,21 @@ QWidget *CodePane::buildSessionPage()
         changes.lecture = on;
         m_session->update(changes);
     });
-    connect(m_lock, &QToolButton::clicked, this, [this](bool on) {
+    connect(m_lock, &QAction::triggered, this, [this](bool on) {
         if (!m_session)
             return;
         Client::CodeSessionChanges changes;
         changes.locked = on;
         m_session->update(changes);
     });
-    connect(m_approval, &QToolButton::clicked, this, [this](bool on) {
+    connect(m_approval, &QAction::triggered, this, [this](bool on) {
         if (!m_session)
             return;
         Client::CodeSessionChanges changes;
         changes.approval = on;
         m_session->update(changes);
     });
-    connect(m_accessCode, &QToolButton::clicked, this, &CodePane::editAccessCode);
+    connect(m_accessCode, &QAction::triggered, this, &CodePane::editAccessCode);
     connect(m_versions, &QToolButton::clicked, this, [this] {
         if (!m_session)
             return;
@@ -273,9 +285,7 @@ QWidget *CodePane::buildSessionPage()
     bar->addSpacing(8);
     bar->addWidget(m_sync, 1);
     bar->addWidget(m_lecture);
-    bar->addWidget(m_lock);
-    bar->addWidget(m_approval);
-    bar->addWidget(m_accessCode);
+    bar->addWidget(m_access);
     bar->addWidget(m_versions);
     bar->addWidget(m_comment);
     bar->addWidget(m_leave);
@@ -399,10 +409,10 @@ void CodePane::retranslateUi()
     m_back->setToolTip(tr("All code sessions (you stay in this one)"));
     m_lecture->setText(tr("Lecture mode"));
     m_lecture->setToolTip(tr("Viewers follow you and read along; pass the pen to one student from People"));
-    m_lock->setText(tr("Lock"));
-    m_lock->setToolTip(tr("Let nobody else join"));
-    m_approval->setText(tr("Approve joiners"));
-    m_approval->setToolTip(tr("Newcomers wait until a host lets them in from People"));
+    m_access->setToolTip(tr("Who may join: access code, lock, approval"));
+    m_accessCode->setText(tr("Set the access code…"));
+    m_lock->setText(tr("Lock: let nobody else join"));
+    m_approval->setText(tr("Approve joiners: newcomers wait until a host lets them in"));
     m_versions->setText(tr("Versions…"));
     m_comment->setText(tr("Comment"));
     m_comment->setToolTip(tr("Comment on the selected lines (Ctrl+Alt+M)"));
@@ -642,15 +652,13 @@ void CodePane::updateToolbar()
     m_roleBadge->setText(joined ? roleName(m_session->myRole()) : QString());
     m_lecture->setVisible(host);
     m_lecture->setChecked(info.lecture);
-    m_lock->setVisible(host);
+    m_access->setVisible(host);
+    m_access->setText(info.locked ? tr("Access: locked") : tr("Access"));
     m_lock->setChecked(info.locked);
-    m_lock->setText(info.locked ? tr("Locked") : tr("Lock"));
-    m_approval->setVisible(host);
     m_approval->setChecked(info.approval);
-    m_accessCode->setVisible(host);
     // Joining with a code takes the session number too (code.join needs the session's id).
-    m_accessCode->setText(info.accessCode.isEmpty() ? tr("Access code…")
-                                                    : tr("Session %1 · code %2").arg(info.id.value()).arg(info.accessCode));
+    m_codeInfo->setText(info.accessCode.isEmpty() ? tr("No access code")
+                                                  : tr("Session %1 · code %2").arg(info.id.value()).arg(info.accessCode));
     m_versions->setVisible(host);
     m_comment->setEnabled(joined);
     m_files->setEnabled(joined);

@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QListWidget;
 class QShortcut;
@@ -73,7 +74,8 @@ public:
     MessageBanner *roleBanner() const { return m_roleBanner; }
     EmptyState *centerState() const { return m_centerState; }
     QToolButton *lectureButton() const { return m_lecture; }
-    QToolButton *lockButton() const { return m_lock; }
+    QAction *lockAction() const { return m_lock; }
+    QAction *approvalAction() const { return m_approval; }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -142,9 +144,11 @@ private:
     QLabel *m_roleBadge;
     QLabel *m_sync;
     QToolButton *m_lecture;
-    QToolButton *m_lock;
-    QToolButton *m_approval;
-    QToolButton *m_accessCode;
+    QToolButton *m_access;
+    QAction *m_lock;
+    QAction *m_approval;
+    QAction *m_codeInfo;
+    QAction *m_accessCode;
     QToolButton *m_versions;
     QToolButton *m_comment;
     QToolButton *m_leave;

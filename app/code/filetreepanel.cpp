@@ -79,15 +79,20 @@ FileTreePanel::FileTreePanel(QWidget *parent)
     connect(m_tree, &QWidget::customContextMenuRequested, this, &FileTreePanel::showMenu);
 
     m_newFile = headerButton(this, QStringLiteral("newFileButton"));
-    m_import = headerButton(this, QStringLiteral("importButton"));
-    m_export = headerButton(this, QStringLiteral("exportButton"));
-    m_export->setPopupMode(QToolButton::InstantPopup);
-    auto *exportMenu = new QMenu(m_export);
-    connect(exportMenu->addAction(QString()), &QAction::triggered, this, [this] { Q_EMIT exportRequested(false); });
-    connect(exportMenu->addAction(QString()), &QAction::triggered, this, [this] { Q_EMIT exportRequested(true); });
-    m_export->setMenu(exportMenu);
     connect(m_newFile, &QToolButton::clicked, this, [this] { Q_EMIT newFileRequested(QString()); });
-    connect(m_import, &QToolButton::clicked, this, &FileTreePanel::importRequested);
+    // Import and export in one menu, so the header fits a narrow column in every language.
+    m_more = headerButton(this, QStringLiteral("fileMenuButton"));
+    m_more->setPopupMode(QToolButton::InstantPopup);
+    m_more->setText(QStringLiteral("⋯"));
+    auto *menu = new QMenu(m_more);
+    m_importAction = menu->addAction(QString());
+    connect(m_importAction, &QAction::triggered, this, &FileTreePanel::importRequested);
+    menu->addSeparator();
+    m_exportFolder = menu->addAction(QString());
+    connect(m_exportFolder, &QAction::triggered, this, [this] { Q_EMIT exportRequested(false); });
+    m_exportZip = menu->addAction(QString());
+    connect(m_exportZip, &QAction::triggered, this, [this] { Q_EMIT exportRequested(true); });
+    m_more->setMenu(menu);
 
     // The pane's centre explains an empty session and offers the actions; here a short note.
     m_empty = new QLabel(this);
@@ -106,8 +111,7 @@ FileTreePanel::FileTreePanel(QWidget *parent)
     title->setFont(font);
     header->addWidget(title, 1);
     header->addWidget(m_newFile);
-    header->addWidget(m_import);
-    header->addWidget(m_export);
+    header->addWidget(m_more);
 
     auto *pages = new QWidget(this);
     m_pages = new QStackedLayout(pages);
@@ -126,15 +130,12 @@ FileTreePanel::FileTreePanel(QWidget *parent)
 void FileTreePanel::retranslateUi()
 {
     findChild<QLabel *>(QStringLiteral("filesTitle"))->setText(tr("Files"));
-    m_newFile->setText(tr("New"));
+    m_newFile->setText(QStringLiteral("+"));
     m_newFile->setToolTip(tr("New file"));
-    m_import->setText(tr("Import"));
-    m_import->setToolTip(tr("Import files from disk"));
-    m_export->setText(tr("Export"));
-    m_export->setToolTip(tr("Save every file of the session on this computer"));
-    const QList<QAction *> exports = m_export->menu()->actions();
-    exports.at(0)->setText(tr("As a folder…"));
-    exports.at(1)->setText(tr("As a zip archive…"));
+    m_more->setToolTip(tr("Import and export"));
+    m_importAction->setText(tr("Import files from disk…"));
+    m_exportFolder->setText(tr("Export as a folder…"));
+    m_exportZip->setText(tr("Export as a zip archive…"));
     m_empty->setText(tr("No files yet."));
 }
 
@@ -149,7 +150,7 @@ void FileTreePanel::setEditable(bool editable)
 {
     m_editable = editable;
     m_newFile->setVisible(editable);
-    m_import->setVisible(editable);
+    m_importAction->setVisible(editable);
 }
 
 void FileTreePanel::setFiles(const QList<Client::CodeFileInfo> &files)

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QStackedLayout;
 class QToolButton;
@@ -63,8 +64,10 @@ private:
     QTreeWidget *m_tree;
     QLabel *m_empty;
     QToolButton *m_newFile;
-    QToolButton *m_import;
-    QToolButton *m_export;
+    QToolButton *m_more;
+    QAction *m_importAction;
+    QAction *m_exportFolder;
+    QAction *m_exportZip;
 };
 
 } // namespace Cohort::Ui

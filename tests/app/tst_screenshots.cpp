@@ -508,6 +508,14 @@ if __name__ == "__main__":
     pane->sideTabs()->setCurrentIndex(1);
     QTRY_COMPARE_WITH_TIMEOUT(pane->session()->comments()->comments().size(), 2, 10000);
     shoot(&window, QStringLiteral("code-session-") + suffix);
+    {
+        LanguageManager languages;
+        languages.setLanguage(QStringLiteral("de"));
+        QCoreApplication::processEvents();
+        shoot(&window, QStringLiteral("code-session-%1-de").arg(suffix));
+        languages.setLanguage(QStringLiteral("en"));
+        QCoreApplication::processEvents();
+    }
 
     pane->sideTabs()->setCurrentIndex(0);
     pane->session()->setRole(others[2].connection.currentUser().id, Client::CodeRole::Viewer);

@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QAction>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -481,9 +482,8 @@ void TestCodePane::approvalKeepsJoinersWaiting()
     QVERIFY(ines && ana);
     const CodeSessionId id = createSession(*ines, QStringLiteral("Exam review"));
     QVERIFY(enter(*ines, id));
-    auto *approval = ines->pane->findChild<QToolButton *>(QStringLiteral("approvalButton"));
-    QVERIFY(approval->isVisible());
-    approval->click();
+    QVERIFY(ines->pane->findChild<QToolButton *>(QStringLiteral("accessButton"))->isVisible());
+    ines->pane->approvalAction()->trigger();
     QTRY_VERIFY(ines->pane->session()->info().approval);
 
     ana->pane->openSession(id);
