@@ -898,17 +898,8 @@ QString ChatClient::uploadFile(RoomId room, const QString &path)
     upload.state.name = QFileInfo(path).fileName();
     upload.state.mime = QMimeDatabase().mimeTypeForFile(path).name();
     upload.state.size = file.size();
-    if (file.size() > MaxServerAttachmentBytes) {
-        // No server takes it: say so without reading gigabytes to hash them first.
-        const QString key = newClientId();
-        upload.state.key = key;
-        upload.state.state = AttachmentUpload::State::Failed;
-        upload.state.error = Protocol::ErrorCode::TooLarge;
-        upload.state.message = QStringLiteral("larger than any server accepts");
-        m_uploads.insert(key, std::move(upload));
-        QTimer::singleShot(0, this, [this, key] { Q_EMIT uploadChanged(key); });
-        return key;
-    }
+    if (file.size() > attachmentLimit())
+        return rejectUpload(std::move(upload)); // without reading gigabytes to hash them first
     QCryptographicHash hash(QCryptographicHash::Sha256);
     if (!hash.addData(&file))
         return QString();
@@ -927,7 +918,27 @@ QString ChatClient::uploadData(RoomId room, const QString &name, const QString &
     upload.state.name = name;
     upload.state.mime = mime;
     upload.state.size = bytes.size();
+    if (bytes.size() > attachmentLimit())
+        return rejectUpload(std::move(upload));
     return startUpload(std::move(upload));
+}
+
+qint64 ChatClient::attachmentLimit() const
+{
+    return MaxServerAttachmentBytes;
+}
+
+QString ChatClient::rejectUpload(Upload upload)
+{
+    const QString key = newClientId();
+    upload.state.key = key;
+    upload.state.state = AttachmentUpload::State::Failed;
+    upload.state.error = Protocol::ErrorCode::TooLarge;
+    upload.state.message = QStringLiteral("larger than the server accepts");
+    upload.bytes.clear();
+    m_uploads.insert(key, std::move(upload));
+    QTimer::singleShot(0, this, [this, key] { Q_EMIT uploadChanged(key); });
+    return key;
 }
 
 QString ChatClient::startUpload(Upload upload)

@@ -235,6 +235,10 @@ private:
     };
 
     QString startUpload(Upload upload);
+    /// A file the server would refuse for its size: failed at once, before any request.
+    QString rejectUpload(Upload upload);
+    /// The largest file the server takes: what `welcome` announced, else any server's maximum.
+    qint64 attachmentLimit() const;
     void beginUpload(const QString &key);
     void pumpUpload(const QString &key);
     void onChunkReply(const QString &key, int generation, const Reply &reply);
