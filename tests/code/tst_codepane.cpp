@@ -27,6 +27,7 @@
 #include <QLineEdit>
 #include <QAction>
 #include <QListWidget>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void lectureModeMakesViewersFollowTheHost();
     void commentsPanelListsAndJumps();
     void approvalKeepsJoinersWaiting();
+    void joinWithAccessCode();
     void importsSmallAndLargeFiles();
     void exportWritesFolderAndZip();
 
@@ -496,6 +498,35 @@ void TestCodePane::approvalKeepsJoinersWaiting()
     ines->pane->session()->approve(m_ana, true);
     QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Joined);
     QTRY_VERIFY(ana->pane->participantsPanel()->followButton(m_ines));
+}
+
+void TestCodePane::joinWithAccessCode()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    std::optional<Client::CodeSessionInfo> created;
+    Client::NewCodeSession settings;
+    settings.title = QStringLiteral("Private lab");
+    settings.accessCode = QStringLiteral("PX7Q-MM2D");
+    ines->code->createSession(settings, ines->code.get(),
+                              [&created](const Client::Reply &, const std::optional<Client::CodeSessionInfo> &info) { created = info; });
+    QTRY_VERIFY(created.has_value());
+    QVERIFY(enter(*ines, created->id));
+    // The host finds the session number and code under Access.
+    QTRY_VERIFY(ines->pane->findChild<QToolButton *>(QStringLiteral("accessButton"))->isVisible());
+    const QList<QAction *> access = ines->pane->findChild<QToolButton *>(QStringLiteral("accessButton"))->menu()->actions();
+    QCOMPARE(access.at(0)->text(), QStringLiteral("Session %1 · code PX7Q-MM2D").arg(created->id.value()));
+
+    // A wrong code is refused with a clear reason and a way to enter it again.
+    ana->pane->openSession(created->id, QStringLiteral("WRONG-CODE"));
+    QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Refused);
+    QCOMPARE(ana->pane->centerState()->title(), QStringLiteral("Could not join"));
+    QVERIFY(ana->pane->centerState()->text().contains(QLatin1String("access code is wrong")));
+    QVERIFY(ana->pane->findChild<QToolButton *>(QStringLiteral("retryJoinButton"))->isVisible());
+    ana->pane->openSession(created->id, QStringLiteral(" px7q-mm2d "));
+    QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Joined);
+    QVERIFY(!ana->pane->findChild<QToolButton *>(QStringLiteral("accessButton"))->isVisible());
 }
 
 void TestCodePane::importsSmallAndLargeFiles()
