@@ -10,7 +10,8 @@
 //
 //   cohort-bench-code-latency [--editors 30] [--rate 5] [--seconds 20] [--warmup 2]
 //
-// Prints one JSON line: latency p50/p99/max over all (keystroke, receiver) pairs, counts.
+// Prints one JSON line: latency p50/p99/max over all (keystroke, receiver) pairs; the same for
+// the first and the last receiver of each keystroke and for the sender's acknowledgement.
 
 #include "authservice.h"
 #include "codeclient.h"
@@ -91,7 +92,8 @@ struct Editor
     Client::CodeSessionFile *file = nullptr;
     Collab::Anchor caret;
     QTimer typing;
-    int line = 0;
+    qint64 lastKeyAt = 0; // ns
+    bool lastKeyMeasured = false;
 };
 
 class Run : public QObject
@@ -177,6 +179,14 @@ private:
                 if (++m_loaded == int(m_editors.size()))
                     startTyping();
             });
+            // The server acknowledged every edit of this editor: the round trip of its last keystroke.
+            connect(e->file, &Client::CodeSessionFile::syncStateChanged, this, [this, e](Client::CodeSessionFile::SyncState state) {
+                if (state != Client::CodeSessionFile::SyncState::Synced)
+                    return;
+                if (e->lastKeyMeasured)
+                    m_ack.add((m_clock.nsecsElapsed() - e->lastKeyAt) / 1000);
+                e->lastKeyMeasured = false;
+            });
             connect(e->file, &Client::CodeSessionFile::remoteUpdate, this,
                     [this](const QByteArray &, const QList<Collab::TextChange> &changes) { received(changes); });
         };
@@ -220,6 +230,8 @@ private:
         const int key = m_nextKey++;
         const bool measured = m_clock.elapsed() - m_typingStarted >= m_warmup * 1000;
         m_sentAt[key] = measured ? m_clock.nsecsElapsed() : -2;
+        e->lastKeyAt = m_clock.nsecsElapsed();
+        e->lastKeyMeasured = measured;
         const qsizetype at = e->file->resolve(e->caret);
         e->file->insert(at, QString(QChar(char16_t(FirstKey + key))));
         e->caret = e->file->document().anchorAt(at + 1, Collab::Anchor::Side::StickToPrevious);
@@ -236,8 +248,17 @@ private:
                 const int key = c.unicode() - FirstKey;
                 if (key < 0 || key >= MaxKeys || m_sentAt[key] == -1)
                     continue;
-                if (m_sentAt[key] >= 0)
-                    m_latency.add((now - m_sentAt[key]) / 1000);
+                if (m_sentAt[key] >= 0) {
+                    const qint64 micros = (now - m_sentAt[key]) / 1000;
+                    m_latency.add(micros);
+                    // The first and the last editor to see a keystroke: how much of the
+                    // latency is the fan-out to everyone rather than the trip through the server.
+                    const int rank = m_rank[key]++;
+                    if (rank == 0)
+                        m_first.add(micros);
+                    if (rank == int(m_editors.size()) - 2)
+                        m_last.add(micros);
+                }
                 ++m_deliveries;
             }
         }
@@ -276,6 +297,9 @@ private:
                          {QStringLiteral("expectedDeliveries"), expected},
                          {QStringLiteral("converged"), converged}};
         m_latency.writeTo(line, QStringLiteral("latency"));
+        m_first.writeTo(line, QStringLiteral("firstReceiver"));
+        m_last.writeTo(line, QStringLiteral("lastReceiver"));
+        m_ack.writeTo(line, QStringLiteral("ack"));
         Bench::printJsonLine(line);
         m_exitCode = converged && m_deliveries == expected ? 0 : 1;
         QCoreApplication::exit(m_exitCode);
@@ -300,6 +324,10 @@ private:
     int m_measuredKeys = 0;
     qint64 m_deliveries = 0;
     Bench::Samples m_latency;
+    Bench::Samples m_first;
+    Bench::Samples m_last;
+    Bench::Samples m_ack;
+    std::vector<int> m_rank = std::vector<int>(MaxKeys, 0);
     int m_exitCode = 0;
 };
 
