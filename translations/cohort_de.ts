@@ -771,6 +771,30 @@
         <source>No access code</source>
         <translation>Kein Zugangscode</translation>
     </message>
+    <message>
+        <source># Comments of “%1”</source>
+        <translation># Kommentare zu „%1“</translation>
+    </message>
+    <message>
+        <source>deleted file</source>
+        <translation>gelöschte Datei</translation>
+    </message>
+    <message>
+        <source>%1, line %2</source>
+        <translation>%1, Zeile %2</translation>
+    </message>
+    <message>
+        <source>%1, lines %2–%3</source>
+        <translation>%1, Zeilen %2–%3</translation>
+    </message>
+    <message>
+        <source>%1 (resolved)</source>
+        <translation>%1 (erledigt)</translation>
+    </message>
+    <message>
+        <source>**%1**, %2:</source>
+        <translation>**%1**, %2:</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::CodeView</name>

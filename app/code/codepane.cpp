@@ -23,6 +23,7 @@
 #include "sessionexport.h"
 #include "versionsdialog.h"
 
+#include <QDateTime>
 #include <QEvent>
 #include <QFile>
 #include <QFileDialog>
@@ -32,9 +33,11 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QScrollBar>
+#include <QSet>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedLayout>
@@ -45,6 +48,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace Cohort::Ui {
 
@@ -1147,17 +1151,85 @@ void CodePane::exportFiles(bool zip)
                                : QFileDialog::getExistingDirectory(this, tr("Export into a folder"));
     if (target.isEmpty())
         return;
+    exportTo(target, zip);
+}
+
+void CodePane::exportTo(const QString &target, bool zip)
+{
+    if (!m_session)
+        return;
     m_session->exportFiles(this, [this, zip, target](const Client::Reply &reply, const QList<Client::ExportedFile> &files) {
-        if (!reply.ok) {
+        if (!reply.ok || !m_session) {
             showError(m_session, ErrorText::forRequest(reply.error, reply.retryAfterMs));
             return;
         }
-        const QString problem = zip ? SessionExport::toZip(target, files) : SessionExport::toFolder(target, files);
-        if (problem.isEmpty())
-            m_error->showMessage(MessageBanner::Kind::Information, tr("Exported %n file(s) to %1.", nullptr, int(files.size())).arg(target));
-        else
-            showError(m_session, problem);
+        // A comment's lines come from its file's replica: open the commented files first.
+        auto waiting = std::make_shared<QSet<CodeFileId>>();
+        for (const Client::CodeCommentInfo &comment : m_session->comments()->comments()) {
+            CodeSessionFile *file = m_session->openedFile(comment.fileId);
+            if (comment.isThreadRoot() && (!file || !file->isLoaded()) && m_session->files()->file(comment.fileId))
+                waiting->insert(comment.fileId);
+        }
+        if (waiting->isEmpty()) {
+            writeExport(target, zip, files);
+            return;
+        }
+        const QList<CodeFileId> ids = waiting->values();
+        for (CodeFileId id : ids) {
+            CodeSessionFile *file = m_session->openFile(id);
+            auto done = [this, waiting, id, target, zip, files] {
+                if (waiting->remove(id) && waiting->isEmpty())
+                    writeExport(target, zip, files);
+            };
+            connect(file, &CodeSessionFile::loaded, this, done, Qt::SingleShotConnection);
+            connect(file, &CodeSessionFile::syncStateChanged, this, [done](CodeSessionFile::SyncState state) {
+                if (state == CodeSessionFile::SyncState::Failed)
+                    done();
+            });
+        }
     });
+}
+
+void CodePane::writeExport(const QString &target, bool zip, QList<Client::ExportedFile> files)
+{
+    const int fileCount = int(files.size());
+    if (m_session && !m_session->comments()->comments().isEmpty()) {
+        QString name = QStringLiteral("COMMENTS.md");
+        for (int n = 2; std::any_of(files.cbegin(), files.cend(), [&name](const Client::ExportedFile &f) { return f.path == name; }); ++n)
+            name = QStringLiteral("COMMENTS-%1.md").arg(n);
+        files.append({name, commentsReport()});
+    }
+    const QString problem = zip ? SessionExport::toZip(target, files) : SessionExport::toFolder(target, files);
+    if (problem.isEmpty())
+        m_error->showMessage(MessageBanner::Kind::Information, tr("Exported %n file(s) to %1.", nullptr, fileCount).arg(target));
+    else
+        showError(m_session, problem);
+}
+
+QString CodePane::commentsReport() const
+{
+    const Client::CodeCommentModel *model = m_session->comments();
+    const QLocale locale;
+    QString out = tr("# Comments of “%1”").arg(m_session->info().title) + QStringLiteral("\n");
+    for (const Client::CodeCommentInfo &comment : model->comments()) {
+        const QString when = locale.toString(QDateTime::fromMSecsSinceEpoch(comment.createdAt), QLocale::ShortFormat);
+        if (comment.isThreadRoot()) {
+            const Client::CodeFileInfo *file = m_session->files()->file(comment.fileId);
+            const QString path = file ? file->path : tr("deleted file");
+            QString place = path;
+            if (const auto lines = model->lines(comment))
+                place = lines->first == lines->second ? tr("%1, line %2").arg(path).arg(lines->first + 1)
+                                                      : tr("%1, lines %2–%3").arg(path).arg(lines->first + 1).arg(lines->second + 1);
+            if (comment.resolved)
+                place = tr("%1 (resolved)").arg(place);
+            out += QStringLiteral("\n## ") + place + QStringLiteral("\n\n");
+            out += tr("**%1**, %2:").arg(comment.author.displayName, when) + QLatin1Char(' ') + comment.text + QStringLiteral("\n");
+        } else {
+            out += QStringLiteral("\n> ") + tr("**%1**, %2:").arg(comment.author.displayName, when) + QLatin1Char(' ')
+                   + QString(comment.text).replace(QLatin1Char('\n'), QStringLiteral("\n> ")) + QStringLiteral("\n");
+        }
+    }
+    return out;
 }
 
 void CodePane::editAccessCode()

@@ -61,6 +61,9 @@ public:
     /// Imports text files from disk as new files of the session (what Import does after its
     /// file dialog).
     void importPaths(const QStringList &paths);
+    /// Writes every file, and the comment threads as COMMENTS.md, into a folder or a zip
+    /// (what Export does after its file dialog).
+    void exportTo(const QString &target, bool zip);
 
     // For tests and screenshots
     QListWidget *sessionList() const { return m_sessionList; }
@@ -111,6 +114,8 @@ private:
     void deleteFile(Client::CodeFileId file);
     void importFiles();
     void exportFiles(bool zip);
+    void writeExport(const QString &target, bool zip, QList<Client::ExportedFile> files);
+    QString commentsReport() const;
     void editAccessCode();
     void showError(const Client::CodeSession *session, const QString &text);
     QStringList filePaths() const;

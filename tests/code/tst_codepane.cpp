@@ -475,6 +475,18 @@ void TestCodePane::commentsPanelListsAndJumps()
     anaComments->showResolvedBox()->setChecked(true);
     QCOMPARE(anaComments->threads()->topLevelItemCount(), 1);
     QVERIFY(anaComments->threads()->topLevelItem(0)->text(0).contains(QLatin1String("resolved")));
+
+    // Comments are exported with the files, as COMMENTS.md.
+    QTemporaryDir out;
+    ines->pane->exportTo(out.path(), false);
+    QTRY_VERIFY(QFile::exists(out.filePath(QStringLiteral("COMMENTS.md"))));
+    QVERIFY(QFile::exists(out.filePath(QStringLiteral("long.py"))));
+    QFile report(out.filePath(QStringLiteral("COMMENTS.md")));
+    QVERIFY(report.open(QIODevice::ReadOnly));
+    const QString markdown = QString::fromUtf8(report.readAll());
+    QVERIFY2(markdown.contains(QStringLiteral("## long.py, lines 41–43 (resolved)")), qPrintable(markdown));
+    QVERIFY(markdown.contains(QLatin1String("Why start at 40?")));
+    QVERIFY(markdown.contains(QLatin1String("> **INES**")));
 }
 
 void TestCodePane::approvalKeepsJoinersWaiting()
