@@ -566,6 +566,7 @@ void CodePane::bindSession(CodeSession *session)
         view->deleteLater();
     m_views.clear();
     m_pendingImports.clear();
+    m_pendingTopLines.clear();
     m_currentFile = CodeFileId();
     m_openedFirstFile = false;
     m_session = session;
@@ -602,8 +603,12 @@ void CodePane::bindSession(CodeSession *session)
     connect(session, &CodeSession::followingChanged, this, &CodePane::updateBanners);
     connect(session, &CodeSession::followMoved, this, [this](UserId, CodeFileId file, int topLine) {
         openFile(file);
-        if (CodeView *view = m_views.value(file))
+        CodeView *view = m_views.value(file);
+        CodeSessionFile *opened = m_session ? m_session->openedFile(file) : nullptr;
+        if (view && opened && opened->isLoaded())
             view->editor()->setFirstVisibleLine(topLine);
+        else
+            m_pendingTopLines.insert(file, topLine);
     });
     // Cursor events are not stored: someone who comes online learns where everyone is (and a
     // late student in lecture mode where the teacher is) from a fresh one.
@@ -903,6 +908,10 @@ void CodePane::loadView(CodeView *view, CodeSessionFile *file)
     }
     showCursors(file->id());
     showComments(file->id());
+    if (const auto topLine = m_pendingTopLines.find(file->id()); topLine != m_pendingTopLines.end()) {
+        editor->setFirstVisibleLine(topLine.value());
+        m_pendingTopLines.erase(topLine);
+    }
     if (file->id() == m_currentFile) {
         updateSyncLabel();
         updateCommentTarget();

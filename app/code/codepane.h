@@ -127,6 +127,8 @@ private:
     QHash<Client::CodeFileId, CodeView *> m_views;
     /// Imported text too large for file.create, typed into the file once its editor is loaded.
     QHash<Client::CodeFileId, QString> m_pendingImports;
+    /// Where the followed person's view is in a file whose text has not arrived yet.
+    QHash<Client::CodeFileId, int> m_pendingTopLines;
     bool m_openedFirstFile = false;
     QTimer m_filesTimer;
     QTimer m_cursorTimer;

@@ -370,9 +370,18 @@ void TestCodePane::followSwitchesFileAndEscStops()
     QTRY_VERIFY(ana->pane->followBanner()->isVisible());
     QCOMPARE(ana->pane->followBanner()->text(), QStringLiteral("Following INES — Esc to stop"));
 
-    // Ines switches files: Ana's pane goes along.
-    QVERIFY(openLoaded(*ines, second));
+    // Ines switches files: Ana's pane goes along, to the same place in the file.
+    CollabEditor *inesSecond = openLoaded(*ines, second);
+    QVERIFY(inesSecond);
+    QString many;
+    for (int i = 0; i < 200; ++i)
+        many += QStringLiteral("x%1 = %1\n").arg(i);
+    inesSecond->setFocus();
+    inesSecond->setCursorPosition(1, 0);
+    inesSecond->insert(many);
+    inesSecond->setFirstVisibleLine(120);
     QTRY_COMPARE(ana->pane->currentFile(), second);
+    QTRY_COMPARE(ana->pane->currentView()->editor()->firstVisibleLine(), 120);
 
     QTest::keyClick(ana->pane->currentView()->editor(), Qt::Key_Escape);
     QTRY_VERIFY(!ana->pane->session()->following().isValid());
