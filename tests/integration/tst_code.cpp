@@ -648,6 +648,27 @@ private Q_SLOTS:
         QCOMPARE(again.value(QStringLiteral("files")).toArray().at(0).toObject().value(QStringLiteral("n")).toInteger(), 620);
     }
 
+    void compactionByBytes()
+    {
+        const qint64 session = createSession();
+        const QJsonObject joined = join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("big.txt"));
+        auto replica = open(*m_teacher, session, file, agentOf(joined));
+        QVERIFY(replica);
+        // Updates of about 30 KB: the ninth takes the log past 256 KiB, long before 500 updates.
+        Server::CodeStorage &code = m_server->server().storage().code();
+        for (int i = 0; i < 9; ++i) {
+            const QByteArray update =
+                replica->document.insert(replica->document.length(), QString(30000, QLatin1Char('a' + char(i))));
+            QVERIFY(update.size() < MaxCodeUpdateBytes);
+            QCOMPARE(sendUpdate(*m_teacher, session, file, update)->type, FrameType::Result);
+            QCOMPARE(code.codeUpdateCount(Server::CodeFileId(file)), i < 8 ? i + 1 : 0);
+        }
+        QCOMPARE(code.codeFile(Server::CodeFileId(file))->snapshotN, 9);
+        const QJsonObject anaJoin = join(*m_ana, session);
+        QCOMPARE(open(*m_ana, session, file, agentOf(anaJoin))->document.text(), replica->document.text());
+    }
+
     void versionsRestoreAsAnEdit()
     {
         const qint64 session = createSession();
