@@ -795,6 +795,10 @@
         <source>**%1**, %2:</source>
         <translation>**%1**, %2:</translation>
     </message>
+    <message>
+        <source>This server does not offer code sessions. Ask its administrator to update Cohort on the server.</source>
+        <translation>Dieser Server bietet keine Code-Sitzungen an. Bitten Sie die Administration, Cohort auf dem Server zu aktualisieren.</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::CodeView</name>

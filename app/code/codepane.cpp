@@ -132,10 +132,17 @@ CodePane::CodePane(Client::CodeClient *client, Client::Connection *connection, Q
     connect(&m_cursorTimer, &QTimer::timeout, this, &CodePane::sendLocalSelection);
 
     connect(m_client, &Client::CodeClient::availabilityChanged, this, [this](bool available) {
-        if (available)
+        for (QToolButton *button : {m_emptyNew, m_emptyJoin, m_newSession, m_joinCode})
+            button->setVisible(available);
+        if (available) {
+            retranslateUi();
             refreshSessions();
-        else
-            m_noSessions->setTitle(tr("Code sessions are not available"));
+            return;
+        }
+        m_noSessions->setTitle(tr("Code sessions are not available"));
+        m_noSessions->setText(tr("This server does not offer code sessions. Ask its administrator to update Cohort on "
+                                 "the server."));
+        m_listStack->setCurrentWidget(m_noSessions);
     });
     connect(m_connection, &Client::Connection::stateChanged, this, [this](Client::Connection::State state) {
         if (state == Client::Connection::State::Connected && isVisible() && m_pages->currentIndex() == 0)
