@@ -202,6 +202,16 @@ QJsonObject CodeService::versionJson(const CodeVersionRecord &version)
             {QStringLiteral("files"), version.files}};
 }
 
+void CodeService::sendLarge(Connection &c, const Request &r, const QJsonObject &result)
+{
+    // A whole file (up to 1 Mi characters) or a whole session may exceed the pending-bytes
+    // limit that cuts off slow consumers; like a resume replay, the answer the client asked for
+    // is let through in one burst, and the limit applies again on top of it.
+    c.beginReplay();
+    c.reply(r, result);
+    c.endReplay();
+}
+
 bool CodeService::isOnline(const LiveSession &session, UserId user) const
 {
     return std::any_of(session.connections.cbegin(), session.connections.cend(),
@@ -993,7 +1003,7 @@ void CodeService::fileOpen(Connection &c, const Request &r)
     }
     file->watchers.insert(&c);
     m_open[&c].insert(record->id);
-    c.reply(r, result);
+    sendLarge(c, r, result);
 }
 
 bool CodeService::storeUpdate(LiveFile &file, UserId user, const QByteArray &update)
@@ -1467,7 +1477,7 @@ void CodeService::codeExport(Connection &c, const Request &r)
                                  {QStringLiteral("content"), file->document.text()}});
         releaseFile(record.id);
     }
-    c.reply(r, {{QStringLiteral("files"), files}});
+    sendLarge(c, r, {{QStringLiteral("files"), files}});
 }
 
 } // namespace Cohort::Server

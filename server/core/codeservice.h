@@ -125,6 +125,8 @@ private:
     static QJsonObject commentJson(const CodeCommentRecord &comment);
     static QJsonObject versionJson(const CodeVersionRecord &version);
     bool isOnline(const LiveSession &session, UserId user) const;
+    /// Answers with a result that may be larger than the slow-consumer limit.
+    void sendLarge(Connection &c, const Request &r, const QJsonObject &result);
     void sendEphemeral(const QList<Connection *> &to, const QString &event, const QJsonObject &data,
                        Connection *skip = nullptr);
     void relayCursors();

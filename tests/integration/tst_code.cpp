@@ -97,10 +97,12 @@ private:
         return find();
     }
 
-    void startServer(bool addAccounts)
+    void startServer(bool addAccounts, qint64 maxPendingBytes = 0)
     {
         Server::ServerConfig config = Test::TestServer::testConfig();
         config.dataDir = m_dataDir.path();
+        if (maxPendingBytes > 0)
+            config.maxPendingBytesPerConnection = maxPendingBytes;
         config.requestsPerSecond = 2000;
         config.requestBurst = 2000;
         m_server = std::make_unique<Test::TestServer>();
@@ -117,7 +119,7 @@ private:
         QVERIFY(m_teacher && m_ana && m_ben && m_eve);
     }
 
-    void restartServer()
+    void restartServer(qint64 maxPendingBytes = 0)
     {
         m_teacher.reset();
         m_ana.reset();
@@ -125,7 +127,7 @@ private:
         m_eve.reset();
         QVERIFY(m_server->stop());
         m_server.reset();
-        startServer(false);
+        startServer(false, maxPendingBytes);
     }
 
     /// A session of the course by the teacher; returns its id.
@@ -667,6 +669,14 @@ private Q_SLOTS:
         QCOMPARE(code.codeFile(Server::CodeFileId(file))->snapshotN, 9);
         const QJsonObject anaJoin = join(*m_ana, session);
         QCOMPARE(open(*m_ana, session, file, agentOf(anaJoin))->document.text(), replica->document.text());
+
+        // A file and an export far above the slow-consumer limit still arrive in one answer.
+        restartServer(64 * 1024);
+        const QJsonObject again = join(*m_ana, session);
+        QCOMPARE(open(*m_ana, session, file, agentOf(again))->document.text(), replica->document.text());
+        QCOMPARE(exported(*m_ana, session, QStringLiteral("big.txt")), replica->document.text());
+        QVERIFY(!m_ana->isClosed());
+        QVERIFY(m_ana->request(Op::CodeList, {}));
     }
 
     void versionsRestoreAsAnEdit()
