@@ -21,6 +21,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QMimeData>
 #include <QPainter>
 #include <QAbstractItemView>
 #include <QCompleter>
@@ -124,6 +125,7 @@ private Q_SLOTS:
     void searchResultOpensTheMessageInContext();
     void conversationWithARealServer();
     void pastedImageArrivesAsAPreview();
+    void pastedFilesBecomeChipsNotText();
 
 private:
     void openStudyRoom();
@@ -884,6 +886,42 @@ void TestChatPane::pastedImageArrivesAsAPreview()
                  QStringLiteral("too large for this server"));
     QTest::mouseClick(pane.attachmentStrip()->findChild<QToolButton *>(QStringLiteral("removeAttachment")), Qt::LeftButton);
     QVERIFY(!pane.attachmentStrip()->isVisible());
+}
+
+void TestChatPane::pastedFilesBecomeChipsNotText()
+{
+    openStudyRoom();
+    const QString path = m_cache.filePath(QStringLiteral("worksheet 3 <img src=x onerror=y> draft.odt"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("worksheet");
+    file.close();
+    // A file manager's copy (and a drop, which takes the same path) carries URLs and text.
+    auto *data = new QMimeData;
+    data->setUrls({QUrl::fromLocalFile(path)});
+    data->setText(path);
+    QApplication::clipboard()->setMimeData(data);
+    Composer *composer = m_pane->composer();
+    composer->setFocus();
+    composer->paste();
+    QVERIFY(composer->toPlainText().isEmpty());
+    QTRY_VERIFY(m_pane->attachmentStrip()->isVisible());
+    const QList<QLabel *> names = m_pane->attachmentStrip()->findChildren<QLabel *>(QStringLiteral("attachmentName"));
+    QCOMPARE(names.size(), 1);
+    QCOMPARE(names.first()->textFormat(), Qt::PlainText); // the name shows as typed, never as markup
+    QVERIFY(names.first()->text().startsWith(QStringLiteral("worksheet 3")));
+    QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).size(), 1);
+    QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).first().data.value(QStringLiteral("name")).toString(),
+             QFileInfo(path).fileName());
+    // Chips belong to their room: another room has none, and coming back shows them again.
+    m_pane->openRoom(RoomId(OtherRoom));
+    QVERIFY(!m_pane->attachmentStrip()->isVisible());
+    m_pane->openRoom(RoomId(StudyRoom));
+    QVERIFY(m_pane->attachmentStrip()->isVisible());
+    // A plain text paste is still text.
+    QApplication::clipboard()->setText(QStringLiteral("just words"));
+    composer->paste();
+    QCOMPARE(composer->toPlainText(), QStringLiteral("just words"));
 }
 
 int main(int argc, char *argv[])
