@@ -6,7 +6,6 @@
 #include "codecommentmodel.h"
 #include "codedialogs.h"
 #include "codefilemodel.h"
-#include "codelanguages.h"
 #include "codeparticipantmodel.h"
 #include "codesession.h"
 #include "codesessionfile.h"
@@ -20,35 +19,26 @@
 #include "messagebanner.h"
 #include "participantcolors.h"
 #include "participantspanel.h"
-#include "sessionexport.h"
 #include "versionsdialog.h"
 
-#include <QDateTime>
 #include <QEvent>
-#include <QFile>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
-#include <QLocale>
 #include <QMenu>
-#include <QMessageBox>
 #include <QScrollBar>
 #include <QSet>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedLayout>
 #include <QStackedWidget>
-#include <QStringDecoder>
 #include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <memory>
 
 namespace Cohort::Ui {
 
@@ -61,11 +51,7 @@ namespace {
 constexpr int SessionIdRole = Qt::UserRole;
 constexpr int FileColumnWidth = 220;
 constexpr int SideWidth = 300;
-/// Larger files are not imported: the engine and the class's screens are for source code.
-constexpr qint64 MaxImportBytes = 1024 * 1024;
 constexpr int CursorSendDelayMs = 0;
-/// file.create takes this much text (docs/protocol.md, limits); more goes in as edits.
-constexpr qsizetype MaxCreateContent = 32768;
 /// One edit of an import stays well under the 32 KB limit of one engine update.
 constexpr qsizetype ImportChunk = 4000;
 
@@ -1049,203 +1035,6 @@ void CodePane::jumpToComment(CodeFileId file, Client::CodeCommentId thread)
     editor->ensureLineVisible(last);
     editor->ensureLineVisible(first);
     editor->setFocus();
-}
-
-QStringList CodePane::filePaths() const
-{
-    QStringList paths;
-    if (m_session) {
-        for (const Client::CodeFileInfo &file : m_session->files()->files())
-            paths.append(file.path);
-    }
-    return paths;
-}
-
-void CodePane::newFile(const QString &folder)
-{
-    if (!m_session)
-        return;
-    const QString initial = folder.isEmpty() ? QStringLiteral("main.py") : folder + QStringLiteral("/main.py");
-    FilePathDialog dialog(tr("Create"), initial, filePaths(), this);
-    dialog.setWindowTitle(tr("New file"));
-    if (dialog.exec() != QDialog::Accepted || !m_session)
-        return;
-    const QString path = dialog.path();
-    m_session->createFile(path, CodeLanguages::forFileName(path), QString(), this,
-                          [this](const Client::Reply &reply, const std::optional<Client::CodeFileInfo> &file) {
-        if (reply.ok && file && m_session && !m_session->following().isValid())
-            openFile(file->id);
-    });
-}
-
-void CodePane::renameFile(CodeFileId id)
-{
-    const Client::CodeFileInfo *file = m_session ? m_session->files()->file(id) : nullptr;
-    if (!file)
-        return;
-    QStringList taken = filePaths();
-    taken.removeAll(file->path);
-    FilePathDialog dialog(tr("Rename"), file->path, taken, this);
-    dialog.setWindowTitle(tr("Rename “%1”").arg(file->path));
-    if (dialog.exec() != QDialog::Accepted || !m_session)
-        return;
-    m_session->renameFile(id, dialog.path());
-}
-
-void CodePane::deleteFile(CodeFileId id)
-{
-    const Client::CodeFileInfo *file = m_session ? m_session->files()->file(id) : nullptr;
-    if (!file)
-        return;
-    const auto answer = QMessageBox::question(this, tr("Delete “%1”?").arg(file->path),
-                                              tr("The file is deleted for everyone in the session, with its comments. "
-                                                 "A saved version still has it."),
-                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer == QMessageBox::Yes && m_session)
-        m_session->deleteFile(id);
-}
-
-void CodePane::importFiles()
-{
-    if (!m_session)
-        return;
-    importPaths(QFileDialog::getOpenFileNames(this, tr("Import files")));
-}
-
-void CodePane::importPaths(const QStringList &paths)
-{
-    if (!m_session)
-        return;
-    QStringList taken = filePaths();
-    QStringList problems;
-    for (const QString &path : paths) {
-        QFile in(path);
-        const QFileInfo info(path);
-        if (info.size() > MaxImportBytes) {
-            problems.append(tr("%1 is larger than 1 MB.").arg(info.fileName()));
-            continue;
-        }
-        if (!in.open(QIODevice::ReadOnly)) {
-            problems.append(tr("%1 could not be read: %2").arg(info.fileName(), in.errorString()));
-            continue;
-        }
-        QStringDecoder decoder(QStringDecoder::Utf8);
-        const QString text = decoder.decode(in.readAll());
-        if (decoder.hasError() || text.contains(QChar(0))) {
-            problems.append(tr("%1 is not a text file (UTF-8).").arg(info.fileName()));
-            continue;
-        }
-        // Two imports with one name get "name (2).py", as a file manager would do.
-        QString name = info.fileName();
-        for (int n = 2; taken.contains(name); ++n)
-            name = tr("%1 (%2)").arg(info.completeBaseName()).arg(n)
-                   + (info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix());
-        taken.append(name);
-        if (text.size() <= MaxCreateContent) {
-            m_session->createFile(name, CodeLanguages::forFileName(name), text);
-            continue;
-        }
-        m_session->createFile(name, CodeLanguages::forFileName(name), QString(), this,
-                              [this, text](const Client::Reply &reply, const std::optional<Client::CodeFileInfo> &file) {
-            if (!reply.ok || !file || !m_session)
-                return;
-            m_pendingImports.insert(file->id, text);
-            openFile(file->id);
-        });
-    }
-    if (!problems.isEmpty())
-        showError(m_session, problems.join(QLatin1Char('\n')));
-}
-
-void CodePane::exportFiles(bool zip)
-{
-    if (!m_session)
-        return;
-    const QString title = m_session->info().title;
-    const QString target = zip ? QFileDialog::getSaveFileName(this, tr("Export as zip"), title + QStringLiteral(".zip"),
-                                                              tr("Zip archives (*.zip)"))
-                               : QFileDialog::getExistingDirectory(this, tr("Export into a folder"));
-    if (target.isEmpty())
-        return;
-    exportTo(target, zip);
-}
-
-void CodePane::exportTo(const QString &target, bool zip)
-{
-    if (!m_session)
-        return;
-    m_session->exportFiles(this, [this, zip, target](const Client::Reply &reply, const QList<Client::ExportedFile> &files) {
-        if (!reply.ok || !m_session) {
-            showError(m_session, ErrorText::forRequest(reply.error, reply.retryAfterMs));
-            return;
-        }
-        // A comment's lines come from its file's replica: open the commented files first.
-        auto waiting = std::make_shared<QSet<CodeFileId>>();
-        for (const Client::CodeCommentInfo &comment : m_session->comments()->comments()) {
-            CodeSessionFile *file = m_session->openedFile(comment.fileId);
-            if (comment.isThreadRoot() && (!file || !file->isLoaded()) && m_session->files()->file(comment.fileId))
-                waiting->insert(comment.fileId);
-        }
-        if (waiting->isEmpty()) {
-            writeExport(target, zip, files);
-            return;
-        }
-        const QList<CodeFileId> ids = waiting->values();
-        for (CodeFileId id : ids) {
-            CodeSessionFile *file = m_session->openFile(id);
-            auto done = [this, waiting, id, target, zip, files] {
-                if (waiting->remove(id) && waiting->isEmpty())
-                    writeExport(target, zip, files);
-            };
-            connect(file, &CodeSessionFile::loaded, this, done, Qt::SingleShotConnection);
-            connect(file, &CodeSessionFile::syncStateChanged, this, [done](CodeSessionFile::SyncState state) {
-                if (state == CodeSessionFile::SyncState::Failed)
-                    done();
-            });
-        }
-    });
-}
-
-void CodePane::writeExport(const QString &target, bool zip, QList<Client::ExportedFile> files)
-{
-    const int fileCount = int(files.size());
-    if (m_session && !m_session->comments()->comments().isEmpty()) {
-        QString name = QStringLiteral("COMMENTS.md");
-        for (int n = 2; std::any_of(files.cbegin(), files.cend(), [&name](const Client::ExportedFile &f) { return f.path == name; }); ++n)
-            name = QStringLiteral("COMMENTS-%1.md").arg(n);
-        files.append({name, commentsReport()});
-    }
-    const QString problem = zip ? SessionExport::toZip(target, files) : SessionExport::toFolder(target, files);
-    if (problem.isEmpty())
-        m_error->showMessage(MessageBanner::Kind::Information, tr("Exported %n file(s) to %1.", nullptr, fileCount).arg(target));
-    else
-        showError(m_session, problem);
-}
-
-QString CodePane::commentsReport() const
-{
-    const Client::CodeCommentModel *model = m_session->comments();
-    const QLocale locale;
-    QString out = tr("# Comments of “%1”").arg(m_session->info().title) + QStringLiteral("\n");
-    for (const Client::CodeCommentInfo &comment : model->comments()) {
-        const QString when = locale.toString(QDateTime::fromMSecsSinceEpoch(comment.createdAt), QLocale::ShortFormat);
-        if (comment.isThreadRoot()) {
-            const Client::CodeFileInfo *file = m_session->files()->file(comment.fileId);
-            const QString path = file ? file->path : tr("deleted file");
-            QString place = path;
-            if (const auto lines = model->lines(comment))
-                place = lines->first == lines->second ? tr("%1, line %2").arg(path).arg(lines->first + 1)
-                                                      : tr("%1, lines %2–%3").arg(path).arg(lines->first + 1).arg(lines->second + 1);
-            if (comment.resolved)
-                place = tr("%1 (resolved)").arg(place);
-            out += QStringLiteral("\n## ") + place + QStringLiteral("\n\n");
-            out += tr("**%1**, %2:").arg(comment.author.displayName, when) + QLatin1Char(' ') + comment.text + QStringLiteral("\n");
-        } else {
-            out += QStringLiteral("\n> ") + tr("**%1**, %2:").arg(comment.author.displayName, when) + QLatin1Char(' ')
-                   + QString(comment.text).replace(QLatin1Char('\n'), QStringLiteral("\n> ")) + QStringLiteral("\n");
-        }
-    }
-    return out;
 }
 
 void CodePane::editAccessCode()
