@@ -29,6 +29,8 @@
 #include <QFileInfo>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -417,6 +419,7 @@ QWidget *ChatPane::buildCenter()
     connect(m_view, &MessageView::threadClicked, this, &ChatPane::openThread);
     connect(m_view, &MessageView::retryClicked, m_client, &Client::ChatClient::retry);
     m_view->messageDelegate()->setChatClient(m_client);
+    m_view->viewport()->setAcceptDrops(true);
     connect(m_view, &MessageView::attachmentClicked, this,
             [this](qint64 seq, int attachment, bool save) { onAttachmentClicked(m_view, seq, attachment, save); });
     connect(m_view, &MessageView::contextMenuWanted, this,
@@ -732,6 +735,22 @@ bool ChatPane::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_roomName && event->type() == QEvent::Resize)
         updateHeader(); // the name and topic are elided to the space they get
+    // Files dropped on the timeline go with the next message, as when dropped on the composer.
+    if (watched == m_view->viewport()
+        && (event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove || event->type() == QEvent::Drop)) {
+        auto *drop = static_cast<QDropEvent *>(event);
+        QStringList files;
+        for (const QUrl &url : drop->mimeData()->urls()) {
+            if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
+                files.append(url.toLocalFile());
+        }
+        if (files.isEmpty() || !m_room.isValid() || m_composer->isReadOnly())
+            return false;
+        drop->acceptProposedAction();
+        if (event->type() == QEvent::Drop)
+            attachFiles(files);
+        return true;
+    }
     switch (event->type()) {
     case QEvent::KeyPress:
     case QEvent::MouseButtonPress:

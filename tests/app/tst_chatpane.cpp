@@ -21,6 +21,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QDropEvent>
 #include <QMimeData>
 #include <QPainter>
 #include <QAbstractItemView>
@@ -913,6 +914,21 @@ void TestChatPane::pastedFilesBecomeChipsNotText()
     QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).size(), 1);
     QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).first().data.value(QStringLiteral("name")).toString(),
              QFileInfo(path).fileName());
+    // Dropped on the timeline, a file joins them.
+    const QString second = m_cache.filePath(QStringLiteral("answers.txt"));
+    QFile answers(second);
+    QVERIFY(answers.open(QIODevice::WriteOnly));
+    answers.write("42");
+    answers.close();
+    QMimeData dropped;
+    dropped.setUrls({QUrl::fromLocalFile(second)});
+    QWidget *timeline = m_pane->messageView()->viewport();
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &dropped, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(timeline, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &dropped, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(timeline, &drop);
+    QTRY_COMPARE(m_pane->attachmentStrip()->findChildren<QFrame *>(QStringLiteral("attachmentChip")).size(), 2);
     // Chips belong to their room: another room has none, and coming back shows them again.
     m_pane->openRoom(RoomId(OtherRoom));
     QVERIFY(!m_pane->attachmentStrip()->isVisible());
