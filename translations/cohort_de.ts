@@ -1109,12 +1109,12 @@
         <translation>Ordner mit /, z. B. src/main.py. Die Endung bestimmt die Sprache.</translation>
     </message>
     <message>
-        <source>A path cannot start with /, contain \ or use . and .. as names.</source>
-        <translation>Ein Pfad darf nicht mit / beginnen, kein \ enthalten und nicht . oder .. als Namen verwenden.</translation>
-    </message>
-    <message>
         <source>Another file already has this path.</source>
         <translation>Eine andere Datei hat bereits diesen Pfad.</translation>
+    </message>
+    <message>
+        <source>A path cannot start with /, contain \ or use . and .. as names, and names cannot start or end with a space.</source>
+        <translation>Ein Pfad darf nicht mit / beginnen, kein \ enthalten und nicht . oder .. als Namen verwenden; Namen dürfen nicht mit einem Leerzeichen beginnen oder enden.</translation>
     </message>
 </context>
 <context>

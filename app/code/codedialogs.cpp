@@ -157,7 +157,7 @@ FilePathDialog::FilePathDialog(const QString &title, const QString &initial, con
         const QString p = path();
         QString why;
         if (!p.isEmpty() && !SessionExport::isSafePath(p))
-            why = tr("A path cannot start with /, contain \\ or use . and .. as names.");
+            why = tr("A path cannot start with /, contain \\ or use . and .. as names, and names cannot start or end with a space.");
         else if (m_taken.contains(p))
             why = tr("Another file already has this path.");
         problem->setText(why);

@@ -8,17 +8,20 @@
 
 #include <zip.h>
 
+#include <algorithm>
+
 
 namespace Cohort::Ui {
 
 bool SessionExport::isSafePath(const QString &path)
 {
     if (path.isEmpty() || path.startsWith(QLatin1Char('/')) || path.contains(QLatin1Char('\\'))
-        || QDir::isAbsolutePath(path))
+        || QDir::isAbsolutePath(path)
+        || std::any_of(path.cbegin(), path.cend(), [](QChar c) { return c.category() == QChar::Other_Control; }))
         return false;
     const QStringList parts = path.split(QLatin1Char('/'));
     for (const QString &part : parts) {
-        if (part.isEmpty() || part == QLatin1String(".") || part == QLatin1String(".."))
+        if (part.isEmpty() || part == QLatin1String(".") || part == QLatin1String("..") || part != part.trimmed())
             return false;
     }
     return true;

@@ -619,7 +619,9 @@ void TestCodePane::exportWritesFolderAndZip()
     QVERIFY(!SessionExport::toZip(dir.filePath(QStringLiteral("bad.zip")), hostile).isEmpty());
     QVERIFY(!SessionExport::isSafePath(QStringLiteral("/etc/passwd")));
     QVERIFY(!SessionExport::isSafePath(QStringLiteral("a//b")));
-    QVERIFY(SessionExport::isSafePath(QStringLiteral("a/b.c")));
+    QVERIFY(!SessionExport::isSafePath(QStringLiteral("a/ b.c")));
+    QVERIFY(!SessionExport::isSafePath(QStringLiteral("a\tb.c")));
+    QVERIFY(SessionExport::isSafePath(QStringLiteral("a/b c.py")));
 }
 
 QTEST_MAIN(TestCodePane)
