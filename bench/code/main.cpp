@@ -8,7 +8,11 @@
 // the signal the pane patches the editor with). The server runs in a child process of this
 // program (the same server library as cohort-server), so the clients' work does not stall it.
 //
-//   cohort-bench-code-latency [--editors 30] [--rate 5] [--seconds 20] [--warmup 2]
+//   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2]
+//
+// With --processes P > 1 the editors are spread over P worker processes (as separate apps
+// would be), timed with CLOCK_MONOTONIC, which all processes of one machine share. With one
+// process all editors share one event loop, so a keystroke reaches them one after the other.
 //
 // Prints one JSON line: latency p50/p99/max over all (keystroke, receiver) pairs; the same for
 // the first and the last receiver of each keystroke and for the sender's acknowledgement.
@@ -25,14 +29,16 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSet>
+#include <QSocketNotifier>
 #include <QTemporaryDir>
 #include <QTimer>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -72,7 +78,7 @@ int serve(const QString &dir, int editors)
     server->storage().addCourseMember(course.value->id, host.user.info.id, Role::Instructor);
     out << "course " << course.value->id.value() << '\n';
     out << "token " << server->auth().issueToken(host.user.info.id).token << '\n';
-    for (int i = 1; i < editors; ++i) { // the host is the first editor
+    for (int i = 1; i <= editors; ++i) {
         const QString name = QStringLiteral("editor%1").arg(i);
         const Server::AuthOutcome user = server->auth().createAccount(name, name, Role::Student, QStringLiteral("password-123"));
         if (!user.ok())
@@ -96,29 +102,68 @@ struct Editor
     bool lastKeyMeasured = false;
 };
 
+qint64 steadyNs()
+{
+    // CLOCK_MONOTONIC: comparable between the processes of one run.
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+/// What one process of the run does.
+struct Options
+{
+    enum class Mode {
+        Single, // every editor in this process; the first one creates the session and the file
+        Setup,  // only create the session and the file (for the workers), then exit
+        Worker, // some of the editors, in a session made by Setup; raw samples on stdout
+    };
+    Mode mode = Mode::Single;
+    QUrl url;
+    CourseId course;
+    QStringList tokens;
+    int rate = 5;
+    int seconds = 20;
+    int warmup = 2;
+    int lines = 0;      // lines in the file: one per editor of the whole run
+    int firstLine = 0;  // Worker: the line of its first editor
+    int keyOffset = 0;  // keys this process types: keyOffset + keyStride * n
+    int keyStride = 1;
+    Client::CodeSessionId session;
+    Client::CodeFileId file;
+};
+
 class Run : public QObject
 {
 public:
-    Run(QUrl url, CourseId course, QStringList tokens, int rate, int seconds, int warmup)
-        : m_url(std::move(url)), m_course(course), m_tokens(std::move(tokens)), m_rate(rate), m_seconds(seconds), m_warmup(warmup)
+    explicit Run(Options options)
+        : m_options(std::move(options))
     {
         m_sentAt.assign(MaxKeys, -1);
     }
 
+    Client::CodeSessionId sessionId() const { return m_sessionId; }
+    Client::CodeFileId fileId() const { return m_fileId; }
+
     void start()
     {
-        m_clock.start();
-        for (const QString &token : std::as_const(m_tokens)) {
+        m_sessionId = m_options.session;
+        m_fileId = m_options.file;
+        for (const QString &token : std::as_const(m_options.tokens)) {
             auto editor = std::make_unique<Editor>();
             editor->connection = std::make_unique<Client::Connection>();
             editor->connection->setCacheRoot(m_cache.path());
             editor->code = std::make_unique<Client::CodeClient>(editor->connection.get());
             Editor *e = editor.get();
-            editor->connection->signInWithToken(m_url, token, this, [this, e](const Client::AuthResult &result) {
+            editor->connection->signInWithToken(m_options.url, token, this, [this, e](const Client::AuthResult &result) {
                 if (!result.ok)
                     return fail(QStringLiteral("sign-in failed: %1").arg(result.message));
-                if (++m_signedIn == int(m_editors.size()))
+                if (++m_signedIn < int(m_editors.size()))
+                    return;
+                if (m_options.mode == Options::Mode::Worker) {
+                    for (auto &each : m_editors)
+                        joinAndOpen(each.get());
+                } else {
                     createSession();
+                }
             });
             m_editors.push_back(std::move(editor));
         }
@@ -138,7 +183,7 @@ private:
     {
         Client::NewCodeSession settings;
         settings.title = QStringLiteral("Bench");
-        settings.courseId = m_course;
+        settings.courseId = m_options.course;
         settings.visibility = QStringLiteral("course");
         settings.maxCollaborators = 200;
         Editor *host = m_editors.front().get();
@@ -157,13 +202,15 @@ private:
     void createFile(Editor *host)
     {
         QString text;
-        for (int i = 0; i < int(m_editors.size()); ++i)
+        for (int i = 0; i < m_options.lines; ++i)
             text += QStringLiteral("    line of editor %1\n").arg(i);
         host->session->createFile(QStringLiteral("main.py"), QStringLiteral("python"), text, this,
                                   [this](const Client::Reply &reply, const std::optional<Client::CodeFileInfo> &file) {
                                       if (!file)
                                           return fail(QStringLiteral("file.create failed: %1").arg(reply.message));
                                       m_fileId = file->id;
+                                      if (m_options.mode == Options::Mode::Setup)
+                                          return QCoreApplication::exit(0);
                                       for (auto &editor : m_editors)
                                           joinAndOpen(editor.get());
                                   });
@@ -177,14 +224,16 @@ private:
             e->file = e->session->openFile(m_fileId);
             connect(e->file, &Client::CodeSessionFile::loaded, this, [this] {
                 if (++m_loaded == int(m_editors.size()))
-                    startTyping();
+                    loadedAll();
             });
             // The server acknowledged every edit of this editor: the round trip of its last keystroke.
             connect(e->file, &Client::CodeSessionFile::syncStateChanged, this, [this, e](Client::CodeSessionFile::SyncState state) {
                 if (state != Client::CodeSessionFile::SyncState::Synced)
                     return;
-                if (e->lastKeyMeasured)
-                    m_ack.add((m_clock.nsecsElapsed() - e->lastKeyAt) / 1000);
+                if (e->lastKeyMeasured) {
+                    m_ack.add((steadyNs() - e->lastKeyAt) / 1000);
+                    m_acks.push_back((steadyNs() - e->lastKeyAt) / 1000);
+                }
                 e->lastKeyMeasured = false;
             });
             connect(e->file, &Client::CodeSessionFile::remoteUpdate, this,
@@ -202,35 +251,51 @@ private:
         });
     }
 
+    void loadedAll()
+    {
+        if (m_options.mode != Options::Mode::Worker)
+            return startTyping();
+        // The coordinator starts every worker at once: "ready" out, "go" in.
+        QTextStream(stdout) << "ready" << Qt::endl;
+        auto *go = new QSocketNotifier(0, QSocketNotifier::Read, this);
+        connect(go, &QSocketNotifier::activated, this, [this, go] {
+            go->setEnabled(false);
+            startTyping();
+        });
+    }
+
     void startTyping()
     {
-        Bench::errorStream() << m_editors.size() << " editors joined; typing for " << m_seconds << " s" << Qt::endl;
-        QRandomGenerator random(17);
+        Bench::errorStream() << m_editors.size() << " editors joined; typing for " << m_options.seconds << " s" << Qt::endl;
+        QRandomGenerator random(17 + m_options.keyOffset);
         for (int i = 0; i < int(m_editors.size()); ++i) {
             Editor *e = m_editors[i].get();
             // Each editor types at the end of its own line, as people in a class do.
             const QString text = e->file->text();
             qsizetype at = 0;
-            for (int l = 0; l <= i; ++l)
+            for (int l = 0; l <= m_options.firstLine + i; ++l)
                 at = text.indexOf(QLatin1Char('\n'), l == 0 ? 0 : at + 1);
             e->caret = e->file->document().anchorAt(at, Collab::Anchor::Side::StickToPrevious);
-            e->typing.setInterval(1000 / m_rate);
+            e->typing.setInterval(1000 / m_options.rate);
             connect(&e->typing, &QTimer::timeout, this, [this, e] { keystroke(e); });
             // Spread the editors' keystrokes over the interval instead of all at once.
-            QTimer::singleShot(random.bounded(1000 / m_rate), this, [e] { e->typing.start(); });
+            QTimer::singleShot(random.bounded(1000 / m_options.rate), this, [e] { e->typing.start(); });
         }
-        m_typingStarted = m_clock.elapsed();
-        QTimer::singleShot((m_warmup + m_seconds) * 1000, this, &Run::stopTyping);
+        m_typingStarted = steadyNs();
+        QTimer::singleShot((m_options.warmup + m_options.seconds) * 1000, this, &Run::stopTyping);
     }
 
     void keystroke(Editor *e)
     {
-        if (m_nextKey >= MaxKeys)
+        const int key = m_options.keyOffset + m_options.keyStride * m_nextKey;
+        if (key >= MaxKeys)
             return;
-        const int key = m_nextKey++;
-        const bool measured = m_clock.elapsed() - m_typingStarted >= m_warmup * 1000;
-        m_sentAt[key] = measured ? m_clock.nsecsElapsed() : -2;
-        e->lastKeyAt = m_clock.nsecsElapsed();
+        ++m_nextKey;
+        const qint64 now = steadyNs();
+        const bool measured = now - m_typingStarted >= qint64(m_options.warmup) * 1000000000;
+        m_sentAt[key] = measured ? now : -2;
+        m_ownKeys.push_back(key);
+        e->lastKeyAt = now;
         e->lastKeyMeasured = measured;
         const qsizetype at = e->file->resolve(e->caret);
         e->file->insert(at, QString(QChar(char16_t(FirstKey + key))));
@@ -242,11 +307,17 @@ private:
 
     void received(const QList<Collab::TextChange> &changes)
     {
-        const qint64 now = m_clock.nsecsElapsed();
+        const qint64 now = steadyNs();
         for (const Collab::TextChange &change : changes) {
             for (QChar c : change.inserted) {
                 const int key = c.unicode() - FirstKey;
-                if (key < 0 || key >= MaxKeys || m_sentAt[key] == -1)
+                if (key < 0 || key >= MaxKeys)
+                    continue;
+                if (m_options.mode == Options::Mode::Worker) {
+                    m_received.push_back({key, now}); // the coordinator knows when it was typed
+                    continue;
+                }
+                if (m_sentAt[key] == -1)
                     continue;
                 if (m_sentAt[key] >= 0) {
                     const qint64 micros = (now - m_sentAt[key]) / 1000;
@@ -268,17 +339,38 @@ private:
     {
         for (auto &e : m_editors)
             e->typing.stop();
+        if (m_options.mode == Options::Mode::Worker) {
+            // Other workers' last keystrokes are still on their way.
+            QTimer::singleShot(3000, this, &Run::printSamples);
+            return;
+        }
         // Wait until every keystroke reached every other editor (or give up after 10 s).
         const qint64 expected = qint64(m_nextKey) * (qint64(m_editors.size()) - 1);
         auto *check = new QTimer(this);
-        const qint64 deadline = m_clock.elapsed() + 10000;
+        const qint64 deadline = steadyNs() + 10000000000LL;
         connect(check, &QTimer::timeout, this, [this, check, expected, deadline] {
-            if (m_deliveries < expected && m_clock.elapsed() < deadline)
+            if (m_deliveries < expected && steadyNs() < deadline)
                 return;
             check->stop();
             report(expected);
         });
         check->start(50);
+    }
+
+    /// Worker: S key sentNs measured / R key receivedNs / A ackMicros / H textHash, then exit.
+    void printSamples()
+    {
+        QTextStream out(stdout);
+        for (int key : m_ownKeys)
+            out << "S " << key << ' ' << std::max<qint64>(m_sentAt[key], 0) << ' ' << (m_sentAt[key] >= 0 ? 1 : 0) << '\n';
+        for (const auto &[key, at] : m_received)
+            out << "R " << key << ' ' << at << '\n';
+        for (qint64 micros : m_acks)
+            out << "A " << micros << '\n';
+        for (auto &e : m_editors)
+            out << "H " << qHash(e->file->text()) << '\n';
+        out.flush();
+        QCoreApplication::exit(0);
     }
 
     void report(qint64 expected)
@@ -289,8 +381,9 @@ private:
             converged = converged && e->file->text() == text;
         QJsonObject line{{QStringLiteral("bench"), QStringLiteral("code-keystroke-latency")},
                          {QStringLiteral("editors"), int(m_editors.size())},
-                         {QStringLiteral("ratePerEditor"), m_rate},
-                         {QStringLiteral("seconds"), m_seconds},
+                         {QStringLiteral("processes"), 1},
+                         {QStringLiteral("ratePerEditor"), m_options.rate},
+                         {QStringLiteral("seconds"), m_options.seconds},
                          {QStringLiteral("keystrokes"), m_nextKey},
                          {QStringLiteral("measuredKeystrokes"), m_measuredKeys},
                          {QStringLiteral("deliveries"), m_deliveries},
@@ -305,65 +398,192 @@ private:
         QCoreApplication::exit(m_exitCode);
     }
 
-    QUrl m_url;
-    CourseId m_course;
-    QStringList m_tokens;
-    int m_rate;
-    int m_seconds;
-    int m_warmup;
+    Options m_options;
     QTemporaryDir m_cache;
     std::vector<std::unique_ptr<Editor>> m_editors;
     int m_signedIn = 0;
     int m_loaded = 0;
     Client::CodeSessionId m_sessionId;
     Client::CodeFileId m_fileId;
-    QElapsedTimer m_clock;
-    qint64 m_typingStarted = 0;
+    qint64 m_typingStarted = 0; // steadyNs()
     std::vector<qint64> m_sentAt; // ns per key; -1 never typed, -2 typed during the warm-up
-    int m_nextKey = 0;
+    int m_nextKey = 0; // keystrokes typed in this process
+    std::vector<int> m_ownKeys;
+    std::vector<std::pair<int, qint64>> m_received; // Worker: key, steadyNs()
     int m_measuredKeys = 0;
     qint64 m_deliveries = 0;
     Bench::Samples m_latency;
     Bench::Samples m_first;
     Bench::Samples m_last;
     Bench::Samples m_ack;
+    std::vector<qint64> m_acks;
     std::vector<int> m_rank = std::vector<int>(MaxKeys, 0);
     int m_exitCode = 0;
 };
 
 } // namespace
 
+/// Several worker processes share the editors, as separate apps would; this process starts
+/// them, says go, and joins their samples by keystroke.
+int coordinate(const Options &base, int editors, int processes)
+{
+    Options setup = base;
+    setup.mode = Options::Mode::Setup;
+    setup.tokens = {base.tokens.first()};
+    setup.lines = editors;
+    Run host(setup);
+    QTimer::singleShot(0, &host, &Run::start);
+    if (QCoreApplication::exec() != 0 || !host.fileId().isValid())
+        return 1;
+
+    std::vector<std::unique_ptr<QProcess>> workers;
+    for (int w = 0; w < processes; ++w) {
+        const int first = editors * w / processes;
+        const int end = editors * (w + 1) / processes;
+        auto worker = std::make_unique<QProcess>();
+        worker->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        worker->start(QCoreApplication::applicationFilePath(),
+                      {QStringLiteral("--worker"), base.url.toString(), QStringLiteral("--session"),
+                       QString::number(host.sessionId().value()), QStringLiteral("--file"), QString::number(host.fileId().value()),
+                       QStringLiteral("--tokens"), base.tokens.mid(1 + first, end - first).join(QLatin1Char(',')),
+                       QStringLiteral("--first-line"), QString::number(first), QStringLiteral("--key-offset"), QString::number(w),
+                       QStringLiteral("--key-stride"), QString::number(processes), QStringLiteral("--rate"), QString::number(base.rate),
+                       QStringLiteral("--seconds"), QString::number(base.seconds), QStringLiteral("--warmup"), QString::number(base.warmup)});
+        workers.push_back(std::move(worker));
+    }
+    for (auto &worker : workers) {
+        while (!worker->canReadLine()) {
+            if (!worker->waitForReadyRead(60000)) {
+                Bench::errorStream() << "a worker did not get ready" << Qt::endl;
+                return 1;
+            }
+        }
+        worker->readLine();
+    }
+    // QProcess writes when its events run, which this loop does not: flush each one now.
+    for (auto &worker : workers) {
+        worker->write("go\n");
+        worker->waitForBytesWritten(5000);
+    }
+
+    std::vector<qint64> sentAt(MaxKeys, -1); // -2: typed in the warm-up
+    std::vector<std::vector<qint64>> receivedAt(MaxKeys);
+    Bench::Samples ack;
+    QSet<QString> hashes;
+    qint64 keystrokes = 0;
+    for (auto &worker : workers) {
+        if (!worker->waitForFinished((base.warmup + base.seconds + 60) * 1000))
+            return 1;
+        for (const QByteArray &raw : worker->readAllStandardOutput().split('\n')) {
+            const QList<QByteArray> f = raw.split(' ');
+            if (f.size() == 4 && f[0] == "S") {
+                sentAt[f[1].toInt()] = f[3] == "1" ? f[2].toLongLong() : -2;
+                ++keystrokes;
+            } else if (f.size() == 3 && f[0] == "R") {
+                receivedAt[f[1].toInt()].push_back(f[2].toLongLong());
+            } else if (f.size() == 2 && f[0] == "A") {
+                ack.add(f[1].toLongLong());
+            } else if (f.size() == 2 && f[0] == "H") {
+                hashes.insert(QString::fromLatin1(f[1]));
+            }
+        }
+    }
+    Bench::Samples latency;
+    Bench::Samples firstReceiver;
+    Bench::Samples lastReceiver;
+    qint64 deliveries = 0;
+    qint64 measured = 0;
+    for (int key = 0; key < MaxKeys; ++key) {
+        std::vector<qint64> &at = receivedAt[key];
+        deliveries += qint64(at.size());
+        if (sentAt[key] < 0 || at.empty())
+            continue;
+        ++measured;
+        std::sort(at.begin(), at.end());
+        for (qint64 t : at)
+            latency.add((t - sentAt[key]) / 1000);
+        firstReceiver.add((at.front() - sentAt[key]) / 1000);
+        lastReceiver.add((at.back() - sentAt[key]) / 1000);
+    }
+    QJsonObject line{{QStringLiteral("bench"), QStringLiteral("code-keystroke-latency")},
+                     {QStringLiteral("editors"), editors},
+                     {QStringLiteral("processes"), processes},
+                     {QStringLiteral("ratePerEditor"), base.rate},
+                     {QStringLiteral("seconds"), base.seconds},
+                     {QStringLiteral("keystrokes"), keystrokes},
+                     {QStringLiteral("measuredKeystrokes"), measured},
+                     {QStringLiteral("deliveries"), deliveries},
+                     {QStringLiteral("expectedDeliveries"), keystrokes * (editors - 1)},
+                     {QStringLiteral("converged"), hashes.size() == 1}};
+    latency.writeTo(line, QStringLiteral("latency"));
+    firstReceiver.writeTo(line, QStringLiteral("firstReceiver"));
+    lastReceiver.writeTo(line, QStringLiteral("lastReceiver"));
+    ack.writeTo(line, QStringLiteral("ack"));
+    Bench::printJsonLine(line);
+    return hashes.size() == 1 && deliveries == keystrokes * (editors - 1) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption editorsOption(QStringLiteral("editors"), QStringLiteral("Editors typing (default 30)."), QStringLiteral("n"), QStringLiteral("30"));
-    const QCommandLineOption rateOption(QStringLiteral("rate"), QStringLiteral("Keystrokes per second per editor (default 5)."), QStringLiteral("n"), QStringLiteral("5"));
-    const QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("Measured seconds (default 20)."), QStringLiteral("n"), QStringLiteral("20"));
-    const QCommandLineOption warmupOption(QStringLiteral("warmup"), QStringLiteral("Seconds typed before measuring (default 2)."), QStringLiteral("n"), QStringLiteral("2"));
-    const QCommandLineOption serveOption(QStringLiteral("serve"), QStringLiteral("Internal: run the server in DIR."), QStringLiteral("dir"));
-    parser.addOptions({editorsOption, rateOption, secondsOption, warmupOption, serveOption});
+    const auto option = [](const char *name, const char *help, const char *value, const char *fallback = nullptr) {
+        return QCommandLineOption(QLatin1String(name), QLatin1String(help), QLatin1String(value),
+                                  fallback ? QLatin1String(fallback) : QString());
+    };
+    const QCommandLineOption editorsOption = option("editors", "Editors typing (default 30).", "n", "30");
+    const QCommandLineOption processesOption = option("processes", "Processes the editors are spread over (default 1).", "n", "1");
+    const QCommandLineOption rateOption = option("rate", "Keystrokes per second per editor (default 5).", "n", "5");
+    const QCommandLineOption secondsOption = option("seconds", "Measured seconds (default 20).", "n", "20");
+    const QCommandLineOption warmupOption = option("warmup", "Seconds typed before measuring (default 2).", "n", "2");
+    const QCommandLineOption serveOption = option("serve", "Internal: run the server in DIR.", "dir");
+    const QCommandLineOption workerOption = option("worker", "Internal: type as some editors on the server URL.", "url");
+    const QCommandLineOption sessionOption = option("session", "Internal (worker).", "id");
+    const QCommandLineOption fileOption = option("file", "Internal (worker).", "id");
+    const QCommandLineOption tokensOption = option("tokens", "Internal (worker).", "list");
+    const QCommandLineOption firstLineOption = option("first-line", "Internal (worker).", "n", "0");
+    const QCommandLineOption keyOffsetOption = option("key-offset", "Internal (worker).", "n", "0");
+    const QCommandLineOption keyStrideOption = option("key-stride", "Internal (worker).", "n", "1");
+    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, serveOption, workerOption,
+                       sessionOption, fileOption, tokensOption, firstLineOption, keyOffsetOption, keyStrideOption});
     parser.process(app);
     const int editors = std::clamp(parser.value(editorsOption).toInt(), 2, 199);
     if (parser.isSet(serveOption))
         return serve(parser.value(serveOption), editors);
+
+    Options options;
+    options.rate = std::clamp(parser.value(rateOption).toInt(), 1, 50);
+    options.seconds = std::max(1, parser.value(secondsOption).toInt());
+    options.warmup = std::max(0, parser.value(warmupOption).toInt());
+    if (parser.isSet(workerOption)) {
+        options.mode = Options::Mode::Worker;
+        options.url = QUrl(parser.value(workerOption));
+        options.session = Client::CodeSessionId(parser.value(sessionOption).toLongLong());
+        options.file = Client::CodeFileId(parser.value(fileOption).toLongLong());
+        options.tokens = parser.value(tokensOption).split(QLatin1Char(','));
+        options.firstLine = parser.value(firstLineOption).toInt();
+        options.keyOffset = parser.value(keyOffsetOption).toInt();
+        options.keyStride = std::max(1, parser.value(keyStrideOption).toInt());
+        Run run(options);
+        QTimer::singleShot(0, &run, &Run::start);
+        const int code = app.exec();
+        return code == 0 ? run.exitCode() : code;
+    }
 
     QTemporaryDir data;
     QProcess server;
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     server.start(QCoreApplication::applicationFilePath(),
                  {QStringLiteral("--serve"), data.path(), QStringLiteral("--editors"), QString::number(editors)});
-    QStringList tokens;
-    qint64 course = 0;
     quint16 port = 0;
     while (port == 0 && server.waitForReadyRead(30000)) {
         while (server.canReadLine()) {
             const QString line = QString::fromUtf8(server.readLine()).trimmed();
             if (line.startsWith(QLatin1String("token ")))
-                tokens.append(line.mid(6));
+                options.tokens.append(line.mid(6));
             else if (line.startsWith(QLatin1String("course ")))
-                course = line.mid(7).toLongLong();
+                options.course = CourseId(line.mid(7).toLongLong());
             else if (line.startsWith(QLatin1String("port ")))
                 port = quint16(line.mid(5).toUInt());
         }
@@ -372,12 +592,21 @@ int main(int argc, char **argv)
         Bench::errorStream() << "the server did not start" << Qt::endl;
         return 1;
     }
-    Run run(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)), CourseId(course), tokens,
-            std::clamp(parser.value(rateOption).toInt(), 1, 50), std::max(1, parser.value(secondsOption).toInt()),
-            std::max(0, parser.value(warmupOption).toInt()));
-    QTimer::singleShot(0, &run, &Run::start);
-    const int code = app.exec();
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    const int processes = std::clamp(parser.value(processesOption).toInt(), 1, editors);
+    int code = 0;
+    if (processes > 1) {
+        code = coordinate(options, editors, processes);
+    } else {
+        // The host is the first of the editors.
+        options.tokens = options.tokens.mid(0, editors);
+        options.lines = editors;
+        Run run(options);
+        QTimer::singleShot(0, &run, &Run::start);
+        code = app.exec();
+        code = code == 0 ? run.exitCode() : code;
+    }
     server.terminate();
     server.waitForFinished(5000);
-    return code == 0 ? run.exitCode() : code;
+    return code;
 }
