@@ -7,6 +7,7 @@
 #include "codeparticipantmodel.h"
 #include "codesession.h"
 #include "codesessionfile.h"
+#include "document.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void followAndLectureMode();
     void joinRefusalsAndApproval();
     void filesVersionsAndExport();
+    void editorReplicaPath();
 
 private:
     struct Person
@@ -602,6 +604,43 @@ void TestClientCode::filesVersionsAndExport()
     QTRY_COMPARE(deleted.size(), 1);
     QCOMPARE(ana.session->files()->rowCount(), 0);
     QTRY_VERIFY(!ana.session->openedFile(fileId));
+}
+
+void TestClientCode::editorReplicaPath()
+{
+    // The pane's way: the editor holds its own replica made by replica(), sends its updates
+    // through applyLocalUpdate() and applies remoteUpdate(); both replicas name new characters
+    // with the one agent id the server bound to this user.
+    Person ines = signedIn(QStringLiteral("ines"));
+    QVERIFY(ines.code);
+    const CodeSessionId id = createSession(ines, courseSession(QStringLiteral("Pane")));
+    QVERIFY(id.isValid());
+    const CodeFileId fileId = createFile(ines, QStringLiteral("pane.py"), QStringLiteral("start\n"));
+    QVERIFY(fileId.isValid());
+    Person ana = joined(QStringLiteral("ana"), id);
+    QVERIFY(ana.session);
+    CodeSessionFile *inesFile = openLoaded(ines, fileId);
+    CodeSessionFile *anaFile = openLoaded(ana, fileId);
+    QVERIFY(inesFile && anaFile);
+
+    Collab::Document editor = anaFile->replica();
+    QCOMPARE(editor.agent(), anaFile->agent());
+    QCOMPARE(editor.text(), QStringLiteral("start\n"));
+    QObject context;
+    connect(anaFile, &CodeSessionFile::remoteUpdate, &context,
+            [&editor](const QByteArray &update, const QList<Collab::TextChange> &) { QVERIFY(editor.apply(update).ok()); });
+
+    // Fast typing in the editor: many small updates, sent together while one is on its way.
+    for (int i = 0; i < 40; ++i)
+        anaFile->applyLocalUpdate(editor.insert(editor.length(), QStringLiteral("k%1 ").arg(i)));
+    anaFile->applyLocalUpdate(editor.remove(0, 1));
+    QCOMPARE(anaFile->text(), editor.text());
+    inesFile->insert(0, QStringLiteral("# host\n"));
+    QTRY_COMPARE(editor.text(), inesFile->text());
+    QTRY_VERIFY(!anaFile->hasUnsentChanges());
+    QCOMPARE(anaFile->text(), editor.text());
+    QVERIFY(editor.text().startsWith(QStringLiteral("# host\ntart\nk0 k1 ")));
+    QVERIFY(editor.text().endsWith(QStringLiteral("k39 ")));
 }
 
 QTEST_GUILESS_MAIN(TestClientCode)
