@@ -1036,7 +1036,12 @@ void CodeService::fanOutUpdate(const LiveFile &file, UserId user, const QByteArr
 
 void CodeService::compactIfDue(LiveFile &file)
 {
-    if (file.record.lastN - file.record.snapshotN < CompactUpdates && file.record.logBytes < CompactBytes)
+    // Acknowledged parts still waiting for their dependencies are in the log only; they are
+    // given up (as the engine's bounded buffer gives them up) only when the log grew far past
+    // the limits, so a client that never sends the dependencies cannot stop compaction.
+    const qint64 factor = file.document.pendingLength() > 0 ? PendingCompactFactor : 1;
+    if (file.record.lastN - file.record.snapshotN < CompactUpdates * factor
+        && file.record.logBytes < CompactBytes * factor)
         return;
     const QByteArray state = file.document.encodeState();
     if (!m_core.db([&] { return m_code.compactCodeFile(file.record.id, file.record.lastN, state); })) {

@@ -32,6 +32,9 @@ public:
     /// Log rows (or bytes of them) after which a file's log is folded into a new snapshot.
     static constexpr qint64 CompactUpdates = 500;
     static constexpr qint64 CompactBytes = 256 * 1024;
+    /// While parts of a file wait for their dependencies, the log is folded only past this many
+    /// times those limits: a snapshot leaves the waiting parts out, the log has them.
+    static constexpr qint64 PendingCompactFactor = 8;
     /// The relay interval of one connection's cursor events.
     static constexpr qint64 CursorIntervalMs = 50;
     /// Access-code attempts per user and minute, against guessing short codes.

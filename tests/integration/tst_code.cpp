@@ -679,6 +679,34 @@ private Q_SLOTS:
         QVERIFY(m_ana->request(Op::CodeList, {}));
     }
 
+    void compactionKeepsUpdatesWaitingForTheirDependencies()
+    {
+        const qint64 session = createSession();
+        const QJsonObject joined = join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("late.txt"));
+        // The second edit arrives first: the server acknowledges it and buffers it until the
+        // first one comes.
+        Collab::Document replica(agentOf(joined));
+        const QByteArray first = replica.insert(0, QStringLiteral("hello"));
+        const QByteArray second = replica.insert(5, QStringLiteral(" world"));
+        QCOMPARE(sendUpdate(*m_teacher, session, file, second)->type, FrameType::Result);
+        // Another replica's updates of 30 KB take the log past 256 KiB in the meantime.
+        const quint64 otherAgent = 0x5151;
+        QCOMPARE(agentOf(join(*m_teacher, session, {{QStringLiteral("agent"), qint64(otherAgent)}})), otherAgent);
+        Collab::Document other(otherAgent);
+        for (int i = 0; i < 9; ++i)
+            QCOMPARE(sendUpdate(*m_teacher, session, file, other.insert(other.length(), QString(30000, QLatin1Char('a' + char(i)))))->type,
+                     FrameType::Result);
+        restartServer();
+        join(*m_teacher, session, {{QStringLiteral("agent"), qint64(agentOf(joined))}});
+        QCOMPARE(sendUpdate(*m_teacher, session, file, first)->type, FrameType::Result);
+        // With nothing waiting any more, the log is folded, and the snapshot has everything.
+        QCOMPARE(m_server->server().storage().code().codeUpdateCount(Server::CodeFileId(file)), 0);
+        const QString text = exported(*m_teacher, session, QStringLiteral("late.txt"));
+        QVERIFY2(text.contains(QStringLiteral("hello world")), qPrintable(text.left(20) + QStringLiteral("…") + text.right(20)));
+        QCOMPARE(text.size(), 9 * 30000 + 11);
+    }
+
     void versionsRestoreAsAnEdit()
     {
         const qint64 session = createSession();
