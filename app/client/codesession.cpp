@@ -53,7 +53,9 @@ void CodeSession::sendJoin()
     if (m_joinInFlight)
         return;
     m_joinInFlight = true;
-    if (m_state != State::Pending)
+    // A rejoin after a reconnect keeps Joined: the pane keeps its editors open and editable,
+    // and the files wait (isRejoining()) until the server has subscribed us again.
+    if (m_state != State::Pending && m_state != State::Joined)
         setState(State::Joining);
     QJsonObject data{{QStringLiteral("sessionId"), m_id.value()}};
     if (!m_accessCode.isEmpty())
@@ -569,8 +571,8 @@ CodeSessionFile *CodeSession::openFile(CodeFileId file)
     connect(open, &CodeSessionFile::textChanged, this, [this, file] { m_comments->refreshFile(file); });
     connect(open, &CodeSessionFile::loaded, this, [this, file] { m_comments->refreshFile(file); });
     connect(open, &CodeSessionFile::reloaded, this, [this, file] { m_comments->refreshFile(file); });
-    if (m_state == State::Joined)
-        open->open();
+    if (m_state == State::Joined && !m_joinInFlight)
+        open->open(); // else the join's answer opens it
     return open;
 }
 

@@ -34,7 +34,7 @@ class CodeSession : public QObject
     Q_OBJECT
 public:
     enum class State {
-        Joining, // code.join on its way (also again after a reconnect)
+        Joining, // the first code.join on its way (a rejoin after a reconnect stays Joined)
         Pending, // the host must approve; joinApproved / Refused(Denied) follow
         Joined,
         Refused, // see refusal()
@@ -68,6 +68,8 @@ public:
     CodeRole myRole() const { return m_myRole; }
     bool canEdit() const { return m_state == State::Joined && m_myRole != CodeRole::Viewer; }
     bool isHost() const { return m_myRole == CodeRole::Host; }
+    /// Joined, and code.join is on its way again after a reconnect: edits wait in the replicas.
+    bool isRejoining() const { return m_state == State::Joined && m_joinInFlight; }
 
     // Models for the pane (owned by the session)
     CodeFileModel *files() const { return m_files; }

@@ -113,8 +113,8 @@ void CodeSessionFile::open()
 
 void CodeSessionFile::resync()
 {
-    if (m_session->state() != CodeSession::State::Joined)
-        return;
+    if (m_session->state() != CodeSession::State::Joined || m_session->isRejoining())
+        return; // the join's answer resyncs every open file
     const bool full = m_needsFullState || !m_loaded;
     ++m_generation;
     m_opening = true;
@@ -270,7 +270,7 @@ void CodeSessionFile::recordLocal(const QByteArray &update, quint32 clockBefore)
 
 bool CodeSessionFile::isOnline() const
 {
-    return m_session->state() == CodeSession::State::Joined
+    return m_session->state() == CodeSession::State::Joined && !m_session->isRejoining()
         && m_session->m_client->connection()->state() == Connection::State::Connected;
 }
 

@@ -255,10 +255,13 @@ void TestClientCode::offlineEditsMergeAfterReconnect()
     CodeSessionFile *benFile = openLoaded(ben, fileId);
     QVERIFY(inesFile && anaFile && benFile);
 
+    // The pane keeps the session and its editors as they are through the outage.
+    QSignalSpy sessionState(ana.session, &CodeSession::stateChanged);
     network.down = true;
     network.current->close(1001, QStringLiteral("gone"));
     QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
     QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
+    QVERIFY(ana.session->canEdit());
 
     // Minutes of offline work (a few hundred edits) on one side, edits of the others meanwhile.
     QRandomGenerator random(77);
@@ -285,6 +288,8 @@ void TestClientCode::offlineEditsMergeAfterReconnect()
     QTRY_VERIFY_WITH_TIMEOUT(!anaFile->hasUnsentChanges(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(anaFile->text() == benFile->text() && benFile->text() == inesFile->text(), 10000);
     QCOMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Synced);
+    QVERIFY(sessionState.isEmpty());
+    QVERIFY(!ana.session->isRejoining());
     for (const QString &token : std::as_const(tokens))
         QVERIFY2(anaFile->text().contains(token), qPrintable(token));
 
