@@ -1092,7 +1092,10 @@ void CodeService::docUpdate(Connection &c, const Request &r)
         }
         added += insert.end - known;
     }
-    if (file->document.length() + added > MaxCodeFileLength) {
+    // Buffered parts become text when their dependencies come, each counted against its own
+    // agent's clock only: without them, replicas that hold back their first update could
+    // together grow a file far past the limit.
+    if (file->document.length() + file->document.pendingLength() + added > MaxCodeFileLength) {
         releaseFile(record->id);
         c.fail(r, ErrorCode::TooLarge, QStringLiteral("a file may have at most %1 characters").arg(MaxCodeFileLength));
         return;

@@ -707,6 +707,34 @@ private Q_SLOTS:
         QCOMPARE(text.size(), 9 * 30000 + 11);
     }
 
+    void waitingUpdatesCountTowardsTheFileSize()
+    {
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("huge.txt"));
+        // Two replicas of one user each hold back their first update, so the server buffers
+        // the rest: together they would be twice the largest file once the first ones come.
+        QList<QByteArray> firsts;
+        for (const quint64 agent : {quint64(0x6161), quint64(0x6262)}) {
+            QCOMPARE(agentOf(join(*m_teacher, session, {{QStringLiteral("agent"), qint64(agent)}})), agent);
+            Collab::Document replica(agent);
+            firsts.append(replica.insert(0, QString(10000, QLatin1Char('f'))));
+            QStringList ids;
+            while (replica.length() + 30000 <= MaxCodeFileLength)
+                ids.append(m_teacher->send(Op::DocUpdate, {{QStringLiteral("sessionId"), session}, {QStringLiteral("fileId"), file},
+                                                           {QStringLiteral("update"), b64(replica.insert(replica.length(), QString(30000, QLatin1Char('w'))))}}));
+            for (const QString &id : std::as_const(ids))
+                QVERIFY(m_teacher->reply(id));
+        }
+        // Both first updates in one, small enough by itself.
+        Collab::Document both(0x6363);
+        for (const QByteArray &first : std::as_const(firsts))
+            QVERIFY(both.apply(first).ok());
+        const auto last = sendUpdate(*m_teacher, session, file, both.encodeDiff(QByteArray()));
+        QVERIFY(last);
+        QVERIFY(exported(*m_teacher, session, QStringLiteral("huge.txt")).size() <= MaxCodeFileLength);
+    }
+
     void versionsRestoreAsAnEdit()
     {
         const qint64 session = createSession();
