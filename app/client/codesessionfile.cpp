@@ -17,8 +17,6 @@ namespace Cohort::Client {
 namespace {
 // docs/protocol.md, "Code sessions": the largest engine update doc.update takes.
 constexpr qsizetype MaxUpdateBytes = 32768;
-// Updates typed faster than the update interval wait at most this many to go out together.
-constexpr qsizetype MaxCoalesced = 512;
 
 QString base64(const QByteArray &bytes)
 {
@@ -302,7 +300,8 @@ void CodeSessionFile::flush()
     if (m_unacked.size() > 1) {
         const QByteArray diff =
             m_document.encodeDiff(withClock(m_document.version(), agent(), m_unacked.first().clockBefore));
-        if (diff.size() <= MaxUpdateBytes && m_unacked.size() <= MaxCoalesced) {
+        // Beyond the server's limit (hours of offline work), they go one by one instead.
+        if (diff.size() <= MaxUpdateBytes) {
             update = diff;
             count = m_unacked.size();
         }
