@@ -443,15 +443,25 @@ bool CodeService::admit(Connection &c, const Request &r, LiveSession &session, U
 
 std::optional<quint64> CodeService::agentFor(Connection &c, const Request &r, LiveSession &session)
 {
+    const UserId user = c.userId();
+    const auto mayBindAnother = [&] {
+        if (std::count(session.agents.cbegin(), session.agents.cend(), user) < MaxAgentsPerUser)
+            return true;
+        c.fail(r, ErrorCode::Conflict,
+               QStringLiteral("you have %1 agent ids in this session; join with one of them").arg(MaxAgentsPerUser));
+        return false;
+    };
     if (hasField(r, "agent")) {
         const quint64 agent = quint64(integerField(r, "agent"));
         const UserId owner = session.agents.value(agent);
-        if (owner == c.userId())
+        if (owner == user)
             return agent;
         if (owner.isValid()) {
             c.fail(r, ErrorCode::Forbidden, QStringLiteral("the agent id belongs to another participant"));
             return std::nullopt;
         }
+        if (!mayBindAnother())
+            return std::nullopt;
         const StorageResult<bool> bound = m_core.db([&] { return m_code.bindCodeAgent(session.record.id, agent, c.userId()); });
         if (!bound.ok()) {
             c.fail(r, ErrorCode::Internal, QStringLiteral("the agent id could not be bound"));
@@ -460,6 +470,8 @@ std::optional<quint64> CodeService::agentFor(Connection &c, const Request &r, Li
         session.agents.insert(agent, c.userId());
         return agent;
     }
+    if (!mayBindAnother())
+        return std::nullopt;
     for (int attempt = 0; attempt < AgentAttempts; ++attempt) {
         const quint64 agent = 1 + QRandomGenerator::global()->bounded(quint64(MaxAgent));
         if (session.agents.contains(agent))

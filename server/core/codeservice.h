@@ -37,6 +37,10 @@ public:
     static constexpr qint64 PendingCompactFactor = 8;
     /// The relay interval of one connection's cursor events.
     static constexpr qint64 CursorIntervalMs = 50;
+    /// Agent ids one user may bind in a session: with at most MaxCodeCollaborators participants,
+    /// the bound agents stay below the 65,536 agents an engine document takes (beyond them it
+    /// refuses every update of a new agent, so the file would be closed to new editors).
+    static constexpr int MaxAgentsPerUser = 256;
     /// Access-code attempts per user and minute, against guessing short codes.
     static constexpr int AccessCodeAttemptsPerMinute = 10;
 

@@ -492,6 +492,35 @@ private Q_SLOTS:
         QCOMPARE(exported(*m_teacher, session, QStringLiteral("g.py")), QStringLiteral("mine base\n"));
     }
 
+    void agentIdsPerUserAreLimited()
+    {
+        // 256 per user and session: 200 participants stay below the engine's 65,536 agents of
+        // a document, past which it refuses every new agent's update.
+        const qint64 session = createSession();
+        const quint64 first = agentOf(join(*m_teacher, session));
+        QVERIFY(first != 0);
+        QStringList ids;
+        for (int i = 0; i < 300; ++i)
+            ids.append(m_teacher->send(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}));
+        int bound = 1;
+        std::optional<Frame> refused;
+        for (const QString &id : std::as_const(ids)) {
+            const auto reply = m_teacher->reply(id);
+            QVERIFY(reply);
+            if (reply->type == FrameType::Result)
+                ++bound;
+            else
+                refused = reply;
+        }
+        QCOMPARE(bound, 256);
+        expectError(refused, ErrorCode::Conflict);
+        expectError(m_teacher->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}, {QStringLiteral("agent"), 0x4242}}),
+                    ErrorCode::Conflict);
+        // The ids already bound still serve, and other users have their own allowance.
+        QCOMPARE(agentOf(join(*m_teacher, session, {{QStringLiteral("agent"), qint64(first)}})), first);
+        QVERIFY(agentOf(join(*m_ana, session)) != 0);
+    }
+
     void badInputIsRefused()
     {
         const qint64 session = createSession();
