@@ -29,12 +29,14 @@ qint64 integerField(const Request &r, const char *key)
     return r.data.value(QLatin1String(key)).toInteger();
 }
 
-/// The last path component of a file name a client sent, without control characters.
+/// The last path component of a file name a client sent, without control characters; empty
+/// for "." and "..", which name folders: no client could save or open a file by them.
 QString attachmentName(const QString &name)
 {
     QString result = name.mid(std::max(name.lastIndexOf(QLatin1Char('/')), name.lastIndexOf(QLatin1Char('\\'))) + 1);
     result.removeIf([](QChar ch) { return ch.category() == QChar::Other_Control; });
-    return result.trimmed();
+    result = result.trimmed();
+    return result == QLatin1String(".") || result == QLatin1String("..") ? QString() : result;
 }
 
 QString attachmentMime(const QString &mime)

@@ -274,6 +274,9 @@ private Q_SLOTS:
                  errorCodeName(ErrorCode::BadRequest));
         QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("n"), QStringLiteral("dir/"), "x")),
                  errorCodeName(ErrorCode::BadRequest));
+        // "." and ".." name a folder, not a file: no client could save or open them under that name.
+        for (const QString &name : {QStringLiteral(".."), QStringLiteral("."), QStringLiteral("a/.."), QStringLiteral(" .. ")})
+            QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("d"), name, "x")), errorCodeName(ErrorCode::BadRequest));
         // Exactly the limit is fine.
         const QByteArray bytes = pattern(MaxBytes);
         QCOMPARE(uploadAll(*m_ana, m_roomId, QStringLiteral("max"), QStringLiteral("max.bin"), bytes)
