@@ -321,6 +321,37 @@ private Q_SLOTS:
         QCOMPARE(code(download(*m_olga, direct, id, 0)), QStringLiteral("ok"));
     }
 
+    void removedMembersLoseTheFiles()
+    {
+        bool ok = false;
+        const qint64 benId = m_ben->session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger();
+        const qint64 group = m_ana->call(Op::RoomCreate, {{QStringLiteral("clientId"), QStringLiteral("g")}, {QStringLiteral("kind"), QStringLiteral("group")},
+                                                          {QStringLiteral("name"), QStringLiteral("Pair")}, {QStringLiteral("members"), QJsonArray{benId}}}, &ok)
+                                 .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        const QByteArray bytes = pattern(2 * m_chunkBytes);
+        const QString id = uploadAll(*m_ana, group, QStringLiteral("a"), QStringLiteral("a.bin"), bytes).value(QStringLiteral("id")).toString();
+        QCOMPARE(id, sha256(bytes));
+        QCOMPARE(code(download(*m_ben, group, id, 0)), QStringLiteral("ok"));
+        const QByteArray his = pattern(2 * m_chunkBytes, 3);
+        const auto open = begin(*m_ben, group, QStringLiteral("b"), QStringLiteral("b.bin"), his);
+        QCOMPARE(code(open), QStringLiteral("ok"));
+        const QString uploadId = open->data.value(QStringLiteral("uploadId")).toString();
+        QCOMPARE(code(chunk(*m_ben, uploadId, 0, his.left(m_chunkBytes))), QStringLiteral("ok"));
+
+        m_ana->call(Op::RoomRemoveMember, {{QStringLiteral("clientId"), QStringLiteral("r")}, {QStringLiteral("roomId"), group},
+                                           {QStringLiteral("userId"), benId}}, &ok);
+        QVERIFY(ok);
+        // Gone from the room: its files, a new upload and the end of an old one are all refused.
+        QCOMPARE(code(download(*m_ben, group, id, 0)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(begin(*m_ben, group, QStringLiteral("c"), QStringLiteral("c.bin"), pattern(10))), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(sendRest(*m_ben, uploadId, his, m_chunkBytes)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(partialFiles(), 0);
+        QCOMPARE(code(m_ana->request(Op::MessageSend, {{QStringLiteral("roomId"), group}, {QStringLiteral("clientId"), QStringLiteral("m")},
+                                                       {QStringLiteral("text"), QString()}, {QStringLiteral("attachments"), QJsonArray{sha256(his)}}})),
+                 errorCodeName(ErrorCode::NotFound));
+    }
+
     void archivedRoomRefusesUploads()
     {
         const QByteArray bytes = pattern(3000);
