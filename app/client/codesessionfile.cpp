@@ -324,6 +324,7 @@ void CodeSessionFile::onUpdateReply(const Reply &reply, qsizetype count, quint64
     m_inFlight = 0;
     if (reply.ok) {
         m_unacked.remove(0, std::min(count, m_unacked.size()));
+        m_retryDelayMs = 0;
         scheduleFlush();
         updateSyncState();
         return;
@@ -332,8 +333,15 @@ void CodeSessionFile::onUpdateReply(const Reply &reply, qsizetype count, quint64
         updateSyncState(); // kept: the resync after the reconnect sends it again
         return;
     }
-    if (reply.error == Protocol::ErrorCode::RateLimited) {
-        m_flushTimer.start(static_cast<int>(std::max<qint64>(reply.retryAfterMs, 50)));
+    const Protocol::ErrorCode error = reply.error;
+    const bool refused = error == Protocol::ErrorCode::Forbidden || error == Protocol::ErrorCode::BadRequest
+        || error == Protocol::ErrorCode::TooLarge || error == Protocol::ErrorCode::NotFound;
+    if (!refused) {
+        // The server could not take it this time (rate limit, a failing database): the edits
+        // stay and go out again, later each time.
+        m_retryDelayMs = std::min(std::max(m_retryDelayMs * 2, 250), 30000);
+        m_flushTimer.start(static_cast<int>(std::max<qint64>(reply.retryAfterMs, m_retryDelayMs)));
+        updateSyncState();
         return;
     }
     // Refused (a viewer, a role taken away, over the size): the server will never take these

@@ -34,9 +34,10 @@ class CodeSession;
 /// and the diff against the server's version sends everything it lacks (the offline edits),
 /// so minutes of offline work merge. The same happens when a doc.update is lost.
 ///
-/// If the server refuses an edit (a viewer's, or after the role was taken away), the local
-/// replica is replaced by the server's state: editRefused() and then reloaded() (the pane
-/// sets the editor's document again from replica()).
+/// If the server refuses an edit (forbidden for a viewer or after the role was taken away,
+/// bad_request, too_large, not_found), the local replica is replaced by the server's state:
+/// editRefused() and then reloaded() (the pane sets the editor's document again from
+/// replica()). Any other failure (internal, rate_limited, ...) keeps the edits and retries.
 class CodeSessionFile : public QObject
 {
     Q_OBJECT
@@ -156,6 +157,7 @@ private:
     qsizetype m_inFlight = 0;
     QElapsedTimer m_lastSend;
     QTimer m_flushTimer;
+    int m_retryDelayMs = 0; // after a failure the server may not repeat; 0 after a success
 
     std::optional<LocalCursor> m_cursor; // the latest selection, sent or not
     bool m_cursorDirty = false;
