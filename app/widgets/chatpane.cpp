@@ -957,8 +957,12 @@ void ChatPane::showContextMenu(MessageView *view, const QModelIndex &index, cons
         menu.addAction(tr("Delete"), this, [this, seq = m.seq] { m_client->remove(m_room, seq); });
     menu.addSeparator();
     if (!m.deleted) {
-        for (const AttachmentInfo &file : m_client->attachments(m_room, m.seq))
-            menu.addAction(tr("Save “%1” as…").arg(file.name), this, [this, file] { saveFile(file); });
+        // A menu takes "&" for a shortcut mark, and a long name would make it screen wide.
+        for (const AttachmentInfo &file : m_client->attachments(m_room, m.seq)) {
+            const QString name = menu.fontMetrics().elidedText(file.name, Qt::ElideMiddle, 480);
+            menu.addAction(tr("Save “%1” as…").arg(QString(name).replace(QLatin1Char('&'), QStringLiteral("&&"))), this,
+                           [this, file] { saveFile(file); });
+        }
         menu.addAction(Icons::symbol(QStringLiteral("copy")), tr("Copy text"), this,
                        [text = m.text] { QApplication::clipboard()->setText(text); });
     }
@@ -1346,13 +1350,17 @@ void ChatPane::onDownloadFinished(const QString &id, const QString &path)
 
 void ChatPane::openFile(const QString &path)
 {
-    if (runsWhenOpened(path)
-        && QMessageBox::warning(this, tr("Open file"),
-                                tr("“%1” is a program or script. Opening it runs it on this computer. Open it anyway?")
-                                    .arg(QFileInfo(path).fileName()),
-                                QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Cancel)
-            != QMessageBox::Open)
-        return;
+    if (runsWhenOpened(path)) {
+        // Plain text: QMessageBox would take markup in someone's file name for rich text.
+        QMessageBox warning(QMessageBox::Warning, tr("Open file"),
+                            tr("“%1” is a program or script. Opening it runs it on this computer. Open it anyway?")
+                                .arg(QFileInfo(path).fileName()),
+                            QMessageBox::Open | QMessageBox::Cancel, this);
+        warning.setTextFormat(Qt::PlainText);
+        warning.setDefaultButton(QMessageBox::Cancel);
+        if (warning.exec() != QMessageBox::Open)
+            return;
+    }
     QDesktopServices::openUrl(QUrl::fromLocalFile(path));
 }
 

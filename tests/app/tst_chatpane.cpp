@@ -18,6 +18,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
@@ -27,6 +28,9 @@
 #include <QAbstractItemView>
 #include <QCompleter>
 #include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QTimer>
 #include <QToolButton>
 #include <QLineEdit>
 #include <QListWidget>
@@ -127,6 +131,7 @@ private Q_SLOTS:
     void conversationWithARealServer();
     void pastedImageArrivesAsAPreview();
     void pastedFilesBecomeChipsNotText();
+    void programWarningShowsTheNameAsText();
 
 private:
     void openStudyRoom();
@@ -938,6 +943,63 @@ void TestChatPane::pastedFilesBecomeChipsNotText()
     QApplication::clipboard()->setText(QStringLiteral("just words"));
     composer->paste();
     QCOMPARE(composer->toPlainText(), QStringLiteral("just words"));
+}
+
+void TestChatPane::programWarningShowsTheNameAsText()
+{
+    // Names come from other people: markup in one must not restyle (or hide) the warning.
+    const QString name = QStringLiteral("<font size=1 color=white>Q&A homework<br>fix.sh");
+    const QByteArray bytes("echo hi\n");
+    const QString id = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    QJsonObject message = ChatFixture::message(1, Base, m_ana, QStringLiteral("run this"));
+    message.insert(QStringLiteral("attachments"),
+                   QJsonArray{AttachmentInfo{id, name, bytes.size(), QStringLiteral("text/x-sh")}.toJson()});
+    m_fixture->messages[StudyRoom] = {message};
+    const QString cache = m_cache.filePath(QStringLiteral("warning-files"));
+    m_client->setAttachmentCache(cache, 1024 * 1024);
+    QVERIFY(QDir().mkpath(QDir(cache).filePath(id)));
+    QFile cached(QDir(cache).filePath(id + QLatin1Char('/') + name));
+    QVERIFY(cached.open(QIODevice::WriteOnly));
+    cached.write(bytes);
+    cached.close();
+    openStudyRoom();
+    QCOMPARE(m_client->attachments(RoomId(StudyRoom), 1).size(), 1);
+
+    std::optional<Qt::TextFormat> format;
+    QString text;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [&] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        format = box->textFormat();
+        text = box->text();
+        box->reject(); // not opened
+    });
+    poll.start(10);
+    Q_EMIT m_pane->messageView()->attachmentClicked(1, 0, false);
+    QTRY_VERIFY(format.has_value());
+    QCOMPARE(*format, Qt::PlainText);
+    QVERIFY(text.contains(name));
+    poll.stop();
+
+    // The message's menu offers to save it under its name, "&" included (not a shortcut mark).
+    QStringList actions;
+    QTimer menuPoll;
+    connect(&menuPoll, &QTimer::timeout, this, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        if (!menu)
+            return;
+        for (const QAction *action : menu->actions())
+            actions.append(action->text());
+        menu->close();
+    });
+    menuPoll.start(10);
+    Client::MessageModel *model = m_pane->messageView()->messageModel();
+    Q_EMIT m_pane->messageView()->contextMenuWanted(model->index(0), m_pane->mapToGlobal(QPoint(100, 100)));
+    QTRY_VERIFY(!actions.isEmpty());
+    QVERIFY2(actions.contains(QStringLiteral("Save “%1” as…").arg(QString(name).replace(QLatin1Char('&'), QStringLiteral("&&")))),
+             qPrintable(actions.join(QLatin1Char('|'))));
 }
 
 int main(int argc, char *argv[])
