@@ -34,7 +34,7 @@ public:
     static constexpr qint64 CompactBytes = 256 * 1024;
     /// While parts of a file wait for their dependencies, the log is folded only past this many
     /// times those limits: a snapshot leaves the waiting parts out, the log has them.
-    static constexpr qint64 PendingCompactFactor = 8;
+    static constexpr qint64 PendingCompactFactor = 2;
     /// The relay interval of one connection's cursor events.
     static constexpr qint64 CursorIntervalMs = 50;
     /// Agent ids one user may bind in a session: with at most MaxCodeCollaborators participants,
