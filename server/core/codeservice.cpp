@@ -206,7 +206,13 @@ void CodeService::sendLarge(Connection &c, const Request &r, const QJsonObject &
 {
     // A whole file (up to 1 Mi characters) or a whole session may exceed the pending-bytes
     // limit that cuts off slow consumers; like a resume replay, the answer the client asked for
-    // is let through in one burst, and the limit applies again on top of it.
+    // is let through in one burst, and the limit applies again on top of it. Only while the
+    // client reads, though: one that asks again before it has read the last burst gets the
+    // answer under the limit, so it cannot make the server queue whole sessions without end.
+    if (c.transport()->pendingBytes() > m_core.config().maxPendingBytesPerConnection) {
+        c.reply(r, result);
+        return;
+    }
     c.beginReplay();
     c.reply(r, result);
     c.endReplay();

@@ -3,6 +3,8 @@
 // Code sessions end to end: real clients with real engine replicas against a real server.
 #include "codestorage.h"
 #include "document.h"
+#include "metrics.h"
+#include "rawwebsocket.h"
 #include "testclient.h"
 #include "testserver.h"
 
@@ -762,6 +764,31 @@ private Q_SLOTS:
         const auto last = sendUpdate(*m_teacher, session, file, both.encodeDiff(QByteArray()));
         QVERIFY(last);
         QVERIFY(exported(*m_teacher, session, QStringLiteral("huge.txt")).size() <= MaxCodeFileLength);
+    }
+
+    void largeAnswersDoNotPileUpForAClientThatDoesNotRead()
+    {
+        restartServer(256 * 1024);
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(createFile(*m_teacher, session, QStringLiteral("f%1.txt").arg(i), QString(30000, QLatin1Char('x'))) > 0);
+        // Ana joins, then stops reading and asks for the 300 KB export again and again: the
+        // first answer may pass the pending-bytes limit, the ones she has not read may not.
+        Test::RawWebSocket slow;
+        QVERIFY(slow.open(m_server->url()));
+        slow.sendText(encode(hello({})));
+        QVERIFY(slow.waitForText("welcome"));
+        slow.sendText(encode(request(QStringLiteral("s"), Op::AuthSignIn, {{QStringLiteral("username"), QStringLiteral("ana")},
+                                                                          {QStringLiteral("password"), QStringLiteral("password-123")}})));
+        QVERIFY(slow.waitForText("\"token\""));
+        slow.sendText(encode(request(QStringLiteral("j"), Op::CodeJoin, {{QStringLiteral("sessionId"), session}})));
+        QVERIFY(slow.waitForText("\"agent\""));
+        slow.socket().setReadBufferSize(16 * 1024);
+        slow.socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        for (int i = 0; i < 100; ++i)
+            slow.sendText(encode(request(QStringLiteral("e%1").arg(i), Op::CodeExport, {{QStringLiteral("sessionId"), session}})));
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->server().metrics().closes(CloseSlowConsumer), quint64(1), 20000);
     }
 
     void versionsRestoreAsAnEdit()
