@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SPDX-FileCopyrightText: Cohort developers
+#include "clientfixture.h"
+#include "codeclient.h"
+#include "codesession.h"
+#include "codesessionfile.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Cohort;
+using namespace Cohort::Test;
+using Client::CodeClient;
+using Client::CodeFileId;
+using Client::CodeSession;
+using Client::CodeSessionFile;
+using Client::CodeSessionId;
+
+/// How a file's local edits reach the server when things go wrong: a long offline period, a
+/// server that fails to store an edit. Real clients against a real in-process server; the
+/// requests pass through a tap that counts them (and answers one itself where a test says so).
+class TestClientCodeSync : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void longOfflineTypingGoesOutTogether();
+    void serverFailureKeepsTheEdit();
+
+private:
+    struct Person
+    {
+        std::unique_ptr<Client::Connection> connection;
+        std::unique_ptr<CodeClient> code;
+        CodeSession *session = nullptr;
+        int docUpdates = 0;          // doc.update requests sent
+        int failDocUpdates = 0;      // the next ones are answered `internal` by the tap
+    };
+    /// Signs in, taps the requests, and joins the session (creates it when `id` is invalid).
+    bool join(Person &person, const QString &username, CodeSessionId id, TestNetwork *network = nullptr);
+    CodeSessionFile *openLoaded(Person &person, CodeFileId file);
+
+    std::unique_ptr<RestartableServer> m_server;
+    QTemporaryDir m_caches;
+    CourseId m_course;
+    int m_devices = 0;
+};
+
+void TestClientCodeSync::init()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_server = std::make_unique<RestartableServer>();
+    QCOMPARE(m_server->start(), QString());
+    const UserId ines = m_server->addUser(QStringLiteral("ines"), Role::Instructor);
+    const UserId ana = m_server->addUser(QStringLiteral("ana"), Role::Student);
+    m_course = m_server->addCourse(QStringLiteral("Algorithms"), ines, {ana}).id;
+    QVERIFY(m_course.isValid());
+}
+
+void TestClientCodeSync::cleanup()
+{
+    m_server.reset();
+}
+
+bool TestClientCodeSync::join(Person &person, const QString &username, CodeSessionId id, TestNetwork *network)
+{
+    person.connection = makeConnection(m_caches.filePath(username + QString::number(++m_devices)), network);
+    person.code = std::make_unique<CodeClient>(person.connection.get());
+    Client::Connection *connection = person.connection.get();
+    person.code->setRequester([connection, &person](const QString &opName, const QJsonObject &data, QObject *context,
+                                                    Client::ReplyCallback done) {
+        Protocol::Op op = Protocol::Op::AuthSignIn;
+        QVERIFY(Protocol::parseOp(opName, &op));
+        if (opName == QLatin1String("doc.update")) {
+            ++person.docUpdates;
+            if (person.failDocUpdates > 0) {
+                --person.failDocUpdates;
+                Client::Reply reply;
+                reply.error = Protocol::ErrorCode::Internal;
+                reply.message = QStringLiteral("the database is busy");
+                QTimer::singleShot(0, context, [done, reply] { done(reply); });
+                return;
+            }
+        }
+        connection->request(op, data, context, std::move(done));
+    });
+    if (!signIn(*person.connection, m_server->url(), username).ok)
+        return false;
+    if (!id.isValid()) {
+        Client::NewCodeSession settings;
+        settings.title = QStringLiteral("Lab");
+        settings.courseId = m_course;
+        settings.visibility = QStringLiteral("course");
+        bool done = false;
+        person.code->createSession(settings, person.code.get(),
+                                   [&](const Client::Reply &, const std::optional<Client::CodeSessionInfo> &info) {
+            if (info)
+                id = info->id;
+            done = true;
+        });
+        if (!QTest::qWaitFor([&done] { return done; }, 5000) || !id.isValid())
+            return false;
+    }
+    person.session = person.code->join(id);
+    return QTest::qWaitFor([&person] { return person.session->state() == CodeSession::State::Joined; }, 5000);
+}
+
+CodeSessionFile *TestClientCodeSync::openLoaded(Person &person, CodeFileId file)
+{
+    CodeSessionFile *open = person.session->openFile(file);
+    return QTest::qWaitFor([open] { return open->isLoaded(); }, 5000) ? open : nullptr;
+}
+
+void TestClientCodeSync::longOfflineTypingGoesOutTogether()
+{
+    Person ines;
+    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    std::optional<Client::CodeFileInfo> created;
+    ines.session->createFile(QStringLiteral("notes.md"), QStringLiteral("markdown"), QStringLiteral("# Notes\n"), this,
+                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
+    QTRY_VERIFY(created.has_value());
+    TestNetwork network;
+    Person ana;
+    QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id(), &network));
+    CodeSessionFile *inesFile = openLoaded(ines, created->id);
+    CodeSessionFile *anaFile = openLoaded(ana, created->id);
+    QVERIFY(inesFile && anaFile);
+
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
+    // Ten minutes of typing on a train: one engine update per keystroke, as the editor makes them.
+    QString typed;
+    for (int i = 0; i < 1500; ++i) {
+        const QString key(QChar(i % 40 == 39 ? u'\n' : char16_t(u'a' + i % 26)));
+        anaFile->insert(anaFile->text().size(), key);
+        typed += key;
+    }
+    const int sentBefore = ana.docUpdates;
+
+    // Back online, the whole backlog goes out in a request or two, not keystroke by keystroke
+    // (which took minutes on a slow link, with the work at risk all that time).
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(ana.connection->state(), Client::Connection::State::Connected, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!anaFile->hasUnsentChanges(), 20000);
+    QTRY_COMPARE(inesFile->text(), QStringLiteral("# Notes\n") + typed);
+    QCOMPARE(anaFile->text(), inesFile->text());
+    QVERIFY2(ana.docUpdates - sentBefore <= 3, qPrintable(QString::number(ana.docUpdates - sentBefore)));
+}
+
+void TestClientCodeSync::serverFailureKeepsTheEdit()
+{
+    Person ines;
+    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    std::optional<Client::CodeFileInfo> created;
+    ines.session->createFile(QStringLiteral("main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"), this,
+                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
+    QTRY_VERIFY(created.has_value());
+    Person ana;
+    QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id()));
+    CodeSessionFile *inesFile = openLoaded(ines, created->id);
+    CodeSessionFile *anaFile = openLoaded(ana, created->id);
+    QVERIFY(inesFile && anaFile);
+
+    // The server could not store the edit this time (its database failed): that is not a
+    // refusal, so the edit stays and goes out again instead of being thrown away.
+    QSignalSpy reloaded(anaFile, &CodeSessionFile::reloaded);
+    QSignalSpy refused(anaFile, &CodeSessionFile::editRefused);
+    ana.failDocUpdates = 1;
+    anaFile->insert(0, QStringLiteral("kept = True\n"));
+    QTRY_COMPARE(ana.failDocUpdates, 0);
+    QTRY_COMPARE_WITH_TIMEOUT(inesFile->text(), QStringLiteral("kept = True\nx = 1\n"), 10000);
+    QTRY_VERIFY(!anaFile->hasUnsentChanges());
+    QCOMPARE(anaFile->text(), inesFile->text());
+    QCOMPARE(reloaded.size(), 0);
+    QCOMPARE(refused.size(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestClientCodeSync)
+#include "tst_client_codesync.moc"
