@@ -12,6 +12,7 @@
 #include "codeview.h"
 #include "collabeditor.h"
 #include "commentspanel.h"
+#include "elidedlabel.h"
 #include "connection.h"
 #include "emptystate.h"
 #include "errortext.h"
@@ -208,9 +209,8 @@ QWidget *CodePane::buildSessionPage()
     page->setObjectName(QStringLiteral("codeSessionPage"));
     m_back = barButton(page, QStringLiteral("backToSessions"));
     connect(m_back, &QToolButton::clicked, this, [this] { m_pages->setCurrentIndex(0); refreshSessions(); });
-    m_title = new QLabel(page);
+    m_title = new ElidedLabel(page); // a long title gives way to the toolbar's buttons
     m_title->setObjectName(QStringLiteral("sessionTitle"));
-    m_title->setTextFormat(Qt::PlainText);
     QFont titleFont = m_title->font();
     titleFont.setWeight(QFont::DemiBold);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
@@ -628,7 +628,7 @@ void CodePane::updateSessionPage()
 {
     if (m_session) {
         const Client::CodeSessionInfo info = m_session->info();
-        m_title->setText(info.title.isEmpty() ? tr("Code session") : info.title);
+        m_title->setFullText(info.title.isEmpty() ? tr("Code session") : info.title);
         const bool editable = m_session->canEdit();
         m_files->setEditable(editable);
         for (auto it = m_views.cbegin(); it != m_views.cend(); ++it) {

@@ -30,6 +30,7 @@ namespace Cohort::Ui {
 
 class CodeView;
 class CommentsPanel;
+class ElidedLabel;
 class EmptyState;
 class FileTreePanel;
 class MessageBanner;
@@ -147,7 +148,7 @@ private:
     QToolButton *m_emptyJoin;
     // A session
     QToolButton *m_back;
-    QLabel *m_title;
+    ElidedLabel *m_title;
     QLabel *m_roleBadge;
     QLabel *m_sync;
     QToolButton *m_lecture;

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QStackedLayout>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -158,6 +159,10 @@ void CommentsPanel::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)
         retranslateUi();
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange) {
+        m_shown.clear(); // the headers are translated, resolved threads drawn in the palette's grey
+        m_rebuild.start();
+    }
     QWidget::changeEvent(event);
 }
 
@@ -208,40 +213,69 @@ QString CommentsPanel::place(const CodeCommentInfo &comment, int firstLine, int 
 
 void CommentsPanel::rebuild()
 {
-    const CodeCommentId selected = currentThread();
-    m_threads->clear();
-    int shown = 0;
+    // What the list shows, thread by thread. Every edit of a commented file changes the model
+    // (its comments' lines may move): the items are made again only when a text changed, so
+    // the list does not jump while someone reads it and others type.
+    struct Item
+    {
+        CodeCommentInfo comment;
+        QString text;
+    };
+    QList<Item> items;
+    QStringList shown;
     if (m_session) {
         Client::CodeCommentModel *model = m_session->comments();
-        QTreeWidgetItem *root = nullptr;
+        bool threadShown = false;
         for (const CodeCommentInfo &comment : model->comments()) {
+            QString text;
             if (comment.isThreadRoot()) {
-                root = nullptr;
-                if (comment.resolved && !m_showResolved->isChecked())
+                threadShown = !comment.resolved || m_showResolved->isChecked();
+                if (!threadShown)
                     continue;
                 const auto lines = model->lines(comment);
                 QString header = tr("%1 · %2").arg(place(comment, lines ? lines->first : -1, lines ? lines->second : -1),
                                                    comment.author.displayName);
                 if (comment.resolved)
                     header = tr("%1 · resolved").arg(header);
-                root = new QTreeWidgetItem(m_threads, {header + QLatin1Char('\n') + comment.text});
-                root->setData(0, CommentIdRole, comment.id.value());
-                root->setToolTip(0, comment.text);
-                if (comment.resolved)
-                    root->setForeground(0, palette().brush(QPalette::PlaceholderText));
-                root->setExpanded(true);
-                ++shown;
-            } else if (root) {
-                auto *reply = new QTreeWidgetItem(root, {tr("%1: %2").arg(comment.author.displayName, comment.text)});
-                reply->setData(0, CommentIdRole, comment.id.value());
-                reply->setToolTip(0, comment.text);
+                text = header + QLatin1Char('\n') + comment.text;
+            } else if (threadShown) {
+                text = tr("%1: %2").arg(comment.author.displayName, comment.text);
+            } else {
+                continue;
             }
+            items.append({comment, text});
+            shown.append(QString::number(comment.id.value()) + QLatin1Char(' ') + text);
         }
     }
-    m_pages->setCurrentWidget(shown > 0 ? static_cast<QWidget *>(m_threads) : m_empty);
+    if (shown == m_shown && !shown.isEmpty())
+        return;
+    m_shown = shown;
+
+    const CodeCommentId selected = currentThread();
+    const int scroll = m_threads->verticalScrollBar()->value();
+    m_threads->clear();
+    int threads = 0;
+    QTreeWidgetItem *root = nullptr;
+    for (const Item &entry : std::as_const(items)) {
+        const CodeCommentInfo &comment = entry.comment;
+        auto *item = comment.isThreadRoot() ? new QTreeWidgetItem(m_threads, {entry.text})
+                                            : new QTreeWidgetItem(root, {entry.text});
+        item->setData(0, CommentIdRole, comment.id.value());
+        item->setToolTip(0, comment.text);
+        if (comment.isThreadRoot()) {
+            root = item;
+            if (comment.resolved)
+                item->setForeground(0, palette().brush(QPalette::PlaceholderText));
+            item->setExpanded(true);
+            ++threads;
+        }
+    }
+    m_pages->setCurrentWidget(threads > 0 ? static_cast<QWidget *>(m_threads) : m_empty);
     updateItemHeights();
-    if (selected.isValid())
-        selectThread(selected);
+    if (QTreeWidgetItem *item = selected.isValid() ? itemFor(selected) : nullptr)
+        m_threads->setCurrentItem(item);
+    m_threads->doItemsLayout();
+    m_threads->verticalScrollBar()->setValue(scroll);
     updateButtons();
 }
 

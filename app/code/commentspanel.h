@@ -73,6 +73,7 @@ private:
     int m_firstLine = 0;
     int m_lastLine = 0;
     QTimer m_rebuild;
+    QStringList m_shown; // every item's id and text as on screen, to rebuild only on a change
 
     QStackedLayout *m_pages;
     QTreeWidget *m_threads;

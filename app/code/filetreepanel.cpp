@@ -8,6 +8,8 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPainter>
+#include <QScrollBar>
+#include <QSet>
 #include <QStackedLayout>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -155,9 +157,9 @@ void FileTreePanel::setEditable(bool editable)
 
 void FileTreePanel::setFiles(const QList<Client::CodeFileInfo> &files)
 {
-    m_files = files;
+    QList<Client::CodeFileInfo> sorted = files;
     // As in a file manager: in each folder its subfolders first, then its files, by name.
-    std::sort(m_files.begin(), m_files.end(), [](const Client::CodeFileInfo &a, const Client::CodeFileInfo &b) {
+    std::sort(sorted.begin(), sorted.end(), [](const Client::CodeFileInfo &a, const Client::CodeFileInfo &b) {
         const QStringList left = a.path.split(QLatin1Char('/'));
         const QStringList right = b.path.split(QLatin1Char('/'));
         for (qsizetype i = 0; i < std::min(left.size(), right.size()); ++i) {
@@ -171,6 +173,11 @@ void FileTreePanel::setFiles(const QList<Client::CodeFileInfo> &files)
         }
         return left.size() < right.size();
     });
+    // The pane hands the list again whenever someone's place changes (a classmate scrolls):
+    // the same list leaves the tree alone.
+    if (sorted == m_files)
+        return;
+    m_files = sorted;
     rebuild();
 }
 
@@ -212,6 +219,13 @@ QTreeWidgetItem *FileTreePanel::folderItem(const QString &folder, QHash<QString,
 void FileTreePanel::rebuild()
 {
     const Client::CodeFileId current = currentFile();
+    // A new or renamed file keeps the folders the user closed closed, and the tree where it was.
+    QSet<QString> closed;
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it) {
+        if ((*it)->data(0, FolderRole).isValid() && !(*it)->isExpanded())
+            closed.insert((*it)->data(0, FolderRole).toString());
+    }
+    const int scroll = m_tree->verticalScrollBar()->value();
     m_tree->clear();
     QHash<QString, QTreeWidgetItem *> folders;
     for (const Client::CodeFileInfo &file : std::as_const(m_files)) {
@@ -223,9 +237,15 @@ void FileTreePanel::rebuild()
         item->setExpanded(true);
     }
     m_tree->expandAll();
+    for (auto it = folders.cbegin(); it != folders.cend(); ++it) {
+        if (closed.contains(it.key()))
+            it.value()->setExpanded(false);
+    }
     m_pages->setCurrentWidget(m_files.isEmpty() ? static_cast<QWidget *>(m_empty) : m_tree);
     setPresence(m_presence);
     setCurrentFile(current);
+    m_tree->doItemsLayout(); // the scroll range of the new rows, so the old position fits
+    m_tree->verticalScrollBar()->setValue(scroll);
 }
 
 QTreeWidgetItem *FileTreePanel::itemFor(Client::CodeFileId file) const

@@ -6,6 +6,7 @@
 #include "codefilemodel.h"
 #include "codeparticipantmodel.h"
 #include "codesession.h"
+#include "elidedlabel.h"
 #include "participantcolors.h"
 
 #include <QEvent>
@@ -84,8 +85,10 @@ void ParticipantsPanel::setSession(Client::CodeSession *session)
 
 void ParticipantsPanel::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::LanguageChange || event->type() == QEvent::PaletteChange) {
+        m_shown.clear();
         m_rebuild.start();
+    }
     QWidget::changeEvent(event);
 }
 
@@ -99,9 +102,11 @@ QString ParticipantsPanel::fileName(Client::CodeFileId file) const
 
 void ParticipantsPanel::rebuild()
 {
-    m_list->clear();
-    if (!m_session)
+    if (!m_session) {
+        m_shown.clear();
+        m_list->clear();
         return;
+    }
     QList<CodeParticipant> people = m_session->participants()->participants();
     // Joiners waiting for approval are not participants yet; hosts see them last, to let in.
     for (const UserInfo &user : m_session->pendingJoiners()) {
@@ -113,6 +118,16 @@ void ParticipantsPanel::rebuild()
         waiting.online = true;
         people.append(waiting);
     }
+    // Every scroll of every participant changes the model (their viewport): rows are made
+    // again only when what they show changed, else a Follow button or the host menu could
+    // hardly be clicked in a busy class (the press and the release hit different widgets).
+    QStringList shown;
+    for (const CodeParticipant &participant : std::as_const(people))
+        shown.append(rowKey(participant));
+    if (shown == m_shown)
+        return;
+    m_shown = shown;
+    m_list->clear();
     for (const CodeParticipant &participant : std::as_const(people)) {
         auto *item = new QListWidgetItem(m_list);
         item->setData(UserRole, participant.user.id.value());
@@ -132,26 +147,14 @@ QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
     avatar->setPixmap(participantAvatar(participant.user.displayName, participantColor(participant.user.id, palette()),
                                         participant.online, AvatarSize, devicePixelRatioF()));
     avatar->setToolTip(participant.online ? tr("Online") : tr("Offline"));
-    auto *name = new QLabel(isMe ? tr("%1 (you)").arg(participant.user.displayName) : participant.user.displayName, row);
-    name->setTextFormat(Qt::PlainText);
+    // Long names and "in <file>" end with "…": the Follow button and the menu stay in the row.
+    auto *name = new ElidedLabel(row);
+    name->setFullText(isMe ? tr("%1 (you)").arg(participant.user.displayName) : participant.user.displayName);
     QFont bold = name->font();
     bold.setWeight(QFont::DemiBold);
     name->setFont(bold);
-    QStringList details;
-    if (participant.pending) {
-        details.append(tr("Waiting for approval"));
-    } else {
-        details.append(roleText(participant.role));
-        const Client::CodeSessionInfo info = m_session->info();
-        if (info.lecture && participant.user.id == info.lecturer)
-            details.append(tr("lecturing"));
-        if (!participant.online)
-            details.append(tr("offline"));
-        else if (const QString file = fileName(participant.fileId); !file.isEmpty())
-            details.append(tr("in %1").arg(file));
-    }
-    auto *detail = new QLabel(details.join(QStringLiteral(" · ")), row);
-    detail->setTextFormat(Qt::PlainText);
+    auto *detail = new ElidedLabel(row);
+    detail->setFullText(details(participant));
     detail->setForegroundRole(QPalette::PlaceholderText);
     auto *text = new QVBoxLayout;
     text->setSpacing(0);
@@ -195,6 +198,31 @@ QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
         layout->addWidget(menu);
     }
     return row;
+}
+
+QString ParticipantsPanel::details(const CodeParticipant &participant) const
+{
+    if (participant.pending)
+        return tr("Waiting for approval");
+    QStringList details{roleText(participant.role)};
+    const Client::CodeSessionInfo info = m_session->info();
+    if (info.lecture && participant.user.id == info.lecturer)
+        details.append(tr("lecturing"));
+    if (!participant.online)
+        details.append(tr("offline"));
+    else if (const QString file = fileName(participant.fileId); !file.isEmpty())
+        details.append(tr("in %1").arg(file));
+    return details.join(QStringLiteral(" · "));
+}
+
+QString ParticipantsPanel::rowKey(const CodeParticipant &participant) const
+{
+    const bool following = m_session->following() == participant.user.id;
+    return QStringList{QString::number(participant.user.id.value()), participant.user.displayName, details(participant),
+                       QString::number(int(participant.online) | int(following) << 1 | int(m_session->isHost()) << 2
+                                       | int(participant.user.id == m_session->client()->me()) << 3),
+                       participantColor(participant.user.id, palette()).name()}
+        .join(QChar(0x1f));
 }
 
 void ParticipantsPanel::showHostMenu(const CodeParticipant &participant, QToolButton *anchor)

@@ -38,12 +38,17 @@ protected:
 private:
     void rebuild();
     QWidget *buildRow(const Client::CodeParticipant &participant);
+    /// The line under the name: role, lecturing, offline or the file they are in.
+    QString details(const Client::CodeParticipant &participant) const;
+    /// Everything a row shows, to rebuild only when something shown changed.
+    QString rowKey(const Client::CodeParticipant &participant) const;
     void showHostMenu(const Client::CodeParticipant &participant, QToolButton *anchor);
     QString fileName(Client::CodeFileId file) const;
 
     QPointer<Client::CodeSession> m_session;
     QListWidget *m_list;
     QTimer m_rebuild;
+    QStringList m_shown; // rowKey() of every row on screen
 };
 
 } // namespace Cohort::Ui

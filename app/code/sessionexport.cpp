@@ -33,6 +33,13 @@ QString SessionExport::toFolder(const QString &folder, const QList<Client::Expor
     for (const Client::ExportedFile &file : files) {
         if (!isSafePath(file.path))
             return tr("The file name “%1” cannot be written to disk.").arg(file.path);
+    }
+    // The names come from everyone in the session: written into a folder that already has
+    // files (the home folder), ".bashrc" or ".config/autostart/…" would replace or add the
+    // user's own files. Only a new or empty folder is written into.
+    if (root.exists() && !root.isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System))
+        return tr("“%1” is not empty. Export into a new or empty folder.").arg(QDir::toNativeSeparators(folder));
+    for (const Client::ExportedFile &file : files) {
         const QString target = root.filePath(file.path);
         if (!QDir().mkpath(QFileInfo(target).absolutePath()))
             return tr("Could not create the folder for “%1”.").arg(file.path);

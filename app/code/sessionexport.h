@@ -12,7 +12,8 @@ namespace Cohort::Ui {
 
 /// Writes a session's files to disk: into a folder, or into one zip archive (libzip). Paths
 /// are the session's relative paths with '/'; one that would leave the target ("..", an
-/// absolute path) is refused, so a hostile file name cannot write outside the chosen place.
+/// absolute path) is refused, so a hostile file name cannot write outside the chosen place,
+/// and a folder is written only when it is new or empty, so none can replace the user's files.
 class SessionExport
 {
     Q_DECLARE_TR_FUNCTIONS(Cohort::Ui::SessionExport)

@@ -372,7 +372,7 @@ void TestScreenshots::codePane_data()
 }
 
 /// The Code pane in a lesson: a file tree with folders and presence dots, three classmates'
-/// carets with names (one with a selection) in the open file, a comment thread in the margin
+/// carets with names (one with a selection, one with a very long name) in the open file, a comment thread in the margin
 /// and the comments panel; then the participants with roles, and the empty session list.
 /// Everything is a real server and real clients.
 void TestScreenshots::codePane()
@@ -386,7 +386,7 @@ void TestScreenshots::codePane()
     const CourseId course = server.server->storage().courseByJoinCode(QStringLiteral("K7PX-3QMD"))->id;
     const std::pair<QString, QString> students[] = {{QStringLiteral("ana"), QStringLiteral("Ana Lima")},
                                                    {QStringLiteral("ben"), QStringLiteral("Ben Okafor")},
-                                                   {QStringLiteral("chen"), QStringLiteral("Chen Wei")}};
+                                                   {QStringLiteral("chen"), QStringLiteral("Maximiliane Alexandra von Hohenberg-Schillingsfürst")}};
     for (const auto &[username, name] : students) {
         const Server::AuthOutcome account = server.server->auth().createAccount(username, name, Role::Student, password);
         QVERIFY(account.ok());

