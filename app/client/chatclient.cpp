@@ -925,7 +925,8 @@ QString ChatClient::uploadData(RoomId room, const QString &name, const QString &
 
 qint64 ChatClient::attachmentLimit() const
 {
-    return MaxServerAttachmentBytes;
+    const qint64 announced = m_connection->serverInfo().maxAttachmentBytes;
+    return announced > 0 ? announced : MaxServerAttachmentBytes;
 }
 
 QString ChatClient::rejectUpload(Upload upload)

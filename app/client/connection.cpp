@@ -97,6 +97,9 @@ ServerInfo serverInfoFrom(const Frame &frame)
     info.signUp = frame.data.value(QStringLiteral("signUp")).toBool();
     info.setupRequired = frame.data.value(QStringLiteral("setupRequired")).toBool();
     info.maxFrameBytes = frame.data.value(QStringLiteral("maxFrameBytes")).toInt(Protocol::DefaultMaxFrameBytes);
+    const QJsonObject attachments = frame.data.value(QStringLiteral("attachments")).toObject();
+    info.maxAttachmentBytes = attachments.value(QStringLiteral("maxBytes")).toInteger();
+    info.attachmentChunkBytes = attachments.value(QStringLiteral("chunkBytes")).toInt();
     info.heartbeatSeconds = frame.data.value(QStringLiteral("heartbeatSeconds")).toInt(DefaultHeartbeatSeconds);
     info.handshakeTimeoutSeconds = frame.data.value(QStringLiteral("handshakeTimeoutSeconds")).toInt();
     return info;

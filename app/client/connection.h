@@ -39,6 +39,8 @@ struct ServerInfo
     bool signUp = false;        // auth.signUp with a course join code is allowed
     bool setupRequired = false; // no admin yet: auth.setup with the printed setup token
     int maxFrameBytes = 0;
+    qint64 maxAttachmentBytes = 0; // the largest file attachment.upload accepts; 0: unknown
+    int attachmentChunkBytes = 0;
     int heartbeatSeconds = 0;
     int handshakeTimeoutSeconds = 0;
 };

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
-#include "attachmentservice.h"
+#include "attachmentstore.h"
 #include "connection.h"
 #include "ratelimiter.h"
 #include "storage.h"

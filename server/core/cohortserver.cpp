@@ -2,7 +2,6 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "cohortserver.h"
 
-#include "attachmentservice.h"
 #include "authservice.h"
 #include "httpendpoint.h"
 #include "logging.h"
@@ -10,7 +9,6 @@
 #include "servercore.h"
 #include "storage.h"
 
-#include <QDir>
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslConfiguration>
@@ -86,7 +84,6 @@ public:
     Metrics metrics;
     std::unique_ptr<ServerCore> core;
     std::unique_ptr<QWebSocketServer> listener;
-    std::unique_ptr<AttachmentService> attachments; // before http, whose routes use it
     std::unique_ptr<HttpEndpoint> http;
     QString setupToken;
     bool secure = false;
@@ -104,7 +101,6 @@ CohortServer::~CohortServer()
 {
     // Connections reference the core, auth and storage: tear down in reverse order of use.
     d->http.reset();
-    d->attachments.reset();
     d->listener.reset();
     d->core.reset();
     d->auth.reset();
@@ -183,13 +179,8 @@ QString CohortServer::start()
             d->metrics.observeDatabase((d->core->nowNs() - start) / 1e9);
             return ok;
         });
-        d->attachments = std::make_unique<AttachmentService>(*d->storage, *d->auth,
-                                                             QDir(d->config.dataDir).filePath(QStringLiteral("attachments")),
-                                                             d->config.maxAttachmentBytes);
-        d->http->serveAttachments(*d->attachments);
         if (const QString problem = d->http->listen(d->config.httpAddress, d->config.httpPort); !problem.isEmpty())
             return abandonStart(problem);
-        d->core->setAttachmentsPort(d->http->port());
     }
     qCInfo(lcNet).noquote() << "listening on" << url().toString() << "with" << d->storage->backend()
                             << "database in" << d->config.dataDir;
@@ -200,7 +191,6 @@ QString CohortServer::abandonStart(const QString &problem)
 {
     // Nothing half-started stays behind: the caller may fix the configuration and start again.
     d->http.reset();
-    d->attachments.reset();
     d->listener.reset();
     d->core.reset();
     d->auth.reset();

@@ -15,7 +15,7 @@ struct ServerConfig
 {
     QHostAddress listenAddress = QHostAddress::Any;
     quint16 port = 8740;           // 0 picks a free port (tests)
-    QString dataDir;               // SQLite file, setup token, attachments later
+    QString dataDir;               // SQLite file, setup token, attachments/
     DatabaseConfig database;       // sqlitePath defaults to <dataDir>/cohort.sqlite
     QString tlsCertificate;        // PEM; both set: wss://
     QString tlsPrivateKey;
@@ -43,7 +43,7 @@ struct ServerConfig
     int resumeWindow = 1000;       // events replayed on room.join before answering reset:true
 
     int messagesPerMinute = 60;    // per user, over all their connections and rooms
-    qint64 maxAttachmentBytes = 10 * 1024 * 1024; // per file, uploaded over the HTTP endpoint
+    qint64 maxAttachmentBytes = 10 * 1024 * 1024; // per file, uploaded over the WebSocket
     /// Who students may open direct rooms with: "anyone" or "staff" (instructors and admins).
     /// The server setting chat.dm_policy, set with `cohort-server settings set`, overrides it.
     QString dmPolicy = QStringLiteral("anyone");

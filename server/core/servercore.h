@@ -46,8 +46,6 @@ public:
     qint64 nowNs() const { return m_clock.nsecsElapsed(); }
 
     QJsonObject welcomeData();
-    /// The HTTP port attachments are uploaded to, announced in `welcome`; 0: no attachments.
-    void setAttachmentsPort(quint16 port) { m_attachmentsPort = port; }
     /// Handles a request that passed the envelope, rate and sign-in checks.
     void dispatch(Connection &connection, const Request &request);
     void onConnectionFinished(Connection *connection);
@@ -123,7 +121,6 @@ private:
     QSet<Connection *> m_admitted;
     QList<Connection *> m_toFlush;
     bool m_stopping = false;
-    quint16 m_attachmentsPort = 0;
 };
 
 } // namespace Cohort::Server

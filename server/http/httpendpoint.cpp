@@ -2,7 +2,6 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "httpendpoint.h"
 
-#include "attachmentservice.h"
 #include "logging.h"
 #include "metrics.h"
 
@@ -29,14 +28,6 @@ HttpEndpoint::HttpEndpoint(const Metrics &metrics, std::function<bool()> databas
 }
 
 HttpEndpoint::~HttpEndpoint() = default;
-
-void HttpEndpoint::serveAttachments(AttachmentService &service)
-{
-    m_server->route(QStringLiteral("/attachments"), QHttpServerRequest::Method::Post,
-                    [&service](const QHttpServerRequest &request) { return service.upload(request); });
-    m_server->route(QStringLiteral("/attachments/<arg>"), QHttpServerRequest::Method::Get,
-                    [&service](const QString &id, const QHttpServerRequest &request) { return service.download(id, request); });
-}
 
 QString HttpEndpoint::listen(const QHostAddress &address, quint16 port)
 {

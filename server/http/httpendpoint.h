@@ -12,11 +12,10 @@ class QHttpServer;
 
 namespace Cohort::Server {
 
-class AttachmentService;
 class Metrics;
 
 /// The server's HTTP endpoint: GET /healthz (200, or 503 when the database does not answer),
-/// GET /metrics (Prometheus text format) and, when served, the chat attachments.
+/// GET /metrics (Prometheus text format). Chat attachments travel over the WebSocket.
 class HttpEndpoint
 {
 public:
@@ -24,9 +23,6 @@ public:
     HttpEndpoint(const Metrics &metrics, std::function<bool()> databaseOk);
     ~HttpEndpoint();
 
-    /// Adds POST /attachments and GET /attachments/<id>, answered by `service`, which must
-    /// outlive the endpoint.
-    void serveAttachments(AttachmentService &service);
     /// Listens; returns an error message or empty. Port 0 picks a free port.
     QString listen(const QHostAddress &address, quint16 port);
     quint16 port() const { return m_port; }
