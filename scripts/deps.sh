@@ -11,7 +11,7 @@ COHORT_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-httpserver-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev qt6-translations-l10n
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 qt6-qpa-plugins libgl-dev
-    qtkeychain-qt6-dev libsodium-dev libqscintilla2-qt6-dev zlib1g-dev
+    qtkeychain-qt6-dev libsodium-dev libqscintilla2-qt6-dev zlib1g-dev libzip-dev
     postgresql openssl dbus-daemon gnome-keyring nodejs node-ws fonts-noto-color-emoji
 )
 
