@@ -34,6 +34,7 @@ QString roomKindName(RoomKind kind)
     case RoomKind::Group: return QStringLiteral("group");
     case RoomKind::Study: return QStringLiteral("study");
     case RoomKind::Live: return QStringLiteral("live");
+    case RoomKind::Code: return QStringLiteral("code");
     }
     return QString();
 }
@@ -41,7 +42,7 @@ QString roomKindName(RoomKind kind)
 bool parseRoomKind(const QString &name, RoomKind *kind)
 {
     for (RoomKind candidate : {RoomKind::Course, RoomKind::Announcement, RoomKind::Direct, RoomKind::Group,
-                               RoomKind::Study, RoomKind::Live}) {
+                               RoomKind::Study, RoomKind::Live, RoomKind::Code}) {
         if (roomKindName(candidate) == name) {
             *kind = candidate;
             return true;

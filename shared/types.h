@@ -40,7 +40,8 @@ QString roleName(Role role);
 bool parseRole(const QString &name, Role *role);
 
 /// Append-only, like the protocol's names: stored in the database and sent on the wire.
-enum class RoomKind { Course = 0, Announcement, Direct, Group, Study, Live };
+/// Code: the room that carries a code session's logged events (never listed as a chat room).
+enum class RoomKind { Course = 0, Announcement, Direct, Group, Study, Live, Code };
 
 QString roomKindName(RoomKind kind);
 bool parseRoomKind(const QString &name, RoomKind *kind);
