@@ -111,7 +111,7 @@ void TestMainWindow::emptyPanesExplainThemselves()
 {
     Client::Connection connection;
     MainWindow window(&connection);
-    for (const char *name : {"livePane", "examsPane", "codePane"}) {
+    for (const char *name : {"livePane", "examsPane", "noSessionsState"}) {
         auto *pane = window.findChild<EmptyState *>(QString::fromLatin1(name));
         QVERIFY2(pane, name);
         QVERIFY(!pane->title().isEmpty());

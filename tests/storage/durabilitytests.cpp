@@ -195,13 +195,15 @@ void TestStorage::ping()
 {
     QVERIFY(m_storage->ping());
     if (isPostgres()) {
-        // The server goes away under an open connection: QtSql does not reconnect by itself.
+        // The server drops the open connection: QtSql does not reconnect by itself, the storage
+        // does, and the read runs again on the new link.
         QVERIFY(queryValue(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
                     .toInt()
                 >= 1);
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ping")));
-        QVERIFY(!m_storage->ping());
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("lost its PostgreSQL connection")));
+        QVERIFY(m_storage->ping());
     }
     m_storage->close();
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("ping: the database is not open")));
