@@ -2060,27 +2060,31 @@
     </message>
     <message>
         <source>Check the Server&apos;s Certificate</source>
-        <translation type="unfinished" />
+        <translation>Zertifikat des Servers prüfen</translation>
     </message>
     <message>
         <source>The certificate of %1 has changed since you last signed in.</source>
-        <translation type="unfinished" />
+        <translation>Das Zertifikat von %1 hat sich seit Ihrer letzten Anmeldung geändert.</translation>
     </message>
     <message>
         <source>Servers get new certificates from time to time, but a changed certificate is also what someone intercepting your connection would show. Trust it only if your administrator confirms this SHA-256 fingerprint:
 
 %1</source>
-        <translation type="unfinished" />
+        <translation>Server bekommen von Zeit zu Zeit neue Zertifikate, aber ein geändertes Zertifikat ist auch das, was jemand zeigen würde, der Ihre Verbindung abfängt. Vertrauen Sie ihm nur, wenn Ihre Administration diesen SHA-256-Fingerabdruck bestätigt:
+
+%1</translation>
     </message>
     <message>
         <source>This computer does not recognise the certificate of %1.</source>
-        <translation type="unfinished" />
+        <translation>Dieser Computer kennt das Zertifikat von %1 nicht.</translation>
     </message>
     <message>
         <source>Schools that run their own server often make their own certificate. Compare this SHA-256 fingerprint with the one your instructor or administrator gives you, and trust it only if they match:
 
 %1</source>
-        <translation type="unfinished" />
+        <translation>Schulen mit eigenem Server erstellen oft ihr eigenes Zertifikat. Vergleichen Sie diesen SHA-256-Fingerabdruck mit dem, den Ihre Lehrkraft oder Administration Ihnen gibt, und vertrauen Sie ihm nur, wenn beide übereinstimmen:
+
+%1</translation>
     </message>
     <message>
         <source>Issued to: %1
@@ -2088,15 +2092,19 @@ Issued by: %2
 Valid from %3 to %4
 
 %5</source>
-        <translation type="unfinished" />
+        <translation>Ausgestellt für: %1
+Ausgestellt von: %2
+Gültig von %3 bis %4
+
+%5</translation>
     </message>
     <message>
         <source>Trust and Sign In</source>
-        <translation type="unfinished" />
+        <translation>Vertrauen und anmelden</translation>
     </message>
     <message>
         <source>Not signed in: the server&apos;s certificate was not trusted.</source>
-        <translation type="unfinished" />
+        <translation>Nicht angemeldet: Dem Zertifikat des Servers wurde nicht vertraut.</translation>
     </message>
 </context>
 <context>
