@@ -67,6 +67,7 @@ NewSessionDialog::NewSessionDialog(const QList<CourseInfo> &courses, QWidget *pa
     column->addWidget(m_buttons);
     connect(m_title, &QLineEdit::textChanged, this, &NewSessionDialog::update);
     connect(m_course, &QComboBox::currentIndexChanged, this, &NewSessionDialog::update);
+    connect(m_code, &QLineEdit::textChanged, this, &NewSessionDialog::update);
     update();
 }
 
@@ -76,7 +77,10 @@ void NewSessionDialog::update()
     m_public->setEnabled(inCourse);
     if (!inCourse)
         m_public->setChecked(false);
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_title->text().trimmed().isEmpty());
+    // An access code is optional, but the server refuses one shorter than 4 characters.
+    const qsizetype code = m_code->text().trimmed().size();
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_title->text().trimmed().isEmpty()
+                                                        && (code == 0 || code >= MinCodeLength));
 }
 
 Client::NewCodeSession NewSessionDialog::session() const

@@ -236,7 +236,11 @@ void TestCodePane::newSessionDialog()
     dialog.courseBox()->setCurrentIndex(1);
     QVERIFY(everyone->isEnabled());
     everyone->setChecked(true);
+    // The server takes access codes of 4 to 64 characters: a shorter one is not sent to fail.
+    dialog.accessCodeEdit()->setText(QStringLiteral(" PX7 "));
+    QVERIFY(!create->isEnabled());
     dialog.accessCodeEdit()->setText(QStringLiteral("PX7Q-MM2D"));
+    QVERIFY(create->isEnabled());
     const Client::NewCodeSession session = dialog.session();
     QCOMPARE(session.title, QStringLiteral("Lab 2"));
     QCOMPARE(session.courseId, CourseId(7));
