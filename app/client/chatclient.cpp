@@ -17,6 +17,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QMimeDatabase>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QUuid>
 
@@ -1232,15 +1233,21 @@ void ChatClient::setAttachmentCache(const QString &directory, qint64 maxBytes)
 
 QString ChatClient::cachePathOf(const AttachmentInfo &attachment) const
 {
-    // One folder per file, so the file keeps its name (and so the type the OS opens it with).
+    // The id names a folder: only a SHA-256 does, whatever a server sends, so that no path leads
+    // out of the cache. One folder per file, so the file keeps its name (and so the type the OS
+    // opens it with); "." and ".." name folders, not files.
+    static const QRegularExpression sha256(QStringLiteral("^[0-9a-f]{64}$"));
+    if (!sha256.match(attachment.id).hasMatch())
+        return QString();
     const QString name = QFileInfo(attachment.name).fileName();
-    return QDir(m_cacheDir).filePath(attachment.id + QLatin1Char('/') + (name.isEmpty() ? attachment.id : name));
+    const bool usable = !name.isEmpty() && name != QLatin1String(".") && name != QLatin1String("..");
+    return QDir(m_cacheDir).filePath(attachment.id + QLatin1Char('/') + (usable ? name : attachment.id));
 }
 
 QString ChatClient::cachedFile(const AttachmentInfo &attachment) const
 {
     const QString path = cachePathOf(attachment);
-    return QFileInfo(path).size() == attachment.size && attachment.size > 0 ? path : QString();
+    return !path.isEmpty() && QFileInfo(path).size() == attachment.size && attachment.size > 0 ? path : QString();
 }
 
 void ChatClient::download(RoomId room, const AttachmentInfo &attachment)
@@ -1253,7 +1260,7 @@ void ChatClient::download(RoomId room, const AttachmentInfo &attachment)
     }
     const QString path = cachePathOf(attachment);
     QFile part(path + QStringLiteral(".part"));
-    if (!QDir().mkpath(QFileInfo(path).path()) || !part.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    if (path.isEmpty() || !QDir().mkpath(QFileInfo(path).path()) || !part.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         QTimer::singleShot(0, this, [this, id = attachment.id] {
             Q_EMIT downloadFailed(id, localFailure(QStringLiteral("the attachment cache cannot be written")));
         });

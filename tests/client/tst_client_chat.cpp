@@ -6,6 +6,7 @@
 #include "roomlistmodel.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void attachmentsTravelBothWays();
     void messageWithFilesWaitsOfflineAndUploadsResume();
     void attachmentRefusals();
+    void attachmentCacheStaysInItsFolder();
 
 private:
     struct Person
@@ -764,6 +766,52 @@ void TestClientChat::attachmentRefusals()
     QCOMPARE(failed.first().at(1).value<Client::Reply>().error, Protocol::ErrorCode::NotFound);
     QVERIFY(olga.chat->cachedFile(ana.chat->upload(key)->attachment).isEmpty());
     QVERIFY(!olga.chat->isDownloading(ana.chat->upload(key)->attachment.id));
+}
+
+void TestClientChat::attachmentCacheStaysInItsFolder()
+{
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    const QString cache = m_caches.filePath(QStringLiteral("ben-files"));
+    ben.chat->setAttachmentCache(cache, 1024 * 1024);
+
+    // A file recorded under "." or ".." (before the server refused those names) is cached
+    // under its id: the name names a folder, which no file can replace.
+    const QByteArray bytes("dot dot");
+    const QString sha = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    const QString stored = m_server->config().dataDir + QStringLiteral("/attachments/") + sha.left(2);
+    QVERIFY(QDir().mkpath(stored));
+    QFile file(stored + QLatin1Char('/') + sha);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(bytes);
+    file.close();
+    const AttachmentInfo dotDot{sha, QStringLiteral(".."), bytes.size(), QStringLiteral("text/plain")};
+    QVERIFY(m_server->storage().addAttachment(m_room, dotDot, m_ana, 1));
+    QSignalSpy finished(ben.chat.get(), &ChatClient::downloadFinished);
+    QSignalSpy failed(ben.chat.get(), &ChatClient::downloadFailed);
+    ben.chat->download(m_room, dotDot);
+    QTRY_COMPARE(finished.size() + failed.size(), 1);
+    QCOMPARE(failed.size(), 0);
+    const QString path = finished.first().at(1).toString();
+    QVERIFY(path.startsWith(cache + QLatin1Char('/')));
+    QFile fetched(path);
+    QVERIFY(fetched.open(QIODevice::ReadOnly));
+    QCOMPARE(fetched.readAll(), bytes);
+
+    // An id that is not a SHA-256 (from a server one cannot trust) never becomes a path:
+    // nothing is created or found outside the cache.
+    const QString outside = m_caches.filePath(QStringLiteral("outside"));
+    QVERIFY(QDir().mkpath(outside));
+    QFile secret(outside + QStringLiteral("/secret.txt"));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write("secret");
+    secret.close();
+    const AttachmentInfo escaping{QStringLiteral("../outside"), QStringLiteral("secret.txt"), 6, QStringLiteral("text/plain")};
+    QVERIFY(ben.chat->cachedFile(escaping).isEmpty());
+    const AttachmentInfo creating{QStringLiteral("../made-by-download"), QStringLiteral("x.txt"), 6, QStringLiteral("text/plain")};
+    ben.chat->download(m_room, creating);
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(!QFileInfo::exists(m_caches.filePath(QStringLiteral("made-by-download"))));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
