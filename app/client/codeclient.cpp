@@ -7,7 +7,6 @@
 #include "codesessionfile.h"
 #include "connection.h"
 #include "frame.h"
-#include "transport.h"
 
 #include <QJsonArray>
 #include <QTimer>
@@ -51,7 +50,6 @@ CodeClient::CodeClient(Connection *connection, QObject *parent)
         }
     });
     m_available = isAvailable();
-    tapTransports();
 }
 
 CodeClient::~CodeClient() = default;
@@ -127,6 +125,8 @@ void CodeClient::leave(CodeSession *session)
         return;
     const CodeSessionId id = session->id();
     m_sessions.remove(id);
+    if (session->info().roomId.isValid())
+        m_connection->untrackRoom(session->info().roomId);
     if (session->state() == CodeSession::State::Joined)
         request(QStringLiteral("code.leave"), {{QStringLiteral("sessionId"), id.value()}}, this, [](const Reply &) {});
     session->deleteLater();
@@ -141,42 +141,12 @@ void CodeClient::onSignedIn()
 
 void CodeClient::onConnectionStateChanged()
 {
-    if (m_connection->state() == Connection::State::Connected) {
-        tapTransports();
+    if (m_connection->state() == Connection::State::Connected)
         return;
-    }
     for (CodeSession *session : std::as_const(m_sessions)) {
         for (CodeSessionFile *file : session->openedFiles())
             file->connectionLost();
     }
-}
-
-void CodeClient::tapTransports()
-{
-    // The logged events of a session's room reach the client because code.join subscribed the
-    // connection, not room.join, so the Connection does not know the room and drops them. Until
-    // it can be told about rooms joined by another op, read them from the transport directly;
-    // the sessions drop duplicates by seq, so a later Connection delivering them too is harmless.
-    m_tapped.removeAll(nullptr);
-    for (Transport *transport : m_connection->findChildren<Transport *>(Qt::FindDirectChildrenOnly)) {
-        if (m_tapped.contains(transport))
-            continue;
-        m_tapped.append(transport);
-        connect(transport, &Transport::textReceived, this, &CodeClient::onRawFrame);
-    }
-}
-
-void CodeClient::onRawFrame(const QString &text)
-{
-    // Only logged events carry "seq"; engine updates and cursors, the bulk, are skipped unparsed.
-    if (m_sessions.isEmpty() || !text.contains(QLatin1String("\"seq\"")))
-        return;
-    const Protocol::DecodeResult decoded = Protocol::decode(text.toUtf8());
-    const auto *frame = std::get_if<Protocol::Frame>(&decoded);
-    if (!frame || frame->type != Protocol::FrameType::Event || frame->seq <= 0)
-        return;
-    if (CodeSession *session = sessionForEvent(*frame))
-        session->onEvent(*frame);
 }
 
 void CodeClient::onEvent(const Protocol::Frame &frame)

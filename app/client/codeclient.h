@@ -7,7 +7,6 @@
 
 #include <QHash>
 #include <QObject>
-#include <QPointer>
 
 #include <functional>
 
@@ -95,8 +94,6 @@ private:
     void onEvent(const Protocol::Frame &frame);
     void onSignedIn();
     void onConnectionStateChanged();
-    void tapTransports();
-    void onRawFrame(const QString &text);
     CodeSession *sessionForEvent(const Protocol::Frame &frame) const;
 
     Connection *m_connection;
@@ -105,7 +102,6 @@ private:
     int m_updateIntervalMs = 50;
     bool m_available = false;
     QHash<CodeSessionId, CodeSession *> m_sessions;
-    QList<QPointer<QObject>> m_tapped; // transports whose frames onRawFrame() reads
 };
 
 } // namespace Cohort::Client

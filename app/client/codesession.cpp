@@ -8,9 +8,11 @@
 #include "codefilemodel.h"
 #include "codeparticipantmodel.h"
 #include "codesessionfile.h"
+#include "connection.h"
 #include "frame.h"
 
 #include <QJsonArray>
+#include <QPointer>
 #include <QUuid>
 
 namespace Cohort::Client {
@@ -136,6 +138,7 @@ void CodeSession::onJoinReply(const Reply &reply)
     }
     setFiles(files);
     setMyRole(m_info.myRole.value_or(CodeRole::Viewer));
+    m_client->m_connection->trackRoom(m_info.roomId);
     setState(State::Joined);
     refreshComments();
     updateLectureFollow();
@@ -236,7 +239,7 @@ void CodeSession::onEvent(const Protocol::Frame &frame)
     const QJsonObject &d = frame.data;
     if (frame.seq > 0) {
         if (frame.seq <= m_lastSeq)
-            return; // delivered twice (the transport tap and the Connection), or before our join
+            return; // already in the state code.join answered
         m_lastSeq = frame.seq;
         onLoggedEvent(frame);
         return;

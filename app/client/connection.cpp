@@ -1012,8 +1012,11 @@ void Connection::handleEvent(const Frame &frame)
         return;
     }
     const auto it = m_rooms.find(frame.room);
-    if (it == m_rooms.end())
-        return; // left the room; the server has not seen room.leave yet
+    if (it == m_rooms.end()) {
+        if (m_trackedRooms.contains(frame.room))
+            Q_EMIT eventReceived(frame);
+        return; // else: left the room; the server has not seen room.leave yet
+    }
     if (it->joinInFlight) {
         it->buffered.append(frame);
         return;

@@ -13,6 +13,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QSslError>
 #include <QTimer>
 #include <QUrl>
@@ -203,6 +204,11 @@ public:
     /// now; when not connected it gets a local `unavailable` reply at once and the room is joined
     /// after the next sign-in (roomJoined). Joining a joined room answers ok at once.
     void joinRoom(RoomId room, QObject *context = nullptr, ReplyCallback done = {});
+    /// A room another request subscribed this connection to (code.join subscribes a code
+    /// session's room): its logged events are passed on through eventReceived() as they arrive,
+    /// and the caller keeps its own position, since room.join would not resume it.
+    void trackRoom(RoomId room) { m_trackedRooms.insert(room); }
+    void untrackRoom(RoomId room) { m_trackedRooms.remove(room); }
     void leaveRoom(RoomId room);
     QList<RoomId> joinedRooms() const;
     /// The highest seq processed for the room (persisted in the cache), or the room's lastSeq
@@ -323,6 +329,7 @@ private:
     quint64 m_nextId = 0;
     QHash<QString, Pending> m_pending;
     QHash<RoomId, RoomState> m_rooms; // joined rooms
+    QSet<RoomId> m_trackedRooms;
     mutable QHash<RoomId, qint64> m_lastSeen; // mirror of the cache's last seq, also without a cache
 
     std::unique_ptr<LocalCache> m_cache;
