@@ -197,7 +197,13 @@ void CodePane::writeExport(const QString &target, bool zip, QList<Client::Export
     const int fileCount = int(files.size());
     if (m_session && !m_session->comments()->comments().isEmpty()) {
         QString name = QStringLiteral("COMMENTS.md");
-        for (int n = 2; std::any_of(files.cbegin(), files.cend(), [&name](const Client::ExportedFile &f) { return f.path == name; }); ++n)
+        // Compared without case: "Comments.md" and "COMMENTS.md" are one file on Windows and macOS.
+        const auto taken = [&files](const QString &candidate) {
+            return std::any_of(files.cbegin(), files.cend(), [&candidate](const Client::ExportedFile &f) {
+                return f.path.compare(candidate, Qt::CaseInsensitive) == 0;
+            });
+        };
+        for (int n = 2; taken(name); ++n)
             name = QStringLiteral("COMMENTS-%1.md").arg(n);
         files.append({name, commentsReport()});
     }

@@ -493,12 +493,18 @@ void TestCodePane::commentsPanelListsAndJumps()
     QCOMPARE(anaComments->threads()->topLevelItemCount(), 1);
     QVERIFY(anaComments->threads()->topLevelItem(0)->text(0).contains(QLatin1String("resolved")));
 
-    // Comments are exported with the files, as COMMENTS.md.
+    // Comments are exported with the files, as COMMENTS.md; beside a session file of that name
+    // in other letter case (one file on Windows and macOS) as COMMENTS-2.md.
+    QVERIFY(createFile(*ines, QStringLiteral("Comments.md"), QStringLiteral("# our notes\n")).isValid());
     QTemporaryDir out;
     ines->pane->exportTo(out.path(), false);
-    QTRY_VERIFY(QFile::exists(out.filePath(QStringLiteral("COMMENTS.md"))));
+    QTRY_VERIFY(QFile::exists(out.filePath(QStringLiteral("COMMENTS-2.md"))));
     QVERIFY(QFile::exists(out.filePath(QStringLiteral("long.py"))));
-    QFile report(out.filePath(QStringLiteral("COMMENTS.md")));
+    QVERIFY(!QFile::exists(out.filePath(QStringLiteral("COMMENTS.md"))));
+    QFile notes(out.filePath(QStringLiteral("Comments.md")));
+    QVERIFY(notes.open(QIODevice::ReadOnly));
+    QCOMPARE(notes.readAll(), QByteArray("# our notes\n"));
+    QFile report(out.filePath(QStringLiteral("COMMENTS-2.md")));
     QVERIFY(report.open(QIODevice::ReadOnly));
     const QString markdown = QString::fromUtf8(report.readAll());
     QVERIFY2(markdown.contains(QStringLiteral("## long.py, lines 41–43 (resolved)")), qPrintable(markdown));
