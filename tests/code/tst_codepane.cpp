@@ -74,6 +74,7 @@ private Q_SLOTS:
     void fileTreeKeepsFoldersAndScroll();
     void sidePanelsStayPutWhileOthersWork();
     void longNamesFit();
+    void followerSeesAScroll();
 
 private:
     struct Person
@@ -814,6 +815,33 @@ void TestCodePane::longNamesFit()
     QVERIFY(title->text().endsWith(QChar(0x2026)));
     QVERIFY2(title->text().size() > 20, qPrintable(title->text())); // shortened, not gone
     QVERIFY(title->toolTip().endsWith(QLatin1String("stopping to think")));
+}
+
+void TestCodePane::followerSeesAScroll()
+{
+    // A lecturer often only scrolls (the wheel, the scroll bar) to show the next part: the
+    // follower's view goes along, not only when the lecturer's caret moves.
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lecture"));
+    QVERIFY(enter(*ines, id));
+    QString text;
+    for (int i = 0; i < 200; ++i)
+        text += QStringLiteral("line_%1 = %1\n").arg(i);
+    const CodeFileId file = createFile(*ines, QStringLiteral("long.py"), text);
+    CollabEditor *inesEditor = openLoaded(*ines, file);
+    QVERIFY(inesEditor);
+    QVERIFY(enter(*ana, id));
+    QVERIFY(openLoaded(*ana, file));
+    QTRY_VERIFY(ana->pane->participantsPanel()->followButton(m_ines)
+                && ana->pane->participantsPanel()->followButton(m_ines)->isEnabled());
+    ana->pane->participantsPanel()->followButton(m_ines)->click();
+    QTRY_COMPARE(ana->pane->session()->following(), m_ines);
+
+    inesEditor->verticalScrollBar()->setValue(80);
+    QCOMPARE(inesEditor->firstVisibleLine(), 80);
+    QTRY_COMPARE(ana->pane->currentView()->editor()->firstVisibleLine(), 80);
 }
 
 QTEST_MAIN(TestCodePane)
