@@ -890,6 +890,11 @@ void TestChatPane::pastedImageArrivesAsAPreview()
     pane.attachFiles({big.fileName()});
     QTRY_COMPARE(pane.attachmentStrip()->findChild<QLabel *>(QStringLiteral("attachmentStatus"))->text(),
                  QStringLiteral("too large for this server"));
+    QTRY_VERIFY(pane.attachmentStrip()->findChild<QFrame *>(QStringLiteral("attachmentChip"))->isVisible());
+    shoot(&pane, QStringLiteral("chat-attach-chip-refused-light"));
+    Appearance::applyTheme(Theme::Dark);
+    shoot(&pane, QStringLiteral("chat-attach-chip-refused-dark"));
+    Appearance::applyTheme(Theme::Light);
     QTest::mouseClick(pane.attachmentStrip()->findChild<QToolButton *>(QStringLiteral("removeAttachment")), Qt::LeftButton);
     QVERIFY(!pane.attachmentStrip()->isVisible());
 }
