@@ -496,9 +496,21 @@ bool SqlStorage::materialise(const EventRecord &event)
                                     {"mentions_room", data.value(QStringLiteral("mentionsRoom")).toBool() ? 1 : 0}})
             .has_value();
     }
-    if (kind == QLatin1String("message.deleted"))
-        return sql("delete_message", {{"room_id", room}, {"seq", target}})
-            && sql("delete_message_reactions", {{"room_id", room}, {"seq", target}});
+    if (kind == QLatin1String("message.deleted")) {
+        const std::optional<SqlRows> carried = sql("message_attachments", {{"room_id", room}, {"seq", target}});
+        if (!carried || !sql("delete_message", {{"room_id", room}, {"seq", target}})
+            || !sql("delete_message_reactions", {{"room_id", room}, {"seq", target}}))
+            return false;
+        const QString stored = carried->isEmpty() ? QString() : carried->first().value(0).toString();
+        for (const QJsonValue &attachment : QJsonDocument::fromJson(stored.toUtf8()).array()) {
+            const QString id = attachment.toObject().value(QStringLiteral("id")).toString();
+            // Ids are SHA-256 hex, so the pattern has no LIKE wildcards of its own.
+            if (!sql("delete_unused_attachment", {{"room_id", room}, {"id", id}, {"in_room", room},
+                                                  {"pattern", QStringLiteral("%\"%1\"%").arg(id)}}))
+                return false;
+        }
+        return true;
+    }
     if (kind == QLatin1String("reaction.changed")) {
         const bool on = data.value(QStringLiteral("on")).toBool();
         const QString emoji = data.value(QStringLiteral("emoji")).toString();

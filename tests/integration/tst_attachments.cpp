@@ -352,6 +352,43 @@ private Q_SLOTS:
                  errorCodeName(ErrorCode::NotFound));
     }
 
+    void deletedMessagesTakeTheirFilesAlong()
+    {
+        // A moderator deletes an image: no member may fetch it or post it again by its id.
+        const QByteArray bytes = pattern(2000);
+        const QString id = uploadAll(*m_ana, m_roomId, QStringLiteral("a"), QStringLiteral("meme.png"), bytes)
+                               .value(QStringLiteral("id")).toString();
+        auto send = [&](const QString &clientId) {
+            bool ok = false;
+            const qint64 seq = m_ana->call(Op::MessageSend, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), clientId},
+                                                             {QStringLiteral("text"), QStringLiteral("look")},
+                                                             {QStringLiteral("attachments"), QJsonArray{id}}}, &ok)
+                                   .value(QStringLiteral("seq")).toInteger();
+            return ok ? seq : 0;
+        };
+        auto remove = [&](qint64 seq, const QString &clientId) {
+            bool ok = false;
+            m_teacher->call(Op::MessageDelete, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), clientId},
+                                                {QStringLiteral("seq"), seq}}, &ok);
+            return ok;
+        };
+        const qint64 first = send(QStringLiteral("m1"));
+        const qint64 second = send(QStringLiteral("m2"));
+        QVERIFY(first > 0 && second > 0);
+
+        // While another message still carries the file, it stays.
+        QVERIFY(remove(first, QStringLiteral("d1")));
+        QCOMPARE(code(download(*m_ben, m_roomId, id, 0)), QStringLiteral("ok"));
+
+        QVERIFY(remove(second, QStringLiteral("d2")));
+        QCOMPARE(code(download(*m_ben, m_roomId, id, 0)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(download(*m_ana, m_roomId, id, 0)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(m_ben->request(Op::MessageSend, {{QStringLiteral("roomId"), m_roomId}, {QStringLiteral("clientId"), QStringLiteral("m3")},
+                                                       {QStringLiteral("text"), QStringLiteral("again")},
+                                                       {QStringLiteral("attachments"), QJsonArray{id}}})),
+                 errorCodeName(ErrorCode::NotFound));
+    }
+
     void archivedRoomRefusesUploads()
     {
         const QByteArray bytes = pattern(3000);

@@ -231,6 +231,38 @@ void TestStorage::historyPages()
     QCOMPARE(page.messages.at(1).threadRoot, 3);
 }
 
+void TestStorage::deletingTheLastCarrierRemovesTheFile()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const RoomId room = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1")).roomId;
+    const AttachmentInfo shared{QString(64, QLatin1Char('a')), QStringLiteral("meme.png"), 10, QStringLiteral("image/png")};
+    const AttachmentInfo pending{QString(64, QLatin1Char('b')), QStringLiteral("draft.txt"), 5, QStringLiteral("text/plain")};
+    QVERIFY(m_storage->addAttachment(room, shared, ana, 900));
+    QVERIFY(m_storage->addAttachment(room, pending, ana, 901)); // uploaded, not sent yet
+    const auto send = [&] {
+        const StorageResult<EventRecord> stored =
+            m_storage->appendEvent(room, QStringLiteral("message.created"), ana, QString(),
+                                   json({{QStringLiteral("text"), QStringLiteral("look")},
+                                         {QStringLiteral("attachments"), QJsonArray{shared.toJson()}}}),
+                                   1000 + m_clock++);
+        return stored.ok() ? stored.value->seq : -1;
+    };
+    const auto remove = [&](qint64 seq) {
+        return m_storage->appendEvent(room, QStringLiteral("message.deleted"), ana, QString(),
+                                      json({{QStringLiteral("target"), seq}, {QStringLiteral("by"), ana.value()}}),
+                                      2000 + m_clock++).ok();
+    };
+    const qint64 first = send();
+    const qint64 second = send();
+    QVERIFY(first > 0 && second > 0);
+
+    QVERIFY(remove(first));
+    QVERIFY(m_storage->attachment(room, shared.id)); // the second message still carries it
+    QVERIFY(remove(second));
+    QVERIFY(!m_storage->attachment(room, shared.id));
+    QVERIFY(m_storage->attachment(room, pending.id));
+}
+
 void TestStorage::editsDeletesAndReactions()
 {
     const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void roomListFigures();
     void historyPages();
     void editsDeletesAndReactions();
+    void deletingTheLastCarrierRemovesTheFile();
     void searchMessages();
     void createRooms();
 
