@@ -579,6 +579,9 @@ QWidget *ChatPane::buildSidePanel()
     m_threadView->messageDelegate()->setShowThreadSummary(false);
     m_threadComposer = new Composer(thread);
     m_threadComposer->setObjectName(QStringLiteral("threadComposer"));
+    // Files wait as chips under the conversation and go with its next message; a reply in a
+    // thread takes text only, so the thread's composer says so instead of swallowing them.
+    m_threadComposer->setAcceptsFiles(false);
     auto *threadLayout = new QVBoxLayout(thread);
     threadLayout->setContentsMargins(0, 0, 0, 0);
     threadLayout->addLayout(headerRow(m_threadTitle, m_threadClose));
@@ -595,6 +598,9 @@ QWidget *ChatPane::buildSidePanel()
     connect(m_threadComposer, &Composer::editSubmitted, this,
             [this](qint64 seq, const QString &text) { m_client->edit(m_room, seq, text); });
     connect(m_threadComposer, &Composer::escapePressed, m_side, &QWidget::hide);
+    connect(m_threadComposer, &Composer::filesRefused, this, [this] {
+        showError(tr("Replies in a thread take text only. Drop or paste files in the conversation's message box."));
+    });
     connect(m_threadComposer, &Composer::typed, this, [this] {
         if (m_room.isValid())
             m_client->userTyping(m_room);

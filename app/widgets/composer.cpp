@@ -157,14 +157,18 @@ void Composer::insertFromMimeData(const QMimeData *source)
 {
     // Files first: a file manager's copy also carries the paths as text.
     if (const QStringList files = localFiles(source); !files.isEmpty()) {
-        if (!isReadOnly())
+        if (!isReadOnly() && m_acceptsFiles)
             Q_EMIT filesAttached(files);
+        else if (!isReadOnly())
+            Q_EMIT filesRefused();
         return;
     }
     if (source->hasImage()) {
         const QImage image = qvariant_cast<QImage>(source->imageData());
-        if (!image.isNull() && !isReadOnly())
+        if (!image.isNull() && !isReadOnly() && m_acceptsFiles)
             Q_EMIT imagePasted(image);
+        else if (!image.isNull() && !isReadOnly())
+            Q_EMIT filesRefused();
         return;
     }
     QPlainTextEdit::insertFromMimeData(source);

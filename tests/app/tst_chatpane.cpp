@@ -7,6 +7,7 @@
 #include "chatpane.h"
 #include "codehighlighter.h"
 #include "composer.h"
+#include "messagebanner.h"
 #include "connection.h"
 #include "frame.h"
 #include "markdownrenderer.h"
@@ -130,6 +131,7 @@ private Q_SLOTS:
     void searchResultOpensTheMessageInContext();
     void conversationWithARealServer();
     void pastedImageArrivesAsAPreview();
+    void threadComposerRefusesFilesOutLoud();
     void pastedFilesBecomeChipsNotText();
     void programWarningShowsTheNameAsText();
 
@@ -948,6 +950,28 @@ void TestChatPane::pastedFilesBecomeChipsNotText()
     QApplication::clipboard()->setText(QStringLiteral("just words"));
     composer->paste();
     QCOMPARE(composer->toPlainText(), QStringLiteral("just words"));
+}
+
+void TestChatPane::threadComposerRefusesFilesOutLoud()
+{
+    openStudyRoom();
+    QImage screenshot(40, 30, QImage::Format_RGB32);
+    screenshot.fill(Qt::darkCyan);
+    QApplication::clipboard()->setImage(screenshot);
+    Composer *thread = m_pane->threadComposer();
+    thread->paste();
+    // Not an attachment of the room (it would go with the conversation's next message), not
+    // lost without a word: the pane says where files go.
+    QVERIFY(!m_pane->attachmentStrip()->isVisible());
+    QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).size(), 0);
+    auto *error = m_pane->findChild<MessageBanner *>(QStringLiteral("chatError"));
+    QVERIFY(error);
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY(error->text().contains(QStringLiteral("thread")));
+    // Words still paste into a reply.
+    QApplication::clipboard()->setText(QStringLiteral("see above"));
+    thread->paste();
+    QCOMPARE(thread->toPlainText(), QStringLiteral("see above"));
 }
 
 void TestChatPane::programWarningShowsTheNameAsText()
