@@ -421,6 +421,10 @@
         <source>“%1” is a program or script. Opening it runs it on this computer. Open it anyway?</source>
         <translation>„%1“ ist ein Programm oder Skript. Wenn Sie es öffnen, wird es auf diesem Computer ausgeführt. Trotzdem öffnen?</translation>
     </message>
+    <message>
+        <source>Replies in a thread take text only. Drop or paste files in the conversation&apos;s message box.</source>
+        <translation>Antworten in einem Thread enthalten nur Text. Lege Dateien im Nachrichtenfeld der Unterhaltung ab oder füge sie dort ein.</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::CodeLanguages</name>
@@ -533,7 +537,10 @@
     </message>
     <message numerus="yes">
         <source>%n participant(s)</source>
-        <translation><numerusform>%n Teilnehmer</numerusform><numerusform>%n Teilnehmende</numerusform></translation>
+        <translation>
+            <numerusform>%n Teilnehmer</numerusform>
+            <numerusform>%n Teilnehmende</numerusform>
+        </translation>
     </message>
     <message>
         <source>open to the course</source>
@@ -733,7 +740,10 @@
     </message>
     <message numerus="yes">
         <source>Exported %n file(s) to %1.</source>
-        <translation><numerusform>%n Datei nach %1 exportiert.</numerusform><numerusform>%n Dateien nach %1 exportiert.</numerusform></translation>
+        <translation>
+            <numerusform>%n Datei nach %1 exportiert.</numerusform>
+            <numerusform>%n Dateien nach %1 exportiert.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Access code</source>
@@ -1835,6 +1845,10 @@
     <message>
         <source>Could not add “%1” to the archive: %2</source>
         <translation>„%1“ konnte nicht ins Archiv aufgenommen werden: %2</translation>
+    </message>
+    <message>
+        <source>“%1” is not empty. Export into a new or empty folder.</source>
+        <translation>„%1“ ist nicht leer. Exportieren Sie in einen neuen oder leeren Ordner.</translation>
     </message>
 </context>
 <context>
