@@ -10,6 +10,7 @@
 #include "codesessionfile.h"
 #include "connection.h"
 #include "frame.h"
+#include "localcache.h"
 
 #include <QJsonArray>
 #include <QPointer>
@@ -62,6 +63,9 @@ void CodeSession::sendJoin()
     QJsonObject data{{QStringLiteral("sessionId"), m_id.value()}};
     if (!m_accessCode.isEmpty())
         data.insert(QStringLiteral("accessCode"), m_accessCode);
+    LocalCache *cache = m_client->m_connection->cache();
+    if (m_agent == 0 && cache)
+        m_agent = cache->codeAgent(m_id.value());
     if (m_agent != 0)
         data.insert(QStringLiteral("agent"), static_cast<qint64>(m_agent));
     // No `since`: every join answers the whole current state (files, participants, roles) and
@@ -100,6 +104,8 @@ void CodeSession::onJoinReply(const Reply &reply)
         return;
     }
     m_agent = static_cast<quint64>(d.value(QLatin1String("agent")).toInteger());
+    if (LocalCache *cache = m_client->m_connection->cache())
+        cache->setCodeAgent(m_id.value(), m_agent);
     m_lastSeq = d.value(QLatin1String("lastSeq")).toInteger();
     m_refusal = Refusal::None;
     m_refusalReply = Reply();

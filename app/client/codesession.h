@@ -57,6 +57,9 @@ public:
     ~CodeSession() override;
 
     CodeSessionId id() const { return m_id; }
+    /// The engine agent id this device edits under (0 before the first join): one per session
+    /// and device, kept in the account's local cache across openings and restarts.
+    quint64 agent() const { return m_agent; }
     CodeClient *client() const { return m_client; }
     State state() const { return m_state; }
     Refusal refusal() const { return m_refusal; }

@@ -38,6 +38,7 @@ const char *const SchemaStatements[] = {
     " created_at INTEGER NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
     " failure_code TEXT, failure_message TEXT, thread_root INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS drafts (room_id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS code_agents (session_id INTEGER PRIMARY KEY, agent INTEGER NOT NULL)",
 };
 
 QAtomicInteger<quint64> connectionCounter;
@@ -382,6 +383,33 @@ bool LocalCache::setDraft(RoomId room, const QString &text)
     }
     if (!query.exec()) {
         qCWarning(lcClient) << "cache: cannot store a draft:" << statusError(query);
+        return false;
+    }
+    return true;
+}
+
+quint64 LocalCache::codeAgent(qint64 sessionId) const
+{
+    if (!isOpen())
+        return 0;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT agent FROM code_agents WHERE session_id = ?"));
+    query.addBindValue(sessionId);
+    if (!query.exec() || !query.next())
+        return 0;
+    return static_cast<quint64>(query.value(0).toLongLong());
+}
+
+bool LocalCache::setCodeAgent(qint64 sessionId, quint64 agent)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO code_agents (session_id, agent) VALUES (?, ?)"));
+    query.addBindValue(sessionId);
+    query.addBindValue(static_cast<qint64>(agent));
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot store a code agent:" << statusError(query);
         return false;
     }
     return true;

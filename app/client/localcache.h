@@ -71,6 +71,12 @@ public:
     QString draft(RoomId room) const;
     bool setDraft(RoomId room, const QString &text);
 
+    // The engine agent id this device edits a code session under. Kept so that opening a
+    // session again (or after a restart) reuses it: the server binds at most 256 per user and
+    // session, and a new id per opening would use them up.
+    quint64 codeAgent(qint64 sessionId) const;
+    bool setCodeAgent(qint64 sessionId, quint64 agent);
+
 private:
     QString m_connectionName;
     QString m_path;

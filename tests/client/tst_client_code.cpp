@@ -42,6 +42,7 @@ private Q_SLOTS:
     void joinRefusalsAndApproval();
     void filesVersionsAndExport();
     void editorReplicaPath();
+    void agentIdIsKeptAcrossOpenings();
 
 private:
     struct Person
@@ -646,6 +647,41 @@ void TestClientCode::editorReplicaPath()
     QCOMPARE(anaFile->text(), editor.text());
     QVERIFY(editor.text().startsWith(QStringLiteral("# host\ntart\nk0 k1 ")));
     QVERIFY(editor.text().endsWith(QStringLiteral("k39 ")));
+}
+
+void TestClientCode::agentIdIsKeptAcrossOpenings()
+{
+    Person host = signedIn(QStringLiteral("ines"));
+    QVERIFY(host.code);
+    const CodeSessionId id = createSession(host, courseSession(QStringLiteral("Lab 9")));
+    QVERIFY(id.isValid());
+    const QString device = m_caches.filePath(QStringLiteral("ana-laptop"));
+    quint64 first = 0;
+    {
+        auto connection = makeConnection(device);
+        QVERIFY(signIn(*connection, m_server->url(), QStringLiteral("ana")).ok);
+        CodeClient code(connection.get());
+        CodeSession *session = code.join(id);
+        QTRY_COMPARE(session->state(), CodeSession::State::Joined);
+        first = session->agent();
+        QVERIFY(first != 0);
+        // Opened again, as the pane does on every visit: the same id, not a new binding.
+        code.leave(session);
+        CodeSession *again = code.join(id);
+        QTRY_COMPARE(again->state(), CodeSession::State::Joined);
+        QCOMPARE(again->agent(), first);
+    }
+    // The app started again on the same computer.
+    auto connection = makeConnection(device);
+    QVERIFY(signIn(*connection, m_server->url(), QStringLiteral("ana")).ok);
+    CodeClient code(connection.get());
+    CodeSession *session = code.join(id);
+    QTRY_COMPARE(session->state(), CodeSession::State::Joined);
+    QCOMPARE(session->agent(), first);
+    // Another computer of the same student edits under an id of its own.
+    Person desktop = joined(QStringLiteral("ana"), id);
+    QVERIFY(desktop.session);
+    QVERIFY(desktop.session->agent() != first);
 }
 
 QTEST_GUILESS_MAIN(TestClientCode)
