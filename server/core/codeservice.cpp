@@ -1098,6 +1098,16 @@ void CodeService::docUpdate(Connection &c, const Request &r)
         c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be read"));
         return;
     }
+    // Deletes and origins may name any agent: an agent neither in the document nor bound in the
+    // session names no character anyone typed, and each would take one of the document's
+    // 65,536 agent slots, so a few such updates could close the file to every new joiner.
+    for (const Collab::AgentId agent : summary->agents) {
+        if (file->document.clock(agent) == 0 && !session->agents.contains(agent)) {
+            releaseFile(record->id);
+            c.fail(r, ErrorCode::Forbidden, QStringLiteral("the update names agent ids this session does not know"));
+            return;
+        }
+    }
     qsizetype added = 0;
     for (const Collab::UpdateSummary::Insert &insert : summary->inserts) {
         const quint32 known = file->document.clock(insert.agent);

@@ -56,6 +56,9 @@ struct UpdateSummary
         friend bool operator==(const Insert &, const Insert &) = default;
     };
     QList<Insert> inserts;       ///< one entry per agent with characters in the update
+    /// Every agent the update names: its inserts', their origins' and its deletes' agents.
+    /// Applying it adds each to the document's agent table, which holds at most 65,536.
+    QList<AgentId> agents;
     qsizetype insertedLength = 0; ///< characters, deleted ones included
     qsizetype deletedLength = 0;  ///< characters named by the delete set
 };

@@ -188,6 +188,7 @@ std::optional<UpdateSummary> Document::summarize(const QByteArray &update)
         summary.insertedLength += run.length;
     }
     for (qsizetype a = 0; a < parsed->agents.size(); ++a) {
+        summary.agents.append(parsed->agents[a]);
         if (ends[a] > 0)
             summary.inserts.append({parsed->agents[a], ends[a]});
     }

@@ -494,6 +494,30 @@ private Q_SLOTS:
         QCOMPARE(exported(*m_teacher, session, QStringLiteral("g.py")), QStringLiteral("mine base\n"));
     }
 
+    void madeUpAgentsAreRefused()
+    {
+        // A delete-only update can name agents no one has: each would take one of the
+        // document's 65,536 agent slots, and a few such updates would close the file to
+        // every later joiner. They are refused, and honest newcomers still edit.
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("m.py"), QStringLiteral("base\n"));
+        const QJsonObject anaJoin = join(*m_ana, session);
+        Collab::Document made(agentOf(anaJoin));
+        for (Collab::AgentId fake = 900000; fake < 900050; ++fake) {
+            Collab::Document one(fake);
+            QVERIFY(made.apply(one.insert(0, QStringLiteral("x"))).ok());
+        }
+        const QByteArray deleteOnly = made.remove(0, made.length());
+        QVERIFY(Collab::Document::summarize(deleteOnly)->inserts.isEmpty());
+        expectError(sendUpdate(*m_ana, session, file, deleteOnly), ErrorCode::Forbidden);
+        // Her own edits, naming the teacher's characters, still go through.
+        auto own = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(own);
+        QCOMPARE(sendUpdate(*m_ana, session, file, own->document.remove(0, 1))->type, FrameType::Result);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("m.py")), QStringLiteral("ase\n"));
+    }
+
     void agentIdsPerUserAreLimited()
     {
         // 256 per user and session: 200 participants stay below the engine's 65,536 agents of

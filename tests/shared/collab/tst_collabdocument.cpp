@@ -422,6 +422,9 @@ private Q_SLOTS:
         const std::optional<UpdateSummary> summary = Document::summarize(update);
         QVERIFY(summary.has_value());
         QCOMPARE(summary->inserts, (QList<UpdateSummary::Insert>{{22, 6}}));
+        // a is named too: the delete and the origins refer to its characters.
+        QVERIFY(summary->agents.contains(11));
+        QVERIFY(summary->agents.contains(22));
         QCOMPARE(summary->insertedLength, 6);
         QCOMPARE(summary->deletedLength, 1);
 
