@@ -1233,25 +1233,7 @@ void CodeService::commentAdd(Connection &c, const Request &r)
     comment.author = c.user().info;
     comment.anchorStart = start->toBytes();
     comment.anchorEnd = end->toBytes();
-    comment.text = stringField(r, "text");
-    comment.createdAt = wallClockMs();
-    if (comment.text.trimmed().isEmpty()) {
-        c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'text' must not be blank"));
-        return;
-    }
-    const CodeEvent event{EventCommentAdded, c.userId(), stringField(r, "clientId"), comment.createdAt, [&](qint64 id) {
-                              CodeCommentRecord created = comment;
-                              created.id = CodeCommentId(id);
-                              return QJsonObject{{QStringLiteral("comment"), commentJson(created)}};
-                          }};
-    const auto created = m_core.db([&] { return m_code.createCodeComment(comment, event); });
-    if (!created.ok()) {
-        qCWarning(lcCode) << "comment.add failed:" << created.message;
-        c.fail(r, ErrorCode::Internal, QStringLiteral("the comment could not be stored"));
-        return;
-    }
-    c.reply(r, {{QStringLiteral("comment"), commentJson(created.value->first)}});
-    m_core.publish(created.value->second);
+    storeComment(c, r, comment, QStringLiteral("the comment could not be stored"));
 }
 
 void CodeService::commentReply(Connection &c, const Request &r)
@@ -1276,21 +1258,26 @@ void CodeService::commentReply(Connection &c, const Request &r)
     reply.fileId = thread->fileId;
     reply.parentId = thread->id;
     reply.author = c.user().info;
-    reply.text = stringField(r, "text");
-    reply.createdAt = wallClockMs();
-    if (reply.text.trimmed().isEmpty()) {
+    storeComment(c, r, reply, QStringLiteral("the reply could not be stored"));
+}
+
+void CodeService::storeComment(Connection &c, const Request &r, CodeCommentRecord comment, const QString &failure)
+{
+    comment.text = stringField(r, "text");
+    comment.createdAt = wallClockMs();
+    if (comment.text.trimmed().isEmpty()) {
         c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'text' must not be blank"));
         return;
     }
-    const CodeEvent event{EventCommentAdded, c.userId(), stringField(r, "clientId"), reply.createdAt, [&](qint64 id) {
-                              CodeCommentRecord created = reply;
+    const CodeEvent event{EventCommentAdded, c.userId(), stringField(r, "clientId"), comment.createdAt, [&](qint64 id) {
+                              CodeCommentRecord created = comment;
                               created.id = CodeCommentId(id);
                               return QJsonObject{{QStringLiteral("comment"), commentJson(created)}};
                           }};
-    const auto created = m_core.db([&] { return m_code.createCodeComment(reply, event); });
+    const auto created = m_core.db([&] { return m_code.createCodeComment(comment, event); });
     if (!created.ok()) {
-        qCWarning(lcCode) << "comment.reply failed:" << created.message;
-        c.fail(r, ErrorCode::Internal, QStringLiteral("the reply could not be stored"));
+        qCWarning(lcCode) << opName(r.op) << "failed:" << created.message;
+        c.fail(r, ErrorCode::Internal, failure);
         return;
     }
     c.reply(r, {{QStringLiteral("comment"), commentJson(created.value->first)}});

@@ -101,6 +101,8 @@ private:
 
     /// The session `r` names, joined by `c`; fails the request and returns null otherwise.
     LiveSession *joinedSession(Connection &c, const Request &r);
+    /// Stores a comment or reply with the request's text, answers and publishes it.
+    void storeComment(Connection &c, const Request &r, CodeCommentRecord comment, const QString &failure);
     /// Fails with forbidden unless the user's role is at least `least`.
     bool requireRole(Connection &c, const Request &r, const LiveSession &session, CodeRole least);
     /// A live (not deleted) file of the session named by `fileId`; fails the request otherwise.
