@@ -76,6 +76,7 @@ constexpr std::array opTable{
     OpEntry{Op::VersionList, "version.list", false, false},
     OpEntry{Op::VersionRestore, "version.restore", false, true},
     OpEntry{Op::CodeExport, "code.export", false, false},
+    OpEntry{Op::AttachmentCancel, "attachment.cancel", false, false},
 };
 
 constexpr bool opTableInEnumOrder()

@@ -88,6 +88,7 @@ enum class Op {
     VersionList,
     VersionRestore,
     CodeExport,
+    AttachmentCancel,
 };
 
 QString opName(Op op);

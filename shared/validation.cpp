@@ -147,6 +147,8 @@ Schema schemaFor(Op op)
                                            {"id", Kind::String, true, 64, 64},
                                            {"offset", Kind::Integer, true, 0, MaxSafe},
                                            {"length", Kind::Integer, false, 1, MaxSafe}};
+    static const Schema attachmentCancel{{"uploadId", Kind::String, false, 1, MaxIdLength},
+                                         {"clientId", Kind::String, false, 1, MaxClientIdLength}};
 
     // Code sessions: engine bytes travel base64; an anchor is at most 14 bytes.
     constexpr qint64 MaxUpdateText = (MaxCodeUpdateBytes + 2) / 3 * 4;
@@ -289,6 +291,7 @@ Schema schemaFor(Op op)
     case Op::VersionList: return sessionId;
     case Op::VersionRestore: return versionRestore;
     case Op::CodeExport: return sessionId;
+    case Op::AttachmentCancel: return attachmentCancel;
     }
     return none;
 }

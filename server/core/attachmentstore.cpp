@@ -22,10 +22,11 @@ constexpr int MaxChunkBytes = 1024 * 1024;
 
 } // namespace
 
-AttachmentStore::AttachmentStore(QString directory, qint64 maxBytes, int maxFrameBytes)
+AttachmentStore::AttachmentStore(QString directory, qint64 maxBytes, int maxFrameBytes, qint64 expiryMs)
     : m_directory(std::move(directory))
     , m_maxBytes(maxBytes)
     , m_chunkBytes(std::clamp((maxFrameBytes - ChunkEnvelopeBytes) / 4 * 3, 3, MaxChunkBytes))
+    , m_expiryMs(expiryMs)
 {
     // Uploads live in memory only: the temp files of a previous run can never be completed.
     if (!m_directory.isEmpty())
@@ -135,7 +136,7 @@ void AttachmentStore::expire(qint64 nowMs)
 {
     QStringList stale;
     for (const auto &[id, upload] : m_uploads) {
-        if (nowMs - upload.lastActiveMs > UploadExpiryMs)
+        if (nowMs - upload.lastActiveMs > m_expiryMs)
             stale.append(id);
     }
     for (const QString &id : std::as_const(stale))
@@ -145,6 +146,12 @@ void AttachmentStore::expire(qint64 nowMs)
 bool AttachmentStore::hasFile(const QString &sha256) const
 {
     return QFileInfo::exists(pathOf(sha256));
+}
+
+void AttachmentStore::removeFile(const QString &sha256)
+{
+    if (QFile file(pathOf(sha256)); file.exists() && !file.remove())
+        qCWarning(lcNet) << "cannot remove attachment" << file.fileName() << file.errorString();
 }
 
 std::optional<QByteArray> AttachmentStore::read(const QString &sha256, qint64 offset, qint64 length) const

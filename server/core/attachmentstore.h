@@ -16,12 +16,11 @@ namespace Cohort::Server {
 /// Files are content addressed: <directory>/<first two hex digits>/<sha256 hex>, written once,
 /// outside the database. An upload grows a temp file in <directory>/partial chunk by chunk, so a
 /// file is never held whole in memory; it belongs to a user, not a connection, and so survives
-/// a reconnect. Uploads idle for `UploadExpiryMs` are dropped with their temp file.
+/// a reconnect. Uploads idle for longer than the expiry are dropped with their temp file.
 class AttachmentStore
 {
 public:
     static constexpr int MaxOpenUploadsPerUser = 8;
-    static constexpr qint64 UploadExpiryMs = 15 * 60 * 1000;
 
     struct Upload
     {
@@ -37,9 +36,10 @@ public:
     enum class ChunkOutcome { Stored, Complete, Mismatch, Failed };
 
     /// `maxFrameBytes` bounds a chunk: its base64 text plus the request envelope fit in a frame.
-    AttachmentStore(QString directory, qint64 maxBytes, int maxFrameBytes);
+    AttachmentStore(QString directory, qint64 maxBytes, int maxFrameBytes, qint64 expiryMs);
 
     qint64 maxBytes() const { return m_maxBytes; }
+    qint64 expiryMs() const { return m_expiryMs; }
     int chunkBytes() const { return m_chunkBytes; }
     /// A user may have this many bytes announced by open uploads at once.
     qint64 maxBytesInFlight() const { return 4 * m_maxBytes; }
@@ -58,10 +58,12 @@ public:
     ChunkOutcome append(Upload &upload, const QByteArray &bytes, qint64 nowMs);
     /// Forgets an upload and removes its temp file.
     void finish(const QString &uploadId);
-    /// Drops uploads idle for longer than UploadExpiryMs.
+    /// Drops uploads idle for longer than the expiry.
     void expire(qint64 nowMs);
 
     bool hasFile(const QString &sha256) const;
+    /// Deletes a stored file that no room records (any more): its bytes are nobody's.
+    void removeFile(const QString &sha256);
     /// Up to `length` bytes of a stored file from `offset`; nothing when the file cannot be read.
     std::optional<QByteArray> read(const QString &sha256, qint64 offset, qint64 length) const;
 
@@ -72,6 +74,7 @@ private:
     QString m_directory;
     qint64 m_maxBytes;
     int m_chunkBytes;
+    qint64 m_expiryMs;
     std::unordered_map<QString, Upload> m_uploads; // by upload id; move-only values
 };
 

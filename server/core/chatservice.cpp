@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
+#include <QLocale>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -65,8 +66,14 @@ ChatService::ChatService(ServerCore &core, Storage &storage)
     , m_storage(storage)
     , m_attachments(core.config().dataDir.isEmpty() ? QString()
                                                     : QDir(core.config().dataDir).filePath(QStringLiteral("attachments")),
-                    core.config().maxAttachmentBytes, core.config().maxFrameBytes)
+                    core.config().maxAttachmentBytes, core.config().maxFrameBytes,
+                    core.config().uploadExpirySeconds * 1000LL)
 {
+    // A quarter of the expiry, so an idle upload's temp file goes within 125% of it.
+    m_uploadExpiry.setInterval(static_cast<int>(std::clamp<qint64>(m_attachments.expiryMs() / 4, 100, 60 * 1000)));
+    QObject::connect(&m_uploadExpiry, &QTimer::timeout, &m_uploadExpiry,
+                     [this] { m_attachments.expire(m_core.nowMs()); });
+    m_uploadExpiry.start();
 }
 
 std::optional<ChatService::Access> ChatService::access(Connection &c, RoomId roomId)
@@ -917,6 +924,11 @@ void ChatService::messageDelete(Connection &c, const Request &r)
     }
     const QJsonObject data{{QStringLiteral("target"), message->seq}, {QStringLiteral("by"), c.userId().value()}};
     appendAndAnswer(c, r, roomId, EventMessageDeleted, data, [](const EventRecord &) { return QJsonObject(); });
+    // A file no room records any more frees the disk, and with it its uploader's quota.
+    for (const AttachmentInfo &attachment : message->attachments) {
+        if (m_core.db([&] { return m_storage.attachmentRoomCount(attachment.id); }) == 0)
+            m_attachments.removeFile(attachment.id);
+    }
 }
 
 void ChatService::messageReact(Connection &c, const Request &r)
@@ -1125,7 +1137,8 @@ void ChatService::presenceGet(Connection &c, const Request &r)
 QJsonObject ChatService::attachmentLimits() const
 {
     return {{QStringLiteral("maxBytes"), m_attachments.maxBytes()},
-            {QStringLiteral("chunkBytes"), m_attachments.chunkBytes()}};
+            {QStringLiteral("chunkBytes"), m_attachments.chunkBytes()},
+            {QStringLiteral("quotaBytes"), m_core.config().attachmentQuotaBytes}};
 }
 
 void ChatService::attachmentUpload(Connection &c, const Request &r)
@@ -1179,6 +1192,23 @@ void ChatService::attachmentUpload(Connection &c, const Request &r)
                QStringLiteral("too many uploads at once; finish or cancel one first"), 5000);
         return;
     }
+    // The quota counts stored files and open uploads: several uploads at once cannot pass it.
+    // A file the user stored before takes no more room, so it is left out and counted once.
+    const qint64 quota = m_core.config().attachmentQuotaBytes;
+    const qint64 stored = m_core.db([&] { return m_storage.attachmentBytesOf(c.userId(), info.id); });
+    if (stored < 0) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the upload could not be started"));
+        return;
+    }
+    if (const qint64 taken = stored + m_attachments.bytesInFlight(c.userId()); taken + info.size > quota) {
+        const QLocale english = QLocale::c();
+        c.fail(r, ErrorCode::TooLarge,
+               QStringLiteral("your files may take %1 (%2 bytes) on this server; %3 (%4 bytes) are taken, so this "
+                              "file does not fit: delete messages with files you no longer need")
+                   .arg(english.formattedDataSize(quota), QString::number(quota), english.formattedDataSize(taken),
+                        QString::number(taken)));
+        return;
+    }
     const AttachmentStore::Upload *upload = m_attachments.begin(c.userId(), roomId, clientId, info, now);
     if (!upload) {
         c.fail(r, ErrorCode::Internal, QStringLiteral("the upload could not be started"));
@@ -1218,6 +1248,17 @@ void ChatService::attachmentChunk(Connection &c, const Request &r)
         return;
     }
     const QString uploadId = upload->id;
+    // The last chunk is refused before it is written when the user left the room or it was
+    // archived meanwhile: the file must not land on disk without a room recording it.
+    if (offset + bytes.size() == upload->info.size) {
+        const std::optional<Access> room = access(c, upload->room);
+        if (!room || room->room.archived) {
+            m_attachments.finish(uploadId);
+            c.fail(r, room ? ErrorCode::Forbidden : ErrorCode::NotFound,
+                   room ? QStringLiteral("the room is archived") : QStringLiteral("no such room"));
+            return;
+        }
+    }
     switch (m_attachments.append(*upload, bytes, m_core.nowMs())) {
     case AttachmentStore::ChunkOutcome::Stored:
         c.reply(r, {{QStringLiteral("received"), upload->received}});
@@ -1231,24 +1272,40 @@ void ChatService::attachmentChunk(Connection &c, const Request &r)
     case AttachmentStore::ChunkOutcome::Complete:
         break;
     }
-    // Membership and the archive flag may have changed while the bytes came in.
-    const std::optional<Access> room = access(c, upload->room);
     const AttachmentInfo info = upload->info;
     const RoomId roomId = upload->room;
     const qint64 received = upload->received;
     m_attachments.finish(uploadId);
-    if (!room || room->room.archived) {
-        c.fail(r, room ? ErrorCode::Forbidden : ErrorCode::NotFound,
-               room ? QStringLiteral("the room is archived") : QStringLiteral("no such room"));
-        return;
-    }
     if (!m_core.db([&] { return m_storage.addAttachment(roomId, info, c.userId(), QDateTime::currentMSecsSinceEpoch()); })) {
+        // The file may have been there for another room already; only an unrecorded one goes.
+        if (m_core.db([&] { return m_storage.attachmentRoomCount(info.id); }) == 0)
+            m_attachments.removeFile(info.id);
         c.fail(r, ErrorCode::Internal, QStringLiteral("the file could not be recorded"));
         return;
     }
     // The first upload to the room names the file; the answer shows the stored record.
     const AttachmentInfo stored = m_core.db([&] { return m_storage.attachment(roomId, info.id); }).value_or(info);
     c.reply(r, {{QStringLiteral("received"), received}, {QStringLiteral("attachment"), stored.toJson()}});
+}
+
+void ChatService::attachmentCancel(Connection &c, const Request &r)
+{
+    const bool byId = hasField(r, "uploadId");
+    if (byId == hasField(r, "clientId")) {
+        c.fail(r, ErrorCode::BadRequest, QStringLiteral("give either 'uploadId' or 'clientId'"));
+        return;
+    }
+    // Only the uploader's own open uploads are found: a finished one is no upload any more,
+    // and another user's id is as unknown as a made-up one.
+    const AttachmentStore::Upload *upload = byId ? m_attachments.upload(c.userId(), stringField(r, "uploadId"))
+                                                 : m_attachments.uploadByClientId(c.userId(), stringField(r, "clientId"));
+    if (!upload) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such upload (it may have finished or expired)"));
+        return;
+    }
+    const QString uploadId = upload->id; // finish() erases the upload the reference points into
+    m_attachments.finish(uploadId);
+    c.reply(r, {});
 }
 
 void ChatService::attachmentDownload(Connection &c, const Request &r)

@@ -9,6 +9,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QTimer>
 
 #include <functional>
 
@@ -53,7 +54,8 @@ public:
     void attachmentUpload(Connection &c, const Request &r);
     void attachmentChunk(Connection &c, const Request &r);
     void attachmentDownload(Connection &c, const Request &r);
-    /// The attachment limits `welcome` announces: maxBytes and chunkBytes.
+    void attachmentCancel(Connection &c, const Request &r);
+    /// The attachment limits `welcome` announces: maxBytes, chunkBytes and quotaBytes.
     QJsonObject attachmentLimits() const;
 
     /// The user just joined the course: `room.added` for its course and announcement rooms.
@@ -111,6 +113,7 @@ private:
     QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline
     QHash<std::pair<UserId, RoomId>, qint64> m_lastTyping; // core clock ms of the last typing fanned out
     AttachmentStore m_attachments;
+    QTimer m_uploadExpiry; // drops idle uploads even when no other upload comes
 };
 
 } // namespace Cohort::Server

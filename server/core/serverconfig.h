@@ -44,9 +44,17 @@ struct ServerConfig
 
     int messagesPerMinute = 60;    // per user, over all their connections and rooms
     qint64 maxAttachmentBytes = 10 * 1024 * 1024; // per file, uploaded over the WebSocket
+    /// Per user: the files they uploaded (each counted once) plus their open uploads.
+    qint64 attachmentQuotaBytes = 1024LL * 1024 * 1024;
+    int uploadExpirySeconds = 15 * 60; // an upload without a chunk for this long is dropped
     /// Who students may open direct rooms with: "anyone" or "staff" (instructors and admins).
     /// The server setting chat.dm_policy, set with `cohort-server settings set`, overrides it.
     QString dmPolicy = QStringLiteral("anyone");
+
+    int maxCodeVersionsPerSession = 100; // named versions a code session keeps
+    int maxCodeSessionsPerOwner = 50;    // code sessions one user owns that are not locked
+    int maxCodeJoinRequests = 50;        // join requests one session's hosts have waiting
+    int codeJoinRetrySeconds = 30;       // after a host declined, before that user may ask again
 
     quint64 argon2OpsLimit = 0;    // 0: DefaultArgon2OpsLimit (t=3), see authservice.h
     quint64 argon2MemLimit = 0;    // 0: DefaultArgon2MemLimit (64 MiB)

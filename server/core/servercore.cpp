@@ -284,6 +284,7 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::AttachmentUpload: return m_chat.attachmentUpload(c, r);
     case Op::AttachmentChunk: return m_chat.attachmentChunk(c, r);
     case Op::AttachmentDownload: return m_chat.attachmentDownload(c, r);
+    case Op::AttachmentCancel: return m_chat.attachmentCancel(c, r);
     case Op::CodeCreate: return m_code.codeCreate(c, r);
     case Op::CodeList: return m_code.codeList(c, r);
     case Op::CodeJoin: return m_code.codeJoin(c, r);

@@ -931,6 +931,19 @@ std::optional<AttachmentInfo> SqlStorage::attachment(RoomId room, const QString 
                           row.value("mime").toString()};
 }
 
+int SqlStorage::attachmentRoomCount(const QString &id)
+{
+    const std::optional<SqlRows> rows = sql("attachment_room_count", {{"id", id}});
+    return rows && !rows->isEmpty() ? rows->first().value(0).toInt() : -1;
+}
+
+qint64 SqlStorage::attachmentBytesOf(UserId uploader, const QString &besides)
+{
+    const std::optional<SqlRows> rows =
+        sql("attachment_bytes_of", {{"uploader_id", uploader.value()}, {"besides", besides}});
+    return rows && !rows->isEmpty() ? rows->first().value(0).toLongLong() : -1;
+}
+
 // Settings
 
 std::optional<QString> SqlStorage::setting(const QString &key)

@@ -95,6 +95,8 @@ public:
     std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) override;
     bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) override;
     std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) override;
+    int attachmentRoomCount(const QString &id) override;
+    qint64 attachmentBytesOf(UserId uploader, const QString &besides) override;
 
     CodeStorage &code() override { return m_code; }
 

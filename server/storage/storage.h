@@ -266,6 +266,11 @@ public:
     virtual bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) = 0;
     /// The file with that id as uploaded to that room, or nothing.
     virtual std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) = 0;
+    /// How many rooms record the file; 0: its bytes on disk are nobody's and may go.
+    virtual int attachmentRoomCount(const QString &id) = 0;
+    /// The bytes of the files the user uploaded that rooms still record, each file once, and
+    /// leaving out the file `besides` (the one about to be uploaded, counted by the caller).
+    virtual qint64 attachmentBytesOf(UserId uploader, const QString &besides) = 0;
     /// Whether the two users are members of a common course.
     virtual bool sharesCourse(UserId a, UserId b) = 0;
 

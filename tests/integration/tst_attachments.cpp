@@ -3,7 +3,8 @@
 // Attachments over the WebSocket: a chunked upload, a message carrying the file, a chunked
 // download by another member; resume after a reconnect; and every refusal: the size limit
 // before any byte, non-members, archived rooms, a wrong SHA-256, out-of-order, malformed,
-// oversized and overlong chunks, and the per-user cap on open uploads.
+// oversized and overlong chunks, and the per-user cap on open uploads; cancelling an upload,
+// idle uploads swept by the server's timer, and the per-user disk quota.
 #include "testclient.h"
 #include "testserver.h"
 
@@ -20,6 +21,7 @@ namespace {
 
 constexpr qint64 MaxBytes = 64 * 1024;
 constexpr int FrameBytes = 8 * 1024;
+constexpr qint64 QuotaBytes = 100000;
 
 QByteArray pattern(int size, int seed = 7)
 {
@@ -116,6 +118,21 @@ private:
         return client.request(Op::AttachmentDownload, data);
     }
 
+    bool storedFile(const QString &sha) const
+    {
+        return QFile::exists(m_server->dataDir() + QStringLiteral("/attachments/") + sha.left(2) + QLatin1Char('/') + sha);
+    }
+
+    std::optional<Frame> cancel(TestClient &client, const char *key, const QString &value)
+    {
+        return client.request(Op::AttachmentCancel, {{QLatin1String(key), value}});
+    }
+
+    qint64 userId(TestClient &client)
+    {
+        return client.session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger();
+    }
+
     int partialFiles() const
     {
         return static_cast<int>(QDir(m_server->dataDir() + QStringLiteral("/attachments/partial"))
@@ -132,6 +149,11 @@ private Q_SLOTS:
         config.maxFrameBytes = FrameBytes;
         config.requestsPerSecond = 1000;
         config.requestBurst = 1000;
+        const QLatin1String test(QTest::currentTestFunction());
+        if (test == QLatin1String("idleUploadsAreSweptByTheTimer"))
+            config.uploadExpirySeconds = 1;
+        if (test == QLatin1String("welcomeAnnouncesTheLimits") || test == QLatin1String("quotaPerUser"))
+            config.attachmentQuotaBytes = QuotaBytes;
         m_server = std::make_unique<Test::TestServer>();
         QCOMPARE(m_server->start(config), QString());
         QVERIFY(m_server->addUser(QStringLiteral("teacher"), Role::Instructor).isValid());
@@ -172,6 +194,7 @@ private Q_SLOTS:
         const QJsonObject attachments = welcome->data.value(QStringLiteral("attachments")).toObject();
         QCOMPARE(attachments.value(QStringLiteral("maxBytes")).toInteger(), MaxBytes);
         QCOMPARE(attachments.value(QStringLiteral("chunkBytes")).toInt(), m_chunkBytes);
+        QCOMPARE(attachments.value(QStringLiteral("quotaBytes")).toInteger(), QuotaBytes);
         QVERIFY(!attachments.contains(QStringLiteral("port"))); // no HTTP upload any more
         QVERIFY(welcome->capabilities.contains(CapabilityAttachments));
     }
@@ -347,6 +370,7 @@ private Q_SLOTS:
         QCOMPARE(code(begin(*m_ben, group, QStringLiteral("c"), QStringLiteral("c.bin"), pattern(10))), errorCodeName(ErrorCode::NotFound));
         QCOMPARE(code(sendRest(*m_ben, uploadId, his, m_chunkBytes)), errorCodeName(ErrorCode::NotFound));
         QCOMPARE(partialFiles(), 0);
+        QVERIFY(!storedFile(sha256(his))); // no room records it: it must not stay on disk
         QCOMPARE(code(m_ana->request(Op::MessageSend, {{QStringLiteral("roomId"), group}, {QStringLiteral("clientId"), QStringLiteral("m")},
                                                        {QStringLiteral("text"), QString()}, {QStringLiteral("attachments"), QJsonArray{sha256(his)}}})),
                  errorCodeName(ErrorCode::NotFound));
@@ -404,6 +428,7 @@ private Q_SLOTS:
         QCOMPARE(code(sendRest(*m_ana, open->data.value(QStringLiteral("uploadId")).toString(), bytes, 0)),
                  errorCodeName(ErrorCode::Forbidden));
         QCOMPARE(partialFiles(), 0);
+        QVERIFY(!storedFile(sha256(bytes)));
     }
 
     void resumeAfterReconnect()
@@ -485,6 +510,129 @@ private Q_SLOTS:
         QVERIFY(refused->retryAfterMs > 0);
         // Another user is not affected.
         QCOMPARE(code(begin(*m_ben, m_roomId, QStringLiteral("cap0"), QStringLiteral("c.bin"), pattern(10, 1))), QStringLiteral("ok"));
+    }
+
+    void cancelDropsAnOpenUpload()
+    {
+        // A chip removed halfway: the temp file and the slot go at once, by clientId.
+        const QByteArray bytes = pattern(3 * m_chunkBytes);
+        const auto started = begin(*m_ana, m_roomId, QStringLiteral("c1"), QStringLiteral("c.bin"), bytes);
+        QCOMPARE(code(started), QStringLiteral("ok"));
+        const QString first = started->data.value(QStringLiteral("uploadId")).toString();
+        QCOMPARE(code(chunk(*m_ana, first, 0, bytes.left(m_chunkBytes))), QStringLiteral("ok"));
+        QCOMPARE(partialFiles(), 1);
+        QCOMPARE(code(cancel(*m_ana, "clientId", QStringLiteral("c1"))), QStringLiteral("ok"));
+        QCOMPARE(partialFiles(), 0);
+        QCOMPARE(code(chunk(*m_ana, first, m_chunkBytes, bytes.mid(m_chunkBytes, m_chunkBytes))),
+                 errorCodeName(ErrorCode::NotFound));
+        // The same clientId starts afresh; by its uploadId it is cancelled too, once.
+        const auto fresh = begin(*m_ana, m_roomId, QStringLiteral("c1"), QStringLiteral("c.bin"), bytes);
+        QCOMPARE(fresh->data.value(QStringLiteral("received")).toInteger(), 0);
+        const QString second = fresh->data.value(QStringLiteral("uploadId")).toString();
+        QVERIFY(second != first);
+        QCOMPARE(code(cancel(*m_ana, "uploadId", second)), QStringLiteral("ok"));
+        QCOMPARE(code(cancel(*m_ana, "uploadId", second)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(partialFiles(), 0);
+
+        // Only the uploader: Ben neither knows Ana's upload id nor reaches her clientIds.
+        const auto hers = begin(*m_ana, m_roomId, QStringLiteral("c2"), QStringLiteral("c.bin"), bytes);
+        const QString herId = hers->data.value(QStringLiteral("uploadId")).toString();
+        QCOMPARE(code(cancel(*m_ben, "uploadId", herId)), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(cancel(*m_ben, "clientId", QStringLiteral("c2"))), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(partialFiles(), 1);
+        QCOMPARE(code(chunk(*m_ana, herId, 0, bytes.left(m_chunkBytes))), QStringLiteral("ok"));
+
+        // Bad input: neither or both fields, a wrong type, an unknown id.
+        QCOMPARE(code(m_ana->request(Op::AttachmentCancel, {})), errorCodeName(ErrorCode::BadRequest));
+        QCOMPARE(code(m_ana->request(Op::AttachmentCancel, {{QStringLiteral("uploadId"), herId},
+                                                            {QStringLiteral("clientId"), QStringLiteral("c2")}})),
+                 errorCodeName(ErrorCode::BadRequest));
+        QCOMPARE(code(m_ana->request(Op::AttachmentCancel, {{QStringLiteral("uploadId"), 5}})),
+                 errorCodeName(ErrorCode::BadRequest));
+        QCOMPARE(code(cancel(*m_ana, "uploadId", QString(32, QLatin1Char('0')))), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(cancel(*m_ana, "clientId", QStringLiteral("never"))), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(partialFiles(), 1);
+
+        // A finished upload is an attachment, which cancel does not touch.
+        const QByteArray done = pattern(1000, 11);
+        QCOMPARE(uploadAll(*m_ana, m_roomId, QStringLiteral("done"), QStringLiteral("d.bin"), done)
+                     .value(QStringLiteral("id")).toString(), sha256(done));
+        QCOMPARE(code(cancel(*m_ana, "clientId", QStringLiteral("done"))), errorCodeName(ErrorCode::NotFound));
+        QCOMPARE(code(download(*m_ben, m_roomId, sha256(done), 0)), QStringLiteral("ok"));
+        QVERIFY(storedFile(sha256(done)));
+    }
+
+    void cancelFreesTheSlot()
+    {
+        for (int i = 0; i < 8; ++i)
+            QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("cap%1").arg(i), QStringLiteral("c.bin"), pattern(10, i + 1))),
+                     QStringLiteral("ok"));
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("cap8"), QStringLiteral("c.bin"), pattern(10, 99))),
+                 errorCodeName(ErrorCode::RateLimited));
+        QCOMPARE(code(cancel(*m_ana, "clientId", QStringLiteral("cap3"))), QStringLiteral("ok"));
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("cap8"), QStringLiteral("c.bin"), pattern(10, 99))),
+                 QStringLiteral("ok"));
+    }
+
+    void idleUploadsAreSweptByTheTimer()
+    {
+        // Expiry is 1 s here; no other upload request comes to trigger a sweep.
+        const QByteArray bytes = pattern(2 * m_chunkBytes);
+        const auto started = begin(*m_ana, m_roomId, QStringLiteral("idle"), QStringLiteral("i.bin"), bytes);
+        const QString uploadId = started->data.value(QStringLiteral("uploadId")).toString();
+        QCOMPARE(code(chunk(*m_ana, uploadId, 0, bytes.left(m_chunkBytes))), QStringLiteral("ok"));
+        QCOMPARE(partialFiles(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(partialFiles(), 0, 5000);
+        QCOMPARE(code(chunk(*m_ana, uploadId, m_chunkBytes, bytes.mid(m_chunkBytes))), errorCodeName(ErrorCode::NotFound));
+        const auto again = begin(*m_ana, m_roomId, QStringLiteral("idle"), QStringLiteral("i.bin"), bytes);
+        QCOMPARE(again->data.value(QStringLiteral("received")).toInteger(), 0);
+    }
+
+    void quotaPerUser()
+    {
+        bool ok = false;
+        const qint64 direct = m_ana->call(Op::RoomDirect, {{QStringLiteral("userId"), userId(*m_ben)}}, &ok)
+                                  .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        const QByteArray photo = pattern(60000, 3);
+        QCOMPARE(uploadAll(*m_ana, m_roomId, QStringLiteral("p"), QStringLiteral("p.png"), photo)
+                     .value(QStringLiteral("id")).toString(), sha256(photo));
+        // Refused before any byte, with the quota in the message.
+        const QByteArray video = pattern(50000, 5);
+        const auto refused = begin(*m_ana, m_roomId, QStringLiteral("v"), QStringLiteral("v.mp4"), video);
+        QCOMPARE(code(refused), errorCodeName(ErrorCode::TooLarge));
+        QVERIFY2(refused->message.contains(QStringLiteral("100000 bytes")), qPrintable(refused->message));
+        QCOMPARE(partialFiles(), 0);
+        // The same file in another room is stored once and counted once.
+        QCOMPARE(uploadAll(*m_ana, direct, QStringLiteral("p2"), QStringLiteral("p.png"), photo)
+                     .value(QStringLiteral("id")).toString(), sha256(photo));
+        // Open uploads count as well, and cancelling one gives its bytes back.
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("o1"), QStringLiteral("o1.bin"), pattern(30000, 7))),
+                 QStringLiteral("ok"));
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("o2"), QStringLiteral("o2.bin"), pattern(20000, 9))),
+                 errorCodeName(ErrorCode::TooLarge));
+        QCOMPARE(code(cancel(*m_ana, "clientId", QStringLiteral("o1"))), QStringLiteral("ok"));
+        QCOMPARE(code(begin(*m_ana, m_roomId, QStringLiteral("o2"), QStringLiteral("o2.bin"), pattern(20000, 9))),
+                 QStringLiteral("ok"));
+        // Another user has a quota of their own.
+        QCOMPARE(uploadAll(*m_ben, m_roomId, QStringLiteral("b"), QStringLiteral("b.bin"), pattern(60000, 13))
+                     .value(QStringLiteral("size")).toInteger(), 60000);
+
+        // Once the last messages carrying the photo are deleted, its bytes leave the quota and the disk.
+        for (const qint64 room : {m_roomId, direct}) {
+            const qint64 seq = m_ana->call(Op::MessageSend, {{QStringLiteral("roomId"), room}, {QStringLiteral("clientId"), QStringLiteral("m%1").arg(room)},
+                                                             {QStringLiteral("text"), QString()},
+                                                             {QStringLiteral("attachments"), QJsonArray{sha256(photo)}}}, &ok)
+                                   .value(QStringLiteral("seq")).toInteger();
+            QVERIFY(ok);
+            QVERIFY(storedFile(sha256(photo)));
+            m_ana->call(Op::MessageDelete, {{QStringLiteral("roomId"), room}, {QStringLiteral("clientId"), QStringLiteral("d%1").arg(room)},
+                                            {QStringLiteral("seq"), seq}}, &ok);
+            QVERIFY(ok);
+        }
+        QVERIFY(!storedFile(sha256(photo)));
+        QCOMPARE(uploadAll(*m_ana, m_roomId, QStringLiteral("v"), QStringLiteral("v.mp4"), video)
+                     .value(QStringLiteral("size")).toInteger(), 50000);
     }
 };
 
