@@ -123,6 +123,8 @@ inline const QString EventMessageEdited = QStringLiteral("message.edited");
 inline const QString EventMessageDeleted = QStringLiteral("message.deleted");
 inline const QString EventReactionChanged = QStringLiteral("reaction.changed");
 inline const QString EventRoomUpdated = QStringLiteral("room.updated");
+/// A member's role in a group or study room changed (room.setRole).
+inline const QString EventMemberRole = QStringLiteral("member.role");
 /// Ephemeral events: never stored, never replayed, no `seq` even when they carry a `room`.
 inline const QString EventTyping = QStringLiteral("typing");
 inline const QString EventPresence = QStringLiteral("presence");

@@ -665,11 +665,20 @@ void ChatService::roomSetRole(Connection &c, const Request &r)
     }
     RoomRole role = RoomRole::Member;
     parseRoomRole(stringField(r, "role"), &role);
-    if (!m_core.db([&] { return m_storage.setRoomRole(roomId, user, role); })) {
-        c.fail(r, ErrorCode::Internal, QStringLiteral("the role could not be stored"));
+    const std::optional<UserRecord> target = m_core.db([&] { return m_storage.userById(user); });
+    if (!target) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("user %1 is not a member of this room").arg(user.value()));
         return;
     }
-    c.reply(r, {});
+    if (role == *current) {
+        c.reply(r, {}); // no change, no event
+        return;
+    }
+    // Logged, so every member's list changes live and a client that was away catches up on resume.
+    const QJsonObject data{{QStringLiteral("user"), target->info.toJson()},
+                           {QStringLiteral("role"), roomRoleName(role)},
+                           {QStringLiteral("by"), c.userId().value()}};
+    appendAndAnswer(c, r, roomId, EventMemberRole, data, [](const EventRecord &) { return QJsonObject(); });
 }
 
 void ChatService::roomPrefs(Connection &c, const Request &r)

@@ -541,6 +541,13 @@ bool SqlStorage::materialise(const EventRecord &event)
                               {QStringLiteral("user"), user},
                               {QStringLiteral("by"), data.value(QStringLiteral("by"))}});
     }
+    if (kind == QLatin1String("member.role")) {
+        const QJsonObject user = data.value(QStringLiteral("user")).toObject();
+        return sql("set_room_role", {{"room_id", room},
+                                     {"user_id", user.value(QStringLiteral("id")).toInteger()},
+                                     {"role", data.value(QStringLiteral("role")).toString()}})
+            .has_value();
+    }
     if (kind == QLatin1String("room.updated")) {
         const QJsonObject updated = data.value(QStringLiteral("room")).toObject();
         if (!sql("update_room", {{"id", room},
@@ -840,11 +847,6 @@ StorageResult<std::pair<RoomId, bool>> SqlStorage::createRoom(const NewRoom &roo
     if (const QString error = transaction.commit(); !error.isEmpty())
         return failure<Result>(StorageError::Failed, error);
     return success(Result{id, true});
-}
-
-bool SqlStorage::setRoomRole(RoomId room, UserId user, RoomRole role)
-{
-    return writeOne("set_room_role", {{"room_id", room.value()}, {"user_id", user.value()}, {"role", roomRoleName(role)}});
 }
 
 bool SqlStorage::sharesCourse(UserId a, UserId b)

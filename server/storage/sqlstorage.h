@@ -90,7 +90,6 @@ public:
     QList<ReadState> readStates(RoomId room) override;
     bool setRoomPrefs(RoomId room, UserId user, std::optional<bool> muted, std::optional<bool> pinned) override;
     StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) override;
-    bool setRoomRole(RoomId room, UserId user, RoomRole role) override;
     bool sharesCourse(UserId a, UserId b) override;
     std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) override;
     bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) override;

@@ -232,7 +232,7 @@ public:
     virtual qint64 lastSeq(RoomId room) = 0;
 
     // Chat. Appending a chat event (message.created, message.edited, message.deleted,
-    // reaction.changed, member.joined, member.left, room.updated) also applies it to the
+    // reaction.changed, member.joined, member.left, member.role, room.updated) also applies it to the
     // messages, reactions, room_members and rooms tables, in the same transaction.
 
     /// The user's rooms with their per-user state (`allRooms`: every room, for admins), in one query.
@@ -259,7 +259,6 @@ public:
     /// Creates a room with its members in one transaction. A repeated (creator, clientId), or a
     /// direct room for a pair that has one, returns the existing room's id with `created` false.
     virtual StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) = 0;
-    virtual bool setRoomRole(RoomId room, UserId user, RoomRole role) = 0;
     /// Full-text search over the messages of the rooms `user` is a member of, newest first.
     virtual std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) = 0;
     /// Records that a file (stored by the caller) was uploaded to a room; a repeat is a no-op.

@@ -795,6 +795,66 @@ private Q_SLOTS:
         QCOMPARE(roomEntry(*m_ana, id).value(QStringLiteral("muted")).toBool(), false);
     }
 
+    void roleChangesAreLoggedAndReplayed()
+    {
+        bool ok = false;
+        const qint64 id = m_ana->call(Op::RoomCreate, {{QStringLiteral("clientId"), clientId()},
+                                                       {QStringLiteral("kind"), QStringLiteral("group")},
+                                                       {QStringLiteral("name"), QStringLiteral("Roles")},
+                                                       {QStringLiteral("members"), QJsonArray{userId(*m_ben), userId(*m_teacher)}}},
+                                      &ok)
+                              .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        QVERIFY(join(*m_ben, id));
+        QVERIFY(join(*m_teacher, id));
+        const QJsonObject promote{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                  {QStringLiteral("userId"), userId(*m_ben)}, {QStringLiteral("role"), QStringLiteral("admin")}};
+        m_ana->call(Op::RoomSetRole, promote, &ok);
+        QVERIFY(ok);
+        // Every member's connection hears it as a logged event, the promoted one included.
+        for (TestClient *member : {m_ben.get(), m_teacher.get()}) {
+            const auto role = waitForEvent(*member, EventMemberRole);
+            QVERIFY(role);
+            QCOMPARE(role->room.value(), id);
+            QVERIFY(role->seq > 0);
+            QCOMPARE(role->data.value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger(), userId(*m_ben));
+            QCOMPARE(role->data.value(QStringLiteral("role")).toString(), QStringLiteral("admin"));
+            QCOMPARE(role->data.value(QStringLiteral("by")).toInteger(), userId(*m_ana));
+        }
+        QCOMPARE(roomEntry(*m_ben, id).value(QStringLiteral("myRole")).toString(), QStringLiteral("admin"));
+        // The same role again changes nothing and logs nothing; a retry is answered once.
+        const qint64 last = roomEntry(*m_ana, id).value(QStringLiteral("lastSeq")).toInteger();
+        QJsonObject again = promote;
+        again.insert(QStringLiteral("clientId"), clientId());
+        m_ana->call(Op::RoomSetRole, again, &ok);
+        QVERIFY(ok);
+        QCOMPARE(roomEntry(*m_ana, id).value(QStringLiteral("lastSeq")).toInteger(), last);
+
+        // The teacher is away while ben is made a member again: resuming replays it.
+        m_teacher.reset();
+        m_ana->call(Op::RoomSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                      {QStringLiteral("userId"), userId(*m_ben)}, {QStringLiteral("role"), QStringLiteral("member")}},
+                    &ok);
+        QVERIFY(ok);
+        m_teacher = signedIn(QStringLiteral("teacher"));
+        QVERIFY(m_teacher);
+        const auto resumed = m_teacher->request(Op::RoomJoin, {{QStringLiteral("roomId"), id}, {QStringLiteral("since"), last}});
+        QVERIFY(resumed && resumed->type == FrameType::Result);
+        QVERIFY(QTest::qWaitFor([&] { return !m_teacher->events().isEmpty(); }, 5000));
+        const Frame replayed = m_teacher->events().last();
+        QCOMPARE(replayed.event, EventMemberRole);
+        QCOMPARE(replayed.seq, last + 1);
+        QCOMPARE(replayed.data.value(QStringLiteral("role")).toString(), QStringLiteral("member"));
+        const QJsonArray members = m_teacher->call(Op::RoomMembers, {{QStringLiteral("roomId"), id}}, &ok)
+                                       .value(QStringLiteral("members")).toArray();
+        for (const QJsonValue &member : members) {
+            if (member.toObject().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger() == userId(*m_ben))
+                QCOMPARE(member.toObject().value(QStringLiteral("role")).toString(), QStringLiteral("member"));
+        }
+        // The system timeline is not cluttered by role changes.
+        QCOMPARE(history(*m_ben, {{QStringLiteral("roomId"), id}}).value(QStringLiteral("messages")).toArray().size(), 0);
+    }
+
     void removedMemberStopsReceivingTheRoom()
     {
         bool ok = false;

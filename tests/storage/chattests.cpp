@@ -423,7 +423,12 @@ void TestStorage::createRooms()
     QCOMPARE(m_storage->roomRole(news, cyd), RoomRole::Member);
     QCOMPARE(m_storage->roomById(news)->kind, RoomKind::Announcement);
     QVERIFY(m_storage->sharesCourse(ben, cyd));
-    QVERIFY(m_storage->setRoomRole(news, cyd, RoomRole::Admin));
+    // A role changes through the log: member.role.
+    const QJsonObject promoted{{QStringLiteral("user"), m_storage->userById(cyd)->info.toJson()},
+                               {QStringLiteral("role"), QStringLiteral("admin")},
+                               {QStringLiteral("by"), ana.value()}};
+    QVERIFY(m_storage->appendEvent(news, QStringLiteral("member.role"), ana, QStringLiteral("promote"),
+                                   QJsonDocument(promoted).toJson(QJsonDocument::Compact), 5).ok());
     QCOMPARE(m_storage->roomRole(news, cyd), RoomRole::Admin);
 
     // Membership through the log: member.joined with a role adds, member.left removes.
