@@ -123,7 +123,7 @@ inline const QString EventMessageEdited = QStringLiteral("message.edited");
 inline const QString EventMessageDeleted = QStringLiteral("message.deleted");
 inline const QString EventReactionChanged = QStringLiteral("reaction.changed");
 inline const QString EventRoomUpdated = QStringLiteral("room.updated");
-/// A member's role in a group or study room changed (room.setRole).
+/// A member's role in a group or study room changed (room.setRole, an owner leaving).
 inline const QString EventMemberRole = QStringLiteral("member.role");
 /// Ephemeral events: never stored, never replayed, no `seq` even when they carry a `room`.
 inline const QString EventTyping = QStringLiteral("typing");

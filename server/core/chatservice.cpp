@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLocale>
 #include <QRegularExpression>
 
@@ -497,29 +498,31 @@ void ChatService::roomMembers(Connection &c, const Request &r)
 void ChatService::addMembers(Connection &c, const Request &r, RoomId room, const QList<UserId> &users,
                              const std::optional<QJsonObject> &result)
 {
-    QList<EventRecord> events;
+    QList<NewEvent> joins;
     for (UserId user : users) {
         const std::optional<UserRecord> record = m_core.db([&] { return m_storage.userById(user); });
         if (!record)
             continue;
         // One idempotency key per added user, derived from the request's.
         const QString clientId = QStringLiteral("%1/%2").arg(stringField(r, "clientId")).arg(user.value());
-        const StorageResult<EventRecord> stored =
-            m_core.append(room, EventMemberJoined, c.userId(), clientId,
-                          {{QStringLiteral("user"), record->info.toJson()},
-                           {QStringLiteral("role"), roomRoleName(RoomRole::Member)}});
-        if (!stored.ok()) {
-            qCWarning(lcNet) << "adding a room member failed:" << stored.message;
-            c.fail(r, ErrorCode::Internal, QStringLiteral("the member could not be added"));
-            return;
-        }
-        events.append(*stored.value);
+        const QJsonObject data{{QStringLiteral("user"), record->info.toJson()},
+                               {QStringLiteral("role"), roomRoleName(RoomRole::Member)}};
+        joins.append({EventMemberJoined, c.userId(), clientId, QJsonDocument(data).toJson(QJsonDocument::Compact)});
+    }
+    // All in one transaction: a failure halfway adds nobody, and nobody hears of a member
+    // before every one of them is committed.
+    const StorageResult<QList<EventRecord>> stored =
+        m_core.db([&] { return m_storage.appendEvents(room, joins, QDateTime::currentMSecsSinceEpoch()); });
+    if (!stored.ok()) {
+        qCWarning(lcNet) << "adding room members failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the members could not be added"));
+        return;
     }
     if (result)
         answerRoom(c, r, room, {});
     else
         c.reply(r, {});
-    for (const EventRecord &event : events)
+    for (const EventRecord &event : *stored.value)
         m_core.publish(event);
     for (UserId user : users) {
         if (const std::optional<RoomInfo> info = m_core.db([&] { return m_storage.roomForUser(room, user); }))
@@ -620,15 +623,49 @@ void ChatService::roomRemoveMember(Connection &c, const Request &r)
         c.fail(r, ErrorCode::Forbidden, QStringLiteral("the room's owner cannot be removed"));
         return;
     }
-    const QJsonObject data{{QStringLiteral("user"), target->info.toJson()}, {QStringLiteral("by"), c.userId().value()}};
-    const StorageResult<EventRecord> stored = m_core.append(roomId, EventMemberLeft, c.userId(), stringField(r, "clientId"), data);
+    // No group is left without an owner: the owner's place passes to the longest-standing admin,
+    // else member; the last one out archives the room. All of it is one transaction.
+    const StorageResult<UserId> successor = m_core.db([&] { return m_storage.roomSuccessor(roomId, user); });
+    if (!successor.ok() && successor.error != StorageError::NotFound) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the member could not be removed"));
+        return;
+    }
+    // Each event has its own idempotency key, derived from the request's.
+    const auto event = [&](const QString &name, const QString &keySuffix, const QJsonObject &data) {
+        return NewEvent{name, c.userId(), stringField(r, "clientId") + keySuffix,
+                        QJsonDocument(data).toJson(QJsonDocument::Compact)};
+    };
+    QList<NewEvent> events;
+    if (successor.ok() && *targetRole == RoomRole::Owner) {
+        const std::optional<UserRecord> heir = m_core.db([&] { return m_storage.userById(*successor.value); });
+        if (!heir) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the member could not be removed"));
+            return;
+        }
+        events.append(event(EventMemberRole, QStringLiteral("/owner"),
+                            {{QStringLiteral("user"), heir->info.toJson()},
+                             {QStringLiteral("role"), roomRoleName(RoomRole::Owner)},
+                             {QStringLiteral("by"), c.userId().value()}}));
+    }
+    events.append(event(EventMemberLeft, QString(),
+                        {{QStringLiteral("user"), target->info.toJson()}, {QStringLiteral("by"), c.userId().value()}}));
+    if (!successor.ok() && !room->room.archived) {
+        RoomInfo archived = room->room;
+        archived.archived = true;
+        archived.memberCount = 0;
+        events.append(event(EventRoomUpdated, QStringLiteral("/archive"),
+                            {{QStringLiteral("room"), archived.sharedJson()}, {QStringLiteral("by"), c.userId().value()}}));
+    }
+    const StorageResult<QList<EventRecord>> stored =
+        m_core.db([&] { return m_storage.appendEvents(roomId, events, QDateTime::currentMSecsSinceEpoch()); });
     if (!stored.ok()) {
         qCWarning(lcNet) << "room.removeMember failed:" << stored.message;
         c.fail(r, ErrorCode::Internal, QStringLiteral("the member could not be removed"));
         return;
     }
     c.reply(r, {});
-    m_core.publish(*stored.value);
+    for (const EventRecord &appended : *stored.value)
+        m_core.publish(appended);
     // The removed user's connections stop receiving the room (server admins keep their access).
     if (target->info.role != Role::Admin) {
         for (Connection *connection : m_connections.value(user))

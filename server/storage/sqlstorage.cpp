@@ -398,6 +398,18 @@ StorageResult<EventRecord> SqlStorage::insertEvent(RoomId room, const QString &k
     SqlTransaction transaction(m_sql);
     if (!transaction.isActive())
         return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    StorageResult<EventRecord> inserted = insertEventRow(room, kind, sender, clientId, payload, timestamp);
+    if (!inserted.ok())
+        return inserted;
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<EventRecord>(StorageError::Failed, error);
+    return inserted;
+}
+
+StorageResult<EventRecord> SqlStorage::insertEventRow(RoomId room, const QString &kind, UserId sender,
+                                                      const QString &clientId, const QByteArray &payload,
+                                                      qint64 timestamp)
+{
     const std::optional<SqlRows> next = sql("next_seq", {{"room_id", room.value()}});
     if (!next)
         return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
@@ -419,9 +431,31 @@ StorageResult<EventRecord> SqlStorage::insertEvent(RoomId room, const QString &k
     EventRecord event{room, seq, kind, sender, clientId, payload, timestamp, true};
     if (!materialise(event))
         return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
-    if (const QString error = transaction.commit(); !error.isEmpty())
-        return failure<EventRecord>(StorageError::Failed, error);
     return success(std::move(event));
+}
+
+StorageResult<QList<EventRecord>> SqlStorage::appendEvents(RoomId room, const QList<NewEvent> &events, qint64 timestamp)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<QList<EventRecord>>(StorageError::Failed, m_sql.lastError());
+    QList<EventRecord> appended;
+    for (const NewEvent &event : events) {
+        if (!event.clientId.isEmpty() && event.sender.isValid()) {
+            if (std::optional<EventRecord> existing = eventByClientId(room, event.sender, event.clientId)) {
+                appended.append(std::move(*existing));
+                continue;
+            }
+        }
+        StorageResult<EventRecord> inserted =
+            insertEventRow(room, event.kind, event.sender, event.clientId, event.payload, timestamp);
+        if (!inserted.ok())
+            return failure<QList<EventRecord>>(inserted.error, inserted.message);
+        appended.append(std::move(*inserted.value));
+    }
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<QList<EventRecord>>(StorageError::Failed, error);
+    return success(std::move(appended));
 }
 
 QList<EventRecord> SqlStorage::eventsAfter(RoomId room, qint64 afterSeq, int limit)
@@ -622,6 +656,16 @@ QList<RoomMemberRecord> SqlStorage::roomMembers(RoomId room)
         }
     }
     return result;
+}
+
+StorageResult<UserId> SqlStorage::roomSuccessor(RoomId room, UserId leaving)
+{
+    const std::optional<SqlRows> rows = sql("room_successor", {{"room_id", room.value()}, {"leaving", leaving.value()}});
+    if (!rows)
+        return failure<UserId>(StorageError::Failed, m_sql.lastError());
+    if (rows->isEmpty())
+        return failure<UserId>(StorageError::NotFound, QStringLiteral("nobody else is a member"));
+    return success(UserId(rows->first().value(0).toLongLong()));
 }
 
 QList<UserId> SqlStorage::roomMates(UserId user)

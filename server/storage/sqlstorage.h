@@ -72,6 +72,7 @@ public:
     StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp) override;
+    StorageResult<QList<EventRecord>> appendEvents(RoomId room, const QList<NewEvent> &events, qint64 timestamp) override;
     std::optional<EventRecord> eventByClientId(RoomId room, UserId sender, const QString &clientId) override;
     QList<EventRecord> eventsAfter(RoomId room, qint64 afterSeq, int limit) override;
     QList<EventRecord> latestEvents(RoomId room, int limit) override;
@@ -82,6 +83,7 @@ public:
     QList<RoomInfo> publicStudyRooms(CourseId course, UserId user) override;
     std::optional<RoomRole> roomRole(RoomId room, UserId user) override;
     QList<RoomMemberRecord> roomMembers(RoomId room) override;
+    StorageResult<UserId> roomSuccessor(RoomId room, UserId leaving) override;
     QList<UserId> roomMates(UserId user) override;
     std::optional<HistoryPage> history(RoomId room, const HistoryQuery &query) override;
     std::optional<MessageInfo> message(RoomId room, qint64 seq) override;
@@ -117,6 +119,10 @@ private:
     StorageResult<EventRecord> insertEvent(RoomId room, const QString &kind, UserId sender,
                                            const QString &clientId, const QByteArray &payload,
                                            qint64 timestamp);
+    /// insertEvent's work inside the caller's transaction.
+    StorageResult<EventRecord> insertEventRow(RoomId room, const QString &kind, UserId sender,
+                                              const QString &clientId, const QByteArray &payload,
+                                              qint64 timestamp);
     /// The room a repeated creation or a second direct room for a pair refers to.
     std::optional<RoomId> existingRoom(const NewRoom &room);
     /// Applies a chat event to the tables materialised from the log (inside its transaction).

@@ -124,6 +124,15 @@ struct SearchHit
     QString text;
 };
 
+/// An event for appendEvents.
+struct NewEvent
+{
+    QString kind;
+    UserId sender;
+    QString clientId; // as appendEvent's
+    QByteArray payload;
+};
+
 struct RoomMemberRecord
 {
     UserInfo user;
@@ -221,6 +230,11 @@ public:
     virtual StorageResult<EventRecord> appendEvent(RoomId room, const QString &kind, UserId sender,
                                                    const QString &clientId, const QByteArray &payload,
                                                    qint64 timestamp) = 0;
+    /// Appends several events to one room in one transaction: all of them or none (a failure
+    /// halfway, e.g. a member who does not exist, leaves the room as it was). An event whose
+    /// (sender, clientId) was appended before is returned as stored, `created` false.
+    virtual StorageResult<QList<EventRecord>> appendEvents(RoomId room, const QList<NewEvent> &events,
+                                                           qint64 timestamp) = 0;
     /// The event `sender` appended with `clientId` in the room, if any: a retried request is
     /// answered from it before anything (such as the rate limit) could refuse it.
     virtual std::optional<EventRecord> eventByClientId(RoomId room, UserId sender, const QString &clientId) = 0;
@@ -244,6 +258,9 @@ public:
     /// The user's role in the room, or nothing when not a member.
     virtual std::optional<RoomRole> roomRole(RoomId room, UserId user) = 0;
     virtual QList<RoomMemberRecord> roomMembers(RoomId room) = 0;
+    /// Who owns the room after `leaving` (its owner) goes: the longest-standing admin, else the
+    /// longest-standing member; `NotFound` when nobody else is a member.
+    virtual StorageResult<UserId> roomSuccessor(RoomId room, UserId leaving) = 0;
     /// Users who share at least one room with `user`.
     virtual QList<UserId> roomMates(UserId user) = 0;
     virtual std::optional<HistoryPage> history(RoomId room, const HistoryQuery &query) = 0;

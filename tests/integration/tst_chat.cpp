@@ -855,6 +855,73 @@ private Q_SLOTS:
         QCOMPARE(history(*m_ben, {{QStringLiteral("roomId"), id}}).value(QStringLiteral("messages")).toArray().size(), 0);
     }
 
+    void ownerLeavingPassesTheGroupOn()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("olga"), Role::Student).isValid());
+        auto olga = signedIn(QStringLiteral("olga"));
+        QVERIFY(olga);
+        bool ok = false;
+        m_teacher->call(Op::CourseEnroll, {{QStringLiteral("courseId"), m_courseId},
+                                           {QStringLiteral("usernames"), QJsonArray{QStringLiteral("olga")}}}, &ok);
+        QVERIFY(ok);
+        // Ben comes with the group; the teacher (a lower user id) and olga join later.
+        const qint64 id = m_ana->call(Op::RoomCreate, {{QStringLiteral("clientId"), clientId()},
+                                                       {QStringLiteral("kind"), QStringLiteral("group")},
+                                                       {QStringLiteral("name"), QStringLiteral("Heirs")},
+                                                       {QStringLiteral("members"), QJsonArray{userId(*m_ben)}}},
+                                      &ok)
+                              .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        QVERIFY(userId(*m_teacher) < userId(*m_ben));
+        for (TestClient *joiner : {m_teacher.get(), olga.get()}) {
+            m_ana->call(Op::RoomAddMembers, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                             {QStringLiteral("userIds"), QJsonArray{userId(*joiner)}}}, &ok);
+            QVERIFY(ok);
+        }
+        m_ana->call(Op::RoomSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                      {QStringLiteral("userId"), userId(*olga)}, {QStringLiteral("role"), QStringLiteral("admin")}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(join(*m_ben, id));
+        QVERIFY(join(*m_teacher, id));
+        const auto roleOf = [&](TestClient &member) {
+            return roomEntry(member, id).value(QStringLiteral("myRole")).toString();
+        };
+        const auto leave = [&](TestClient &member) {
+            bool left = false;
+            member.call(Op::RoomRemoveMember, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                               {QStringLiteral("userId"), userId(member)}}, &left);
+            return left;
+        };
+        // The owner leaves: the admin takes over, however new; members see both, in one go.
+        const qint64 before = roomEntry(*m_ben, id).value(QStringLiteral("lastSeq")).toInteger();
+        QVERIFY(leave(*m_ana));
+        QVERIFY(QTest::qWaitFor([&] { return m_ben->events().size() >= 2 && m_ben->events().last().seq == before + 2; }, 5000));
+        const Frame passed = m_ben->events().at(m_ben->events().size() - 2);
+        QCOMPARE(passed.event, EventMemberRole);
+        QCOMPARE(passed.seq, before + 1);
+        QCOMPARE(passed.data.value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger(), userId(*olga));
+        QCOMPARE(passed.data.value(QStringLiteral("role")).toString(), QStringLiteral("owner"));
+        QCOMPARE(passed.data.value(QStringLiteral("by")).toInteger(), userId(*m_ana));
+        QCOMPARE(m_ben->events().last().event, EventMemberLeft);
+        QCOMPARE(roleOf(*olga), QStringLiteral("owner"));
+
+        // No admin left: the longest-standing member, ben, before the teacher with the lower id.
+        QVERIFY(leave(*olga));
+        QCOMPARE(roleOf(*m_ben), QStringLiteral("owner"));
+        QCOMPARE(roleOf(*m_teacher), QStringLiteral("member"));
+        QVERIFY(leave(*m_ben));
+        QCOMPARE(roleOf(*m_teacher), QStringLiteral("owner"));
+
+        // The last one out archives the group; it is never left without an owner.
+        QVERIFY(leave(*m_teacher));
+        const auto archived = waitForEvent(*m_teacher, EventRoomUpdated);
+        QVERIFY(archived);
+        QCOMPARE(archived->room.value(), id);
+        QVERIFY(archived->data.value(QStringLiteral("room")).toObject().value(QStringLiteral("archived")).toBool());
+        QVERIFY(waitForEvent(*m_teacher, EventRoomRemoved));
+        QVERIFY(roomEntry(*m_teacher, id).isEmpty());
+    }
+
     void removedMemberStopsReceivingTheRoom()
     {
         bool ok = false;

@@ -465,3 +465,90 @@ void TestStorage::createRooms()
     QCOMPARE(m_storage->roomById(review)->name, QStringLiteral("Finals review"));
     QVERIFY(m_storage->roomById(review)->archived);
 }
+
+namespace {
+
+NewEvent memberEvent(const QString &kind, UserId by, const QString &clientId, qint64 user, const QString &role)
+{
+    const QString name = QStringLiteral("user%1").arg(user);
+    const QJsonObject info{{QStringLiteral("id"), user}, {QStringLiteral("username"), name},
+                           {QStringLiteral("displayName"), name}, {QStringLiteral("role"), QStringLiteral("student")}};
+    return NewEvent{kind, by, clientId, json({{QStringLiteral("user"), info}, {QStringLiteral("role"), role}})};
+}
+
+} // namespace
+
+void TestStorage::appendEventsIsAllOrNothing()
+{
+    const UserId ana = addUser(QStringLiteral("ana"));
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const UserId cyd = addUser(QStringLiteral("cyd"));
+    NewRoom group;
+    group.name = QStringLiteral("Lab");
+    group.creator = ana;
+    group.clientId = QStringLiteral("g");
+    const RoomId room = m_storage->createRoom(group).value->first;
+    const auto join = [&](qint64 user) {
+        return memberEvent(QStringLiteral("member.joined"), ana, QStringLiteral("add/%1").arg(user), user, QStringLiteral("member"));
+    };
+
+    // The second user does not exist: its row breaks a foreign key halfway, and the first one
+    // is not added either: no member, no event, no system message.
+    const auto failed = m_storage->appendEvents(room, {join(ben.value()), join(999999), join(cyd.value())}, 10);
+    QVERIFY(!failed.ok());
+    QCOMPARE(failed.error, StorageError::Failed);
+    QCOMPARE(m_storage->lastSeq(room), 0);
+    QVERIFY(!m_storage->roomRole(room, ben));
+    QCOMPARE(m_storage->roomMembers(room).size(), 1);
+    QCOMPARE(m_storage->history(room, {})->messages.size(), 0);
+
+    const auto added = m_storage->appendEvents(room, {join(ben.value()), join(cyd.value())}, 11);
+    QVERIFY(added.ok());
+    QCOMPARE(added.value->size(), 2);
+    QCOMPARE(added.value->at(0).seq, 1);
+    QCOMPARE(added.value->at(1).seq, 2);
+    QVERIFY(added.value->at(0).created && added.value->at(1).created);
+    QCOMPARE(m_storage->roomRole(room, cyd), RoomRole::Member);
+    // A retry returns the stored events and appends nothing.
+    const auto retried = m_storage->appendEvents(room, {join(ben.value()), join(cyd.value())}, 12);
+    QVERIFY(retried.ok());
+    QCOMPARE(retried.value->size(), 2);
+    QCOMPARE(retried.value->at(1).seq, 2);
+    QVERIFY(!retried.value->at(0).created && !retried.value->at(1).created);
+    QCOMPARE(m_storage->lastSeq(room), 2);
+}
+
+void TestStorage::ownerSuccessionOrder()
+{
+    const UserId ana = addUser(QStringLiteral("ana"));
+    const UserId ben = addUser(QStringLiteral("ben"));
+    const UserId cyd = addUser(QStringLiteral("cyd"));
+    const UserId dan = addUser(QStringLiteral("dan"));
+    NewRoom group;
+    group.name = QStringLiteral("Lab");
+    group.creator = ana;
+    group.clientId = QStringLiteral("g");
+    group.members = {cyd};
+    const RoomId room = m_storage->createRoom(group).value->first;
+    // Ben and dan join later, through the log; dan becomes an admin.
+    QVERIFY(m_storage->appendEvents(room, {memberEvent(QStringLiteral("member.joined"), ana, QStringLiteral("b"), ben.value(), QStringLiteral("member")),
+                                           memberEvent(QStringLiteral("member.joined"), ana, QStringLiteral("d"), dan.value(), QStringLiteral("member")),
+                                           memberEvent(QStringLiteral("member.role"), ana, QStringLiteral("p"), dan.value(), QStringLiteral("admin"))},
+                                    20).ok());
+    // An admin first, however new.
+    QCOMPARE(*m_storage->roomSuccessor(room, ana).value, dan);
+    QVERIFY(m_storage->appendEvents(room, {memberEvent(QStringLiteral("member.role"), ana, QStringLiteral("q"), dan.value(), QStringLiteral("member"))},
+                                    21).ok());
+    // Else the longest-standing member: cyd came with the room, before ben, whose id is lower.
+    QCOMPARE(*m_storage->roomSuccessor(room, ana).value, cyd);
+    QCOMPARE(*m_storage->roomSuccessor(room, cyd).value, ana);
+
+    NewRoom alone;
+    alone.name = QStringLiteral("Alone");
+    alone.creator = ben;
+    alone.clientId = QStringLiteral("a");
+    const RoomId solo = m_storage->createRoom(alone).value->first;
+    const auto nobody = m_storage->roomSuccessor(solo, ben);
+    QVERIFY(!nobody.ok());
+    QCOMPARE(nobody.error, StorageError::NotFound);
+}

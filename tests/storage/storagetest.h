@@ -67,6 +67,8 @@ private Q_SLOTS:
     void deletingTheLastCarrierRemovesTheFile();
     void searchMessages();
     void createRooms();
+    void appendEventsIsAllOrNothing();
+    void ownerSuccessionOrder();
 
     // codetests.cpp
     void codeSessionsAndParticipants();

@@ -1,0 +1,13 @@
+-- Who owns a room after its owner: the longest-standing admin, else the longest-standing member.
+-- A member joined at their latest member.joined system message (none: with the room's creation);
+-- ties go to the lowest user id. Only those rows hold JSON, so the CASE keeps json_extract off
+-- the others.
+SELECT r.user_id FROM room_members r
+WHERE r.room_id = :room_id AND r.user_id <> :leaving
+ORDER BY CASE r.role WHEN 'admin' THEN 0 ELSE 1 END,
+         COALESCE((SELECT MAX(m.seq) FROM messages m
+                   WHERE m.room_id = r.room_id
+                     AND CASE WHEN m.kind = 'member.joined' AND m.system <> ''
+                              THEN json_extract(m.system, '$.user.id') = r.user_id ELSE 0 END), 0),
+         r.user_id
+LIMIT 1
