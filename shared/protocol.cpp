@@ -77,6 +77,7 @@ constexpr std::array opTable{
     OpEntry{Op::VersionRestore, "version.restore", false, true},
     OpEntry{Op::CodeExport, "code.export", false, false},
     OpEntry{Op::AttachmentCancel, "attachment.cancel", false, false},
+    OpEntry{Op::CodeRemove, "code.remove", false, true},
 };
 
 constexpr bool opTableInEnumOrder()
@@ -111,7 +112,7 @@ bool isEphemeralEvent(const QString &name)
     for (const QString *ephemeral : {&EventTyping, &EventPresence, &EventReadUpdated, &EventRoomPrefs,
                                      &EventRoomAdded, &EventRoomRemoved, &EventDocUpdate, &EventCursor,
                                      &EventParticipantOnline, &EventCodeJoinRequest, &EventCodeApproved,
-                                     &EventCodeDenied}) {
+                                     &EventCodeDenied, &EventCodeRemoved}) {
         if (name == *ephemeral)
             return true;
     }

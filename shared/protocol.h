@@ -89,6 +89,7 @@ enum class Op {
     VersionRestore,
     CodeExport,
     AttachmentCancel,
+    CodeRemove,
 };
 
 QString opName(Op op);
@@ -150,6 +151,9 @@ inline const QString EventParticipantOnline = QStringLiteral("participant.online
 inline const QString EventCodeJoinRequest = QStringLiteral("code.joinRequest");
 inline const QString EventCodeApproved = QStringLiteral("code.approved");
 inline const QString EventCodeDenied = QStringLiteral("code.denied");
+/// A host removed a participant: logged for everyone, and told to the removed user's connections.
+inline const QString EventParticipantRemoved = QStringLiteral("participant.removed");
+inline const QString EventCodeRemoved = QStringLiteral("code.removed");
 bool isEphemeralEvent(const QString &name);
 
 /// WebSocket close codes the server uses besides the standard 1000 / 1001 / 1009.

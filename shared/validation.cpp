@@ -180,6 +180,9 @@ Schema schemaFor(Op op)
                                     {"sessionId", Kind::Integer, true, 1, MaxSafe},
                                     {"userId", Kind::Integer, true, 1, MaxSafe},
                                     {"codeRole", Kind::Enum, true, 0, 0}};
+    static const Schema codeRemove{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                   {"sessionId", Kind::Integer, true, 1, MaxSafe},
+                                   {"userId", Kind::Integer, true, 1, MaxSafe}};
     static const Schema codeApprove{{"sessionId", Kind::Integer, true, 1, MaxSafe},
                                     {"userId", Kind::Integer, true, 1, MaxSafe},
                                     {"allow", Kind::Boolean, true, 0, 0}};
@@ -292,6 +295,7 @@ Schema schemaFor(Op op)
     case Op::VersionRestore: return versionRestore;
     case Op::CodeExport: return sessionId;
     case Op::AttachmentCancel: return attachmentCancel;
+    case Op::CodeRemove: return codeRemove;
     }
     return none;
 }

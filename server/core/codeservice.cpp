@@ -12,6 +12,7 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
+#include <vector>
 
 Q_LOGGING_CATEGORY(lcCode, "cohort.server.code")
 
@@ -264,6 +265,7 @@ CodeService::LiveSession *CodeService::loadSession(CodeSessionId id)
     for (const CodeParticipantRecord &p : m_core.db([&] { return m_code.codeParticipants(id); }))
         live->roles.insert(p.user.id, p.role);
     live->agents = m_core.db([&] { return m_code.codeAgents(id); });
+    live->removed = m_core.db([&] { return m_code.codeRemovedUsers(id); });
     LiveSession *session = live.get();
     m_sessions.emplace(id.value(), std::move(live));
     return session;
@@ -385,6 +387,17 @@ void CodeService::codeCreate(Connection &c, const Request &r)
             return;
         }
     }
+    const int maxSessions = m_core.config().maxCodeSessionsPerOwner;
+    const int owned = m_core.db([&] { return m_code.openCodeSessionCount(c.userId()); });
+    if (owned < 0) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be created"));
+        return;
+    }
+    if (owned >= maxSessions) {
+        c.fail(r, ErrorCode::Conflict,
+               QStringLiteral("you own %1 open code sessions, the most allowed; lock one you no longer use").arg(maxSessions));
+        return;
+    }
     session.accessCode = normalizedAccessCode(stringField(r, "accessCode"));
     if (hasField(r, "accessCode") && session.accessCode.size() < 4) {
         c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'accessCode' must have at least 4 characters"));
@@ -442,6 +455,7 @@ bool CodeService::admit(Connection &c, const Request &r, LiveSession &session, U
         return false;
     }
     session.roles.insert(user, role);
+    session.removed.remove(user);
     ++session.record.participantCount;
     m_core.publish(*stored.value);
     return true;
@@ -514,10 +528,13 @@ void CodeService::codeJoin(Connection &c, const Request &r)
     };
     const CodeRole role = session->roles.value(c.userId(), CodeRole::Pending);
     if (role == CodeRole::Pending) {
+        // Someone a host removed comes back only if a host lets them in again, whatever the
+        // session's access code or course.
+        const bool removed = session->removed.contains(c.userId());
         const bool admin = c.user().info.role == Role::Admin;
         const bool member = admin || (record->courseScope && isCourseMember(record->courseId, c.userId()));
         const bool gaveCode = hasField(r, "accessCode");
-        if (!record->accessCode.isEmpty()) {
+        if (!removed && !record->accessCode.isEmpty()) {
             // Every attempt counts, right or wrong: once the bucket is empty, guessing on is futile.
             if (gaveCode && !takeAccessCodeAttempt(c, r))
                 return unloadUnused();
@@ -528,7 +545,7 @@ void CodeService::codeJoin(Connection &c, const Request &r)
                     c.fail(r, ErrorCode::Forbidden, QStringLiteral("wrong access code"));
                 return unloadUnused();
             }
-        } else if (!member && !session->roles.contains(c.userId())) {
+        } else if (!removed && !member && !session->roles.contains(c.userId())) {
             c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
             return unloadUnused();
         }
@@ -540,8 +557,25 @@ void CodeService::codeJoin(Connection &c, const Request &r)
             c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is full"));
             return unloadUnused();
         }
-        if (session->record.approval) {
+        if (session->record.approval || removed) {
             if (!session->roles.contains(c.userId())) {
+                // One request per user (the pending role), none for a while after a host
+                // declined, and a bounded queue: a class cannot flood the host's screen.
+                const qint64 now = m_core.nowMs();
+                const std::pair key{id.value(), c.userId().value()};
+                const qint64 retryMs = m_core.config().codeJoinRetrySeconds * 1000LL;
+                if (const auto declined = m_declinedAtMs.constFind(key);
+                    declined != m_declinedAtMs.cend() && now - declined.value() < retryMs) {
+                    c.fail(r, ErrorCode::RateLimited, QStringLiteral("the host declined your request; ask again later"),
+                           retryMs - (now - declined.value()));
+                    return unloadUnused();
+                }
+                const int maxRequests = m_core.config().maxCodeJoinRequests;
+                if (std::count(session->roles.cbegin(), session->roles.cend(), CodeRole::Pending) >= maxRequests) {
+                    c.fail(r, ErrorCode::Conflict,
+                           QStringLiteral("%1 requests are waiting for the host, the most allowed; try again later").arg(maxRequests));
+                    return unloadUnused();
+                }
                 if (!m_core.db([&] { return m_code.setCodeRole(id, c.userId(), CodeRole::Pending, std::nullopt); }).ok()) {
                     c.fail(r, ErrorCode::Internal, QStringLiteral("the request to join could not be stored"));
                     return unloadUnused();
@@ -695,6 +729,18 @@ void CodeService::codeLeave(Connection &c, const Request &r)
     c.reply(r, {});
 }
 
+QJsonObject CodeService::limits() const
+{
+    const ServerConfig &config = m_core.config();
+    return {{QStringLiteral("maxFiles"), MaxCodeFilesPerSession},
+            {QStringLiteral("maxFileLength"), MaxCodeFileLength},
+            {QStringLiteral("maxUpdateBytes"), MaxCodeUpdateBytes},
+            {QStringLiteral("maxContentLength"), MaxCodeContentLength},
+            {QStringLiteral("maxVersions"), config.maxCodeVersionsPerSession},
+            {QStringLiteral("maxSessions"), config.maxCodeSessionsPerOwner},
+            {QStringLiteral("joinRetrySeconds"), config.codeJoinRetrySeconds}};
+}
+
 void CodeService::connectionClosed(Connection &c)
 {
     const QSet<CodeSessionId> joined = m_joined.value(&c);
@@ -846,9 +892,60 @@ void CodeService::codeApprove(Connection &c, const Request &r)
             return;
         }
         session->roles.remove(user);
+        const qint64 now = m_core.nowMs();
+        const qint64 retryMs = m_core.config().codeJoinRetrySeconds * 1000LL;
+        if (m_declinedAtMs.size() > 1000)
+            m_declinedAtMs.removeIf([&](const auto &entry) { return now - entry.value() >= retryMs; });
+        m_declinedAtMs.insert({session->record.id.value(), user.value()}, now);
         tellWaiting(*session, user, EventCodeDenied);
     }
     c.reply(r, {});
+}
+
+void CodeService::codeRemove(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+        return;
+    if (retried(c, r, *session, EventParticipantRemoved)) {
+        c.reply(r, {});
+        return;
+    }
+    const UserId user(integerField(r, "userId"));
+    const auto role = session->roles.constFind(user);
+    if (role == session->roles.cend() || role.value() == CodeRole::Pending) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("the user is not a participant (turn a waiting request away instead)"));
+        return;
+    }
+    if (role.value() == CodeRole::Host) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("a host cannot be removed; make them an editor first"));
+        return;
+    }
+    const CodeSessionId id = session->record.id;
+    const CodeEvent event{EventParticipantRemoved, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("userId"), user.value()},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.expelCodeParticipant(id, user, c.userId(), event); });
+    if (!stored.ok()) {
+        qCWarning(lcCode) << "code.remove failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the participant could not be removed"));
+        return;
+    }
+    session->roles.remove(user);
+    session->removed.insert(user);
+    --session->record.participantCount;
+    // The removed user's devices are told why, then leave the session (their files close).
+    QList<Connection *> theirs;
+    for (Connection *connection : std::as_const(session->connections)) {
+        if (connection->userId() == user)
+            theirs.append(connection);
+    }
+    sendEphemeral(theirs, EventCodeRemoved, {{QStringLiteral("sessionId"), id.value()}, {QStringLiteral("by"), c.userId().value()}});
+    for (Connection *connection : std::as_const(theirs))
+        unsubscribe(*connection, id);
+    c.reply(r, {});
+    m_core.publish(*stored.value);
 }
 
 // Files
@@ -1358,6 +1455,17 @@ void CodeService::versionCreate(Connection &c, const Request &r)
         c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'name' must not be blank"));
         return;
     }
+    // Versions are the class's history: none is deleted to make room for a new one.
+    const int maxVersions = m_core.config().maxCodeVersionsPerSession;
+    const int versions = m_core.db([&] { return m_code.codeVersionCount(session->record.id); });
+    if (versions < 0) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the version could not be stored"));
+        return;
+    }
+    if (versions >= maxVersions) {
+        c.fail(r, ErrorCode::Conflict, QStringLiteral("the session has %1 versions, the most it keeps").arg(maxVersions));
+        return;
+    }
     QList<CodeVersionFile> files;
     for (const CodeFileRecord &record : m_core.db([&] { return m_code.codeFiles(session->record.id); })) {
         const LiveFile *file = loadFile(record);
@@ -1411,7 +1519,27 @@ void CodeService::versionRestore(Connection &c, const Request &r)
         c.fail(r, ErrorCode::NotFound, QStringLiteral("no such version in this session"));
         return;
     }
-    QJsonArray changed;
+    // Every file's change is worked out on a copy first and stored in one transaction: a
+    // failure halfway (a full disk, a dropped database) leaves every file as it was, in the
+    // database and in memory, and the host can simply try again.
+    struct Restored
+    {
+        LiveFile *file;
+        QByteArray update; // the edit that restores it
+    };
+    std::vector<Restored> restored;
+    const auto releaseAll = [&] {
+        for (const Restored &each : restored)
+            releaseFile(each.file->record.id);
+    };
+    CodeRestore restore;
+    restore.session = session->record.id;
+    restore.version = versionId;
+    restore.user = c.userId();
+    QSet<QString> takenPaths;
+    for (const CodeFileRecord &file : m_core.db([&] { return m_code.codeFiles(session->record.id); }))
+        takenPaths.insert(file.path);
+    const qint64 now = wallClockMs();
     for (const CodeVersionFile &saved : m_core.db([&] { return m_code.codeVersionFiles(versionId); })) {
         const std::optional<Collab::Document> target = Collab::Document::decode(ServerAgent, saved.state);
         if (!target) {
@@ -1422,6 +1550,7 @@ void CodeService::versionRestore(Connection &c, const Request &r)
         if (current && !current->deleted) {
             LiveFile *file = loadFile(*current);
             if (!file) {
+                releaseAll();
                 c.fail(r, ErrorCode::Internal, QStringLiteral("a file could not be read"));
                 return;
             }
@@ -1430,56 +1559,77 @@ void CodeService::versionRestore(Connection &c, const Request &r)
                 releaseFile(current->id);
                 continue;
             }
-            // The server's own replica types the difference, as the host's edit.
-            file->document.beginTransaction();
-            file->document.remove(edit.position, edit.removed);
-            file->document.insert(edit.position, edit.inserted);
-            const QByteArray update = file->document.commitTransaction();
-            if (!storeUpdate(*file, c.userId(), update)) {
-                c.fail(r, ErrorCode::Internal, QStringLiteral("the restored text could not be stored"));
+            // The server's own replica types the difference, as the host's edit: on a copy,
+            // applied to the file once stored.
+            std::optional<Collab::Document> copy = Collab::Document::decode(ServerAgent, file->document.encodeState());
+            if (!copy) {
+                releaseAll();
+                releaseFile(current->id);
+                c.fail(r, ErrorCode::Internal, QStringLiteral("a file could not be read"));
                 return;
             }
-            fanOutUpdate(*file, c.userId(), update, nullptr);
-            compactIfDue(*file);
-            changed.append(fileJson(file->record));
-            releaseFile(current->id);
+            copy->beginTransaction();
+            copy->remove(edit.position, edit.removed);
+            copy->insert(edit.position, edit.inserted);
+            QByteArray update = copy->commitTransaction();
+            restore.updates.append({current->id, file->record.lastN + 1, update});
+            restored.push_back({file, std::move(update)});
             continue;
         }
         // Deleted since: created again under its old path, if no other file took it.
+        if (takenPaths.contains(saved.path)) {
+            qCInfo(lcCode) << "version.restore skipped" << saved.path << ": another file has its path";
+            continue;
+        }
+        takenPaths.insert(saved.path);
         CodeFileRecord recreated;
         recreated.sessionId = session->record.id;
         recreated.path = saved.path;
         recreated.language = saved.language;
         Collab::Document document(ServerAgent);
         document.insert(0, target->text());
-        const CodeEvent event{EventFileCreated, c.userId(), QString(), wallClockMs(), [&](qint64 id) {
+        const CodeEvent event{EventFileCreated, c.userId(), QString(), now, [recreated, by = c.userId()](qint64 id) {
                                   CodeFileRecord created = recreated;
                                   created.id = CodeFileId(id);
                                   return QJsonObject{{QStringLiteral("file"), fileJson(created)},
-                                                     {QStringLiteral("by"), c.userId().value()}};
+                                                     {QStringLiteral("by"), by.value()}};
                               }};
-        const auto created = m_core.db([&] { return m_code.createCodeFile(recreated, document.encodeState(), event); });
-        if (!created.ok()) {
-            qCInfo(lcCode) << "version.restore skipped" << saved.path << ":" << created.message;
-            continue;
-        }
-        changed.append(fileJson(created.value->first));
-        m_core.publish(created.value->second);
+        restore.files.append({recreated, document.encodeState(), event});
     }
-    const CodeEvent event{EventVersionRestored, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
-                              return QJsonObject{{QStringLiteral("versionId"), versionId.value()},
-                                                 {QStringLiteral("files"), changed},
-                                                 {QStringLiteral("by"), c.userId().value()}};
-                          }};
-    const StorageResult<EventRecord> stored = m_core.append(session->record.roomId, event.kind, event.sender,
-                                                            event.clientId, event.payload(versionId.value()));
+    QJsonArray changed;
+    for (const Restored &each : restored) {
+        CodeFileRecord record = each.file->record;
+        record.lastN += 1;
+        changed.append(fileJson(record));
+    }
+    restore.restored = [&](const QList<CodeFileRecord> &created) {
+        for (const CodeFileRecord &file : created)
+            changed.append(fileJson(file));
+        return CodeEvent{EventVersionRestored, c.userId(), stringField(r, "clientId"), now, [&](qint64) {
+                             return QJsonObject{{QStringLiteral("versionId"), versionId.value()},
+                                                {QStringLiteral("files"), changed},
+                                                {QStringLiteral("by"), c.userId().value()}};
+                         }};
+    };
+    const StorageResult<CodeRestoreResult> stored = m_core.db([&] { return m_code.restoreCodeVersion(restore); });
     if (!stored.ok()) {
-        qCWarning(lcCode) << "version.restored not logged:" << stored.message;
-        c.fail(r, ErrorCode::Internal, QStringLiteral("the restore was applied but could not be logged"));
+        qCWarning(lcCode) << "version.restore failed, nothing restored:" << stored.message;
+        releaseAll();
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the version could not be restored; no file was changed"));
         return;
     }
+    for (const Restored &each : restored) {
+        LiveFile &file = *each.file;
+        file.document.apply(each.update);
+        file.record.lastN += 1;
+        file.record.logBytes += each.update.size();
+        fanOutUpdate(file, c.userId(), each.update, nullptr);
+        compactIfDue(file);
+    }
+    releaseAll();
     c.reply(r, {{QStringLiteral("files"), changed}});
-    m_core.publish(*stored.value);
+    for (const EventRecord &event : stored.value->events)
+        m_core.publish(event);
 }
 
 void CodeService::codeExport(Connection &c, const Request &r)

@@ -54,6 +54,7 @@ public:
     void codeUpdate(Connection &c, const Request &r);
     void codeSetRole(Connection &c, const Request &r);
     void codeApprove(Connection &c, const Request &r);
+    void codeRemove(Connection &c, const Request &r);
     void fileCreate(Connection &c, const Request &r);
     void fileRename(Connection &c, const Request &r);
     void fileDelete(Connection &c, const Request &r);
@@ -68,6 +69,9 @@ public:
     void versionList(Connection &c, const Request &r);
     void versionRestore(Connection &c, const Request &r);
     void codeExport(Connection &c, const Request &r);
+
+    /// The code limits announced in `welcome` (docs/protocol.md, "Code sessions").
+    QJsonObject limits() const;
 
     /// The connection signs out or closes: it leaves every session and closes its files.
     void connectionClosed(Connection &c);
@@ -85,6 +89,7 @@ private:
         QHash<quint64, UserId> agents;
         QList<Connection *> connections;
         QSet<Connection *> waiting; // connections of pending users, told the host's decision
+        QSet<UserId> removed;       // removed by a host: their next join waits for approval
     };
     /// A file's document as stored: snapshot plus log, and who gets its updates.
     struct LiveFile
@@ -152,6 +157,9 @@ private:
     QHash<Connection *, qint64> m_lastCursorMs;
     QHash<Connection *, PendingCursor> m_pendingCursors;
     QHash<UserId, RateLimiter> m_accessCodeAttempts;
+    /// When a host declined a user's join request, by (session, user): the user waits
+    /// code/join_retry_seconds before asking that session again.
+    QHash<std::pair<qint64, qint64>, qint64> m_declinedAtMs;
     QTimer m_cursorTimer;
 };
 

@@ -161,6 +161,11 @@ QString ServerConfig::loadFile(const QString &path)
     r.integer("chat/attachment_quota_bytes", &attachmentQuotaBytes, 1, 1LL << 50);
     r.integer("chat/upload_expiry_seconds", &uploadExpirySeconds, 1, 24 * 3600);
 
+    r.integer("code/max_versions_per_session", &maxCodeVersionsPerSession, 1, 100000);
+    r.integer("code/max_sessions_per_owner", &maxCodeSessionsPerOwner, 1, 100000);
+    r.integer("code/max_join_requests", &maxCodeJoinRequests, 1, 100000);
+    r.integer("code/join_retry_seconds", &codeJoinRetrySeconds, 0, 24 * 3600);
+
     r.text("log/level", &logLevel);
     return r.error();
 }

@@ -51,6 +51,11 @@ struct ServerConfig
     /// The server setting chat.dm_policy, set with `cohort-server settings set`, overrides it.
     QString dmPolicy = QStringLiteral("anyone");
 
+    int maxCodeVersionsPerSession = 100; // named versions a code session keeps
+    int maxCodeSessionsPerOwner = 50;    // code sessions one user owns that are not locked
+    int maxCodeJoinRequests = 50;        // join requests one session's hosts have waiting
+    int codeJoinRetrySeconds = 30;       // after a host declined, before that user may ask again
+
     quint64 argon2OpsLimit = 0;    // 0: DefaultArgon2OpsLimit (t=3), see authservice.h
     quint64 argon2MemLimit = 0;    // 0: DefaultArgon2MemLimit (64 MiB)
     int hashThreads = 0;           // 0: cores - 1, at least 1

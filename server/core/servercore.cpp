@@ -234,6 +234,7 @@ QJsonObject ServerCore::welcomeData()
             {QStringLiteral("setupRequired"), db([this] { return m_auth.setupRequired(); })},
             {QStringLiteral("serverName"), m_config.serverName}};
     data.insert(QStringLiteral("attachments"), m_chat.attachmentLimits());
+    data.insert(QStringLiteral("code"), m_code.limits());
     return data;
 }
 
@@ -306,6 +307,7 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::VersionList: return m_code.versionList(c, r);
     case Op::VersionRestore: return m_code.versionRestore(c, r);
     case Op::CodeExport: return m_code.codeExport(c, r);
+    case Op::CodeRemove: return m_code.codeRemove(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }

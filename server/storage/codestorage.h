@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QString>
 
 #include <functional>
@@ -115,6 +116,38 @@ struct CodeEvent
     std::function<QJsonObject(qint64 id)> payload;
 };
 
+/// A version's restore (version.restore), written in one transaction: the updates that
+/// turn live files back into the saved text, the files deleted since and created again, then
+/// the version.restored event. Nothing of it is stored unless all of it is.
+struct CodeRestore
+{
+    struct Update
+    {
+        CodeFileId fileId;
+        qint64 n = 0; // the file's next update number
+        QByteArray update;
+    };
+    struct NewFile
+    {
+        CodeFileRecord file;
+        QByteArray state;
+        CodeEvent event; // file.created
+    };
+    CodeSessionId session;
+    CodeVersionId version;
+    UserId user;
+    QList<Update> updates;
+    QList<NewFile> files;
+    /// version.restored; gets the created files, in the order of `files`.
+    std::function<CodeEvent(const QList<CodeFileRecord> &created)> restored;
+};
+
+struct CodeRestoreResult
+{
+    QList<CodeFileRecord> created;
+    QList<EventRecord> events; // the file.created events, then version.restored
+};
+
 /// The storage of code sessions (docs/architecture.md, "Code sessions on the server"). Every
 /// write runs in one transaction with its logged event, if any, and returns after COMMIT.
 /// Errors as in Storage: lookups return nothing, writes StorageError::Failed.
@@ -132,6 +165,8 @@ public:
     virtual QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course) = 0;
     /// Stores title, access code, limit and flags of `session`.
     virtual StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) = 0;
+    /// Sessions the user owns that are not locked; -1 on a storage error.
+    virtual int openCodeSessionCount(UserId owner) = 0;
 
     virtual QList<CodeParticipantRecord> codeParticipants(CodeSessionId session) = 0;
     virtual std::optional<CodeRole> codeRole(CodeSessionId session, UserId user) = 0;
@@ -140,6 +175,12 @@ public:
     virtual StorageResult<EventRecord> setCodeRole(CodeSessionId session, UserId user, CodeRole role,
                                                    const std::optional<CodeEvent> &event) = 0;
     virtual bool removeCodeParticipant(CodeSessionId session, UserId user) = 0;
+    /// A host removes a participant (code.remove): the role goes, the user is marked removed
+    /// (their next join waits for a host) and `event` is logged. Giving the user a role again
+    /// (setCodeRole with any role but Pending) lifts the mark.
+    virtual StorageResult<EventRecord> expelCodeParticipant(CodeSessionId session, UserId user, UserId by,
+                                                            const CodeEvent &event) = 0;
+    virtual QSet<UserId> codeRemovedUsers(CodeSessionId session) = 0;
 
     /// Agent id -> the user who may insert under it.
     virtual QHash<quint64, UserId> codeAgents(CodeSessionId session) = 0;
@@ -179,7 +220,10 @@ public:
     /// Newest first.
     virtual QList<CodeVersionRecord> codeVersions(CodeSessionId session) = 0;
     virtual std::optional<CodeVersionRecord> codeVersion(CodeVersionId id) = 0;
+    /// -1 on a storage error.
+    virtual int codeVersionCount(CodeSessionId session) = 0;
     virtual QList<CodeVersionFile> codeVersionFiles(CodeVersionId id) = 0;
+    virtual StorageResult<CodeRestoreResult> restoreCodeVersion(const CodeRestore &restore) = 0;
 };
 
 } // namespace Cohort::Server

@@ -291,6 +291,8 @@ StorageResult<EventRecord> SqlCodeStorage::setCodeRole(CodeSessionId session, Us
                                          {"role", codeRoleName(role)},
                                          {"joined_at", QDateTime::currentMSecsSinceEpoch()}}))
         return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    if (role != CodeRole::Pending && !sql("code_delete_removed", {{"session_id", session.value()}, {"user_id", user.value()}}))
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
     StorageResult<EventRecord> appended = success(EventRecord{});
     if (event) {
         appended = appendEvent(roomOfSession(session), *event, user.value());
@@ -307,6 +309,42 @@ bool SqlCodeStorage::removeCodeParticipant(CodeSessionId session, UserId user)
     const std::optional<SqlRows> rows =
         sql("code_delete_participant", {{"session_id", session.value()}, {"user_id", user.value()}});
     return rows && rows->affected > 0;
+}
+
+StorageResult<EventRecord> SqlCodeStorage::expelCodeParticipant(CodeSessionId session, UserId user, UserId by,
+                                                                const CodeEvent &event)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    const std::optional<SqlRows> deleted =
+        sql("code_delete_participant", {{"session_id", session.value()}, {"user_id", user.value()}});
+    if (!deleted)
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    if (deleted->affected == 0)
+        return failure<EventRecord>(StorageError::NotFound, QStringLiteral("not a participant"));
+    if (!sql("code_insert_removed", {{"session_id", session.value()},
+                                     {"user_id", user.value()},
+                                     {"removed_by", bindId(by)},
+                                     {"removed_at", event.timestamp}}))
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    StorageResult<EventRecord> appended = appendEvent(roomOfSession(session), event, user.value());
+    if (!appended.ok())
+        return appended;
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<EventRecord>(StorageError::Failed, error);
+    return appended;
+}
+
+QSet<UserId> SqlCodeStorage::codeRemovedUsers(CodeSessionId session)
+{
+    QSet<UserId> result;
+    const std::optional<SqlRows> rows = sql("code_removed_users", {{"session_id", session.value()}});
+    if (!rows)
+        return result;
+    for (const SqlRow &row : rows->rows)
+        result.insert(SqlRecords::id<UserId>(row, "user_id"));
+    return result;
 }
 
 QHash<quint64, UserId> SqlCodeStorage::codeAgents(CodeSessionId session)
@@ -367,6 +405,19 @@ StorageResult<std::pair<CodeFileRecord, EventRecord>> SqlCodeStorage::createCode
     SqlTransaction transaction(m_sql);
     if (!transaction.isActive())
         return failure<Result>(StorageError::Failed, m_sql.lastError());
+    StorageResult<Result> created = insertCodeFile(file, state, event);
+    if (!created.ok())
+        return created;
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<Result>(StorageError::Failed, error);
+    return created;
+}
+
+StorageResult<std::pair<CodeFileRecord, EventRecord>> SqlCodeStorage::insertCodeFile(const CodeFileRecord &file,
+                                                                                     const QByteArray &state,
+                                                                                     const CodeEvent &event)
+{
+    using Result = std::pair<CodeFileRecord, EventRecord>;
     const std::optional<SqlRows> taken =
         sql("code_file_path_taken", {{"session_id", file.sessionId.value()}, {"path", file.path}});
     if (!taken)
@@ -388,8 +439,6 @@ StorageResult<std::pair<CodeFileRecord, EventRecord>> SqlCodeStorage::createCode
     StorageResult<EventRecord> appended = appendEvent(roomOfSession(file.sessionId), event, created.id.value());
     if (!appended.ok())
         return failure<Result>(appended.error, appended.message);
-    if (const QString error = transaction.commit(); !error.isEmpty())
-        return failure<Result>(StorageError::Failed, error);
     return success(Result{created, *appended.value});
 }
 
@@ -469,15 +518,19 @@ bool SqlCodeStorage::appendCodeUpdate(CodeFileId id, qint64 n, UserId user, cons
     SqlTransaction transaction(m_sql);
     if (!transaction.isActive())
         return false;
+    return insertCodeUpdate(id, n, user, update) && transaction.commit().isEmpty();
+}
+
+bool SqlCodeStorage::insertCodeUpdate(CodeFileId id, qint64 n, UserId user, const QByteArray &update)
+{
     const std::optional<SqlRows> advanced = sql("code_advance_file", {{"file_id", id.value()},
                                                                       {"n", n},
                                                                       {"previous_n", n - 1},
                                                                       {"bytes", static_cast<qint64>(update.size())}});
     if (!advanced || advanced->affected != 1)
         return false;
-    if (!sql("code_insert_update", {{"file_id", id.value()}, {"n", n}, {"user_id", bindId(user)}, {"bytes", update}}))
-        return false;
-    return transaction.commit().isEmpty();
+    return sql("code_insert_update", {{"file_id", id.value()}, {"n", n}, {"user_id", bindId(user)}, {"bytes", update}})
+        .has_value();
 }
 
 bool SqlCodeStorage::compactCodeFile(CodeFileId id, qint64 uptoN, const QByteArray &state)
@@ -492,6 +545,22 @@ bool SqlCodeStorage::compactCodeFile(CodeFileId id, qint64 uptoN, const QByteArr
     if (!sql("code_delete_updates", {{"file_id", id.value()}, {"upto_n", uptoN}}))
         return false;
     return transaction.commit().isEmpty();
+}
+
+int SqlCodeStorage::openCodeSessionCount(UserId owner)
+{
+    const std::optional<SqlRows> rows = sql("code_count_open_sessions", {{"owner_id", owner.value()}});
+    if (!rows || rows->isEmpty())
+        return -1;
+    return rows->first().value("sessions").toInt();
+}
+
+int SqlCodeStorage::codeVersionCount(CodeSessionId session)
+{
+    const std::optional<SqlRows> rows = sql("code_count_versions", {{"session_id", session.value()}});
+    if (!rows || rows->isEmpty())
+        return -1;
+    return rows->first().value("versions").toInt();
 }
 
 int SqlCodeStorage::codeUpdateCount(CodeFileId id)
@@ -643,6 +712,35 @@ QList<CodeVersionFile> SqlCodeStorage::codeVersionFiles(CodeVersionId id)
         result.append({SqlRecords::id<CodeFileId>(row, "file_id"), row.value("path").toString(),
                        row.value("language").toString(), row.value("state").toByteArray()});
     return result;
+}
+
+StorageResult<CodeRestoreResult> SqlCodeStorage::restoreCodeVersion(const CodeRestore &restore)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<CodeRestoreResult>(StorageError::Failed, m_sql.lastError());
+    CodeRestoreResult result;
+    for (const CodeRestore::Update &update : restore.updates) {
+        if (!insertCodeUpdate(update.fileId, update.n, restore.user, update.update))
+            return failure<CodeRestoreResult>(StorageError::Failed,
+                                              QStringLiteral("update %1 of file %2: %3")
+                                                  .arg(update.n).arg(update.fileId.value()).arg(m_sql.lastError()));
+    }
+    for (const CodeRestore::NewFile &file : restore.files) {
+        const StorageResult<std::pair<CodeFileRecord, EventRecord>> created = insertCodeFile(file.file, file.state, file.event);
+        if (!created.ok())
+            return failure<CodeRestoreResult>(created.error, created.message);
+        result.created.append(created.value->first);
+        result.events.append(created.value->second);
+    }
+    const CodeEvent restored = restore.restored(result.created);
+    StorageResult<EventRecord> appended = appendEvent(roomOfSession(restore.session), restored, restore.version.value());
+    if (!appended.ok())
+        return failure<CodeRestoreResult>(appended.error, appended.message);
+    result.events.append(*appended.value);
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<CodeRestoreResult>(StorageError::Failed, error);
+    return success(std::move(result));
 }
 
 } // namespace Cohort::Server

@@ -21,12 +21,16 @@ public:
     std::optional<CodeSessionRecord> codeSession(CodeSessionId id) override;
     QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course) override;
     StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) override;
+    int openCodeSessionCount(UserId owner) override;
 
     QList<CodeParticipantRecord> codeParticipants(CodeSessionId session) override;
     std::optional<CodeRole> codeRole(CodeSessionId session, UserId user) override;
     StorageResult<EventRecord> setCodeRole(CodeSessionId session, UserId user, CodeRole role,
                                            const std::optional<CodeEvent> &event) override;
     bool removeCodeParticipant(CodeSessionId session, UserId user) override;
+    StorageResult<EventRecord> expelCodeParticipant(CodeSessionId session, UserId user, UserId by,
+                                                    const CodeEvent &event) override;
+    QSet<UserId> codeRemovedUsers(CodeSessionId session) override;
 
     QHash<quint64, UserId> codeAgents(CodeSessionId session) override;
     StorageResult<bool> bindCodeAgent(CodeSessionId session, quint64 agent, UserId user) override;
@@ -56,12 +60,19 @@ public:
                                                                                const CodeEvent &event) override;
     QList<CodeVersionRecord> codeVersions(CodeSessionId session) override;
     std::optional<CodeVersionRecord> codeVersion(CodeVersionId id) override;
+    int codeVersionCount(CodeSessionId session) override;
     QList<CodeVersionFile> codeVersionFiles(CodeVersionId id) override;
+    StorageResult<CodeRestoreResult> restoreCodeVersion(const CodeRestore &restore) override;
 
 private:
     using Binding = std::pair<const char *, QVariant>;
 
     std::optional<SqlRows> sql(const char *query, std::initializer_list<Binding> bindings = {});
+    /// The writes of createCodeFile() and appendCodeUpdate() inside the caller's transaction.
+    StorageResult<std::pair<CodeFileRecord, EventRecord>> insertCodeFile(const CodeFileRecord &file,
+                                                                         const QByteArray &state,
+                                                                         const CodeEvent &event);
+    bool insertCodeUpdate(CodeFileId id, qint64 n, UserId user, const QByteArray &update);
     StorageResult<CodeSessionRecord> insertCodeSession(const CodeSessionRecord &session, const QString &clientId);
     /// Appends `event` to the room's log inside the caller's transaction; Conflict for a
     /// repeated (sender, clientId).

@@ -9,6 +9,9 @@
 #include "testserver.h"
 
 #include <QJsonArray>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QtTest>
 
 using namespace Cohort;
@@ -99,10 +102,15 @@ private:
         return find();
     }
 
+    /// Changes the configuration of the next startServer() (limits under test).
+    std::function<void(Server::ServerConfig &)> m_configure;
+
     void startServer(bool addAccounts, qint64 maxPendingBytes = 0)
     {
         Server::ServerConfig config = Test::TestServer::testConfig();
         config.dataDir = m_dataDir.path();
+        if (m_configure)
+            m_configure(config);
         if (maxPendingBytes > 0)
             config.maxPendingBytesPerConnection = maxPendingBytes;
         config.requestsPerSecond = 2000;
@@ -234,6 +242,7 @@ private Q_SLOTS:
         m_ben.reset();
         m_eve.reset();
         m_server.reset();
+        m_configure = nullptr;
     }
 
     void welcomeAnnouncesCode()
@@ -243,6 +252,64 @@ private Q_SLOTS:
         const auto welcome = client.hello();
         QVERIFY(welcome);
         QVERIFY(welcome->capabilities.contains(CapabilityCode));
+        // The limits, so that clients do not hard-code them.
+        const QJsonObject code = welcome->data.value(QStringLiteral("code")).toObject();
+        QCOMPARE(code.value(QStringLiteral("maxUpdateBytes")).toInt(), MaxCodeUpdateBytes);
+        QCOMPARE(code.value(QStringLiteral("maxFileLength")).toInt(), MaxCodeFileLength);
+        QCOMPARE(code.value(QStringLiteral("maxFiles")).toInt(), MaxCodeFilesPerSession);
+        QCOMPARE(code.value(QStringLiteral("maxContentLength")).toInt(), MaxCodeContentLength);
+        QCOMPARE(code.value(QStringLiteral("maxVersions")).toInt(), 100);
+        QCOMPARE(code.value(QStringLiteral("maxSessions")).toInt(), 50);
+        QCOMPARE(code.value(QStringLiteral("joinRetrySeconds")).toInt(), 30);
+    }
+
+    void quotasRefuseWithTheLimit()
+    {
+        m_configure = [](Server::ServerConfig &config) {
+            config.maxCodeVersionsPerSession = 2;
+            config.maxCodeSessionsPerOwner = 2;
+        };
+        restartServer();
+        TestClient probe;
+        QVERIFY(probe.open(m_server->url()));
+        const auto welcome = probe.hello();
+        QVERIFY(welcome);
+        QCOMPARE(welcome->data.value(QStringLiteral("code")).toObject().value(QStringLiteral("maxVersions")).toInt(), 2);
+        QCOMPARE(welcome->data.value(QStringLiteral("code")).toObject().value(QStringLiteral("maxSessions")).toInt(), 2);
+
+        // Versions: the third is refused, naming the limit; the two kept are untouched.
+        const qint64 session = createSession();
+        QVERIFY(session > 0);
+        join(*m_teacher, session);
+        QVERIFY(createFile(*m_teacher, session, QStringLiteral("a.py"), QStringLiteral("a = 1\n")) > 0);
+        const auto version = [&](const QString &name) {
+            return m_teacher->request(Op::VersionCreate, {{QStringLiteral("clientId"), clientId()},
+                                                          {QStringLiteral("sessionId"), session},
+                                                          {QStringLiteral("name"), name}});
+        };
+        QCOMPARE(version(QStringLiteral("one"))->type, FrameType::Result);
+        QCOMPARE(version(QStringLiteral("two"))->type, FrameType::Result);
+        const std::optional<Frame> third = version(QStringLiteral("three"));
+        expectError(third, ErrorCode::Conflict);
+        QVERIFY2(third->message.contains(QLatin1String("2 versions")), qPrintable(third->message));
+        bool ok = false;
+        QCOMPARE(m_teacher->call(Op::VersionList, {{QStringLiteral("sessionId"), session}}, &ok)
+                     .value(QStringLiteral("versions")).toArray().size(), 2);
+
+        // Sessions: a third open one is refused; locking one frees its place.
+        QVERIFY(createSession() > 0);
+        const std::optional<Frame> refused = m_teacher->request(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()},
+                                                                                {QStringLiteral("title"), QStringLiteral("Lab 4")}});
+        expectError(refused, ErrorCode::Conflict);
+        QVERIFY2(refused->message.contains(QLatin1String("2 open code sessions")), qPrintable(refused->message));
+        m_teacher->call(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                         {QStringLiteral("locked"), true}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(createSession() > 0);
+        // Each owner has their own count.
+        QCOMPARE(m_ana->request(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()},
+                                                 {QStringLiteral("title"), QStringLiteral("Mine")}})->type,
+                 FrameType::Result);
     }
 
     void editorsConvergeAndLateJoinerGetsState()
@@ -465,6 +532,105 @@ private Q_SLOTS:
         expectError(m_teacher->request(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ben)},
                                                          {QStringLiteral("allow"), true}}),
                     ErrorCode::NotFound);
+    }
+
+    void joinRequestsCannotFloodTheHost()
+    {
+        m_configure = [](Server::ServerConfig &config) {
+            config.maxCodeJoinRequests = 1;
+            config.codeJoinRetrySeconds = 2;
+        };
+        restartServer();
+        const qint64 session = createSession({{QStringLiteral("approval"), true}});
+        join(*m_teacher, session);
+        bool ok = false;
+        QVERIFY(m_ana->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+        QVERIFY(waitForEvent(*m_teacher, EventCodeJoinRequest));
+        // Asking again (another device, a retry) is the same request: the host hears of it once.
+        auto second = signedIn(QStringLiteral("ana"));
+        QVERIFY(second);
+        QVERIFY(second->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+        QVERIFY(m_ana->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+        QCOMPARE(join(*m_teacher, session).value(QStringLiteral("requests")).toArray().size(), 1);
+        qsizetype requests = 0;
+        for (const Frame &event : m_teacher->ephemeralEvents())
+            requests += event.event == EventCodeJoinRequest ? 1 : 0;
+        QCOMPARE(requests, qsizetype(1));
+
+        // The host's queue is bounded: Ben has to wait until Ana's request is answered.
+        const std::optional<Frame> full = m_ben->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}});
+        expectError(full, ErrorCode::Conflict);
+        QVERIFY2(full->message.contains(QLatin1String("1 requests are waiting")), qPrintable(full->message));
+
+        // Declined, Ana may not ask again at once; she is told how long to wait.
+        m_teacher->call(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ana)},
+                                          {QStringLiteral("allow"), false}}, &ok);
+        QVERIFY(ok);
+        const std::optional<Frame> tooSoon = m_ana->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}});
+        expectError(tooSoon, ErrorCode::RateLimited);
+        QVERIFY(tooSoon->retryAfterMs > 0 && tooSoon->retryAfterMs <= 2000);
+        // Ben's place in the queue is free now.
+        QVERIFY(m_ben->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+        m_teacher->call(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ben)},
+                                          {QStringLiteral("allow"), true}}, &ok);
+        QVERIFY(ok);
+        // After the wait she may ask again.
+        QTRY_VERIFY_WITH_TIMEOUT(m_ana->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok)
+                                     .value(QStringLiteral("pending")).toBool(), 5000);
+    }
+
+    void hostRemovesAParticipant()
+    {
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("r.py"), QStringLiteral("x = 1\n"));
+        const QJsonObject anaJoin = join(*m_ana, session);
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(ana);
+        join(*m_ben, session);
+        const auto remove = [&](TestClient &by, qint64 user) {
+            return by.request(Op::CodeRemove, {{QStringLiteral("clientId"), clientId()},
+                                               {QStringLiteral("sessionId"), session},
+                                               {QStringLiteral("userId"), user}});
+        };
+        // Only hosts remove, and never a host (the owner is always one).
+        expectError(remove(*m_ben, userId(*m_ana)), ErrorCode::Forbidden);
+        expectError(remove(*m_teacher, userId(*m_teacher)), ErrorCode::Forbidden);
+        expectError(remove(*m_teacher, userId(*m_eve)), ErrorCode::NotFound);
+
+        QCOMPARE(remove(*m_teacher, userId(*m_ana))->type, FrameType::Result);
+        // Ana is told why and is out at once: her next edit is refused, never applied.
+        const std::optional<Frame> removed = waitForEvent(*m_ana, EventCodeRemoved);
+        QVERIFY(removed);
+        QCOMPARE(removed->data.value(QStringLiteral("by")).toInteger(), userId(*m_teacher));
+        expectError(sendUpdate(*m_ana, session, file, ana->document.insert(0, QStringLiteral("# still here\n"))),
+                    ErrorCode::Forbidden);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("r.py")), QStringLiteral("x = 1\n"));
+        // Everyone else sees her leave the participants.
+        const std::optional<Frame> left = waitForEvent(*m_ben, EventParticipantRemoved);
+        QVERIFY(left);
+        QCOMPARE(left->data.value(QStringLiteral("userId")).toInteger(), userId(*m_ana));
+        bool ok = false;
+        const QJsonArray participants = join(*m_teacher, session).value(QStringLiteral("participants")).toArray();
+        for (const QJsonValue &p : participants)
+            QVERIFY(p.toObject().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger() != userId(*m_ana));
+
+        // A course member in a session without approval: she still waits for a host now,
+        // also after a restart of the server.
+        restartServer();
+        join(*m_teacher, session);
+        QVERIFY(m_ana->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+        QVERIFY(waitForEvent(*m_teacher, EventCodeJoinRequest));
+        m_teacher->call(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ana)},
+                                          {QStringLiteral("allow"), true}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(waitForEvent(*m_ana, EventCodeApproved));
+        QCOMPARE(join(*m_ana, session).value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("editor"));
+        // Let back in, she is a participant like before: leaving and joining needs nobody.
+        m_ana->call(Op::CodeLeave, {{QStringLiteral("sessionId"), session}}, &ok);
+        QCOMPARE(join(*m_ana, session).value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("editor"));
     }
 
     void agentGuard()
@@ -852,6 +1018,73 @@ private Q_SLOTS:
         QTRY_COMPARE((ana->catchUp(*m_ana), ana->document.text()), QStringLiteral("def f():\n    return 1\n"));
         QCOMPARE(exported(*m_ana, session, QStringLiteral("gone.py")), QStringLiteral("bye\n"));
         QVERIFY(waitForEvent(*m_ana, EventVersionRestored));
+    }
+
+    void versionRestoreIsAllOrNothing()
+    {
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+        const qint64 gone = createFile(*m_teacher, session, QStringLiteral("b.py"), QStringLiteral("b = 2\n"));
+        bool ok = false;
+        const QJsonObject version = m_teacher->call(Op::VersionCreate, {{QStringLiteral("clientId"), clientId()},
+                                                                        {QStringLiteral("sessionId"), session},
+                                                                        {QStringLiteral("name"), QStringLiteral("start")}}, &ok)
+                                        .value(QStringLiteral("version")).toObject();
+        QVERIFY(ok);
+        const QJsonObject anaJoin = join(*m_ana, session);
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(ana);
+        QCOMPARE(sendUpdate(*m_ana, session, file, ana->document.insert(6, QStringLiteral("c = 3\n")))->type,
+                 FrameType::Result);
+        m_teacher->call(Op::FileDelete, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                         {QStringLiteral("fileId"), gone}}, &ok);
+        QVERIFY(ok);
+
+        // The database fails the second half of the restore: creating b.py again.
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("fault"));
+            db.setDatabaseName(QDir(m_dataDir.path()).filePath(QStringLiteral("cohort.sqlite")));
+            QVERIFY(db.open());
+            QSqlQuery trigger(db);
+            QVERIFY2(trigger.exec(QStringLiteral("CREATE TRIGGER fail_b BEFORE INSERT ON code_files WHEN NEW.path = 'b.py' "
+                                                 "BEGIN SELECT RAISE(ABORT, 'disk full'); END")),
+                     qPrintable(trigger.lastError().text()));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("fault"));
+        const qsizetype updatesBefore = m_ana->ephemeralEvents().size();
+        const std::optional<Frame> failed = m_teacher->request(Op::VersionRestore, {{QStringLiteral("clientId"), clientId()},
+                                                                                    {QStringLiteral("sessionId"), session},
+                                                                                    {QStringLiteral("versionId"), version.value(QStringLiteral("id"))}});
+        expectError(failed, ErrorCode::Internal);
+        // a.py, restored first, is not restored either: not in memory, not in the database.
+        QCOMPARE(exported(*m_ana, session, QStringLiteral("a.py")), QStringLiteral("a = 1\nc = 3\n"));
+        QCOMPARE(exported(*m_ana, session, QStringLiteral("b.py")), QStringLiteral("<missing>"));
+        // Ana's export answer came after any update event the server would have sent her.
+        ana->catchUp(*m_ana);
+        QCOMPARE(ana->document.text(), QStringLiteral("a = 1\nc = 3\n"));
+        QCOMPARE(m_ana->ephemeralEvents().size(), updatesBefore);
+        restartServer();
+        join(*m_teacher, session);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("a.py")), QStringLiteral("a = 1\nc = 3\n"));
+
+        // Once the database works again the same restore goes through whole.
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("fault"));
+            db.setDatabaseName(QDir(m_dataDir.path()).filePath(QStringLiteral("cohort.sqlite")));
+            QVERIFY(db.open());
+            QSqlQuery drop(db);
+            QVERIFY(drop.exec(QStringLiteral("DROP TRIGGER fail_b")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("fault"));
+        const QJsonArray changed = m_teacher->call(Op::VersionRestore, {{QStringLiteral("clientId"), clientId()},
+                                                                        {QStringLiteral("sessionId"), session},
+                                                                        {QStringLiteral("versionId"), version.value(QStringLiteral("id"))}}, &ok)
+                                       .value(QStringLiteral("files")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("a.py")), QStringLiteral("a = 1\n"));
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("b.py")), QStringLiteral("b = 2\n"));
     }
 
     void commentsPersist()

@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS versions FROM code_versions WHERE session_id = :session_id

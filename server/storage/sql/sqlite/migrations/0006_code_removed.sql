@@ -1,0 +1,9 @@
+-- Participants a host removed from a code session (code.remove). They come back only through
+-- a host: their next code.join waits for approval, whatever the session's settings.
+CREATE TABLE code_removed (
+    session_id INTEGER NOT NULL REFERENCES code_sessions (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    removed_by INTEGER REFERENCES users (id),
+    removed_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, user_id)
+) STRICT, WITHOUT ROWID;
