@@ -6,6 +6,7 @@
 
 #include <QEvent>
 #include <QFontMetrics>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -13,7 +14,9 @@ namespace Cohort::Ui {
 
 namespace {
 
-constexpr qint64 kTagMs = 3000;
+constexpr qint64 kTagMs = 2000;
+/// How far beside a caret the mouse still counts as over it.
+constexpr int kHoverMargin = 4;
 
 // Scintilla takes colours as 0xBBGGRR.
 long scintillaColor(const QColor &color)
@@ -30,6 +33,7 @@ RemoteCursors::RemoteCursors(QsciScintilla *editor, Resolver resolver)
     setAttribute(Qt::WA_NoSystemBackground);
     setGeometry(editor->viewport()->rect());
     editor->viewport()->installEventFilter(this);
+    editor->viewport()->setMouseTracking(true); // hovering a caret shows its name
 
     m_indicator = editor->indicatorDefine(QsciScintilla::StraightBoxIndicator);
     const auto indicator = static_cast<unsigned long>(m_indicator);
@@ -72,7 +76,7 @@ void RemoteCursors::set(quint64 peer, const QString &name, const QColor &color, 
 bool RemoteCursors::isTagShown(quint64 peer) const
 {
     const Cursor *cursor = find(peer);
-    return cursor && cursor->moved.elapsed() < kTagMs;
+    return cursor && (cursor->moved.elapsed() < kTagMs || peer == m_hovered);
 }
 
 void RemoteCursors::scheduleTagExpiry()
@@ -89,6 +93,8 @@ void RemoteCursors::scheduleTagExpiry()
 
 void RemoteCursors::remove(quint64 peer)
 {
+    if (m_hovered == peer)
+        m_hovered = 0;
     if (m_cursors.remove(peer))
         refresh();
 }
@@ -144,17 +150,16 @@ void RemoteCursors::paintEvent(QPaintEvent *)
     const QFontMetrics metrics(tagFont);
     const int tagHeight = metrics.height() + 2;
 
-    for (const Cursor &cursor : std::as_const(m_cursors)) {
-        const auto position = static_cast<unsigned long>(cursor.headBytes);
-        const int x = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTXFROMPOSITION, 0UL, long(position)));
-        const int y = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTYFROMPOSITION, 0UL, long(position)));
-        const long line = m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, position);
-        const int lineHeight = int(m_editor->SendScintilla(QsciScintillaBase::SCI_TEXTHEIGHT,
-                                                           static_cast<unsigned long>(line)));
-        if (y + lineHeight < 0 || y > height() || x < 0 || x > width())
+    for (auto it = m_cursors.cbegin(); it != m_cursors.cend(); ++it) {
+        const Cursor &cursor = it.value();
+        const QRect caret = caretRect(cursor);
+        if (caret.isEmpty())
             continue;
-        painter.fillRect(QRect(x - 1, y, 2, lineHeight), cursor.color);
-        if (cursor.moved.elapsed() >= kTagMs) {
+        const int x = caret.x() + 1;
+        const int y = caret.y();
+        const int lineHeight = caret.height();
+        painter.fillRect(caret, cursor.color);
+        if (cursor.moved.elapsed() >= kTagMs && it.key() != m_hovered) {
             painter.fillRect(QRect(x - 1, y, 6, 4), cursor.color);
             continue;
         }
@@ -171,10 +176,50 @@ void RemoteCursors::paintEvent(QPaintEvent *)
     }
 }
 
+QRect RemoteCursors::caretRect(const Cursor &cursor) const
+{
+    const auto position = static_cast<unsigned long>(cursor.headBytes);
+    const int x = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTXFROMPOSITION, 0UL, long(position)));
+    const int y = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTYFROMPOSITION, 0UL, long(position)));
+    const long line = m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, position);
+    const int lineHeight = int(m_editor->SendScintilla(QsciScintillaBase::SCI_TEXTHEIGHT, static_cast<unsigned long>(line)));
+    if (y + lineHeight < 0 || y > height() || x < 0 || x > width())
+        return {};
+    return QRect(x - 1, y, 2, lineHeight);
+}
+
+quint64 RemoteCursors::peerAt(const QPoint &position) const
+{
+    for (auto it = m_cursors.cbegin(); it != m_cursors.cend(); ++it) {
+        const QRect caret = caretRect(it.value());
+        if (!caret.isEmpty() && caret.adjusted(-kHoverMargin, 0, kHoverMargin, 0).contains(position))
+            return it.key();
+    }
+    return 0;
+}
+
 bool RemoteCursors::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == parent() && event->type() == QEvent::Resize)
-        setGeometry(parentWidget()->rect());
+    if (watched == parent()) {
+        switch (event->type()) {
+        case QEvent::Resize:
+            setGeometry(parentWidget()->rect());
+            break;
+        case QEvent::MouseMove:
+        case QEvent::Leave: {
+            const quint64 hovered = event->type() == QEvent::Leave
+                ? 0
+                : peerAt(static_cast<QMouseEvent *>(event)->position().toPoint());
+            if (hovered != m_hovered) {
+                m_hovered = hovered;
+                update();
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
     return QWidget::eventFilter(watched, event);
 }
 

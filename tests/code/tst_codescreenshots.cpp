@@ -200,6 +200,25 @@ void TestCodeScreenshots::editor()
                            (y + lineHeight / 2) * viewport.height() / editor->viewport()->height());
         QCOMPARE(viewport.pixelColor(caret), p.color);
     }
+
+    // Two seconds on, the tags give the code back: only carets, selections and small flags,
+    // and the tag of the caret under the mouse.
+    for (const Peer &p : peers)
+        QTRY_VERIFY_WITH_TIMEOUT(!editor->isRemoteTagShown(p.id), 5000);
+    const Peer &hovered = peers.at(1);
+    const long bytes = editor->positionFromLineIndex(hovered.headLine, hovered.headIndex);
+    const QPoint onCaret(int(editor->SendScintilla(QsciScintillaBase::SCI_POINTXFROMPOSITION, 0UL, bytes)),
+                         int(editor->SendScintilla(QsciScintillaBase::SCI_POINTYFROMPOSITION, 0UL, bytes)) + 3);
+    // From elsewhere first: a move to where the last row left the mouse is no move at all.
+    QTest::mouseMove(editor->viewport(), onCaret + QPoint(200, 100));
+    QTest::mouseMove(editor->viewport(), onCaret);
+    QTRY_VERIFY(editor->isRemoteTagShown(hovered.id));
+    QVERIFY(!editor->isRemoteTagShown(peers.at(0).id));
+    QApplication::processEvents();
+    const QString settled = m_dir.filePath(QStringLiteral("code-%1-%2-settled.png")
+                                               .arg(language, dark ? QStringLiteral("dark") : QStringLiteral("light")));
+    QVERIFY(view.grab().toImage().save(settled));
+    qInfo() << "wrote" << settled;
 }
 
 QTEST_MAIN(TestCodeScreenshots)

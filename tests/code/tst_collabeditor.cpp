@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -735,11 +736,28 @@ void TestCollabEditor::remoteCursorsFollowTheText()
     const long start = long(QStringLiteral("😀 hello ").toUtf8().size());
     QVERIFY(sci(editor, QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, start) != 0);
     QCOMPARE(sci(editor, QsciScintillaBase::SCI_INDICATOREND, indicator, start), start + 5);
-    // The name tag shows after a move and then gives way to the code above it.
+    // The name tag shows after a move and then, within about two seconds, gives way to the
+    // code above it.
+    QElapsedTimer shown;
+    shown.start();
     QVERIFY(editor.isRemoteTagShown(8));
     QTRY_VERIFY_WITH_TIMEOUT(!editor.isRemoteTagShown(8), 5000);
+    QVERIFY(shown.elapsed() < 3000);
     editor.setRemoteCursor(8, QStringLiteral("Ben"), Qt::blue, 3, 3);
     QVERIFY(editor.isRemoteTagShown(8));
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.isRemoteTagShown(8), 5000);
+    // Hovering the caret shows the name again, for as long as the mouse stays on it.
+    editor.resize(400, 200);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    const long caret = sci(editor, QsciScintillaBase::SCI_POSITIONFROMLINE, 0) + long(QStringLiteral("😀 ").toUtf8().size());
+    const QPoint onCaret(int(sci(editor, QsciScintillaBase::SCI_POINTXFROMPOSITION, 0, caret)),
+                         int(sci(editor, QsciScintillaBase::SCI_POINTYFROMPOSITION, 0, caret)) + 3);
+    QTest::mouseMove(editor.viewport(), onCaret);
+    QTRY_VERIFY(editor.isRemoteTagShown(8));
+    QVERIFY(!editor.isRemoteTagShown(7)); // only the caret under the mouse
+    QTest::mouseMove(editor.viewport(), onCaret + QPoint(120, 60));
+    QTRY_VERIFY(!editor.isRemoteTagShown(8));
     editor.removeRemoteCursor(7);
     QVERIFY(!editor.remoteCursor(7));
     QCOMPARE(sci(editor, QsciScintillaBase::SCI_INDICATORVALUEAT, indicator, start), 0L);
