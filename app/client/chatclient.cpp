@@ -18,10 +18,10 @@
 #include <QJsonArray>
 #include <QMimeDatabase>
 #include <QRegularExpression>
-#include <QStandardPaths>
 #include <QUuid>
 
 #include <algorithm>
+#include <atomic>
 
 namespace Cohort::Client {
 
@@ -31,6 +31,9 @@ constexpr int DefaultIdleMs = 5 * 60 * 1000;
 constexpr qint64 DefaultCacheBytes = 256LL * 1024 * 1024;
 /// The largest `[chat] max_attachment_bytes` a server can be configured with.
 constexpr qint64 MaxServerAttachmentBytes = 1024LL * 1024 * 1024;
+/// How much of a file the hashing worker reads at once, and how often it reports progress.
+constexpr qint64 HashBlockBytes = 1024 * 1024;
+constexpr qint64 HashReportBytes = 8 * HashBlockBytes;
 
 QString newClientId()
 {
@@ -74,7 +77,6 @@ ChatClient::ChatClient(Connection *connection, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
     , m_rooms(new RoomListModel(this))
-    , m_cacheDir(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("attachments")))
     , m_cacheMaxBytes(DefaultCacheBytes)
 {
     m_clock.start();
@@ -103,6 +105,7 @@ ChatClient::ChatClient(Connection *connection, QObject *parent)
     connect(connection, &Connection::eventReceived, this, &ChatClient::onEvent);
     connect(connection, &Connection::signedIn, this, &ChatClient::onSignedIn);
     connect(connection, &Connection::roomReset, this, &ChatClient::reloadRoom);
+    connect(connection, &Connection::signedOut, this, &ChatClient::clearAttachmentCache);
     Outbox *outbox = connection->outbox();
     connect(outbox, &Outbox::itemQueued, this, &ChatClient::onItemQueued);
     connect(outbox, &Outbox::itemFailed, this, [this](const OutboxItem &item) {
@@ -118,9 +121,27 @@ ChatClient::ChatClient(Connection *connection, QObject *parent)
         }
     });
     m_idleTimer.start();
+    // Created after the sign-in (the cache is open already): what a previous run left waits
+    // for its files from now on.
+    restoreHeld();
+    if (connection->state() == Connection::State::Connected)
+        QMetaObject::invokeMethod(this, &ChatClient::resumeTransfers, Qt::QueuedConnection);
 }
 
-ChatClient::~ChatClient() = default;
+struct ChatClient::HashJob
+{
+    std::atomic<qint64> done{0};
+    std::atomic<bool> cancelled{false};
+};
+
+ChatClient::~ChatClient()
+{
+    for (const Upload &upload : std::as_const(m_uploads)) {
+        if (upload.hashing)
+            upload.hashing->cancelled = true;
+    }
+    m_hashPool.waitForDone();
+}
 
 UserId ChatClient::me() const
 {
@@ -140,12 +161,18 @@ void ChatClient::request(const QString &op, const QJsonObject &data, QObject *co
 
 void ChatClient::onSignedIn()
 {
+    restoreHeld();
     // After every (re)connect: counts may have changed while we were away, and our status is
     // per connection on the server.
     refreshRooms();
     if (m_myPresence != Presence::Online)
         sendPresence(m_myPresence);
-    // Transfers cut off by the drop carry on where the server stands.
+    resumeTransfers();
+}
+
+void ChatClient::resumeTransfers()
+{
+    // Transfers cut off by the drop (or a restart) carry on where the server stands.
     for (auto it = m_uploads.cbegin(); it != m_uploads.cend(); ++it) {
         if (it->waiting)
             QMetaObject::invokeMethod(this, [this, key = it.key()] { beginUpload(key); }, Qt::QueuedConnection);
@@ -454,6 +481,7 @@ QString ChatClient::send(RoomId room, const QString &text, qint64 threadRoot, co
     // first. Shown pending at once, like an Outbox item.
     HeldMessage held{newClientId(), room, text, threadRoot, uploads, QDateTime::currentMSecsSinceEpoch()};
     m_held.append(held);
+    storeHeld(held);
     onItemQueued(heldItem(held));
     sendHeld(held.clientId);
     return held.clientId;
@@ -486,11 +514,75 @@ void ChatClient::discard(const QString &clientId)
         m_connection->outbox()->discard(clientId);
         return;
     }
-    for (const QString &key : held->uploads)
-        m_uploads.remove(key);
     for (MessageModel *model : models(held->room))
         model->removePending(clientId);
+    removeHeld(m_held.begin() + (held - m_held.cbegin()));
+}
+
+void ChatClient::removeHeld(QList<HeldMessage>::iterator held)
+{
+    for (const QString &key : std::as_const(held->uploads))
+        dropUpload(key);
+    if (LocalCache *cache = m_connection->cache(); cache && cache->path() == m_heldCache)
+        cache->removeHeldMessage(held->clientId);
     m_held.erase(held);
+}
+
+void ChatClient::storeHeld(const HeldMessage &held)
+{
+    LocalCache *cache = m_connection->cache();
+    if (!cache)
+        return; // nobody signed in yet: kept for this run only
+    restoreHeld();
+    CachedHeldMessage record{held.clientId, held.room, held.text, held.threadRoot, held.createdAt, {}};
+    for (const QString &key : held.uploads) {
+        const auto it = m_uploads.constFind(key);
+        if (it == m_uploads.cend())
+            continue;
+        record.uploads.append(CachedUpload{key, it->path, it->bytes, it->state.name, it->state.mime, it->state.size, it->sha256});
+    }
+    cache->addHeldMessage(record);
+}
+
+void ChatClient::restoreHeld()
+{
+    LocalCache *cache = m_connection->cache();
+    if (!cache || cache->path() == m_heldCache)
+        return;
+    if (!m_heldCache.isEmpty()) {
+        // Another account: its waiting messages stay in its own cache for its next sign-in.
+        for (const HeldMessage &held : std::as_const(m_held)) {
+            for (MessageModel *model : models(held.room))
+                model->removePending(held.clientId);
+            for (const QString &key : held.uploads)
+                dropUpload(key);
+        }
+        m_held.clear();
+    }
+    m_heldCache = cache->path();
+    for (const CachedHeldMessage &record : cache->heldMessages()) {
+        HeldMessage held{record.clientId, record.roomId, record.text, record.threadRoot, {}, record.createdAt};
+        for (const CachedUpload &file : record.uploads) {
+            Upload upload;
+            upload.path = file.path;
+            upload.bytes = file.bytes;
+            upload.sha256 = file.sha256;
+            upload.state.key = file.key;
+            upload.state.room = record.roomId;
+            upload.state.name = file.name;
+            upload.state.mime = file.mime;
+            upload.state.size = file.size;
+            // The same clientId: the server carries on with what it received before the restart.
+            upload.state.state = AttachmentUpload::State::Uploading;
+            upload.waiting = true;
+            m_uploads.insert(file.key, std::move(upload));
+            held.uploads.append(file.key);
+            if (file.sha256.isEmpty())
+                hashFile(file.key);
+        }
+        m_held.append(held);
+        onItemQueued(heldItem(held));
+    }
 }
 
 void ChatClient::reportFailure(const Reply &reply, ReplyCallback done)
@@ -778,6 +870,14 @@ void ChatClient::onRoomEvent(const Protocol::Frame &frame)
         m_attachments[room].remove(target); // a deleted message loses its files
         for (MessageModel *model : affected)
             model->applyDelete(target);
+    } else if (frame.event == QLatin1String("member.role")) {
+        const std::optional<UserInfo> user = UserInfo::fromJson(d.value(QLatin1String("user")).toObject());
+        const QString role = d.value(QLatin1String("role")).toString();
+        if (!user || role.isEmpty())
+            return;
+        if (user->id == me())
+            m_rooms->update(room, [&role](ChatRoom &r) { r.myRole = role; });
+        Q_EMIT memberRoleChanged(room, user->id, role);
     } else if (frame.event == QLatin1String("reaction.changed")) {
         const UserId user(d.value(QLatin1String("userId")).toInteger());
         for (MessageModel *model : affected)
@@ -816,6 +916,8 @@ void ChatClient::onMessageCreated(RoomId room, const ChatMessage &message)
         r.lastMessageTs = message.timestamp;
         r.lastMessageSender = message.sender.displayName;
         r.lastMessageText = message.text;
+        const QList<AttachmentInfo> files = m_attachments.value(room).value(message.seq);
+        r.lastMessageFile = files.isEmpty() ? QString() : files.first().name;
         if (own) {
             r.lastRead = std::max(r.lastRead, message.seq);
             return;
@@ -901,11 +1003,86 @@ QString ChatClient::uploadFile(RoomId room, const QString &path)
     upload.state.size = file.size();
     if (file.size() > attachmentLimit())
         return rejectUpload(std::move(upload)); // without reading gigabytes to hash them first
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&file))
-        return QString();
-    upload.sha256 = QString::fromLatin1(hash.result().toHex());
-    return startUpload(std::move(upload));
+    const QString key = newClientId();
+    upload.state.key = key;
+    m_uploads.insert(key, std::move(upload));
+    hashFile(key);
+    return key;
+}
+
+void ChatClient::hashFile(const QString &key)
+{
+    // A file of a few hundred MB takes seconds to hash: on a worker, so that the window keeps
+    // responding, with progress for the composer's chip.
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end())
+        return;
+    auto job = std::make_shared<HashJob>();
+    it->hashing = job;
+    it->state.state = AttachmentUpload::State::Preparing;
+    it->state.prepared = 0;
+    m_hashPool.start([this, key, job, path = it->path, size = it->state.size] {
+        QFile file(path);
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        bool ok = file.open(QIODevice::ReadOnly);
+        qint64 reported = 0;
+        while (ok && !job->cancelled) {
+            const QByteArray block = file.read(HashBlockBytes);
+            if (block.isEmpty()) {
+                ok = file.atEnd();
+                break;
+            }
+            hash.addData(block);
+            job->done += block.size();
+            if (job->done - reported >= HashReportBytes) {
+                reported = job->done;
+                QMetaObject::invokeMethod(this, [this, key, job] {
+                    const auto upload = m_uploads.find(key);
+                    if (upload != m_uploads.end() && upload->hashing == job) {
+                        upload->state.prepared = job->done;
+                        Q_EMIT uploadChanged(key);
+                    }
+                }, Qt::QueuedConnection);
+            }
+        }
+        if (job->cancelled)
+            return;
+        // A file that changed size since it was chosen would fail on the server's check anyway.
+        const QString sha256 = ok && job->done == size ? QString::fromLatin1(hash.result().toHex()) : QString();
+        QMetaObject::invokeMethod(this, [this, key, job, sha256] { onHashed(key, job, sha256); }, Qt::QueuedConnection);
+    });
+}
+
+void ChatClient::onHashed(const QString &key, const std::shared_ptr<HashJob> &job, const QString &sha256)
+{
+    const auto it = m_uploads.find(key);
+    if (it == m_uploads.end() || it->hashing != job)
+        return;
+    it->hashing.reset();
+    if (sha256.isEmpty()) {
+        failUpload(key, localFailure(QStringLiteral("the file changed or cannot be read")));
+        return;
+    }
+    it->sha256 = sha256;
+    it->state.prepared = it->state.size;
+    it->state.state = AttachmentUpload::State::Uploading;
+    Q_EMIT uploadChanged(key);
+    beginUpload(key);
+}
+
+void ChatClient::dropUpload(const QString &key)
+{
+    const auto it = m_uploads.constFind(key);
+    if (it == m_uploads.cend())
+        return;
+    if (it->hashing)
+        it->hashing->cancelled = true;
+    // An unfinished upload the server has begun: it frees the slot and the partial file at once
+    // instead of keeping them until they expire. Not found (finished meanwhile) is fine.
+    const bool begun = it->state.state == AttachmentUpload::State::Uploading || !it->uploadId.isEmpty();
+    if (it->state.state != AttachmentUpload::State::Done && begun && m_connection->state() == Connection::State::Connected)
+        request(QStringLiteral("attachment.cancel"), {{QStringLiteral("clientId"), key}}, this, [](const Reply &) {});
+    m_uploads.erase(it);
 }
 
 QString ChatClient::uploadData(RoomId room, const QString &name, const QString &mime, const QByteArray &bytes)
@@ -1110,8 +1287,10 @@ void ChatClient::failUpload(const QString &key, const Reply &reply)
 
 void ChatClient::cancelUpload(const QString &key)
 {
-    if (m_uploads.remove(key))
-        Q_EMIT uploadChanged(key);
+    if (!m_uploads.contains(key))
+        return;
+    dropUpload(key);
+    Q_EMIT uploadChanged(key);
 }
 
 void ChatClient::retryUpload(const QString &key)
@@ -1119,8 +1298,13 @@ void ChatClient::retryUpload(const QString &key)
     const auto it = m_uploads.find(key);
     if (it == m_uploads.end() || it->state.state != AttachmentUpload::State::Failed)
         return;
-    it->state.state = AttachmentUpload::State::Uploading;
     it->restarts = 0;
+    if (it->sha256.isEmpty() && !it->path.isEmpty() && it->state.size <= attachmentLimit()) {
+        hashFile(key); // the file could not be read the first time
+        Q_EMIT uploadChanged(key);
+        return;
+    }
+    it->state.state = AttachmentUpload::State::Uploading;
     Q_EMIT uploadChanged(key);
     beginUpload(key);
 }
@@ -1176,9 +1360,7 @@ void ChatClient::sendHeld(const QString &clientId)
             it->inFlight = false;
             if (reply.ok) {
                 // The message.created event replaces the pending row; the uploads are spent.
-                for (const QString &key : std::as_const(it->uploads))
-                    m_uploads.remove(key);
-                m_held.erase(it);
+                removeHeld(it);
             } else if (reply.error == Protocol::ErrorCode::RateLimited) {
                 QTimer::singleShot(std::max<qint64>(reply.retryAfterMs, 100), this, [this, id] { sendHeld(id); });
             } else if (!reply.local) {
@@ -1231,17 +1413,36 @@ void ChatClient::setAttachmentCache(const QString &directory, qint64 maxBytes)
     m_cacheMaxBytes = maxBytes;
 }
 
+QString ChatClient::cacheDir() const
+{
+    if (!m_cacheDir.isEmpty())
+        return m_cacheDir;
+    const LocalCache *cache = m_connection->cache();
+    return cache ? QFileInfo(cache->path()).dir().filePath(QStringLiteral("attachments")) : QString();
+}
+
+void ChatClient::clearAttachmentCache()
+{
+    const QString dir = cacheDir();
+    for (auto it = m_downloads.cbegin(); it != m_downloads.cend(); ++it)
+        Q_EMIT downloadFailed(it.key(), localFailure(QStringLiteral("signed out")));
+    m_downloads.clear();
+    if (!dir.isEmpty() && !QDir(dir).removeRecursively())
+        qCWarning(lcClient) << "the attachment cache" << dir << "could not be deleted completely";
+}
+
 QString ChatClient::cachePathOf(const AttachmentInfo &attachment) const
 {
     // The id names a folder: only a SHA-256 does, whatever a server sends, so that no path leads
     // out of the cache. One folder per file, so the file keeps its name (and so the type the OS
     // opens it with); "." and ".." name folders, not files.
     static const QRegularExpression sha256(QStringLiteral("^[0-9a-f]{64}$"));
-    if (!sha256.match(attachment.id).hasMatch())
+    const QString dir = cacheDir();
+    if (dir.isEmpty() || !sha256.match(attachment.id).hasMatch())
         return QString();
     const QString name = QFileInfo(attachment.name).fileName();
     const bool usable = !name.isEmpty() && name != QLatin1String(".") && name != QLatin1String("..");
-    return QDir(m_cacheDir).filePath(attachment.id + QLatin1Char('/') + (usable ? name : attachment.id));
+    return QDir(dir).filePath(attachment.id + QLatin1Char('/') + (usable ? name : attachment.id));
 }
 
 QString ChatClient::cachedFile(const AttachmentInfo &attachment) const
@@ -1381,7 +1582,7 @@ void ChatClient::trimCache(const QString &keep)
     // Oldest first out, until the cache fits; `keep` and the files being downloaded stay.
     QFileInfoList files;
     qint64 total = 0;
-    for (const QFileInfo &folder : QDir(m_cacheDir).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    for (const QFileInfo &folder : QDir(cacheDir()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         if (folder.fileName() == keep || m_downloads.contains(folder.fileName()))
             continue;
         for (const QFileInfo &file : QDir(folder.filePath()).entryInfoList(QDir::Files)) {

@@ -9,9 +9,11 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 
 namespace Cohort::Protocol {
 struct Frame;
@@ -27,14 +29,20 @@ struct OutboxItem;
 /// A file on its way to the server for a message: what the composer's chips show.
 struct AttachmentUpload
 {
-    enum class State { Uploading, Done, Failed };
+    enum class State {
+        Preparing, // a file's SHA-256 is being computed, off the GUI thread
+        Uploading,
+        Done,
+        Failed,
+    };
 
     QString key; // the upload's clientId
     RoomId room;
     QString name;
     QString mime;
     qint64 size = 0;
-    qint64 sent = 0; // bytes the server confirmed
+    qint64 prepared = 0; // bytes hashed so far, while Preparing
+    qint64 sent = 0;     // bytes the server confirmed
     State state = State::Uploading;
     AttachmentInfo attachment;                                 // when Done
     Protocol::ErrorCode error = Protocol::ErrorCode::Internal; // when Failed
@@ -102,7 +110,8 @@ public:
     // Messages
     /// Queues the text in the Outbox (shown pending at once); returns its clientId. With
     /// `uploads` (keys of uploadFile/uploadData to the same room) the message is shown pending
-    /// at once and sent once every upload is done, after reconnects too; `text` may then be empty.
+    /// at once and sent once every upload is done, after reconnects and restarts too (it is kept
+    /// in the account's cache with its files); `text` may then be empty.
     QString send(RoomId room, const QString &text, qint64 threadRoot = 0, const QStringList &uploads = {});
     void retry(const QString &clientId);
     void discard(const QString &clientId);
@@ -113,11 +122,13 @@ public:
 
     // Attachments (chunked over the connection, docs/protocol.md "Attachments")
     /// Starts uploading a file for a message in the room; returns the upload's key, or empty
-    /// when the file cannot be read or is empty. Progress and the end come as uploadChanged().
+    /// when the file cannot be read or is empty. The file is hashed first on a worker thread
+    /// (State::Preparing), then sent. Progress and the end come as uploadChanged().
     QString uploadFile(RoomId room, const QString &path);
     /// The same for bytes in memory (a pasted image).
     QString uploadData(RoomId room, const QString &name, const QString &mime, const QByteArray &bytes);
-    /// Forgets an upload (the server drops its part after a while).
+    /// Forgets an upload; an unfinished one is cancelled on the server (attachment.cancel), which
+    /// drops what it received.
     void cancelUpload(const QString &key);
     /// Starts a failed upload again; the server keeps what it received.
     void retryUpload(const QString &key);
@@ -132,8 +143,12 @@ public:
     bool isDownloading(const QString &id) const { return m_downloads.contains(id); }
     /// The cached file of the attachment (named as uploaded), or empty when not cached.
     QString cachedFile(const AttachmentInfo &attachment) const;
-    /// Where downloads are cached; default: the app data dir's "attachments". For tests.
+    /// Where downloads are cached; default: "attachments" in the signed-in account's folder
+    /// (next to its LocalCache), so that no account sees another's files. For tests.
     void setAttachmentCache(const QString &directory, qint64 maxBytes);
+    /// Deletes the cached files and stops the downloads. Done on every sign-out: a shared school
+    /// computer must not leave one student's files to the next.
+    void clearAttachmentCache();
 
     // Read state
     /// The newest message is on screen and the window is active: reads up to it.
@@ -175,6 +190,9 @@ Q_SIGNALS:
     /// A room added to the list by someone else (invited, DM opened) or by us.
     void roomAdded(Cohort::RoomId room);
     void roomRemoved(Cohort::RoomId room);
+    /// A member's role in the room changed (member.role): owner, admin or member. When the member
+    /// is the user, the room list's myRole has changed already.
+    void memberRoleChanged(Cohort::RoomId room, Cohort::UserId user, const QString &role);
     /// An upload made progress, finished or failed (see upload()).
     void uploadChanged(const QString &key);
     void downloadProgress(const QString &id, qint64 received, qint64 total);
@@ -196,9 +214,12 @@ private:
         qint64 lastTypingSent = -1; // m_clock ms
     };
 
+    /// A file being hashed on m_hashPool; the worker reads `cancelled` and writes `done`.
+    struct HashJob;
     struct Upload
     {
         AttachmentUpload state;
+        std::shared_ptr<HashJob> hashing; // while Preparing
         QString path;   // the file, or empty for `bytes`
         QByteArray bytes;
         QString sha256;
@@ -235,6 +256,11 @@ private:
     };
 
     QString startUpload(Upload upload);
+    /// Computes the SHA-256 of the upload's file on m_hashPool, then begins the upload.
+    void hashFile(const QString &key);
+    void onHashed(const QString &key, const std::shared_ptr<HashJob> &job, const QString &sha256);
+    /// Forgets an upload, stopping its hashing and cancelling it on the server when unfinished.
+    void dropUpload(const QString &key);
     /// A file the server would refuse for its size: failed at once, before any request.
     QString rejectUpload(Upload upload);
     /// The largest file the server takes: what `welcome` announced, else any server's maximum.
@@ -250,9 +276,16 @@ private:
     void finishDownload(const QString &id);
     void failDownload(const QString &id, const Reply &reply);
     void sendHeld(const QString &clientId);
+    /// Writes a held message and its files to the account's cache, so that it survives a restart.
+    void storeHeld(const HeldMessage &held);
+    /// Takes up the held messages a previous run left in the account's cache (once per cache).
+    void restoreHeld();
+    void removeHeld(QList<HeldMessage>::iterator held);
     void setHeldFailed(HeldMessage &held, bool failed);
     static OutboxItem heldItem(const HeldMessage &held);
     void noteAttachments(RoomId room, const QJsonArray &messages);
+    /// The folder downloads go to (empty before an account's cache is open).
+    QString cacheDir() const;
     QString cachePathOf(const AttachmentInfo &attachment) const;
     /// Drops the oldest cached files beyond the cache size, never `keep`.
     void trimCache(const QString &keep);
@@ -265,6 +298,8 @@ private:
     void onMessageCreated(RoomId room, const ChatMessage &message);
     void onItemQueued(const OutboxItem &item);
     void onSignedIn();
+    /// Starts again the uploads and downloads waiting for the connection, and the held messages.
+    void resumeTransfers();
     void reloadRoom(RoomId room);
     void expireTyping();
     void reportFailure(const Reply &reply, ReplyCallback done);
@@ -289,9 +324,11 @@ private:
     qint64 m_visibleThreadRoot = 0;
     QHash<QString, Upload> m_uploads;     // by key
     QList<HeldMessage> m_held;
+    QString m_heldCache; // the path of the cache m_held was restored from
     QHash<QString, Download> m_downloads; // by attachment id
     QHash<RoomId, QHash<qint64, QList<AttachmentInfo>>> m_attachments; // by room and seq
-    QString m_cacheDir;
+    QThreadPool m_hashPool; // waited for in the destructor: its jobs post to this object
+    QString m_cacheDir; // set by setAttachmentCache(); empty: the account's folder
     qint64 m_cacheMaxBytes = 0;
 };
 

@@ -184,6 +184,9 @@ std::optional<ChatRoom> ChatRoom::fromJson(const QJsonObject &json)
         r.lastMessageTs = num(last, "ts");
         r.lastMessageSender = str(last, "senderName");
         r.lastMessageText = str(last, "text");
+        const QList<AttachmentInfo> files = attachmentsFromJson(last.value(QLatin1String("attachments")).toArray());
+        if (!files.isEmpty())
+            r.lastMessageFile = files.first().name;
     }
     return r;
 }

@@ -91,6 +91,7 @@ struct ChatRoom
     qint64 lastMessageTs = 0;
     QString lastMessageSender;
     QString lastMessageText;
+    QString lastMessageFile; // the name of the newest message's first file; empty when none
     Presence peerPresence = Presence::Offline;
 
     /// What the list shows: the peer's name for a direct room, else the room's name.

@@ -15,6 +15,8 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace Cohort::Client {
 
 namespace {
@@ -38,6 +40,13 @@ const char *const SchemaStatements[] = {
     " created_at INTEGER NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
     " failure_code TEXT, failure_message TEXT, thread_root INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS drafts (room_id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+    // Text columns of held messages may be NULL: Qt binds an empty QString (no text, a pasted
+    // image without a path, a file not hashed yet) as NULL.
+    "CREATE TABLE IF NOT EXISTS held_messages (position INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " client_id TEXT NOT NULL UNIQUE, room_id INTEGER NOT NULL, text TEXT,"
+    " thread_root INTEGER NOT NULL, created_at INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS held_uploads (upload_key TEXT PRIMARY KEY, client_id TEXT NOT NULL,"
+    " position INTEGER NOT NULL, path TEXT, bytes BLOB, name TEXT, mime TEXT, size INTEGER NOT NULL, sha256 TEXT)",
     "CREATE TABLE IF NOT EXISTS code_agents (session_id INTEGER PRIMARY KEY, agent INTEGER NOT NULL)",
 };
 
@@ -354,6 +363,101 @@ QList<OutboxItem> LocalCache::outboxItems() const
         items.append(item);
     }
     return items;
+}
+
+bool LocalCache::addHeldMessage(const CachedHeldMessage &message)
+{
+    if (!isOpen())
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    db.transaction();
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral("INSERT INTO held_messages (client_id, room_id, text, thread_root, created_at)"
+                                 " VALUES (?, ?, ?, ?, ?)"));
+    query.addBindValue(message.clientId);
+    query.addBindValue(message.roomId.value());
+    query.addBindValue(message.text);
+    query.addBindValue(message.threadRoot);
+    query.addBindValue(message.createdAt);
+    bool ok = query.exec();
+    for (int i = 0; ok && i < message.uploads.size(); ++i) {
+        const CachedUpload &upload = message.uploads.at(i);
+        query.prepare(QStringLiteral("INSERT INTO held_uploads (upload_key, client_id, position, path, bytes, name, mime,"
+                                     " size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        query.addBindValue(upload.key);
+        query.addBindValue(message.clientId);
+        query.addBindValue(i);
+        query.addBindValue(upload.path);
+        query.addBindValue(upload.bytes);
+        query.addBindValue(upload.name);
+        query.addBindValue(upload.mime);
+        query.addBindValue(upload.size);
+        query.addBindValue(upload.sha256);
+        ok = query.exec();
+    }
+    if (!ok) {
+        qCWarning(lcClient) << "cache: cannot store a message waiting for its files:" << statusError(query);
+        db.rollback();
+        return false;
+    }
+    return db.commit();
+}
+
+bool LocalCache::removeHeldMessage(const QString &clientId)
+{
+    if (!isOpen())
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    db.transaction();
+    QSqlQuery query(db);
+    bool ok = true;
+    for (const QString &sql : {QStringLiteral("DELETE FROM held_uploads WHERE client_id = ?"),
+                               QStringLiteral("DELETE FROM held_messages WHERE client_id = ?")}) {
+        query.prepare(sql);
+        query.addBindValue(clientId);
+        ok = ok && query.exec();
+    }
+    if (!ok) {
+        qCWarning(lcClient) << "cache: cannot remove a message waiting for its files:" << statusError(query);
+        db.rollback();
+        return false;
+    }
+    const bool removed = query.numRowsAffected() > 0;
+    return db.commit() && removed;
+}
+
+QList<CachedHeldMessage> LocalCache::heldMessages() const
+{
+    QList<CachedHeldMessage> messages;
+    if (!isOpen())
+        return messages;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    if (!query.exec(QStringLiteral("SELECT client_id, room_id, text, thread_root, created_at FROM held_messages"
+                                   " ORDER BY position"))) {
+        qCWarning(lcClient) << "cache: cannot read the messages waiting for their files:" << statusError(query);
+        return messages;
+    }
+    while (query.next()) {
+        messages.append(CachedHeldMessage{query.value(0).toString(), RoomId(query.value(1).toLongLong()),
+                                          query.value(2).toString(), query.value(3).toLongLong(),
+                                          query.value(4).toLongLong(), {}});
+    }
+    if (!query.exec(QStringLiteral("SELECT client_id, upload_key, path, bytes, name, mime, size, sha256 FROM held_uploads"
+                                   " ORDER BY client_id, position"))) {
+        qCWarning(lcClient) << "cache: cannot read the files of waiting messages:" << statusError(query);
+        return {};
+    }
+    while (query.next()) {
+        const QString clientId = query.value(0).toString();
+        const auto message = std::find_if(messages.begin(), messages.end(),
+                                          [&clientId](const CachedHeldMessage &m) { return m.clientId == clientId; });
+        if (message == messages.end())
+            continue;
+        message->uploads.append(CachedUpload{query.value(1).toString(), query.value(2).toString(), query.value(3).toByteArray(),
+                                             query.value(4).toString(), query.value(5).toString(),
+                                             query.value(6).toLongLong(), query.value(7).toString()});
+    }
+    return messages;
 }
 
 QString LocalCache::draft(RoomId room) const

@@ -24,6 +24,34 @@ struct CachedEvent
     friend bool operator==(const CachedEvent &, const CachedEvent &) = default;
 };
 
+/// A file a held message waits for (see CachedHeldMessage): read again from `path` after a
+/// restart, or kept as `bytes` when it came from memory (a pasted image).
+struct CachedUpload
+{
+    QString key; // the upload's clientId: the server resumes the upload by it
+    QString path;
+    QByteArray bytes;
+    QString name;
+    QString mime;
+    qint64 size = 0;
+    QString sha256; // empty while the file was still being hashed
+
+    friend bool operator==(const CachedUpload &, const CachedUpload &) = default;
+};
+
+/// A message that goes once its files are on the server (ChatClient::send with uploads).
+struct CachedHeldMessage
+{
+    QString clientId;
+    RoomId roomId;
+    QString text;
+    qint64 threadRoot = 0;
+    qint64 createdAt = 0;
+    QList<CachedUpload> uploads;
+
+    friend bool operator==(const CachedHeldMessage &, const CachedHeldMessage &) = default;
+};
+
 /// The account's local SQLite cache: received room events, the last seen sequence number per
 /// room, the outbox and the
 /// composer's drafts. One file per account (server + username), in WAL mode, with its own
@@ -66,6 +94,12 @@ public:
     bool removeOutboxItem(const QString &clientId);
     bool updateOutboxItem(const OutboxItem &item); // status and failure of an existing item
     QList<OutboxItem> outboxItems() const;
+
+    // Messages waiting for their files, in the order they were added; the message and its
+    // files are written in one transaction
+    bool addHeldMessage(const CachedHeldMessage &message);
+    bool removeHeldMessage(const QString &clientId);
+    QList<CachedHeldMessage> heldMessages() const;
 
     // Composer drafts, one per room; an empty text removes the room's draft
     QString draft(RoomId room) const;

@@ -57,6 +57,8 @@ QVariant RoomListModel::data(const QModelIndex &index, int role) const
         return r.lastMessageTs;
     case ArchivedRole:
         return r.archived;
+    case LastMessageFileRole:
+        return r.lastMessageFile;
     default:
         return {};
     }

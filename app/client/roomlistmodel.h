@@ -27,6 +27,7 @@ public:
         LastMessageRole,
         LastActivityRole,
         ArchivedRole,
+        LastMessageFileRole, // the name of the last message's first file, or empty
     };
 
     explicit RoomListModel(QObject *parent = nullptr);

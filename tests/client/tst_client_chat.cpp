@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "chatclient.h"
 #include "clientfixture.h"
+#include "localcache.h"
 #include "messagemodel.h"
 #include "roomlistmodel.h"
 
@@ -71,6 +72,9 @@ private Q_SLOTS:
     void messageWithFilesWaitsOfflineAndUploadsResume();
     void attachmentRefusals();
     void attachmentCacheStaysInItsFolder();
+    void attachmentCacheIsPerAccountAndGoesWithSignOut();
+    void messageWaitingForItsFilesSurvivesARestart();
+    void removedUploadIsCancelledOnTheServer();
 
 private:
     struct Person
@@ -79,7 +83,8 @@ private:
         std::unique_ptr<ChatClient> chat;
         bool ready = false; // signed in, room list loaded, every room joined
     };
-    Person signedIn(const QString &username, TestNetwork *network = nullptr);
+    /// `cacheRoot`: where the account caches live; default: a folder of the user's own.
+    Person signedIn(const QString &username, TestNetwork *network = nullptr, const QString &cacheRoot = QString());
 
     std::unique_ptr<RestartableServer> m_server;
     QTemporaryDir m_caches;
@@ -106,10 +111,10 @@ void TestClientChat::cleanup()
     m_server.reset();
 }
 
-TestClientChat::Person TestClientChat::signedIn(const QString &username, TestNetwork *network)
+TestClientChat::Person TestClientChat::signedIn(const QString &username, TestNetwork *network, const QString &cacheRoot)
 {
     Person person;
-    person.connection = makeConnection(m_caches.filePath(username), network);
+    person.connection = makeConnection(cacheRoot.isEmpty() ? m_caches.filePath(username) : cacheRoot, network);
     person.chat = std::make_unique<ChatClient>(person.connection.get());
     QSignalSpy loaded(person.chat.get(), &ChatClient::roomsLoaded);
     QSignalSpy joined(person.connection.get(), &Client::Connection::roomJoined);
@@ -593,9 +598,19 @@ void TestClientChat::groupModeration()
     QTRY_VERIFY(refused.has_value());
     QCOMPARE(refused->error, Protocol::ErrorCode::Forbidden);
     std::optional<Client::Reply> promoted;
+    QSignalSpy benRoles(ben.chat.get(), &ChatClient::memberRoleChanged);
+    QSignalSpy anaRoles(ana.chat.get(), &ChatClient::memberRoleChanged);
     ana.chat->setRole(room, m_ben, QStringLiteral("admin"), this, [&promoted](const Client::Reply &r) { promoted = r; });
     QTRY_VERIFY(promoted.has_value());
     QVERIFY(promoted->ok);
+    // Live on both sides, without asking for the members again; Ben's own role in his list too.
+    QTRY_COMPARE(ben.chat->rooms()->room(room)->myRole, QStringLiteral("admin"));
+    QCOMPARE(benRoles.size(), 1);
+    QCOMPARE(benRoles.first().at(0).value<RoomId>(), room);
+    QCOMPARE(benRoles.first().at(1).value<UserId>(), m_ben);
+    QCOMPARE(benRoles.first().at(2).toString(), QStringLiteral("admin"));
+    QTRY_COMPARE(anaRoles.size(), 1);
+    QCOMPARE(ana.chat->rooms()->room(room)->myRole, QStringLiteral("owner"));
     std::optional<QList<Client::ChatMember>> members;
     ana.chat->members(room, this, [&members](const Client::Reply &, const QList<Client::ChatMember> &m) { members = m; });
     QTRY_VERIFY(members.has_value());
@@ -812,6 +827,139 @@ void TestClientChat::attachmentCacheStaysInItsFolder()
     ben.chat->download(m_room, creating);
     QTRY_COMPARE(failed.size(), 1);
     QVERIFY(!QFileInfo::exists(m_caches.filePath(QStringLiteral("made-by-download"))));
+}
+
+void TestClientChat::attachmentCacheIsPerAccountAndGoesWithSignOut()
+{
+    // Two students on one school computer: one profile, two accounts.
+    const QString computer = m_caches.filePath(QStringLiteral("shared-computer"));
+    Person ana = signedIn(QStringLiteral("ana"), nullptr, computer);
+    QVERIFY(ana.ready);
+    Person ben = signedIn(QStringLiteral("ben"), nullptr, computer);
+    QVERIFY(ben.ready);
+    const QString key = ana.chat->uploadData(m_room, QStringLiteral("marks.txt"), QStringLiteral("text/plain"), "midterm marks");
+    QTRY_COMPARE(ana.chat->upload(key)->state, Client::AttachmentUpload::State::Done);
+    const AttachmentInfo file = ana.chat->upload(key)->attachment;
+    QSignalSpy anaDone(ana.chat.get(), &ChatClient::downloadFinished);
+    QSignalSpy benDone(ben.chat.get(), &ChatClient::downloadFinished);
+    ana.chat->download(m_room, file);
+    ben.chat->download(m_room, file);
+    QTRY_COMPARE(anaDone.size(), 1);
+    QTRY_COMPARE(benDone.size(), 1);
+    const QString anaPath = anaDone.first().at(1).toString();
+    const QString benPath = benDone.first().at(1).toString();
+
+    // Each account's files live in its own folder, next to its cache.
+    QVERIFY(anaPath.startsWith(QFileInfo(ana.connection->cache()->path()).path() + QLatin1Char('/')));
+    QVERIFY(benPath.startsWith(QFileInfo(ben.connection->cache()->path()).path() + QLatin1Char('/')));
+    QVERIFY(anaPath != benPath);
+
+    // Signing out takes Ben's files with it; Ana's stay until she signs out.
+    ben.connection->signOut();
+    QVERIFY(!QFileInfo::exists(benPath));
+    QVERIFY(ben.chat->cachedFile(file).isEmpty());
+    QVERIFY(QFileInfo::exists(anaPath));
+    QCOMPARE(ana.chat->cachedFile(file), anaPath);
+    ana.connection->signOut();
+    QVERIFY(!QFileInfo::exists(anaPath));
+}
+
+void TestClientChat::messageWaitingForItsFilesSurvivesARestart()
+{
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    MessageModel *benView = ben.chat->openRoom(m_room);
+    QTRY_VERIFY(!benView->isLoadingHistory());
+    const QByteArray bytes = noise(1500 * 1000);
+    const QString path = m_caches.filePath(QStringLiteral("essay.pdf"));
+    QFile essay(path);
+    QVERIFY(essay.open(QIODevice::WriteOnly));
+    essay.write(bytes);
+    essay.close();
+    const QString laptop = m_caches.filePath(QStringLiteral("ana-laptop"));
+
+    QString clientId;
+    qint64 sentBefore = 0;
+    {
+        // Part of the file reaches the server, then the link drops and the app is closed.
+        TestNetwork network;
+        Person ana = signedIn(QStringLiteral("ana"), &network, laptop);
+        QVERIFY(ana.ready);
+        const QString key = ana.chat->uploadFile(m_room, path);
+        QVERIFY(!key.isEmpty());
+        connect(ana.chat.get(), &ChatClient::uploadChanged, this, [&](const QString &changed) {
+            const auto state = ana.chat->upload(changed);
+            if (changed != key || !state || state->sent == 0 || network.down)
+                return;
+            sentBefore = state->sent;
+            network.down = true;
+            network.current->close(1001, QStringLiteral("gone"));
+        });
+        clientId = ana.chat->send(m_room, QStringLiteral("my essay"), 0, {key});
+        QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+        QVERIFY(sentBefore > 0 && sentBefore < bytes.size());
+    }
+
+    // The next start on the same computer shows the message pending and sends it, once.
+    Person again = signedIn(QStringLiteral("ana"), nullptr, laptop);
+    QVERIFY(again.ready);
+    const QList<Client::AttachmentUpload> uploads = again.chat->messageUploads(clientId);
+    QCOMPARE(uploads.size(), 1);
+    QCOMPARE(uploads.first().name, QStringLiteral("essay.pdf"));
+    MessageModel *anaView = again.chat->openRoom(m_room);
+    QTRY_COMPARE_WITH_TIMEOUT(benView->rowCount(), 1, 15000);
+    QCOMPARE(benView->message(0).text, QStringLiteral("my essay"));
+    QCOMPARE(benView->message(0).clientId, clientId);
+    const QList<AttachmentInfo> files = ben.chat->attachments(m_room, benView->message(0).seq);
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.first().size, bytes.size());
+    QCOMPARE(files.first().id, QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+    QTRY_VERIFY(rowWithText(anaView, QStringLiteral("my essay")) >= 0);
+    QTRY_COMPARE(anaView->message(rowWithText(anaView, QStringLiteral("my essay"))).state, ChatMessage::State::Stored);
+    QVERIFY(again.chat->messageUploads(clientId).isEmpty());
+    QCOMPARE(again.connection->cache()->heldMessages().size(), 0);
+
+    // A third start has nothing left to send.
+    again.chat.reset();
+    again.connection.reset();
+    Person third = signedIn(QStringLiteral("ana"), nullptr, laptop);
+    QVERIFY(third.ready);
+    QVERIFY(third.chat->messageUploads(clientId).isEmpty());
+    MessageModel *history = third.chat->openRoom(m_room);
+    QTRY_VERIFY(!history->isLoadingHistory() && history->rowCount() > 0);
+    QCOMPARE(history->rowCount(), 1);
+    QCOMPARE(benView->rowCount(), 1);
+}
+
+void TestClientChat::removedUploadIsCancelledOnTheServer()
+{
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    const QDir partial(m_server->config().dataDir + QStringLiteral("/attachments/partial"));
+    // Removed after its first chunk arrived: the upload stays unfinished.
+    const QString key = ana.chat->uploadData(m_room, QStringLiteral("video.bin"), QString(), noise(1500 * 1000));
+    bool cut = false;
+    connect(ana.chat.get(), &ChatClient::uploadChanged, this, [&](const QString &changed) {
+        const auto state = ana.chat->upload(changed);
+        if (changed == key && state && state->sent > 0 && !cut) {
+            cut = true;
+            ana.chat->cancelUpload(key); // the chip's remove button
+        }
+    });
+    QTRY_VERIFY(cut);
+    QVERIFY(!ana.chat->upload(key));
+    // The server forgets it at once: no partial file waits for the expiry.
+    QTRY_COMPARE(partial.entryList(QDir::Files | QDir::NoDotAndDotDot).size(), 0);
+
+    // A finished upload is not cancelled by removing its chip: the file stays for the message.
+    const QByteArray small("a finished file");
+    const QString done = ana.chat->uploadData(m_room, QStringLiteral("kept.txt"), QStringLiteral("text/plain"), small);
+    QTRY_COMPARE(ana.chat->upload(done)->state, Client::AttachmentUpload::State::Done);
+    const AttachmentInfo stored = ana.chat->upload(done)->attachment;
+    ana.chat->cancelUpload(done);
+    const QString id = QString::fromLatin1(QCryptographicHash::hash(small, QCryptographicHash::Sha256).toHex());
+    QCOMPARE(stored.id, id);
+    QVERIFY(QFileInfo::exists(m_server->config().dataDir + QStringLiteral("/attachments/") + id.left(2) + QLatin1Char('/') + id));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)

@@ -73,6 +73,32 @@ private Q_SLOTS:
         QVERIFY(cache.draft(RoomId(7)).isEmpty());
     }
 
+    void heldMessagesKeepTheirFilesAcrossReopen()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("acct/cache.sqlite"));
+        LocalCache cache;
+        QCOMPARE(cache.open(path), QString());
+        const CachedUpload file{QStringLiteral("u1"), QStringLiteral("/home/ana/essay.pdf"), {}, QStringLiteral("essay.pdf"),
+                                QStringLiteral("application/pdf"), 5000, QString()};
+        const CachedUpload pasted{QStringLiteral("u2"), QString(), QByteArray("\x89PNG\0bytes", 10), QStringLiteral("image.png"),
+                                  QStringLiteral("image/png"), 10, QString(64, QLatin1Char('b'))};
+        const CachedHeldMessage first{QStringLiteral("m1"), RoomId(7), QStringLiteral("my essay"), 0, 100, {file, pasted}};
+        const CachedHeldMessage second{QStringLiteral("m2"), RoomId(8), QString(), 42, 200, {}};
+        QVERIFY(cache.addHeldMessage(first));
+        QVERIFY(cache.addHeldMessage(second));
+        QVERIFY(!cache.addHeldMessage(first)); // one row per message: nothing doubled
+        cache.close();
+        QCOMPARE(cache.open(path), QString());
+        QCOMPARE(cache.heldMessages(), (QList<CachedHeldMessage>{first, second}));
+        QVERIFY(cache.removeHeldMessage(QStringLiteral("m1")));
+        QVERIFY(!cache.removeHeldMessage(QStringLiteral("m1")));
+        QCOMPARE(cache.heldMessages(), QList<CachedHeldMessage>{second});
+        // Its files went with it: the same upload keys can be stored again.
+        QVERIFY(cache.addHeldMessage(first));
+        QCOMPARE(cache.heldMessages(), (QList<CachedHeldMessage>{second, first}));
+    }
+
     void opensInWalMode()
     {
         QTemporaryDir dir;
