@@ -63,6 +63,11 @@ public:
     void setUpdateInterval(int ms) { m_updateIntervalMs = ms; }
     int updateInterval() const { return m_updateIntervalMs; }
 
+    /// The server's code limits (welcome's `code` object; the protocol's defaults until a
+    /// server announced them). Large pastes are split under maxUpdateBytes.
+    CodeLimits limits() const { return m_limits; }
+    void setLimits(const CodeLimits &limits) { m_limits = limits; }
+
     /// The sessions this user may see (code.list); `course` invalid: all of them.
     void listSessions(CourseId course, QObject *context,
                       std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done);
@@ -101,6 +106,7 @@ private:
     int m_cursorIntervalMs = 100;
     int m_updateIntervalMs = 50;
     bool m_available = false;
+    CodeLimits m_limits;
     QHash<CodeSessionId, CodeSession *> m_sessions;
 };
 

@@ -283,6 +283,11 @@ void CodeSession::onEvent(const Protocol::Frame &frame)
         reply.error = Protocol::ErrorCode::Forbidden;
         reply.message = QStringLiteral("a host denied the request to join");
         refuse(Refusal::Denied, reply);
+    } else if (frame.event == QLatin1String("code.removed")) {
+        Reply reply;
+        reply.error = Protocol::ErrorCode::Forbidden;
+        reply.message = QStringLiteral("a host removed you from the session");
+        refuse(Refusal::Removed, reply);
     }
 }
 
@@ -312,6 +317,13 @@ void CodeSession::onLoggedEvent(const Protocol::Frame &frame)
             Q_EMIT participantJoined(p->user);
         if (roleChanged || event == QLatin1String("participant.role"))
             Q_EMIT this->roleChanged(p->user.id, p->role);
+    } else if (event == QLatin1String("participant.removed")) {
+        const UserId user(d.value(QLatin1String("userId")).toInteger());
+        m_participants->remove(user);
+        dropCursorOf(user);
+        if (m_following == user)
+            setFollowing(UserId());
+        Q_EMIT participantLeft(user);
     } else if (event == QLatin1String("file.created") || event == QLatin1String("file.renamed")) {
         const std::optional<CodeFileInfo> file = CodeFileInfo::fromJson(d.value(QLatin1String("file")).toObject());
         if (!file)
@@ -530,6 +542,12 @@ void CodeSession::approve(UserId user, bool allow, QObject *context, ReplyCallba
                 if (done)
                     done(reply);
             });
+}
+
+void CodeSession::removeParticipant(UserId user, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("code.remove"), {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("userId"), user.value()}},
+            context, std::move(done));
 }
 
 void CodeSession::createFile(const QString &path, const QString &language, const QString &content, QObject *context,

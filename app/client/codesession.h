@@ -47,6 +47,7 @@ public:
         Locked,     // the host locked the session
         Full,       // max collaborators reached
         Denied,     // the host denied the approval
+        Removed,    // a host removed me; joining again waits for a host
         Forbidden,  // not allowed to see this session (private, other course)
         NotFound,   // no such session (or deleted)
         Other,      // see refusalReply()
@@ -84,6 +85,9 @@ public:
     /// "Pass the pen" in lecture mode = setRole(student, Editor), and back to Viewer.
     void setRole(UserId user, CodeRole role, QObject *context = nullptr, ReplyCallback done = {});
     void approve(UserId user, bool allow, QObject *context = nullptr, ReplyCallback done = {});
+    /// Removes a viewer or editor from the session (code.remove, hosts): their devices leave
+    /// it at once and they come back only if a host lets them in again.
+    void removeParticipant(UserId user, QObject *context = nullptr, ReplyCallback done = {});
     /// Joiners waiting for approval (hosts only; others get an empty list).
     QList<UserInfo> pendingJoiners() const { return m_pendingJoiners; }
 

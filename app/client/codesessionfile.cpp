@@ -10,14 +10,12 @@
 
 #include <QJsonObject>
 
+#include <algorithm>
 #include <map>
 
 namespace Cohort::Client {
 
 namespace {
-// docs/protocol.md, "Code sessions": the largest engine update doc.update takes.
-constexpr qsizetype MaxUpdateBytes = 32768;
-
 QString base64(const QByteArray &bytes)
 {
     return QString::fromLatin1(bytes.toBase64());
@@ -79,15 +77,23 @@ const QString &CodeSessionFile::cachedText() const
     if (!m_textValid) {
         m_text = m_document.text();
         m_textValid = true;
+        m_lineStarts.clear();
     }
     return m_text;
 }
 
 int CodeSessionFile::lineAt(qsizetype position) const
 {
+    // Every comment asks after every change of the text: one pass over the text finds the
+    // lines, then each lookup is a binary search (50 comments on a 1 MB file stay cheap).
     const QString &text = cachedText();
+    if (m_lineStarts.empty()) {
+        m_lineStarts.push_back(0);
+        for (qsizetype at = text.indexOf(QLatin1Char('\n')); at >= 0; at = text.indexOf(QLatin1Char('\n'), at + 1))
+            m_lineStarts.push_back(at + 1);
+    }
     const qsizetype end = std::clamp<qsizetype>(position, 0, text.size());
-    return static_cast<int>(QStringView(text).left(end).count(QLatin1Char('\n')));
+    return static_cast<int>(std::upper_bound(m_lineStarts.cbegin(), m_lineStarts.cend(), end) - m_lineStarts.cbegin()) - 1;
 }
 
 std::pair<int, int> CodeSessionFile::lines(const CodeCommentInfo &comment) const
@@ -301,7 +307,7 @@ void CodeSessionFile::flush()
         const QByteArray diff =
             m_document.encodeDiff(withClock(m_document.version(), agent(), m_unacked.first().clockBefore));
         // Beyond the server's limit (hours of offline work), they go one by one instead.
-        if (diff.size() <= MaxUpdateBytes) {
+        if (diff.size() <= m_session->m_client->limits().maxUpdateBytes) {
             update = diff;
             count = m_unacked.size();
         }

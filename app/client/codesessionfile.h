@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <optional>
+#include <vector>
 
 namespace Cohort::Client {
 
@@ -166,6 +167,7 @@ private:
 
     mutable QString m_text; // the replica's text, computed again after a change
     mutable bool m_textValid = false;
+    mutable std::vector<qsizetype> m_lineStarts; // of m_text; empty: not computed yet
 };
 
 } // namespace Cohort::Client

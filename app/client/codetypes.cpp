@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "codetypes.h"
 
+#include <algorithm>
+
 namespace Cohort::Client {
 
 namespace {
@@ -142,6 +144,25 @@ std::optional<CodeVersionInfo> CodeVersionInfo::fromJson(const QJsonObject &json
     version.author = UserId(num(json, "createdBy"));
     version.createdAt = num(json, "createdAt");
     return version;
+}
+
+CodeLimits CodeLimits::fromJson(const QJsonObject &json)
+{
+    CodeLimits limits;
+    const auto read = [&json](const char *key, int *out) {
+        const int value = json.value(QLatin1String(key)).toInt(0);
+        if (value > 0)
+            *out = value;
+    };
+    read("maxFiles", &limits.maxFiles);
+    read("maxFileLength", &limits.maxFileLength);
+    read("maxUpdateBytes", &limits.maxUpdateBytes);
+    read("maxContentLength", &limits.maxContentLength);
+    read("maxVersions", &limits.maxVersions);
+    read("maxSessions", &limits.maxSessions);
+    if (json.value(QStringLiteral("joinRetrySeconds")).isDouble())
+        limits.joinRetrySeconds = std::max(0, json.value(QStringLiteral("joinRetrySeconds")).toInt());
+    return limits;
 }
 
 } // namespace Cohort::Client

@@ -56,6 +56,23 @@ struct CodeSessionInfo
     friend bool operator==(const CodeSessionInfo &, const CodeSessionInfo &) = default;
 };
 
+/// The server's code limits, as `welcome` announces them (docs/protocol.md, "Code sessions");
+/// the defaults are the protocol's, for a server that announces none.
+struct CodeLimits
+{
+    int maxFiles = 200;                 // files per session
+    int maxFileLength = 1024 * 1024;    // UTF-16 code units per file
+    int maxUpdateBytes = 32 * 1024;     // one doc.update's engine update
+    int maxContentLength = 32 * 1024;   // file.create's content
+    int maxVersions = 100;              // named versions per session
+    int maxSessions = 50;               // open sessions per owner
+    int joinRetrySeconds = 30;          // after a host declined, before asking again
+
+    /// Reads welcome's `code` object; missing or invalid fields keep their defaults.
+    static CodeLimits fromJson(const QJsonObject &json);
+    friend bool operator==(const CodeLimits &, const CodeLimits &) = default;
+};
+
 /// The settings a host creates a session with (code.create).
 struct NewCodeSession
 {

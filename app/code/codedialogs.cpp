@@ -34,8 +34,8 @@ QDialogButtonBox *okCancel(QDialog *dialog, const QString &okText)
 }
 } // namespace
 
-NewSessionDialog::NewSessionDialog(const QList<CourseInfo> &courses, QWidget *parent)
-    : QDialog(parent)
+NewSessionDialog::NewSessionDialog(const QList<CourseInfo> &courses, bool admin, QWidget *parent)
+    : QDialog(parent), m_courses(courses), m_admin(admin)
 {
     setObjectName(QStringLiteral("newSessionDialog"));
     setWindowTitle(tr("New code session"));
@@ -47,6 +47,11 @@ NewSessionDialog::NewSessionDialog(const QList<CourseInfo> &courses, QWidget *pa
     for (const CourseInfo &course : courses)
         m_course->addItem(course.name, course.id.value());
     m_public = new QCheckBox(tr("Everyone in the course can find and join it"), this);
+    m_scopeHint = new QLabel(tr("Only the course's instructors can open a session to the whole course. "
+                                "Share yours with an access code: whoever has it can join."), this);
+    m_scopeHint->setObjectName(QStringLiteral("scopeHint"));
+    m_scopeHint->setWordWrap(true);
+    m_scopeHint->setForegroundRole(QPalette::PlaceholderText);
     m_code = new QLineEdit(this);
     m_code->setMaxLength(MaxCodeLength);
     m_code->setPlaceholderText(tr("Optional"));
@@ -59,6 +64,7 @@ NewSessionDialog::NewSessionDialog(const QList<CourseInfo> &courses, QWidget *pa
     form->addRow(tr("Title"), m_title);
     form->addRow(tr("Course"), m_course);
     form->addRow(QString(), m_public);
+    form->addRow(QString(), m_scopeHint);
     form->addRow(tr("Access code"), m_code);
     form->addRow(tr("Collaborators at most"), m_max);
     m_buttons = okCancel(this, tr("Create"));
@@ -74,9 +80,14 @@ NewSessionDialog::NewSessionDialog(const QList<CourseInfo> &courses, QWidget *pa
 void NewSessionDialog::update()
 {
     const bool inCourse = m_course->currentData().isValid();
-    m_public->setEnabled(inCourse);
-    if (!inCourse)
+    // The server refuses a course-wide session from anyone but the course's instructors.
+    const qsizetype index = m_course->currentIndex() - 1;
+    const bool teaches = inCourse && index >= 0 && index < m_courses.size()
+        && (m_admin || m_courses.at(index).memberRole == Role::Instructor);
+    m_public->setEnabled(teaches);
+    if (!teaches)
         m_public->setChecked(false);
+    m_scopeHint->setVisible(inCourse && !teaches);
     // An access code is optional, but the server refuses one shorter than 4 characters.
     const qsizetype code = m_code->text().trimmed().size();
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_title->text().trimmed().isEmpty()

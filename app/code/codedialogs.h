@@ -11,30 +11,40 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
 namespace Cohort::Ui {
 
 /// Asks for a new code session: title, a course it belongs to (or none: private), who may
-/// find it, an optional access code and the number of collaborators.
+/// find it, an optional access code and the number of collaborators. Only what the server
+/// allows is offered: a session open to the whole course only in a course the user teaches
+/// (or to an admin); otherwise the dialog says how to share it instead.
 class NewSessionDialog : public QDialog
 {
     Q_OBJECT
 public:
-    NewSessionDialog(const QList<CourseInfo> &courses, QWidget *parent = nullptr);
+    /// `admin`: the user is a server admin (may open sessions to any course).
+    NewSessionDialog(const QList<CourseInfo> &courses, bool admin = false, QWidget *parent = nullptr);
 
     Client::NewCodeSession session() const;
     QLineEdit *titleEdit() const { return m_title; }
     QComboBox *courseBox() const { return m_course; }
+    QCheckBox *everyoneBox() const { return m_public; }
     QLineEdit *accessCodeEdit() const { return m_code; }
+    /// Why the course-wide choice is not offered (hidden while it is).
+    QLabel *scopeHint() const { return m_scopeHint; }
 
 private:
     void update();
 
+    QList<CourseInfo> m_courses;
+    bool m_admin;
     QLineEdit *m_title;
     QComboBox *m_course;
     QCheckBox *m_public;
+    QLabel *m_scopeHint;
     QLineEdit *m_code;
     QSpinBox *m_max;
     QDialogButtonBox *m_buttons;

@@ -53,8 +53,6 @@ constexpr int SessionIdRole = Qt::UserRole;
 constexpr int FileColumnWidth = 220;
 constexpr int SideWidth = 300;
 constexpr int CursorSendDelayMs = 0;
-/// One edit of an import stays well under the 32 KB limit of one engine update.
-constexpr qsizetype ImportChunk = 4000;
 
 QToolButton *barButton(QWidget *parent, const QString &name, bool checkable = false)
 {
@@ -497,7 +495,7 @@ void CodePane::refreshSessions()
 void CodePane::newSession()
 {
     m_connection->listCourses(this, [this](const Client::Reply &, const QList<CourseInfo> &courses) {
-        NewSessionDialog dialog(courses, this);
+        NewSessionDialog dialog(courses, m_connection->currentUser().role == Role::Admin, this);
         if (dialog.exec() != QDialog::Accepted)
             return;
         m_client->createSession(dialog.session(), this,
@@ -731,6 +729,10 @@ void CodePane::updateCenter()
             case CodeSession::Refusal::Denied:
                 text = tr("The host did not let you in.");
                 break;
+            case CodeSession::Refusal::Removed:
+                text = tr("A host removed you from this session. You can ask to join again; a host has to let you in.");
+                retry = tr("Ask to join again");
+                break;
             case CodeSession::Refusal::Forbidden:
                 text = tr("This session is private to other people.");
                 break;
@@ -841,6 +843,7 @@ CodeView *CodePane::createView(CodeSessionFile *file)
     m_center->addWidget(view);
     m_views.insert(id, view);
     CollabEditor *editor = view->editor();
+    editor->setMaxUpdateBytes(m_client->limits().maxUpdateBytes);
     editor->setLanguage(file->info().language);
     editor->setReadOnly(true);
     editor->installEventFilter(this);
@@ -888,14 +891,8 @@ void CodePane::loadView(CodeView *view, CodeSessionFile *file)
     editor->setReadOnly(!m_session || !m_session->canEdit());
     const QString imported = m_pendingImports.take(file->id());
     if (!editor->isReadOnly()) {
-        // Appended in pieces through the editor, so that each piece is one small update.
-        for (qsizetype at = 0; at < imported.size();) {
-            qsizetype length = std::min(ImportChunk, imported.size() - at);
-            if (imported.at(at + length - 1).isHighSurrogate() && at + length < imported.size())
-                --length; // never split a character in two
-            editor->append(imported.mid(at, length));
-            at += length;
-        }
+        // The editor splits it into updates under the server's limit, as it does a paste.
+        editor->append(imported);
         if (!imported.isEmpty())
             editor->setCursorPosition(0, 0);
     }
@@ -1011,11 +1008,17 @@ void CodePane::updateCommentTarget()
 void CodePane::addComment(CodeFileId file, int firstLine, int lastLine, const QString &text)
 {
     CodeSessionFile *opened = m_session ? m_session->openedFile(file) : nullptr;
-    if (!opened || !opened->isLoaded())
+    if (!opened || !opened->isLoaded()) {
+        Client::Reply reply;
+        reply.local = true;
+        reply.error = Protocol::ErrorCode::Unavailable;
+        m_comments->finishComment(text, reply);
         return;
+    }
     const auto [start, end] = lineRange(opened->text(), firstLine, lastLine);
     m_session->addComment(file, start, end, text, this,
-                          [this](const Client::Reply &reply, const std::optional<Client::CodeCommentInfo> &comment) {
+                          [this, text](const Client::Reply &reply, const std::optional<Client::CodeCommentInfo> &comment) {
+        m_comments->finishComment(text, reply);
         if (reply.ok && comment)
             m_comments->selectThread(comment->id);
     });

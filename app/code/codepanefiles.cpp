@@ -3,6 +3,7 @@
 // The Code pane's file operations: create, rename, delete, import from disk, export.
 #include "codepane.h"
 
+#include "codeclient.h"
 #include "codecommentmodel.h"
 #include "codedialogs.h"
 #include "codefilemodel.h"
@@ -33,8 +34,6 @@ using Client::CodeSessionFile;
 namespace {
 /// Larger files are not imported: the engine and the class's screens are for source code.
 constexpr qint64 MaxImportBytes = 1024 * 1024;
-/// file.create takes this much text (docs/protocol.md, limits); more goes in as edits.
-constexpr qsizetype MaxCreateContent = 32768;
 } // namespace
 
 QStringList CodePane::filePaths() const
@@ -127,7 +126,8 @@ void CodePane::importPaths(const QStringList &paths)
             name = tr("%1 (%2)").arg(info.completeBaseName()).arg(n)
                    + (info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix());
         taken.append(name);
-        if (text.size() <= MaxCreateContent) {
+        // file.create takes the server's maxContentLength; more goes in as edits.
+        if (text.size() <= m_client->limits().maxContentLength) {
             m_session->createFile(name, CodeLanguages::forFileName(name), text);
             continue;
         }

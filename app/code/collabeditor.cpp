@@ -51,6 +51,10 @@ EditorKey editorKey(const QKeyEvent *event)
 }
 
 constexpr qsizetype kUntouched = std::numeric_limits<qsizetype>::max();
+/// What an engine update holds besides the inserted text's bytes (ids, origins, lengths).
+constexpr int kUpdateOverhead = 256;
+/// The smallest piece of a split insert, whatever a server announces.
+constexpr qsizetype kMinPiece = 256;
 
 } // namespace
 
@@ -152,6 +156,11 @@ bool CollabEditor::applyRemote(const QByteArray &update)
         }
     }
     return true;
+}
+
+void CollabEditor::setMaxUpdateBytes(int bytes)
+{
+    m_maxUpdateBytes = bytes;
 }
 
 void CollabEditor::setLanguage(const QString &languageId)
@@ -431,8 +440,20 @@ void CollabEditor::onModified(int position, int type, const char *text, int leng
     }
     QScopedValueRollback notifying(m_notifying, true);
     if (type & SC_MOD_INSERTTEXT) {
-        const qsizetype at = m_positions->toUtf16(position);
-        emitLocal(m_document.insert(at, QString::fromUtf8(text, length)));
+        const QString inserted = QString::fromUtf8(text, length);
+        // The server refuses an update over its limit and the client then rolls the text
+        // back, so a paste that large would be lost: it goes in pieces of at most 3 bytes
+        // of UTF-8 per UTF-16 unit, each its own update, never splitting a character.
+        const qsizetype piece = std::max(kMinPiece, qsizetype(m_maxUpdateBytes - kUpdateOverhead) / 3);
+        qsizetype at = m_positions->toUtf16(position);
+        for (qsizetype from = 0; from < inserted.size();) {
+            qsizetype size = std::min(piece, inserted.size() - from);
+            if (from + size < inserted.size() && inserted.at(from + size - 1).isHighSurrogate())
+                --size;
+            emitLocal(m_document.insert(at, QStringView(inserted).mid(from, size)));
+            at += size;
+            from += size;
+        }
     } else if (type & SC_MOD_BEFOREDELETE) {
         const qsizetype from = m_positions->toUtf16(position);
         const qsizetype to = m_positions->toUtf16(qsizetype(position) + length);

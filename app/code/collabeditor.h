@@ -66,6 +66,12 @@ public:
     /// one that arrives from inside localUpdate() waits for the event loop. Both return true.
     bool applyRemote(const QByteArray &update);
 
+    /// The largest engine update the server takes (its `welcome` says; 32 KiB by default).
+    /// A larger insert (a paste, an import) is applied as several updates under it, one after
+    /// the other, which the undo history still takes as one step.
+    void setMaxUpdateBytes(int bytes);
+    int maxUpdateBytes() const { return m_maxUpdateBytes; }
+
     /// A language id of CodeLanguages ("python", "cpp", ...; "text" for none).
     void setLanguage(const QString &languageId);
     QString language() const { return m_language; }
@@ -150,6 +156,7 @@ private:
     Composed m_composed;
     QList<QByteArray> m_deferred;
     int m_lineNumberDigits = 0;
+    int m_maxUpdateBytes = 32 * 1024;
 };
 
 } // namespace Cohort::Ui

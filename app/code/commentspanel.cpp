@@ -6,6 +6,7 @@
 #include "codefilemodel.h"
 #include "codesession.h"
 #include "emptystate.h"
+#include "errortext.h"
 
 #include <QCheckBox>
 #include <QEvent>
@@ -38,6 +39,16 @@ QPlainTextEdit *textBox(QWidget *parent, const QString &name)
     box->setTabChangesFocus(true);
     box->setFixedHeight(BoxHeight);
     return box;
+}
+
+QLabel *errorLabel(QWidget *parent, const QString &name)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->hide();
+    return label;
 }
 } // namespace
 
@@ -78,6 +89,8 @@ CommentsPanel::CommentsPanel(QWidget *parent)
     m_newText = textBox(this, QStringLiteral("newCommentText"));
     m_add = new QPushButton(this);
     m_add->setObjectName(QStringLiteral("addCommentButton"));
+    m_replyError = errorLabel(this, QStringLiteral("replyError"));
+    m_addError = errorLabel(this, QStringLiteral("commentError"));
 
     auto *replyRow = new QHBoxLayout;
     replyRow->addStretch();
@@ -91,6 +104,7 @@ CommentsPanel::CommentsPanel(QWidget *parent)
     column->addWidget(m_showResolved);
     column->addWidget(pagesHost, 1);
     column->addWidget(m_replyText);
+    column->addWidget(m_replyError);
     column->addLayout(replyRow);
     auto *rule = new QFrame(this);
     rule->setFrameShape(QFrame::HLine);
@@ -98,6 +112,7 @@ CommentsPanel::CommentsPanel(QWidget *parent)
     column->addWidget(rule);
     column->addWidget(m_targetLabel);
     column->addWidget(m_newText);
+    column->addWidget(m_addError);
     column->addLayout(addRow);
 
     m_rebuild.setSingleShot(true);
@@ -116,14 +131,7 @@ CommentsPanel::CommentsPanel(QWidget *parent)
     });
     connect(m_replyText, &QPlainTextEdit::textChanged, this, &CommentsPanel::updateButtons);
     connect(m_newText, &QPlainTextEdit::textChanged, this, &CommentsPanel::updateButtons);
-    connect(m_reply, &QPushButton::clicked, this, [this] {
-        const CodeCommentId thread = currentThread();
-        const QString text = m_replyText->toPlainText().trimmed();
-        if (!m_session || !thread.isValid() || text.isEmpty())
-            return;
-        m_session->reply(thread, text.left(MaxCommentLength));
-        m_replyText->clear();
-    });
+    connect(m_reply, &QPushButton::clicked, this, &CommentsPanel::sendReply);
     connect(m_resolve, &QPushButton::clicked, this, [this] {
         const CodeCommentId thread = currentThread();
         const CodeCommentInfo *root = m_session ? m_session->comments()->comment(thread) : nullptr;
@@ -132,10 +140,11 @@ CommentsPanel::CommentsPanel(QWidget *parent)
     });
     connect(m_add, &QPushButton::clicked, this, [this] {
         const QString text = m_newText->toPlainText().trimmed();
-        if (!m_targetFile.isValid() || text.isEmpty())
+        if (!m_targetFile.isValid() || text.isEmpty() || m_adding)
             return;
+        m_adding = true;
+        updateButtons();
         Q_EMIT commentRequested(m_targetFile, m_firstLine, m_lastLine, text.left(MaxCommentLength));
-        m_newText->clear();
     });
     retranslateUi();
     rebuild();
@@ -333,16 +342,52 @@ void CommentsPanel::startComment()
     m_newText->setFocus();
 }
 
+void CommentsPanel::sendReply()
+{
+    const CodeCommentId thread = currentThread();
+    const QString text = m_replyText->toPlainText().trimmed().left(MaxCommentLength);
+    if (!m_session || !thread.isValid() || text.isEmpty() || m_replying)
+        return;
+    m_replying = true;
+    updateButtons();
+    m_session->reply(thread, text, this, [this, text](const Client::Reply &reply, const std::optional<CodeCommentInfo> &) {
+        m_replying = false;
+        finish(m_replyText, m_replyError, text, reply);
+        updateButtons();
+    });
+}
+
+void CommentsPanel::finishComment(const QString &text, const Client::Reply &reply)
+{
+    m_adding = false;
+    finish(m_newText, m_addError, text, reply);
+    updateButtons();
+}
+
+void CommentsPanel::finish(QPlainTextEdit *box, QLabel *error, const QString &text, const Client::Reply &reply)
+{
+    if (reply.ok) {
+        error->hide();
+        // What was typed while the request was on its way stays.
+        if (box->toPlainText().trimmed().left(MaxCommentLength) == text)
+            box->clear();
+        return;
+    }
+    error->setText(reply.local ? tr("Not sent: you are offline. Your text is kept; try again when connected.")
+                               : tr("Not sent: %1 Your text is kept.").arg(ErrorText::forRequest(reply.error, reply.retryAfterMs)));
+    error->show();
+}
+
 void CommentsPanel::updateButtons()
 {
     const CodeCommentId thread = currentThread();
     const CodeCommentInfo *root = (m_session && thread.isValid()) ? m_session->comments()->comment(thread) : nullptr;
-    m_reply->setEnabled(root && !m_replyText->toPlainText().trimmed().isEmpty());
+    m_reply->setEnabled(root && !m_replying && !m_replyText->toPlainText().trimmed().isEmpty());
     m_replyText->setEnabled(root != nullptr);
     m_resolve->setEnabled(root != nullptr);
     m_resolve->setText(root && root->resolved ? tr("Reopen") : tr("Resolve"));
     m_newText->setEnabled(m_targetFile.isValid());
-    m_add->setEnabled(m_targetFile.isValid() && !m_newText->toPlainText().trimmed().isEmpty());
+    m_add->setEnabled(m_targetFile.isValid() && !m_adding && !m_newText->toPlainText().trimmed().isEmpty());
 }
 
 } // namespace Cohort::Ui

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "codetypes.h"
+#include "reply.h"
 
 #include <QPointer>
 #include <QTimer>
@@ -50,10 +51,17 @@ public:
     QPushButton *resolveButton() const { return m_resolve; }
     QCheckBox *showResolvedBox() const { return m_showResolved; }
     QTreeWidgetItem *itemFor(Client::CodeCommentId comment) const;
+    QLabel *commentError() const { return m_addError; }
+    QLabel *replyError() const { return m_replyError; }
+    /// The pane's answer to commentRequested(): the box is emptied once the comment is stored;
+    /// after a failure (offline, refused) it keeps the text and says what went wrong, so
+    /// nothing typed is lost and Comment tries again.
+    void finishComment(const QString &text, const Client::Reply &reply);
 
 Q_SIGNALS:
     void jumpRequested(Client::CodeFileId file, Client::CodeCommentId thread);
-    /// Add was pressed: the pane anchors the comment to the current selection.
+    /// Add was pressed: the pane anchors the comment to the current selection and answers
+    /// with finishComment().
     void commentRequested(Client::CodeFileId file, int firstLine, int lastLine, const QString &text);
 
 protected:
@@ -66,6 +74,9 @@ private:
     void updateButtons();
     void updateItemHeights();
     QString place(const Client::CodeCommentInfo &comment, int firstLine, int lastLine) const;
+    void sendReply();
+    /// Empties `box` if it still holds the sent text; else shows why it was not sent.
+    static void finish(QPlainTextEdit *box, QLabel *error, const QString &text, const Client::Reply &reply);
 
     QPointer<Client::CodeSession> m_session;
     Client::CodeFileId m_targetFile;
@@ -85,6 +96,10 @@ private:
     QLabel *m_targetLabel;
     QPlainTextEdit *m_newText;
     QPushButton *m_add;
+    QLabel *m_replyError;
+    QLabel *m_addError;
+    bool m_adding = false;   // a comment.add is on its way
+    bool m_replying = false; // a comment.reply is on its way
 };
 
 } // namespace Cohort::Ui

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMessageBox>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -253,6 +254,20 @@ void ParticipantsPanel::showHostMenu(const CodeParticipant &participant, QToolBu
             });
             action->setCheckable(true);
             action->setChecked(participant.role == role);
+        }
+        if (participant.role != CodeRole::Host) {
+            menu.addSeparator();
+            const QString name = participant.user.displayName;
+            menu.addAction(tr("Remove from session…"), this, [this, session, user, name] {
+                if (!session)
+                    return;
+                const auto answer = QMessageBox::question(
+                    this, tr("Remove %1?").arg(name),
+                    tr("%1 leaves the session at once and can come back only if a host lets them in again.").arg(name),
+                    QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+                if (answer == QMessageBox::Yes && session)
+                    session->removeParticipant(user);
+            })->setObjectName(QStringLiteral("removeParticipantAction"));
         }
     }
     menu.exec(anchor->mapToGlobal(QPoint(0, anchor->height())));

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void commentsAsThreadsOrderedByLine();
     void wireTypesParse();
     void huesAreStableAndSpread();
+    void limitsFromWelcome();
 };
 
 void TestClientCodeModels::filesAreSortedAndShowWhoIsIn()
@@ -254,6 +255,27 @@ void TestClientCodeModels::huesAreStableAndSpread()
         QVERIFY2(distance >= 60, qPrintable(QStringLiteral("%1 vs %2").arg(a).arg(b)));
         QVERIFY(a >= 0 && a < 360);
     }
+}
+
+void TestClientCodeModels::limitsFromWelcome()
+{
+    // Nothing announced: the protocol's defaults.
+    QCOMPARE(Client::CodeLimits::fromJson({}), Client::CodeLimits());
+    const Client::CodeLimits limits = Client::CodeLimits::fromJson(
+        {{QStringLiteral("maxFiles"), 10}, {QStringLiteral("maxFileLength"), 5000},
+         {QStringLiteral("maxUpdateBytes"), 4096}, {QStringLiteral("maxContentLength"), 1000},
+         {QStringLiteral("maxVersions"), 3}, {QStringLiteral("maxSessions"), 2}, {QStringLiteral("joinRetrySeconds"), 0}});
+    QCOMPARE(limits.maxFiles, 10);
+    QCOMPARE(limits.maxFileLength, 5000);
+    QCOMPARE(limits.maxUpdateBytes, 4096);
+    QCOMPARE(limits.maxContentLength, 1000);
+    QCOMPARE(limits.maxVersions, 3);
+    QCOMPARE(limits.maxSessions, 2);
+    QCOMPARE(limits.joinRetrySeconds, 0);
+    // Nonsense keeps the default rather than a limit of zero that would stop every edit.
+    QCOMPARE(Client::CodeLimits::fromJson({{QStringLiteral("maxUpdateBytes"), -1}}).maxUpdateBytes, 32 * 1024);
+    QCOMPARE(Client::CodeLimits::fromJson({{QStringLiteral("maxUpdateBytes"), QStringLiteral("big")}}).maxUpdateBytes,
+             32 * 1024);
 }
 
 QTEST_GUILESS_MAIN(TestClientCodeModels)

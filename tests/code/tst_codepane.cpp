@@ -20,6 +20,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -31,6 +32,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QToolButton>
@@ -62,12 +64,15 @@ private Q_SLOTS:
     void emptyStates();
     void newSessionDialog();
     void typingReachesTheOtherPane();
+    void largePasteReachesEveryone();
     void remoteEditKeepsTheLocalCaret();
     void viewerIsReadOnlyAndToldWhy();
     void followSwitchesFileAndEscStops();
     void lectureModeMakesViewersFollowTheHost();
     void commentsPanelListsAndJumps();
+    void commentTextSurvivesAFailure();
     void approvalKeepsJoinersWaiting();
+    void removedParticipantIsToldAndMayAsk();
     void joinWithAccessCode();
     void importsSmallAndLargeFiles();
     void exportWritesFolderAndZip();
@@ -227,15 +232,34 @@ void TestCodePane::newSessionDialog()
     CourseInfo course;
     course.id = CourseId(7);
     course.name = QStringLiteral("Algorithms");
-    NewSessionDialog dialog({course});
+    course.memberRole = Role::Instructor;
+    CourseInfo taken;
+    taken.id = CourseId(8);
+    taken.name = QStringLiteral("Databases");
+    taken.memberRole = Role::Student;
+    NewSessionDialog dialog({course, taken});
     auto *create = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
     QVERIFY(!create->isEnabled());
     dialog.titleEdit()->setText(QStringLiteral("  Lab 2 "));
     QVERIFY(create->isEnabled());
-    auto *everyone = dialog.findChild<QCheckBox *>();
+    auto *everyone = dialog.everyoneBox();
     QVERIFY(!everyone->isEnabled()); // no course: private
+    QVERIFY(dialog.scopeHint()->isHidden());
+    // A course the user takes as a student: the server would refuse a course-wide session,
+    // so it is not offered and the dialog says how to share instead.
+    dialog.courseBox()->setCurrentIndex(2);
+    QVERIFY(!everyone->isEnabled());
+    QVERIFY(!dialog.scopeHint()->isHidden());
+    QCOMPARE(dialog.session().visibility, QStringLiteral("private"));
+    QCOMPARE(dialog.session().courseId, CourseId(8));
+    // An admin may in any course.
+    NewSessionDialog adminDialog({taken}, true);
+    adminDialog.courseBox()->setCurrentIndex(1);
+    QVERIFY(adminDialog.everyoneBox()->isEnabled());
+    QVERIFY(adminDialog.scopeHint()->isHidden());
     dialog.courseBox()->setCurrentIndex(1);
     QVERIFY(everyone->isEnabled());
+    QVERIFY(dialog.scopeHint()->isHidden());
     everyone->setChecked(true);
     // The server takes access codes of 4 to 64 characters: a shorter one is not sent to fail.
     dialog.accessCodeEdit()->setText(QStringLiteral(" PX7 "));
@@ -294,6 +318,43 @@ void TestCodePane::typingReachesTheOtherPane()
     // ...and the file tree shows a dot for her on main.py.
     QTRY_VERIFY(!ines->pane->fileTree()->itemFor(file)->icon(1).isNull());
     QVERIFY(ines->pane->fileTree()->itemFor(file)->toolTip(1).contains(QLatin1String("ANA")));
+}
+
+void TestCodePane::largePasteReachesEveryone()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("main.py"), QStringLiteral("# start\n"));
+    QVERIFY(enter(*ana, id));
+    CollabEditor *inesEditor = openLoaded(*ines, file);
+    CollabEditor *anaEditor = openLoaded(*ana, file);
+    QVERIFY(inesEditor && anaEditor);
+
+    // 200 KiB in one paste, six times the server's limit of one update, with characters of
+    // two and four bytes across the pieces' ends.
+    QString pasted;
+    for (int i = 0; pasted.size() < 200 * 1024; ++i)
+        pasted += QStringLiteral("print(\"Größe %1 😀\")\n").arg(i);
+    QApplication::clipboard()->setText(pasted);
+    QSignalSpy refused(ines->pane->session()->openedFile(file), &Client::CodeSessionFile::editRefused);
+    inesEditor->setFocus();
+    inesEditor->setCursorPosition(1, 0);
+    inesEditor->paste();
+    const QString expected = QStringLiteral("# start\n") + pasted;
+    QCOMPARE(inesEditor->text(), expected);
+    QTRY_COMPARE_WITH_TIMEOUT(anaEditor->text(), expected, 20000);
+    QTRY_VERIFY(!ines->pane->session()->openedFile(file)->hasUnsentChanges());
+    QCOMPARE(refused.count(), 0);
+    QCOMPARE(inesEditor->text(), expected);
+    // A late joiner gets it from the server too.
+    auto late = person(QStringLiteral("ana"));
+    QVERIFY(late && enter(*late, id));
+    CollabEditor *lateEditor = openLoaded(*late, file);
+    QVERIFY(lateEditor);
+    QTRY_COMPARE(lateEditor->text(), expected);
 }
 
 void TestCodePane::remoteEditKeepsTheLocalCaret()
@@ -513,6 +574,55 @@ void TestCodePane::commentsPanelListsAndJumps()
     QVERIFY(markdown.contains(QLatin1String("> **INES**")));
 }
 
+void TestCodePane::commentTextSurvivesAFailure()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("main.py"), QStringLiteral("a = 1\nb = 2\n"));
+    QVERIFY(enter(*ana, id));
+    CollabEditor *anaEditor = openLoaded(*ana, file);
+    QVERIFY(anaEditor);
+    CommentsPanel *comments = ana->pane->commentsPanel();
+    ana->pane->sideTabs()->setCurrentWidget(comments);
+    anaEditor->setSelection(1, 0, 1, 3);
+    QTRY_VERIFY(comments->newCommentEdit()->isEnabled());
+
+    // Ana's Wi-Fi drops while she writes: Comment fails, and her text stays with the reason.
+    QVERIFY(m_server->stop());
+    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
+    const QString written = QStringLiteral("Why is b not a constant? I thought we said so in week 2.");
+    comments->newCommentEdit()->setPlainText(written);
+    QVERIFY(comments->addButton()->isEnabled());
+    comments->addButton()->click();
+    QTRY_VERIFY(comments->commentError()->isVisible());
+    QCOMPARE(comments->newCommentEdit()->toPlainText(), written);
+    QVERIFY(comments->commentError()->text().contains(QLatin1String("kept")));
+    QVERIFY(comments->addButton()->isEnabled()); // she can try again
+
+    // Back online, Comment again: it is stored, the box empties and the error goes.
+    QCOMPARE(m_server->start(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(ana->pane->session()->state(), CodeSession::State::Joined, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(ana->pane->session()->openedFile(file)->syncState()
+                                 == Client::CodeSessionFile::SyncState::Synced, 20000);
+    comments->addButton()->click();
+    QTRY_COMPARE(comments->threads()->topLevelItemCount(), 1);
+    QTRY_VERIFY(comments->newCommentEdit()->toPlainText().isEmpty());
+    QVERIFY(!comments->commentError()->isVisible());
+
+    // A reply that fails keeps its text too.
+    comments->selectThread(ana->pane->session()->comments()->comments().constFirst().id);
+    QVERIFY(m_server->stop());
+    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
+    comments->replyEdit()->setPlainText(QStringLiteral("Never mind, found it."));
+    QVERIFY(comments->replyButton()->isEnabled());
+    comments->replyButton()->click();
+    QTRY_VERIFY(comments->replyError()->isVisible());
+    QCOMPARE(comments->replyEdit()->toPlainText(), QStringLiteral("Never mind, found it."));
+}
+
 void TestCodePane::approvalKeepsJoinersWaiting()
 {
     auto ines = person(QStringLiteral("ines"));
@@ -534,6 +644,31 @@ void TestCodePane::approvalKeepsJoinersWaiting()
     ines->pane->session()->approve(m_ana, true);
     QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Joined);
     QTRY_VERIFY(ana->pane->participantsPanel()->followButton(m_ines));
+}
+
+void TestCodePane::removedParticipantIsToldAndMayAsk()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    QVERIFY(enter(*ana, id));
+    QTRY_VERIFY(ines->pane->participantsPanel()->menuButton(m_ana));
+    ines->pane->session()->removeParticipant(m_ana);
+    QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Refused);
+    QCOMPARE(ana->pane->session()->refusal(), CodeSession::Refusal::Removed);
+    QCOMPARE(ana->pane->centerState()->title(), QStringLiteral("Could not join"));
+    QVERIFY(ana->pane->centerState()->text().contains(QLatin1String("removed you")));
+    auto *retry = ana->pane->findChild<QToolButton *>(QStringLiteral("retryJoinButton"));
+    QVERIFY(retry->isVisible());
+    // Ines's People list no longer has her.
+    QTRY_VERIFY(!ines->pane->participantsPanel()->menuButton(m_ana));
+    // Asking again waits for a host, who can let her in.
+    retry->click();
+    QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Pending);
+    ines->pane->session()->approve(m_ana, true);
+    QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Joined);
 }
 
 void TestCodePane::joinWithAccessCode()
