@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "chatpane.h"
 
+#include "appsettings.h"
 #include "chatclient.h"
 #include "chatdialogs.h"
 #include "composer.h"
@@ -184,6 +185,13 @@ ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, Q
             updatePresenceButton();
         m_membersPanel->setPresence(user, presence);
     });
+    connect(m_client, &Client::ChatClient::memberRoleChanged, this, [this](RoomId room, UserId user, const QString &role) {
+        if (room != m_room)
+            return;
+        m_membersPanel->setRole(user, role);
+        if (user == m_client->me())
+            updateModeration(); // promoted or demoted: what the member menu offers changes too
+    });
     connect(m_client, &Client::ChatClient::requestFailed, this, [this](const Client::Reply &reply) {
         showError(ErrorText::forRequest(reply.error, reply.retryAfterMs));
     });
@@ -220,6 +228,10 @@ ChatPane::~ChatPane()
 {
     qApp->removeEventFilter(this);
     saveDraft(); // what was typed in the last second before closing
+    // Without "keep me signed in", closing the app ends the user's time on this computer: their
+    // files must not stay for the next person, as after signing out.
+    if (!AppSettings::keepSignedIn())
+        m_client->clearAttachmentCache();
 }
 
 QWidget *ChatPane::buildRoomColumn()
@@ -482,7 +494,8 @@ QWidget *ChatPane::buildCenter()
     m_chips->setSpacing(6);
     m_attachmentStrip->hide();
     connect(m_client, &Client::ChatClient::uploadChanged, this, [this](const QString &key) {
-        if (m_attachments.value(m_room).contains(key))
+        if (m_attachments.value(fileSlot(FileTarget::Conversation)).contains(key)
+            || m_attachments.value(fileSlot(FileTarget::Thread)).contains(key))
             updateAttachmentStrip();
     });
     connect(m_client, &Client::ChatClient::downloadFinished, this, &ChatPane::onDownloadFinished);
@@ -495,27 +508,7 @@ QWidget *ChatPane::buildCenter()
         QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
         QApplication::sendEvent(m_composer, &enter);
     });
-    connect(m_composer, &Composer::submitted, this, [this](const QString &text) {
-        if (!m_room.isValid())
-            return;
-        // Files that could not be uploaded stay as chips, to retry or remove.
-        QStringList files;
-        QStringList kept;
-        for (const QString &key : m_attachments.value(m_room)) {
-            const std::optional<Client::AttachmentUpload> upload = m_client->upload(key);
-            if (upload && upload->state == Client::AttachmentUpload::State::Failed)
-                kept.append(key);
-            else if (upload)
-                files.append(key);
-        }
-        if (text.isEmpty() && files.isEmpty())
-            return;
-        m_client->send(m_room, text, 0, files);
-        m_attachments.insert(m_room, kept);
-        updateAttachmentStrip();
-        m_client->setDraft(m_room, QString());
-        m_view->scrollToNewest();
-    });
+    connect(m_composer, &Composer::submitted, this, [this](const QString &text) { submit(FileTarget::Conversation, text); });
     connect(m_composer, &Composer::editSubmitted, this,
             [this](qint64 seq, const QString &text) { m_client->edit(m_room, seq, text); });
     connect(m_composer, &Composer::editLastRequested, this, &ChatPane::editLastOwnMessage);
@@ -579,28 +572,40 @@ QWidget *ChatPane::buildSidePanel()
     m_threadView->messageDelegate()->setShowThreadSummary(false);
     m_threadComposer = new Composer(thread);
     m_threadComposer->setObjectName(QStringLiteral("threadComposer"));
-    // Files wait as chips under the conversation and go with its next message; a reply in a
-    // thread takes text only, so the thread's composer says so instead of swallowing them.
-    m_threadComposer->setAcceptsFiles(false);
+    // A reply takes files like a message: they wait as chips above the thread's composer.
+    m_threadAttach = toolButton(thread, QStringLiteral("threadAttachButton"));
+    connect(m_threadAttach, &QToolButton::clicked, this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Attach files"));
+        if (!paths.isEmpty())
+            attachFilesTo(FileTarget::Thread, paths);
+    });
+    connect(m_threadComposer, &Composer::filesAttached, this,
+            [this](const QStringList &paths) { attachFilesTo(FileTarget::Thread, paths); });
+    connect(m_threadComposer, &Composer::imagePasted, this,
+            [this](const QImage &image) { attachImageTo(FileTarget::Thread, image); });
+    m_threadAttachmentStrip = new QWidget(thread);
+    m_threadAttachmentStrip->setObjectName(QStringLiteral("threadAttachmentStrip"));
+    m_threadChips = new QHBoxLayout(m_threadAttachmentStrip);
+    m_threadChips->setContentsMargins(10, 0, 10, 6);
+    m_threadChips->setSpacing(6);
+    m_threadAttachmentStrip->hide();
     auto *threadLayout = new QVBoxLayout(thread);
     threadLayout->setContentsMargins(0, 0, 0, 0);
+    threadLayout->setSpacing(0);
     threadLayout->addLayout(headerRow(m_threadTitle, m_threadClose));
     threadLayout->addWidget(m_threadView, 1);
+    threadLayout->addWidget(m_threadAttachmentStrip);
     auto *threadComposerRow = new QHBoxLayout;
     threadComposerRow->setContentsMargins(10, 0, 10, 10);
-    threadComposerRow->addWidget(m_threadComposer);
+    threadComposerRow->setSpacing(6);
+    threadComposerRow->addWidget(m_threadAttach, 0, Qt::AlignBottom);
+    threadComposerRow->addWidget(m_threadComposer, 1);
     threadLayout->addLayout(threadComposerRow);
     connect(m_threadClose, &QToolButton::clicked, m_side, &QWidget::hide);
-    connect(m_threadComposer, &Composer::submitted, this, [this](const QString &text) {
-        if (m_threadModel)
-            m_client->send(m_room, text, m_threadModel->threadRoot());
-    });
+    connect(m_threadComposer, &Composer::submitted, this, [this](const QString &text) { submit(FileTarget::Thread, text); });
     connect(m_threadComposer, &Composer::editSubmitted, this,
             [this](qint64 seq, const QString &text) { m_client->edit(m_room, seq, text); });
     connect(m_threadComposer, &Composer::escapePressed, m_side, &QWidget::hide);
-    connect(m_threadComposer, &Composer::filesRefused, this, [this] {
-        showError(tr("Replies in a thread take text only. Drop or paste files in the conversation's message box."));
-    });
     connect(m_threadComposer, &Composer::typed, this, [this] {
         if (m_room.isValid())
             m_client->userTyping(m_room);
@@ -613,6 +618,7 @@ QWidget *ChatPane::buildSidePanel()
             [this](qint64 seq, const QString &emoji) { toggleReaction(m_threadModel, seq, emoji); });
     connect(m_threadView, &MessageView::retryClicked, m_client, &Client::ChatClient::retry);
     m_threadView->messageDelegate()->setChatClient(m_client);
+    m_threadView->viewport()->setAcceptDrops(true);
     connect(m_threadView, &MessageView::attachmentClicked, this,
             [this](qint64 seq, int attachment, bool save) { onAttachmentClicked(m_threadView, seq, attachment, save); });
     connect(m_threadView, &MessageView::contextMenuWanted, this,
@@ -697,6 +703,8 @@ void ChatPane::retranslateUi()
     m_noRoom->setText(tr("Choose a room on the left to read and write messages."));
     m_editBanner->setText(tr("Editing a message · Enter saves · Esc cancels"));
     m_emoji->setToolTip(tr("Insert an emoji"));
+    m_attach->setToolTip(tr("Attach files"));
+    m_threadAttach->setToolTip(tr("Attach files to the reply"));
     m_send->setToolTip(tr("Send (Enter)"));
     m_composer->setToolTip(tr("Enter sends, Shift+Enter starts a new line, Up edits your last message"));
     m_threadComposer->setPlaceholderText(tr("Reply in the thread…"));
@@ -718,6 +726,7 @@ void ChatPane::updateIcons()
     m_emoji->setIcon(Icons::symbol(QStringLiteral("emoji")));
     m_send->setIcon(Icons::symbol(QStringLiteral("send")));
     m_attach->setIcon(paperclipIcon(palette().color(QPalette::ButtonText)));
+    m_threadAttach->setIcon(paperclipIcon(palette().color(QPalette::ButtonText)));
     m_threadClose->setIcon(Icons::symbol(QStringLiteral("close")));
     updatePresenceButton();
 }
@@ -741,20 +750,24 @@ bool ChatPane::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_roomName && event->type() == QEvent::Resize)
         updateHeader(); // the name and topic are elided to the space they get
-    // Files dropped on the timeline go with the next message, as when dropped on the composer.
-    if (watched == m_view->viewport()
-        && (event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove || event->type() == QEvent::Drop)) {
+    // Files dropped on the timeline (or the thread) go with its next message, as when dropped
+    // on its composer.
+    // The drag test comes first: while the pane is being built, the filter already sees other
+    // events, before the thread view exists.
+    const bool drag = event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove || event->type() == QEvent::Drop;
+    if (drag && (watched == m_view->viewport() || watched == m_threadView->viewport())) {
+        const FileTarget target = watched == m_view->viewport() ? FileTarget::Conversation : FileTarget::Thread;
         auto *drop = static_cast<QDropEvent *>(event);
         QStringList files;
         for (const QUrl &url : drop->mimeData()->urls()) {
             if (url.isLocalFile() && QFileInfo(url.toLocalFile()).isFile())
                 files.append(url.toLocalFile());
         }
-        if (files.isEmpty() || !m_room.isValid() || m_composer->isReadOnly())
+        if (files.isEmpty() || !fileSlot(target).first.isValid() || composerOf(target)->isReadOnly())
             return false;
         drop->acceptProposedAction();
         if (event->type() == QEvent::Drop)
-            attachFiles(files);
+            attachFilesTo(target, files);
         return true;
     }
     switch (event->type()) {
@@ -915,6 +928,13 @@ void ChatPane::editLastOwnMessage()
     }
 }
 
+void ChatPane::updateModeration()
+{
+    const Client::ChatRoom *r = m_client->rooms()->room(m_room);
+    const bool groupLike = r && (r->kind == QLatin1String("group") || r->kind == QLatin1String("study"));
+    m_membersPanel->setModeration(m_client->me(), groupLike && isModerator(), groupLike && r->myRole == QLatin1String("owner"));
+}
+
 bool ChatPane::isModerator() const
 {
     const Client::ChatRoom *room = m_client->rooms()->room(m_room);
@@ -1009,6 +1029,7 @@ void ChatPane::openThread(qint64 root)
     m_threadModel = m_client->openThread(m_room, root);
     m_client->setVisibleThread(m_room, root);
     m_threadView->setMessageModel(m_threadModel);
+    updateAttachmentStrip();
     m_side->setCurrentIndex(0);
     m_side->show();
     m_threadComposer->setFocus();
@@ -1021,10 +1042,7 @@ void ChatPane::loadMembers()
         if (!reply.ok || room != m_room)
             return;
         m_membersPanel->setMembers(members);
-        const Client::ChatRoom *r = m_client->rooms()->room(m_room);
-        const bool groupLike = r && (r->kind == QLatin1String("group") || r->kind == QLatin1String("study"));
-        m_membersPanel->setModeration(m_client->me(), groupLike && isModerator(),
-                                      groupLike && r->myRole == QLatin1String("owner"));
+        updateModeration();
         QStringList names;
         for (const Client::ChatMember &member : members)
             names.append(member.user.username);
@@ -1208,12 +1226,37 @@ void ChatPane::browseStudyGroups()
 
 void ChatPane::attachFiles(const QStringList &paths)
 {
-    if (!m_room.isValid() || m_composer->isReadOnly())
+    attachFilesTo(FileTarget::Conversation, paths);
+}
+
+void ChatPane::attachImage(const QImage &image)
+{
+    attachImageTo(FileTarget::Conversation, image);
+}
+
+std::pair<RoomId, qint64> ChatPane::fileSlot(FileTarget target) const
+{
+    if (target == FileTarget::Conversation)
+        return {m_room, 0};
+    if (!m_threadModel || m_threadModel->roomId() != m_room)
+        return {RoomId(), 0};
+    return {m_room, m_threadModel->threadRoot()};
+}
+
+Composer *ChatPane::composerOf(FileTarget target) const
+{
+    return target == FileTarget::Conversation ? m_composer : m_threadComposer;
+}
+
+void ChatPane::attachFilesTo(FileTarget target, const QStringList &paths)
+{
+    const auto slot = fileSlot(target);
+    if (!slot.first.isValid() || composerOf(target)->isReadOnly())
         return;
-    QStringList &keys = m_attachments[m_room];
+    QStringList &keys = m_attachments[slot];
     for (const QString &path : paths) {
         if (keys.size() >= Protocol::MaxAttachmentsPerMessage) {
-            showError(tr("A message can carry at most %1 files.").arg(Protocol::MaxAttachmentsPerMessage));
+            showError(tr("A message can carry at most %n file(s).", nullptr, Protocol::MaxAttachmentsPerMessage));
             break;
         }
         const QString key = m_client->uploadFile(m_room, path);
@@ -1225,12 +1268,13 @@ void ChatPane::attachFiles(const QStringList &paths)
     updateAttachmentStrip();
 }
 
-void ChatPane::attachImage(const QImage &image)
+void ChatPane::attachImageTo(FileTarget target, const QImage &image)
 {
-    if (!m_room.isValid() || m_composer->isReadOnly())
+    const auto slot = fileSlot(target);
+    if (!slot.first.isValid() || composerOf(target)->isReadOnly())
         return;
-    if (m_attachments.value(m_room).size() >= Protocol::MaxAttachmentsPerMessage) {
-        showError(tr("A message can carry at most %1 files.").arg(Protocol::MaxAttachmentsPerMessage));
+    if (m_attachments.value(slot).size() >= Protocol::MaxAttachmentsPerMessage) {
+        showError(tr("A message can carry at most %n file(s).", nullptr, Protocol::MaxAttachmentsPerMessage));
         return;
     }
     QByteArray png;
@@ -1240,21 +1284,60 @@ void ChatPane::attachImage(const QImage &image)
     const QString name = tr("image-%1.png").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     const QString key = m_client->uploadData(m_room, name, QStringLiteral("image/png"), png);
     if (!key.isEmpty())
-        m_attachments[m_room].append(key);
+        m_attachments[slot].append(key);
     updateAttachmentStrip();
+}
+
+void ChatPane::submit(FileTarget target, const QString &text)
+{
+    const auto slot = fileSlot(target);
+    if (!slot.first.isValid())
+        return;
+    // Files that could not be uploaded stay as chips, to retry or remove.
+    QStringList files;
+    QStringList kept;
+    for (const QString &key : m_attachments.value(slot)) {
+        const std::optional<Client::AttachmentUpload> upload = m_client->upload(key);
+        if (upload && upload->state == Client::AttachmentUpload::State::Failed)
+            kept.append(key);
+        else if (upload)
+            files.append(key);
+    }
+    if (text.isEmpty() && files.isEmpty())
+        return;
+    m_client->send(m_room, text, slot.second, files);
+    m_attachments.insert(slot, kept);
+    updateAttachmentStrip();
+    if (target == FileTarget::Conversation) {
+        m_client->setDraft(m_room, QString());
+        m_view->scrollToNewest();
+    }
 }
 
 void ChatPane::updateAttachmentStrip()
 {
-    while (QLayoutItem *item = m_chips->takeAt(0)) {
+    fillStrip(FileTarget::Conversation);
+    fillStrip(FileTarget::Thread);
+}
+
+void ChatPane::fillStrip(FileTarget target)
+{
+    QWidget *strip = target == FileTarget::Conversation ? m_attachmentStrip : m_threadAttachmentStrip;
+    QHBoxLayout *chips = target == FileTarget::Conversation ? m_chips : m_threadChips;
+    while (QLayoutItem *item = chips->takeAt(0)) {
         delete item->widget();
         delete item;
     }
-    QStringList &keys = m_attachments[m_room];
-    keys.removeIf([this](const QString &key) { return !m_client->upload(key); });
+    const auto slot = fileSlot(target);
+    QStringList keys;
+    if (slot.first.isValid()) {
+        QStringList &stored = m_attachments[slot];
+        stored.removeIf([this](const QString &key) { return !m_client->upload(key); });
+        keys = stored;
+    }
     for (const QString &key : std::as_const(keys)) {
         const Client::AttachmentUpload upload = *m_client->upload(key);
-        auto *chip = new QFrame(m_attachmentStrip);
+        auto *chip = new QFrame(strip);
         chip->setObjectName(QStringLiteral("attachmentChip"));
         chip->setFrameShape(QFrame::StyledPanel);
         chip->setToolTip(Client::plainToolTip(upload.name));
@@ -1270,6 +1353,9 @@ void ChatPane::updateAttachmentStrip()
         status->setTextFormat(Qt::PlainText);
         status->setForegroundRole(QPalette::PlaceholderText);
         switch (upload.state) {
+        case Client::AttachmentUpload::State::Preparing:
+            status->setText(upload.size > 0 ? tr("preparing %1%").arg(upload.prepared * 100 / upload.size) : tr("preparing"));
+            break;
         case Client::AttachmentUpload::State::Uploading:
             status->setText(upload.size > 0 ? tr("%1%").arg(upload.sent * 100 / upload.size) : QString());
             break;
@@ -1292,19 +1378,19 @@ void ChatPane::updateAttachmentStrip()
         remove->setIcon(Icons::symbol(QStringLiteral("close")));
         remove->setIconSize(QSize(12, 12));
         remove->setToolTip(tr("Remove"));
-        connect(remove, &QToolButton::clicked, this, [this, key] {
+        connect(remove, &QToolButton::clicked, this, [this, key, slot] {
             m_client->cancelUpload(key);
-            m_attachments[m_room].removeAll(key);
+            m_attachments[slot].removeAll(key);
             updateAttachmentStrip();
         });
         row->addWidget(name);
         row->addWidget(status);
         row->addWidget(remove);
-        m_chips->addWidget(chip);
+        chips->addWidget(chip);
     }
-    m_chips->addStretch(1);
-    m_attachmentStrip->setVisible(!keys.isEmpty());
-    m_composer->setHasAttachments(!keys.isEmpty());
+    chips->addStretch(1);
+    strip->setVisible(!keys.isEmpty());
+    composerOf(target)->setHasAttachments(!keys.isEmpty());
 }
 
 void ChatPane::onAttachmentClicked(MessageView *view, qint64 seq, int attachment, bool save)

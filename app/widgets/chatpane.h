@@ -66,8 +66,11 @@ public:
     Composer *threadComposer() const { return m_threadComposer; }
     QLabel *typingLabel() const { return m_typing; }
     QToolButton *attachButton() const { return m_attach; }
+    QToolButton *threadAttachButton() const { return m_threadAttach; }
     /// The chips of the files waiting to go with the next message in the open room.
     QWidget *attachmentStrip() const { return m_attachmentStrip; }
+    /// The same for the next reply in the open thread.
+    QWidget *threadAttachmentStrip() const { return m_threadAttachmentStrip; }
     /// Uploads files for the next message in the open room (the attach button, drops, pastes).
     void attachFiles(const QStringList &paths);
     void attachImage(const QImage &image);
@@ -107,7 +110,21 @@ private:
     void showError(const QString &text);
     QString memberName(UserId user) const;
     bool isModerator() const;
+    /// What the members panel offers (remove, roles), from the user's role in the open room.
+    void updateModeration();
+    /// Where files wait for the next message: the conversation's composer or the thread's.
+    enum class FileTarget { Conversation, Thread };
+    /// The room and thread root (0: the conversation) whose next message the target's files go
+    /// with; no thread open: an invalid room.
+    std::pair<RoomId, qint64> fileSlot(FileTarget target) const;
+    Composer *composerOf(FileTarget target) const;
+    void attachFilesTo(FileTarget target, const QStringList &paths);
+    void attachImageTo(FileTarget target, const QImage &image);
+    /// Sends the composer's text with the target's finished files; failed ones stay as chips.
+    void submit(FileTarget target, const QString &text);
+    /// Shows the chips of both targets.
     void updateAttachmentStrip();
+    void fillStrip(FileTarget target);
     void onAttachmentClicked(MessageView *view, qint64 seq, int attachment, bool save);
     void openFile(const QString &path);
     void saveFile(const AttachmentInfo &attachment);
@@ -158,11 +175,15 @@ private:
     QLabel *m_threadTitle;
     QToolButton *m_threadClose;
     MessageView *m_threadView;
+    QToolButton *m_threadAttach;
+    QWidget *m_threadAttachmentStrip;
+    QHBoxLayout *m_threadChips;
     Composer *m_threadComposer;
     MembersPanel *m_membersPanel;
     SearchPanel *m_searchPanel;
 
-    QHash<RoomId, QStringList> m_attachments; // upload keys for each room's next message
+    /// Upload keys for the next message of each room (thread root 0) and thread.
+    QHash<std::pair<RoomId, qint64>, QStringList> m_attachments;
     /// What to do with a file once its download is done: open it (empty target) or copy it
     /// to the target path.
     QHash<QString, QString> m_fileActions;

@@ -157,18 +157,14 @@ void Composer::insertFromMimeData(const QMimeData *source)
 {
     // Files first: a file manager's copy also carries the paths as text.
     if (const QStringList files = localFiles(source); !files.isEmpty()) {
-        if (!isReadOnly() && m_acceptsFiles)
+        if (!isReadOnly())
             Q_EMIT filesAttached(files);
-        else if (!isReadOnly())
-            Q_EMIT filesRefused();
         return;
     }
     if (source->hasImage()) {
         const QImage image = qvariant_cast<QImage>(source->imageData());
-        if (!image.isNull() && !isReadOnly() && m_acceptsFiles)
+        if (!image.isNull() && !isReadOnly())
             Q_EMIT imagePasted(image);
-        else if (!image.isNull() && !isReadOnly())
-            Q_EMIT filesRefused();
         return;
     }
     QPlainTextEdit::insertFromMimeData(source);

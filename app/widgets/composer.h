@@ -30,9 +30,6 @@ public:
     void insertAtCursor(const QString &text);
     /// Files wait to go with the next message: Enter then sends even without text.
     void setHasAttachments(bool has) { m_hasAttachments = has; }
-    /// Whether dropped or pasted files and images become attachments (the default); when not,
-    /// they are refused with filesRefused() instead of vanishing.
-    void setAcceptsFiles(bool accepts) { m_acceptsFiles = accepts; }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -49,8 +46,6 @@ Q_SIGNALS:
     void filesAttached(const QStringList &paths);
     /// An image pasted from the clipboard (a screenshot).
     void imagePasted(const QImage &image);
-    /// Files or an image were dropped or pasted on a composer that does not take them.
-    void filesRefused();
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
@@ -67,7 +62,6 @@ private:
     qint64 m_editSeq = 0;
     QString m_draftBeforeEdit;
     bool m_hasAttachments = false;
-    bool m_acceptsFiles = true;
 };
 
 } // namespace Cohort::Ui

@@ -116,6 +116,17 @@ void MembersPanel::setPresence(UserId user, Presence presence)
     }
 }
 
+void MembersPanel::setRole(UserId user, const QString &role)
+{
+    for (Client::ChatMember &member : m_members) {
+        if (member.user.id == user && member.role != role) {
+            member.role = role;
+            rebuild();
+            return;
+        }
+    }
+}
+
 void MembersPanel::setModeration(UserId me, bool canRemove, bool canSetRoles)
 {
     m_me = me;

@@ -24,6 +24,8 @@ public:
     void clear();
     QList<Client::ChatMember> members() const { return m_members; }
     void setPresence(UserId user, Client::Presence presence);
+    /// A role changed while the panel shows the room (owner, admin or member).
+    void setRole(UserId user, const QString &role);
     /// What the context menu offers: removing members (room owner/admin) and changing roles
     /// (owner). `me` is never offered.
     void setModeration(UserId me, bool canRemove, bool canSetRoles);

@@ -794,7 +794,9 @@ QList<MessageDelegate::FileItem> MessageDelegate::fileItems(const QModelIndex &i
             FileItem item;
             item.info = AttachmentInfo{upload.attachment.id, upload.name, upload.size, upload.mime};
             item.failed = upload.state == Client::AttachmentUpload::State::Failed;
-            item.done = upload.state == Client::AttachmentUpload::State::Uploading ? upload.sent : -1;
+            const bool running = upload.state == Client::AttachmentUpload::State::Preparing
+                || upload.state == Client::AttachmentUpload::State::Uploading;
+            item.done = running ? upload.sent : -1;
             items.append(item);
         }
         return items;

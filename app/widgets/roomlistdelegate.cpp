@@ -32,6 +32,21 @@ QColor presenceColor(Client::Presence presence)
 }
 } // namespace
 
+QString RoomListDelegate::previewText(const QModelIndex &index)
+{
+    const QString text = index.data(RoomListModel::LastMessageRole).toString().simplified();
+    if (!text.isEmpty())
+        return text;
+    const QString paperclip = QStringLiteral("\U0001F4CE ");
+    const QString file = index.data(RoomListModel::LastMessageFileRole).toString().simplified();
+    if (!file.isEmpty())
+        return paperclip + file;
+    // A message without text is a file, even from a server that does not name it in room.list.
+    if (index.data(RoomListModel::LastActivityRole).toLongLong() > 0)
+        return paperclip + tr("File");
+    return tr("No messages yet");
+}
+
 QString RoomListDelegate::kindSymbol(const QString &kind)
 {
     if (kind == QLatin1String("announcement"))
@@ -130,9 +145,7 @@ void RoomListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->setPen(text);
     painter->drawText(QRect(textLeft, top, textWidth, nameMetrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
                       nameMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideRight, textWidth));
-    QString preview = index.data(RoomListModel::LastMessageRole).toString().simplified();
-    if (preview.isEmpty())
-        preview = tr("No messages yet");
+    const QString preview = previewText(index);
     painter->setFont(previewFont);
     painter->setPen(secondary);
     painter->drawText(QRect(textLeft, top + nameMetrics.height(), textWidth, previewMetrics.height()),

@@ -17,6 +17,8 @@ public:
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
+    /// The line under the room's name: the last message's text, its file when it has no text.
+    static QString previewText(const QModelIndex &index);
     /// The symbol name (resources/icons) of a room kind.
     static QString kindSymbol(const QString &kind);
 };

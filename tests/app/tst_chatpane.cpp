@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: Cohort developers
 #include "appearance.h"
+#include "appsettings.h"
 #include "apptestserver.h"
 #include "chatclient.h"
 #include "chatfixture.h"
 #include "chatpane.h"
 #include "codehighlighter.h"
 #include "composer.h"
+#include "memberspanel.h"
 #include "messagebanner.h"
 #include "connection.h"
 #include "frame.h"
+#include "localcache.h"
 #include "markdownrenderer.h"
 #include "messagedelegate.h"
 #include "messagemodel.h"
 #include "messageview.h"
 #include "outbox.h"
+#include "roomlistdelegate.h"
 #include "roomlistmodel.h"
 
 #include <QApplication>
@@ -131,9 +135,13 @@ private Q_SLOTS:
     void searchResultOpensTheMessageInContext();
     void conversationWithARealServer();
     void pastedImageArrivesAsAPreview();
-    void threadComposerRefusesFilesOutLoud();
+    void threadRepliesCarryFiles();
     void pastedFilesBecomeChipsNotText();
     void programWarningShowsTheNameAsText();
+    void largeFileIsHashedOffTheWindowThread();
+    void roomListPreviewsAFileOnlyMessage();
+    void closingWithoutKeepSignedInTakesTheFiles();
+    void membersPanelFollowsRoleChanges();
 
 private:
     void openStudyRoom();
@@ -923,7 +931,7 @@ void TestChatPane::pastedFilesBecomeChipsNotText()
     QCOMPARE(names.size(), 1);
     QCOMPARE(names.first()->textFormat(), Qt::PlainText); // the name shows as typed, never as markup
     QVERIFY(names.first()->text().startsWith(QStringLiteral("worksheet 3")));
-    QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).size(), 1);
+    QTRY_COMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).size(), 1); // once it is hashed
     QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).first().data.value(QStringLiteral("name")).toString(),
              QFileInfo(path).fileName());
     // Dropped on the timeline, a file joins them.
@@ -952,26 +960,55 @@ void TestChatPane::pastedFilesBecomeChipsNotText()
     QCOMPARE(composer->toPlainText(), QStringLiteral("just words"));
 }
 
-void TestChatPane::threadComposerRefusesFilesOutLoud()
+void TestChatPane::threadRepliesCarryFiles()
 {
-    openStudyRoom();
-    QImage screenshot(40, 30, QImage::Format_RGB32);
-    screenshot.fill(Qt::darkCyan);
+    const auto physics = m_server->server->storage().courseByJoinCode(QStringLiteral("K7PX-3QMD"));
+    QVERIFY(physics);
+    m_pane.reset();
+    Client::ChatClient real(m_connection.get());
+    ChatPane pane(&real, m_connection.get());
+    pane.resize(1100, 650);
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    real.refreshRooms();
+    QTRY_COMPARE(pane.currentRoom(), physics->roomId);
+    Client::MessageModel *model = pane.messageView()->messageModel();
+    QTRY_VERIFY(model && !model->isLoadingHistory());
+    real.send(physics->roomId, QStringLiteral("Question 2: which traversal finds the shortest path?"));
+    QTRY_VERIFY(model->rowCount() == 1 && model->message(0).seq > 0);
+    const qint64 root = model->message(0).seq;
+    pane.openThread(root);
+
+    // A screenshot pasted on the reply box waits as a chip above it, not under the conversation.
+    QImage screenshot(320, 200, QImage::Format_RGB32);
+    screenshot.fill(QColor(0x0f766e));
     QApplication::clipboard()->setImage(screenshot);
-    Composer *thread = m_pane->threadComposer();
+    Composer *thread = pane.threadComposer();
+    thread->setFocus();
     thread->paste();
-    // Not an attachment of the room (it would go with the conversation's next message), not
-    // lost without a word: the pane says where files go.
-    QVERIFY(!m_pane->attachmentStrip()->isVisible());
-    QCOMPARE(m_fixture->callsOf(QStringLiteral("attachment.upload")).size(), 0);
-    auto *error = m_pane->findChild<MessageBanner *>(QStringLiteral("chatError"));
-    QVERIFY(error);
-    QTRY_VERIFY(error->isVisible());
-    QVERIFY(error->text().contains(QStringLiteral("thread")));
-    // Words still paste into a reply.
-    QApplication::clipboard()->setText(QStringLiteral("see above"));
-    thread->paste();
-    QCOMPARE(thread->toPlainText(), QStringLiteral("see above"));
+    QVERIFY(thread->toPlainText().isEmpty());
+    QTRY_VERIFY(pane.threadAttachmentStrip()->isVisible());
+    QVERIFY(!pane.attachmentStrip()->isVisible());
+    QCOMPARE(pane.threadAttachmentStrip()->findChildren<QFrame *>(QStringLiteral("attachmentChip")).size(), 1);
+    QTRY_VERIFY(!pane.threadAttachmentStrip()->findChild<QLabel *>(QStringLiteral("attachmentStatus"))->text().endsWith(QLatin1Char('%')));
+    shoot(&pane, QStringLiteral("chat-thread-chip-light"));
+    Appearance::applyTheme(Theme::Dark);
+    shoot(&pane, QStringLiteral("chat-thread-chip-dark"));
+    Appearance::applyTheme(Theme::Light);
+
+    // Enter sends the reply with its file, in the thread.
+    QTest::keyClicks(thread, QStringLiteral("BFS, see the diagram"));
+    QTest::keyClick(thread, Qt::Key_Return);
+    QTRY_VERIFY(!pane.threadAttachmentStrip()->isVisible());
+    Client::MessageModel *replies = pane.threadView()->messageModel();
+    QTRY_COMPARE(replies->rowCount(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(replies->message(1).seq > 0, 10000);
+    QCOMPARE(replies->message(1).threadRoot, root);
+    QCOMPARE(replies->message(1).text, QStringLiteral("BFS, see the diagram"));
+    const QList<AttachmentInfo> files = real.attachments(physics->roomId, replies->message(1).seq);
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.first().mime, QStringLiteral("image/png"));
+    QCOMPARE(model->rowCount(), 1); // never in the timeline
 }
 
 void TestChatPane::programWarningShowsTheNameAsText()
@@ -1029,6 +1066,127 @@ void TestChatPane::programWarningShowsTheNameAsText()
     QTRY_VERIFY(!actions.isEmpty());
     QVERIFY2(actions.contains(QStringLiteral("Save “%1” as…").arg(QString(name).replace(QLatin1Char('&'), QStringLiteral("&&")))),
              qPrintable(actions.join(QLatin1Char('|'))));
+}
+
+void TestChatPane::largeFileIsHashedOffTheWindowThread()
+{
+    openStudyRoom();
+    // Just under the test server's limit (10 MiB); the app's servers take far larger files.
+    const QByteArray block(1024 * 1024, 'v');
+    QFile big(m_cache.filePath(QStringLiteral("lecture recording.mp4")));
+    QVERIFY(big.open(QIODevice::WriteOnly));
+    QCryptographicHash expected(QCryptographicHash::Sha256);
+    for (int i = 0; i < 10; ++i) {
+        QCOMPARE(big.write(block), block.size());
+        expected.addData(block);
+    }
+    big.close();
+
+    // The event loop keeps turning while the file is hashed: a timer keeps firing, and the chip
+    // says the file is being prepared.
+    int ticks = 0;
+    QTimer timer;
+    timer.setInterval(1);
+    connect(&timer, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    timer.start();
+    m_pane->attachFiles({big.fileName()});
+    auto *status = m_pane->attachmentStrip()->findChild<QLabel *>(QStringLiteral("attachmentStatus"));
+    QVERIFY(status);
+    QVERIFY2(status->text().startsWith(QStringLiteral("preparing")), qPrintable(status->text()));
+    QCOMPARE(ticks, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_fixture->callsOf(QStringLiteral("attachment.upload")).isEmpty(), 30000);
+    QVERIFY2(ticks >= 3, qPrintable(QString::number(ticks)));
+    const QJsonObject upload = m_fixture->callsOf(QStringLiteral("attachment.upload")).first().data;
+    QCOMPARE(upload.value(QStringLiteral("sha256")).toString(), QString::fromLatin1(expected.result().toHex()));
+    QCOMPARE(upload.value(QStringLiteral("size")).toInteger(), 10 * block.size());
+}
+
+void TestChatPane::roomListPreviewsAFileOnlyMessage()
+{
+    const QJsonObject file = AttachmentInfo{QString(64, QLatin1Char('a')), QStringLiteral("syllabus.pdf"), 2048,
+                                            QStringLiteral("application/pdf")}.toJson();
+    QJsonObject withFile = ChatFixture::room(StudyRoom, QStringLiteral("study"), QStringLiteral("Graphs study group"));
+    withFile.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("seq"), 7}, {QStringLiteral("ts"), Base},
+                                                               {QStringLiteral("senderName"), QStringLiteral("Ana Lima")},
+                                                               {QStringLiteral("text"), QString()},
+                                                               {QStringLiteral("attachments"), QJsonArray{file}}});
+    // A server that names no file in room.list: still a file, not "no messages".
+    QJsonObject unnamed = ChatFixture::room(OtherRoom, QStringLiteral("group"), QStringLiteral("Lab partners"));
+    unnamed.insert(QStringLiteral("lastMessage"), QJsonObject{{QStringLiteral("seq"), 3}, {QStringLiteral("ts"), Base - 1000},
+                                                              {QStringLiteral("senderName"), QStringLiteral("Ana Lima")},
+                                                              {QStringLiteral("text"), QString()}});
+    m_fixture->rooms = {ChatFixture::room(1, QStringLiteral("course"), QStringLiteral("Physics 101")), withFile, unnamed};
+    QSignalSpy loaded(m_client.get(), &Client::ChatClient::roomsLoaded);
+    m_client->refreshRooms();
+    QVERIFY(loaded.wait(5000));
+    Client::RoomListModel *rooms = m_client->rooms();
+    auto preview = [rooms](qint64 room) { return RoomListDelegate::previewText(rooms->index(rooms->rowOf(RoomId(room)))); };
+    QCOMPARE(preview(StudyRoom), QStringLiteral("\U0001F4CE syllabus.pdf"));
+    QCOMPARE(preview(OtherRoom), QStringLiteral("\U0001F4CE File"));
+    QCOMPARE(preview(1), QStringLiteral("No messages yet"));
+    shoot(m_pane->roomList(), QStringLiteral("chat-roomlist-file-light"));
+    Appearance::applyTheme(Theme::Dark);
+    shoot(m_pane->roomList(), QStringLiteral("chat-roomlist-file-dark"));
+    Appearance::applyTheme(Theme::Light);
+}
+
+void TestChatPane::closingWithoutKeepSignedInTakesTheFiles()
+{
+    // The account's own folder, as without setAttachmentCache().
+    const QString files = QFileInfo(m_connection->cache()->path()).dir().filePath(QStringLiteral("attachments"));
+    const QString cached = files + QStringLiteral("/report.pdf");
+    auto cacheAFile = [&] {
+        QVERIFY(QDir().mkpath(files));
+        QFile file(cached);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("grades");
+    };
+    // Kept signed in: the files stay for the next start.
+    cacheAFile();
+    m_pane.reset();
+    QVERIFY(QFileInfo::exists(cached));
+    // Not kept: closing the app is the end of the session on this computer.
+    AppSettings::setKeepSignedIn(false);
+    m_pane = std::make_unique<ChatPane>(m_client.get(), m_connection.get());
+    m_pane.reset();
+    AppSettings::setKeepSignedIn(true);
+    QVERIFY(!QFileInfo::exists(cached));
+}
+
+void TestChatPane::membersPanelFollowsRoleChanges()
+{
+    openStudyRoom();
+    m_pane->showMembers();
+    auto *panel = m_pane->findChild<MembersPanel *>();
+    QVERIFY(panel);
+    auto *list = panel->findChild<QListWidget *>();
+    QVERIFY(list);
+    auto rowOf = [list](const QString &username) -> QString {
+        for (int i = 0; i < list->count(); ++i) {
+            if (list->item(i)->text().contains(QLatin1Char('@') + username))
+                return list->item(i)->text();
+        }
+        return QString();
+    };
+    QTRY_VERIFY(rowOf(QStringLiteral("ana")).endsWith(QStringLiteral("Member")));
+    // The owner makes Ana an admin: the open panel says so without being asked again.
+    Protocol::Frame changed;
+    changed.type = Protocol::FrameType::Event;
+    changed.event = QStringLiteral("member.role");
+    changed.room = RoomId(StudyRoom);
+    changed.seq = 5;
+    changed.timestamp = Base;
+    changed.data = {{QStringLiteral("user"), m_ana}, {QStringLiteral("role"), QStringLiteral("admin")},
+                    {QStringLiteral("by"), m_connection->currentUser().id.value()}};
+    const qsizetype asked = m_fixture->callsOf(QStringLiteral("room.members")).size();
+    Q_EMIT m_connection->eventReceived(changed);
+    QVERIFY2(rowOf(QStringLiteral("ana")).endsWith(QStringLiteral("Admin")), qPrintable(rowOf(QStringLiteral("ana"))));
+    QCOMPARE(m_fixture->callsOf(QStringLiteral("room.members")).size(), asked);
+    // Another room's change leaves this list alone.
+    changed.room = RoomId(OtherRoom);
+    changed.data.insert(QStringLiteral("role"), QStringLiteral("member"));
+    Q_EMIT m_connection->eventReceived(changed);
+    QVERIFY(rowOf(QStringLiteral("ana")).endsWith(QStringLiteral("Admin")));
 }
 
 int main(int argc, char *argv[])
