@@ -861,7 +861,7 @@ void ChatPane::updateHeader()
         else if (!room->topic.isEmpty())
             detail = room->topic;
         else if (room->memberCount > 0)
-            detail = room->memberCount == 1 ? tr("1 member") : tr("%1 members").arg(room->memberCount);
+            detail = tr("%n member(s)", nullptr, room->memberCount);
         if (room->archived)
             detail = tr("Archived · read only");
     }
@@ -1202,7 +1202,10 @@ void ChatPane::browseStudyGroups()
         m_client->browseStudyGroups(course.id, &dialog, [list, course](const Client::Reply &, const QList<Client::ChatRoom> &rooms) {
             for (const Client::ChatRoom &room : rooms) {
                 const bool member = !room.myRole.isEmpty();
-                QString line = ChatPane::tr("%1 · %2 · %3/%4 members").arg(room.name, course.name).arg(room.memberCount).arg(room.memberLimit);
+                // A limit of 0 is none: "5 members", not "5/0 members".
+                QString line = room.memberLimit > 0
+                    ? ChatPane::tr("%1 · %2 · %3/%n member(s)", nullptr, room.memberLimit).arg(room.name, course.name).arg(room.memberCount)
+                    : ChatPane::tr("%1 · %2 · %n member(s)", nullptr, room.memberCount).arg(room.name, course.name);
                 if (!room.topic.isEmpty())
                     line += QLatin1Char('\n') + room.topic;
                 if (member)

@@ -133,9 +133,9 @@ QString metaText(const ChatMessage &m)
 
 QString threadText(const ChatMessage &m, int newReplies)
 {
-    QString text = m.replyCount == 1 ? MessageDelegate::tr("1 reply") : MessageDelegate::tr("%1 replies").arg(m.replyCount);
+    QString text = MessageDelegate::tr("%n reply(s)", nullptr, m.replyCount);
     if (newReplies > 0)
-        text = MessageDelegate::tr("%1 · %2 new").arg(text).arg(newReplies);
+        text = MessageDelegate::tr("%1 · %n new", nullptr, newReplies).arg(text);
     if (m.lastReplyTs > 0)
         text = MessageDelegate::tr("%1 · last %2").arg(text, timeText(m.lastReplyTs));
     return text;
