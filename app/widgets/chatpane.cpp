@@ -875,6 +875,8 @@ void ChatPane::updateHeader()
     const bool archived = room && room->archived;
     m_composer->setReadOnly(archived || announcementsOnly);
     m_threadComposer->setReadOnly(archived);
+    m_attach->setEnabled(!archived && !announcementsOnly);
+    m_threadAttach->setEnabled(!archived);
     if (archived)
         m_composer->setPlaceholderText(tr("This room is archived: nobody can write here."));
     else if (announcementsOnly)

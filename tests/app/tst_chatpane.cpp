@@ -671,11 +671,16 @@ void TestChatPane::announcementsAreReadOnlyForStudents()
     QVERIFY(m_pane->composer()->isReadOnly());
     QVERIFY(m_pane->composer()->placeholderText().contains(QStringLiteral("thread")));
     QVERIFY(!m_pane->threadComposer()->isReadOnly()); // replies in threads are allowed
+    QVERIFY(!m_pane->attachButton()->isEnabled());
+    QVERIFY(m_pane->threadAttachButton()->isEnabled()); // with files
     m_pane->openRoom(RoomId(StudyRoom));
     QVERIFY(m_pane->composer()->isReadOnly());
     QVERIFY(m_pane->composer()->placeholderText().contains(QStringLiteral("archived")));
+    QVERIFY(!m_pane->attachButton()->isEnabled());
+    QVERIFY(!m_pane->threadAttachButton()->isEnabled());
     m_pane->openRoom(RoomId(1));
     QVERIFY(!m_pane->composer()->isReadOnly());
+    QVERIFY(m_pane->attachButton()->isEnabled());
 }
 
 void TestChatPane::searchResultOpensTheMessageInContext()
