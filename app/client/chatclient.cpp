@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>
 
 namespace Cohort::Client {
 
@@ -1424,11 +1425,13 @@ QString ChatClient::cacheDir() const
 void ChatClient::clearAttachmentCache()
 {
     const QString dir = cacheDir();
-    for (auto it = m_downloads.cbegin(); it != m_downloads.cend(); ++it)
-        Q_EMIT downloadFailed(it.key(), localFailure(QStringLiteral("signed out")));
-    m_downloads.clear();
+    // The running downloads stop before the folder goes, and are told after it went: a receiver
+    // of downloadFailed() may start another one.
+    const QHash<QString, Download> stopped = std::exchange(m_downloads, {});
     if (!dir.isEmpty() && !QDir(dir).removeRecursively())
         qCWarning(lcClient) << "the attachment cache" << dir << "could not be deleted completely";
+    for (auto it = stopped.cbegin(); it != stopped.cend(); ++it)
+        Q_EMIT downloadFailed(it.key(), localFailure(QStringLiteral("signed out")));
 }
 
 QString ChatClient::cachePathOf(const AttachmentInfo &attachment) const

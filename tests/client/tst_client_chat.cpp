@@ -854,8 +854,17 @@ void TestClientChat::attachmentCacheIsPerAccountAndGoesWithSignOut()
     QVERIFY(benPath.startsWith(QFileInfo(ben.connection->cache()->path()).path() + QLatin1Char('/')));
     QVERIFY(anaPath != benPath);
 
-    // Signing out takes Ben's files with it; Ana's stay until she signs out.
+    // Signing out takes Ben's files with it, and stops his downloads; Ana's stay until she
+    // signs out.
+    const QString bigKey = ana.chat->uploadData(m_room, QStringLiteral("slides.bin"), QString(), noise(1500 * 1000));
+    QTRY_COMPARE(ana.chat->upload(bigKey)->state, Client::AttachmentUpload::State::Done);
+    QSignalSpy benFailed(ben.chat.get(), &ChatClient::downloadFailed);
+    ben.chat->download(m_room, ana.chat->upload(bigKey)->attachment);
+    QVERIFY(ben.chat->isDownloading(ana.chat->upload(bigKey)->attachment.id));
     ben.connection->signOut();
+    QCOMPARE(benFailed.size(), 1);
+    QVERIFY(!ben.chat->isDownloading(ana.chat->upload(bigKey)->attachment.id));
+    QVERIFY(!QFileInfo::exists(QFileInfo(ben.connection->cache()->path()).dir().filePath(QStringLiteral("attachments"))));
     QVERIFY(!QFileInfo::exists(benPath));
     QVERIFY(ben.chat->cachedFile(file).isEmpty());
     QVERIFY(QFileInfo::exists(anaPath));
