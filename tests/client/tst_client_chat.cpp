@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace Cohort;
 using namespace Cohort::Test;
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void attachmentCacheIsPerAccountAndGoesWithSignOut();
     void messageWaitingForItsFilesSurvivesARestart();
     void removedUploadIsCancelledOnTheServer();
+    void largeFileIsHashedOffTheEventLoop();
 
 private:
     struct Person
@@ -969,6 +971,50 @@ void TestClientChat::removedUploadIsCancelledOnTheServer()
     const QString id = QString::fromLatin1(QCryptographicHash::hash(small, QCryptographicHash::Sha256).toHex());
     QCOMPARE(stored.id, id);
     QVERIFY(QFileInfo::exists(m_server->config().dataDir + QStringLiteral("/attachments/") + id.left(2) + QLatin1Char('/') + id));
+}
+
+void TestClientChat::largeFileIsHashedOffTheEventLoop()
+{
+    // A school that takes lecture recordings.
+    QVERIFY(m_server->stop());
+    m_server->config().maxAttachmentBytes = 256LL * 1024 * 1024;
+    QCOMPARE(m_server->start(), QString());
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    const QString path = m_caches.filePath(QStringLiteral("lecture.mp4"));
+    QFile video(path);
+    QVERIFY(video.open(QIODevice::WriteOnly));
+    const QByteArray block = noise(1024 * 1024);
+    for (int i = 0; i < 200; ++i)
+        QCOMPARE(video.write(block), block.size());
+    video.close();
+
+    int ticks = 0;
+    QTimer timer;
+    timer.setInterval(5);
+    connect(&timer, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    QList<qint64> prepared;
+    const QString key = ana.chat->uploadFile(m_room, path);
+    connect(ana.chat.get(), &ChatClient::uploadChanged, this, [&](const QString &changed) {
+        const auto state = ana.chat->upload(changed);
+        if (changed == key && state && state->state == Client::AttachmentUpload::State::Preparing)
+            prepared.append(state->prepared);
+    });
+    timer.start();
+    // Back at once, with the file being prepared; the event loop keeps turning meanwhile and the
+    // progress grows.
+    QCOMPARE(ana.chat->upload(key)->state, Client::AttachmentUpload::State::Preparing);
+    QCOMPARE(ana.chat->upload(key)->size, 200LL * block.size());
+    QTRY_VERIFY_WITH_TIMEOUT(prepared.size() >= 2, 30000);
+    QVERIFY(std::is_sorted(prepared.cbegin(), prepared.cend()) && prepared.first() > 0);
+    QVERIFY(ticks > 0);
+    // Removing the chip while it is prepared stops the worker: nothing is uploaded.
+    ana.chat->cancelUpload(key);
+    QVERIFY(!ana.chat->upload(key));
+    const int before = ticks;
+    QTRY_VERIFY(ticks > before + 10);
+    QVERIFY(!ana.chat->upload(key));
+    QVERIFY(QFile::remove(path));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
