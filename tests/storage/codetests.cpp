@@ -221,3 +221,81 @@ void TestStorage::codeCommentsAndVersions()
     QCOMPARE(saved.at(0).state, QByteArray("state\x00\x01", 7));
     QCOMPARE(saved.at(0).path, QStringLiteral("a.py"));
 }
+
+void TestStorage::codeRemovalQuotasAndRestore()
+{
+    const UserId teacher = addUser(QStringLiteral("teacher"), Role::Instructor);
+    const UserId ana = addUser(QStringLiteral("ana"));
+    CodeStorage &code = m_storage->code();
+    const CodeSessionRecord session = *code.createCodeSession(newSession(teacher), QString()).value;
+
+    // Open sessions per owner: locked ones do not count.
+    QCOMPARE(code.openCodeSessionCount(teacher), 1);
+    CodeSessionRecord second = *code.createCodeSession(newSession(teacher), QString()).value;
+    QCOMPARE(code.openCodeSessionCount(teacher), 2);
+    second.locked = true;
+    QVERIFY(code.updateCodeSession(second, codeEvent(QStringLiteral("code.updated"), teacher)).ok());
+    QCOMPARE(code.openCodeSessionCount(teacher), 1);
+    QCOMPARE(code.openCodeSessionCount(ana), 0);
+
+    // Removal: the role goes, the mark stays (also when done twice), a new role lifts it.
+    QVERIFY(code.setCodeRole(session.id, ana, CodeRole::Editor, std::nullopt).ok());
+    const StorageResult<EventRecord> removed =
+        code.expelCodeParticipant(session.id, ana, teacher, codeEvent(QStringLiteral("participant.removed"), teacher));
+    QVERIFY(removed.ok());
+    QCOMPARE(removed.value->kind, QStringLiteral("participant.removed"));
+    QVERIFY(!code.codeRole(session.id, ana));
+    QCOMPARE(code.codeRemovedUsers(session.id), QSet<UserId>{ana});
+    QCOMPARE(code.expelCodeParticipant(session.id, ana, teacher, codeEvent(QStringLiteral("participant.removed"), teacher)).error,
+             StorageError::NotFound);
+    QVERIFY(code.setCodeRole(session.id, ana, CodeRole::Pending, std::nullopt).ok());
+    QCOMPARE(code.codeRemovedUsers(session.id).size(), 1); // waiting is not let in
+    QVERIFY(code.setCodeRole(session.id, ana, CodeRole::Viewer, std::nullopt).ok());
+    QVERIFY(code.codeRemovedUsers(session.id).isEmpty());
+    QVERIFY(code.setCodeRole(session.id, ana, CodeRole::Editor, std::nullopt).ok());
+    QVERIFY(code.expelCodeParticipant(session.id, ana, teacher, codeEvent(QStringLiteral("participant.removed"), teacher)).ok());
+    QCOMPARE(code.codeRemovedUsers(session.id), QSet<UserId>{ana}); // removed again: marked again
+
+    // Versions are counted per session.
+    QCOMPARE(code.codeVersionCount(session.id), 0);
+    CodeFileRecord file;
+    file.sessionId = session.id;
+    file.path = QStringLiteral("a.py");
+    file.language = QStringLiteral("python");
+    const CodeFileId fileId = code.createCodeFile(file, QByteArray("s"), codeEvent(QStringLiteral("file.created"), teacher)).value->first.id;
+    QVERIFY(code.createCodeVersion(session.id, QStringLiteral("v"), teacher, {}, codeEvent(QStringLiteral("version.created"), teacher)).ok());
+    QCOMPARE(code.codeVersionCount(session.id), 1);
+
+    // A restore is all or nothing: a recreated file whose path is taken fails it, and the
+    // update stored before it in the same transaction is gone too.
+    CodeRestore restore;
+    restore.session = session.id;
+    restore.user = teacher;
+    restore.updates.append({fileId, 1, QByteArray("u1")});
+    CodeFileRecord taken = file; // a.py exists
+    restore.files.append({taken, QByteArray("s2"), codeEvent(QStringLiteral("file.created"), teacher)});
+    restore.restored = [&](const QList<CodeFileRecord> &) { return codeEvent(QStringLiteral("version.restored"), teacher); };
+    const qint64 seqBefore = m_storage->lastSeq(session.roomId);
+    QVERIFY(!code.restoreCodeVersion(restore).ok());
+    QCOMPARE(code.codeFile(fileId)->lastN, 0);
+    QCOMPARE(code.codeUpdateCount(fileId), 0);
+    QCOMPARE(m_storage->lastSeq(session.roomId), seqBefore);
+
+    // Whole: the update, the recreated file and the event, in that order.
+    restore.files.first().file.path = QStringLiteral("b.py");
+    QList<CodeFileRecord> seen;
+    restore.restored = [&](const QList<CodeFileRecord> &created) {
+        seen = created;
+        return codeEvent(QStringLiteral("version.restored"), teacher);
+    };
+    const StorageResult<CodeRestoreResult> done = code.restoreCodeVersion(restore);
+    QVERIFY(done.ok());
+    QCOMPARE(done.value->created.size(), 1);
+    QCOMPARE(seen.size(), 1);
+    QCOMPARE(seen.at(0).path, QStringLiteral("b.py"));
+    QCOMPARE(done.value->events.size(), 2);
+    QCOMPARE(done.value->events.at(0).kind, QStringLiteral("file.created"));
+    QCOMPARE(done.value->events.at(1).kind, QStringLiteral("version.restored"));
+    QCOMPARE(code.codeFile(fileId)->lastN, 1);
+    QCOMPARE(code.codeFileContent(done.value->created.at(0).id)->snapshot, QByteArray("s2"));
+}

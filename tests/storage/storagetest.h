@@ -75,6 +75,7 @@ private Q_SLOTS:
     void codeFilesLogAndCompaction();
     void codeCommentsAndVersions();
 
+    void codeRemovalQuotasAndRestore();
     // migrationtests.cpp
     void migratesFromVersion1();
     void rerunIsNoop();
