@@ -586,7 +586,7 @@ QWidget *ChatPane::buildSidePanel()
     m_threadAttachmentStrip = new QWidget(thread);
     m_threadAttachmentStrip->setObjectName(QStringLiteral("threadAttachmentStrip"));
     m_threadChips = new QHBoxLayout(m_threadAttachmentStrip);
-    m_threadChips->setContentsMargins(10, 0, 10, 6);
+    m_threadChips->setContentsMargins(10, 6, 10, 6);
     m_threadChips->setSpacing(6);
     m_threadAttachmentStrip->hide();
     auto *threadLayout = new QVBoxLayout(thread);
