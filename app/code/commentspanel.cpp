@@ -180,6 +180,11 @@ void CommentsPanel::setSession(Client::CodeSession *session)
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     m_session = session;
+    // A request of the previous session may never answer (its object went with it).
+    m_adding = false;
+    m_replying = false;
+    m_addError->hide();
+    m_replyError->hide();
     if (session) {
         auto schedule = [this] { m_rebuild.start(); };
         QAbstractItemModel *model = session->comments();
