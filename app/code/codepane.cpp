@@ -500,11 +500,15 @@ void CodePane::newSession()
             return;
         m_client->createSession(dialog.session(), this,
                                 [this](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &info) {
-            if (!reply.ok || !info) {
-                m_listError->showMessage(MessageBanner::Kind::Error, ErrorText::forRequest(reply.error, reply.retryAfterMs));
+            if (reply.ok && info) {
+                openSession(info->id);
                 return;
             }
-            openSession(info->id);
+            const QString text = reply.error == Protocol::ErrorCode::Conflict
+                ? tr("You have as many open sessions as the server allows. Lock one you no longer use "
+                     "(Access → Lock) to create another.")
+                : ErrorText::forRequest(reply.error, reply.retryAfterMs);
+            m_listError->showMessage(MessageBanner::Kind::Error, text);
         });
     });
 }

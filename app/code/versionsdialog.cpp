@@ -89,6 +89,9 @@ void VersionsDialog::save()
     m_session->createVersion(name, this, [this](const Client::Reply &reply, const std::optional<Client::CodeVersionInfo> &) {
         if (reply.ok)
             reload();
+        else if (reply.error == Protocol::ErrorCode::Conflict)
+            m_status->setText(tr("This session has as many versions as the server keeps. None is deleted to make "
+                                 "room; the server's admin can raise the limit."));
         else
             m_status->setText(ErrorText::forRequest(reply.error, reply.retryAfterMs));
     });

@@ -29,6 +29,7 @@ public:
     QListWidget *list() const { return m_list; }
     QPushButton *saveButton() const { return m_save; }
     QPushButton *restoreButton() const { return m_restore; }
+    QLabel *status() const { return m_status; }
     void reload();
 
 private:

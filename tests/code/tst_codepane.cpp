@@ -17,6 +17,7 @@
 #include "messagebanner.h"
 #include "participantspanel.h"
 #include "sessionexport.h"
+#include "versionsdialog.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -25,6 +26,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
+#include <QInputDialog>
 #include <QLineEdit>
 #include <QAction>
 #include <QListWidget>
@@ -36,6 +38,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QToolButton>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include <memory>
@@ -73,6 +76,7 @@ private Q_SLOTS:
     void commentTextSurvivesAFailure();
     void approvalKeepsJoinersWaiting();
     void removedParticipantIsToldAndMayAsk();
+    void versionLimitIsExplained();
     void joinWithAccessCode();
     void importsSmallAndLargeFiles();
     void exportWritesFolderAndZip();
@@ -669,6 +673,39 @@ void TestCodePane::removedParticipantIsToldAndMayAsk()
     QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Pending);
     ines->pane->session()->approve(m_ana, true);
     QTRY_COMPARE(ana->pane->session()->state(), CodeSession::State::Joined);
+}
+
+void TestCodePane::versionLimitIsExplained()
+{
+    Server::ServerConfig config = TestServer::testConfig();
+    config.maxCodeVersionsPerSession = 1;
+    m_server = std::make_unique<RestartableServer>(config);
+    QCOMPARE(m_server->start(), QString());
+    m_ines = m_server->addUser(QStringLiteral("ines"), Role::Instructor);
+    m_ana = m_server->addUser(QStringLiteral("ana"), Role::Student);
+    m_course = m_server->addCourse(QStringLiteral("Algorithms"), m_ines, {m_ana}).id;
+    auto ines = person(QStringLiteral("ines"));
+    QVERIFY(ines);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    QVERIFY(createFile(*ines, QStringLiteral("a.py"), QStringLiteral("a = 1\n")).isValid());
+    bool saved = false;
+    ines->pane->session()->createVersion(QStringLiteral("first"), ines->code.get(),
+                                         [&saved](const Client::Reply &reply, const std::optional<Client::CodeVersionInfo> &) {
+                                             saved = reply.ok;
+                                         });
+    QTRY_VERIFY(saved);
+
+    // The second is refused: the dialog says why and that nothing was deleted.
+    VersionsDialog dialog(ines->pane->session());
+    QTimer::singleShot(0, &dialog, [] {
+        if (auto *input = qobject_cast<QInputDialog *>(QApplication::activeModalWidget()))
+            input->accept();
+    });
+    dialog.saveButton()->click();
+    QTRY_VERIFY2(dialog.status()->text().contains(QLatin1String("as many versions as the server keeps")),
+                 qPrintable(dialog.status()->text()));
+    QVERIFY(dialog.status()->text().contains(QLatin1String("None is deleted")));
 }
 
 void TestCodePane::joinWithAccessCode()
