@@ -1103,24 +1103,43 @@ ChatService::Presence ChatService::presenceOf(UserId user) const
     return result;
 }
 
-QJsonObject ChatService::presenceJson(UserId user) const
+qint64 ChatService::lastSeenOf(UserId user)
+{
+    if (const auto known = m_lastSeen.constFind(user); known != m_lastSeen.cend())
+        return *known;
+    const qint64 stored = m_core.db([&] { return m_storage.lastSeen(user); });
+    if (stored < 0)
+        return 0; // not known now; asked again next time
+    m_lastSeen.insert(user, stored);
+    return stored;
+}
+
+QJsonObject ChatService::presenceJson(UserId user)
 {
     static const QStringList names{QStringLiteral("offline"), QStringLiteral("away"), QStringLiteral("online"),
                                    QStringLiteral("dnd")};
     const Presence presence = presenceOf(user);
     return {{QStringLiteral("userId"), user.value()},
             {QStringLiteral("status"), names.at(static_cast<int>(presence))},
-            {QStringLiteral("lastSeen"), presence == Presence::Offline ? m_lastSeen.value(user, 0)
+            {QStringLiteral("lastSeen"), presence == Presence::Offline ? lastSeenOf(user)
                                                                        : QDateTime::currentMSecsSinceEpoch()}};
 }
 
 void ChatService::announcePresence(UserId user, Presence before)
 {
-    // While stopping, every connection closes: nobody is left to tell.
-    if (presenceOf(user) == before || m_core.isStopping())
+    if (presenceOf(user) == before)
         return;
-    if (presenceOf(user) == Presence::Offline)
-        m_lastSeen.insert(user, QDateTime::currentMSecsSinceEpoch());
+    if (presenceOf(user) == Presence::Offline) {
+        // Stored as well, so that "last seen" survives a restart of the server (also when the
+        // server itself is stopping and closing every connection).
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        m_lastSeen.insert(user, now);
+        if (!m_core.db([&] { return m_storage.setLastSeen(user, now); }))
+            qCWarning(lcNet) << "the last seen time of user" << user.value() << "could not be stored";
+    }
+    // While stopping, every connection closes: nobody is left to tell.
+    if (m_core.isStopping())
+        return;
     QList<Connection *> to;
     const QList<UserId> mates = m_core.db([&] { return m_storage.roomMates(user); });
     for (UserId mate : mates)

@@ -101,7 +101,9 @@ private:
                     const std::optional<QJsonObject> &result);
     void sendToUser(UserId user, const QString &event, RoomId room, const QJsonObject &data, Connection *skip = nullptr);
     Presence presenceOf(UserId user) const;
-    QJsonObject presenceJson(UserId user) const;
+    QJsonObject presenceJson(UserId user);
+    /// When the user went offline: remembered, else read once from the storage.
+    qint64 lastSeenOf(UserId user);
     /// Tells the user's room mates a changed status.
     void announcePresence(UserId user, Presence before);
 
@@ -110,7 +112,7 @@ private:
     QHash<UserId, RateLimiter> m_messageLimits;
     QHash<UserId, QList<Connection *>> m_connections; // signed-in connections per user
     QHash<Connection *, Presence> m_presence;         // what each connection set (default online)
-    QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline
+    QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline (stored too)
     QHash<std::pair<UserId, RoomId>, qint64> m_lastTyping; // core clock ms of the last typing fanned out
     AttachmentStore m_attachments;
     QTimer m_uploadExpiry; // drops idle uploads even when no other upload comes

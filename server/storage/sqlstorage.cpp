@@ -899,6 +899,19 @@ bool SqlStorage::sharesCourse(UserId a, UserId b)
     return rows && !rows->isEmpty();
 }
 
+qint64 SqlStorage::lastSeen(UserId user)
+{
+    const std::optional<SqlRows> rows = sql("last_seen", {{"id", user.value()}});
+    if (!rows)
+        return -1;
+    return rows->isEmpty() ? 0 : rows->first().value(0).toLongLong();
+}
+
+bool SqlStorage::setLastSeen(UserId user, qint64 at)
+{
+    return writeOne("set_last_seen", {{"id", user.value()}, {"at", at}});
+}
+
 std::optional<QList<SearchHit>> SqlStorage::searchMessages(UserId user, const SearchQuery &query)
 {
     // The words are cut into the tokens both backends index (runs of letters and digits), so no

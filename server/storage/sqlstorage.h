@@ -93,6 +93,8 @@ public:
     bool setRoomPrefs(RoomId room, UserId user, std::optional<bool> muted, std::optional<bool> pinned) override;
     StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) override;
     bool sharesCourse(UserId a, UserId b) override;
+    qint64 lastSeen(UserId user) override;
+    bool setLastSeen(UserId user, qint64 at) override;
     std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) override;
     bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) override;
     std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) override;

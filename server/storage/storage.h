@@ -289,6 +289,9 @@ public:
     virtual qint64 attachmentBytesOf(UserId uploader, const QString &besides) = 0;
     /// Whether the two users are members of a common course.
     virtual bool sharesCourse(UserId a, UserId b) = 0;
+    /// When the user was last online, in ms since the epoch (0: not known); -1 on an error.
+    virtual qint64 lastSeen(UserId user) = 0;
+    virtual bool setLastSeen(UserId user, qint64 at) = 0;
 
     /// Code sessions (codestorage.h), on the same database and thread.
     virtual CodeStorage &code() = 0;

@@ -445,6 +445,47 @@ private Q_SLOTS:
         QCOMPARE(presence.at(1).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("online"));
     }
 
+    void lastSeenSurvivesARestart()
+    {
+        const qint64 benId = userId(*m_ben);
+        const qint64 teacherId = userId(*m_teacher);
+        m_ben.reset();
+        const auto offline = waitForEvent(*m_ana, EventPresence);
+        QVERIFY(offline);
+        QCOMPARE(offline->data.value(QStringLiteral("status")).toString(), QStringLiteral("offline"));
+        const qint64 seen = offline->data.value(QStringLiteral("lastSeen")).toInteger();
+        QVERIFY(seen > 0);
+
+        // The server stops, closing ana's and the teacher's connections, and starts again on its data.
+        QVERIFY(m_server->stop());
+        m_ana.reset();
+        m_teacher.reset();
+        QCOMPARE(m_server->start(), QString());
+        m_ana = signedIn(QStringLiteral("ana"));
+        QVERIFY(m_ana);
+        bool ok = false;
+        const QJsonArray presence = m_ana->call(Op::PresenceGet, {{QStringLiteral("userIds"), QJsonArray{benId, teacherId}}}, &ok)
+                                        .value(QStringLiteral("presence")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(presence.size(), 2);
+        const QJsonObject ben = presence.at(0).toObject();
+        QCOMPARE(ben.value(QStringLiteral("status")).toString(), QStringLiteral("offline"));
+        QCOMPARE(ben.value(QStringLiteral("lastSeen")).toInteger(), seen);
+        // The teacher was online until the stop: seen then, not never.
+        QVERIFY(presence.at(1).toObject().value(QStringLiteral("lastSeen")).toInteger() >= seen);
+        const QJsonArray members = m_ana->call(Op::RoomMembers, {{QStringLiteral("roomId"), m_roomId}}, &ok)
+                                       .value(QStringLiteral("members")).toArray();
+        QVERIFY(ok);
+        bool found = false;
+        for (const QJsonValue &member : members) {
+            if (member.toObject().value(QStringLiteral("user")).toObject().value(QStringLiteral("username")).toString() == QLatin1String("ben")) {
+                QCOMPARE(member.toObject().value(QStringLiteral("presence")).toObject().value(QStringLiteral("lastSeen")).toInteger(), seen);
+                found = true;
+            }
+        }
+        QVERIFY(found);
+    }
+
     void presenceAcrossTwoDevices()
     {
         const qint64 anaId = m_ana->session().value(QStringLiteral("user")).toObject().value(QStringLiteral("id")).toInteger();

@@ -552,3 +552,16 @@ void TestStorage::ownerSuccessionOrder()
     QVERIFY(!nobody.ok());
     QCOMPARE(nobody.error, StorageError::NotFound);
 }
+
+void TestStorage::lastSeenIsKept()
+{
+    const UserId ana = addUser(QStringLiteral("ana"));
+    QCOMPARE(m_storage->lastSeen(ana), 0);
+    QVERIFY(m_storage->setLastSeen(ana, 1763758800000));
+    QCOMPARE(m_storage->lastSeen(ana), 1763758800000);
+    QVERIFY(!m_storage->setLastSeen(UserId(999999), 5));
+    // A second connection (as after a restart) reads it.
+    std::unique_ptr<SqlStorage> other = makeStorage();
+    QCOMPARE(other->open(), QString());
+    QCOMPARE(other->lastSeen(ana), 1763758800000);
+}

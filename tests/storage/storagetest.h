@@ -69,6 +69,7 @@ private Q_SLOTS:
     void createRooms();
     void appendEventsIsAllOrNothing();
     void ownerSuccessionOrder();
+    void lastSeenIsKept();
 
     // codetests.cpp
     void codeSessionsAndParticipants();

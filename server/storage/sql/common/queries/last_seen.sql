@@ -1,0 +1,1 @@
+SELECT last_seen FROM users WHERE id = :id

@@ -1,0 +1,1 @@
+UPDATE users SET last_seen = :at WHERE id = :id
