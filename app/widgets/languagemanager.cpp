@@ -52,23 +52,23 @@ QString LanguageManager::setLanguage(const QString &language)
     m_current = SourceLanguage;
     QLocale::setDefault(QLocale(SourceLanguage));
 
-    if (wanted != SourceLanguage) {
-        bool loaded = false;
-        for (const QString &dir : translationDirs()) {
-            if (m_appTranslator.load(QStringLiteral("cohort_%1").arg(wanted), dir)) {
-                loaded = true;
-                break;
-            }
+    // The source language has a translator too: it spells the plural forms of "%n member(s)".
+    bool loaded = false;
+    for (const QString &dir : translationDirs()) {
+        if (m_appTranslator.load(QStringLiteral("cohort_%1").arg(wanted), dir)) {
+            loaded = true;
+            break;
         }
-        if (loaded) {
-            // Qt's own strings (standard buttons, context menus) where the distribution has them.
-            if (m_qtTranslator.load(QStringLiteral("qtbase_%1").arg(wanted),
-                                    QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-                QCoreApplication::installTranslator(&m_qtTranslator);
-            QCoreApplication::installTranslator(&m_appTranslator);
-            m_current = wanted;
-            QLocale::setDefault(QLocale(wanted));
-        }
+    }
+    if (loaded) {
+        // Qt's own strings (standard buttons, context menus) where the distribution has them.
+        if (wanted != SourceLanguage
+            && m_qtTranslator.load(QStringLiteral("qtbase_%1").arg(wanted),
+                                   QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            QCoreApplication::installTranslator(&m_qtTranslator);
+        QCoreApplication::installTranslator(&m_appTranslator);
+        m_current = wanted;
+        QLocale::setDefault(QLocale(wanted));
     }
     return m_current;
 }

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void shortcutsSwitchPanes();
     void emptyPanesExplainThemselves();
     void languageSwitchRetranslates();
+    void englishSpellsPluralForms();
     void darkThemeAppliesDarkPalette();
     void settingsDialogPreviewsAndRestores();
 
@@ -136,6 +137,17 @@ void TestMainWindow::languageSwitchRetranslates()
     QCOMPARE(window.connectionIndicator()->text(), QStringLiteral("Offline"));
     QCOMPARE(languages.setLanguage(QStringLiteral("en")), QStringLiteral("en"));
     QTRY_COMPARE(navigation->item(MainWindow::ExamsPane)->text(), QStringLiteral("Exams"));
+}
+
+void TestMainWindow::englishSpellsPluralForms()
+{
+    LanguageManager languages;
+    QCOMPARE(languages.setLanguage(QStringLiteral("en")), QStringLiteral("en"));
+    const char *context = "Cohort::Ui::ChatPane";
+    QCOMPARE(QCoreApplication::translate(context, "%n member(s)", nullptr, 1), QStringLiteral("1 member"));
+    QCOMPARE(QCoreApplication::translate(context, "%n member(s)", nullptr, 3), QStringLiteral("3 members"));
+    QCOMPARE(QCoreApplication::translate("Cohort::Ui::MessageDelegate", "%n reply(s)", nullptr, 2),
+             QStringLiteral("2 replies"));
 }
 
 void TestMainWindow::darkThemeAppliesDarkPalette()

@@ -1,0 +1,79 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>Cohort::Ui::ChatPane</name>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n member</numerusform>
+            <numerusform>%n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 · %3/%n member(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · %3/%n member</numerusform>
+            <numerusform>%1 · %2 · %3/%n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 · %n member(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · %n member</numerusform>
+            <numerusform>%1 · %2 · %n members</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A message can carry at most %n file(s).</source>
+        <translation>
+            <numerusform>A message can carry at most %n file.</numerusform>
+            <numerusform>A message can carry at most %n files.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::CodePane</name>
+    <message numerus="yes">
+        <source>%n participant(s)</source>
+        <translation>
+            <numerusform>%n participant</numerusform>
+            <numerusform>%n participants</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n file(s) to %1.</source>
+        <translation>
+            <numerusform>Exported %n file to %1.</numerusform>
+            <numerusform>Exported %n files to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::FindBar</name>
+    <message numerus="yes">
+        <source>%n replaced</source>
+        <translation>
+            <numerusform>%n replaced</numerusform>
+            <numerusform>%n replaced</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Cohort::Ui::MessageDelegate</name>
+    <message numerus="yes">
+        <source>%n reply(s)</source>
+        <translation>
+            <numerusform>%n reply</numerusform>
+            <numerusform>%n replies</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n new</source>
+        <translation>
+            <numerusform>%1 · %n new</numerusform>
+            <numerusform>%1 · %n new</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
