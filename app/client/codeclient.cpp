@@ -43,6 +43,7 @@ CodeClient::CodeClient(Connection *connection, QObject *parent)
     connect(connection, &Connection::signedIn, this, &CodeClient::onSignedIn);
     connect(connection, &Connection::stateChanged, this, &CodeClient::onConnectionStateChanged);
     connect(connection, &Connection::serverInfoChanged, this, [this] {
+        m_limits = CodeLimits::fromJson(m_connection->serverInfo().code);
         const bool available = isAvailable();
         if (available != m_available) {
             m_available = available;
@@ -50,6 +51,7 @@ CodeClient::CodeClient(Connection *connection, QObject *parent)
         }
     });
     m_available = isAvailable();
+    m_limits = CodeLimits::fromJson(m_connection->serverInfo().code);
 }
 
 CodeClient::~CodeClient() = default;

@@ -102,6 +102,7 @@ ServerInfo serverInfoFrom(const Frame &frame)
     info.attachmentChunkBytes = attachments.value(QStringLiteral("chunkBytes")).toInt();
     info.heartbeatSeconds = frame.data.value(QStringLiteral("heartbeatSeconds")).toInt(DefaultHeartbeatSeconds);
     info.handshakeTimeoutSeconds = frame.data.value(QStringLiteral("handshakeTimeoutSeconds")).toInt();
+    info.code = frame.data.value(QStringLiteral("code")).toObject();
     return info;
 }
 

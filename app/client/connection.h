@@ -44,6 +44,7 @@ struct ServerInfo
     int attachmentChunkBytes = 0;
     int heartbeatSeconds = 0;
     int handshakeTimeoutSeconds = 0;
+    QJsonObject code; // the code-session limits (CodeLimits::fromJson reads them)
 };
 
 /// Opens one transport to `url` for one connection attempt. The transport is created with

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void filesVersionsAndExport();
     void editorReplicaPath();
     void agentIdIsKeptAcrossOpenings();
+    void limitsComeFromTheWelcome();
 
 private:
     struct Person
@@ -682,6 +683,23 @@ void TestClientCode::agentIdIsKeptAcrossOpenings()
     Person desktop = joined(QStringLiteral("ana"), id);
     QVERIFY(desktop.session);
     QVERIFY(desktop.session->agent() != first);
+}
+
+void TestClientCode::limitsComeFromTheWelcome()
+{
+    TestServer server;
+    Server::ServerConfig config = TestServer::testConfig();
+    config.maxCodeVersionsPerSession = 7;
+    config.maxCodeSessionsPerOwner = 3;
+    QCOMPARE(server.start(config), QString());
+    QVERIFY(server.addUser(QStringLiteral("zoe"), Role::Student).isValid());
+    auto connection = makeConnection(m_caches.filePath(QStringLiteral("zoe")));
+    CodeClient code(connection.get());
+    QCOMPARE(code.limits(), Client::CodeLimits());
+    QVERIFY(signIn(*connection, server.url(), QStringLiteral("zoe")).ok);
+    QCOMPARE(code.limits().maxVersions, 7);
+    QCOMPARE(code.limits().maxSessions, 3);
+    QCOMPARE(code.limits().maxUpdateBytes, Client::CodeLimits().maxUpdateBytes);
 }
 
 QTEST_GUILESS_MAIN(TestClientCode)
