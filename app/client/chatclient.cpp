@@ -106,7 +106,7 @@ ChatClient::ChatClient(Connection *connection, QObject *parent)
     connect(connection, &Connection::eventReceived, this, &ChatClient::onEvent);
     connect(connection, &Connection::signedIn, this, &ChatClient::onSignedIn);
     connect(connection, &Connection::roomReset, this, &ChatClient::reloadRoom);
-    connect(connection, &Connection::signedOut, this, &ChatClient::clearAttachmentCache);
+    connect(connection, &Connection::signedOut, this, &ChatClient::onSignedOut);
     Outbox *outbox = connection->outbox();
     connect(outbox, &Outbox::itemQueued, this, &ChatClient::onItemQueued);
     connect(outbox, &Outbox::itemFailed, this, [this](const OutboxItem &item) {
@@ -169,6 +169,25 @@ void ChatClient::onSignedIn()
     if (m_myPresence != Presence::Online)
         sendPresence(m_myPresence);
     resumeTransfers();
+}
+
+void ChatClient::onSignedOut()
+{
+    clearAttachmentCache();
+    // The app stays open for whoever signs in next (a school computer): what this account was
+    // sending must not resume as theirs. Its waiting messages are in its cache and come back
+    // with its next sign-in; the files picked but not sent are forgotten with their chips.
+    for (const HeldMessage &held : std::as_const(m_held)) {
+        for (MessageModel *model : models(held.room))
+            model->removePending(held.clientId);
+    }
+    m_held.clear();
+    m_heldCache.clear();
+    const QStringList keys = m_uploads.keys();
+    for (const QString &key : keys) {
+        dropUpload(key);
+        Q_EMIT uploadChanged(key);
+    }
 }
 
 void ChatClient::resumeTransfers()

@@ -298,6 +298,8 @@ private:
     void onMessageCreated(RoomId room, const ChatMessage &message);
     void onItemQueued(const OutboxItem &item);
     void onSignedIn();
+    /// Ends what the account was doing: its cached files, downloads, uploads and held messages.
+    void onSignedOut();
     /// Starts again the uploads and downloads waiting for the connection, and the held messages.
     void resumeTransfers();
     void reloadRoom(RoomId room);

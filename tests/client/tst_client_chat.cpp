@@ -77,6 +77,7 @@ private Q_SLOTS:
     void messageWaitingForItsFilesSurvivesARestart();
     void removedUploadIsCancelledOnTheServer();
     void largeFileIsHashedOffTheEventLoop();
+    void uploadsOfASignedOutAccountStayWithIt();
 
 private:
     struct Person
@@ -1015,6 +1016,43 @@ void TestClientChat::largeFileIsHashedOffTheEventLoop()
     QTRY_VERIFY(ticks > before + 10);
     QVERIFY(!ana.chat->upload(key));
     QVERIFY(QFile::remove(path));
+}
+
+void TestClientChat::uploadsOfASignedOutAccountStayWithIt()
+{
+    // A school computer: Ana picks a file on bad Wi-Fi, gives up and signs out; Ben signs in
+    // next in the same app. Her file must not go to the server as his.
+    TestNetwork network;
+    Person ana = signedIn(QStringLiteral("ana"), &network, m_caches.filePath(QStringLiteral("lab-pc")));
+    QVERIFY(ana.ready);
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+    const QByteArray bytes("ana's private notes");
+    const QString key = ana.chat->uploadData(m_room, QStringLiteral("notes.txt"), QStringLiteral("text/plain"), bytes);
+    const QString heldKey = ana.chat->uploadData(m_room, QStringLiteral("draft.txt"), QStringLiteral("text/plain"), "ana's draft");
+    const QString held = ana.chat->send(m_room, QStringLiteral("later"), 0, {heldKey});
+    QSignalSpy changed(ana.chat.get(), &ChatClient::uploadChanged);
+    ana.connection->signOut();
+    QVERIFY(!ana.chat->upload(key));
+    QVERIFY(changed.contains(QVariantList{key}));
+    QVERIFY(ana.chat->messageUploads(held).isEmpty());
+
+    network.down = false;
+    QSignalSpy loaded(ana.chat.get(), &ChatClient::roomsLoaded);
+    QVERIFY(signIn(*ana.connection, m_server->url(), QStringLiteral("ben")).ok);
+    QTRY_VERIFY(!loaded.isEmpty());
+    // Ben's own file travels after anything the app had queued before his sign-in.
+    const QString bens = ana.chat->uploadData(m_room, QStringLiteral("ben.txt"), QStringLiteral("text/plain"), "ben's file");
+    QTRY_COMPARE(ana.chat->upload(bens)->state, Client::AttachmentUpload::State::Done);
+    QVERIFY(!ana.chat->upload(key));
+    const QString id = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    QVERIFY(!QFileInfo::exists(m_server->config().dataDir + QStringLiteral("/attachments/") + id.left(2) + QLatin1Char('/') + id));
+
+    // Ana's message with its file waits in her account's cache for her next sign-in.
+    ana.connection->signOut();
+    QVERIFY(signIn(*ana.connection, m_server->url(), QStringLiteral("ana")).ok);
+    QCOMPARE(ana.chat->messageUploads(held).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
