@@ -70,10 +70,15 @@ ChatService::ChatService(ServerCore &core, Storage &storage)
                     core.config().maxAttachmentBytes, core.config().maxFrameBytes,
                     core.config().uploadExpirySeconds * 1000LL)
 {
-    // A quarter of the expiry, so an idle upload's temp file goes within 125% of it.
-    m_uploadExpiry.setInterval(static_cast<int>(std::clamp<qint64>(m_attachments.expiryMs() / 4, 100, 60 * 1000)));
-    QObject::connect(&m_uploadExpiry, &QTimer::timeout, &m_uploadExpiry,
-                     [this] { m_attachments.expire(m_core.nowMs()); });
+    // A quarter of the shorter time, so an idle upload's temp file and an unsent file go within
+    // 125% of theirs.
+    const qint64 unsentMs = core.config().unsentAttachmentSeconds * 1000LL;
+    m_uploadExpiry.setInterval(
+        static_cast<int>(std::clamp<qint64>(std::min(m_attachments.expiryMs(), unsentMs) / 4, 100, 60 * 1000)));
+    QObject::connect(&m_uploadExpiry, &QTimer::timeout, &m_uploadExpiry, [this, unsentMs] {
+        m_attachments.expire(m_core.nowMs());
+        dropUnsentAttachments(QDateTime::currentMSecsSinceEpoch() - unsentMs);
+    });
     m_uploadExpiry.start();
 }
 
@@ -1351,6 +1356,21 @@ void ChatService::attachmentChunk(Connection &c, const Request &r)
     // The first upload to the room names the file; the answer shows the stored record.
     const AttachmentInfo stored = m_core.db([&] { return m_storage.attachment(roomId, info.id); }).value_or(info);
     c.reply(r, {{QStringLiteral("received"), received}, {QStringLiteral("attachment"), stored.toJson()}});
+}
+
+void ChatService::dropUnsentAttachments(qint64 uploadedBefore)
+{
+    const std::optional<QStringList> dropped =
+        m_core.db([&] { return m_storage.dropUnsentAttachments(uploadedBefore); });
+    if (!dropped) {
+        qCWarning(lcNet) << "files uploaded but never sent could not be dropped";
+        return;
+    }
+    // A file another room still records stays on disk for it.
+    for (const QString &id : *dropped) {
+        if (m_core.db([&] { return m_storage.attachmentRoomCount(id); }) == 0)
+            m_attachments.removeFile(id);
+    }
 }
 
 void ChatService::attachmentCancel(Connection &c, const Request &r)

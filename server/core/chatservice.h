@@ -106,6 +106,9 @@ private:
     qint64 lastSeenOf(UserId user);
     /// Tells the user's room mates a changed status.
     void announcePresence(UserId user, Presence before);
+    /// Forgets the files uploaded before then that no message carries, and deletes those no
+    /// room records any more: they left their uploader's quota and the disk.
+    void dropUnsentAttachments(qint64 uploadedBefore);
 
     ServerCore &m_core;
     Storage &m_storage;
@@ -115,7 +118,7 @@ private:
     QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline (stored too)
     QHash<std::pair<UserId, RoomId>, qint64> m_lastTyping; // core clock ms of the last typing fanned out
     AttachmentStore m_attachments;
-    QTimer m_uploadExpiry; // drops idle uploads even when no other upload comes
+    QTimer m_uploadExpiry; // drops idle uploads even when no other upload comes, and unsent files
 };
 
 } // namespace Cohort::Server

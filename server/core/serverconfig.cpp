@@ -160,6 +160,7 @@ QString ServerConfig::loadFile(const QString &path)
     r.integer("chat/max_attachment_bytes", &maxAttachmentBytes, 1, 1024LL * 1024 * 1024);
     r.integer("chat/attachment_quota_bytes", &attachmentQuotaBytes, 1, 1LL << 50);
     r.integer("chat/upload_expiry_seconds", &uploadExpirySeconds, 1, 24 * 3600);
+    r.integer("chat/unsent_attachment_seconds", &unsentAttachmentSeconds, 1, 30 * 24 * 3600);
 
     r.integer("code/max_versions_per_session", &maxCodeVersionsPerSession, 1, 100000);
     r.integer("code/max_sessions_per_owner", &maxCodeSessionsPerOwner, 1, 100000);

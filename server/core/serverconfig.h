@@ -47,6 +47,8 @@ struct ServerConfig
     /// Per user: the files they uploaded (each counted once) plus their open uploads.
     qint64 attachmentQuotaBytes = 1024LL * 1024 * 1024;
     int uploadExpirySeconds = 15 * 60; // an upload without a chunk for this long is dropped
+    /// A finished upload that no message in its room carries after this long is deleted.
+    int unsentAttachmentSeconds = 24 * 3600;
     /// Who students may open direct rooms with: "anyone" or "staff" (instructors and admins).
     /// The server setting chat.dm_policy, set with `cohort-server settings set`, overrides it.
     QString dmPolicy = QStringLiteral("anyone");

@@ -1003,6 +1003,29 @@ qint64 SqlStorage::attachmentBytesOf(UserId uploader, const QString &besides)
     return rows && !rows->isEmpty() ? rows->first().value(0).toLongLong() : -1;
 }
 
+std::optional<QStringList> SqlStorage::dropUnsentAttachments(qint64 uploadedBefore)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return std::nullopt;
+    const std::optional<SqlRows> rows = sql("unsent_attachments", {{"before", uploadedBefore}});
+    if (!rows)
+        return std::nullopt;
+    QStringList dropped;
+    for (const SqlRow &row : rows->rows) {
+        const QString id = row.value("id").toString();
+        const qint64 room = row.value("room_id").toLongLong();
+        if (!sql("delete_unused_attachment", {{"room_id", room}, {"id", id}, {"in_room", room},
+                                              {"pattern", QStringLiteral("%\"%1\"%").arg(id)}}))
+            return std::nullopt;
+        if (!dropped.contains(id))
+            dropped.append(id);
+    }
+    if (!transaction.commit().isEmpty())
+        return std::nullopt;
+    return dropped;
+}
+
 // Settings
 
 std::optional<QString> SqlStorage::setting(const QString &key)

@@ -100,6 +100,7 @@ public:
     std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) override;
     int attachmentRoomCount(const QString &id) override;
     qint64 attachmentBytesOf(UserId uploader, const QString &besides) override;
+    std::optional<QStringList> dropUnsentAttachments(qint64 uploadedBefore) override;
 
     CodeStorage &code() override { return m_code; }
 

@@ -287,6 +287,10 @@ public:
     /// The bytes of the files the user uploaded that rooms still record, each file once, and
     /// leaving out the file `besides` (the one about to be uploaded, counted by the caller).
     virtual qint64 attachmentBytesOf(UserId uploader, const QString &besides) = 0;
+    /// Forgets the files uploaded to a room before `uploadedBefore` (ms since the epoch) that no
+    /// message there carries, and returns their ids (a file may still be recorded in other rooms);
+    /// nothing on failure.
+    virtual std::optional<QStringList> dropUnsentAttachments(qint64 uploadedBefore) = 0;
     /// Whether the two users are members of a common course.
     virtual bool sharesCourse(UserId a, UserId b) = 0;
     /// When the user was last online, in ms since the epoch (0: not known); -1 on an error.
