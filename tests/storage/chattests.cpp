@@ -542,6 +542,13 @@ void TestStorage::ownerSuccessionOrder()
     // Else the longest-standing member: cyd came with the room, before ben, whose id is lower.
     QCOMPARE(*m_storage->roomSuccessor(room, ana).value, cyd);
     QCOMPARE(*m_storage->roomSuccessor(room, cyd).value, ana);
+    // A disabled account is passed over: it could not use the room it would own. Only when
+    // nobody else is left does one inherit it (re-enabled, it can act again).
+    QVERIFY(m_storage->setDisabled(cyd, true));
+    QCOMPARE(*m_storage->roomSuccessor(room, ana).value, ben);
+    QVERIFY(m_storage->setDisabled(ben, true));
+    QVERIFY(m_storage->setDisabled(dan, true));
+    QCOMPARE(*m_storage->roomSuccessor(room, ana).value, cyd);
 
     NewRoom alone;
     alone.name = QStringLiteral("Alone");
