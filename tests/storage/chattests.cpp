@@ -263,6 +263,33 @@ void TestStorage::deletingTheLastCarrierRemovesTheFile()
     QVERIFY(m_storage->attachment(room, pending.id));
 }
 
+void TestStorage::unsentFilesAreDropped()
+{
+    const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);
+    const RoomId room = addCourse(QStringLiteral("Physics"), ana, QStringLiteral("CODE-1")).roomId;
+    const RoomId other = addCourse(QStringLiteral("Art"), ana, QStringLiteral("CODE-2")).roomId;
+    const AttachmentInfo sent{QString(64, QLatin1Char('a')), QStringLiteral("meme.png"), 10, QStringLiteral("image/png")};
+    const AttachmentInfo unsent{QString(64, QLatin1Char('b')), QStringLiteral("draft.txt"), 5, QStringLiteral("text/plain")};
+    QVERIFY(m_storage->addAttachment(room, sent, ana, 900));
+    QVERIFY(m_storage->addAttachment(room, unsent, ana, 901));
+    QVERIFY(m_storage->addAttachment(other, sent, ana, 902)); // sent in the first room only
+    QVERIFY(m_storage->appendEvent(room, QStringLiteral("message.created"), ana, QString(),
+                                   json({{QStringLiteral("text"), QString()},
+                                         {QStringLiteral("attachments"), QJsonArray{sent.toJson()}}}),
+                                   1000).ok());
+    // By upload time: nothing was uploaded before 900.
+    QCOMPARE(m_storage->dropUnsentAttachments(900), QStringList());
+    QStringList dropped = m_storage->dropUnsentAttachments(5000).value_or(QStringList{QStringLiteral("failed")});
+    dropped.sort();
+    QCOMPARE(dropped, (QStringList{sent.id, unsent.id}));
+    QVERIFY(!m_storage->attachment(room, unsent.id));
+    QVERIFY(!m_storage->attachment(other, sent.id));
+    QVERIFY(m_storage->attachment(room, sent.id)); // a message carries it there
+    QCOMPARE(m_storage->attachmentRoomCount(sent.id), 1);
+    QCOMPARE(m_storage->attachmentRoomCount(unsent.id), 0);
+    QCOMPARE(m_storage->dropUnsentAttachments(5000), QStringList());
+}
+
 void TestStorage::editsDeletesAndReactions()
 {
     const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);

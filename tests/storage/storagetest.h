@@ -65,6 +65,7 @@ private Q_SLOTS:
     void historyPages();
     void editsDeletesAndReactions();
     void deletingTheLastCarrierRemovesTheFile();
+    void unsentFilesAreDropped();
     void searchMessages();
     void createRooms();
     void appendEventsIsAllOrNothing();
