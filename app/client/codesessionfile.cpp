@@ -266,7 +266,21 @@ void CodeSessionFile::recordLocal(const QByteArray &update, quint32 clockBefore)
     if (update.isEmpty())
         return;
     m_textValid = false;
-    m_unacked.append(LocalUpdate{update, clockBefore});
+    // The server refuses an update over its limit, and a refusal rolls the text back: a large
+    // one (a redo of a big paste, a replace-all over a long text) goes out as several. Each
+    // part's clock is where this replica's characters in it begin, for flush()'s diffs.
+    const int limit = m_session->m_client->limits().maxUpdateBytes;
+    QList<QByteArray> parts = update.size() > limit ? Collab::Document::split(update, limit) : QList<QByteArray>{};
+    if (parts.isEmpty())
+        parts.append(update);
+    quint32 clock = clockBefore;
+    for (const QByteArray &part : std::as_const(parts)) {
+        m_unacked.append(LocalUpdate{part, clock});
+        if (const std::optional<Collab::UpdateSummary> summary = Collab::Document::summarize(part)) {
+            for (const Collab::UpdateSummary::Insert &insert : summary->inserts)
+                clock = insert.agent == agent() ? std::max(clock, insert.end) : clock;
+        }
+    }
     Q_EMIT textChanged();
     scheduleFlush();
     updateSyncState();

@@ -29,7 +29,9 @@ class CodeSession;
 /// - without an editor (tests, tools): insert() / remove().
 ///
 /// Local edits are applied to the replica at once and sent as doc.update without waiting for
-/// anything: typing never blocks on the network. If the link drops, edits keep going into the
+/// anything: typing never blocks on the network. An update over the server's maxUpdateBytes
+/// (a redo of a large paste, a replace-all) is split into several that fit
+/// (Collab::Document::split). If the link drops, edits keep going into the
 /// replica; after the reconnect the file is re-synchronised: file.open with the replica's
 /// version fetches what the server has that we lack (applied and emitted as remoteUpdate()),
 /// and the diff against the server's version sends everything it lacks (the offline edits),

@@ -5,6 +5,7 @@
 #include "collabtypes.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringView>
 
@@ -71,6 +72,12 @@ public:
     quint32 clock(AgentId agent) const;
     /// Reads an update without applying it; empty if it is malformed.
     static std::optional<UpdateSummary> summarize(const QByteArray &update);
+    /// The update cut into several of at most `maxBytes` bytes each which, applied in order,
+    /// do what it does: long runs are cut between characters (never inside a surrogate pair),
+    /// deletes of characters the update does not insert come first (a replace-all shrinks the
+    /// text before the new text arrives), the others last. An update that fits is returned
+    /// as it is; empty if it is malformed or `maxBytes` leaves no room for one character.
+    static QList<QByteArray> split(const QByteArray &update, qsizetype maxBytes);
     /// Everything a replica at `remoteVersion` lacks, as one update: the characters it has
     /// not seen, in causal order, plus the whole delete set. An empty array stands for an
     /// empty replica; a malformed version gives an empty result.

@@ -194,6 +194,113 @@ std::optional<ParsedUpdate> parseUpdate(const QByteArray &bytes)
     return parsed;
 }
 
+// Splitting an update: the runs and delete ranges are encoded again, a part at a time. The
+// costs are upper bounds of their encodings (varints of up to 10 bytes), so no part passes the
+// limit without encoding it twice.
+namespace {
+constexpr qsizetype kRunCost = 64;   // agent, seq, header, two refs with agents, byte count
+constexpr qsizetype kRangeCost = 10; // gap and length, each below 2^30
+constexpr qsizetype kAgentCost = 26; // its id in the table, its delete group's agent and count
+
+/// How many units of `text` from `from` on fit in `room` bytes of UTF-8, pairs kept whole.
+qsizetype fittingUnits(QStringView text, qsizetype from, qsizetype room)
+{
+    qsizetype at = from;
+    while (at < text.size()) {
+        const char16_t c = text[at].unicode();
+        const bool pair = QChar::isHighSurrogate(c) && at + 1 < text.size() && text[at + 1].isLowSurrogate();
+        const qsizetype size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+        if (size > room)
+            break;
+        room -= size;
+        at += pair ? 2 : 1;
+    }
+    return at - from;
+}
+} // namespace
+
+QList<QByteArray> Document::split(const QByteArray &update, qsizetype maxBytes)
+{
+    std::optional<ParsedUpdate> parsed = parseUpdate(update);
+    if (!parsed)
+        return {};
+    if (update.size() <= maxBytes)
+        return {update};
+    const qsizetype overhead = 2 + 3 * 10 + kAgentCost * parsed->agents.size();
+    if (maxBytes - overhead < kRunCost + 4 + kRangeCost)
+        return {};
+    // A scratch replica whose agent table holds the update's agents, only to encode with.
+    DocumentPrivate scratch(parsed->agents.value(0));
+    std::vector<quint32> local;
+    for (const AgentId id : std::as_const(parsed->agents))
+        local.push_back(scratch.agentFor(id));
+    std::vector<quint32> firstSeq(scratch.agents.size(), quint32(kMaxSeq));
+    for (WireRun &run : parsed->runs) {
+        run.agent = local[run.agent];
+        for (Ref *ref : {&run.left, &run.right}) {
+            if (!ref->isNone())
+                ref->agent = local[ref->agent];
+        }
+        firstSeq[run.agent] = std::min(firstSeq[run.agent], run.seq);
+    }
+    std::vector<DeleteRange> before;
+    std::vector<DeleteRange> after;
+    for (DeleteRange range : parsed->deletes) {
+        range.agent = local[range.agent];
+        const quint32 first = firstSeq[range.agent];
+        if (range.seq < first)
+            before.push_back({range.agent, range.seq, std::min(range.end, first)});
+        if (range.end > first)
+            after.push_back({range.agent, std::max(range.seq, first), range.end});
+    }
+
+    QList<QByteArray> parts;
+    std::vector<WireRun> runs;
+    std::vector<DeleteRange> deletes;
+    qsizetype used = overhead;
+    auto finishPart = [&] {
+        if (!runs.empty() || !deletes.empty())
+            parts.append(scratch.encodeUpdate(runs, std::exchange(deletes, {})));
+        runs.clear();
+        used = overhead;
+    };
+    auto addDeletes = [&](const std::vector<DeleteRange> &ranges) {
+        for (const DeleteRange &range : ranges) {
+            if (used + kRangeCost > maxBytes)
+                finishPart();
+            deletes.push_back(range);
+            used += kRangeCost;
+        }
+    };
+    addDeletes(before);
+    for (const WireRun &run : parsed->runs) {
+        if (run.deleted) {
+            if (used + kRunCost > maxBytes)
+                finishPart();
+            runs.push_back(run);
+            used += kRunCost;
+            continue;
+        }
+        // Character seq+k of a run has seq+k-1 as its left origin and the run's right origin,
+        // so any piece of it is a run of its own with those origins.
+        for (qsizetype from = 0; from < run.text.size();) {
+            qsizetype n = fittingUnits(run.text, from, maxBytes - used - kRunCost);
+            if (n == 0) {
+                finishPart();
+                continue;
+            }
+            const quint32 seq = run.seq + quint32(from);
+            runs.push_back({run.agent, seq, quint32(n), false, from == 0 ? run.left : Ref{run.agent, seq - 1},
+                            run.right, run.text.mid(from, n)});
+            used += kRunCost + ByteWriter::utf8Size(QStringView(run.text).mid(from, n));
+            from += n;
+        }
+    }
+    addDeletes(after);
+    finishPart();
+    return parts;
+}
+
 // state := 'S' 0x01 agents arrivals runs text
 //   agents   := varint n, n × varint agent id
 //   arrivals := varint n, n × arrival: the causal order runs arrived in (each agent's ranges

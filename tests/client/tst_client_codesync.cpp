@@ -4,6 +4,7 @@
 #include "codeclient.h"
 #include "codesession.h"
 #include "codesessionfile.h"
+#include "undomanager.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void cleanup();
     void longOfflineTypingGoesOutTogether();
     void serverFailureKeepsTheEdit();
+    void largeEditsGoOutUnderTheLimit();
 
 private:
     struct Person
@@ -176,6 +178,72 @@ void TestClientCodeSync::serverFailureKeepsTheEdit()
     QCOMPARE(anaFile->text(), inesFile->text());
     QCOMPARE(reloaded.size(), 0);
     QCOMPARE(refused.size(), 0);
+}
+
+void TestClientCodeSync::largeEditsGoOutUnderTheLimit()
+{
+    Person ines;
+    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    std::optional<Client::CodeFileInfo> created;
+    ines.session->createFile(QStringLiteral("data.txt"), QStringLiteral("text"), QString(), this,
+                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
+    QTRY_VERIFY(created.has_value());
+    Person ana;
+    QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id()));
+    CodeSessionFile *inesFile = openLoaded(ines, created->id);
+    CodeSessionFile *anaFile = openLoaded(ana, created->id);
+    QVERIFY(inesFile && anaFile);
+    const int limit = ana.code->limits().maxUpdateBytes;
+    QSignalSpy refused(anaFile, &CodeSessionFile::editRefused);
+    QSignalSpy reloaded(anaFile, &CodeSessionFile::reloaded);
+    auto bigText = [](QChar letter) {
+        QString text;
+        for (int line = 0; text.size() < 200 * 1024; ++line)
+            text += QString(60, letter) + QString::number(line) + QLatin1Char('\n');
+        return text;
+    };
+
+    // Without an editor: one insert far over the server's per-update limit.
+    const QString first = bigText(QLatin1Char('a'));
+    QVERIFY(first.toUtf8().size() > 6 * limit);
+    anaFile->insert(0, first);
+    QTRY_COMPARE_WITH_TIMEOUT(inesFile->text(), first, 20000);
+    QTRY_VERIFY(!anaFile->hasUnsentChanges());
+
+    // With an editor's replica (as CollabEditor makes them): a paste, its undo and its redo,
+    // which comes back as one engine update of the whole paste.
+    Collab::Document editor = anaFile->replica();
+    Collab::UndoManager history(editor);
+    const QString paste = bigText(QLatin1Char('b'));
+    for (qsizetype at = 0; at < paste.size(); at += 8000)
+        anaFile->applyLocalUpdate(editor.insert(first.size() + at, QStringView(paste).mid(at, 8000)));
+    anaFile->applyLocalUpdate(history.undo());
+    QCOMPARE(editor.text(), first);
+    const QByteArray redo = history.redo();
+    QVERIFY(redo.size() > 6 * limit);
+    anaFile->applyLocalUpdate(redo);
+    QCOMPARE(anaFile->text(), first + paste);
+    QTRY_COMPARE_WITH_TIMEOUT(inesFile->text(), first + paste, 20000);
+    QTRY_VERIFY(!anaFile->hasUnsentChanges());
+
+    // A replace-all over the whole text: one transaction, one update.
+    const QString replaced = bigText(QLatin1Char('c'));
+    editor.beginTransaction();
+    editor.remove(0, editor.length());
+    editor.insert(0, replaced);
+    anaFile->applyLocalUpdate(editor.commitTransaction());
+    QTRY_COMPARE_WITH_TIMEOUT(inesFile->text(), replaced, 20000);
+    QTRY_VERIFY(!anaFile->hasUnsentChanges());
+    QCOMPARE(anaFile->text(), replaced);
+    QCOMPARE(refused.size(), 0);
+    QCOMPARE(reloaded.size(), 0);
+
+    // A late joiner reads the same text from the server.
+    Person late;
+    QVERIFY(join(late, QStringLiteral("ines"), ines.session->id()));
+    CodeSessionFile *lateFile = openLoaded(late, created->id);
+    QVERIFY(lateFile);
+    QCOMPARE(lateFile->text(), replaced);
 }
 
 QTEST_GUILESS_MAIN(TestClientCodeSync)

@@ -137,6 +137,65 @@ private Q_SLOTS:
         QVERIFY(doc.commitTransaction().isEmpty());
     }
 
+    // A large update (a replace-all, a redo of a big paste) cut under a byte limit: every part
+    // fits, the parts applied in order give the same text as the whole, no part leaves half a
+    // surrogate pair, and the old text goes before the new one arrives.
+    void splitUpdateFitsTheLimit()
+    {
+        Document a(1);
+        Document b(2);
+        Document c(3);
+        QString base;
+        for (int i = 0; i < 2000; ++i)
+            base += QStringLiteral("line %1 ").arg(i) + (i % 7 == 0 ? kSmile : QString()) + QLatin1Char('\n');
+        for (qsizetype at = 0; at < base.size(); at += 1000) {
+            const QByteArray update = a.insert(at, QStringView(base).mid(at, 1000));
+            QVERIFY(b.apply(update).ok());
+            QVERIFY(c.apply(update).ok());
+        }
+        // Concurrently, c types at the start; b replaces everything in one transaction.
+        const QByteArray concurrent = c.insert(0, u"c was here ");
+        QString replacement;
+        for (int i = 0; i < 16000; ++i)
+            replacement += QStringLiteral("ça %1 ").arg(i) + kSmile;
+        b.beginTransaction();
+        b.remove(0, b.length());
+        b.insert(0, u"gone soon");
+        b.remove(0, 9);
+        b.insert(0, replacement);
+        const QByteArray whole = b.commitTransaction();
+        QVERIFY(whole.size() > 200 * 1024);
+
+        constexpr qsizetype limit = 8 * 1024;
+        const QList<QByteArray> parts = Document::split(whole, limit);
+        QVERIFY(parts.size() > whole.size() / limit);
+        Document d(4);
+        QVERIFY(d.apply(a.encodeDiff({})).ok());
+        for (qsizetype i = 0; i < parts.size(); ++i) {
+            QVERIFY2(parts[i].size() <= limit, qPrintable(QString::number(parts[i].size())));
+            QVERIFY(c.apply(parts[i]).ok());
+            QVERIFY(d.apply(parts[i]).ok());
+            const QString text = d.text();
+            for (qsizetype k = 0; k < text.size(); ++k) {
+                QVERIFY(!text[k].isHighSurrogate() || (k + 1 < text.size() && text[k + 1].isLowSurrogate()));
+                QVERIFY(!text[k].isLowSurrogate() || (k > 0 && text[k - 1].isHighSurrogate()));
+            }
+            if (i == 0) // the deletes came first
+                QVERIFY(!d.text().contains(u"line"));
+        }
+        QCOMPARE(d.text(), b.text());
+        QCOMPARE(d.pendingLength(), 0);
+        QVERIFY(b.apply(concurrent).ok());
+        QCOMPARE(c.text(), b.text());
+        QCOMPARE(c.text().remove(QStringLiteral("c was here ")), replacement);
+
+        // What fits stays as it is; nonsense and a limit without room for a character give nothing.
+        const QByteArray small = a.insert(0, u"x");
+        QCOMPARE(Document::split(small, limit), QList<QByteArray>{small});
+        QVERIFY(Document::split(whole.left(whole.size() - 1), limit).isEmpty());
+        QVERIFY(Document::split(whole, 40).isEmpty());
+    }
+
     void outOfRangeIsClamped()
     {
         Document doc(1);
