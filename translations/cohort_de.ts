@@ -298,20 +298,8 @@
         <translation>Öffentliche Lerngruppen deiner Kurse.</translation>
     </message>
     <message>
-        <source>%1 · %2 · %3/%4 members</source>
-        <translation>%1 · %2 · %3/%4 Mitglieder</translation>
-    </message>
-    <message>
         <source>You are a member</source>
         <translation>Du bist Mitglied</translation>
-    </message>
-    <message>
-        <source>1 member</source>
-        <translation>1 Mitglied</translation>
-    </message>
-    <message>
-        <source>%1 members</source>
-        <translation>%1 Mitglieder</translation>
     </message>
     <message>
         <source>This room is archived: nobody can write here.</source>
@@ -378,10 +366,6 @@
         <translation>„%1“ speichern unter …</translation>
     </message>
     <message>
-        <source>A message can carry at most %1 files.</source>
-        <translation>Eine Nachricht kann höchstens %1 Dateien enthalten.</translation>
-    </message>
-    <message>
         <source>“%1” cannot be read, or it is empty.</source>
         <translation>„%1“ kann nicht gelesen werden oder ist leer.</translation>
     </message>
@@ -422,8 +406,44 @@
         <translation>„%1“ ist ein Programm oder Skript. Wenn Sie es öffnen, wird es auf diesem Computer ausgeführt. Trotzdem öffnen?</translation>
     </message>
     <message>
-        <source>Replies in a thread take text only. Drop or paste files in the conversation&apos;s message box.</source>
-        <translation>Antworten in einem Thread enthalten nur Text. Lege Dateien im Nachrichtenfeld der Unterhaltung ab oder füge sie dort ein.</translation>
+        <source>Attach files to the reply</source>
+        <translation>Dateien an die Antwort anhängen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation>
+            <numerusform>%n Mitglied</numerusform>
+            <numerusform>%n Mitglieder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 · %3/%n member(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · %3/%n Mitglied</numerusform>
+            <numerusform>%1 · %2 · %3/%n Mitglieder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 · %n member(s)</source>
+        <translation>
+            <numerusform>%1 · %2 · %n Mitglied</numerusform>
+            <numerusform>%1 · %2 · %n Mitglieder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A message can carry at most %n file(s).</source>
+        <translation>
+            <numerusform>Eine Nachricht kann höchstens %n Datei enthalten.</numerusform>
+            <numerusform>Eine Nachricht kann höchstens %n Dateien enthalten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>preparing %1%</source>
+        <translation>wird vorbereitet, %1 %</translation>
+    </message>
+    <message>
+        <source>preparing</source>
+        <translation>wird vorbereitet</translation>
     </message>
 </context>
 <context>
@@ -809,6 +829,18 @@
         <source>This server does not offer code sessions. Ask its administrator to update Cohort on the server.</source>
         <translation>Dieser Server bietet keine Code-Sitzungen an. Bitten Sie die Administration, Cohort auf dem Server zu aktualisieren.</translation>
     </message>
+    <message>
+        <source>You have as many open sessions as the server allows. Lock one you no longer use (Access → Lock) to create another.</source>
+        <translation>Sie haben so viele offene Sitzungen, wie der Server erlaubt. Sperren Sie eine, die Sie nicht mehr nutzen (Zugang → Sperren), um eine neue anzulegen.</translation>
+    </message>
+    <message>
+        <source>A host removed you from this session. You can ask to join again; a host has to let you in.</source>
+        <translation>Ein Host hat Sie aus dieser Sitzung entfernt. Sie können erneut um Beitritt bitten; ein Host muss Sie hereinlassen.</translation>
+    </message>
+    <message>
+        <source>Ask to join again</source>
+        <translation>Erneut um Beitritt bitten</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::CodeView</name>
@@ -929,6 +961,14 @@
     <message>
         <source>Resolve</source>
         <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Not sent: you are offline. Your text is kept; try again when connected.</source>
+        <translation>Nicht gesendet: Sie sind offline. Ihr Text bleibt erhalten; versuchen Sie es erneut, sobald Sie verbunden sind.</translation>
+    </message>
+    <message>
+        <source>Not sent: %1 Your text is kept.</source>
+        <translation>Nicht gesendet: %1 Ihr Text bleibt erhalten.</translation>
     </message>
 </context>
 <context>
@@ -1594,18 +1634,6 @@
         <translation>Neue Nachrichten</translation>
     </message>
     <message>
-        <source>1 reply</source>
-        <translation>1 Antwort</translation>
-    </message>
-    <message>
-        <source>%1 replies</source>
-        <translation>%1 Antworten</translation>
-    </message>
-    <message>
-        <source>%1 · %2 new</source>
-        <translation>%1 · %2 neu</translation>
-    </message>
-    <message>
         <source>%1 · last %2</source>
         <translation>%1 · zuletzt %2</translation>
     </message>
@@ -1644,6 +1672,20 @@
     <message>
         <source>Loading preview…</source>
         <translation>Vorschau wird geladen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reply(s)</source>
+        <translation>
+            <numerusform>%n Antwort</numerusform>
+            <numerusform>%n Antworten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n new</source>
+        <translation>
+            <numerusform>%1 · %n neue</numerusform>
+            <numerusform>%1 · %n neue</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1691,6 +1733,10 @@
     <message>
         <source>Create</source>
         <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>Only the course&apos;s instructors can open a session to the whole course. Share yours with an access code: whoever has it can join.</source>
+        <translation>Nur die Lehrenden des Kurses können eine Sitzung für den ganzen Kurs öffnen. Teilen Sie Ihre mit einem Zugangscode: Wer ihn hat, kann beitreten.</translation>
     </message>
 </context>
 <context>
@@ -1783,12 +1829,28 @@
         <source>Make viewer (read only)</source>
         <translation>Zum Zuschauer machen (nur lesen)</translation>
     </message>
+    <message>
+        <source>Remove from session…</source>
+        <translation>Aus der Sitzung entfernen …</translation>
+    </message>
+    <message>
+        <source>Remove %1?</source>
+        <translation>%1 entfernen?</translation>
+    </message>
+    <message>
+        <source>%1 leaves the session at once and can come back only if a host lets them in again.</source>
+        <translation>%1 verlässt die Sitzung sofort und kann nur zurückkommen, wenn ein Host den Zutritt wieder erlaubt.</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::RoomListDelegate</name>
     <message>
         <source>No messages yet</source>
         <translation>Noch keine Nachrichten</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
     </message>
 </context>
 <context>
@@ -2170,6 +2232,10 @@ Gültig von %3 bis %4
     <message>
         <source>Restored.</source>
         <translation>Wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>This session has as many versions as the server keeps. None is deleted to make room; the server&apos;s admin can raise the limit.</source>
+        <translation>Diese Sitzung hat so viele Versionen, wie der Server aufbewahrt. Es wird keine gelöscht, um Platz zu schaffen; die Administration des Servers kann die Grenze anheben.</translation>
     </message>
 </context>
 </TS>

@@ -36,7 +36,7 @@ private Q_SLOTS:
     void shortcutsSwitchPanes();
     void emptyPanesExplainThemselves();
     void languageSwitchRetranslates();
-    void englishSpellsPluralForms();
+    void pluralFormsAreSpelled();
     void darkThemeAppliesDarkPalette();
     void settingsDialogPreviewsAndRestores();
 
@@ -139,7 +139,7 @@ void TestMainWindow::languageSwitchRetranslates()
     QTRY_COMPARE(navigation->item(MainWindow::ExamsPane)->text(), QStringLiteral("Exams"));
 }
 
-void TestMainWindow::englishSpellsPluralForms()
+void TestMainWindow::pluralFormsAreSpelled()
 {
     LanguageManager languages;
     QCOMPARE(languages.setLanguage(QStringLiteral("en")), QStringLiteral("en"));
@@ -148,6 +148,9 @@ void TestMainWindow::englishSpellsPluralForms()
     QCOMPARE(QCoreApplication::translate(context, "%n member(s)", nullptr, 3), QStringLiteral("3 members"));
     QCOMPARE(QCoreApplication::translate("Cohort::Ui::MessageDelegate", "%n reply(s)", nullptr, 2),
              QStringLiteral("2 replies"));
+    QCOMPARE(languages.setLanguage(QStringLiteral("de")), QStringLiteral("de"));
+    QCOMPARE(QCoreApplication::translate(context, "%n member(s)", nullptr, 1), QStringLiteral("1 Mitglied"));
+    QCOMPARE(QCoreApplication::translate(context, "%n member(s)", nullptr, 3), QStringLiteral("3 Mitglieder"));
 }
 
 void TestMainWindow::darkThemeAppliesDarkPalette()
