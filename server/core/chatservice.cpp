@@ -1237,9 +1237,14 @@ void ChatService::attachmentUpload(Connection &c, const Request &r)
         c.fail(r, ErrorCode::TooLarge, QStringLiteral("attachments may be at most %1 bytes").arg(m_attachments.maxBytes()));
         return;
     }
-    // The same bytes in the same room: the file is there and the member may use it already.
+    // The same bytes in the same room: the file is there and the member may use it already. It
+    // counts as uploaded now, so the unsent-file sweep does not take it before it can be sent.
     if (const std::optional<AttachmentInfo> stored = m_core.db([&] { return m_storage.attachment(roomId, info.id); });
         stored && m_attachments.hasFile(info.id)) {
+        if (!m_core.db([&] { return m_storage.addAttachment(roomId, *stored, c.userId(), QDateTime::currentMSecsSinceEpoch()); })) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the upload could not be started"));
+            return;
+        }
         c.reply(r, {{QStringLiteral("attachment"), stored->toJson()}});
         return;
     }

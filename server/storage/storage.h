@@ -278,7 +278,8 @@ public:
     virtual StorageResult<std::pair<RoomId, bool>> createRoom(const NewRoom &room) = 0;
     /// Full-text search over the messages of the rooms `user` is a member of, newest first.
     virtual std::optional<QList<SearchHit>> searchMessages(UserId user, const SearchQuery &query) = 0;
-    /// Records that a file (stored by the caller) was uploaded to a room; a repeat is a no-op.
+    /// Records that a file (stored by the caller) was uploaded to a room; a repeat keeps the first
+    /// record and only makes it count as uploaded at `timestamp` (see dropUnsentAttachments).
     virtual bool addAttachment(RoomId room, const AttachmentInfo &attachment, UserId uploader, qint64 timestamp) = 0;
     /// The file with that id as uploaded to that room, or nothing.
     virtual std::optional<AttachmentInfo> attachment(RoomId room, const QString &id) = 0;

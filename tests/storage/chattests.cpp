@@ -288,6 +288,13 @@ void TestStorage::unsentFilesAreDropped()
     QCOMPARE(m_storage->attachmentRoomCount(sent.id), 1);
     QCOMPARE(m_storage->attachmentRoomCount(unsent.id), 0);
     QCOMPARE(m_storage->dropUnsentAttachments(5000), QStringList());
+
+    // The same file given to the room again counts from then on: a member whom attachment.upload
+    // answered with the stored record has the whole time to send it.
+    QVERIFY(m_storage->addAttachment(room, unsent, ana, 6000));
+    QVERIFY(m_storage->addAttachment(room, unsent, ana, 8000));
+    QCOMPARE(m_storage->dropUnsentAttachments(7000), QStringList());
+    QVERIFY(m_storage->attachment(room, unsent.id));
 }
 
 void TestStorage::editsDeletesAndReactions()
