@@ -5,8 +5,39 @@
 #include <QHostAddress>
 #include <QTimer>
 #include <QWebSocket>
+#include <QtEndian>
+
+#include <cstring>
 
 namespace Cohort {
+
+QByteArray webSocketServerFrame(quint8 opcode, QByteArrayView payload)
+{
+    const qsizetype size = payload.size();
+    const qsizetype header = size < 126 ? 2 : size < 65536 ? 4 : 10;
+    QByteArray frame(header + size, Qt::Uninitialized);
+    auto *out = reinterpret_cast<uchar *>(frame.data());
+    out[0] = 0x80 | opcode; // FIN: we never fragment
+    if (size < 126) {
+        out[1] = static_cast<uchar>(size);
+    } else if (size < 65536) {
+        out[1] = 126;
+        qToBigEndian(static_cast<quint16>(size), out + 2);
+    } else {
+        out[1] = 127;
+        qToBigEndian(static_cast<quint64>(size), out + 2);
+    }
+    if (size > 0)
+        memcpy(out + header, payload.data(), static_cast<size_t>(size));
+    return frame;
+}
+
+const QByteArray &PreparedText::serverFrame() const
+{
+    if (m_frame.isNull())
+        m_frame = webSocketServerFrame(0x1, m_utf8);
+    return m_frame;
+}
 
 WebSocketTransport::WebSocketTransport(QWebSocket *socket, QObject *parent)
     : Transport(parent)
@@ -14,6 +45,7 @@ WebSocketTransport::WebSocketTransport(QWebSocket *socket, QObject *parent)
 {
     m_socket->setParent(this);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Transport::textReceived);
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] { Q_EMIT binaryReceived(); });
     connect(m_socket, &QWebSocket::pong, this, [this] { Q_EMIT pongReceived(); });
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         if (m_closedEmitted)

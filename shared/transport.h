@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -9,6 +11,28 @@
 class QWebSocket;
 
 namespace Cohort {
+
+/// An RFC 6455 frame as a server sends it: unmasked, so the same bytes go to every receiver.
+QByteArray webSocketServerFrame(quint8 opcode, QByteArrayView payload);
+
+/// A text frame serialized once for any number of receivers: its UTF-8 payload, and the wire
+/// form (header + payload) built on first use. Copies share both, so a room broadcast hands
+/// every member the same bytes instead of converting and framing a QString per member.
+class PreparedText
+{
+public:
+    explicit PreparedText(QByteArray utf8)
+        : m_utf8(std::move(utf8))
+    {
+    }
+    const QByteArray &utf8() const { return m_utf8; }
+    /// The complete unmasked text frame.
+    const QByteArray &serverFrame() const;
+
+private:
+    QByteArray m_utf8;
+    mutable QByteArray m_frame;
+};
 
 /// One bidirectional stream of text frames. The server and the client speak through this, so
 /// room logic is testable without sockets and the built-in server can use an in-memory pipe.
@@ -20,6 +44,9 @@ public:
 
     /// Queues one text frame. Never blocks.
     virtual void sendText(const QString &frame) = 0;
+    /// Queues one text frame already encoded; transports that frame bytes themselves reuse its
+    /// wire form, the others convert.
+    virtual void sendPrepared(const PreparedText &frame) { sendText(QString::fromUtf8(frame.utf8())); }
     /// Bytes queued but not yet handed to the operating system (for backpressure).
     virtual qint64 pendingBytes() const = 0;
     /// Closes with a WebSocket close code; `closed` follows.
@@ -34,6 +61,8 @@ public:
 
 Q_SIGNALS:
     void textReceived(const QString &frame);
+    /// A binary message arrived; the protocol has none, so only its arrival matters.
+    void binaryReceived();
     void pongReceived();
     void closed(quint16 code, const QString &reason);
 };

@@ -6,8 +6,10 @@
 #include "httpendpoint.h"
 #include "logging.h"
 #include "metrics.h"
+#include "poller.h"
 #include "servercore.h"
 #include "storage.h"
+#include "websocketlistener.h"
 
 #include <QFile>
 #include <QSslCertificate>
@@ -83,7 +85,11 @@ public:
     std::unique_ptr<AuthService> auth;
     Metrics metrics;
     std::unique_ptr<ServerCore> core;
-    std::unique_ptr<QWebSocketServer> listener;
+    // Plain ws:// runs on our own transport; wss:// keeps Qt's, which brings TLS. The poller
+    // outlives the transports, which the core's connections own.
+    std::unique_ptr<Net::Poller> poller;
+    std::unique_ptr<Net::WebSocketListener> listener;
+    std::unique_ptr<QWebSocketServer> tlsListener;
     std::unique_ptr<HttpEndpoint> http;
     QString setupToken;
     bool secure = false;
@@ -102,7 +108,9 @@ CohortServer::~CohortServer()
     // Connections reference the core, auth and storage: tear down in reverse order of use.
     d->http.reset();
     d->listener.reset();
+    d->tlsListener.reset();
     d->core.reset();
+    d->poller.reset();
     d->auth.reset();
     if (d->storage)
         d->storage->close();
@@ -145,32 +153,8 @@ QString CohortServer::start()
     d->core = std::make_unique<ServerCore>(d->config, *d->storage, *d->auth, d->metrics);
     connect(d->core.get(), &ServerCore::drained, this, &CohortServer::stopped);
 
-    d->listener = std::make_unique<QWebSocketServer>(d->config.serverName,
-                                                     d->secure ? QWebSocketServer::SecureMode
-                                                               : QWebSocketServer::NonSecureMode);
-    if (d->secure)
-        d->listener->setSslConfiguration(tls);
-    d->listener->setHandshakeTimeout(std::chrono::seconds(d->config.handshakeTimeoutSeconds));
-    connect(d->listener.get(), &QWebSocketServer::newConnection, this, [this] {
-        while (QWebSocket *socket = d->listener->nextPendingConnection())
-            acceptSocket(socket);
-    });
-    connect(d->listener.get(), &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
-        qCWarning(lcNet) << "accept failed:" << error;
-    });
-    connect(d->listener.get(), &QWebSocketServer::peerVerifyError, this, [](const QSslError &error) {
-        qCDebug(lcNet) << "TLS peer verification:" << error.errorString();
-    });
-    connect(d->listener.get(), &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
-        for (const QSslError &error : errors)
-            qCDebug(lcNet) << "TLS error during handshake:" << error.errorString();
-    });
-    if (!d->listener->listen(d->config.listenAddress, d->config.port))
-        return abandonStart(QStringLiteral("cannot listen on %1:%2: %3")
-                                .arg(d->config.listenAddress.toString())
-                                .arg(d->config.port)
-                                .arg(d->listener->errorString()));
-    disableNagle(d->listener->socketDescriptor());
+    if (const QString problem = d->secure ? listenTls(tls) : listenPlain(); !problem.isEmpty())
+        return abandonStart(problem);
 
     if (d->config.httpEnabled) {
         d->http = std::make_unique<HttpEndpoint>(d->metrics, [this] {
@@ -187,12 +171,67 @@ QString CohortServer::start()
     return QString();
 }
 
+QString CohortServer::listenPlain()
+{
+    d->poller = std::make_unique<Net::Poller>();
+    if (!d->poller->isValid())
+        return QStringLiteral("cannot create the epoll set for client connections");
+    Net::WebSocketListener::Limits limits;
+    // Above this the connection closes with 1009; between maxFrameBytes and this the client
+    // gets a too_large error and the connection stays usable.
+    limits.maxMessageBytes = 4LL * d->config.maxFrameBytes;
+    limits.handshakeTimeoutMs = d->config.handshakeTimeoutSeconds * 1000;
+    limits.maxHandshakesPerAddress = d->config.maxConnectionsPerAddress;
+    d->listener = std::make_unique<Net::WebSocketListener>(*d->poller, limits);
+    connect(d->listener.get(), &Net::WebSocketListener::upgraded, this, &CohortServer::acceptTransport);
+    connect(d->listener.get(), &QTcpServer::acceptError, this, [](QAbstractSocket::SocketError error) {
+        qCWarning(lcNet) << "accept failed:" << error;
+    });
+    if (!d->listener->listen(d->config.listenAddress, d->config.port))
+        return QStringLiteral("cannot listen on %1:%2: %3")
+            .arg(d->config.listenAddress.toString())
+            .arg(d->config.port)
+            .arg(d->listener->errorString());
+    disableNagle(d->listener->socketDescriptor());
+    return QString();
+}
+
+QString CohortServer::listenTls(const QSslConfiguration &tls)
+{
+    d->tlsListener = std::make_unique<QWebSocketServer>(d->config.serverName, QWebSocketServer::SecureMode);
+    d->tlsListener->setSslConfiguration(tls);
+    d->tlsListener->setHandshakeTimeout(std::chrono::seconds(d->config.handshakeTimeoutSeconds));
+    connect(d->tlsListener.get(), &QWebSocketServer::newConnection, this, [this] {
+        while (QWebSocket *socket = d->tlsListener->nextPendingConnection())
+            acceptSocket(socket);
+    });
+    connect(d->tlsListener.get(), &QWebSocketServer::acceptError, this, [](QAbstractSocket::SocketError error) {
+        qCWarning(lcNet) << "accept failed:" << error;
+    });
+    connect(d->tlsListener.get(), &QWebSocketServer::peerVerifyError, this, [](const QSslError &error) {
+        qCDebug(lcNet) << "TLS peer verification:" << error.errorString();
+    });
+    connect(d->tlsListener.get(), &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
+        for (const QSslError &error : errors)
+            qCDebug(lcNet) << "TLS error during handshake:" << error.errorString();
+    });
+    if (!d->tlsListener->listen(d->config.listenAddress, d->config.port))
+        return QStringLiteral("cannot listen on %1:%2: %3")
+            .arg(d->config.listenAddress.toString())
+            .arg(d->config.port)
+            .arg(d->tlsListener->errorString());
+    disableNagle(d->tlsListener->socketDescriptor());
+    return QString();
+}
+
 QString CohortServer::abandonStart(const QString &problem)
 {
     // Nothing half-started stays behind: the caller may fix the configuration and start again.
     d->http.reset();
     d->listener.reset();
+    d->tlsListener.reset();
     d->core.reset();
+    d->poller.reset();
     d->auth.reset();
     d->storage->close();
     d->storage.reset();
@@ -202,13 +241,11 @@ QString CohortServer::abandonStart(const QString &problem)
 
 void CohortServer::acceptSocket(QWebSocket *socket)
 {
-    // Qt closes the connection with 1009 above this; between maxFrameBytes and this the client
-    // gets a too_large error and the connection stays usable.
+    // The same hard limit as the plain listener's (see listenPlain).
     const qint64 hardLimit = 4LL * d->config.maxFrameBytes;
     socket->setMaxAllowedIncomingMessageSize(static_cast<quint64>(hardLimit));
     socket->setMaxAllowedIncomingFrameSize(static_cast<quint64>(hardLimit));
-    Connection *connection = d->core->addConnection(new WebSocketTransport(socket));
-    connect(socket, &QWebSocket::binaryMessageReceived, connection, [connection] { connection->onBinaryFrame(); });
+    d->core->addConnection(new WebSocketTransport(socket));
 }
 
 void CohortServer::acceptTransport(Transport *transport)
@@ -225,19 +262,24 @@ void CohortServer::stop()
     if (!d->core || d->stopping)
         return;
     d->stopping = true;
-    d->listener->close();
+    if (d->listener)
+        d->listener->shutDown();
+    if (d->tlsListener)
+        d->tlsListener->close();
     d->http.reset();
     d->core->stop();
 }
 
 bool CohortServer::isListening() const
 {
-    return d->listener && d->listener->isListening();
+    return (d->listener && d->listener->isListening()) || (d->tlsListener && d->tlsListener->isListening());
 }
 
 quint16 CohortServer::port() const
 {
-    return d->listener ? d->listener->serverPort() : 0;
+    if (d->listener)
+        return d->listener->serverPort();
+    return d->tlsListener ? d->tlsListener->serverPort() : 0;
 }
 
 quint16 CohortServer::httpPort() const

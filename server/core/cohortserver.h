@@ -9,6 +9,7 @@
 
 #include <memory>
 
+class QSslConfiguration;
 class QWebSocket;
 
 namespace Cohort {
@@ -59,6 +60,8 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    QString listenPlain();
+    QString listenTls(const QSslConfiguration &tls);
     void acceptSocket(QWebSocket *socket);
     QString abandonStart(const QString &problem);
 

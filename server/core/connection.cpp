@@ -7,7 +7,6 @@
 #include "servercore.h"
 
 #include <QTimer>
-#include <QWebSocket>
 
 namespace Cohort::Server {
 
@@ -30,9 +29,8 @@ Connection::Connection(Transport *transport, ServerCore &core, qint64 nowMs)
     , m_lastPingMs(nowMs)
 {
     m_transport->setParent(this);
-    if (auto *webSocket = qobject_cast<WebSocketTransport *>(transport))
-        m_socket = webSocket->socket();
     connect(m_transport, &Transport::textReceived, this, &Connection::onText);
+    connect(m_transport, &Transport::binaryReceived, this, &Connection::onBinaryFrame);
     connect(m_transport, &Transport::pongReceived, this, [this] { m_lastHeardMs = m_core.nowMs(); });
     connect(m_transport, &Transport::closed, this, &Connection::onClosed);
 }
@@ -219,31 +217,7 @@ void Connection::handleHello(const Frame &frame)
 
 void Connection::send(const Frame &frame)
 {
-    sendText(QString::fromUtf8(encode(frame)));
-}
-
-void Connection::sendText(const QString &text)
-{
-    if (m_cutOff)
-        return;
-    m_transport->sendText(text);
-    markForFlush();
-    checkBackpressure();
-}
-
-void Connection::markForFlush()
-{
-    if (m_socket && !m_flushPending) {
-        m_flushPending = true;
-        m_core.scheduleFlush(this);
-    }
-}
-
-void Connection::flush()
-{
-    m_flushPending = false;
-    if (!m_cutOff)
-        m_socket->flush();
+    sendEvent(PreparedText(encode(frame)));
 }
 
 void Connection::checkBackpressure()

@@ -13,8 +13,6 @@
 
 #include <algorithm>
 
-class QWebSocket;
-
 namespace Cohort::Server {
 
 class ServerCore;
@@ -89,16 +87,20 @@ public:
     /// Marks a request as answered later (an asynchronous op); its id stays reserved until then.
     void beginAsync(const Request &request) { m_pendingIds.insert(request.id); }
     /// Queues an already serialized event frame: the fan-out path, kept minimal.
+    void sendEvent(const PreparedText &frame)
+    {
+        if (m_cutOff)
+            return;
+        m_transport->sendPrepared(frame);
+        checkBackpressure();
+    }
     void sendEvent(const QString &frame)
     {
         if (m_cutOff)
             return;
         m_transport->sendText(frame);
-        markForFlush();
         checkBackpressure();
     }
-    /// Hands queued output to the operating system now (see ServerCore::flushPending).
-    void flush();
     /// A resume replay may exceed the pending-bytes limit (it is bounded by the resume window);
     /// live events may not add to that excess.
     void beginReplay() { m_replaying = true; }
@@ -109,25 +111,21 @@ public:
 
     /// Called by the server's single sweep timer: heartbeat pings, timeouts, stuck closes.
     void sweep(qint64 nowMs);
-    /// A binary frame arrived; the protocol allows only text.
-    void onBinaryFrame();
-    bool isFlushPending() const { return m_flushPending; }
 
 Q_SIGNALS:
     void finished(Cohort::Server::Connection *connection);
 
 private:
     void onText(const QString &text);
+    /// A binary frame arrived; the protocol allows only text.
+    void onBinaryFrame();
     void onClosed();
     void handleHello(const Protocol::Frame &frame);
     void send(const Protocol::Frame &frame);
-    void sendText(const QString &text);
     void checkBackpressure();
     void cutOff();
-    void markForFlush();
 
     Transport *m_transport;
-    QWebSocket *m_socket = nullptr; // set for WebSocket transports, which can be flushed
     ServerCore &m_core;
     QString m_address;
     RateLimiter m_limiter;
@@ -136,7 +134,6 @@ private:
     bool m_closing = false;
     bool m_cutOff = false;
     bool m_replaying = false;
-    bool m_flushPending = false;
     UserRecord m_user;
     QByteArray m_tokenHash;
     qint64 m_sessionExpiresAt = 0;

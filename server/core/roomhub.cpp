@@ -26,7 +26,7 @@ void RoomHub::leave(RoomId room, Connection *connection)
         m_members.erase(it);
 }
 
-qsizetype RoomHub::broadcast(RoomId room, const QString &frame) const
+qsizetype RoomHub::broadcast(RoomId room, const PreparedText &frame) const
 {
     // A copy shares the list; a connection leaving during the loop detaches the hub's, not ours.
     const QList<Connection *> members = m_members.value(room);
@@ -35,7 +35,7 @@ qsizetype RoomHub::broadcast(RoomId room, const QString &frame) const
     return members.size();
 }
 
-QString eventFrameText(const EventRecord &event)
+PreparedText eventFrameText(const EventRecord &event)
 {
     QByteArray out;
     out.reserve(event.payload.size() + event.kind.size() + 96);
@@ -50,7 +50,7 @@ QString eventFrameText(const EventRecord &event)
     out += ",\"data\":";
     out += event.payload.isEmpty() ? QByteArray("{}") : event.payload;
     out += '}';
-    return QString::fromUtf8(out);
+    return PreparedText(std::move(out));
 }
 
 } // namespace Cohort::Server

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "storage.h"
+#include "transport.h"
 #include "types.h"
 
 #include <QHash>
@@ -21,7 +22,7 @@ public:
     void leave(RoomId room, Connection *connection);
 
     /// Sends one serialized event frame to every joined connection; returns how many got it.
-    qsizetype broadcast(RoomId room, const QString &frame) const;
+    qsizetype broadcast(RoomId room, const PreparedText &frame) const;
 
     /// The connections that have joined the room.
     QList<Connection *> subscribers(RoomId room) const { return m_members.value(room); }
@@ -35,7 +36,7 @@ private:
 };
 
 /// The event frame for a stored event, built around its stored JSON payload without parsing it,
-/// so a broadcast is serialized once.
-QString eventFrameText(const EventRecord &event);
+/// so a broadcast is serialized (and framed) once.
+PreparedText eventFrameText(const EventRecord &event);
 
 } // namespace Cohort::Server

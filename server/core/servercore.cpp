@@ -77,7 +77,6 @@ ServerCore::~ServerCore()
     m_metrics.connections = nullptr;
     m_metrics.activeRooms = nullptr;
     m_metrics.roomSubscriptions = nullptr;
-    m_toFlush.clear();
     const QSet<Connection *> connections = m_connections;
     for (Connection *c : connections) {
         c->disconnect(this);
@@ -118,8 +117,6 @@ void ServerCore::onConnectionFinished(Connection *connection)
 {
     if (!m_connections.remove(connection))
         return;
-    if (connection->isFlushPending())
-        m_toFlush.removeOne(connection);
     if (connection->isSignedIn())
         onSigningOut(*connection);
     const RoomSet rooms = connection->joinedRooms();
@@ -134,24 +131,6 @@ void ServerCore::onConnectionFinished(Connection *connection)
     connection->deleteLater();
     if (m_stopping && m_connections.isEmpty())
         Q_EMIT drained();
-}
-
-void ServerCore::scheduleFlush(Connection *connection)
-{
-    // Without this, Qt writes each socket when the event loop reports it writable: one more
-    // loop turn that polls every socket, and a notifier switched on and off per connection.
-    // A posted call runs before the next poll, and still coalesces every frame queued to a
-    // connection during this turn into one write.
-    if (m_toFlush.isEmpty())
-        QMetaObject::invokeMethod(this, &ServerCore::flushPending, Qt::QueuedConnection);
-    m_toFlush.append(connection);
-}
-
-void ServerCore::flushPending()
-{
-    const QList<Connection *> connections = std::exchange(m_toFlush, {});
-    for (Connection *connection : connections)
-        connection->flush();
 }
 
 void ServerCore::leaveRoom(Connection &connection, RoomId room)

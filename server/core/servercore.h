@@ -53,8 +53,6 @@ public:
     /// A connection signed in; it is signing out (or closing) while still signed in.
     void onSignedIn(Connection &connection);
     void onSigningOut(Connection &connection);
-    /// Queues the connection's output to be written at the start of the next event-loop turn.
-    void scheduleFlush(Connection *connection);
 
 Q_SIGNALS:
     void drained();
@@ -67,7 +65,6 @@ private:
     /// Looks up the session rows of these signed-in connections and closes those whose row is
     /// gone with 4005.
     void checkSessions(const QList<Connection *> &connections, qint64 now);
-    void flushPending();
     void onSessionsRevoked(Cohort::UserId user, const QByteArray &tokenHash, const QByteArray &keepTokenHash);
 
     void authSignIn(Connection &c, const Request &r);
@@ -119,7 +116,6 @@ private:
     QSet<Connection *> m_connections;
     QHash<QString, int> m_perAddress;
     QSet<Connection *> m_admitted;
-    QList<Connection *> m_toFlush;
     bool m_stopping = false;
 };
 
