@@ -39,7 +39,10 @@ public:
         m_socket.connectToHost(url.host(), static_cast<quint16>(url.port()));
         if (!QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, timeoutMs))
             return false;
-        const QByteArray key = QByteArray::number(QRandomGenerator::global()->generate64()).toBase64();
+        // RFC 6455: the key is 16 random bytes in base64.
+        QByteArray nonce(16, Qt::Uninitialized);
+        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(nonce.data()), 4);
+        const QByteArray key = nonce.toBase64();
         m_socket.write("GET / HTTP/1.1\r\nHost: " + url.host().toLatin1() + ':' + QByteArray::number(url.port())
                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
                        + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
