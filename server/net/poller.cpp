@@ -4,6 +4,7 @@
 
 #include "logging.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -69,6 +70,26 @@ void Poller::remove(int fd, PollClient *client)
         if ((*m_batch)[i].data.ptr == client)
             (*m_batch)[i].data.ptr = nullptr;
     }
+    m_toFlush.removeOne(client);
+    std::replace(m_flushing.begin(), m_flushing.end(), client, static_cast<PollClient *>(nullptr));
+}
+
+void Poller::scheduleFlush(PollClient *client)
+{
+    // Outside a wake-up of ours (a timer, a storage answer) a posted call ends the turn.
+    if (m_toFlush.isEmpty() && !m_dispatching)
+        QMetaObject::invokeMethod(this, &Poller::flushScheduled, Qt::QueuedConnection);
+    m_toFlush.append(client);
+}
+
+void Poller::flushScheduled()
+{
+    m_flushing = std::exchange(m_toFlush, {});
+    for (qsizetype i = 0; i < m_flushing.size(); ++i) {
+        if (PollClient *client = m_flushing.at(i))
+            client->flush();
+    }
+    m_flushing.clear();
 }
 
 void Poller::dispatch()
@@ -82,6 +103,7 @@ void Poller::dispatch()
         m_batchCount = 0;
         return;
     }
+    m_dispatching = true;
     for (m_batchIndex = 0; m_batchIndex < m_batchCount; ++m_batchIndex) {
         const epoll_event &event = (*m_batch)[m_batchIndex];
         if (auto *client = static_cast<PollClient *>(event.data.ptr))
@@ -89,6 +111,8 @@ void Poller::dispatch()
     }
     m_batchCount = 0;
     m_batchIndex = 0;
+    m_dispatching = false;
+    flushScheduled();
 }
 
 } // namespace Cohort::Server::Net

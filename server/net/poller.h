@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #pragma once
 
+#include <QList>
 #include <QObject>
 #include <QSocketNotifier>
 
@@ -19,6 +20,8 @@ public:
     virtual ~PollClient() = default;
     /// The descriptor is readable, writable, or failed/hung up (flags from epoll).
     virtual void onReady(quint32 events) = 0;
+    /// Writes what was queued during this event-loop turn (see Poller::scheduleFlush).
+    virtual void flush() = 0;
 };
 
 /// One epoll set for all client sockets. Qt's event loop polls every notifier on every turn,
@@ -35,12 +38,17 @@ public:
     bool isValid() const { return m_epoll >= 0; }
     bool add(int fd, PollClient *client, bool wantWrite);
     void setWantWrite(int fd, PollClient *client, bool wantWrite);
-    /// Removes the descriptor; no further onReady reaches `client`, not even from the batch
-    /// being dispatched.
+    /// Removes the descriptor; no further onReady or flush reaches `client`, not even from the
+    /// batch being dispatched.
     void remove(int fd, PollClient *client);
+    /// Calls `client->flush()` at the end of this event-loop turn: every frame a connection gets
+    /// in one turn (a burst of broadcasts) leaves in one writev, and a connection that gets one
+    /// frame per turn still has it written before the loop sleeps again.
+    void scheduleFlush(PollClient *client);
 
 private:
     void dispatch();
+    void flushScheduled();
 
     int m_epoll = -1;
     std::unique_ptr<QSocketNotifier> m_notifier;
@@ -48,6 +56,9 @@ private:
     std::unique_ptr<std::array<epoll_event, BatchSize>> m_batch;
     int m_batchCount = 0;
     int m_batchIndex = 0;
+    bool m_dispatching = false;
+    QList<PollClient *> m_toFlush;
+    QList<PollClient *> m_flushing; // the list being flushed; removed clients are nulled
 };
 
 } // namespace Cohort::Server::Net

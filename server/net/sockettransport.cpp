@@ -228,30 +228,20 @@ void SocketTransport::write(const QByteArray &bytes)
 {
     if (m_fd < 0 || m_state == State::Draining || m_state == State::Closed)
         return;
-    if (!m_output.isEmpty()) {
-        m_output.append(bytes);
-        m_pendingBytes += bytes.size();
-        return;
-    }
-    ssize_t written;
-    do {
-        written = ::send(m_fd, bytes.constData(), static_cast<size_t>(bytes.size()), MSG_NOSIGNAL);
-    } while (written < 0 && errno == EINTR);
-    if (written == bytes.size())
-        return;
-    if (written < 0) {
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            writeFailed();
-            return;
-        }
-        written = 0;
-    }
-    // The socket buffer is full: keep the rest (shared, not copied) until it has room.
+    // Shared, not copied: a broadcast frame is one buffer however many connections hold it.
     m_output.append(bytes);
-    m_outputOffset = written;
-    m_pendingBytes = bytes.size() - written;
-    m_wantWrite = true;
-    m_poller.setWantWrite(m_fd, this, true);
+    m_pendingBytes += bytes.size();
+    if (!m_wantWrite && !m_flushScheduled) {
+        m_flushScheduled = true;
+        m_poller.scheduleFlush(this);
+    }
+}
+
+void SocketTransport::flush()
+{
+    m_flushScheduled = false;
+    if (!m_wantWrite)
+        writeQueued();
 }
 
 void SocketTransport::writeQueued()
@@ -274,7 +264,9 @@ void SocketTransport::writeQueued()
         if (written < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                waitUntilWritable();
+            else
                 writeFailed();
             return;
         }
@@ -284,7 +276,8 @@ void SocketTransport::writeQueued()
             const qsizetype rest = m_output.constFirst().size() - m_outputOffset;
             if (left < rest) {
                 m_outputOffset += left;
-                return; // the socket took less than offered: it is full
+                waitUntilWritable(); // the socket took less than offered: it is full
+                return;
             }
             left -= rest;
             m_output.removeFirst();
@@ -292,10 +285,20 @@ void SocketTransport::writeQueued()
         }
     }
     m_output = QList<QByteArray>();
-    m_wantWrite = false;
-    m_poller.setWantWrite(m_fd, this, false);
+    if (m_wantWrite) {
+        m_wantWrite = false;
+        m_poller.setWantWrite(m_fd, this, false);
+    }
     if (m_state == State::Finishing)
         end();
+}
+
+void SocketTransport::waitUntilWritable()
+{
+    if (!m_wantWrite) {
+        m_wantWrite = true;
+        m_poller.setWantWrite(m_fd, this, true);
+    }
 }
 
 void SocketTransport::writeFailed()
@@ -305,8 +308,10 @@ void SocketTransport::writeFailed()
     m_output = QList<QByteArray>();
     m_outputOffset = 0;
     m_pendingBytes = 0;
-    m_wantWrite = false;
-    m_poller.setWantWrite(m_fd, this, false);
+    if (m_wantWrite) {
+        m_wantWrite = false;
+        m_poller.setWantWrite(m_fd, this, false);
+    }
     ::shutdown(m_fd, SHUT_RDWR);
     if (m_state == State::Finishing)
         m_state = State::Draining;

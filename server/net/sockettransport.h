@@ -11,9 +11,10 @@
 namespace Cohort::Server::Net {
 
 /// A WebSocket over a non-blocking TCP socket in the Poller: the HTTP upgrade, then frames.
-/// Writes go to the kernel at once; only what the socket does not take is queued (shared
-/// QByteArrays, so a broadcast frame is one buffer however many members wait on it), and
-/// EPOLLOUT is watched only while that queue is not empty.
+/// What is sent during one event-loop turn goes to the kernel in one writev at the end of that
+/// turn; only what the socket does not take stays queued (shared QByteArrays, so a broadcast
+/// frame is one buffer however many members wait on it), and EPOLLOUT is watched only while
+/// the kernel buffer is full.
 class SocketTransport final : public Transport, private PollClient
 {
     Q_OBJECT
@@ -49,6 +50,7 @@ private:
     };
 
     void onReady(quint32 events) override;
+    void flush() override;
     void readInput();
     /// Handles received bytes; false once the transport stopped reading (closing or closed).
     bool consume(const char *data, qsizetype size);
@@ -58,6 +60,7 @@ private:
     void sendClose(quint16 code, const QString &reason);
     void write(const QByteArray &bytes);
     void writeQueued();
+    void waitUntilWritable();
     enum class Ending {
         Close, // the peer sends nothing more: close the socket
         Drain, // the peer may still be sending: shut down our direction, read until it closes
@@ -78,7 +81,8 @@ private:
     QList<QByteArray> m_output; // what the socket did not take yet; released when drained
     qsizetype m_outputOffset = 0; // bytes of m_output.first() already written
     qint64 m_pendingBytes = 0;
-    bool m_wantWrite = false;
+    bool m_wantWrite = false;     // EPOLLOUT is watched: the kernel buffer was full
+    bool m_flushScheduled = false; // the poller flushes us at the end of this turn
     Ending m_ending = Ending::Drain;
     quint16 m_closeCode = CloseAbnormal;
     QString m_closeReason;
