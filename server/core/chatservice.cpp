@@ -70,16 +70,18 @@ ChatService::ChatService(ServerCore &core, Storage &storage)
                     core.config().maxAttachmentBytes, core.config().maxFrameBytes,
                     core.config().uploadExpirySeconds * 1000LL)
 {
-    // A quarter of the shorter time, so an idle upload's temp file and an unsent file go within
-    // 125% of theirs.
-    const qint64 unsentMs = core.config().unsentAttachmentSeconds * 1000LL;
-    m_uploadExpiry.setInterval(
-        static_cast<int>(std::clamp<qint64>(std::min(m_attachments.expiryMs(), unsentMs) / 4, 100, 60 * 1000)));
-    QObject::connect(&m_uploadExpiry, &QTimer::timeout, &m_uploadExpiry, [this, unsentMs] {
-        m_attachments.expire(m_core.nowMs());
-        dropUnsentAttachments(QDateTime::currentMSecsSinceEpoch() - unsentMs);
-    });
+    // A quarter of the expiry, so an idle upload's temp file goes within 125% of it.
+    m_uploadExpiry.setInterval(static_cast<int>(std::clamp<qint64>(m_attachments.expiryMs() / 4, 100, 60 * 1000)));
+    QObject::connect(&m_uploadExpiry, &QTimer::timeout, &m_uploadExpiry,
+                     [this] { m_attachments.expire(m_core.nowMs()); });
     m_uploadExpiry.start();
+    // Unsent files go within 125% of their time as well (checked at least hourly), though not each
+    // minute as uploads are: the query looks through the messages of every room with old files.
+    const qint64 unsentMs = core.config().unsentAttachmentSeconds * 1000LL;
+    m_unsentSweep.setInterval(static_cast<int>(std::clamp<qint64>(unsentMs / 4, 100, 3600 * 1000)));
+    QObject::connect(&m_unsentSweep, &QTimer::timeout, &m_unsentSweep,
+                     [this, unsentMs] { dropUnsentAttachments(QDateTime::currentMSecsSinceEpoch() - unsentMs); });
+    m_unsentSweep.start();
 }
 
 std::optional<ChatService::Access> ChatService::access(Connection &c, RoomId roomId)

@@ -118,7 +118,8 @@ private:
     QHash<UserId, qint64> m_lastSeen;                 // wall clock ms, when a user went offline (stored too)
     QHash<std::pair<UserId, RoomId>, qint64> m_lastTyping; // core clock ms of the last typing fanned out
     AttachmentStore m_attachments;
-    QTimer m_uploadExpiry; // drops idle uploads even when no other upload comes, and unsent files
+    QTimer m_uploadExpiry; // drops idle uploads even when no other upload comes
+    QTimer m_unsentSweep;  // drops files uploaded but never sent
 };
 
 } // namespace Cohort::Server
