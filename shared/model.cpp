@@ -67,10 +67,13 @@ std::optional<CourseInfo> CourseInfo::fromJson(const QJsonObject &json)
 
 QJsonObject MessagePreview::toJson() const
 {
-    return {{QStringLiteral("seq"), seq},
-            {QStringLiteral("ts"), timestamp},
-            {QStringLiteral("senderName"), senderName},
-            {QStringLiteral("text"), text}};
+    QJsonObject json{{QStringLiteral("seq"), seq},
+                     {QStringLiteral("ts"), timestamp},
+                     {QStringLiteral("senderName"), senderName},
+                     {QStringLiteral("text"), text}};
+    if (!attachments.isEmpty())
+        json.insert(QStringLiteral("attachments"), attachmentsToJson(attachments));
+    return json;
 }
 
 std::optional<MessagePreview> MessagePreview::fromJson(const QJsonObject &json)
@@ -80,7 +83,8 @@ std::optional<MessagePreview> MessagePreview::fromJson(const QJsonObject &json)
         return std::nullopt;
     return MessagePreview{seq, json.value(QStringLiteral("ts")).toInteger(),
                           json.value(QStringLiteral("senderName")).toString(),
-                          json.value(QStringLiteral("text")).toString()};
+                          json.value(QStringLiteral("text")).toString(),
+                          attachmentsFromJson(json.value(QStringLiteral("attachments")).toArray())};
 }
 
 QJsonObject RoomInfo::sharedJson() const

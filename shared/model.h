@@ -40,6 +40,19 @@ struct CourseInfo
     friend bool operator==(const CourseInfo &, const CourseInfo &) = default;
 };
 
+/// A file a message carries; `id` is the SHA-256 of its bytes (hex).
+struct AttachmentInfo
+{
+    QString id;
+    QString name;
+    qint64 size = 0;
+    QString mime;
+
+    QJsonObject toJson() const;
+    static std::optional<AttachmentInfo> fromJson(const QJsonObject &json);
+    friend bool operator==(const AttachmentInfo &, const AttachmentInfo &) = default;
+};
+
 /// The newest message of a room, as the room list shows it.
 struct MessagePreview
 {
@@ -47,6 +60,7 @@ struct MessagePreview
     qint64 timestamp = 0;
     QString senderName;
     QString text;
+    QList<AttachmentInfo> attachments; // a file-only message shows its file
 
     QJsonObject toJson() const;
     static std::optional<MessagePreview> fromJson(const QJsonObject &json);
@@ -94,19 +108,6 @@ struct MemberInfo
     QJsonObject toJson() const;
     static std::optional<MemberInfo> fromJson(const QJsonObject &json);
     friend bool operator==(const MemberInfo &, const MemberInfo &) = default;
-};
-
-/// A file a message carries; `id` is the SHA-256 of its bytes (hex).
-struct AttachmentInfo
-{
-    QString id;
-    QString name;
-    qint64 size = 0;
-    QString mime;
-
-    QJsonObject toJson() const;
-    static std::optional<AttachmentInfo> fromJson(const QJsonObject &json);
-    friend bool operator==(const AttachmentInfo &, const AttachmentInfo &) = default;
 };
 
 /// The users who reacted to a message with one emoji.

@@ -88,7 +88,8 @@ RoomInfo roomListEntry(const SqlRow &row)
         info.lastMessage = MessagePreview{row.value("last_message_seq").toLongLong(),
                                           row.value("last_message_ts").toLongLong(),
                                           row.value("last_message_sender").toString(),
-                                          row.value("last_message_text").toString()};
+                                          row.value("last_message_text").toString(),
+                                          attachmentsFromJson(QJsonDocument::fromJson(row.value("last_message_attachments").toString().toUtf8()).array())};
     return info;
 }
 

@@ -78,6 +78,7 @@ private Q_SLOTS:
     void removedUploadIsCancelledOnTheServer();
     void largeFileIsHashedOffTheEventLoop();
     void uploadsOfASignedOutAccountStayWithIt();
+    void roomListNamesTheLastMessagesFile();
 
 private:
     struct Person
@@ -1053,6 +1054,26 @@ void TestClientChat::uploadsOfASignedOutAccountStayWithIt()
     ana.connection->signOut();
     QVERIFY(signIn(*ana.connection, m_server->url(), QStringLiteral("ana")).ok);
     QCOMPARE(ana.chat->messageUploads(held).size(), 1);
+}
+
+void TestClientChat::roomListNamesTheLastMessagesFile()
+{
+    // Ben sends a file without text while Ana is away: her room list, loaded at her next
+    // sign-in, knows the file (the pane reads "📎 worksheet.pdf", not an empty line).
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    const QString key = ben.chat->uploadData(m_room, QStringLiteral("worksheet.pdf"), QStringLiteral("application/pdf"), noise(3000));
+    ben.chat->send(m_room, QString(), 0, {key});
+    QTRY_VERIFY(ben.chat->rooms()->room(m_room)->lastMessageTs > 0);
+
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    const Client::ChatRoom *room = ana.chat->rooms()->room(m_room);
+    QVERIFY(room);
+    QCOMPARE(room->lastMessageText, QString());
+    QCOMPARE(room->lastMessageFile, QStringLiteral("worksheet.pdf"));
+    const QModelIndex index = ana.chat->rooms()->index(ana.chat->rooms()->rowOf(m_room), 0);
+    QCOMPARE(index.data(Client::RoomListModel::LastMessageFileRole).toString(), QStringLiteral("worksheet.pdf"));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)

@@ -143,6 +143,7 @@ void TestStorage::roomListFigures()
     QCOMPARE(info.lastMessage->seq, 3); // the newest message that is not deleted
     QCOMPARE(info.lastMessage->senderName, QStringLiteral("BEN"));
     QCOMPARE(info.lastMessage->text, QStringLiteral("everyone @room"));
+    QVERIFY(info.lastMessage->attachments.isEmpty());
     QVERIFY(!info.peer);
 
     // Reading up to 2 leaves one unread, one mention; the read position never goes back.
@@ -255,6 +256,11 @@ void TestStorage::deletingTheLastCarrierRemovesTheFile()
     const qint64 first = send();
     const qint64 second = send();
     QVERIFY(first > 0 && second > 0);
+    // The room list carries the last message's files: a file-only one can read "📎 meme.png".
+    std::optional<MessagePreview> last = m_storage->roomForUser(room, ana)->lastMessage;
+    QVERIFY(last);
+    QCOMPARE(last->seq, second);
+    QCOMPARE(last->attachments, QList<AttachmentInfo>{shared});
 
     QVERIFY(remove(first));
     QVERIFY(m_storage->attachment(room, shared.id)); // the second message still carries it

@@ -18,6 +18,7 @@ SELECT r.id, r.kind, r.name, r.course_id, r.last_seq, r.topic, r.visibility, r.m
               AND (u.mentions_room = 1 OR u.mentions LIKE :mention_pattern)) END AS mentions,
        p.id AS peer_id, p.username AS peer_username, p.display_name AS peer_display_name, p.role AS peer_role,
        lm.seq AS last_message_seq, lm.created_at AS last_message_ts, lm.text AS last_message_text,
+       lm.attachments AS last_message_attachments,
        lu.display_name AS last_message_sender
 FROM rooms r
 LEFT JOIN room_members me ON me.room_id = r.id AND me.user_id = :user_id
