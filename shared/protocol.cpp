@@ -78,6 +78,7 @@ constexpr std::array opTable{
     OpEntry{Op::CodeExport, "code.export", false, false},
     OpEntry{Op::AttachmentCancel, "attachment.cancel", false, false},
     OpEntry{Op::CodeRemove, "code.remove", false, true},
+    OpEntry{Op::VersionDelete, "version.delete", false, true},
 };
 
 constexpr bool opTableInEnumOrder()

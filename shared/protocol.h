@@ -90,6 +90,7 @@ enum class Op {
     CodeExport,
     AttachmentCancel,
     CodeRemove,
+    VersionDelete,
 };
 
 QString opName(Op op);
@@ -144,6 +145,7 @@ inline const QString EventCommentAdded = QStringLiteral("comment.added");
 inline const QString EventCommentResolved = QStringLiteral("comment.resolved");
 inline const QString EventVersionCreated = QStringLiteral("version.created");
 inline const QString EventVersionRestored = QStringLiteral("version.restored");
+inline const QString EventVersionDeleted = QStringLiteral("version.deleted");
 /// Code sessions, ephemeral.
 inline const QString EventDocUpdate = QStringLiteral("doc.update");
 inline const QString EventCursor = QStringLiteral("cursor");

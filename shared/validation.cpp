@@ -296,6 +296,7 @@ Schema schemaFor(Op op)
     case Op::CodeExport: return sessionId;
     case Op::AttachmentCancel: return attachmentCancel;
     case Op::CodeRemove: return codeRemove;
+    case Op::VersionDelete: return versionRestore;
     }
     return none;
 }

@@ -352,6 +352,8 @@ void CodeSession::onLoggedEvent(const Protocol::Frame &frame)
             Q_EMIT versionCreated(*version);
     } else if (event == QLatin1String("version.restored")) {
         Q_EMIT versionRestored(CodeVersionId(d.value(QLatin1String("versionId")).toInteger()));
+    } else if (event == QLatin1String("version.deleted")) {
+        Q_EMIT versionDeleted(CodeVersionId(d.value(QLatin1String("versionId")).toInteger()));
     }
 }
 
@@ -749,6 +751,15 @@ void CodeSession::restoreVersion(CodeVersionId version, QObject *context, ReplyC
                     // fetches them for its open files.
                     resyncFiles();
                 }
+                if (done)
+                    done(reply);
+            });
+}
+
+void CodeSession::deleteVersion(CodeVersionId version, QObject *context, ReplyCallback done)
+{
+    request(QStringLiteral("version.delete"), {{QStringLiteral("clientId"), newClientId()}, {QStringLiteral("versionId"), version.value()}},
+            context, [done](const Reply &reply) {
                 if (done)
                     done(reply);
             });

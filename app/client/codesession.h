@@ -142,6 +142,9 @@ public:
     void listVersions(QObject *context, std::function<void(const Reply &, const QList<CodeVersionInfo> &)> done);
     /// Restores every file to the version; the restore arrives as normal edits (remoteUpdate).
     void restoreVersion(CodeVersionId version, QObject *context = nullptr, ReplyCallback done = {});
+    /// Deletes the version for good (the way out of the server's version limit); the live
+    /// files stay as they are.
+    void deleteVersion(CodeVersionId version, QObject *context = nullptr, ReplyCallback done = {});
 
     // Export (participants)
     void exportFiles(QObject *context, std::function<void(const Reply &, const QList<ExportedFile> &)> done);
@@ -175,6 +178,7 @@ Q_SIGNALS:
     void commentsChanged();
     void versionCreated(const Cohort::Client::CodeVersionInfo &version);
     void versionRestored(Cohort::Client::CodeVersionId version);
+    void versionDeleted(Cohort::Client::CodeVersionId version);
     /// A request of the user failed (not for list requests, whose callbacks get the failure).
     void requestFailed(const Cohort::Client::Reply &reply);
 

@@ -37,10 +37,20 @@ VersionsDialog::VersionsDialog(Client::CodeSession *session, QWidget *parent)
     m_save = buttons->addButton(tr("Save a version…"), QDialogButtonBox::ActionRole);
     m_restore = buttons->addButton(tr("Restore"), QDialogButtonBox::ActionRole);
     m_restore->setEnabled(false);
+    m_delete = buttons->addButton(tr("Delete…"), QDialogButtonBox::DestructiveRole);
+    m_delete->setObjectName(QStringLiteral("deleteVersionButton"));
+    m_delete->setEnabled(false);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_save, &QPushButton::clicked, this, &VersionsDialog::save);
     connect(m_restore, &QPushButton::clicked, this, &VersionsDialog::restore);
-    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) { m_restore->setEnabled(row >= 0); });
+    connect(m_delete, &QPushButton::clicked, this, &VersionsDialog::deleteVersion);
+    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+        m_restore->setEnabled(row >= 0);
+        m_delete->setEnabled(row >= 0);
+    });
+    // Another host's change shows here too.
+    connect(session, &Client::CodeSession::versionCreated, this, &VersionsDialog::reload);
+    connect(session, &Client::CodeSession::versionDeleted, this, &VersionsDialog::reload);
     auto *column = new QVBoxLayout(this);
     column->addWidget(m_list, 1);
     column->addWidget(m_status);
@@ -91,7 +101,7 @@ void VersionsDialog::save()
             reload();
         else if (reply.error == Protocol::ErrorCode::Conflict)
             m_status->setText(tr("This session has as many versions as the server keeps. None is deleted to make "
-                                 "room; the server's admin can raise the limit."));
+                                 "room: delete one you no longer need, or ask the server's admin to raise the limit."));
         else
             m_status->setText(ErrorText::forRequest(reply.error, reply.retryAfterMs));
     });
@@ -112,6 +122,27 @@ void VersionsDialog::restore()
     const Client::CodeVersionId version(item->data(VersionIdRole).toLongLong());
     m_session->restoreVersion(version, this, [this](const Client::Reply &reply) {
         m_status->setText(reply.ok ? tr("Restored.") : ErrorText::forRequest(reply.error, reply.retryAfterMs));
+    });
+}
+
+void VersionsDialog::deleteVersion()
+{
+    QListWidgetItem *item = m_list->currentItem();
+    if (!m_session || !item)
+        return;
+    const auto answer = QMessageBox::question(
+        this, tr("Delete this version?"),
+        tr("“%1” is deleted for everyone in the session and cannot be restored any more. The files stay as "
+           "they are now.").arg(item->text()),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    const Client::CodeVersionId version(item->data(VersionIdRole).toLongLong());
+    m_session->deleteVersion(version, this, [this](const Client::Reply &reply) {
+        if (reply.ok)
+            reload();
+        else
+            m_status->setText(ErrorText::forRequest(reply.error, reply.retryAfterMs));
     });
 }
 

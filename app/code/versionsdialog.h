@@ -29,18 +29,21 @@ public:
     QListWidget *list() const { return m_list; }
     QPushButton *saveButton() const { return m_save; }
     QPushButton *restoreButton() const { return m_restore; }
+    QPushButton *deleteButton() const { return m_delete; }
     QLabel *status() const { return m_status; }
     void reload();
 
 private:
     void save();
     void restore();
+    void deleteVersion();
 
     QPointer<Client::CodeSession> m_session;
     QListWidget *m_list;
     QLabel *m_status;
     QPushButton *m_save;
     QPushButton *m_restore;
+    QPushButton *m_delete;
 };
 
 } // namespace Cohort::Ui

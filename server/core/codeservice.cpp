@@ -1632,6 +1632,41 @@ void CodeService::versionRestore(Connection &c, const Request &r)
         m_core.publish(event);
 }
 
+void CodeService::versionDelete(Connection &c, const Request &r)
+{
+    LiveSession *session = joinedSession(c, r);
+    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+        return;
+    if (retried(c, r, *session, EventVersionDeleted)) {
+        c.reply(r, {});
+        return;
+    }
+    const CodeVersionId versionId(integerField(r, "versionId"));
+    const std::optional<CodeVersionRecord> version = m_core.db([&] { return m_code.codeVersion(versionId); });
+    if (!version || version->sessionId != session->record.id) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such version in this session"));
+        return;
+    }
+    // The way out of the version limit: versions are never deleted to make room, a host
+    // chooses which ones go.
+    const CodeEvent event{EventVersionDeleted, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("versionId"), versionId.value()},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> deleted = m_core.db([&] { return m_code.deleteCodeVersion(versionId, event); });
+    if (deleted.error == StorageError::NotFound) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such version in this session"));
+        return;
+    }
+    if (!deleted.ok()) {
+        qCWarning(lcCode) << "version.delete failed:" << deleted.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the version could not be deleted"));
+        return;
+    }
+    c.reply(r, {});
+    m_core.publish(*deleted.value);
+}
+
 void CodeService::codeExport(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);

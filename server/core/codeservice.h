@@ -68,6 +68,7 @@ public:
     void versionCreate(Connection &c, const Request &r);
     void versionList(Connection &c, const Request &r);
     void versionRestore(Connection &c, const Request &r);
+    void versionDelete(Connection &c, const Request &r);
     void codeExport(Connection &c, const Request &r);
 
     /// The code limits announced in `welcome` (docs/protocol.md, "Code sessions").

@@ -287,6 +287,7 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::VersionRestore: return m_code.versionRestore(c, r);
     case Op::CodeExport: return m_code.codeExport(c, r);
     case Op::CodeRemove: return m_code.codeRemove(c, r);
+    case Op::VersionDelete: return m_code.versionDelete(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }

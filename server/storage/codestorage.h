@@ -224,6 +224,8 @@ public:
     virtual int codeVersionCount(CodeSessionId session) = 0;
     virtual QList<CodeVersionFile> codeVersionFiles(CodeVersionId id) = 0;
     virtual StorageResult<CodeRestoreResult> restoreCodeVersion(const CodeRestore &restore) = 0;
+    /// The version and its saved files, with the version.deleted event; NotFound if it is gone.
+    virtual StorageResult<EventRecord> deleteCodeVersion(CodeVersionId id, const CodeEvent &event) = 0;
 };
 
 } // namespace Cohort::Server

@@ -702,6 +702,30 @@ std::optional<CodeVersionRecord> SqlCodeStorage::codeVersion(CodeVersionId id)
     return found.first();
 }
 
+StorageResult<EventRecord> SqlCodeStorage::deleteCodeVersion(CodeVersionId id, const CodeEvent &event)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    const std::optional<CodeVersionRecord> version = codeVersion(id);
+    if (!version)
+        return failure<EventRecord>(StorageError::NotFound, QStringLiteral("no such version"));
+    // The files first: the schema's cascade needs SQLite's foreign keys on, this does not.
+    if (!sql("code_delete_version_files", {{"version_id", id.value()}}))
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    const std::optional<SqlRows> deleted = sql("code_delete_version", {{"version_id", id.value()}});
+    if (!deleted)
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    if (deleted->affected == 0)
+        return failure<EventRecord>(StorageError::NotFound, QStringLiteral("the version was deleted"));
+    StorageResult<EventRecord> appended = appendEvent(roomOfSession(version->sessionId), event, id.value());
+    if (!appended.ok())
+        return appended;
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<EventRecord>(StorageError::Failed, error);
+    return appended;
+}
+
 QList<CodeVersionFile> SqlCodeStorage::codeVersionFiles(CodeVersionId id)
 {
     QList<CodeVersionFile> result;

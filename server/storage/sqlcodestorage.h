@@ -63,6 +63,7 @@ public:
     int codeVersionCount(CodeSessionId session) override;
     QList<CodeVersionFile> codeVersionFiles(CodeVersionId id) override;
     StorageResult<CodeRestoreResult> restoreCodeVersion(const CodeRestore &restore) override;
+    StorageResult<EventRecord> deleteCodeVersion(CodeVersionId id, const CodeEvent &event) override;
 
 private:
     using Binding = std::pair<const char *, QVariant>;

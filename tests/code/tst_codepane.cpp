@@ -27,6 +27,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QInputDialog>
+#include <QMessageBox>
 #include <QLineEdit>
 #include <QAction>
 #include <QListWidget>
@@ -706,6 +707,29 @@ void TestCodePane::versionLimitIsExplained()
     QTRY_VERIFY2(dialog.status()->text().contains(QLatin1String("as many versions as the server keeps")),
                  qPrintable(dialog.status()->text()));
     QVERIFY(dialog.status()->text().contains(QLatin1String("None is deleted")));
+
+    // The way out: delete the old one, after a confirmation (Cancel keeps it).
+    QTRY_COMPARE(dialog.list()->count(), 1);
+    dialog.list()->setCurrentRow(0);
+    QVERIFY(dialog.deleteButton()->isEnabled());
+    const auto answerWith = [](QMessageBox::StandardButton button) {
+        QTimer::singleShot(0, [button] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+                box->button(button)->click();
+        });
+    };
+    answerWith(QMessageBox::Cancel);
+    dialog.deleteButton()->click(); // the question's own event loop answers it before click() returns
+    QCOMPARE(dialog.list()->count(), 1);
+    answerWith(QMessageBox::Yes);
+    dialog.deleteButton()->click();
+    QTRY_COMPARE(dialog.list()->count(), 0);
+    QTimer::singleShot(0, &dialog, [] {
+        if (auto *input = qobject_cast<QInputDialog *>(QApplication::activeModalWidget()))
+            input->accept();
+    });
+    dialog.saveButton()->click();
+    QTRY_COMPARE(dialog.list()->count(), 1);
 }
 
 void TestCodePane::joinWithAccessCode()

@@ -312,6 +312,66 @@ private Q_SLOTS:
                  FrameType::Result);
     }
 
+    void versionDeleteIsTheWayOutOfTheLimit()
+    {
+        m_configure = [](Server::ServerConfig &config) { config.maxCodeVersionsPerSession = 2; };
+        restartServer();
+        const qint64 session = createSession();
+        const qint64 other = createSession();
+        QVERIFY(session > 0 && other > 0);
+        join(*m_teacher, session);
+        QVERIFY(createFile(*m_teacher, session, QStringLiteral("a.py"), QStringLiteral("a = 1\n")) > 0);
+        const auto version = [&](qint64 in, const QString &name) {
+            return m_teacher->request(Op::VersionCreate, {{QStringLiteral("clientId"), clientId()},
+                                                          {QStringLiteral("sessionId"), in}, {QStringLiteral("name"), name}});
+        };
+        const qint64 first = version(session, QStringLiteral("one"))->data.value(QStringLiteral("version")).toObject()
+                                 .value(QStringLiteral("id")).toInteger();
+        QVERIFY(first > 0);
+        QCOMPARE(version(session, QStringLiteral("two"))->type, FrameType::Result);
+        expectError(version(session, QStringLiteral("three")), ErrorCode::Conflict);
+        join(*m_teacher, other);
+        const qint64 elsewhere = version(other, QStringLiteral("other"))->data.value(QStringLiteral("version")).toObject()
+                                     .value(QStringLiteral("id")).toInteger();
+        QVERIFY(elsewhere > 0);
+        join(*m_ana, session);
+        const auto remove = [&](TestClient &client, const QJsonObject &data) {
+            return client.request(Op::VersionDelete, data);
+        };
+        const auto ids = [&](qint64 in, qint64 versionId) {
+            return QJsonObject{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), in},
+                               {QStringLiteral("versionId"), versionId}};
+        };
+
+        // Hosts only; a version of another session, an unknown one or a missing field are refused.
+        expectError(remove(*m_ana, ids(session, first)), ErrorCode::Forbidden);
+        expectError(remove(*m_teacher, ids(session, elsewhere)), ErrorCode::NotFound);
+        expectError(remove(*m_teacher, ids(session, first + 1000)), ErrorCode::NotFound);
+        expectError(remove(*m_teacher, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session}}),
+                    ErrorCode::BadRequest);
+        expectError(remove(*m_teacher, ids(session, 0)), ErrorCode::BadRequest);
+        bool ok = false;
+        QCOMPARE(m_teacher->call(Op::VersionList, {{QStringLiteral("sessionId"), session}}, &ok)
+                     .value(QStringLiteral("versions")).toArray().size(), 2);
+
+        // The host deletes one: the participants are told, a retry is answered alike, and the
+        // freed place takes a new version.
+        const QJsonObject request = ids(session, first);
+        QCOMPARE(remove(*m_teacher, request)->type, FrameType::Result);
+        const std::optional<Frame> told = waitForEvent(*m_ana, EventVersionDeleted);
+        QVERIFY(told);
+        QCOMPARE(told->data.value(QStringLiteral("versionId")).toInteger(), first);
+        QCOMPARE(remove(*m_teacher, request)->type, FrameType::Result);
+        expectError(remove(*m_teacher, ids(session, first)), ErrorCode::NotFound);
+        const QJsonArray left = m_ana->call(Op::VersionList, {{QStringLiteral("sessionId"), session}}, &ok)
+                                    .value(QStringLiteral("versions")).toArray();
+        QCOMPARE(left.size(), 1);
+        QCOMPARE(left.at(0).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("two"));
+        QCOMPARE(version(session, QStringLiteral("three"))->type, FrameType::Result);
+        QCOMPARE(m_teacher->call(Op::VersionList, {{QStringLiteral("sessionId"), other}}, &ok)
+                     .value(QStringLiteral("versions")).toArray().size(), 1);
+    }
+
     void editorsConvergeAndLateJoinerGetsState()
     {
         const qint64 session = createSession();

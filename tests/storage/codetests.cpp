@@ -298,4 +298,22 @@ void TestStorage::codeRemovalQuotasAndRestore()
     QCOMPARE(done.value->events.at(1).kind, QStringLiteral("version.restored"));
     QCOMPARE(code.codeFile(fileId)->lastN, 1);
     QCOMPARE(code.codeFileContent(done.value->created.at(0).id)->snapshot, QByteArray("s2"));
+
+    // A deleted version leaves the count (the quota) with its saved files, and logs its event.
+    const auto saved = code.createCodeVersion(session.id, QStringLiteral("w"), teacher,
+                                              {{fileId, QStringLiteral("a.py"), QStringLiteral("python"), QByteArray("st")}},
+                                              codeEvent(QStringLiteral("version.created"), teacher));
+    QVERIFY(saved.ok());
+    const CodeVersionId savedId = saved.value->first.id;
+    QCOMPARE(code.codeVersionCount(session.id), 2);
+    QCOMPARE(code.codeVersionFiles(savedId).size(), 1);
+    const StorageResult<EventRecord> deletedVersion =
+        code.deleteCodeVersion(savedId, codeEvent(QStringLiteral("version.deleted"), teacher));
+    QVERIFY(deletedVersion.ok());
+    QCOMPARE(deletedVersion.value->kind, QStringLiteral("version.deleted"));
+    QCOMPARE(code.codeVersionCount(session.id), 1);
+    QVERIFY(!code.codeVersion(savedId));
+    QVERIFY(code.codeVersionFiles(savedId).isEmpty());
+    QCOMPARE(code.deleteCodeVersion(savedId, codeEvent(QStringLiteral("version.deleted"), teacher)).error,
+             StorageError::NotFound);
 }

@@ -1,0 +1,1 @@
+DELETE FROM code_versions WHERE id = :version_id

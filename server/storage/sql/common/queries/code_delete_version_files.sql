@@ -1,0 +1,1 @@
+DELETE FROM code_version_files WHERE version_id = :version_id
