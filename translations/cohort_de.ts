@@ -2234,8 +2234,20 @@ Gültig von %3 bis %4
         <translation>Wiederhergestellt.</translation>
     </message>
     <message>
-        <source>This session has as many versions as the server keeps. None is deleted to make room; the server&apos;s admin can raise the limit.</source>
-        <translation>Diese Sitzung hat so viele Versionen, wie der Server aufbewahrt. Es wird keine gelöscht, um Platz zu schaffen; die Administration des Servers kann die Grenze anheben.</translation>
+        <source>Delete…</source>
+        <translation>Löschen …</translation>
+    </message>
+    <message>
+        <source>This session has as many versions as the server keeps. None is deleted to make room: delete one you no longer need, or ask the server&apos;s admin to raise the limit.</source>
+        <translation>Diese Sitzung hat so viele Versionen, wie der Server aufbewahrt. Es wird keine gelöscht, um Platz zu schaffen: Löschen Sie eine, die Sie nicht mehr brauchen, oder bitten Sie die Administration des Servers, die Grenze anzuheben.</translation>
+    </message>
+    <message>
+        <source>Delete this version?</source>
+        <translation>Diese Version löschen?</translation>
+    </message>
+    <message>
+        <source>“%1” is deleted for everyone in the session and cannot be restored any more. The files stay as they are now.</source>
+        <translation>„%1“ wird für alle in der Sitzung gelöscht und kann nicht mehr wiederhergestellt werden. Die Dateien bleiben, wie sie jetzt sind.</translation>
     </message>
 </context>
 </TS>
