@@ -1089,8 +1089,7 @@ void ChatService::sendEphemeral(const QList<Connection *> &to, const QString &ev
 {
     if (to.isEmpty())
         return;
-    const QString frame =
-        QString::fromUtf8(encode(Protocol::event(event, room, 0, QDateTime::currentMSecsSinceEpoch(), data)));
+    const PreparedText frame(encode(Protocol::event(event, room, 0, QDateTime::currentMSecsSinceEpoch(), data)));
     for (Connection *connection : to) {
         if (!skip.isValid() || connection->userId() != skip)
             connection->sendEvent(frame);

@@ -230,7 +230,7 @@ void CodeService::sendEphemeral(const QList<Connection *> &to, const QString &ev
 {
     if (to.isEmpty())
         return;
-    const QString frame = QString::fromUtf8(encode(Protocol::event(event, RoomId(), 0, wallClockMs(), data)));
+    const PreparedText frame(encode(Protocol::event(event, RoomId(), 0, wallClockMs(), data)));
     qsizetype sent = 0;
     for (Connection *connection : to) {
         if (connection != skip) {
