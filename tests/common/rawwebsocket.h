@@ -17,6 +17,35 @@
 
 namespace Cohort::Test {
 
+/// One client frame with any first byte (FIN, RSV bits, opcode), masked as a client must
+/// unless `masked` is false (to test a server's refusal).
+inline QByteArray clientFrame(quint8 firstByte, QByteArrayView payload, bool masked = true)
+{
+    QByteArray frame;
+    frame.append(char(firstByte));
+    const qsizetype n = payload.size();
+    const char maskFlag = masked ? char(0x80) : char(0);
+    if (n < 126) {
+        frame.append(char(maskFlag | char(n)));
+    } else if (n < 65536) {
+        frame.append(char(maskFlag | 126));
+        char length[2];
+        qToBigEndian(quint16(n), length);
+        frame.append(length, 2);
+    } else {
+        frame.append(char(maskFlag | 127));
+        char length[8];
+        qToBigEndian(quint64(n), length);
+        frame.append(length, 8);
+    }
+    const char key[4] = {char(0x37), char(0xfa), char(0x21), char(0x3d)};
+    if (masked)
+        frame.append(key, 4);
+    for (qsizetype i = 0; i < n; ++i)
+        frame.append(masked ? char(payload[i] ^ key[i % 4]) : payload[i]);
+    return frame;
+}
+
 class RawWebSocket
 {
 public:
@@ -59,29 +88,7 @@ public:
     }
 
     /// Sends one masked text frame, as a client must.
-    void sendText(const QByteArray &text)
-    {
-        QByteArray frame;
-        frame.append(char(0x81));
-        const qsizetype n = text.size();
-        if (n < 126) {
-            frame.append(char(0x80 | n));
-        } else if (n < 65536) {
-            frame.append(char(0x80 | 126));
-            frame.append(char(n >> 8)).append(char(n & 0xff));
-        } else {
-            frame.append(char(0x80 | 127));
-            for (int shift = 56; shift >= 0; shift -= 8)
-                frame.append(char((quint64(n) >> shift) & 0xff));
-        }
-        const quint32 mask = QRandomGenerator::global()->generate();
-        char maskBytes[4];
-        qToBigEndian(mask, maskBytes);
-        frame.append(maskBytes, 4);
-        for (qsizetype i = 0; i < n; ++i)
-            frame.append(char(text.at(i) ^ maskBytes[i % 4]));
-        m_socket.write(frame);
-    }
+    void sendText(const QByteArray &text) { m_socket.write(clientFrame(0x81, text)); }
 
     /// Reads what has arrived and parses complete frames into `frames()`.
     void poll()

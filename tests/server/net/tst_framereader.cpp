@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 // The client-frame parser and the upgrade request parser, fed from memory.
 #include "framereader.h"
+#include "rawwebsocket.h"
 #include "transport.h"
 #include "upgraderequest.h"
 
@@ -10,36 +11,9 @@
 
 using namespace Cohort;
 using namespace Cohort::Server::Net;
+using Cohort::Test::clientFrame;
 
 namespace {
-
-/// A masked client frame, as a browser would send it.
-QByteArray clientFrame(quint8 firstByte, QByteArrayView payload, bool masked = true)
-{
-    QByteArray frame;
-    frame.append(char(firstByte));
-    const qsizetype n = payload.size();
-    const char maskFlag = masked ? char(0x80) : char(0);
-    if (n < 126) {
-        frame.append(char(maskFlag | char(n)));
-    } else if (n < 65536) {
-        frame.append(char(maskFlag | 126));
-        char length[2];
-        qToBigEndian(quint16(n), length);
-        frame.append(length, 2);
-    } else {
-        frame.append(char(maskFlag | 127));
-        char length[8];
-        qToBigEndian(quint64(n), length);
-        frame.append(length, 8);
-    }
-    const char key[4] = {char(0x37), char(0xfa), char(0x21), char(0x3d)};
-    if (masked)
-        frame.append(key, 4);
-    for (qsizetype i = 0; i < n; ++i)
-        frame.append(masked ? char(payload[i] ^ key[i % 4]) : payload[i]);
-    return frame;
-}
 
 QByteArray closePayload(quint16 code, QByteArrayView reason = {})
 {

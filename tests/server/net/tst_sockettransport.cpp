@@ -17,33 +17,11 @@
 
 using namespace Cohort;
 using Cohort::Test::RawWebSocket;
+using Cohort::Test::clientFrame;
 
 namespace {
 
 const QByteArray Hello = R"({"type":"hello","version":1,"capabilities":[]})";
-
-/// A masked client frame with any first byte (FIN, RSV bits, opcode) and masking choice.
-QByteArray clientFrame(quint8 firstByte, QByteArrayView payload, bool masked = true)
-{
-    QByteArray frame;
-    frame.append(char(firstByte));
-    const qsizetype n = payload.size();
-    const char maskFlag = masked ? char(0x80) : char(0);
-    if (n < 126) {
-        frame.append(char(maskFlag | char(n)));
-    } else {
-        frame.append(char(maskFlag | 126));
-        char length[2];
-        qToBigEndian(quint16(n), length);
-        frame.append(length, 2);
-    }
-    const char key[4] = {char(0x12), char(0x34), char(0x56), char(0x78)};
-    if (masked)
-        frame.append(key, 4);
-    for (qsizetype i = 0; i < n; ++i)
-        frame.append(masked ? char(payload[i] ^ key[i % 4]) : payload[i]);
-    return frame;
-}
 
 int openDescriptors()
 {
