@@ -143,7 +143,7 @@
     </message>
     <message>
         <source>Your status: %1</source>
-        <translation>Dein Status: %1</translation>
+        <translation>Ihr Status: %1</translation>
     </message>
     <message>
         <source>New room, direct message or study group</source>
@@ -187,15 +187,15 @@
     </message>
     <message>
         <source>Be the first to say something in this room.</source>
-        <translation>Schreib als Erste oder Erster etwas in diesen Raum.</translation>
+        <translation>Schreiben Sie als Erste oder Erster etwas in diesen Raum.</translation>
     </message>
     <message>
         <source>Pick a room</source>
-        <translation>Wähle einen Raum</translation>
+        <translation>Wählen Sie einen Raum</translation>
     </message>
     <message>
         <source>Choose a room on the left to read and write messages.</source>
-        <translation>Wähle links einen Raum, um Nachrichten zu lesen und zu schreiben.</translation>
+        <translation>Wählen Sie links einen Raum, um Nachrichten zu lesen und zu schreiben.</translation>
     </message>
     <message>
         <source>Editing a message · Enter saves · Esc cancels</source>
@@ -215,7 +215,7 @@
     </message>
     <message>
         <source>Enter sends, Shift+Enter starts a new line, Up edits your last message</source>
-        <translation>Eingabe sendet, Umschalt+Eingabe beginnt eine neue Zeile, Pfeil nach oben bearbeitet deine letzte Nachricht</translation>
+        <translation>Eingabe sendet, Umschalt+Eingabe beginnt eine neue Zeile, Pfeil nach oben bearbeitet Ihre letzte Nachricht</translation>
     </message>
     <message>
         <source>Reply in the thread…</source>
@@ -295,11 +295,11 @@
     </message>
     <message>
         <source>Public study groups of your courses.</source>
-        <translation>Öffentliche Lerngruppen deiner Kurse.</translation>
+        <translation>Öffentliche Lerngruppen Ihrer Kurse.</translation>
     </message>
     <message>
         <source>You are a member</source>
-        <translation>Du bist Mitglied</translation>
+        <translation>Sie sind Mitglied</translation>
     </message>
     <message>
         <source>This room is archived: nobody can write here.</source>
@@ -347,7 +347,7 @@
     </message>
     <message>
         <source>Join a course first: you can only reach people of your courses.</source>
-        <translation>Tritt zuerst einem Kurs bei: Du erreichst nur Personen aus deinen Kursen.</translation>
+        <translation>Treten Sie zuerst einem Kurs bei: Sie erreichen nur Personen aus Ihren Kursen.</translation>
     </message>
     <message>
         <source>Message</source>
