@@ -4,7 +4,13 @@
 // cohort-bench-chat-rooms: delivery latency with many busy rooms at once. Creates R group rooms
 // (room.create; retried clientIds return the same rooms) and runs one paced fan-out run
 // (bench/fanout's FanoutRun: N clients joined, K senders, every delivery checked) per room,
-// all at the same time in this process. Prints one JSON line per room and a summary line.
+// all at the same time. Prints one JSON line per room and a summary line.
+//
+// With --processes P > 1 the rooms are spread over P worker processes (this program again, given
+// its rooms with --room-ids), as the clients of a real school are spread over many machines: one
+// process holding every connection measures its own event loop as much as the server. A room's
+// senders and receivers stay in one process, so its latencies need no clock shared between
+// processes.
 #include "benchclient.h"
 #include "fanoutrun.h"
 #include "output.h"
@@ -13,10 +19,16 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSocketNotifier>
 
 #include <algorithm>
 #include <memory>
+
+#include <unistd.h>
 
 using namespace Cohort::Bench;
 
@@ -28,6 +40,133 @@ double median(std::vector<double> values)
         return -1;
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
+}
+
+struct RoomRun
+{
+    QUrl url;
+    QString serverName;
+    qint64 serverPid = 0;
+    int perRoom = 0;
+    int sendersPerRoom = 0;
+    double perSecond = 0;
+    int duration = 0;
+    QString username;
+    QString password;
+};
+
+/// Runs one FanoutRun per room in this process; one result line per room. No room sends before
+/// every room is joined: at once when this process has all the rooms, else when the coordinator
+/// says "go" on stdin, after this worker has said "joined" on stdout.
+std::vector<QJsonObject> runHere(const RoomRun &shape, const std::vector<qint64> &roomIds, bool worker, bool &allOk)
+{
+    std::vector<std::unique_ptr<FanoutRun>> runs;
+    std::vector<QJsonObject> results(roomIds.size());
+    int pending = int(roomIds.size());
+    for (size_t i = 0; i < roomIds.size(); ++i) {
+        FanoutConfig config;
+        config.crowd.url = shape.url;
+        config.crowd.clients = shape.perRoom;
+        config.crowd.username = shape.username;
+        config.crowd.password = shape.password;
+        config.crowd.roomId = roomIds[i];
+        config.crowd.concurrency = 5;
+        config.serverName = shape.serverName;
+        config.serverPid = shape.serverPid;
+        config.senders = shape.sendersPerRoom;
+        config.mode = FanoutConfig::Mode::Paced;
+        config.rate = shape.perSecond;
+        config.messages = qMax(1, qRound(shape.perSecond * shape.duration));
+        config.timeoutSeconds = shape.duration + 120;
+        config.waitForGo = true;
+        auto run = std::make_unique<FanoutRun>(config);
+        QObject::connect(run.get(), &FanoutRun::finished, QCoreApplication::instance(),
+                         [&results, &pending, &allOk, &roomIds, i](const QJsonObject &result, bool ok) {
+                             results[i] = result;
+                             results[i].insert(QStringLiteral("bench"), QStringLiteral("chat-rooms-room"));
+                             results[i].insert(QStringLiteral("roomId"), roomIds[i]);
+                             allOk = allOk && ok;
+                             if (--pending == 0)
+                                 QCoreApplication::quit();
+                         });
+        runs.push_back(std::move(run));
+    }
+    const auto goAll = [&runs] {
+        for (const std::unique_ptr<FanoutRun> &run : runs)
+            run->go();
+    };
+    QFile input;
+    QSocketNotifier goSignal(STDIN_FILENO, QSocketNotifier::Read);
+    goSignal.setEnabled(false);
+    if (worker) {
+        input.open(STDIN_FILENO, QIODevice::ReadOnly);
+        QObject::connect(&goSignal, &QSocketNotifier::activated, QCoreApplication::instance(), [&] {
+            goSignal.setEnabled(false);
+            if (input.readLine().trimmed() == "go")
+                goAll();
+        });
+    }
+    int joining = int(runs.size());
+    for (const std::unique_ptr<FanoutRun> &run : runs) {
+        QObject::connect(run.get(), &FanoutRun::joined, QCoreApplication::instance(), [&] {
+            if (--joining > 0)
+                return;
+            if (!worker) {
+                goAll();
+                return;
+            }
+            QFile output;
+            output.open(STDOUT_FILENO, QIODevice::WriteOnly);
+            output.write("joined\n");
+            output.flush();
+            goSignal.setEnabled(true);
+        });
+        run->start();
+    }
+    QCoreApplication::exec();
+    return results;
+}
+
+/// Spreads the rooms over worker processes and gathers their result lines.
+std::vector<QJsonObject> runInWorkers(const QStringList &baseArguments, const std::vector<qint64> &roomIds,
+                                      int processes, bool &allOk)
+{
+    std::vector<std::unique_ptr<QProcess>> workers;
+    for (int w = 0; w < processes; ++w) {
+        QStringList ids;
+        for (size_t i = size_t(w); i < roomIds.size(); i += size_t(processes))
+            ids.append(QString::number(roomIds[i]));
+        if (ids.isEmpty())
+            continue;
+        auto worker = std::make_unique<QProcess>();
+        worker->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        worker->start(QCoreApplication::applicationFilePath(),
+                      baseArguments + QStringList{QStringLiteral("--room-ids"), ids.join(u',')});
+        workers.push_back(std::move(worker));
+    }
+    // Every worker's rooms are joined before any room sends.
+    for (const std::unique_ptr<QProcess> &worker : workers) {
+        while (!worker->canReadLine() && worker->state() != QProcess::NotRunning)
+            worker->waitForReadyRead(1000);
+        if (worker->readLine().trimmed() != "joined")
+            allOk = false;
+    }
+    for (const std::unique_ptr<QProcess> &worker : workers)
+        worker->write("go\n");
+    std::vector<QJsonObject> results;
+    for (const std::unique_ptr<QProcess> &worker : workers) {
+        worker->waitForFinished(-1);
+        allOk = allOk && worker->exitStatus() == QProcess::NormalExit && worker->exitCode() == 0;
+        const QList<QByteArray> lines = worker->readAllStandardOutput().split('\n');
+        for (const QByteArray &line : lines) {
+            const QJsonObject result = QJsonDocument::fromJson(line).object();
+            if (result.value(QStringLiteral("bench")) == QStringLiteral("chat-rooms-room"))
+                results.push_back(result);
+        }
+    }
+    if (results.size() != roomIds.size())
+        allOk = false;
+    return results;
 }
 
 } // namespace
@@ -63,7 +202,15 @@ int main(int argc, char *argv[])
                                       QStringLiteral("name"), QStringLiteral("bench"));
     const QCommandLineOption password(QStringLiteral("password"), QStringLiteral("Its password."),
                                       QStringLiteral("password"));
-    parser.addOptions({url, pid, name, rooms, clients, senders, rate, seconds, username, password});
+    const QCommandLineOption processes(QStringLiteral("processes"),
+                                       QStringLiteral("Worker processes the rooms are spread over (default 1)."),
+                                       QStringLiteral("n"), QStringLiteral("1"));
+    const QCommandLineOption roomIdsOption(QStringLiteral("room-ids"),
+                                           QStringLiteral("Worker mode: run these existing rooms (comma-separated ids) "
+                                                          "and print only their lines."),
+                                           QStringLiteral("ids"));
+    parser.addOptions({url, pid, name, rooms, clients, senders, rate, seconds, username, password, processes,
+                       roomIdsOption});
     parser.process(app);
 
     const QUrl serverUrl(parser.value(url));
@@ -84,9 +231,22 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    const RoomRun shape{serverUrl,      parser.value(name),  serverPid, perRoom,
+                        sendersPerRoom, perSecond,           duration,  parser.value(username),
+                        parser.value(password)};
+    bool allOk = true;
+    if (parser.isSet(roomIdsOption)) {
+        std::vector<qint64> ids;
+        for (const QString &id : parser.value(roomIdsOption).split(u','))
+            ids.push_back(id.toLongLong());
+        for (const QJsonObject &line : runHere(shape, ids, true, allOk))
+            printJsonLine(line);
+        return allOk ? 0 : 1;
+    }
+
     // The rooms: group rooms of the bench account (a retried clientId returns the same room).
     BenchClient setup(-1);
-    if (const QString error = signIn(setup, serverUrl, parser.value(username), parser.value(password)); !error.isEmpty()) {
+    if (const QString error = signIn(setup, serverUrl, shape.username, shape.password); !error.isEmpty()) {
         errorStream() << error << Qt::endl;
         return 1;
     }
@@ -104,39 +264,17 @@ int main(int argc, char *argv[])
     }
     setup.abort();
 
+    const int processCount = std::clamp(parser.value(processes).toInt(), 1, roomCount);
     const qint64 cpuStart = processCpuMicros(serverPid);
-    std::vector<std::unique_ptr<FanoutRun>> runs;
-    std::vector<QJsonObject> results(roomIds.size());
-    int pending = int(roomIds.size());
-    bool allOk = true;
-    for (size_t i = 0; i < roomIds.size(); ++i) {
-        FanoutConfig config;
-        config.crowd.url = serverUrl;
-        config.crowd.clients = perRoom;
-        config.crowd.username = parser.value(username);
-        config.crowd.password = parser.value(password);
-        config.crowd.roomId = roomIds[i];
-        config.crowd.concurrency = 5;
-        config.serverName = parser.value(name);
-        config.serverPid = serverPid;
-        config.senders = sendersPerRoom;
-        config.mode = FanoutConfig::Mode::Paced;
-        config.rate = perSecond;
-        config.messages = qMax(1, qRound(perSecond * duration));
-        config.timeoutSeconds = duration + 120;
-        auto run = std::make_unique<FanoutRun>(config);
-        QObject::connect(run.get(), &FanoutRun::finished, &app,
-                         [&results, &pending, &allOk, i](const QJsonObject &result, bool ok) {
-                             results[i] = result;
-                             allOk = allOk && ok;
-                             if (--pending == 0)
-                                 QCoreApplication::quit();
-                         });
-        runs.push_back(std::move(run));
-    }
-    for (const std::unique_ptr<FanoutRun> &run : runs)
-        run->start();
-    app.exec();
+    const std::vector<QJsonObject> results = processCount == 1
+        ? runHere(shape, roomIds, false, allOk)
+        : runInWorkers({QStringLiteral("--url"), serverUrl.toString(), QStringLiteral("--server-pid"),
+                        QString::number(serverPid), QStringLiteral("--server-name"), shape.serverName,
+                        QStringLiteral("--clients"), QString::number(perRoom), QStringLiteral("--senders"),
+                        QString::number(sendersPerRoom), QStringLiteral("--rate"), QString::number(perSecond),
+                        QStringLiteral("--seconds"), QString::number(duration), QStringLiteral("--username"),
+                        shape.username, QStringLiteral("--password"), shape.password},
+                       roomIds, processCount, allOk);
     const qint64 cpuMicros = processCpuMicros(serverPid) - cpuStart;
 
     std::vector<double> p50s;
@@ -150,10 +288,7 @@ int main(int argc, char *argv[])
     qint64 seqViolations = 0;
     qint64 rejected = 0;
     QJsonArray roomP99s;
-    for (size_t i = 0; i < results.size(); ++i) {
-        QJsonObject line = results[i];
-        line.insert(QStringLiteral("bench"), QStringLiteral("chat-rooms-room"));
-        line.insert(QStringLiteral("roomId"), roomIds[i]);
+    for (const QJsonObject &line : results) {
         printJsonLine(line);
         p50s.push_back(line.value(QStringLiteral("latencyP50Ms")).toDouble());
         p99s.push_back(line.value(QStringLiteral("latencyP99Ms")).toDouble());
@@ -170,6 +305,7 @@ int main(int argc, char *argv[])
     printJsonLine(QJsonObject{{QStringLiteral("bench"), QStringLiteral("chat-rooms")},
                           {QStringLiteral("server"), parser.value(name)},
                           {QStringLiteral("rooms"), roomCount},
+                          {QStringLiteral("processes"), processCount},
                           {QStringLiteral("clientsPerRoom"), perRoom},
                           {QStringLiteral("sendersPerRoom"), sendersPerRoom},
                           {QStringLiteral("ratePerRoom"), perSecond},

@@ -13,6 +13,7 @@
 #   bench/chat/run-chat.sh BUILD_DIR [RESULTS.jsonl]
 #   env: REPS=3  PARTS="open search delivery"  SERVER_BUILD=DIR (cohort-server from another build,
 #        e.g. a Release one; default BUILD_DIR)  SEARCH_MESSAGES=1000000  OPEN_MESSAGES=100000
+#        ROOM_PROCESSES=5 (load-generator processes the 50 rooms of 30 are spread over)
 #
 # Builds nothing. Every server listens on 127.0.0.1 and is stopped by the pid this script started.
 # Prints the machine facts, appends JSON lines to RESULTS, then the medians and ratios
@@ -28,6 +29,7 @@ build=$(cd "$build" && pwd)
 results=${2:-$PWD/chat-results.jsonl}
 reps=${REPS:-3}
 parts=${PARTS:-open search delivery}
+room_processes=${ROOM_PROCESSES:-5}
 server_build=$(cd "${SERVER_BUILD:-$build}" && pwd)
 server_bin=$server_build/bin/cohort-server
 search_messages=${SEARCH_MESSAGES:-1000000}
@@ -153,7 +155,8 @@ for part in $parts; do
             port=$(free_port)
             start_cohort "$server_bin" "$work/delivery.ini" "$port" "$work/cohort.log" || { echo "cohort-server did not start" >&2; exit 1; }
             "$build/bin/cohort-bench-chat-rooms" --url "ws://127.0.0.1:$port/" --server-pid "$SERVER_PID" \
-                --rooms 50 --clients 30 --senders 3 --rate 2 --seconds 30 --password "$BENCH_PASSWORD" \
+                --rooms 50 --clients 30 --senders 3 --rate 2 --seconds 30 --processes "$room_processes" \
+                --password "$BENCH_PASSWORD" \
                 2>>"$work/harness.log" | REP=$rep record delivery-50x30
             stop
         done

@@ -56,7 +56,9 @@ FanoutRun::FanoutRun(const FanoutConfig &config, QObject *parent)
     connect(m_crowd, &Crowd::failed, this, &FanoutRun::finish);
     connect(m_crowd, &Crowd::ready, this, [this] {
         m_connectNs = m_clock.nsecsElapsed();
-        QTimer::singleShot(m_config.settleMs, this, &FanoutRun::startSending);
+        Q_EMIT joined();
+        if (!m_config.waitForGo)
+            go();
     });
     for (BenchClient *client : m_crowd->clients()) {
         const int receiver = client->index();
@@ -71,6 +73,11 @@ void FanoutRun::start()
     m_watchdog.start();
     m_rssIdle = processRssBytes(m_config.serverPid);
     m_crowd->start();
+}
+
+void FanoutRun::go()
+{
+    QTimer::singleShot(m_config.settleMs, this, &FanoutRun::startSending);
 }
 
 int FanoutRun::senderClient(int sender) const

@@ -31,6 +31,7 @@ struct FanoutConfig
     int settleMs = 2000;      // after the last join, before measuring
     int drainSeconds = 10;    // give up waiting for deliveries after this long without one
     int timeoutSeconds = 300; // the whole run
+    bool waitForGo = false;   // after joining, send only once go() is called (several runs start together)
 };
 
 /// One fan-out run: N clients joined to one room, K of them sending; every client checks what
@@ -42,8 +43,12 @@ public:
     explicit FanoutRun(const FanoutConfig &config, QObject *parent = nullptr);
 
     void start();
+    /// With waitForGo: starts sending (after the settle time). Call it once joined() was emitted.
+    void go();
 
 Q_SIGNALS:
+    /// Every client is connected and in the room.
+    void joined();
     void finished(const QJsonObject &result, bool ok);
 
 private:
