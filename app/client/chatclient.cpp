@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QMimeDatabase>
 #include <QRegularExpression>
 #include <QUuid>
@@ -109,6 +110,8 @@ ChatClient::ChatClient(Connection *connection, QObject *parent)
     connect(connection, &Connection::signedOut, this, &ChatClient::onSignedOut);
     Outbox *outbox = connection->outbox();
     connect(outbox, &Outbox::itemQueued, this, &ChatClient::onItemQueued);
+    connect(outbox, &Outbox::itemSent, this,
+            [this](const QString &clientId, RoomId room, qint64 seq, qint64) { onSent(clientId, room, seq); });
     connect(outbox, &Outbox::itemFailed, this, [this](const OutboxItem &item) {
         for (MessageModel *model : models(item.roomId))
             model->setPendingFailed(item.clientId, true);
@@ -653,6 +656,31 @@ void ChatClient::search(const QString &query, QObject *context, std::function<vo
         }
         done(reply, results);
     });
+}
+
+void ChatClient::onSent(const QString &clientId, RoomId room, qint64 seq)
+{
+    // Normally the message.created event follows the result and replaces the pending row. A
+    // retry after a restart is answered with the first send's seq, whose event this account saw
+    // before and will not be sent again: the stored message takes the row's place now, from the
+    // account's cache while it keeps the event (else the row goes and the history brings it).
+    if (seq <= 0 || seq > m_connection->lastSeenSeq(room))
+        return;
+    std::optional<ChatMessage> stored;
+    if (const LocalCache *cache = m_connection->cache()) {
+        const QList<CachedEvent> events = cache->events(room, seq - 1, 1);
+        if (!events.isEmpty() && events.first().seq == seq && events.first().event == Protocol::EventMessageCreated) {
+            QJsonObject data = QJsonDocument::fromJson(events.first().payload).object();
+            stored = ChatMessage::fromEvent(events.first().event, seq, events.first().timestamp, data);
+            data.insert(QStringLiteral("seq"), seq);
+            noteAttachments(room, {data});
+        }
+    }
+    for (MessageModel *model : models(room)) {
+        if (stored)
+            model->addMessage(*stored);
+        model->removePending(clientId);
+    }
 }
 
 void ChatClient::onItemQueued(const OutboxItem &item)
@@ -1379,8 +1407,10 @@ void ChatClient::sendHeld(const QString &clientId)
                 return;
             it->inFlight = false;
             if (reply.ok) {
-                // The message.created event replaces the pending row; the uploads are spent.
+                // The uploads are spent; the message.created event replaces the pending row.
+                const RoomId room = it->room;
                 removeHeld(it);
+                onSent(id, room, reply.data.value(QLatin1String("seq")).toInteger());
             } else if (reply.error == Protocol::ErrorCode::RateLimited) {
                 QTimer::singleShot(std::max<qint64>(reply.retryAfterMs, 100), this, [this, id] { sendHeld(id); });
             } else if (!reply.local) {

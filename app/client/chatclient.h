@@ -297,6 +297,8 @@ private:
     void onEphemeralEvent(const Protocol::Frame &frame);
     void onMessageCreated(RoomId room, const ChatMessage &message);
     void onItemQueued(const OutboxItem &item);
+    /// The server stored one of our messages (from the Outbox or held) at `seq`.
+    void onSent(const QString &clientId, RoomId room, qint64 seq);
     void onSignedIn();
     /// Ends what the account was doing: its cached files, downloads, uploads and held messages.
     void onSignedOut();

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void largeFileIsHashedOffTheEventLoop();
     void uploadsOfASignedOutAccountStayWithIt();
     void roomListNamesTheLastMessagesFile();
+    void retriedMessageSeenBeforeARestartLeavesNoPendingRow();
 
 private:
     struct Person
@@ -1074,6 +1075,81 @@ void TestClientChat::roomListNamesTheLastMessagesFile()
     QCOMPARE(room->lastMessageFile, QStringLiteral("worksheet.pdf"));
     const QModelIndex index = ana.chat->rooms()->index(ana.chat->rooms()->rowOf(m_room), 0);
     QCOMPARE(index.data(Client::RoomListModel::LastMessageFileRole).toString(), QStringLiteral("worksheet.pdf"));
+}
+
+void TestClientChat::retriedMessageSeenBeforeARestartLeavesNoPendingRow()
+{
+    const QString tablet = m_caches.filePath(QStringLiteral("ana-tablet"));
+    const QString text = QStringLiteral("the photo of the board");
+    QString clientId;
+    {
+        // The server stores the message and its event reaches the app, but the result does not:
+        // the app is closed with the message still held in its cache.
+        Person ana = signedIn(QStringLiteral("ana"), nullptr, tablet);
+        QVERIFY(ana.ready);
+        Client::Connection *connection = ana.connection.get();
+        ana.chat->setRequester([connection](const QString &op, const QJsonObject &data, QObject *context, Client::ReplyCallback done) {
+            Protocol::Op parsed = Protocol::Op::RoomList;
+            Protocol::parseOp(op, &parsed);
+            const bool lost = op == QLatin1String("message.send");
+            connection->request(parsed, data, context, [lost, done](const Client::Reply &reply) {
+                if (!lost)
+                    done(reply);
+            });
+        });
+        const QString key = ana.chat->uploadData(m_room, QStringLiteral("board.png"), QStringLiteral("image/png"), noise(4000));
+        clientId = ana.chat->send(m_room, text, 0, {key});
+        QTRY_VERIFY(m_server->storedTexts(m_room).contains(text));
+        QTRY_COMPARE(ana.connection->lastSeenSeq(m_room), m_server->storage().lastSeq(m_room));
+        QCOMPARE(ana.connection->cache()->heldMessages().size(), 1);
+    }
+
+    // The next start opens the room while offline (no history shows the message), and sends the
+    // held message again after the reconnect: the answer is the seq it saw before the restart.
+    TestNetwork network;
+    auto connection = makeConnection(tablet, &network);
+    ChatClient chat(connection.get());
+    bool offline = true;
+    int held = 0;
+    Client::Connection *raw = connection.get();
+    chat.setRequester([raw, &offline, &held](const QString &op, const QJsonObject &data, QObject *context, Client::ReplyCallback done) {
+        if (offline && op == QLatin1String("message.send")) {
+            ++held; // as if the link dropped before it went
+            QTimer::singleShot(0, context, [done] {
+                Client::Reply lost;
+                lost.local = true;
+                lost.error = Protocol::ErrorCode::Unavailable;
+                lost.message = QStringLiteral("not connected");
+                done(lost);
+            });
+            return;
+        }
+        Protocol::Op parsed = Protocol::Op::RoomList;
+        Protocol::parseOp(op, &parsed);
+        raw->request(parsed, data, context, std::move(done));
+    });
+    QVERIFY(signIn(*connection, m_server->url(), QStringLiteral("ana")).ok);
+    QTRY_VERIFY(held > 0);
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(connection->state() != Client::Connection::State::Connected);
+    MessageModel *view = chat.openRoom(m_room);
+    QTRY_VERIFY(!view->isLoadingHistory());
+    QCOMPARE(view->rowCount(), 1);
+    QCOMPARE(view->message(0).state, ChatMessage::State::Pending);
+
+    offline = false;
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(connection->state(), Client::Connection::State::Connected, 10000);
+    QTRY_VERIFY(connection->cache()->heldMessages().isEmpty());
+    // The row is the stored message, not a pending one waiting for an event that never comes.
+    QTRY_COMPARE(view->message(0).state, ChatMessage::State::Stored);
+    QCOMPARE(view->rowCount(), 1);
+    QCOMPARE(view->message(0).seq, m_server->storage().lastSeq(m_room));
+    QCOMPARE(view->message(0).clientId, clientId);
+    QCOMPARE(view->message(0).text, text);
+    QCOMPARE(chat.attachments(m_room, view->message(0).seq).size(), 1);
+    QCOMPARE(m_server->storedTexts(m_room), QStringList{text});
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
