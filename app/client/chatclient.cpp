@@ -19,6 +19,7 @@
 #include <QJsonDocument>
 #include <QMimeDatabase>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QUuid>
 
 #include <algorithm>
@@ -1138,7 +1139,6 @@ QString ChatClient::uploadData(RoomId room, const QString &name, const QString &
     if (bytes.isEmpty())
         return QString();
     Upload upload;
-    upload.bytes = bytes;
     upload.sha256 = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
     upload.state.room = room;
     upload.state.name = name;
@@ -1146,7 +1146,29 @@ QString ChatClient::uploadData(RoomId room, const QString &name, const QString &
     upload.state.size = bytes.size();
     if (bytes.size() > attachmentLimit())
         return rejectUpload(std::move(upload));
+    // A message held for the file (sent offline) may need its bytes after a restart, when the
+    // server has dropped the file unsent: kept like a picked file, as a file in the account's
+    // attachment cache (where a download of it would go), else in memory.
+    upload.path = keepData(AttachmentInfo{upload.sha256, name, bytes.size(), mime}, bytes);
+    if (upload.path.isEmpty())
+        upload.bytes = bytes;
     return startUpload(std::move(upload));
+}
+
+QString ChatClient::keepData(const AttachmentInfo &file, const QByteArray &bytes) const
+{
+    const QString path = cachePathOf(file);
+    if (path.isEmpty())
+        return QString();
+    if (QFileInfo(path).size() == bytes.size())
+        return path; // cached already: the same id is the same bytes
+    QSaveFile out(path);
+    if (!QDir().mkpath(QFileInfo(path).path()) || !out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size()
+        || !out.commit()) {
+        qCInfo(lcClient) << "the attachment cache cannot be written; a pasted file is kept in memory only";
+        return QString();
+    }
+    return path;
 }
 
 qint64 ChatClient::attachmentLimit() const
@@ -1634,8 +1656,12 @@ void ChatClient::trimCache(const QString &keep)
     // Oldest first out, until the cache fits; `keep` and the files being downloaded stay.
     QFileInfoList files;
     qint64 total = 0;
+    // Also the files kept for uploads (pasted ones).
+    const auto uploading = [this](const QString &id) {
+        return std::any_of(m_uploads.cbegin(), m_uploads.cend(), [&id](const Upload &upload) { return upload.sha256 == id; });
+    };
     for (const QFileInfo &folder : QDir(cacheDir()).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        if (folder.fileName() == keep || m_downloads.contains(folder.fileName()))
+        if (folder.fileName() == keep || m_downloads.contains(folder.fileName()) || uploading(folder.fileName()))
             continue;
         for (const QFileInfo &file : QDir(folder.filePath()).entryInfoList(QDir::Files)) {
             files.append(file);

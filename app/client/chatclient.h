@@ -125,7 +125,8 @@ public:
     /// when the file cannot be read or is empty. The file is hashed first on a worker thread
     /// (State::Preparing), then sent. Progress and the end come as uploadChanged().
     QString uploadFile(RoomId room, const QString &path);
-    /// The same for bytes in memory (a pasted image).
+    /// The same for bytes in memory (a pasted image). They are kept as a file in the attachment
+    /// cache, so that a message held for them can upload them again after a restart.
     QString uploadData(RoomId room, const QString &name, const QString &mime, const QByteArray &bytes);
     /// Forgets an upload; an unfinished one is cancelled on the server (attachment.cancel), which
     /// drops what it received.
@@ -261,6 +262,9 @@ private:
     void onHashed(const QString &key, const std::shared_ptr<HashJob> &job, const QString &sha256);
     /// Forgets an upload, stopping its hashing and cancelling it on the server when unfinished.
     void dropUpload(const QString &key);
+    /// Writes bytes to upload (a pasted image) to the attachment cache; returns the file's path,
+    /// or empty when there is no cache or it cannot be written.
+    QString keepData(const AttachmentInfo &file, const QByteArray &bytes) const;
     /// A file the server would refuse for its size: failed at once, before any request.
     QString rejectUpload(Upload upload);
     /// The largest file the server takes: what `welcome` announced, else any server's maximum.

@@ -25,7 +25,8 @@ struct CachedEvent
 };
 
 /// A file a held message waits for (see CachedHeldMessage): read again from `path` after a
-/// restart, or kept as `bytes` when it came from memory (a pasted image).
+/// restart (a pasted image too: ChatClient keeps it in the attachment cache), or kept as
+/// `bytes` when it came from memory and had no file.
 struct CachedUpload
 {
     QString key; // the upload's clientId: the server resumes the upload by it

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void uploadsOfASignedOutAccountStayWithIt();
     void roomListNamesTheLastMessagesFile();
     void retriedMessageSeenBeforeARestartLeavesNoPendingRow();
+    void pastedImageSentOfflineIsUploadedAgainAfterARestart();
 
 private:
     struct Person
@@ -1150,6 +1151,52 @@ void TestClientChat::retriedMessageSeenBeforeARestartLeavesNoPendingRow()
     QCOMPARE(view->message(0).text, text);
     QCOMPARE(chat.attachments(m_room, view->message(0).seq).size(), 1);
     QCOMPARE(m_server->storedTexts(m_room), QStringList{text});
+}
+
+void TestClientChat::pastedImageSentOfflineIsUploadedAgainAfterARestart()
+{
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    MessageModel *benView = ben.chat->openRoom(m_room);
+    QTRY_VERIFY(!benView->isLoadingHistory());
+    const QString laptop = m_caches.filePath(QStringLiteral("ana-laptop"));
+    const QByteArray image = noise(200 * 1000);
+    const QString id = QString::fromLatin1(QCryptographicHash::hash(image, QCryptographicHash::Sha256).toHex());
+    {
+        // Pasted and uploaded, then sent on the train: the message waits, and the app is closed.
+        TestNetwork network;
+        Person ana = signedIn(QStringLiteral("ana"), &network, laptop);
+        QVERIFY(ana.ready);
+        const QString key = ana.chat->uploadData(m_room, QStringLiteral("paste.png"), QStringLiteral("image/png"), image);
+        QTRY_COMPARE(ana.chat->upload(key)->state, Client::AttachmentUpload::State::Done);
+        network.down = true;
+        network.current->close(1001, QStringLiteral("gone"));
+        QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+        ana.chat->send(m_room, QStringLiteral("the board"), 0, {key});
+        QCOMPARE(ana.connection->cache()->heldMessages().size(), 1);
+    }
+
+    // Meanwhile the server dropped the file nobody sent.
+    QVERIFY(m_server->stop());
+    m_server->config().unsentAttachmentSeconds = 1;
+    QCOMPARE(m_server->start(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_server->storage().attachment(m_room, id), 10000);
+
+    // The next start uploads the image again and sends the message with it.
+    Person again = signedIn(QStringLiteral("ana"), nullptr, laptop);
+    QVERIFY(again.ready);
+    QTRY_COMPARE_WITH_TIMEOUT(benView->rowCount(), 1, 15000);
+    QCOMPARE(benView->message(0).text, QStringLiteral("the board"));
+    const QList<AttachmentInfo> files = ben.chat->attachments(m_room, benView->message(0).seq);
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files.first().id, id);
+    QSignalSpy fetched(ben.chat.get(), &ChatClient::downloadFinished);
+    ben.chat->download(m_room, files.first());
+    QTRY_COMPARE(fetched.size(), 1);
+    QFile file(fetched.first().at(1).toString());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), image);
+    QTRY_VERIFY(again.connection->cache()->heldMessages().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
