@@ -8,7 +8,14 @@
 // the signal the pane patches the editor with). The server runs in a child process of this
 // program (the same server library as cohort-server), so the clients' work does not stall it.
 //
-//   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2]
+//   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2] [--screen]
+//
+// With --screen every editor is the app's Code pane (on the offscreen platform, shown), which
+// joins the session and opens the file itself and so binds its CollabEditor to the file as the
+// app does. Editors then type with key presses into that widget, and a receiver's clock stops
+// when the pane has patched its widget (the pane's slot on remoteUpdate has returned) and the
+// widget's text holds the character; one that is not there is not counted as delivered, and
+// the run fails. Painting comes one turn of the event loop later and is not in the clock.
 //
 // With --processes P > 1 the editors are spread over P worker processes (as separate apps
 // would be), timed with CLOCK_MONOTONIC, which all processes of one machine share. With one
@@ -19,17 +26,21 @@
 
 #include "authservice.h"
 #include "codeclient.h"
+#include "codepane.h"
 #include "codesession.h"
 #include "codesessionfile.h"
+#include "codeview.h"
 #include "cohortserver.h"
+#include "collabeditor.h"
 #include "connection.h"
 #include "output.h"
 #include "samples.h"
 #include "storage.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QFile>
+#include <QKeyEvent>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSet>
@@ -100,6 +111,10 @@ struct Editor
     QTimer typing;
     qint64 lastKeyAt = 0; // ns
     bool lastKeyMeasured = false;
+    // --screen: the Code pane and its editor widget for the file. Declared after the client
+    // and the connection it uses, so that it is destroyed before them.
+    std::unique_ptr<Ui::CodePane> pane;
+    Ui::CollabEditor *widget = nullptr;
 };
 
 qint64 steadyNs()
@@ -127,6 +142,7 @@ struct Options
     int firstLine = 0;  // Worker: the line of its first editor
     int keyOffset = 0;  // keys this process types: keyOffset + keyStride * n
     int keyStride = 1;
+    bool screen = false; // editors are Code panes, measured to their widgets' text
     Client::CodeSessionId session;
     Client::CodeFileId file;
 };
@@ -218,14 +234,35 @@ private:
 
     void joinAndOpen(Editor *e)
     {
-        if (!e->session)
+        if (m_options.screen) {
+            e->pane = std::make_unique<Ui::CodePane>(e->code.get(), e->connection.get());
+            e->pane->resize(1000, 700);
+            e->pane->show();
+            e->pane->openSession(m_sessionId);
+            e->session = e->pane->session();
+        } else if (!e->session) {
             e->session = e->code->join(m_sessionId);
+        }
         auto open = [this, e] {
-            e->file = e->session->openFile(m_fileId);
-            connect(e->file, &Client::CodeSessionFile::loaded, this, [this] {
+            if (m_options.screen) {
+                // The pane opens the file and binds its editor to it before the connections
+                // below exist, so its remoteUpdate slot (the patch) runs before received().
+                e->pane->openFile(m_fileId);
+                e->file = e->session->openedFile(m_fileId);
+                if (!e->file || !e->pane->viewFor(m_fileId))
+                    return fail(QStringLiteral("the Code pane did not open the file"));
+                e->widget = e->pane->viewFor(m_fileId)->editor();
+            } else {
+                e->file = e->session->openFile(m_fileId);
+            }
+            auto fileLoaded = [this] {
                 if (++m_loaded == int(m_editors.size()))
                     loadedAll();
-            });
+            };
+            if (e->file->isLoaded())
+                QTimer::singleShot(0, this, fileLoaded);
+            else
+                connect(e->file, &Client::CodeSessionFile::loaded, this, fileLoaded);
             // The server acknowledged every edit of this editor: the round trip of its last keystroke.
             connect(e->file, &Client::CodeSessionFile::syncStateChanged, this, [this, e](Client::CodeSessionFile::SyncState state) {
                 if (state != Client::CodeSessionFile::SyncState::Synced)
@@ -237,7 +274,7 @@ private:
                 e->lastKeyMeasured = false;
             });
             connect(e->file, &Client::CodeSessionFile::remoteUpdate, this,
-                    [this](const QByteArray &, const QList<Collab::TextChange> &changes) { received(changes); });
+                    [this, e](const QByteArray &, const QList<Collab::TextChange> &changes) { received(e, changes); });
         };
         if (e->session->state() == Client::CodeSession::State::Joined) {
             open();
@@ -271,11 +308,14 @@ private:
         for (int i = 0; i < int(m_editors.size()); ++i) {
             Editor *e = m_editors[i].get();
             // Each editor types at the end of its own line, as people in a class do.
-            const QString text = e->file->text();
+            const QString text = e->widget ? e->widget->document().text() : e->file->text();
             qsizetype at = 0;
             for (int l = 0; l <= m_options.firstLine + i; ++l)
                 at = text.indexOf(QLatin1Char('\n'), l == 0 ? 0 : at + 1);
-            e->caret = e->file->document().anchorAt(at, Collab::Anchor::Side::StickToPrevious);
+            if (e->widget)
+                e->widget->setLocalSelection(at, at); // the widget keeps it there through remote edits
+            else
+                e->caret = e->file->document().anchorAt(at, Collab::Anchor::Side::StickToPrevious);
             e->typing.setInterval(1000 / m_options.rate);
             connect(&e->typing, &QTimer::timeout, this, [this, e] { keystroke(e); });
             // Spread the editors' keystrokes over the interval instead of all at once.
@@ -297,22 +337,41 @@ private:
         m_ownKeys.push_back(key);
         e->lastKeyAt = now;
         e->lastKeyMeasured = measured;
-        const qsizetype at = e->file->resolve(e->caret);
-        e->file->insert(at, QString(QChar(char16_t(FirstKey + key))));
-        e->caret = e->file->document().anchorAt(at + 1, Collab::Anchor::Side::StickToPrevious);
-        e->file->setLocalSelection(at + 1, at + 1, 0);
+        const QString character(QChar(char16_t(FirstKey + key)));
+        if (e->widget) {
+            // A key press as the keyboard sends it: the widget inserts at its caret, gives the
+            // engine's update to the file, and the pane sends the moved caret.
+            QKeyEvent press(QEvent::KeyPress, Qt::Key_unknown, Qt::NoModifier, character);
+            QCoreApplication::sendEvent(e->widget, &press);
+            QKeyEvent release(QEvent::KeyRelease, Qt::Key_unknown, Qt::NoModifier, character);
+            QCoreApplication::sendEvent(e->widget, &release);
+        } else {
+            const qsizetype at = e->file->resolve(e->caret);
+            e->file->insert(at, character);
+            e->caret = e->file->document().anchorAt(at + 1, Collab::Anchor::Side::StickToPrevious);
+            e->file->setLocalSelection(at + 1, at + 1, 0);
+        }
         if (measured)
             ++m_measuredKeys;
     }
 
-    void received(const QList<Collab::TextChange> &changes)
+    void received(Editor *e, const QList<Collab::TextChange> &changes)
     {
         const qint64 now = steadyNs();
+        QString shown; // --screen: the widget's text, read at the first keystroke found
         for (const Collab::TextChange &change : changes) {
             for (QChar c : change.inserted) {
                 const int key = c.unicode() - FirstKey;
                 if (key < 0 || key >= MaxKeys)
                     continue;
+                if (e->widget) {
+                    if (shown.isEmpty())
+                        shown = e->widget->text();
+                    if (!shown.contains(c)) {
+                        ++m_notShown;
+                        continue;
+                    }
+                }
                 if (m_options.mode == Options::Mode::Worker) {
                     m_received.push_back({key, now}); // the coordinator knows when it was typed
                     continue;
@@ -367,9 +426,14 @@ private:
             out << "R " << key << ' ' << at << '\n';
         for (qint64 micros : m_acks)
             out << "A " << micros << '\n';
-        for (auto &e : m_editors)
+        // The widgets' texts are hashed too: converged means they and the replicas all agree.
+        for (auto &e : m_editors) {
             out << "H " << qHash(e->file->text()) << '\n';
+            if (e->widget)
+                out << "H " << qHash(e->widget->text()) << '\n';
+        }
         out.flush();
+        reportNotShown();
         QCoreApplication::exit(0);
     }
 
@@ -378,10 +442,12 @@ private:
         bool converged = true;
         const QString text = m_editors.front()->file->text();
         for (auto &e : m_editors)
-            converged = converged && e->file->text() == text;
+            converged = converged && e->file->text() == text && (!e->widget || e->widget->text() == text);
+        reportNotShown();
         QJsonObject line{{QStringLiteral("bench"), QStringLiteral("code-keystroke-latency")},
                          {QStringLiteral("editors"), int(m_editors.size())},
                          {QStringLiteral("processes"), 1},
+                         {QStringLiteral("screen"), m_options.screen},
                          {QStringLiteral("ratePerEditor"), m_options.rate},
                          {QStringLiteral("seconds"), m_options.seconds},
                          {QStringLiteral("keystrokes"), m_nextKey},
@@ -398,6 +464,12 @@ private:
         QCoreApplication::exit(m_exitCode);
     }
 
+    void reportNotShown() const
+    {
+        if (m_notShown > 0)
+            Bench::errorStream() << m_notShown << " keystrokes reached a replica but not its editor widget" << Qt::endl;
+    }
+
     Options m_options;
     QTemporaryDir m_cache;
     std::vector<std::unique_ptr<Editor>> m_editors;
@@ -412,6 +484,7 @@ private:
     std::vector<std::pair<int, qint64>> m_received; // Worker: key, steadyNs()
     int m_measuredKeys = 0;
     qint64 m_deliveries = 0;
+    qint64 m_notShown = 0; // --screen: in the replica after the pane's patch, yet not in the widget
     Bench::Samples m_latency;
     Bench::Samples m_first;
     Bench::Samples m_last;
@@ -442,13 +515,15 @@ int coordinate(const Options &base, int editors, int processes)
         const int end = editors * (w + 1) / processes;
         auto worker = std::make_unique<QProcess>();
         worker->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        worker->start(QCoreApplication::applicationFilePath(),
-                      {QStringLiteral("--worker"), base.url.toString(), QStringLiteral("--session"),
-                       QString::number(host.sessionId().value()), QStringLiteral("--file"), QString::number(host.fileId().value()),
-                       QStringLiteral("--tokens"), base.tokens.mid(1 + first, end - first).join(QLatin1Char(',')),
-                       QStringLiteral("--first-line"), QString::number(first), QStringLiteral("--key-offset"), QString::number(w),
-                       QStringLiteral("--key-stride"), QString::number(processes), QStringLiteral("--rate"), QString::number(base.rate),
-                       QStringLiteral("--seconds"), QString::number(base.seconds), QStringLiteral("--warmup"), QString::number(base.warmup)});
+        QStringList arguments{QStringLiteral("--worker"), base.url.toString(), QStringLiteral("--code-session"),
+                              QString::number(host.sessionId().value()), QStringLiteral("--file"), QString::number(host.fileId().value()),
+                              QStringLiteral("--tokens"), base.tokens.mid(1 + first, end - first).join(QLatin1Char(',')),
+                              QStringLiteral("--first-line"), QString::number(first), QStringLiteral("--key-offset"), QString::number(w),
+                              QStringLiteral("--key-stride"), QString::number(processes), QStringLiteral("--rate"), QString::number(base.rate),
+                              QStringLiteral("--seconds"), QString::number(base.seconds), QStringLiteral("--warmup"), QString::number(base.warmup)};
+        if (base.screen)
+            arguments.append(QStringLiteral("--screen"));
+        worker->start(QCoreApplication::applicationFilePath(), arguments);
         workers.push_back(std::move(worker));
     }
     for (auto &worker : workers) {
@@ -508,6 +583,7 @@ int coordinate(const Options &base, int editors, int processes)
     QJsonObject line{{QStringLiteral("bench"), QStringLiteral("code-keystroke-latency")},
                      {QStringLiteral("editors"), editors},
                      {QStringLiteral("processes"), processes},
+                     {QStringLiteral("screen"), base.screen},
                      {QStringLiteral("ratePerEditor"), base.rate},
                      {QStringLiteral("seconds"), base.seconds},
                      {QStringLiteral("keystrokes"), keystrokes},
@@ -525,7 +601,16 @@ int coordinate(const Options &base, int editors, int processes)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // --screen: the editors are widgets, on the offscreen platform so that no window opens
+    // (the server child needs none).
+    const auto given = [argc, argv](const char *name) {
+        return std::any_of(argv + 1, argv + argc, [name](const char *arg) { return qstrcmp(arg, name) == 0; });
+    };
+    const bool widgets = given("--screen") && !given("--serve");
+    if (widgets)
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> app
+        = widgets ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
     const auto option = [](const char *name, const char *help, const char *value, const char *fallback = nullptr) {
@@ -537,17 +622,20 @@ int main(int argc, char **argv)
     const QCommandLineOption rateOption = option("rate", "Keystrokes per second per editor (default 5).", "n", "5");
     const QCommandLineOption secondsOption = option("seconds", "Measured seconds (default 20).", "n", "20");
     const QCommandLineOption warmupOption = option("warmup", "Seconds typed before measuring (default 2).", "n", "2");
+    const QCommandLineOption screenOption(QStringLiteral("screen"),
+                                          QStringLiteral("Editors are Code panes; measure to the editor widget's text."));
     const QCommandLineOption serveOption = option("serve", "Internal: run the server in DIR.", "dir");
     const QCommandLineOption workerOption = option("worker", "Internal: type as some editors on the server URL.", "url");
-    const QCommandLineOption sessionOption = option("session", "Internal (worker).", "id");
+    // Not "session": QGuiApplication takes -session ID (X11 session management) out of argv.
+    const QCommandLineOption sessionOption = option("code-session", "Internal (worker).", "id");
     const QCommandLineOption fileOption = option("file", "Internal (worker).", "id");
     const QCommandLineOption tokensOption = option("tokens", "Internal (worker).", "list");
     const QCommandLineOption firstLineOption = option("first-line", "Internal (worker).", "n", "0");
     const QCommandLineOption keyOffsetOption = option("key-offset", "Internal (worker).", "n", "0");
     const QCommandLineOption keyStrideOption = option("key-stride", "Internal (worker).", "n", "1");
-    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, serveOption, workerOption,
-                       sessionOption, fileOption, tokensOption, firstLineOption, keyOffsetOption, keyStrideOption});
-    parser.process(app);
+    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, screenOption, serveOption,
+                       workerOption, sessionOption, fileOption, tokensOption, firstLineOption, keyOffsetOption, keyStrideOption});
+    parser.process(*app);
     const int editors = std::clamp(parser.value(editorsOption).toInt(), 2, 199);
     if (parser.isSet(serveOption))
         return serve(parser.value(serveOption), editors);
@@ -556,6 +644,7 @@ int main(int argc, char **argv)
     options.rate = std::clamp(parser.value(rateOption).toInt(), 1, 50);
     options.seconds = std::max(1, parser.value(secondsOption).toInt());
     options.warmup = std::max(0, parser.value(warmupOption).toInt());
+    options.screen = parser.isSet(screenOption);
     if (parser.isSet(workerOption)) {
         options.mode = Options::Mode::Worker;
         options.url = QUrl(parser.value(workerOption));
@@ -567,7 +656,7 @@ int main(int argc, char **argv)
         options.keyStride = std::max(1, parser.value(keyStrideOption).toInt());
         Run run(options);
         QTimer::singleShot(0, &run, &Run::start);
-        const int code = app.exec();
+        const int code = QCoreApplication::exec();
         return code == 0 ? run.exitCode() : code;
     }
 
@@ -603,7 +692,7 @@ int main(int argc, char **argv)
         options.lines = editors;
         Run run(options);
         QTimer::singleShot(0, &run, &Run::start);
-        code = app.exec();
+        code = QCoreApplication::exec();
         code = code == 0 ? run.exitCode() : code;
     }
     server.terminate();
