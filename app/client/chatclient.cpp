@@ -20,6 +20,7 @@
 #include <QMimeDatabase>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QSet>
 #include <QUuid>
 
 #include <algorithm>
@@ -117,6 +118,7 @@ ChatClient::ChatClient(Connection *connection, QObject *parent)
         for (MessageModel *model : models(item.roomId))
             model->setPendingFailed(item.clientId, true);
     });
+    connect(outbox, &Outbox::itemsReset, this, &ChatClient::syncPending);
     connect(outbox, &Outbox::itemDiscarded, this, [this](const QString &clientId) {
         for (const RoomData &data : std::as_const(m_data)) {
             if (data.main)
@@ -179,14 +181,17 @@ void ChatClient::onSignedOut()
 {
     clearAttachmentCache();
     // The app stays open for whoever signs in next (a school computer): what this account was
-    // sending must not resume as theirs. Its waiting messages are in its cache and come back
-    // with its next sign-in; the files picked but not sent are forgotten with their chips.
+    // sending must not resume as theirs, nor its drafts show. Signing out deletes its cache
+    // next (Connection::deleteCache()) with its waiting messages; after a session the server
+    // ended they come back with its next sign-in. The files picked but not sent are forgotten
+    // with their chips.
     for (const HeldMessage &held : std::as_const(m_held)) {
         for (MessageModel *model : models(held.room))
             model->removePending(held.clientId);
     }
     m_held.clear();
     m_heldCache.clear();
+    m_drafts.clear();
     const QStringList keys = m_uploads.keys();
     for (const QString &key : keys) {
         dropUpload(key);
@@ -682,6 +687,37 @@ void ChatClient::onSent(const QString &clientId, RoomId room, qint64 seq)
             model->addMessage(*stored);
         model->removePending(clientId);
     }
+}
+
+void ChatClient::syncPending()
+{
+    // The Outbox took up another cache (another account's, or none after a sign-out): the rows
+    // of messages it no longer holds go, and its items for the rooms shown come.
+    QSet<QString> waiting;
+    const QList<OutboxItem> items = m_connection->outbox()->items();
+    for (const OutboxItem &item : items)
+        waiting.insert(item.clientId);
+    for (const HeldMessage &held : std::as_const(m_held))
+        waiting.insert(held.clientId);
+    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it) {
+        for (MessageModel *model : models(it.key())) {
+            QStringList gone;
+            for (int row = 0; row < model->rowCount(); ++row) {
+                const ChatMessage &message = model->message(row);
+                if (message.state != ChatMessage::State::Stored && !waiting.contains(message.clientId))
+                    gone.append(message.clientId);
+            }
+            for (const QString &clientId : std::as_const(gone))
+                model->removePending(clientId);
+        }
+    }
+    for (const OutboxItem &item : items)
+        onItemQueued(item);
+}
+
+int ChatClient::unsentCount() const
+{
+    return int(m_connection->outbox()->items().size() + m_held.size());
 }
 
 void ChatClient::onItemQueued(const OutboxItem &item)

@@ -115,6 +115,9 @@ public:
     QString send(RoomId room, const QString &text, qint64 threadRoot = 0, const QStringList &uploads = {});
     void retry(const QString &clientId);
     void discard(const QString &clientId);
+    /// Messages the server has not stored yet (pending or failed, with or without files):
+    /// signing out deletes them with the account's cache, so the app asks first.
+    int unsentCount() const;
     void edit(RoomId room, qint64 seq, const QString &text, QObject *context = nullptr, ReplyCallback done = {});
     void remove(RoomId room, qint64 seq, QObject *context = nullptr, ReplyCallback done = {});
     void react(RoomId room, qint64 seq, const QString &emoji, bool on, QObject *context = nullptr, ReplyCallback done = {});
@@ -301,10 +304,13 @@ private:
     void onEphemeralEvent(const Protocol::Frame &frame);
     void onMessageCreated(RoomId room, const ChatMessage &message);
     void onItemQueued(const OutboxItem &item);
+    /// Makes the pending rows follow the Outbox's items after it changed caches.
+    void syncPending();
     /// The server stored one of our messages (from the Outbox or held) at `seq`.
     void onSent(const QString &clientId, RoomId room, qint64 seq);
     void onSignedIn();
-    /// Ends what the account was doing: its cached files, downloads, uploads and held messages.
+    /// Ends what the account was doing: its cached files, downloads, uploads, held messages and
+    /// drafts.
     void onSignedOut();
     /// Starts again the uploads and downloads waiting for the connection, and the held messages.
     void resumeTransfers();

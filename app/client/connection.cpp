@@ -489,6 +489,9 @@ void Connection::signOut()
     }
     setState(State::SignedOut);
     Q_EMIT signedOut(ErrorInfo{ErrorCode::Unauthorized, QStringLiteral("signed out"), 0});
+    // After the signal: its receivers end what used the cache (ChatClient deletes the files
+    // cached next to it).
+    deleteCache();
 }
 
 // Attempts and the transport
@@ -904,6 +907,20 @@ void Connection::openCacheFor(const QUrl &url, const QString &username)
     m_outbox->setCache(nullptr);
     m_cache = std::move(cache);
     m_outbox->setCache(m_cache.get());
+}
+
+void Connection::deleteCache()
+{
+    if (!m_cache)
+        return;
+    const QString path = m_cache->path();
+    m_outbox->setCache(nullptr);
+    m_cache.reset();
+    // The rooms and resume positions were the account's.
+    m_rooms.clear();
+    m_lastSeen.clear();
+    if (!LocalCache::remove(path))
+        qCWarning(lcClient) << "the cache" << path << "could not be deleted completely";
 }
 
 // Rooms

@@ -183,6 +183,8 @@ public:
     void changePassword(const QString &currentPassword, const QString &newPassword,
                         QObject *context, AuthCallback done);
     /// Revokes the token on the server (when connected), forgets it, disconnects: SignedOut.
+    /// After signedOut() it deletes the account's cache (deleteCache()), with the messages not
+    /// sent yet: a session the server ends keeps it.
     void signOut();
 
     // Requests
@@ -222,6 +224,10 @@ public:
     Outbox *outbox() const { return m_outbox; }
     /// The account's cache, open from the first successful sign-in on; nullptr before.
     LocalCache *cache() const { return m_cache.get(); }
+    /// Closes the account's cache and deletes it: received events, drafts, the outbox and held
+    /// messages. Signing out does so, and the app quitting without "keep me signed in", so that
+    /// the next person on a shared computer finds nothing of the account.
+    void deleteCache();
 
     // Server clock
     /// The estimated server time now, ms since the epoch (local clock until the first sync).

@@ -229,9 +229,12 @@ ChatPane::~ChatPane()
     qApp->removeEventFilter(this);
     saveDraft(); // what was typed in the last second before closing
     // Without "keep me signed in", closing the app ends the user's time on this computer: their
-    // files must not stay for the next person, as after signing out.
-    if (!AppSettings::keepSignedIn())
+    // files and their cache (messages, drafts) must not stay for the next person, as after
+    // signing out.
+    if (!AppSettings::keepSignedIn()) {
         m_client->clearAttachmentCache();
+        m_connection->deleteCache();
+    }
 }
 
 QWidget *ChatPane::buildRoomColumn()

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void roomListNamesTheLastMessagesFile();
     void retriedMessageSeenBeforeARestartLeavesNoPendingRow();
     void pastedImageSentOfflineIsUploadedAgainAfterARestart();
+    void signOutDeletesTheAccountsCache();
 
 private:
     struct Person
@@ -867,10 +868,11 @@ void TestClientChat::attachmentCacheIsPerAccountAndGoesWithSignOut()
     QSignalSpy benFailed(ben.chat.get(), &ChatClient::downloadFailed);
     ben.chat->download(m_room, ana.chat->upload(bigKey)->attachment);
     QVERIFY(ben.chat->isDownloading(ana.chat->upload(bigKey)->attachment.id));
+    const QString benFiles = QFileInfo(ben.connection->cache()->path()).dir().filePath(QStringLiteral("attachments"));
     ben.connection->signOut();
     QCOMPARE(benFailed.size(), 1);
     QVERIFY(!ben.chat->isDownloading(ana.chat->upload(bigKey)->attachment.id));
-    QVERIFY(!QFileInfo::exists(QFileInfo(ben.connection->cache()->path()).dir().filePath(QStringLiteral("attachments"))));
+    QVERIFY(!QFileInfo::exists(benFiles));
     QVERIFY(!QFileInfo::exists(benPath));
     QVERIFY(ben.chat->cachedFile(file).isEmpty());
     QVERIFY(QFileInfo::exists(anaPath));
@@ -1052,10 +1054,12 @@ void TestClientChat::uploadsOfASignedOutAccountStayWithIt()
     const QString id = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
     QVERIFY(!QFileInfo::exists(m_server->config().dataDir + QStringLiteral("/attachments/") + id.left(2) + QLatin1Char('/') + id));
 
-    // Ana's message with its file waits in her account's cache for her next sign-in.
+    // Signing out deleted Ana's account cache with her waiting message: her next sign-in has
+    // nothing of it to send.
     ana.connection->signOut();
     QVERIFY(signIn(*ana.connection, m_server->url(), QStringLiteral("ana")).ok);
-    QCOMPARE(ana.chat->messageUploads(held).size(), 1);
+    QVERIFY(ana.chat->messageUploads(held).isEmpty());
+    QVERIFY(ana.connection->cache()->heldMessages().isEmpty());
 }
 
 void TestClientChat::roomListNamesTheLastMessagesFile()
@@ -1197,6 +1201,62 @@ void TestClientChat::pastedImageSentOfflineIsUploadedAgainAfterARestart()
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), image);
     QTRY_VERIFY(again.connection->cache()->heldMessages().isEmpty());
+}
+
+void TestClientChat::signOutDeletesTheAccountsCache()
+{
+    // A shared school computer: what Ana received, drafted and left unsent must not stay for
+    // the next student.
+    TestNetwork network;
+    Person ana = signedIn(QStringLiteral("ana"), &network, m_caches.filePath(QStringLiteral("library-pc")));
+    QVERIFY(ana.ready);
+    MessageModel *view = ana.chat->openRoom(m_room);
+    QTRY_VERIFY(!view->isLoadingHistory());
+    ana.chat->send(m_room, QStringLiteral("hello"));
+    QTRY_VERIFY(ana.connection->lastSeenSeq(m_room) > 0);
+    ana.chat->setDraft(m_room, QStringLiteral("half a thought"));
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+    ana.chat->send(m_room, QStringLiteral("unsent words"));
+    const QString key = ana.chat->uploadData(m_room, QStringLiteral("p.png"), QStringLiteral("image/png"), noise(1000));
+    ana.chat->send(m_room, QStringLiteral("unsent picture"), 0, {key});
+    QCOMPARE(ana.chat->unsentCount(), 2);
+    const QString path = ana.connection->cache()->path();
+    QVERIFY(ana.connection->cache()->lastSeq(m_room) > 0);
+    QVERIFY(QFileInfo::exists(path));
+
+    ana.connection->signOut();
+    QVERIFY(!ana.connection->cache());
+    QVERIFY(!QFileInfo::exists(path));
+    QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
+    QVERIFY(!QFileInfo::exists(QFileInfo(path).path())); // its folder carried her name
+    QCOMPARE(ana.chat->unsentCount(), 0);
+    QCOMPARE(rowWithText(view, QStringLiteral("unsent words")), -1);
+    QCOMPARE(rowWithText(view, QStringLiteral("unsent picture")), -1);
+    QCOMPARE(ana.chat->draft(m_room), QString());
+
+    // Her next sign-in starts empty, and nothing she left unsent goes.
+    network.down = false;
+    QVERIFY(signIn(*ana.connection, m_server->url(), QStringLiteral("ana")).ok);
+    QCOMPARE(ana.connection->cache()->path(), path);
+    QVERIFY(ana.connection->cache()->outboxItems().isEmpty());
+    QVERIFY(ana.connection->cache()->heldMessages().isEmpty());
+    QCOMPARE(ana.connection->cache()->draft(m_room), QString());
+    QCOMPARE(ana.chat->draft(m_room), QString());
+    ana.chat->send(m_room, QStringLiteral("back"));
+    QTRY_COMPARE(m_server->storedTexts(m_room), (QStringList{QStringLiteral("hello"), QStringLiteral("back")}));
+
+    // A session the server ends (her password changed elsewhere) is no sign-out: the cache stays.
+    Person phone = signedIn(QStringLiteral("ana"));
+    QVERIFY(phone.ready);
+    std::optional<Client::AuthResult> changed;
+    phone.connection->changePassword(QStringLiteral("password-123"), QStringLiteral("new-password-456"), this,
+                                     [&changed](const Client::AuthResult &result) { changed = result; });
+    QTRY_VERIFY(changed.has_value() && changed->ok);
+    QTRY_COMPARE(ana.connection->state(), Client::Connection::State::SignedOut);
+    QVERIFY(ana.connection->cache());
+    QVERIFY(QFileInfo::exists(path));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
