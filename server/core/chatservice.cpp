@@ -602,13 +602,30 @@ void ChatService::roomAddMembers(Connection &c, const Request &r)
 void ChatService::roomRemoveMember(Connection &c, const Request &r)
 {
     const RoomId roomId(integerField(r, "roomId"));
+    const UserId user(integerField(r, "userId"));
+    const bool leaving = user == c.userId();
+    // A retry gets the first answer, before anything: the user who left has no access any
+    // more, and a member removed and added back since is not removed again.
+    const QString clientId = stringField(r, "clientId");
+    if (!clientId.isEmpty()) {
+        const std::optional<EventRecord> removed =
+            m_core.db([&] { return m_storage.eventByClientId(roomId, c.userId(), clientId); });
+        if (removed && removed->kind == EventMemberLeft) {
+            c.reply(r, {});
+            return;
+        }
+    }
     const std::optional<Access> room = access(c, roomId);
+    if (!room && leaving) {
+        // Not a member (any more): there is nothing to leave. The same answer whether the room
+        // exists or not, so that it tells nothing about rooms the user cannot see.
+        c.reply(r, {});
+        return;
+    }
     if (!room) {
         c.fail(r, ErrorCode::NotFound, QStringLiteral("no such room"));
         return;
     }
-    const UserId user(integerField(r, "userId"));
-    const bool leaving = user == c.userId();
     const RoomKind kind = room->room.kind;
     if (kind == RoomKind::Course || kind == RoomKind::Announcement || kind == RoomKind::Direct) {
         c.fail(r, ErrorCode::BadRequest, QStringLiteral("members of %1 rooms cannot be removed or leave")
@@ -620,10 +637,14 @@ void ChatService::roomRemoveMember(Connection &c, const Request &r)
         c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the room's owner and admins remove members"));
         return;
     }
-    const std::optional<RoomRole> targetRole = m_core.db([&] { return m_storage.roomRole(roomId, user); });
     const std::optional<UserRecord> target = m_core.db([&] { return m_storage.userById(user); });
-    if (!targetRole || !target) {
-        c.fail(r, ErrorCode::NotFound, QStringLiteral("user %1 is not a member of this room").arg(user.value()));
+    if (!target) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("there is no user %1").arg(user.value()));
+        return;
+    }
+    const std::optional<RoomRole> targetRole = m_core.db([&] { return m_storage.roomRole(roomId, user); });
+    if (!targetRole) {
+        c.reply(r, {}); // removed already (the same request again): the first answer, no event
         return;
     }
     if (!leaving && *targetRole == RoomRole::Owner && c.user().info.role != Role::Admin) {
@@ -639,7 +660,7 @@ void ChatService::roomRemoveMember(Connection &c, const Request &r)
     }
     // Each event has its own idempotency key, derived from the request's.
     const auto event = [&](const QString &name, const QString &keySuffix, const QJsonObject &data) {
-        return NewEvent{name, c.userId(), stringField(r, "clientId") + keySuffix,
+        return NewEvent{name, c.userId(), clientId + keySuffix,
                         QJsonDocument(data).toJson(QJsonDocument::Compact)};
     };
     QList<NewEvent> events;

@@ -1003,6 +1003,64 @@ private Q_SLOTS:
         }
     }
 
+    void removeMemberIsIdempotent()
+    {
+        bool ok = false;
+        const qint64 id = m_ana->call(Op::RoomCreate, {{QStringLiteral("clientId"), clientId()},
+                                                       {QStringLiteral("kind"), QStringLiteral("group")},
+                                                       {QStringLiteral("name"), QStringLiteral("Pairs")},
+                                                       {QStringLiteral("members"), QJsonArray{userId(*m_ben), userId(*m_teacher)}}},
+                                      &ok)
+                              .value(QStringLiteral("room")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        Server::Storage &storage = m_server->server().storage();
+        const auto reply = [](const std::optional<Frame> &frame) {
+            return frame ? (frame->type == FrameType::Result ? QStringLiteral("ok") : errorCodeName(frame->code))
+                         : QStringLiteral("no reply");
+        };
+
+        // The owner removes ben; the result is lost and she retries with the same clientId.
+        const QJsonObject removeBen{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                    {QStringLiteral("userId"), userId(*m_ben)}};
+        QCOMPARE(reply(m_ana->request(Op::RoomRemoveMember, removeBen)), QStringLiteral("ok"));
+        const qint64 afterRemoval = storage.lastSeq(RoomId(id));
+        QCOMPARE(reply(m_ana->request(Op::RoomRemoveMember, removeBen)), QStringLiteral("ok"));
+        // The same request again, as a new one: ben is gone already.
+        QJsonObject again = removeBen;
+        again.insert(QStringLiteral("clientId"), clientId());
+        QCOMPARE(reply(m_ana->request(Op::RoomRemoveMember, again)), QStringLiteral("ok"));
+        QCOMPARE(storage.lastSeq(RoomId(id)), afterRemoval);
+
+        // Added back, he is not removed again by the late retry of the first removal.
+        m_ana->call(Op::RoomAddMembers, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                         {QStringLiteral("userIds"), QJsonArray{userId(*m_ben)}}},
+                    &ok);
+        QVERIFY(ok);
+        const qint64 afterReturn = storage.lastSeq(RoomId(id));
+        QCOMPARE(reply(m_ana->request(Op::RoomRemoveMember, removeBen)), QStringLiteral("ok"));
+        QCOMPARE(storage.lastSeq(RoomId(id)), afterReturn);
+        QVERIFY(storage.roomRole(RoomId(id), UserId(userId(*m_ben))).has_value());
+
+        // Leaving twice: the retry and a second click both answer as the first leave did.
+        const QJsonObject leave{{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                {QStringLiteral("userId"), userId(*m_teacher)}};
+        QCOMPARE(reply(m_teacher->request(Op::RoomRemoveMember, leave)), QStringLiteral("ok"));
+        const qint64 afterLeaving = storage.lastSeq(RoomId(id));
+        QCOMPARE(reply(m_teacher->request(Op::RoomRemoveMember, leave)), QStringLiteral("ok"));
+        QJsonObject leaveAgain = leave;
+        leaveAgain.insert(QStringLiteral("clientId"), clientId());
+        QCOMPARE(reply(m_teacher->request(Op::RoomRemoveMember, leaveAgain)), QStringLiteral("ok"));
+        QCOMPARE(storage.lastSeq(RoomId(id)), afterLeaving);
+        QVERIFY(!storage.roomRole(RoomId(id), UserId(userId(*m_teacher))));
+
+        // Still refused: a member removing others, and a user who does not exist.
+        expectError(m_ben->request(Op::RoomRemoveMember, leave), ErrorCode::Forbidden);
+        expectError(m_ana->request(Op::RoomRemoveMember, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("roomId"), id},
+                                                          {QStringLiteral("userId"), 999999}}),
+                    ErrorCode::NotFound);
+        QCOMPARE(storage.lastSeq(RoomId(id)), afterLeaving);
+    }
+
     void searchWithEachFilter()
     {
         QVERIFY(send(*m_teacher, QStringLiteral("The homework for Friday is chapter 3")) > 0);
