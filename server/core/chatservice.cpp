@@ -75,8 +75,8 @@ ChatService::ChatService(ServerCore &core, Storage &storage)
     QObject::connect(&m_uploadExpiry, &QTimer::timeout, &m_uploadExpiry,
                      [this] { m_attachments.expire(m_core.nowMs()); });
     m_uploadExpiry.start();
-    // Unsent files go within 125% of their time as well (checked at least hourly), though not each
-    // minute as uploads are: the query looks through the messages of every room with old files.
+    // Unsent files go within 125% of their time as well, checked at least hourly (a partial index
+    // of the files never sent serves the query).
     const qint64 unsentMs = core.config().unsentAttachmentSeconds * 1000LL;
     m_unsentSweep.setInterval(static_cast<int>(std::clamp<qint64>(unsentMs / 4, 100, 3600 * 1000)));
     QObject::connect(&m_unsentSweep, &QTimer::timeout, &m_unsentSweep,

@@ -517,6 +517,12 @@ bool SqlStorage::materialise(const EventRecord &event)
                                     {"attachments", attachments.isEmpty() ? QString()
                                                                           : QString::fromUtf8(QJsonDocument(attachments).toJson(QJsonDocument::Compact))}}))
             return false;
+        for (const QJsonValue &attachment : attachments) {
+            if (!sql("mark_attachment_sent", {{"room_id", room},
+                                              {"id", attachment.toObject().value(QStringLiteral("id")).toString()},
+                                              {"sent_at", event.timestamp}}))
+                return false;
+        }
         return threadRoot <= 0
             || sql("count_thread_reply", {{"room_id", room}, {"seq", threadRoot}, {"created_at", event.timestamp}});
     }
@@ -1015,8 +1021,7 @@ std::optional<QStringList> SqlStorage::dropUnsentAttachments(qint64 uploadedBefo
     for (const SqlRow &row : rows->rows) {
         const QString id = row.value("id").toString();
         const qint64 room = row.value("room_id").toLongLong();
-        if (!sql("delete_unused_attachment", {{"room_id", room}, {"id", id}, {"in_room", room},
-                                              {"pattern", QStringLiteral("%\"%1\"%").arg(id)}}))
+        if (!sql("delete_unsent_attachment", {{"room_id", room}, {"id", id}}))
             return std::nullopt;
         if (!dropped.contains(id))
             dropped.append(id);

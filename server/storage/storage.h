@@ -289,8 +289,8 @@ public:
     /// leaving out the file `besides` (the one about to be uploaded, counted by the caller).
     virtual qint64 attachmentBytesOf(UserId uploader, const QString &besides) = 0;
     /// Forgets the files uploaded to a room before `uploadedBefore` (ms since the epoch) that no
-    /// message there carries, and returns their ids (a file may still be recorded in other rooms);
-    /// nothing on failure.
+    /// message there has carried, and returns their ids (a file may still be recorded in other
+    /// rooms); nothing on failure. Storing a message marks the files it carries as sent.
     virtual std::optional<QStringList> dropUnsentAttachments(qint64 uploadedBefore) = 0;
     /// Whether the two users are members of a common course.
     virtual bool sharesCourse(UserId a, UserId b) = 0;

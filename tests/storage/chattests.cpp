@@ -303,6 +303,61 @@ void TestStorage::unsentFilesAreDropped()
     QVERIFY(m_storage->attachment(room, unsent.id));
 }
 
+void TestStorage::unsentFlagIsBackfilled()
+{
+    // A database as version 7 left it: which files were sent is known only from the messages.
+    m_storage.reset();
+    QCOMPARE(resetDatabase(), QString());
+    std::unique_ptr<SqlStorage> old = makeStorage();
+    QCOMPARE(old->connect(), QString());
+    QCOMPARE(old->migrateTo(7), QString());
+    const auto ana = old->createUser(QStringLiteral("ana"), QStringLiteral("Ana"), Role::Instructor, "h");
+    QVERIFY(ana.ok());
+    const StorageResult<CourseRecord> course = old->createCourse(QStringLiteral("Physics"), ana.value->info.id,
+                                                                 QStringLiteral("CODE-1"), QString());
+    QVERIFY(course.ok());
+    const RoomId room = course.value->roomId;
+    const AttachmentInfo sent{QString(64, QLatin1Char('a')), QStringLiteral("sent.png"), 10, QStringLiteral("image/png")};
+    const AttachmentInfo unsent{QString(64, QLatin1Char('b')), QStringLiteral("draft.txt"), 5, QStringLiteral("text/plain")};
+    const AttachmentInfo deleted{QString(64, QLatin1Char('c')), QStringLiteral("gone.txt"), 5, QStringLiteral("text/plain")};
+    for (const AttachmentInfo &file : {sent, unsent, deleted})
+        QVERIFY(old->addAttachment(room, file, ana.value->info.id, 900));
+    for (const qint64 at : {1000, 2000}) {
+        QVERIFY(old->appendEvent(room, QStringLiteral("message.created"), ana.value->info.id, QString(),
+                                 messagePayload(QStringLiteral("files")), at).ok());
+    }
+    const auto carrying = [](const AttachmentInfo &file) {
+        return QString::fromUtf8(QJsonDocument(QJsonArray{file.toJson()}).toJson(QJsonDocument::Compact));
+    };
+    QCOMPARE(probeExec(QStringLiteral("UPDATE messages SET attachments = '%1' WHERE seq = 1").arg(carrying(sent))), QString());
+    QCOMPARE(probeExec(QStringLiteral("UPDATE messages SET attachments = '%1', deleted = 1 WHERE seq = 2").arg(carrying(deleted))),
+             QString());
+    old.reset();
+
+    m_storage = makeStorage();
+    QCOMPARE(m_storage->open(), QString());
+    const auto sentAt = [this, room](const AttachmentInfo &file) {
+        return queryValue(QStringLiteral("SELECT sent_at FROM attachments WHERE room_id = %1 AND id = '%2'")
+                              .arg(room.value()).arg(file.id)).toLongLong();
+    };
+    QCOMPARE(sentAt(sent), 1000);
+    QCOMPARE(sentAt(unsent), 0);
+    QCOMPARE(sentAt(deleted), 0); // a deleted message carries nothing
+    QStringList dropped = m_storage->dropUnsentAttachments(5000).value_or(QStringList{QStringLiteral("failed")});
+    dropped.sort();
+    QCOMPARE(dropped, (QStringList{unsent.id, deleted.id}));
+    QVERIFY(m_storage->attachment(room, sent.id));
+
+    // From now on storing the message marks its files.
+    QVERIFY(m_storage->addAttachment(room, unsent, ana.value->info.id, 6000));
+    QVERIFY(m_storage->appendEvent(room, QStringLiteral("message.created"), ana.value->info.id, QString(),
+                                   json({{QStringLiteral("text"), QString()},
+                                         {QStringLiteral("attachments"), QJsonArray{unsent.toJson()}}}),
+                                   7000).ok());
+    QCOMPARE(sentAt(unsent), 7000);
+    QCOMPARE(m_storage->dropUnsentAttachments(9000), QStringList());
+}
+
 void TestStorage::editsDeletesAndReactions()
 {
     const UserId ana = addUser(QStringLiteral("ana"), Role::Instructor);

@@ -153,7 +153,8 @@ void TestStorage::lookupsUseIndexes()
     SqlConnection connection(QStringLiteral("storage-test-plans"));
     QCOMPARE(connection.open(m_config), QString());
     const std::pair<const char *, const char *> cases[] = {{"event_by_client", "room_events_idempotency"},
-                                                           {"course_by_owner_client", "courses_owner_client"}};
+                                                           {"course_by_owner_client", "courses_owner_client"},
+                                                           {"unsent_attachments", "attachments_unsent"}};
     for (const auto &[query, index] : cases) {
         // Numbered parameters, left unknown to the planner as in the storage's prepared queries.
         QString sql = connection.queryText(QLatin1String(query));

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void editsDeletesAndReactions();
     void deletingTheLastCarrierRemovesTheFile();
     void unsentFilesAreDropped();
+    void unsentFlagIsBackfilled();
     void searchMessages();
     void createRooms();
     void appendEventsIsAllOrNothing();
