@@ -79,6 +79,9 @@ constexpr std::array opTable{
     OpEntry{Op::AttachmentCancel, "attachment.cancel", false, false},
     OpEntry{Op::CodeRemove, "code.remove", false, true},
     OpEntry{Op::VersionDelete, "version.delete", false, true},
+    OpEntry{Op::CodeArchive, "code.archive", false, true},
+    OpEntry{Op::CodeUnarchive, "code.unarchive", false, true},
+    OpEntry{Op::CodeDelete, "code.delete", false, true},
 };
 
 constexpr bool opTableInEnumOrder()

@@ -91,6 +91,9 @@ enum class Op {
     AttachmentCancel,
     CodeRemove,
     VersionDelete,
+    CodeArchive,
+    CodeUnarchive,
+    CodeDelete,
 };
 
 QString opName(Op op);
@@ -156,6 +159,10 @@ inline const QString EventCodeDenied = QStringLiteral("code.denied");
 /// A host removed a participant: logged for everyone, and told to the removed user's connections.
 inline const QString EventParticipantRemoved = QStringLiteral("participant.removed");
 inline const QString EventCodeRemoved = QStringLiteral("code.removed");
+/// The owner or an admin archived, unarchived or deleted a session (logged in its room).
+inline const QString EventCodeArchived = QStringLiteral("code.archived");
+inline const QString EventCodeUnarchived = QStringLiteral("code.unarchived");
+inline const QString EventCodeDeleted = QStringLiteral("code.deleted");
 bool isEphemeralEvent(const QString &name);
 
 /// WebSocket close codes the server uses besides the standard 1000 / 1001 / 1009.

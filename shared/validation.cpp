@@ -162,7 +162,8 @@ Schema schemaFor(Op op)
                                    {"maxCollaborators", Kind::Integer, false, 1, MaxCodeCollaborators},
                                    {"approval", Kind::Boolean, false, 0, 0},
                                    {"lecture", Kind::Boolean, false, 0, 0}};
-    static const Schema codeList{{"courseId", Kind::Integer, false, 1, MaxSafe}};
+    static const Schema codeList{{"courseId", Kind::Integer, false, 1, MaxSafe},
+                                 {"archived", Kind::Boolean, false, 0, 0}};
     static const Schema codeJoin{{"sessionId", Kind::Integer, true, 1, MaxSafe},
                                  {"accessCode", Kind::String, false, 1, 64},
                                  {"agent", Kind::Integer, false, 1, 0xFFFFFFFFLL},
@@ -183,6 +184,8 @@ Schema schemaFor(Op op)
     static const Schema codeRemove{{"clientId", Kind::String, true, 1, MaxClientIdLength},
                                    {"sessionId", Kind::Integer, true, 1, MaxSafe},
                                    {"userId", Kind::Integer, true, 1, MaxSafe}};
+    static const Schema codeArchive{{"clientId", Kind::String, true, 1, MaxClientIdLength},
+                                    {"sessionId", Kind::Integer, true, 1, MaxSafe}};
     static const Schema codeApprove{{"sessionId", Kind::Integer, true, 1, MaxSafe},
                                     {"userId", Kind::Integer, true, 1, MaxSafe},
                                     {"allow", Kind::Boolean, true, 0, 0}};
@@ -297,6 +300,9 @@ Schema schemaFor(Op op)
     case Op::AttachmentCancel: return attachmentCancel;
     case Op::CodeRemove: return codeRemove;
     case Op::VersionDelete: return versionRestore;
+    case Op::CodeArchive: return codeArchive;
+    case Op::CodeUnarchive: return codeArchive;
+    case Op::CodeDelete: return codeArchive;
     }
     return none;
 }

@@ -161,9 +161,18 @@ QJsonObject CodeService::sessionJson(const CodeSessionRecord &s, std::optional<C
                      {QStringLiteral("myRole"), myRole ? QJsonValue(codeRoleName(*myRole)) : QJsonValue()}};
     if (s.courseId.isValid())
         json.insert(QStringLiteral("courseId"), s.courseId.value());
+    json.insert(QStringLiteral("archived"), s.isArchived());
+    if (s.isArchived())
+        json.insert(QStringLiteral("archivedAt"), s.archivedAt);
     if (withAccessCode)
         json.insert(QStringLiteral("accessCode"), s.accessCode);
     return json;
+}
+
+QJsonObject CodeService::sessionJsonFor(const CodeSessionRecord &session, UserId user)
+{
+    const std::optional<CodeRole> role = m_core.db([&] { return m_code.codeRole(session.id, user); });
+    return sessionJson(session, role, role == CodeRole::Host);
 }
 
 QJsonObject CodeService::participantJson(const LiveSession &session, const UserInfo &user, CodeRole role) const
@@ -298,6 +307,14 @@ bool CodeService::requireRole(Connection &c, const Request &r, const LiveSession
     return false;
 }
 
+bool CodeService::requireLive(Connection &c, const Request &r, const LiveSession &session)
+{
+    if (!session.record.isArchived())
+        return true;
+    c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is archived; its owner may unarchive it"));
+    return false;
+}
+
 std::optional<CodeFileRecord> CodeService::sessionFile(Connection &c, const Request &r, const LiveSession &session)
 {
     const CodeFileId id(integerField(r, "fileId"));
@@ -349,11 +366,16 @@ void CodeService::releaseFile(CodeFileId id)
 std::optional<QJsonObject> CodeService::retried(Connection &c, const Request &r, const LiveSession &session,
                                                 const QString &kind)
 {
+    return retried(c, r, session.record.roomId, kind);
+}
+
+std::optional<QJsonObject> CodeService::retried(Connection &c, const Request &r, RoomId room, const QString &kind)
+{
     const QString clientId = stringField(r, "clientId");
     if (clientId.isEmpty())
         return std::nullopt;
     const std::optional<EventRecord> stored =
-        m_core.db([&] { return m_storage.eventByClientId(session.record.roomId, c.userId(), clientId); });
+        m_core.db([&] { return m_storage.eventByClientId(room, c.userId(), clientId); });
     if (!stored || stored->kind != kind)
         return std::nullopt;
     return QJsonDocument::fromJson(stored->payload).object();
@@ -395,7 +417,8 @@ void CodeService::codeCreate(Connection &c, const Request &r)
     }
     if (owned >= maxSessions) {
         c.fail(r, ErrorCode::Conflict,
-               QStringLiteral("you own %1 open code sessions, the most allowed; lock one you no longer use").arg(maxSessions));
+               QStringLiteral("you own %1 open code sessions, the most allowed; archive or lock one you no longer use")
+                   .arg(maxSessions));
         return;
     }
     session.accessCode = normalizedAccessCode(stringField(r, "accessCode"));
@@ -421,13 +444,13 @@ void CodeService::codeCreate(Connection &c, const Request &r)
 
 void CodeService::codeList(Connection &c, const Request &r)
 {
-    const QList<CodeSessionRecord> sessions =
-        m_core.db([&] { return m_code.codeSessionsOfUser(c.userId(), CourseId(integerField(r, "courseId"))); });
+    const bool withArchived = r.data.value(QStringLiteral("archived")).toBool();
+    const QList<CodeSessionRecord> sessions = m_core.db([&] {
+        return m_code.codeSessionsOfUser(c.userId(), CourseId(integerField(r, "courseId")), withArchived);
+    });
     QJsonArray list;
-    for (const CodeSessionRecord &session : sessions) {
-        const std::optional<CodeRole> role = m_core.db([&] { return m_code.codeRole(session.id, c.userId()); });
-        list.append(sessionJson(session, role, role == CodeRole::Host));
-    }
+    for (const CodeSessionRecord &session : sessions)
+        list.append(sessionJsonFor(session, c.userId()));
     c.reply(r, {{QStringLiteral("sessions"), list}});
 }
 
@@ -514,6 +537,14 @@ void CodeService::codeJoin(Connection &c, const Request &r)
     const std::optional<CodeSessionRecord> record = m_core.db([&] { return m_code.codeSession(id); });
     if (!record) {
         c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+        return;
+    }
+    // An archived session is its owner's alone, read-only: nobody else joins or asks to.
+    if (record->isArchived() && record->ownerId != c.userId()) {
+        if (mayKnow(*record, c.user()))
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is archived"));
+        else
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
         return;
     }
     const bool wasLoaded = m_sessions.find(id.value()) != m_sessions.end();
@@ -762,7 +793,7 @@ void CodeService::connectionClosed(Connection &c)
 void CodeService::codeUpdate(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+    if (!session || !requireRole(c, r, *session, CodeRole::Host) || !requireLive(c, r, *session))
         return;
     if (retried(c, r, *session, EventCodeUpdated)) {
         c.reply(r, {{QStringLiteral("session"), sessionJson(session->record, CodeRole::Host, true)}});
@@ -823,7 +854,7 @@ void CodeService::tellWaiting(LiveSession &session, UserId user, const QString &
 void CodeService::codeSetRole(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+    if (!session || !requireRole(c, r, *session, CodeRole::Host) || !requireLive(c, r, *session))
         return;
     for (const QString &kind : {EventParticipantRole, EventParticipantJoined}) {
         if (const std::optional<QJsonObject> first = retried(c, r, *session, kind)) {
@@ -875,7 +906,7 @@ void CodeService::codeSetRole(Connection &c, const Request &r)
 void CodeService::codeApprove(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+    if (!session || !requireRole(c, r, *session, CodeRole::Host) || !requireLive(c, r, *session))
         return;
     const UserId user(integerField(r, "userId"));
     if (!session->roles.contains(user) || session->roles.value(user) != CodeRole::Pending) {
@@ -905,7 +936,7 @@ void CodeService::codeApprove(Connection &c, const Request &r)
 void CodeService::codeRemove(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+    if (!session || !requireRole(c, r, *session, CodeRole::Host) || !requireLive(c, r, *session))
         return;
     if (retried(c, r, *session, EventParticipantRemoved)) {
         c.reply(r, {});
@@ -948,12 +979,178 @@ void CodeService::codeRemove(Connection &c, const Request &r)
     m_core.publish(*stored.value);
 }
 
+// Archive and delete
+
+std::optional<CodeSessionRecord> CodeService::ownedSession(Connection &c, const Request &r)
+{
+    const std::optional<CodeSessionRecord> record =
+        m_core.db([&] { return m_code.codeSession(CodeSessionId(integerField(r, "sessionId"))); });
+    if (!record || !mayKnow(*record, c.user())) {
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+        return std::nullopt;
+    }
+    if (record->ownerId != c.userId() && c.user().info.role != Role::Admin) {
+        c.fail(r, ErrorCode::Forbidden, QStringLiteral("only the session's owner or an admin may do this"));
+        return std::nullopt;
+    }
+    return record;
+}
+
+void CodeService::dropConnections(CodeSessionId id, UserId keep)
+{
+    const auto it = m_sessions.find(id.value());
+    if (it == m_sessions.end())
+        return;
+    QList<Connection *> leaving;
+    for (Connection *connection : std::as_const(it->second->connections)) {
+        if (connection->userId() != keep)
+            leaving.append(connection);
+    }
+    for (Connection *connection : std::as_const(it->second->waiting)) {
+        if (!leaving.contains(connection))
+            leaving.append(connection);
+    }
+    // The last unsubscribe unloads the session and its files.
+    for (Connection *connection : std::as_const(leaving))
+        unsubscribe(*connection, id);
+}
+
+void CodeService::codeArchive(Connection &c, const Request &r)
+{
+    std::optional<CodeSessionRecord> record = ownedSession(c, r);
+    if (!record)
+        return;
+    if (record->isArchived()) {
+        // A retry, or a second device: the same answer, archived once.
+        c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
+        return;
+    }
+    const CodeSessionId id = record->id;
+    const qint64 now = wallClockMs();
+    const CodeEvent event{EventCodeArchived, c.userId(), stringField(r, "clientId"), now, [&](qint64) {
+                              return QJsonObject{{QStringLiteral("sessionId"), id.value()},
+                                                 {QStringLiteral("archivedAt"), now},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.setCodeSessionArchived(id, now, event); });
+    if (!stored.ok()) {
+        if (stored.error == StorageError::NotFound) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+            return;
+        }
+        qCWarning(lcCode) << "code.archive failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be archived"));
+        return;
+    }
+    record->archivedAt = now;
+    c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
+    // Everyone joined hears it; connections waiting for a host are told too (their requests
+    // are gone with the archive).
+    m_core.publish(*stored.value);
+    if (const auto live = m_sessions.find(id.value()); live != m_sessions.end()) {
+        LiveSession &session = *live->second;
+        session.record.archivedAt = now;
+        session.roles.removeIf([](const auto &entry) { return entry.value() == CodeRole::Pending; });
+        // They have not subscribed the room: the event comes without its room and seq.
+        sendEphemeral(session.waiting.values(), EventCodeArchived, QJsonDocument::fromJson(stored.value->payload).object());
+    }
+    // The owner keeps the session open, read-only; the others are out of it.
+    dropConnections(id, record->ownerId);
+}
+
+void CodeService::codeUnarchive(Connection &c, const Request &r)
+{
+    std::optional<CodeSessionRecord> record = ownedSession(c, r);
+    if (!record)
+        return;
+    if (!record->isArchived()) {
+        c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
+        return;
+    }
+    // Back among the open sessions, it counts for its owner's quota again (a locked one does not).
+    if (!record->locked) {
+        const int maxSessions = m_core.config().maxCodeSessionsPerOwner;
+        const int owned = m_core.db([&] { return m_code.openCodeSessionCount(record->ownerId); });
+        if (owned < 0) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be unarchived"));
+            return;
+        }
+        if (owned >= maxSessions) {
+            c.fail(r, ErrorCode::Conflict,
+                   QStringLiteral("the owner has %1 open code sessions, the most allowed; archive or lock one first")
+                       .arg(maxSessions));
+            return;
+        }
+    }
+    const CodeSessionId id = record->id;
+    const CodeEvent event{EventCodeUnarchived, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("sessionId"), id.value()},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored = m_core.db([&] { return m_code.setCodeSessionArchived(id, 0, event); });
+    if (!stored.ok()) {
+        if (stored.error == StorageError::NotFound) {
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+            return;
+        }
+        qCWarning(lcCode) << "code.unarchive failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be unarchived"));
+        return;
+    }
+    record->archivedAt = 0;
+    if (const auto live = m_sessions.find(id.value()); live != m_sessions.end())
+        live->second->record.archivedAt = 0;
+    c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
+    m_core.publish(*stored.value);
+}
+
+void CodeService::codeDelete(Connection &c, const Request &r)
+{
+    const CodeSessionId id(integerField(r, "sessionId"));
+    if (const std::optional<CodeSessionRecord> gone = m_core.db([&] { return m_code.deletedCodeSession(id); })) {
+        // Only the request that deleted it, retried, is answered as the first time.
+        if (retried(c, r, gone->roomId, EventCodeDeleted))
+            c.reply(r, {});
+        else
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+        return;
+    }
+    const std::optional<CodeSessionRecord> record = ownedSession(c, r);
+    if (!record)
+        return;
+    // Two steps, so that no single click throws away a class's live work.
+    if (!record->isArchived()) {
+        c.fail(r, ErrorCode::Conflict, QStringLiteral("only an archived session can be deleted; archive it first"));
+        return;
+    }
+    const CodeEvent event{EventCodeDeleted, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
+                              return QJsonObject{{QStringLiteral("sessionId"), id.value()},
+                                                 {QStringLiteral("by"), c.userId().value()}};
+                          }};
+    const StorageResult<EventRecord> stored =
+        m_core.db([&] { return m_code.deleteCodeSession(id, event.timestamp, event); });
+    if (!stored.ok()) {
+        if (stored.error == StorageError::NotFound || stored.error == StorageError::Conflict) {
+            c.fail(r, stored.error == StorageError::NotFound ? ErrorCode::NotFound : ErrorCode::Conflict,
+                   stored.error == StorageError::NotFound ? QStringLiteral("no such code session")
+                                                          : QStringLiteral("only an archived session can be deleted"));
+            return;
+        }
+        qCWarning(lcCode) << "code.delete failed:" << stored.message;
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be deleted; nothing was removed"));
+        return;
+    }
+    c.reply(r, {});
+    m_core.publish(*stored.value);
+    dropConnections(id, UserId());
+}
+
 // Files
 
 void CodeService::fileCreate(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor) || !requireLive(c, r, *session))
         return;
     if (const std::optional<QJsonObject> first = retried(c, r, *session, EventFileCreated)) {
         c.reply(r, {{QStringLiteral("file"), first->value(QStringLiteral("file"))}});
@@ -1002,7 +1199,7 @@ void CodeService::fileCreate(Connection &c, const Request &r)
 void CodeService::fileRename(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor) || !requireLive(c, r, *session))
         return;
     if (const std::optional<QJsonObject> first = retried(c, r, *session, EventFileRenamed)) {
         c.reply(r, {{QStringLiteral("file"), first->value(QStringLiteral("file"))}});
@@ -1048,7 +1245,7 @@ void CodeService::fileRename(Connection &c, const Request &r)
 void CodeService::fileDelete(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor) || !requireLive(c, r, *session))
         return;
     if (retried(c, r, *session, EventFileDeleted)) {
         c.reply(r, {});
@@ -1171,7 +1368,7 @@ void CodeService::compactIfDue(LiveFile &file)
 void CodeService::docUpdate(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Editor))
+    if (!session || !requireRole(c, r, *session, CodeRole::Editor) || !requireLive(c, r, *session))
         return;
     const std::optional<CodeFileRecord> record = sessionFile(c, r, *session);
     if (!record)
@@ -1309,7 +1506,7 @@ void CodeService::relayCursors()
 void CodeService::commentAdd(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session)
+    if (!session || !requireLive(c, r, *session))
         return;
     if (const std::optional<QJsonObject> first = retried(c, r, *session, EventCommentAdded)) {
         c.reply(r, {{QStringLiteral("comment"), first->value(QStringLiteral("comment"))}});
@@ -1336,7 +1533,7 @@ void CodeService::commentAdd(Connection &c, const Request &r)
 void CodeService::commentReply(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session)
+    if (!session || !requireLive(c, r, *session))
         return;
     if (const std::optional<QJsonObject> first = retried(c, r, *session, EventCommentAdded)) {
         c.reply(r, {{QStringLiteral("comment"), first->value(QStringLiteral("comment"))}});
@@ -1384,7 +1581,7 @@ void CodeService::storeComment(Connection &c, const Request &r, CodeCommentRecor
 void CodeService::commentResolve(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session)
+    if (!session || !requireLive(c, r, *session))
         return;
     std::optional<CodeCommentRecord> thread =
         m_core.db([&] { return m_code.codeComment(CodeCommentId(integerField(r, "commentId"))); });
@@ -1444,7 +1641,7 @@ void CodeService::commentList(Connection &c, const Request &r)
 void CodeService::versionCreate(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+    if (!session || !requireRole(c, r, *session, CodeRole::Host) || !requireLive(c, r, *session))
         return;
     if (const std::optional<QJsonObject> first = retried(c, r, *session, EventVersionCreated)) {
         c.reply(r, {{QStringLiteral("version"), first->value(QStringLiteral("version"))}});
@@ -1507,7 +1704,7 @@ void CodeService::versionList(Connection &c, const Request &r)
 void CodeService::versionRestore(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+    if (!session || !requireRole(c, r, *session, CodeRole::Host) || !requireLive(c, r, *session))
         return;
     if (const std::optional<QJsonObject> first = retried(c, r, *session, EventVersionRestored)) {
         c.reply(r, {{QStringLiteral("files"), first->value(QStringLiteral("files"))}});
@@ -1635,7 +1832,7 @@ void CodeService::versionRestore(Connection &c, const Request &r)
 void CodeService::versionDelete(Connection &c, const Request &r)
 {
     LiveSession *session = joinedSession(c, r);
-    if (!session || !requireRole(c, r, *session, CodeRole::Host))
+    if (!session || !requireRole(c, r, *session, CodeRole::Host) || !requireLive(c, r, *session))
         return;
     if (retried(c, r, *session, EventVersionDeleted)) {
         c.reply(r, {});

@@ -55,6 +55,9 @@ public:
     void codeSetRole(Connection &c, const Request &r);
     void codeApprove(Connection &c, const Request &r);
     void codeRemove(Connection &c, const Request &r);
+    void codeArchive(Connection &c, const Request &r);
+    void codeUnarchive(Connection &c, const Request &r);
+    void codeDelete(Connection &c, const Request &r);
     void fileCreate(Connection &c, const Request &r);
     void fileRename(Connection &c, const Request &r);
     void fileDelete(Connection &c, const Request &r);
@@ -111,6 +114,14 @@ private:
     void storeComment(Connection &c, const Request &r, CodeCommentRecord comment, const QString &failure);
     /// Fails with forbidden unless the user's role is at least `least`.
     bool requireRole(Connection &c, const Request &r, const LiveSession &session, CodeRole least);
+    /// Fails with conflict when the session is archived (read-only).
+    bool requireLive(Connection &c, const Request &r, const LiveSession &session);
+    /// The session `r` names, for its owner or an admin (code.archive, code.unarchive,
+    /// code.delete, which need no code.join); fails the request and returns nothing otherwise.
+    std::optional<CodeSessionRecord> ownedSession(Connection &c, const Request &r);
+    /// Unsubscribes the connections joined to or waiting for the session but `keep`'s (an
+    /// invalid user: all of them). The session may be unloaded afterwards.
+    void dropConnections(CodeSessionId id, UserId keep);
     /// A live (not deleted) file of the session named by `fileId`; fails the request otherwise.
     std::optional<CodeFileRecord> sessionFile(Connection &c, const Request &r, const LiveSession &session);
     LiveSession *loadSession(CodeSessionId id);
@@ -123,6 +134,7 @@ private:
     bool isCourseMember(CourseId course, UserId user);
     /// The payload of the event a retried clientId stored, if it was of this kind.
     std::optional<QJsonObject> retried(Connection &c, const Request &r, const LiveSession &session, const QString &kind);
+    std::optional<QJsonObject> retried(Connection &c, const Request &r, RoomId room, const QString &kind);
     /// Stores an accepted update as the file's next one; false (file unloaded) on failure.
     bool storeUpdate(LiveFile &file, UserId user, const QByteArray &update);
     void fanOutUpdate(const LiveFile &file, UserId user, const QByteArray &update, Connection *skip);
@@ -135,6 +147,8 @@ private:
     std::optional<quint64> agentFor(Connection &c, const Request &r, LiveSession &session);
 
     QJsonObject sessionJson(const CodeSessionRecord &session, std::optional<CodeRole> myRole, bool withAccessCode) const;
+    /// The session as `user` sees it (their role; the access code for hosts).
+    QJsonObject sessionJsonFor(const CodeSessionRecord &session, UserId user);
     QJsonObject participantJson(const LiveSession &session, const UserInfo &user, CodeRole role) const;
     static QJsonObject fileJson(const CodeFileRecord &file);
     static QJsonObject commentJson(const CodeCommentRecord &comment);

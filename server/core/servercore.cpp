@@ -288,6 +288,9 @@ void ServerCore::dispatch(Connection &c, const Request &r)
     case Op::CodeExport: return m_code.codeExport(c, r);
     case Op::CodeRemove: return m_code.codeRemove(c, r);
     case Op::VersionDelete: return m_code.versionDelete(c, r);
+    case Op::CodeArchive: return m_code.codeArchive(c, r);
+    case Op::CodeUnarchive: return m_code.codeUnarchive(c, r);
+    case Op::CodeDelete: return m_code.codeDelete(c, r);
     }
     c.fail(r, ErrorCode::BadRequest, QStringLiteral("unknown op"));
 }

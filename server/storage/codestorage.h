@@ -41,7 +41,10 @@ struct CodeSessionRecord
     bool approval = false;
     bool lecture = false;
     qint64 createdAt = 0;
+    qint64 archivedAt = 0;    // 0: not archived (code.archive); archived sessions are read-only
     int participantCount = 0; // participants with a role (not pending), read only
+
+    bool isArchived() const { return archivedAt != 0; }
 };
 
 struct CodeParticipantRecord
@@ -159,14 +162,29 @@ public:
     /// Creates the session, its room and the owner as host. A repeated (owner, clientId)
     /// returns the session created the first time.
     virtual StorageResult<CodeSessionRecord> createCodeSession(const CodeSessionRecord &session, const QString &clientId) = 0;
+    /// A live or archived session; nothing for a deleted one.
     virtual std::optional<CodeSessionRecord> codeSession(CodeSessionId id) = 0;
     /// Sessions the user takes part in (pending included) and the course sessions of the
-    /// user's courses; of `course` only if valid. Newest first.
-    virtual QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course) = 0;
+    /// user's courses; of `course` only if valid. Newest first. Archived sessions only with
+    /// `withArchived`, and then only those the user owns.
+    virtual QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course, bool withArchived) = 0;
     /// Stores title, access code, limit and flags of `session`.
     virtual StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) = 0;
-    /// Sessions the user owns that are not locked; -1 on a storage error.
+    /// Sessions the user owns that are neither locked nor archived; -1 on a storage error.
     virtual int openCodeSessionCount(UserId owner) = 0;
+    /// Archives the session at `archivedAt` (code.archive), or brings it back with 0
+    /// (code.unarchive), and logs `event`. Archiving also drops the join requests waiting for a
+    /// host. NotFound for a deleted session.
+    virtual StorageResult<EventRecord> setCodeSessionArchived(CodeSessionId session, qint64 archivedAt,
+                                                              const CodeEvent &event) = 0;
+    /// Deletes an archived session's files, updates, comments, versions, participants, agents
+    /// and logged events for good (code.delete) and logs `event` as the room's only event. The
+    /// session's row stays as a tombstone (deletedCodeSession()). Conflict unless archived,
+    /// NotFound once deleted.
+    virtual StorageResult<EventRecord> deleteCodeSession(CodeSessionId session, qint64 deletedAt,
+                                                         const CodeEvent &event) = 0;
+    /// What is left of a deleted session: id, room and owner.
+    virtual std::optional<CodeSessionRecord> deletedCodeSession(CodeSessionId id) = 0;
 
     virtual QList<CodeParticipantRecord> codeParticipants(CodeSessionId session) = 0;
     virtual std::optional<CodeRole> codeRole(CodeSessionId session, UserId user) = 0;

@@ -37,6 +37,7 @@ CodeSessionRecord sessionRecord(const SqlRow &row)
     s.approval = row.value("approval").toInt() != 0;
     s.lecture = row.value("lecture").toInt() != 0;
     s.createdAt = row.value("created_at").toLongLong();
+    s.archivedAt = row.value("archived_at").toLongLong();
     s.participantCount = row.value("participant_count").toInt();
     return s;
 }
@@ -211,12 +212,84 @@ std::optional<CodeSessionRecord> SqlCodeStorage::codeSession(CodeSessionId id)
     return found.first();
 }
 
-QList<CodeSessionRecord> SqlCodeStorage::codeSessionsOfUser(UserId user, CourseId course)
+QList<CodeSessionRecord> SqlCodeStorage::codeSessionsOfUser(UserId user, CourseId course, bool withArchived)
 {
     return sessions("code_sessions_of_user", {{"any_course", flag(!course.isValid())},
                                               {"course_id", course.value()},
+                                              {"with_archived", flag(withArchived)},
+                                              {"owner_id", user.value()},
                                               {"user_id", user.value()},
                                               {"member_id", user.value()}});
+}
+
+std::optional<CodeSessionRecord> SqlCodeStorage::deletedCodeSession(CodeSessionId id)
+{
+    const QList<CodeSessionRecord> found = sessions("code_deleted_session", {{"session_id", id.value()}});
+    if (found.isEmpty())
+        return std::nullopt;
+    return found.first();
+}
+
+StorageResult<EventRecord> SqlCodeStorage::setCodeSessionArchived(CodeSessionId session, qint64 archivedAt,
+                                                                  const CodeEvent &event)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    const std::optional<CodeSessionRecord> record = codeSession(session);
+    if (!record)
+        return failure<EventRecord>(StorageError::NotFound, QStringLiteral("no such session"));
+    const std::optional<SqlRows> updated =
+        sql("code_set_archived", {{"session_id", session.value()}, {"archived_at", archivedAt}});
+    if (!updated)
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    if (updated->affected == 0)
+        return failure<EventRecord>(StorageError::NotFound, QStringLiteral("no such session"));
+    // Nobody is let into an archived session, so nobody waits for a host any more.
+    if (archivedAt != 0 && !sql("code_delete_pending", {{"session_id", session.value()}}))
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    StorageResult<EventRecord> appended = appendEvent(record->roomId, event, session.value());
+    if (!appended.ok())
+        return appended;
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<EventRecord>(StorageError::Failed, error);
+    return appended;
+}
+
+StorageResult<EventRecord> SqlCodeStorage::deleteCodeSession(CodeSessionId session, qint64 deletedAt,
+                                                             const CodeEvent &event)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    const std::optional<CodeSessionRecord> record = codeSession(session);
+    if (!record)
+        return failure<EventRecord>(StorageError::NotFound, QStringLiteral("no such session"));
+    if (!record->isArchived())
+        return failure<EventRecord>(StorageError::Conflict, QStringLiteral("the session is not archived"));
+    // Children first: the schema's cascades need SQLite's foreign keys on, this does not.
+    for (const char *query : {"code_purge_version_files", "code_purge_versions", "code_purge_comments",
+                              "code_purge_updates", "code_purge_files", "code_purge_agents",
+                              "code_purge_participants", "code_purge_removed", "code_purge_declined"}) {
+        if (!sql(query, {{"session_id", session.value()}}))
+            return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    }
+    for (const char *query : {"code_purge_events", "code_purge_room_name"}) {
+        if (!sql(query, {{"room_id", record->roomId.value()}}))
+            return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    }
+    const std::optional<SqlRows> tombstone =
+        sql("code_tombstone_session", {{"session_id", session.value()}, {"deleted_at", deletedAt}});
+    if (!tombstone)
+        return failure<EventRecord>(StorageError::Failed, m_sql.lastError());
+    if (tombstone->affected != 1)
+        return failure<EventRecord>(StorageError::Conflict, QStringLiteral("the session changed meanwhile"));
+    StorageResult<EventRecord> appended = appendEvent(record->roomId, event, session.value());
+    if (!appended.ok())
+        return appended;
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<EventRecord>(StorageError::Failed, error);
+    return appended;
 }
 
 QList<CodeSessionRecord> SqlCodeStorage::sessions(const char *query, std::initializer_list<Binding> bindings)

@@ -19,9 +19,13 @@ public:
 
     StorageResult<CodeSessionRecord> createCodeSession(const CodeSessionRecord &session, const QString &clientId) override;
     std::optional<CodeSessionRecord> codeSession(CodeSessionId id) override;
-    QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course) override;
+    QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course, bool withArchived) override;
     StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) override;
     int openCodeSessionCount(UserId owner) override;
+    StorageResult<EventRecord> setCodeSessionArchived(CodeSessionId session, qint64 archivedAt,
+                                                      const CodeEvent &event) override;
+    StorageResult<EventRecord> deleteCodeSession(CodeSessionId session, qint64 deletedAt, const CodeEvent &event) override;
+    std::optional<CodeSessionRecord> deletedCodeSession(CodeSessionId id) override;
 
     QList<CodeParticipantRecord> codeParticipants(CodeSessionId session) override;
     std::optional<CodeRole> codeRole(CodeSessionId session, UserId user) override;

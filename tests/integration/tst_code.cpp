@@ -215,6 +215,32 @@ private:
         return quint64(joined.value(QStringLiteral("agent")).toInteger());
     }
 
+    /// code.archive, code.unarchive or code.delete with a new clientId unless one is given.
+    std::optional<Frame> lifecycle(TestClient &client, Op op, qint64 session, const QString &id = QString())
+    {
+        return client.request(op, {{QStringLiteral("clientId"), id.isEmpty() ? clientId() : id},
+                                   {QStringLiteral("sessionId"), session}});
+    }
+
+    /// The ids code.list gives the client, with archived sessions or without.
+    static QList<qint64> listed(TestClient &client, bool archived = false)
+    {
+        QJsonObject data;
+        if (archived)
+            data.insert(QStringLiteral("archived"), true);
+        bool ok = false;
+        QList<qint64> ids;
+        for (const QJsonValue &session : client.call(Op::CodeList, data, &ok).value(QStringLiteral("sessions")).toArray())
+            ids.append(session.toObject().value(QStringLiteral("id")).toInteger());
+        return ok ? ids : QList<qint64>{-1};
+    }
+
+    static qsizetype eventCount(const TestClient &client, const QString &name)
+    {
+        return std::count_if(client.events().cbegin(), client.events().cend(),
+                             [&](const Frame &event) { return event.event == name; });
+    }
+
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
@@ -691,6 +717,186 @@ private Q_SLOTS:
         m_ana->call(Op::CodeLeave, {{QStringLiteral("sessionId"), session}}, &ok);
         QCOMPARE(join(*m_ana, session).value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
                  QStringLiteral("editor"));
+    }
+
+    void archiveIsForTheOwnerAndAdmins()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("root"), Role::Admin).isValid());
+        auto admin = signedIn(QStringLiteral("root"));
+        QVERIFY(admin);
+        const qint64 session = createSession();
+        join(*m_teacher, session);
+        const qint64 file = createFile(*m_teacher, session, QStringLiteral("a.py"), QStringLiteral("a = 1\n"));
+        const QJsonObject anaJoin = join(*m_ana, session);
+        QCOMPARE(anaJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("archived")).toBool(true), false);
+        auto ana = open(*m_ana, session, file, agentOf(anaJoin));
+        QVERIFY(ana);
+        join(*m_ben, session);
+        bool ok = false;
+        const auto setRole = [&](qint64 user, const char *role) {
+            m_teacher->call(Op::CodeSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                              {QStringLiteral("userId"), user}, {QStringLiteral("codeRole"), QLatin1String(role)}},
+                            &ok);
+            return ok;
+        };
+        QVERIFY(setRole(userId(*m_ben), "viewer"));
+
+        // Editors, viewers and other hosts may not; an outsider does not learn that it exists.
+        for (const Op op : {Op::CodeArchive, Op::CodeUnarchive, Op::CodeDelete}) {
+            expectError(lifecycle(*m_ana, op, session), ErrorCode::Forbidden);
+            expectError(lifecycle(*m_ben, op, session), ErrorCode::Forbidden);
+            expectError(lifecycle(*m_eve, op, session), ErrorCode::NotFound);
+        }
+        QVERIFY(setRole(userId(*m_ben), "host"));
+        expectError(lifecycle(*m_ben, Op::CodeArchive, session), ErrorCode::Forbidden);
+        QVERIFY(setRole(userId(*m_ben), "viewer"));
+        // Bad input: unknown session, wrong types, no clientId.
+        expectError(lifecycle(*m_teacher, Op::CodeArchive, 999999), ErrorCode::NotFound);
+        expectError(lifecycle(*m_teacher, Op::CodeDelete, 999999), ErrorCode::NotFound);
+        expectError(m_teacher->request(Op::CodeArchive, {{QStringLiteral("clientId"), clientId()},
+                                                         {QStringLiteral("sessionId"), QStringLiteral("x")}}),
+                    ErrorCode::BadRequest);
+        expectError(m_teacher->request(Op::CodeDelete, {{QStringLiteral("sessionId"), session}}), ErrorCode::BadRequest);
+        expectError(m_teacher->request(Op::CodeList, {{QStringLiteral("archived"), QStringLiteral("yes")}}), ErrorCode::BadRequest);
+
+        // Only an archived session is deleted: no single click throws live work away.
+        const std::optional<Frame> live = lifecycle(*m_teacher, Op::CodeDelete, session);
+        expectError(live, ErrorCode::Conflict);
+        QVERIFY2(live->message.contains(QLatin1String("archive")), qPrintable(live->message));
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeUnarchive, session)->type, FrameType::Result);
+        QCOMPARE(exported(*m_ana, session, QStringLiteral("a.py")), QStringLiteral("a = 1\n"));
+
+        // The owner archives: the participants are told and are out of it.
+        const std::optional<Frame> archived = lifecycle(*m_teacher, Op::CodeArchive, session);
+        QCOMPARE(archived->type, FrameType::Result);
+        const QJsonObject archivedSession = archived->data.value(QStringLiteral("session")).toObject();
+        QVERIFY(archivedSession.value(QStringLiteral("archived")).toBool());
+        QVERIFY(archivedSession.value(QStringLiteral("archivedAt")).toInteger() > 0);
+        for (TestClient *participant : {m_ana.get(), m_ben.get()}) {
+            const std::optional<Frame> told = waitForEvent(*participant, EventCodeArchived);
+            QVERIFY(told);
+            QCOMPARE(told->data.value(QStringLiteral("sessionId")).toInteger(), session);
+            QCOMPARE(told->data.value(QStringLiteral("by")).toInteger(), userId(*m_teacher));
+        }
+        expectError(sendUpdate(*m_ana, session, file, ana->document.insert(0, QStringLiteral("# late\n"))),
+                    ErrorCode::Forbidden);
+        const std::optional<Frame> refused = m_ana->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}});
+        expectError(refused, ErrorCode::Conflict);
+        QVERIFY2(refused->message.contains(QLatin1String("archived")), qPrintable(refused->message));
+        expectError(m_eve->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}), ErrorCode::NotFound);
+        // The owner keeps it, read-only: opens and exports, every write is refused.
+        const QJsonObject ownerJoin = join(*m_teacher, session);
+        QCOMPARE(ownerJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("host"));
+        QVERIFY(ownerJoin.value(QStringLiteral("session")).toObject().value(QStringLiteral("archived")).toBool());
+        auto owner = open(*m_teacher, session, file, agentOf(ownerJoin));
+        QVERIFY(owner);
+        QCOMPARE(owner->document.text(), QStringLiteral("a = 1\n"));
+        expectError(sendUpdate(*m_teacher, session, file, owner->document.insert(0, QStringLiteral("#"))), ErrorCode::Conflict);
+        expectError(m_teacher->request(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("path"), QStringLiteral("b.py")},
+                                                        {QStringLiteral("language"), QStringLiteral("python")}}),
+                    ErrorCode::Conflict);
+        expectError(m_teacher->request(Op::VersionCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                           {QStringLiteral("name"), QStringLiteral("v")}}),
+                    ErrorCode::Conflict);
+        expectError(m_teacher->request(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("title"), QStringLiteral("New")}}),
+                    ErrorCode::Conflict);
+        expectError(m_teacher->request(Op::CommentAdd, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
+                                                        {QStringLiteral("fileId"), file},
+                                                        {QStringLiteral("anchorStart"), b64(owner->document.anchorAt(0, Collab::Anchor::Side::StickToNext).toBytes())},
+                                                        {QStringLiteral("anchorEnd"), b64(owner->document.anchorAt(1, Collab::Anchor::Side::StickToPrevious).toBytes())},
+                                                        {QStringLiteral("text"), QStringLiteral("hm")}}),
+                    ErrorCode::Conflict);
+        QCOMPARE(exported(*m_teacher, session, QStringLiteral("a.py")), QStringLiteral("a = 1\n"));
+        // Listed to its owner only, and only when asked for.
+        QVERIFY(!listed(*m_teacher).contains(session));
+        QVERIFY(listed(*m_teacher, true).contains(session));
+        QVERIFY(!listed(*m_ana).contains(session));
+        QVERIFY(!listed(*m_ana, true).contains(session));
+        QVERIFY(!listed(*m_ana).contains(-1));
+
+        // An admin unarchives: the class is back in.
+        const std::optional<Frame> back = lifecycle(*admin, Op::CodeUnarchive, session);
+        QCOMPARE(back->type, FrameType::Result);
+        QVERIFY(!back->data.value(QStringLiteral("session")).toObject().value(QStringLiteral("archived")).toBool(true));
+        QVERIFY(waitForEvent(*m_teacher, EventCodeUnarchived));
+        QCOMPARE(join(*m_ana, session).value(QStringLiteral("session")).toObject().value(QStringLiteral("myRole")).toString(),
+                 QStringLiteral("editor"));
+        QVERIFY(listed(*m_ana).contains(session));
+
+        // An admin archives and deletes: the documents, comments and versions are gone for good.
+        QCOMPARE(lifecycle(*admin, Op::CodeArchive, session)->type, FrameType::Result);
+        QCOMPARE(lifecycle(*admin, Op::CodeDelete, session)->type, FrameType::Result);
+        QVERIFY(waitForEvent(*m_teacher, EventCodeDeleted));
+        expectError(m_teacher->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}), ErrorCode::NotFound);
+        expectError(m_teacher->request(Op::CodeExport, {{QStringLiteral("sessionId"), session}}), ErrorCode::NotFound);
+        expectError(lifecycle(*m_teacher, Op::CodeUnarchive, session), ErrorCode::NotFound);
+        QVERIFY(!listed(*m_teacher, true).contains(session));
+        Server::CodeStorage &storage = m_server->server().storage().code();
+        QVERIFY(!storage.codeSession(Server::CodeSessionId(session)));
+        QVERIFY(storage.codeFiles(Server::CodeSessionId(session)).isEmpty());
+        QVERIFY(!storage.codeFile(Server::CodeFileId(file)));
+    }
+
+    void archiveFreesTheQuotaAndOutlivesARestart()
+    {
+        m_configure = [](Server::ServerConfig &config) { config.maxCodeSessionsPerOwner = 2; };
+        restartServer();
+        const qint64 first = createSession();
+        const qint64 second = createSession();
+        QVERIFY(first > 0 && second > 0);
+        QCOMPARE(createSession(), 0);
+        join(*m_teacher, first);
+        QVERIFY(createFile(*m_teacher, first, QStringLiteral("keep.py"), QStringLiteral("kept = True\n")) > 0);
+
+        // A retried archive is answered alike and applied once.
+        const std::optional<Frame> archived = lifecycle(*m_teacher, Op::CodeArchive, first, QStringLiteral("arch-1"));
+        QCOMPARE(archived->type, FrameType::Result);
+        const std::optional<Frame> again = lifecycle(*m_teacher, Op::CodeArchive, first, QStringLiteral("arch-1"));
+        QCOMPARE(again->type, FrameType::Result);
+        QCOMPARE(again->data, archived->data);
+        QCOMPARE(eventCount(*m_teacher, EventCodeArchived), qsizetype(1));
+
+        // Its place in the quota is free; bringing it back needs one again.
+        const qint64 third = createSession();
+        QVERIFY(third > 0);
+        const std::optional<Frame> full = lifecycle(*m_teacher, Op::CodeUnarchive, first);
+        expectError(full, ErrorCode::Conflict);
+        QVERIFY2(full->message.contains(QLatin1String("2 open code sessions")), qPrintable(full->message));
+        bool ok = false;
+        join(*m_teacher, second);
+        m_teacher->call(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), second},
+                                         {QStringLiteral("locked"), true}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeUnarchive, first, QStringLiteral("back-1"))->type, FrameType::Result);
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeUnarchive, first, QStringLiteral("back-1"))->type, FrameType::Result);
+        QCOMPARE(eventCount(*m_teacher, EventCodeUnarchived), qsizetype(1));
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, first)->type, FrameType::Result);
+
+        // After a restart it is still archived, kept and read-only.
+        restartServer();
+        QVERIFY(listed(*m_teacher, true).contains(first));
+        QVERIFY(!listed(*m_teacher).contains(first));
+        expectError(m_ana->request(Op::CodeJoin, {{QStringLiteral("sessionId"), first}}), ErrorCode::Conflict);
+        const QJsonObject joined = join(*m_teacher, first);
+        QVERIFY(joined.value(QStringLiteral("session")).toObject().value(QStringLiteral("archived")).toBool());
+        QCOMPARE(exported(*m_teacher, first, QStringLiteral("keep.py")), QStringLiteral("kept = True\n"));
+        expectError(m_teacher->request(Op::FileCreate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), first},
+                                                        {QStringLiteral("path"), QStringLiteral("new.py")},
+                                                        {QStringLiteral("language"), QStringLiteral("python")}}),
+                    ErrorCode::Conflict);
+
+        // Deleted, it stays deleted; the retried delete gets its first answer, also after a restart.
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeDelete, first, QStringLiteral("del-1"))->type, FrameType::Result);
+        restartServer();
+        const std::optional<Frame> retried = lifecycle(*m_teacher, Op::CodeDelete, first, QStringLiteral("del-1"));
+        QCOMPARE(retried->type, FrameType::Result);
+        QVERIFY(retried->data.isEmpty());
+        expectError(lifecycle(*m_teacher, Op::CodeDelete, first), ErrorCode::NotFound);
+        expectError(m_teacher->request(Op::CodeJoin, {{QStringLiteral("sessionId"), first}}), ErrorCode::NotFound);
+        QVERIFY(!listed(*m_teacher, true).contains(first));
     }
 
     void agentGuard()

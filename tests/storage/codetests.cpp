@@ -61,12 +61,12 @@ void TestStorage::codeSessionsAndParticipants()
     QCOMPARE(code.codeRole(session.id, teacher), CodeRole::Host);
 
     // Course members list the course session; outsiders only their own private ones.
-    QCOMPARE(code.codeSessionsOfUser(ana, CourseId()).size(), 1);
-    QCOMPARE(code.codeSessionsOfUser(eve, CourseId()).size(), 0);
+    QCOMPARE(code.codeSessionsOfUser(ana, CourseId(), false).size(), 1);
+    QCOMPARE(code.codeSessionsOfUser(eve, CourseId(), false).size(), 0);
     const CodeSessionRecord mine = *code.createCodeSession(newSession(eve), QString()).value;
-    QCOMPARE(code.codeSessionsOfUser(eve, CourseId()).size(), 1);
-    QCOMPARE(code.codeSessionsOfUser(eve, course.id).size(), 0);
-    QCOMPARE(code.codeSessionsOfUser(teacher, CourseId()).size(), 1);
+    QCOMPARE(code.codeSessionsOfUser(eve, CourseId(), false).size(), 1);
+    QCOMPARE(code.codeSessionsOfUser(eve, course.id, false).size(), 0);
+    QCOMPARE(code.codeSessionsOfUser(teacher, CourseId(), false).size(), 1);
 
     // Roles: pending without an event, then joined with one; removal.
     QVERIFY(code.setCodeRole(session.id, ana, CodeRole::Pending, std::nullopt).ok());
@@ -316,4 +316,98 @@ void TestStorage::codeRemovalQuotasAndRestore()
     QVERIFY(code.codeVersionFiles(savedId).isEmpty());
     QCOMPARE(code.deleteCodeVersion(savedId, codeEvent(QStringLiteral("version.deleted"), teacher)).error,
              StorageError::NotFound);
+}
+
+void TestStorage::codeArchiveDelete()
+{
+    const UserId teacher = addUser(QStringLiteral("teacher"), Role::Instructor);
+    const UserId ana = addUser(QStringLiteral("ana"));
+    const UserId ben = addUser(QStringLiteral("ben"));
+    CodeStorage &code = m_storage->code();
+    const CodeSessionRecord session = *code.createCodeSession(newSession(teacher), QStringLiteral("c1")).value;
+    const CodeSessionRecord other = *code.createCodeSession(newSession(teacher), QString()).value;
+    QVERIFY(code.setCodeRole(session.id, ana, CodeRole::Editor, std::nullopt).ok());
+    QVERIFY(code.setCodeRole(session.id, ben, CodeRole::Pending, std::nullopt).ok());
+    CodeFileRecord file;
+    file.sessionId = session.id;
+    file.path = QStringLiteral("a.py");
+    file.language = QStringLiteral("python");
+    const CodeFileId fileId = code.createCodeFile(file, QByteArray("s"), codeEvent(QStringLiteral("file.created"), teacher)).value->first.id;
+    QVERIFY(code.appendCodeUpdate(fileId, 1, ana, QByteArray("u1")));
+    QVERIFY(code.bindCodeAgent(session.id, 77, ana).ok());
+    CodeCommentRecord comment;
+    comment.sessionId = session.id;
+    comment.fileId = fileId;
+    comment.author = {ana, QStringLiteral("ana"), QStringLiteral("Ana"), Role::Student};
+    comment.anchorStart = QByteArray("a");
+    comment.anchorEnd = QByteArray("b");
+    comment.text = QStringLiteral("secret remark");
+    QVERIFY(code.createCodeComment(comment, codeEvent(QStringLiteral("comment.added"), ana)).ok());
+    QVERIFY(code.createCodeVersion(session.id, QStringLiteral("v"), teacher,
+                                   {{fileId, QStringLiteral("a.py"), QStringLiteral("python"), QByteArray("st")}},
+                                   codeEvent(QStringLiteral("version.created"), teacher)).ok());
+    QCOMPARE(code.openCodeSessionCount(teacher), 2);
+
+    // Deleting a live session is refused: nothing goes.
+    QCOMPARE(code.deleteCodeSession(session.id, 6000, codeEvent(QStringLiteral("code.deleted"), teacher)).error,
+             StorageError::Conflict);
+    QCOMPARE(code.codeFiles(session.id).size(), 1);
+
+    // Archived: out of the quota and the lists (but its owner's when asked), requests dropped.
+    const StorageResult<EventRecord> archived =
+        code.setCodeSessionArchived(session.id, 5500, codeEvent(QStringLiteral("code.archived"), teacher));
+    QVERIFY(archived.ok());
+    QCOMPARE(archived.value->roomId, session.roomId);
+    QCOMPARE(code.codeSession(session.id)->archivedAt, qint64(5500));
+    QVERIFY(code.codeSession(session.id)->isArchived());
+    QVERIFY(!code.codeSession(other.id)->isArchived());
+    QCOMPARE(code.openCodeSessionCount(teacher), 1);
+    QVERIFY(!code.codeRole(session.id, ben));
+    QCOMPARE(code.codeRole(session.id, ana), CodeRole::Editor);
+    QCOMPARE(code.codeSessionsOfUser(teacher, CourseId(), false).size(), 1);
+    QCOMPARE(code.codeSessionsOfUser(teacher, CourseId(), true).size(), 2);
+    QCOMPARE(code.codeSessionsOfUser(ana, CourseId(), false).size(), 0);
+    QCOMPARE(code.codeSessionsOfUser(ana, CourseId(), true).size(), 0);
+    // Its content is kept until deleted; unarchiving brings it back into the quota.
+    QCOMPARE(code.codeFiles(session.id).size(), 1);
+    QVERIFY(code.setCodeSessionArchived(session.id, 0, codeEvent(QStringLiteral("code.unarchived"), teacher)).ok());
+    QCOMPARE(code.openCodeSessionCount(teacher), 2);
+    QCOMPARE(code.codeSessionsOfUser(ana, CourseId(), false).size(), 1);
+    QVERIFY(code.setCodeSessionArchived(session.id, 5600, codeEvent(QStringLiteral("code.archived"), teacher)).ok());
+
+    // Deleted: every row of the session goes, its logged events (a comment's text) too, in one
+    // transaction with the code.deleted event; a tombstone keeps the ids.
+    const StorageResult<EventRecord> deleted =
+        code.deleteCodeSession(session.id, 6000, codeEvent(QStringLiteral("code.deleted"), teacher, QStringLiteral("d1")));
+    QVERIFY(deleted.ok());
+    QCOMPARE(deleted.value->kind, QStringLiteral("code.deleted"));
+    QVERIFY(!code.codeSession(session.id));
+    const std::optional<CodeSessionRecord> tombstone = code.deletedCodeSession(session.id);
+    QVERIFY(tombstone);
+    QCOMPARE(tombstone->roomId, session.roomId);
+    QCOMPARE(tombstone->ownerId, teacher);
+    QVERIFY(tombstone->title.isEmpty());
+    QVERIFY(!code.deletedCodeSession(other.id));
+    QVERIFY(m_storage->eventByClientId(session.roomId, teacher, QStringLiteral("d1")));
+    QVERIFY(code.codeFiles(session.id).isEmpty());
+    QVERIFY(!code.codeFile(fileId));
+    QVERIFY(code.codeComments(session.id, CodeFileId()).isEmpty());
+    QVERIFY(code.codeVersions(session.id).isEmpty());
+    QVERIFY(code.codeParticipants(session.id).isEmpty());
+    QVERIFY(code.codeAgents(session.id).isEmpty());
+    const auto rows = [this](const QString &table, const char *column, qint64 id) {
+        return queryValue(QStringLiteral("SELECT COUNT(*) FROM %1 WHERE %2 = %3").arg(table, QLatin1String(column)).arg(id)).toInt();
+    };
+    QCOMPARE(rows(QStringLiteral("code_file_updates"), "file_id", fileId.value()), 0);
+    QCOMPARE(rows(QStringLiteral("code_version_files"), "file_id", fileId.value()), 0);
+    QCOMPARE(rows(QStringLiteral("room_events"), "room_id", session.roomId.value()), 1);
+    QCOMPARE(queryValue(QStringLiteral("SELECT COUNT(*) FROM room_events WHERE payload LIKE '%secret%'")).toInt(), 0);
+    QCOMPARE(code.deleteCodeSession(session.id, 7000, codeEvent(QStringLiteral("code.deleted"), teacher)).error,
+             StorageError::NotFound);
+    QCOMPARE(code.setCodeSessionArchived(session.id, 0, codeEvent(QStringLiteral("code.unarchived"), teacher)).error,
+             StorageError::NotFound);
+    QCOMPARE(code.openCodeSessionCount(teacher), 1);
+    QCOMPARE(code.codeSessionsOfUser(teacher, CourseId(), true).size(), 1);
+    // A retried code.create of the deleted session does not bring it back as it was.
+    QVERIFY(code.createCodeSession(newSession(teacher), QStringLiteral("c1")).value->id != session.id);
 }

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void codeCommentsAndVersions();
 
     void codeRemovalQuotasAndRestore();
+    void codeArchiveDelete();
     // migrationtests.cpp
     void migratesFromVersion1();
     void rerunIsNoop();

@@ -1,5 +1,5 @@
 SELECT s.id, s.room_id, s.title, s.owner_id, s.course_id, s.scope, s.access_code, s.max_collaborators,
-       s.locked, s.approval, s.lecture, s.created_at,
+       s.locked, s.approval, s.lecture, s.created_at, s.archived_at,
        (SELECT COUNT(*) FROM code_participants p WHERE p.session_id = s.id AND p.role <> 'pending') AS participant_count
 FROM code_sessions s
-WHERE s.id = :session_id
+WHERE s.id = :session_id AND s.deleted_at = 0

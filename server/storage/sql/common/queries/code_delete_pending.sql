@@ -1,0 +1,1 @@
+DELETE FROM code_participants WHERE session_id = :session_id AND role = 'pending'

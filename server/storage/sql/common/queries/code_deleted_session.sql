@@ -1,0 +1,4 @@
+SELECT s.id, s.room_id, s.title, s.owner_id, s.course_id, s.scope, s.access_code, s.max_collaborators,
+       s.locked, s.approval, s.lecture, s.created_at, s.archived_at, 0 AS participant_count
+FROM code_sessions s
+WHERE s.id = :session_id AND s.deleted_at <> 0

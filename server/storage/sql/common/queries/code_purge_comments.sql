@@ -1,0 +1,1 @@
+DELETE FROM code_comments WHERE session_id = :session_id

@@ -1,0 +1,1 @@
+DELETE FROM code_removed WHERE session_id = :session_id

@@ -1,0 +1,1 @@
+UPDATE rooms SET name = '' WHERE id = :room_id

@@ -1,0 +1,1 @@
+DELETE FROM code_versions WHERE session_id = :session_id
