@@ -72,11 +72,13 @@ void CodeClient::request(const QString &op, const QJsonObject &data, QObject *co
 }
 
 void CodeClient::listSessions(CourseId course, QObject *context,
-                              std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done)
+                              std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done, bool withArchived)
 {
     QJsonObject data;
     if (course.isValid())
         data.insert(QStringLiteral("courseId"), course.value());
+    if (withArchived)
+        data.insert(QStringLiteral("archived"), true);
     request(QStringLiteral("code.list"), data, context, [done](const Reply &reply) {
         QList<CodeSessionInfo> sessions;
         for (const QJsonValue &value : reply.data.value(QLatin1String("sessions")).toArray()) {
@@ -104,6 +106,38 @@ void CodeClient::createSession(const NewCodeSession &settings, QObject *context,
         done(reply, reply.ok ? CodeSessionInfo::fromJson(reply.data.value(QLatin1String("session")).toObject())
                              : std::nullopt);
     });
+}
+
+void CodeClient::requestSession(const QString &op, CodeSessionId id, QObject *context,
+                                std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done)
+{
+    const QJsonObject data{{QStringLiteral("clientId"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                           {QStringLiteral("sessionId"), id.value()}};
+    request(op, data, context, [done](const Reply &reply) {
+        done(reply, reply.ok ? CodeSessionInfo::fromJson(reply.data.value(QLatin1String("session")).toObject())
+                             : std::nullopt);
+    });
+}
+
+void CodeClient::archiveSession(CodeSessionId id, QObject *context,
+                                std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done)
+{
+    requestSession(QStringLiteral("code.archive"), id, context, std::move(done));
+}
+
+void CodeClient::unarchiveSession(CodeSessionId id, QObject *context,
+                                  std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done)
+{
+    requestSession(QStringLiteral("code.unarchive"), id, context, std::move(done));
+}
+
+void CodeClient::deleteSession(CodeSessionId id, QObject *context, ReplyCallback done)
+{
+    requestSession(QStringLiteral("code.delete"), id, context,
+                   [done](const Reply &reply, const std::optional<CodeSessionInfo> &) {
+                       if (done)
+                           done(reply);
+                   });
 }
 
 CodeSession *CodeClient::join(CodeSessionId id, const QString &accessCode)

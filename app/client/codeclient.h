@@ -68,12 +68,24 @@ public:
     CodeLimits limits() const { return m_limits; }
     void setLimits(const CodeLimits &limits) { m_limits = limits; }
 
-    /// The sessions this user may see (code.list); `course` invalid: all of them.
+    /// The sessions this user may see (code.list); `course` invalid: all of them. With
+    /// `withArchived`, also the archived sessions the user owns.
     void listSessions(CourseId course, QObject *context,
-                      std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done);
+                      std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done,
+                      bool withArchived = false);
     /// Creates a session (the creator is its host); does not join it.
     void createSession(const NewCodeSession &settings, QObject *context,
                        std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done);
+    /// The owner (or an admin) archives a session: read-only and the owner's alone, out of the
+    /// lists and the open-session quota, nothing deleted. Needs no join. `done` gets the
+    /// session as it is now.
+    void archiveSession(CodeSessionId id, QObject *context,
+                        std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done);
+    /// Brings an archived session back (conflict when its owner has no open-session place left).
+    void unarchiveSession(CodeSessionId id, QObject *context,
+                          std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done);
+    /// Deletes an archived session with its files, comments and versions for good.
+    void deleteSession(CodeSessionId id, QObject *context, ReplyCallback done);
 
     /// Joins the session, or returns the session object already joined or joining. The object
     /// starts in state Joining and is owned by the client; it stays until leave() (also when
@@ -96,6 +108,8 @@ private:
     friend class CodeSessionFile;
 
     void request(const QString &op, const QJsonObject &data, QObject *context, ReplyCallback done);
+    void requestSession(const QString &op, CodeSessionId id, QObject *context,
+                        std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done);
     void onEvent(const Protocol::Frame &frame);
     void onSignedIn();
     void onConnectionStateChanged();

@@ -88,6 +88,8 @@ void CodeSession::onJoinReply(const Reply &reply)
             refuse(Refusal::Locked, reply);
         else if (reply.error == Protocol::ErrorCode::Conflict && message.contains(QLatin1String("full")))
             refuse(Refusal::Full, reply);
+        else if (reply.error == Protocol::ErrorCode::Conflict && message.contains(QLatin1String("archived")))
+            refuse(Refusal::Archived, reply);
         else if (reply.error == Protocol::ErrorCode::Forbidden)
             refuse(Refusal::Forbidden, reply);
         else if (reply.error == Protocol::ErrorCode::NotFound)
@@ -288,6 +290,32 @@ void CodeSession::onEvent(const Protocol::Frame &frame)
         reply.error = Protocol::ErrorCode::Forbidden;
         reply.message = QStringLiteral("a host removed you from the session");
         refuse(Refusal::Removed, reply);
+    } else {
+        // A connection waiting for approval hears of an archive without the room's seq.
+        onLifecycleEvent(frame);
+    }
+}
+
+void CodeSession::onLifecycleEvent(const Protocol::Frame &frame)
+{
+    const QJsonObject &d = frame.data;
+    if (frame.event == QLatin1String("code.archived") || frame.event == QLatin1String("code.unarchived")) {
+        CodeSessionInfo next = m_info;
+        next.archived = frame.event == QLatin1String("code.archived");
+        next.archivedAt = next.archived ? d.value(QLatin1String("archivedAt")).toInteger() : 0;
+        setInfo(next);
+        // Everyone but the owner is out of an archived session (the server unsubscribed them).
+        if (next.archived && m_info.owner != m_client->me()) {
+            Reply reply;
+            reply.error = Protocol::ErrorCode::Conflict;
+            reply.message = QStringLiteral("the session is archived");
+            refuse(Refusal::Archived, reply);
+        }
+    } else if (frame.event == QLatin1String("code.deleted")) {
+        Reply reply;
+        reply.error = Protocol::ErrorCode::NotFound;
+        reply.message = QStringLiteral("the session was deleted");
+        refuse(Refusal::NotFound, reply);
     }
 }
 
@@ -354,6 +382,8 @@ void CodeSession::onLoggedEvent(const Protocol::Frame &frame)
         Q_EMIT versionRestored(CodeVersionId(d.value(QLatin1String("versionId")).toInteger()));
     } else if (event == QLatin1String("version.deleted")) {
         Q_EMIT versionDeleted(CodeVersionId(d.value(QLatin1String("versionId")).toInteger()));
+    } else {
+        onLifecycleEvent(frame);
     }
 }
 

@@ -48,6 +48,7 @@ public:
         Full,       // max collaborators reached
         Denied,     // the host denied the approval
         Removed,    // a host removed me; joining again waits for a host
+        Archived,   // the owner archived the session: it is theirs alone now, read-only
         Forbidden,  // not allowed to see this session (private, other course)
         NotFound,   // no such session (or deleted)
         Other,      // see refusalReply()
@@ -70,7 +71,9 @@ public:
 
     // My role
     CodeRole myRole() const { return m_myRole; }
-    bool canEdit() const { return m_state == State::Joined && m_myRole != CodeRole::Viewer; }
+    bool canEdit() const { return m_state == State::Joined && m_myRole != CodeRole::Viewer && !m_info.archived; }
+    /// Archived: read-only for its owner (the only one still in it) until it is unarchived.
+    bool isArchived() const { return m_info.archived; }
     bool isHost() const { return m_myRole == CodeRole::Host; }
     /// Joined, and code.join is on its way again after a reconnect: edits wait in the replicas.
     bool isRejoining() const { return m_state == State::Joined && m_joinInFlight; }
@@ -193,6 +196,8 @@ private:
     void onSignedIn();
     void onEvent(const Protocol::Frame &frame);
     void onLoggedEvent(const Protocol::Frame &frame);
+    /// code.archived, code.unarchived, code.deleted (logged, or told to a waiting connection).
+    void onLifecycleEvent(const Protocol::Frame &frame);
     void onCursorEvent(const QJsonObject &data);
     void setFiles(const QList<CodeFileInfo> &files);
     void setInfo(const CodeSessionInfo &info, UserId by = UserId());

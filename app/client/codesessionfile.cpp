@@ -354,8 +354,10 @@ void CodeSessionFile::onUpdateReply(const Reply &reply, qsizetype count, quint64
         return;
     }
     const Protocol::ErrorCode error = reply.error;
+    // Conflict: the session was archived meanwhile, read-only until it is unarchived.
     const bool refused = error == Protocol::ErrorCode::Forbidden || error == Protocol::ErrorCode::BadRequest
-        || error == Protocol::ErrorCode::TooLarge || error == Protocol::ErrorCode::NotFound;
+        || error == Protocol::ErrorCode::TooLarge || error == Protocol::ErrorCode::NotFound
+        || error == Protocol::ErrorCode::Conflict;
     if (!refused) {
         // The server could not take it this time (rate limit, a failing database): the edits
         // stay and go out again, later each time.
@@ -364,8 +366,8 @@ void CodeSessionFile::onUpdateReply(const Reply &reply, qsizetype count, quint64
         updateSyncState();
         return;
     }
-    // Refused (a viewer, a role taken away, over the size): the server will never take these
-    // edits, so the replica goes back to the server's text.
+    // Refused (a viewer, a role taken away, over the size, archived): the server will never
+    // take these edits, so the replica goes back to the server's text.
     qCInfo(lcClient) << "file" << m_info.id.value() << ": the server refused an edit:" << reply.message;
     Q_EMIT editRefused(reply);
     Q_EMIT m_session->requestFailed(reply);

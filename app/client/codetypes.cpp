@@ -83,6 +83,8 @@ std::optional<CodeSessionInfo> CodeSessionInfo::fromJson(const QJsonObject &json
     info.lecturer = info.owner;
     info.participantCount = static_cast<int>(num(json, "participantCount"));
     info.createdAt = num(json, "createdAt");
+    info.archived = flag(json, "archived");
+    info.archivedAt = info.archived ? num(json, "archivedAt") : 0;
     const QString role = str(json, "myRole");
     info.pending = role == QLatin1String("pending");
     info.myRole = parseCodeRole(role);

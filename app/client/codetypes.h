@@ -49,6 +49,8 @@ struct CodeSessionInfo
     UserId lecturer;       // whom lecture mode follows (the host who turned it on; else the owner)
     int participantCount = 0;
     qint64 createdAt = 0;
+    bool archived = false;  // read-only, its owner's alone (code.archive)
+    qint64 archivedAt = 0;
     std::optional<CodeRole> myRole; // the receiving user's role; nullopt: not a participant
     bool pending = false;           // the receiving user waits for approval
 

@@ -22,6 +22,7 @@
 #include "participantspanel.h"
 #include "versionsdialog.h"
 
+#include <QAbstractButton>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -29,6 +30,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMessageBox>
 #include <QScrollBar>
 #include <QSet>
 #include <QShortcut>
@@ -40,6 +42,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace Cohort::Ui {
 
@@ -160,11 +163,14 @@ QWidget *CodePane::buildListPage()
     m_newSession = barButton(page, QStringLiteral("newSessionButton"));
     m_joinCode = barButton(page, QStringLiteral("joinWithCodeButton"));
     m_refresh = barButton(page, QStringLiteral("refreshSessionsButton"));
+    m_showArchived = barButton(page, QStringLiteral("showArchivedButton"), true);
     connect(m_newSession, &QToolButton::clicked, this, &CodePane::newSession);
     connect(m_joinCode, &QToolButton::clicked, this, &CodePane::joinWithCode);
     connect(m_refresh, &QToolButton::clicked, this, &CodePane::refreshSessions);
+    connect(m_showArchived, &QToolButton::toggled, this, &CodePane::refreshSessions);
     auto *header = new QHBoxLayout;
     header->addWidget(m_listTitle, 1);
+    header->addWidget(m_showArchived);
     header->addWidget(m_refresh);
     header->addWidget(m_joinCode);
     header->addWidget(m_newSession);
@@ -177,6 +183,15 @@ QWidget *CodePane::buildListPage()
     m_sessionList->setWordWrap(true);
     connect(m_sessionList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         openSession(Client::CodeSessionId(item->data(SessionIdRole).toLongLong()));
+    });
+    m_sessionList->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_sessionList, &QListWidget::customContextMenuRequested, this, [this](const QPoint &position) {
+        const QListWidgetItem *item = m_sessionList->itemAt(position);
+        if (!item)
+            return;
+        const std::unique_ptr<QMenu> menu(listMenu(Client::CodeSessionId(item->data(SessionIdRole).toLongLong())));
+        if (!menu->isEmpty())
+            menu->exec(m_sessionList->viewport()->mapToGlobal(position));
     });
     m_noSessions = new EmptyState(QStringLiteral("code"), page);
     m_noSessions->setObjectName(QStringLiteral("noSessionsState"));
@@ -237,6 +252,26 @@ QWidget *CodePane::buildSessionPage()
     m_versions = barButton(page, QStringLiteral("versionsButton"));
     m_comment = barButton(page, QStringLiteral("commentButton"));
     m_leave = barButton(page, QStringLiteral("leaveButton"));
+    // The session's own fate, for its owner and admins: apart from the everyday buttons.
+    m_sessionMenu = barButton(page, QStringLiteral("sessionMenuButton"));
+    m_sessionMenu->setPopupMode(QToolButton::InstantPopup);
+    auto *sessionMenu = new QMenu(m_sessionMenu);
+    m_archive = sessionMenu->addAction(QString());
+    m_unarchive = sessionMenu->addAction(QString());
+    m_delete = sessionMenu->addAction(QString());
+    m_sessionMenu->setMenu(sessionMenu);
+    connect(m_archive, &QAction::triggered, this, [this] {
+        if (m_session)
+            archiveSession(m_session->info());
+    });
+    connect(m_unarchive, &QAction::triggered, this, [this] {
+        if (m_session)
+            unarchiveSession(m_session->info());
+    });
+    connect(m_delete, &QAction::triggered, this, [this] {
+        if (m_session)
+            deleteSession(m_session->info());
+    });
     connect(m_lecture, &QToolButton::clicked, this, [this](bool on) {
         if (!m_session)
             return;
@@ -283,6 +318,7 @@ QWidget *CodePane::buildSessionPage()
     bar->addWidget(m_access);
     bar->addWidget(m_versions);
     bar->addWidget(m_comment);
+    bar->addWidget(m_sessionMenu);
     bar->addWidget(m_leave);
 
     m_error = new MessageBanner(page);
@@ -394,6 +430,8 @@ void CodePane::retranslateUi()
     m_newSession->setText(tr("New session…"));
     m_joinCode->setText(tr("Join with a code…"));
     m_refresh->setText(tr("Refresh"));
+    m_showArchived->setText(tr("Archived"));
+    m_showArchived->setToolTip(tr("Also list the sessions you archived"));
     m_noSessions->setTitle(tr("No code sessions yet"));
     m_noSessions->setText(tr("A session is a small project the class edits together: everyone sees the others' "
                              "cursors, and the teacher can lead with lecture mode. Start one, or join with the "
@@ -412,6 +450,11 @@ void CodePane::retranslateUi()
     m_comment->setText(tr("Comment"));
     m_comment->setToolTip(tr("Comment on the selected lines (Ctrl+Alt+M)"));
     m_leave->setText(tr("Leave"));
+    m_sessionMenu->setText(tr("Session"));
+    m_sessionMenu->setToolTip(tr("Archive or delete this session"));
+    m_archive->setText(tr("Archive…"));
+    m_unarchive->setText(tr("Unarchive"));
+    m_delete->setText(tr("Delete for good…"));
     m_stopFollow->setText(tr("Stop following"));
     m_centerNewFile->setText(tr("New file"));
     m_centerImport->setText(tr("Import files…"));
@@ -465,7 +508,7 @@ void CodePane::refreshSessions()
 {
     if (m_connection->state() != Client::Connection::State::Connected)
         return;
-    m_client->listSessions(CourseId(), this, [this](const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions) {
+    const auto listed = [this](const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions) {
         if (!reply.ok) {
             m_listError->showMessage(MessageBanner::Kind::Error, ErrorText::forRequest(reply.error, reply.retryAfterMs));
             return;
@@ -473,8 +516,12 @@ void CodePane::refreshSessions()
         m_listError->clear();
         const qint64 selected = m_sessionList->currentItem() ? m_sessionList->currentItem()->data(SessionIdRole).toLongLong() : 0;
         m_sessionList->clear();
+        m_listed.clear();
         for (const Client::CodeSessionInfo &info : sessions) {
+            m_listed.insert(info.id, info);
             QStringList details;
+            if (info.archived)
+                details.append(tr("archived: read-only, only you see it"));
             details.append(tr("%n participant(s)", nullptr, info.participantCount));
             details.append(info.visibility == QLatin1String("course") ? tr("open to the course") : tr("private"));
             if (info.lecture)
@@ -485,10 +532,115 @@ void CodePane::refreshSessions()
                 details.append(tr("needs a code"));
             auto *item = new QListWidgetItem(info.title + QLatin1Char('\n') + details.join(QStringLiteral(" · ")), m_sessionList);
             item->setData(SessionIdRole, info.id.value());
+            if (info.archived)
+                item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
             if (info.id.value() == selected)
                 m_sessionList->setCurrentItem(item);
         }
         m_listStack->setCurrentWidget(sessions.isEmpty() ? static_cast<QWidget *>(m_noSessions) : m_sessionList);
+    };
+    m_client->listSessions(CourseId(), this, listed, m_showArchived->isChecked());
+}
+
+bool CodePane::mayManage(const Client::CodeSessionInfo &info) const
+{
+    return (info.owner.isValid() && info.owner == m_client->me()) || m_connection->currentUser().role == Role::Admin;
+}
+
+QMenu *CodePane::listMenu(Client::CodeSessionId id)
+{
+    auto *menu = new QMenu(this);
+    const auto found = m_listed.constFind(id);
+    if (found == m_listed.cend())
+        return menu;
+    const Client::CodeSessionInfo info = *found;
+    QAction *open = menu->addAction(info.archived ? tr("Open read-only") : tr("Open"));
+    open->setObjectName(QStringLiteral("openSessionAction"));
+    connect(open, &QAction::triggered, this, [this, id] { openSession(id); });
+    if (!mayManage(info))
+        return menu;
+    menu->addSeparator();
+    if (info.archived) {
+        QAction *unarchive = menu->addAction(tr("Unarchive"));
+        unarchive->setObjectName(QStringLiteral("unarchiveSessionAction"));
+        connect(unarchive, &QAction::triggered, this, [this, info] { unarchiveSession(info); });
+        QAction *remove = menu->addAction(tr("Delete for good…"));
+        remove->setObjectName(QStringLiteral("deleteSessionAction"));
+        connect(remove, &QAction::triggered, this, [this, info] { deleteSession(info); });
+    } else {
+        QAction *archive = menu->addAction(tr("Archive…"));
+        archive->setObjectName(QStringLiteral("archiveSessionAction"));
+        connect(archive, &QAction::triggered, this, [this, info] { archiveSession(info); });
+    }
+    return menu;
+}
+
+void CodePane::archiveSession(const Client::CodeSessionInfo &info)
+{
+    QMessageBox box(QMessageBox::Question, tr("Archive session"), tr("Archive “%1”?").arg(info.title),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("The session becomes read-only and leaves everyone's list: the participants are taken "
+                              "out of it. Nothing is deleted. You can still open and export it, and unarchive it "
+                              "later. It no longer counts towards your open sessions."));
+    box.button(QMessageBox::Yes)->setText(tr("Archive"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    if (box.exec() != QMessageBox::Yes)
+        return;
+    m_client->archiveSession(info.id, this, [this](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        if (!reply.ok) {
+            const QString text = ErrorText::forRequest(reply.error, reply.retryAfterMs);
+            if (m_session && m_pages->currentIndex() == 1)
+                showError(m_session, text);
+            else
+                m_listError->showMessage(MessageBanner::Kind::Error, text);
+            return;
+        }
+        refreshSessions();
+    });
+}
+
+void CodePane::unarchiveSession(const Client::CodeSessionInfo &info)
+{
+    m_client->unarchiveSession(info.id, this, [this](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        if (!reply.ok) {
+            const QString text = reply.error == Protocol::ErrorCode::Conflict
+                ? tr("You have as many open sessions as the server allows. Archive or lock one you no longer use to "
+                     "bring this one back.")
+                : ErrorText::forRequest(reply.error, reply.retryAfterMs);
+            if (m_session && m_pages->currentIndex() == 1)
+                showError(m_session, text);
+            else
+                m_listError->showMessage(MessageBanner::Kind::Error, text);
+            return;
+        }
+        refreshSessions();
+    });
+}
+
+void CodePane::deleteSession(const Client::CodeSessionInfo &info)
+{
+    QMessageBox box(QMessageBox::Warning, tr("Delete session"), tr("Delete “%1” for good?").arg(info.title),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Its files, comments and versions are deleted from the server and cannot be brought "
+                              "back. Export the session first if you want to keep a copy."));
+    box.button(QMessageBox::Yes)->setText(tr("Delete"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    if (box.exec() != QMessageBox::Yes)
+        return;
+    const Client::CodeSessionId id = info.id;
+    m_client->deleteSession(id, this, [this, id](const Client::Reply &reply) {
+        if (!reply.ok) {
+            const QString text = ErrorText::forRequest(reply.error, reply.retryAfterMs);
+            if (m_session && m_pages->currentIndex() == 1)
+                showError(m_session, text);
+            else
+                m_listError->showMessage(MessageBanner::Kind::Error, text);
+            return;
+        }
+        if (m_session && m_session->id() == id)
+            leaveSession();
+        else
+            refreshSessions();
     });
 }
 
@@ -505,8 +657,8 @@ void CodePane::newSession()
                 return;
             }
             const QString text = reply.error == Protocol::ErrorCode::Conflict
-                ? tr("You have as many open sessions as the server allows. Lock one you no longer use "
-                     "(Access → Lock) to create another.")
+                ? tr("You have as many open sessions as the server allows. Archive one you no longer use "
+                     "(Session → Archive) or lock one (Access → Lock) to create another.")
                 : ErrorText::forRequest(reply.error, reply.retryAfterMs);
             m_listError->showMessage(MessageBanner::Kind::Error, text);
         });
@@ -654,17 +806,21 @@ void CodePane::updateToolbar()
     const bool host = joined && m_session->isHost();
     const Client::CodeSessionInfo info = m_session ? m_session->info() : Client::CodeSessionInfo();
     m_roleBadge->setText(joined ? roleName(m_session->myRole()) : QString());
-    m_lecture->setVisible(host);
     m_lecture->setChecked(info.lecture);
-    m_access->setVisible(host);
     m_access->setText(info.locked ? tr("Access: locked") : tr("Access"));
     m_lock->setChecked(info.locked);
     m_approval->setChecked(info.approval);
     // Joining with a code takes the session number too (code.join needs the session's id).
     m_codeInfo->setText(info.accessCode.isEmpty() ? tr("No access code")
                                                   : tr("Session %1 · code %2").arg(info.id.value()).arg(info.accessCode));
-    m_versions->setVisible(host);
-    m_comment->setEnabled(joined);
+    m_versions->setVisible(host && !info.archived);
+    m_lecture->setVisible(host && !info.archived);
+    m_access->setVisible(host && !info.archived);
+    m_sessionMenu->setVisible(joined && mayManage(info));
+    m_archive->setVisible(!info.archived);
+    m_unarchive->setVisible(info.archived);
+    m_delete->setVisible(info.archived);
+    m_comment->setEnabled(joined && !info.archived);
     m_files->setEnabled(joined);
     m_side->setEnabled(joined);
 }
@@ -684,7 +840,15 @@ void CodePane::updateBanners()
     }
     m_escape->setEnabled(person != nullptr);
 
-    if (joined && m_session->myRole() == CodeRole::Viewer) {
+    if (m_session && m_session->state() == CodeSession::State::Refused
+        && m_session->refusal() == CodeSession::Refusal::Archived) {
+        m_roleBanner->showMessage(MessageBanner::Kind::Warning,
+                                  tr("The owner archived this session. It is closed now: only they can still open it."));
+    } else if (joined && m_session->isArchived()) {
+        m_roleBanner->showMessage(MessageBanner::Kind::Information,
+                                  tr("This session is archived: it is read-only and only you can open it. Unarchive it "
+                                     "(Session → Unarchive) to work in it with others again."));
+    } else if (joined && m_session->myRole() == CodeRole::Viewer) {
         const Client::CodeSessionInfo info = m_session->info();
         const Client::CodeParticipant *lecturer = info.lecture ? m_session->participants()->participant(info.lecturer) : nullptr;
         m_roleBanner->showMessage(MessageBanner::Kind::Information,
@@ -739,6 +903,9 @@ void CodePane::updateCenter()
                 break;
             case CodeSession::Refusal::Forbidden:
                 text = tr("This session is private to other people.");
+                break;
+            case CodeSession::Refusal::Archived:
+                text = tr("The owner archived this session. Its work is kept, but nobody else can open it any more.");
                 break;
             case CodeSession::Refusal::NotFound:
                 text = tr("This session no longer exists.");

@@ -12,6 +12,7 @@
 class QAction;
 class QLabel;
 class QListWidget;
+class QMenu;
 class QShortcut;
 class QSplitter;
 class QStackedLayout;
@@ -80,6 +81,20 @@ public:
     QToolButton *lectureButton() const { return m_lecture; }
     QAction *lockAction() const { return m_lock; }
     QAction *approvalAction() const { return m_approval; }
+    /// Lists the archived sessions I own too (greyed), with Unarchive and Delete.
+    QToolButton *showArchivedButton() const { return m_showArchived; }
+    /// The open session's own menu (its owner and admins): Archive, Unarchive, Delete.
+    QToolButton *sessionMenuButton() const { return m_sessionMenu; }
+    QAction *archiveAction() const { return m_archive; }
+    QAction *unarchiveAction() const { return m_unarchive; }
+    QAction *deleteAction() const { return m_delete; }
+    /// The actions a listed session offers me (what its context menu shows; empty if none).
+    /// The caller owns the menu.
+    QMenu *listMenu(Client::CodeSessionId id);
+    /// Archives, unarchives or deletes the session after asking (archive, delete) with its title.
+    void archiveSession(const Client::CodeSessionInfo &info);
+    void unarchiveSession(const Client::CodeSessionInfo &info);
+    void deleteSession(const Client::CodeSessionInfo &info);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -119,11 +134,15 @@ private:
     QString commentsReport() const;
     void editAccessCode();
     void showError(const Client::CodeSession *session, const QString &text);
+    /// Whether I may archive, unarchive and delete the session (its owner, or an admin).
+    bool mayManage(const Client::CodeSessionInfo &info) const;
     QStringList filePaths() const;
 
     Client::CodeClient *m_client;
     Client::Connection *m_connection;
     QPointer<Client::CodeSession> m_session;
+    /// The sessions of the list, by id, for its context menu.
+    QHash<Client::CodeSessionId, Client::CodeSessionInfo> m_listed;
     Client::CodeFileId m_currentFile;
     QHash<Client::CodeFileId, CodeView *> m_views;
     /// Imported text too large for file.create, typed into the file once its editor is loaded.
@@ -140,6 +159,7 @@ private:
     QToolButton *m_newSession;
     QToolButton *m_joinCode;
     QToolButton *m_refresh;
+    QToolButton *m_showArchived;
     MessageBanner *m_listError;
     QStackedLayout *m_listStack;
     QListWidget *m_sessionList;
@@ -160,6 +180,10 @@ private:
     QToolButton *m_versions;
     QToolButton *m_comment;
     QToolButton *m_leave;
+    QToolButton *m_sessionMenu;
+    QAction *m_archive;
+    QAction *m_unarchive;
+    QAction *m_delete;
     MessageBanner *m_error;
     QWidget *m_followRow;
     MessageBanner *m_followBanner;

@@ -189,7 +189,8 @@ QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
         });
         layout->addWidget(follow);
     }
-    if (m_session->isHost() && !isMe) {
+    // Roles and approvals are writes, which an archived session refuses.
+    if (m_session->isHost() && !m_session->isArchived() && !isMe) {
         auto *menu = new QToolButton(row);
         menu->setObjectName(QStringLiteral("hostMenuButton"));
         menu->setText(QStringLiteral("⋯"));
@@ -221,7 +222,8 @@ QString ParticipantsPanel::rowKey(const CodeParticipant &participant) const
     const bool following = m_session->following() == participant.user.id;
     return QStringList{QString::number(participant.user.id.value()), participant.user.displayName, details(participant),
                        QString::number(int(participant.online) | int(following) << 1 | int(m_session->isHost()) << 2
-                                       | int(participant.user.id == m_session->client()->me()) << 3),
+                                       | int(participant.user.id == m_session->client()->me()) << 3
+                                       | int(m_session->isArchived()) << 4),
                        participantColor(participant.user.id, palette()).name()}
         .join(QChar(0x1f));
 }

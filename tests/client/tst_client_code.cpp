@@ -44,6 +44,7 @@ private Q_SLOTS:
     void editorReplicaPath();
     void agentIdIsKeptAcrossOpenings();
     void limitsComeFromTheWelcome();
+    void archiveAndDeleteReachEveryClient();
 
 private:
     struct Person
@@ -704,3 +705,92 @@ void TestClientCode::limitsComeFromTheWelcome()
 
 QTEST_GUILESS_MAIN(TestClientCode)
 #include "tst_client_code.moc"
+
+void TestClientCode::archiveAndDeleteReachEveryClient()
+{
+    Person ines = signedIn(QStringLiteral("ines"));
+    QVERIFY(ines.code);
+    const CodeSessionId id = createSession(ines, courseSession(QStringLiteral("Lab 7")));
+    QVERIFY(id.isValid());
+    const CodeFileId file = createFile(ines, QStringLiteral("main.py"), QStringLiteral("x = 1\n"));
+    QVERIFY(file.isValid());
+    CodeSessionFile *inesFile = openLoaded(ines, file);
+    QVERIFY(inesFile);
+    Person ana = joined(QStringLiteral("ana"), id);
+    QVERIFY(ana.session);
+    QVERIFY(ana.session->canEdit());
+    // Ben waits for approval when the archive comes.
+    Client::CodeSessionChanges approval;
+    approval.approval = true;
+    ines.session->update(approval);
+    QTRY_VERIFY(ines.session->info().approval);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.code);
+    CodeSession *benSession = ben.code->join(id);
+    QTRY_COMPARE(benSession->state(), CodeSession::State::Pending);
+
+    // Ana (a participant) may not archive; the owner does.
+    Client::Reply refused;
+    ana.code->archiveSession(id, ana.code.get(), [&refused](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        refused = reply;
+    });
+    QTRY_VERIFY(!refused.ok && refused.error == Protocol::ErrorCode::Forbidden && !refused.message.isEmpty());
+    std::optional<Client::CodeSessionInfo> archived;
+    ines.code->archiveSession(id, ines.code.get(), [&archived](const Client::Reply &, const std::optional<Client::CodeSessionInfo> &info) {
+        archived = info;
+    });
+    QTRY_VERIFY(archived);
+    QVERIFY(archived->archived);
+
+    // The participant and the waiting user are out, and the pane can say why; the owner
+    // stays in, read-only.
+    QTRY_COMPARE(ana.session->state(), CodeSession::State::Refused);
+    QCOMPARE(ana.session->refusal(), CodeSession::Refusal::Archived);
+    QTRY_COMPARE(benSession->state(), CodeSession::State::Refused);
+    QCOMPARE(benSession->refusal(), CodeSession::Refusal::Archived);
+    QTRY_VERIFY(ines.session->isArchived());
+    QCOMPARE(ines.session->state(), CodeSession::State::Joined);
+    QVERIFY(!ines.session->canEdit());
+    // Joining it again is refused with the same reason.
+    ana.code->join(id);
+    QTRY_COMPARE(ana.session->state(), CodeSession::State::Refused);
+    QCOMPARE(ana.session->refusal(), CodeSession::Refusal::Archived);
+
+    // Listed to its owner only when asked for, greyed by the flag.
+    const auto list = [](Person &person, bool withArchived) {
+        std::optional<QList<Client::CodeSessionInfo>> sessions;
+        person.code->listSessions(CourseId(), person.code.get(),
+                                  [&sessions](const Client::Reply &, const QList<Client::CodeSessionInfo> &listed) { sessions = listed; },
+                                  withArchived);
+        return QTest::qWaitFor([&sessions] { return sessions.has_value(); }, 5000) ? sessions : std::nullopt;
+    };
+    const std::optional<QList<Client::CodeSessionInfo>> none(QList<Client::CodeSessionInfo>{});
+    QVERIFY(list(ines, false) == none);
+    const std::optional<QList<Client::CodeSessionInfo>> withArchived = list(ines, true);
+    QVERIFY(withArchived);
+    QCOMPARE(withArchived->size(), 1);
+    QVERIFY(withArchived->first().archived);
+    QVERIFY(withArchived->first().archivedAt > 0);
+    QVERIFY(list(ana, true) == none);
+
+    // Unarchived, the owner edits again; archived and deleted, the owner's session is gone.
+    bool back = false;
+    ines.code->unarchiveSession(id, ines.code.get(), [&back](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        back = reply.ok;
+    });
+    QTRY_VERIFY(back);
+    QTRY_VERIFY(!ines.session->isArchived());
+    QVERIFY(ines.session->canEdit());
+    bool again = false;
+    ines.code->archiveSession(id, ines.code.get(), [&again](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        again = reply.ok;
+    });
+    QTRY_VERIFY(again);
+    std::optional<Client::Reply> deleted;
+    ines.code->deleteSession(id, ines.code.get(), [&deleted](const Client::Reply &reply) { deleted = reply; });
+    QTRY_VERIFY(deleted);
+    QVERIFY(deleted->ok);
+    QTRY_COMPARE(ines.session->state(), CodeSession::State::Refused);
+    QCOMPARE(ines.session->refusal(), CodeSession::Refusal::NotFound);
+    QVERIFY(list(ines, true) == none);
+}

@@ -213,7 +213,13 @@ void TestClientCodeModels::wireTypesParse()
     QCOMPARE(info->accessCode, QStringLiteral("PX7Q"));
     QVERIFY(info->approval && info->lecture && info->pending && !info->myRole);
     QCOMPARE(info->lecturer, UserId(3));
+    QVERIFY(!info->archived);
     QVERIFY(!CodeSessionInfo::fromJson({}));
+    QJsonObject archived = session;
+    archived.insert(QStringLiteral("archived"), true);
+    archived.insert(QStringLiteral("archivedAt"), 1763760000000LL);
+    QVERIFY(CodeSessionInfo::fromJson(archived)->archived);
+    QCOMPARE(CodeSessionInfo::fromJson(archived)->archivedAt, 1763760000000LL);
 
     Collab::Document document(Collab::Document::randomAgent());
     document.insert(0, QStringLiteral("abc"));

@@ -9,6 +9,7 @@
 #include "codeparticipantmodel.h"
 #include "codesession.h"
 #include "codesessionfile.h"
+#include "codestorage.h"
 #include "codeview.h"
 #include "collabeditor.h"
 #include "commentspanel.h"
@@ -20,6 +21,8 @@
 #include "versionsdialog.h"
 
 #include <QApplication>
+#include <QPalette>
+#include <QPixmap>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -85,6 +88,7 @@ private Q_SLOTS:
     void sidePanelsStayPutWhileOthersWork();
     void longNamesFit();
     void followerSeesAScroll();
+    void ownerArchivesAndDeletes();
 
 private:
     struct Person
@@ -1042,3 +1046,143 @@ void TestCodePane::followerSeesAScroll()
 
 QTEST_MAIN(TestCodePane)
 #include "tst_codepane.moc"
+
+namespace {
+
+/// Clicks `button` of the next message box (its own event loop runs it) and keeps its text.
+void answerNextBox(QMessageBox::StandardButton button, QString *text)
+{
+    QTimer::singleShot(0, [button, text] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            *text = box->text();
+            box->button(button)->click();
+        }
+    });
+}
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x31);
+    const QColor text(0xe6, 0xe6, 0xe6);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, QColor(0x1f, 0x20, 0x23));
+    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2c));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8d, 0x93));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6b, 0x6e, 0x73));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6b, 0x6e, 0x73));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6b, 0x6e, 0x73));
+    p.setColor(QPalette::Highlight, QColor(0x4f, 0x6d, 0xf5));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    return p;
+}
+
+/// Saves the widget light and dark to COHORT_SCREENSHOT_DIR, when set, for a person to look at.
+void screenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("COHORT_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    const QPalette light = widget->palette();
+    QVERIFY(widget->grab().save(QDir(dir).filePath(name + QStringLiteral("-light.png"))));
+    widget->setPalette(darkPalette());
+    QCoreApplication::processEvents();
+    QVERIFY(widget->grab().save(QDir(dir).filePath(name + QStringLiteral("-dark.png"))));
+    widget->setPalette(light);
+    QCoreApplication::processEvents();
+}
+
+} // namespace
+
+void TestCodePane::ownerArchivesAndDeletes()
+{
+    auto ines = person(QStringLiteral("ines"));
+    auto ana = person(QStringLiteral("ana"));
+    QVERIFY(ines && ana);
+    const QString title = QStringLiteral("Lab 9: linked lists, iterators and the sentinel node that nobody remembers to free");
+    const CodeSessionId id = createSession(*ines, title);
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("lists/linked_list.py"), QStringLiteral("class Node:\n    pass\n"));
+    QVERIFY(file.isValid());
+    CollabEditor *editor = openLoaded(*ines, file);
+    QVERIFY(editor);
+    QVERIFY(!editor->isReadOnly());
+    QVERIFY(enter(*ana, id));
+    QVERIFY(openLoaded(*ana, file));
+
+    // Someone who does not own it is offered to open it, nothing else.
+    ana->pane->refreshSessions();
+    QTRY_COMPARE(ana->pane->sessionList()->count(), 1);
+    const std::unique_ptr<QMenu> other(ana->pane->listMenu(id));
+    QVERIFY(other->findChild<QAction *>(QStringLiteral("openSessionAction")));
+    QVERIFY(!other->findChild<QAction *>(QStringLiteral("archiveSessionAction")));
+    // Only the owner has the session's menu, with Archive; Delete comes only after it.
+    QTRY_VERIFY(ines->pane->sessionMenuButton()->isVisible());
+    QVERIFY(!ana->pane->sessionMenuButton()->isVisible());
+    QVERIFY(ines->pane->archiveAction()->isVisible());
+    QVERIFY(!ines->pane->deleteAction()->isVisible());
+
+    // Archiving asks first, naming the session; Cancel keeps everything as it was.
+    QString asked;
+    answerNextBox(QMessageBox::Cancel, &asked);
+    ines->pane->archiveAction()->trigger();
+    QVERIFY2(asked.contains(title), qPrintable(asked));
+    QVERIFY(!ines->pane->session()->isArchived()); // nothing was sent
+    answerNextBox(QMessageBox::Yes, &asked);
+    ines->pane->archiveAction()->trigger();
+    QTRY_VERIFY(ines->pane->session()->isArchived());
+
+    // Ana is out, and told so plainly.
+    QTRY_COMPARE(ana->pane->session()->refusal(), CodeSession::Refusal::Archived);
+    QTRY_VERIFY(ana->pane->roleBanner()->isVisible());
+    QVERIFY2(ana->pane->roleBanner()->text().contains(QLatin1String("archived")), qPrintable(ana->pane->roleBanner()->text()));
+    QVERIFY(ana->pane->centerState()->text().contains(QLatin1String("archived")));
+    // Ines keeps it, read-only, and is told how to get it back.
+    QTRY_VERIFY(editor->isReadOnly());
+    QVERIFY(ines->pane->roleBanner()->text().contains(QLatin1String("Unarchive")));
+    QVERIFY(!ines->pane->archiveAction()->isVisible());
+    QVERIFY(ines->pane->unarchiveAction()->isVisible());
+    QVERIFY(ines->pane->deleteAction()->isVisible());
+    QVERIFY(!ines->pane->findChild<QToolButton *>(QStringLiteral("versionsButton"))->isVisible());
+    QTRY_VERIFY(!ines->pane->participantsPanel()->menuButton(m_ana)); // roles are writes
+    ines->pane->resize(900, 600);
+    screenshot(ines->pane.get(), QStringLiteral("code-archived-owner"));
+    screenshot(ana->pane.get(), QStringLiteral("code-archived-participant"));
+
+    // The list shows it only when asked, greyed, with Unarchive and Delete.
+    ines->pane->leaveSession();
+    QTRY_VERIFY(ines->pane->noSessionsState()->isVisible());
+    const CodeSessionId live = createSession(*ines, QStringLiteral("Lab 10: hash tables"));
+    QVERIFY(live.isValid());
+    ines->pane->refreshSessions();
+    QTRY_COMPARE(ines->pane->sessionList()->count(), 1);
+    ines->pane->showArchivedButton()->click();
+    QTRY_COMPARE(ines->pane->sessionList()->count(), 2);
+    QListWidgetItem *item = ines->pane->sessionList()->item(1); // newest first
+    QVERIFY(item->text().startsWith(title));
+    QVERIFY(item->text().contains(QLatin1String("archived")));
+    QCOMPARE(item->foreground().color(), ines->pane->palette().color(QPalette::Disabled, QPalette::Text));
+    const std::unique_ptr<QMenu> menu(ines->pane->listMenu(id));
+    QVERIFY(!menu->findChild<QAction *>(QStringLiteral("archiveSessionAction")));
+    QVERIFY(menu->findChild<QAction *>(QStringLiteral("unarchiveSessionAction")));
+    QAction *remove = menu->findChild<QAction *>(QStringLiteral("deleteSessionAction"));
+    QVERIFY(remove);
+    ines->pane->sessionList()->setCurrentItem(nullptr);
+    screenshot(ines->pane.get(), QStringLiteral("code-archived-list"));
+
+    // Deleting asks, naming it; Cancel keeps it, Delete removes it for good.
+    answerNextBox(QMessageBox::Cancel, &asked);
+    remove->trigger();
+    QVERIFY2(asked.contains(title), qPrintable(asked));
+    QCOMPARE(ines->pane->sessionList()->count(), 2); // nothing was sent
+    answerNextBox(QMessageBox::Yes, &asked);
+    remove->trigger();
+    QTRY_COMPARE(ines->pane->sessionList()->count(), 1);
+    QCOMPARE(ines->pane->sessionList()->item(0)->data(Qt::UserRole).toLongLong(), live.value());
+    QVERIFY(!m_server->storage().code().codeSession(Server::CodeSessionId(id.value())));
+}
