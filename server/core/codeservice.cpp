@@ -592,13 +592,18 @@ void CodeService::codeJoin(Connection &c, const Request &r)
             if (!session->roles.contains(c.userId())) {
                 // One request per user (the pending role), none for a while after a host
                 // declined, and a bounded queue: a class cannot flood the host's screen.
-                const qint64 now = m_core.nowMs();
-                const std::pair key{id.value(), c.userId().value()};
+                // The decline is stored with the wall-clock time, so the wait outlives a
+                // restart of the server; a clock set back never makes it longer than the limit.
+                const qint64 declinedAt = m_core.db([&] { return m_code.codeJoinDeclinedAt(id, c.userId()); });
+                if (declinedAt < 0) {
+                    c.fail(r, ErrorCode::Internal, QStringLiteral("the request to join could not be read"));
+                    return unloadUnused();
+                }
                 const qint64 retryMs = m_core.config().codeJoinRetrySeconds * 1000LL;
-                if (const auto declined = m_declinedAtMs.constFind(key);
-                    declined != m_declinedAtMs.cend() && now - declined.value() < retryMs) {
+                const qint64 waited = wallClockMs() - declinedAt;
+                if (declinedAt > 0 && waited < retryMs) {
                     c.fail(r, ErrorCode::RateLimited, QStringLiteral("the host declined your request; ask again later"),
-                           retryMs - (now - declined.value()));
+                           std::min(retryMs, retryMs - waited));
                     return unloadUnused();
                 }
                 const int maxRequests = m_core.config().maxCodeJoinRequests;
@@ -918,16 +923,11 @@ void CodeService::codeApprove(Connection &c, const Request &r)
             return;
         tellWaiting(*session, user, EventCodeApproved);
     } else {
-        if (!m_core.db([&] { return m_code.removeCodeParticipant(session->record.id, user); })) {
+        if (!m_core.db([&] { return m_code.declineCodeJoin(session->record.id, user, wallClockMs()); }).ok()) {
             c.fail(r, ErrorCode::Internal, QStringLiteral("the request could not be removed"));
             return;
         }
         session->roles.remove(user);
-        const qint64 now = m_core.nowMs();
-        const qint64 retryMs = m_core.config().codeJoinRetrySeconds * 1000LL;
-        if (m_declinedAtMs.size() > 1000)
-            m_declinedAtMs.removeIf([&](const auto &entry) { return now - entry.value() >= retryMs; });
-        m_declinedAtMs.insert({session->record.id.value(), user.value()}, now);
         tellWaiting(*session, user, EventCodeDenied);
     }
     c.reply(r, {});

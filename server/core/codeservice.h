@@ -172,9 +172,6 @@ private:
     QHash<Connection *, qint64> m_lastCursorMs;
     QHash<Connection *, PendingCursor> m_pendingCursors;
     QHash<UserId, RateLimiter> m_accessCodeAttempts;
-    /// When a host declined a user's join request, by (session, user): the user waits
-    /// code/join_retry_seconds before asking that session again.
-    QHash<std::pair<qint64, qint64>, qint64> m_declinedAtMs;
     QTimer m_cursorTimer;
 };
 

@@ -193,6 +193,12 @@ public:
     virtual StorageResult<EventRecord> setCodeRole(CodeSessionId session, UserId user, CodeRole role,
                                                    const std::optional<CodeEvent> &event) = 0;
     virtual bool removeCodeParticipant(CodeSessionId session, UserId user) = 0;
+    /// A host turns a join request away (code.approve with allow false): the pending user is
+    /// removed and the time kept, in one transaction, so the wait before asking again outlives
+    /// a restart of the server.
+    virtual StorageResult<bool> declineCodeJoin(CodeSessionId session, UserId user, qint64 declinedAt) = 0;
+    /// When a host last declined the user's request to join; 0: never, -1 on a storage error.
+    virtual qint64 codeJoinDeclinedAt(CodeSessionId session, UserId user) = 0;
     /// A host removes a participant (code.remove): the role goes, the user is marked removed
     /// (their next join waits for a host) and `event` is logged. Giving the user a role again
     /// (setCodeRole with any role but Pending) lifts the mark.

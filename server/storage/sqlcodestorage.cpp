@@ -384,6 +384,34 @@ bool SqlCodeStorage::removeCodeParticipant(CodeSessionId session, UserId user)
     return rows && rows->affected > 0;
 }
 
+StorageResult<bool> SqlCodeStorage::declineCodeJoin(CodeSessionId session, UserId user, qint64 declinedAt)
+{
+    SqlTransaction transaction(m_sql);
+    if (!transaction.isActive())
+        return failure<bool>(StorageError::Failed, m_sql.lastError());
+    const std::optional<SqlRows> deleted =
+        sql("code_delete_participant", {{"session_id", session.value()}, {"user_id", user.value()}});
+    if (!deleted)
+        return failure<bool>(StorageError::Failed, m_sql.lastError());
+    if (deleted->affected == 0)
+        return failure<bool>(StorageError::NotFound, QStringLiteral("the user is not waiting to join"));
+    if (!sql("code_insert_declined",
+             {{"session_id", session.value()}, {"user_id", user.value()}, {"declined_at", declinedAt}}))
+        return failure<bool>(StorageError::Failed, m_sql.lastError());
+    if (const QString error = transaction.commit(); !error.isEmpty())
+        return failure<bool>(StorageError::Failed, error);
+    return success(true);
+}
+
+qint64 SqlCodeStorage::codeJoinDeclinedAt(CodeSessionId session, UserId user)
+{
+    const std::optional<SqlRows> rows =
+        sql("code_declined_at", {{"session_id", session.value()}, {"user_id", user.value()}});
+    if (!rows)
+        return -1;
+    return rows->isEmpty() ? 0 : rows->first().value("declined_at").toLongLong();
+}
+
 StorageResult<EventRecord> SqlCodeStorage::expelCodeParticipant(CodeSessionId session, UserId user, UserId by,
                                                                 const CodeEvent &event)
 {

@@ -32,6 +32,8 @@ public:
     StorageResult<EventRecord> setCodeRole(CodeSessionId session, UserId user, CodeRole role,
                                            const std::optional<CodeEvent> &event) override;
     bool removeCodeParticipant(CodeSessionId session, UserId user) override;
+    StorageResult<bool> declineCodeJoin(CodeSessionId session, UserId user, qint64 declinedAt) override;
+    qint64 codeJoinDeclinedAt(CodeSessionId session, UserId user) override;
     StorageResult<EventRecord> expelCodeParticipant(CodeSessionId session, UserId user, UserId by,
                                                     const CodeEvent &event) override;
     QSet<UserId> codeRemovedUsers(CodeSessionId session) override;

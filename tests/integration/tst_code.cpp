@@ -899,6 +899,26 @@ private Q_SLOTS:
         QVERIFY(!listed(*m_teacher, true).contains(first));
     }
 
+    void declinedWaitOutlivesARestart()
+    {
+        const qint64 session = createSession({{QStringLiteral("approval"), true}});
+        join(*m_teacher, session);
+        bool ok = false;
+        QVERIFY(m_ana->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+        m_teacher->call(Op::CodeApprove, {{QStringLiteral("sessionId"), session}, {QStringLiteral("userId"), userId(*m_ana)},
+                                          {QStringLiteral("allow"), false}}, &ok);
+        QVERIFY(ok);
+        expectError(m_ana->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}), ErrorCode::RateLimited);
+
+        // A restart of the server does not let her ask again before the 30 s are over.
+        restartServer();
+        const std::optional<Frame> tooSoon = m_ana->request(Op::CodeJoin, {{QStringLiteral("sessionId"), session}});
+        expectError(tooSoon, ErrorCode::RateLimited);
+        QVERIFY2(tooSoon->retryAfterMs > 20000 && tooSoon->retryAfterMs <= 30000, qPrintable(QString::number(tooSoon->retryAfterMs)));
+        // Others are not held back by her decline.
+        QVERIFY(m_ben->call(Op::CodeJoin, {{QStringLiteral("sessionId"), session}}, &ok).value(QStringLiteral("pending")).toBool());
+    }
+
     void agentGuard()
     {
         const qint64 session = createSession();

@@ -411,3 +411,25 @@ void TestStorage::codeArchiveDelete()
     // A retried code.create of the deleted session does not bring it back as it was.
     QVERIFY(code.createCodeSession(newSession(teacher), QStringLiteral("c1")).value->id != session.id);
 }
+
+void TestStorage::codeDeclinesAreKept()
+{
+    const UserId teacher = addUser(QStringLiteral("teacher"), Role::Instructor);
+    const UserId ana = addUser(QStringLiteral("ana"));
+    const UserId ben = addUser(QStringLiteral("ben"));
+    CodeStorage &code = m_storage->code();
+    const CodeSessionRecord other = *code.createCodeSession(newSession(teacher), QString()).value;
+
+    // A declined request: the user is no longer pending and the time is kept.
+    QCOMPARE(code.codeJoinDeclinedAt(other.id, ben), qint64(0));
+    QVERIFY(code.setCodeRole(other.id, ben, CodeRole::Pending, std::nullopt).ok());
+    QVERIFY(code.declineCodeJoin(other.id, ben, 8000).ok());
+    QVERIFY(!code.codeRole(other.id, ben));
+    QCOMPARE(code.codeJoinDeclinedAt(other.id, ben), qint64(8000));
+    QCOMPARE(code.declineCodeJoin(other.id, ben, 9000).error, StorageError::NotFound);
+    QCOMPARE(code.codeJoinDeclinedAt(other.id, ben), qint64(8000));
+    QVERIFY(code.setCodeRole(other.id, ben, CodeRole::Pending, std::nullopt).ok());
+    QVERIFY(code.declineCodeJoin(other.id, ben, 9500).ok());
+    QCOMPARE(code.codeJoinDeclinedAt(other.id, ben), qint64(9500));
+    QCOMPARE(code.codeJoinDeclinedAt(other.id, ana), qint64(0));
+}

@@ -80,6 +80,7 @@ private Q_SLOTS:
 
     void codeRemovalQuotasAndRestore();
     void codeArchiveDelete();
+    void codeDeclinesAreKept();
     // migrationtests.cpp
     void migratesFromVersion1();
     void rerunIsNoop();
