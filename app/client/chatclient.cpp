@@ -179,7 +179,18 @@ void ChatClient::onSignedIn()
 
 void ChatClient::onSignedOut()
 {
-    clearAttachmentCache();
+    // After a session the server ended, the account's cache stays with the messages waiting in
+    // it, and so do the pasted files they need (signing out deletes the whole account folder).
+    QSet<QString> pasted;
+    const QString files = cacheDir() + QLatin1Char('/');
+    for (const HeldMessage &held : std::as_const(m_held)) {
+        for (const QString &key : held.uploads) {
+            const auto upload = m_uploads.constFind(key);
+            if (upload != m_uploads.cend() && !upload->path.isEmpty() && upload->path.startsWith(files))
+                pasted.insert(upload->sha256);
+        }
+    }
+    clearCachedFiles(pasted);
     // The app stays open for whoever signs in next (a school computer): what this account was
     // sending must not resume as theirs, nor its drafts show. Signing out deletes its cache
     // next (Connection::deleteCache()) with its waiting messages; after a session the server
@@ -1531,11 +1542,25 @@ QString ChatClient::cacheDir() const
 
 void ChatClient::clearAttachmentCache()
 {
+    clearCachedFiles({});
+}
+
+void ChatClient::clearCachedFiles(const QSet<QString> &keep)
+{
     const QString dir = cacheDir();
     // The running downloads stop before the folder goes, and are told after it went: a receiver
     // of downloadFailed() may start another one.
     const QHash<QString, Download> stopped = std::exchange(m_downloads, {});
-    if (!dir.isEmpty() && !QDir(dir).removeRecursively())
+    bool removed = true;
+    if (!dir.isEmpty() && keep.isEmpty()) {
+        removed = QDir(dir).removeRecursively();
+    } else if (!dir.isEmpty()) {
+        for (const QFileInfo &folder : QDir(dir).entryInfoList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot)) {
+            if (!keep.contains(folder.fileName()))
+                removed &= folder.isDir() ? QDir(folder.filePath()).removeRecursively() : QFile::remove(folder.filePath());
+        }
+    }
+    if (!removed)
         qCWarning(lcClient) << "the attachment cache" << dir << "could not be deleted completely";
     for (auto it = stopped.cbegin(); it != stopped.cend(); ++it)
         Q_EMIT downloadFailed(it.key(), localFailure(QStringLiteral("signed out")));

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -150,8 +151,9 @@ public:
     /// Where downloads are cached; default: "attachments" in the signed-in account's folder
     /// (next to its LocalCache), so that no account sees another's files. For tests.
     void setAttachmentCache(const QString &directory, qint64 maxBytes);
-    /// Deletes the cached files and stops the downloads. Done on every sign-out: a shared school
-    /// computer must not leave one student's files to the next.
+    /// Deletes the cached files and stops the downloads. Done on every sign-out (sparing the
+    /// pasted files of messages still waiting in a cache that stays): a shared school computer
+    /// must not leave one student's files to the next.
     void clearAttachmentCache();
 
     // Read state
@@ -294,6 +296,8 @@ private:
     /// The folder downloads go to (empty before an account's cache is open).
     QString cacheDir() const;
     QString cachePathOf(const AttachmentInfo &attachment) const;
+    /// Deletes the cached files but the folders named in `keep`, and stops the downloads.
+    void clearCachedFiles(const QSet<QString> &keep);
     /// Drops the oldest cached files beyond the cache size, never `keep`.
     void trimCache(const QString &keep);
 

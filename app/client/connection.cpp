@@ -7,6 +7,8 @@
 #include "outbox.h"
 #include "transport.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkInformation>
@@ -919,7 +921,9 @@ void Connection::deleteCache()
     // The rooms and resume positions were the account's.
     m_rooms.clear();
     m_lastSeen.clear();
-    if (!LocalCache::remove(path))
+    // With the account's folder: the files cached next to the database go too, and its name
+    // carries the username.
+    if (!QDir(QFileInfo(path).absolutePath()).removeRecursively())
         qCWarning(lcClient) << "the cache" << path << "could not be deleted completely";
 }
 

@@ -224,9 +224,10 @@ public:
     Outbox *outbox() const { return m_outbox; }
     /// The account's cache, open from the first successful sign-in on; nullptr before.
     LocalCache *cache() const { return m_cache.get(); }
-    /// Closes the account's cache and deletes it: received events, drafts, the outbox and held
-    /// messages. Signing out does so, and the app quitting without "keep me signed in", so that
-    /// the next person on a shared computer finds nothing of the account.
+    /// Closes the account's cache and deletes its folder: received events, drafts, the outbox
+    /// and held messages, and the files cached next to them. Signing out does so, and the app
+    /// quitting without "keep me signed in", so that the next person on a shared computer finds
+    /// nothing of the account.
     void deleteCache();
 
     // Server clock

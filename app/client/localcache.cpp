@@ -8,7 +8,6 @@
 #include <QAtomicInteger>
 #include <QCryptographicHash>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -88,18 +87,6 @@ QString LocalCache::pathFor(const QUrl &server, const QString &username, const Q
 {
     const QString base = root.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : root;
     return QDir(base).filePath(accountKey(server, username) + QStringLiteral("/cache.sqlite"));
-}
-
-bool LocalCache::remove(const QString &path)
-{
-    bool removed = true;
-    for (const QString &file : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm"), path + QStringLiteral("-journal")}) {
-        if (QFileInfo::exists(file) && !QFile::remove(file))
-            removed = false;
-    }
-    // The folder's name carries the username: an empty one goes too.
-    QDir().rmdir(QFileInfo(path).absolutePath());
-    return removed;
 }
 
 QString LocalCache::open(const QString &path)

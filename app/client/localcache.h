@@ -71,10 +71,6 @@ public:
     /// <root>/<account key>/cache.sqlite; `root` empty means QStandardPaths::AppDataLocation.
     static QString pathFor(const QUrl &server, const QString &username, const QString &root = QString());
 
-    /// Deletes the closed cache at `path` (with its WAL files) and the account's folder when
-    /// nothing else is left in it. Returns false when something could not be deleted.
-    static bool remove(const QString &path);
-
     /// Opens (creating when needed) the database at `path`. Returns an error message or empty.
     QString open(const QString &path);
     void close();

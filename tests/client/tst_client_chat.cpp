@@ -1247,16 +1247,29 @@ void TestClientChat::signOutDeletesTheAccountsCache()
     ana.chat->send(m_room, QStringLiteral("back"));
     QTRY_COMPARE(m_server->storedTexts(m_room), (QStringList{QStringLiteral("hello"), QStringLiteral("back")}));
 
-    // A session the server ends (her password changed elsewhere) is no sign-out: the cache stays.
+    // A session the server ends (her password changed elsewhere) is no sign-out: the cache stays,
+    // with the message waiting in it and the pasted file that message needs.
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+    const QByteArray later = noise(2000);
+    const QString laterKey = ana.chat->uploadData(m_room, QStringLiteral("later.png"), QStringLiteral("image/png"), later);
+    ana.chat->send(m_room, QStringLiteral("for later"), 0, {laterKey});
+    const QString pasted = QFileInfo(path).path() + QStringLiteral("/attachments/")
+        + QString::fromLatin1(QCryptographicHash::hash(later, QCryptographicHash::Sha256).toHex()) + QStringLiteral("/later.png");
+    QVERIFY(QFileInfo::exists(pasted));
     Person phone = signedIn(QStringLiteral("ana"));
     QVERIFY(phone.ready);
     std::optional<Client::AuthResult> changed;
     phone.connection->changePassword(QStringLiteral("password-123"), QStringLiteral("new-password-456"), this,
                                      [&changed](const Client::AuthResult &result) { changed = result; });
     QTRY_VERIFY(changed.has_value() && changed->ok);
-    QTRY_COMPARE(ana.connection->state(), Client::Connection::State::SignedOut);
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(ana.connection->state(), Client::Connection::State::SignedOut, 10000);
     QVERIFY(ana.connection->cache());
     QVERIFY(QFileInfo::exists(path));
+    QCOMPARE(ana.connection->cache()->heldMessages().size(), 1);
+    QVERIFY(QFileInfo::exists(pasted));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
