@@ -304,6 +304,12 @@ void CodeSession::onLifecycleEvent(const Protocol::Frame &frame)
         next.archived = frame.event == QLatin1String("code.archived");
         next.archivedAt = next.archived ? d.value(QLatin1String("archivedAt")).toInteger() : 0;
         setInfo(next);
+        // The archive dropped the requests waiting for a host: none is left to approve, also
+        // once the session is unarchived.
+        if (next.archived && !m_pendingJoiners.isEmpty()) {
+            m_pendingJoiners.clear();
+            Q_EMIT pendingJoinersChanged();
+        }
         // Everyone but the owner is out of an archived session (the server unsubscribed them).
         if (next.archived && m_info.owner != m_client->me()) {
             Reply reply;

@@ -195,6 +195,8 @@ void CommentsPanel::setSession(Client::CodeSession *session)
         connect(model, &QAbstractItemModel::dataChanged, this, schedule);
         connect(session, &Client::CodeSession::commentsChanged, this, schedule);
         connect(session->files(), &QAbstractItemModel::modelReset, this, schedule);
+        // Archiving makes every comment a write the server refuses.
+        connect(session, &Client::CodeSession::infoChanged, this, &CommentsPanel::updateButtons);
     }
     rebuild();
 }
@@ -387,12 +389,14 @@ void CommentsPanel::updateButtons()
 {
     const CodeCommentId thread = currentThread();
     const CodeCommentInfo *root = (m_session && thread.isValid()) ? m_session->comments()->comment(thread) : nullptr;
-    m_reply->setEnabled(root && !m_replying && !m_replyText->toPlainText().trimmed().isEmpty());
-    m_replyText->setEnabled(root != nullptr);
-    m_resolve->setEnabled(root != nullptr);
+    // An archived session is read, not written: its threads stay listed, nothing is offered.
+    const bool writable = m_session && !m_session->isArchived();
+    m_reply->setEnabled(writable && root && !m_replying && !m_replyText->toPlainText().trimmed().isEmpty());
+    m_replyText->setEnabled(writable && root != nullptr);
+    m_resolve->setEnabled(writable && root != nullptr);
     m_resolve->setText(root && root->resolved ? tr("Reopen") : tr("Resolve"));
-    m_newText->setEnabled(m_targetFile.isValid());
-    m_add->setEnabled(m_targetFile.isValid() && !m_adding && !m_newText->toPlainText().trimmed().isEmpty());
+    m_newText->setEnabled(writable && m_targetFile.isValid());
+    m_add->setEnabled(writable && m_targetFile.isValid() && !m_adding && !m_newText->toPlainText().trimmed().isEmpty());
 }
 
 } // namespace Cohort::Ui

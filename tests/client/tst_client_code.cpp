@@ -728,6 +728,7 @@ void TestClientCode::archiveAndDeleteReachEveryClient()
     QVERIFY(ben.code);
     CodeSession *benSession = ben.code->join(id);
     QTRY_COMPARE(benSession->state(), CodeSession::State::Pending);
+    QTRY_COMPARE(ines.session->pendingJoiners().size(), 1);
 
     // Ana (a participant) may not archive; the owner does.
     Client::Reply refused;
@@ -751,6 +752,9 @@ void TestClientCode::archiveAndDeleteReachEveryClient()
     QTRY_VERIFY(ines.session->isArchived());
     QCOMPARE(ines.session->state(), CodeSession::State::Joined);
     QVERIFY(!ines.session->canEdit());
+    // The server dropped Ben's request: the owner is not shown one to approve, also not once
+    // the session is unarchived.
+    QVERIFY(ines.session->pendingJoiners().isEmpty());
     // Joining it again is refused with the same reason.
     ana.code->join(id);
     QTRY_COMPARE(ana.session->state(), CodeSession::State::Refused);
@@ -781,6 +785,7 @@ void TestClientCode::archiveAndDeleteReachEveryClient()
     QTRY_VERIFY(back);
     QTRY_VERIFY(!ines.session->isArchived());
     QVERIFY(ines.session->canEdit());
+    QVERIFY(ines.session->pendingJoiners().isEmpty());
     bool again = false;
     ines.code->archiveSession(id, ines.code.get(), [&again](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
         again = reply.ok;
