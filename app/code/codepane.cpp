@@ -579,6 +579,8 @@ void CodePane::archiveSession(const Client::CodeSessionInfo &info)
 {
     QMessageBox box(QMessageBox::Question, tr("Archive session"), tr("Archive “%1”?").arg(info.title),
                     QMessageBox::Yes | QMessageBox::Cancel, this);
+    // The title is its owner's text (an admin's box shows a student's): shown, never rendered.
+    box.setTextFormat(Qt::PlainText);
     box.setInformativeText(tr("The session becomes read-only and leaves everyone's list: the participants are taken "
                               "out of it. Nothing is deleted. You can still open and export it, and unarchive it "
                               "later. It no longer counts towards your open sessions."));
@@ -621,6 +623,7 @@ void CodePane::deleteSession(const Client::CodeSessionInfo &info)
 {
     QMessageBox box(QMessageBox::Warning, tr("Delete session"), tr("Delete “%1” for good?").arg(info.title),
                     QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setTextFormat(Qt::PlainText);
     box.setInformativeText(tr("Its files, comments and versions are deleted from the server and cannot be brought "
                               "back. Export the session first if you want to keep a copy."));
     box.button(QMessageBox::Yes)->setText(tr("Delete"));

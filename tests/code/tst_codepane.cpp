@@ -41,6 +41,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QTimer>
 #include <QTreeWidget>
@@ -89,6 +90,8 @@ private Q_SLOTS:
     void longNamesFit();
     void followerSeesAScroll();
     void ownerArchivesAndDeletes();
+    void dialogsShowTheTitleAsWritten();
+    void archivedSessionOffersNoCommentWrites();
 
 private:
     struct Person
@@ -1060,6 +1063,32 @@ void answerNextBox(QMessageBox::StandardButton button, QString *text)
     });
 }
 
+/// What a message box's label shows: its text, or the text its markup renders.
+QString shownText(const QMessageBox *box)
+{
+    const auto *label = box->findChild<QLabel *>(QStringLiteral("qt_msgbox_label"));
+    if (!label)
+        return QString();
+    const bool rich = label->textFormat() == Qt::RichText
+        || (label->textFormat() == Qt::AutoText && Qt::mightBeRichText(label->text()));
+    if (!rich)
+        return label->text();
+    QTextDocument document;
+    document.setHtml(label->text());
+    return document.toPlainText();
+}
+
+/// Cancels the next message box and keeps what its label showed.
+void cancelNextBox(QString *shown)
+{
+    QTimer::singleShot(0, [shown] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            *shown = shownText(box);
+            box->button(QMessageBox::Cancel)->click();
+        }
+    });
+}
+
 QPalette darkPalette()
 {
     QPalette p;
@@ -1185,4 +1214,87 @@ void TestCodePane::ownerArchivesAndDeletes()
     QTRY_COMPARE(ines->pane->sessionList()->count(), 1);
     QCOMPARE(ines->pane->sessionList()->item(0)->data(Qt::UserRole).toLongLong(), live.value());
     QVERIFY(!m_server->storage().code().codeSession(Server::CodeSessionId(id.value())));
+}
+
+void TestCodePane::dialogsShowTheTitleAsWritten()
+{
+    auto ines = person(QStringLiteral("ines"));
+    QVERIFY(ines);
+    // A title is whatever its owner typed, and an admin's dialog shows a student's: markup in it
+    // is shown as written, never rendered (here it would hide the rest of the question).
+    const QString title = QStringLiteral("<b>Lab</b> 3 <!-- all that follows is hidden");
+    const CodeSessionId id = createSession(*ines, title);
+    QVERIFY(id.isValid());
+    ines->pane->refreshSessions();
+    QTRY_COMPARE(ines->pane->sessionList()->count(), 1);
+    const std::unique_ptr<QMenu> live(ines->pane->listMenu(id));
+    QAction *archive = live->findChild<QAction *>(QStringLiteral("archiveSessionAction"));
+    QVERIFY(archive);
+    QString shown;
+    cancelNextBox(&shown);
+    archive->trigger();
+    QVERIFY2(shown.contains(title) && shown.endsWith(QLatin1Char('?')), qPrintable(shown));
+
+    bool archived = false;
+    ines->code->archiveSession(id, ines->code.get(), [&archived](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        archived = reply.ok;
+    });
+    QTRY_VERIFY(archived);
+    ines->pane->showArchivedButton()->click();
+    QTRY_VERIFY(ines->pane->sessionList()->count() == 1
+                && ines->pane->sessionList()->item(0)->text().contains(QLatin1String("archived")));
+    const std::unique_ptr<QMenu> menu(ines->pane->listMenu(id));
+    QAction *remove = menu->findChild<QAction *>(QStringLiteral("deleteSessionAction"));
+    QVERIFY(remove);
+    shown.clear();
+    cancelNextBox(&shown);
+    remove->trigger();
+    QVERIFY2(shown.contains(title) && shown.endsWith(QLatin1String("for good?")), qPrintable(shown));
+}
+
+void TestCodePane::archivedSessionOffersNoCommentWrites()
+{
+    auto ines = person(QStringLiteral("ines"));
+    QVERIFY(ines);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab 4"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId file = createFile(*ines, QStringLiteral("a.py"), QStringLiteral("a = 1\nb = 2\n"));
+    QVERIFY(file.isValid());
+    CollabEditor *editor = openLoaded(*ines, file);
+    QVERIFY(editor);
+    CommentsPanel *comments = ines->pane->commentsPanel();
+    ines->pane->sideTabs()->setCurrentWidget(comments);
+    editor->setSelection(0, 0, 0, 5);
+    QTRY_VERIFY(comments->findChild<QLabel *>(QStringLiteral("commentTarget"))->text().contains(QLatin1String("line 1")));
+    comments->newCommentEdit()->setPlainText(QStringLiteral("Why 1?"));
+    comments->addButton()->click();
+    QTRY_COMPARE(comments->threads()->topLevelItemCount(), 1);
+    comments->threads()->setCurrentItem(comments->threads()->topLevelItem(0));
+    comments->replyEdit()->setPlainText(QStringLiteral("Because."));
+    QVERIFY(comments->replyButton()->isEnabled());
+    QVERIFY(comments->resolveButton()->isEnabled());
+
+    // Archived, the server refuses every comment, reply and resolve: the panel offers none.
+    bool archived = false;
+    ines->code->archiveSession(id, ines->code.get(), [&archived](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        archived = reply.ok;
+    });
+    QTRY_VERIFY(archived);
+    QTRY_VERIFY(ines->pane->session()->isArchived());
+    QTRY_VERIFY(!comments->replyButton()->isEnabled());
+    QVERIFY(!comments->resolveButton()->isEnabled());
+    editor->setSelection(1, 0, 1, 5);
+    QTRY_VERIFY(comments->findChild<QLabel *>(QStringLiteral("commentTarget"))->text().contains(QLatin1String("line 2")));
+    comments->newCommentEdit()->setPlainText(QStringLiteral("Another one"));
+    QVERIFY(!comments->addButton()->isEnabled());
+
+    // Unarchived, they are back.
+    bool back = false;
+    ines->code->unarchiveSession(id, ines->code.get(), [&back](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        back = reply.ok;
+    });
+    QTRY_VERIFY(back);
+    QTRY_VERIFY(comments->addButton()->isEnabled());
+    QVERIFY(comments->replyButton()->isEnabled());
+    QVERIFY(comments->resolveButton()->isEnabled());
 }
