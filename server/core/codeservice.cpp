@@ -827,6 +827,22 @@ void CodeService::codeUpdate(Connection &c, const Request &r)
         changed.approval = r.data.value(QStringLiteral("approval")).toBool();
     if (hasField(r, "lecture"))
         changed.lecture = r.data.value(QStringLiteral("lecture")).toBool();
+    // Unlocked, the session counts for its owner's quota again, as when it is unarchived: else
+    // lock, create, unlock would lift the limit.
+    if (session->record.locked && !changed.locked) {
+        const int maxSessions = m_core.config().maxCodeSessionsPerOwner;
+        const int owned = m_core.db([&] { return m_code.openCodeSessionCount(session->record.ownerId); });
+        if (owned < 0) {
+            c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be changed"));
+            return;
+        }
+        if (owned >= maxSessions) {
+            c.fail(r, ErrorCode::Conflict,
+                   QStringLiteral("the owner has %1 open code sessions, the most allowed; archive or lock one first")
+                       .arg(maxSessions));
+            return;
+        }
+    }
     QJsonObject announced = sessionJson(changed, std::nullopt, false);
     announced.remove(QStringLiteral("myRole"));
     const CodeEvent event{EventCodeUpdated, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {

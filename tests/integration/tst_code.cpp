@@ -840,6 +840,38 @@ private Q_SLOTS:
         QVERIFY(!storage.codeFile(Server::CodeFileId(file)));
     }
 
+    void unlockingNeedsAPlaceInTheQuota()
+    {
+        m_configure = [](Server::ServerConfig &config) { config.maxCodeSessionsPerOwner = 2; };
+        restartServer();
+        const qint64 first = createSession();
+        const qint64 second = createSession();
+        QVERIFY(first > 0 && second > 0);
+        join(*m_teacher, first);
+        const auto setLocked = [&](bool locked) {
+            return m_teacher->request(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()},
+                                                       {QStringLiteral("sessionId"), first},
+                                                       {QStringLiteral("locked"), locked}});
+        };
+        QCOMPARE(setLocked(true)->type, FrameType::Result);
+        // Locked, it frees its place, and a third session takes it.
+        QVERIFY(createSession() > 0);
+        // Unlocking it again would make three open sessions of two allowed: as with unarchiving,
+        // the owner archives or locks another first. Else lock, create, unlock lifts any limit.
+        const std::optional<Frame> full = setLocked(false);
+        expectError(full, ErrorCode::Conflict);
+        QVERIFY2(full->message.contains(QLatin1String("2 open code sessions")), qPrintable(full->message));
+        QVERIFY(join(*m_teacher, first).value(QStringLiteral("session")).toObject().value(QStringLiteral("locked")).toBool());
+        // Other changes of a locked session still go through.
+        bool ok = false;
+        m_teacher->call(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), first},
+                                         {QStringLiteral("title"), QStringLiteral("Lab 3 (done)")}}, &ok);
+        QVERIFY(ok);
+        // Archiving another one makes room.
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, second)->type, FrameType::Result);
+        QCOMPARE(setLocked(false)->type, FrameType::Result);
+    }
+
     void archiveFreesTheQuotaAndOutlivesARestart()
     {
         m_configure = [](Server::ServerConfig &config) { config.maxCodeSessionsPerOwner = 2; };
