@@ -284,7 +284,17 @@ QWidget *CodePane::buildSessionPage()
             return;
         Client::CodeSessionChanges changes;
         changes.locked = on;
-        m_session->update(changes);
+        const QPointer<CodeSession> session = m_session;
+        m_session->update(changes, this, [this, session, on](const Client::Reply &reply) {
+            if (reply.ok || !session || session != m_session)
+                return;
+            // The check mark goes back to what the session is.
+            updateToolbar();
+            // Unlocked, the session would count for its owner's open sessions again.
+            if (!on && reply.error == Protocol::ErrorCode::Conflict)
+                showError(session, tr("The owner has as many open sessions as the server allows. Archive or lock another "
+                                      "one before unlocking this one."));
+        });
     });
     connect(m_approval, &QAction::triggered, this, [this](bool on) {
         if (!m_session)

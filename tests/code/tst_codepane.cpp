@@ -46,6 +46,7 @@
 #include <QTimer>
 #include <QTreeWidget>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Cohort;
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void ownerArchivesAndDeletes();
     void dialogsShowTheTitleAsWritten();
     void archivedSessionOffersNoCommentWrites();
+    void unlockRefusedKeepsTheLock();
 
 private:
     struct Person
@@ -1297,4 +1299,33 @@ void TestCodePane::archivedSessionOffersNoCommentWrites()
     QTRY_VERIFY(comments->addButton()->isEnabled());
     QVERIFY(comments->replyButton()->isEnabled());
     QVERIFY(comments->resolveButton()->isEnabled());
+}
+
+void TestCodePane::unlockRefusedKeepsTheLock()
+{
+    QVERIFY(m_server->stop());
+    m_server->config().maxCodeSessionsPerOwner = 1;
+    QCOMPARE(m_server->start(), QString());
+    auto ines = person(QStringLiteral("ines"));
+    QVERIFY(ines);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab 5"));
+    QVERIFY(enter(*ines, id));
+    ines->pane->lockAction()->trigger();
+    QTRY_VERIFY(ines->pane->session()->info().locked);
+    QVERIFY(ines->pane->lockAction()->isChecked());
+    // Locked, it frees the only place, which a new session takes.
+    QVERIFY(createSession(*ines, QStringLiteral("Lab 6")).isValid());
+
+    // Unlocking it is refused: the menu shows it locked again and says why.
+    ines->pane->lockAction()->trigger();
+    QVERIFY(!ines->pane->lockAction()->isChecked());
+    const auto told = [&ines] {
+        const QList<MessageBanner *> banners = ines->pane->findChildren<MessageBanner *>();
+        return std::any_of(banners.cbegin(), banners.cend(), [](const MessageBanner *banner) {
+            return banner->isVisible() && banner->text().contains(QLatin1String("open sessions"));
+        });
+    };
+    QTRY_VERIFY(told());
+    QVERIFY(ines->pane->lockAction()->isChecked());
+    QVERIFY(ines->pane->session()->info().locked);
 }
