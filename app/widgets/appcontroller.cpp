@@ -5,6 +5,7 @@
 #include "appearance.h"
 #include "chatpane.h"
 #include "appsettings.h"
+#include "chatclient.h"
 #include "hostclassdialog.h"
 #include "icons.h"
 #include "mainwindow.h"
@@ -16,6 +17,7 @@
 #include <QLoggingCategory>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSystemTrayIcon>
 #include <QTimer>
 
@@ -227,6 +229,35 @@ void AppController::showAbout()
 }
 
 void AppController::signOut()
+{
+    // Signing out deletes the account's cache with what it has not sent yet (a shared computer
+    // keeps nothing of it): messages written offline are not thrown away without asking.
+    const int unsent = m_mainWindow ? m_mainWindow->chatPane()->chatClient()->unsentCount() : 0;
+    if (unsent == 0) {
+        completeSignOut();
+        return;
+    }
+    auto *box = new QMessageBox(m_mainWindow);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("unsentSignOutPrompt"));
+    box->setIcon(QMessageBox::Warning);
+    box->setTextFormat(Qt::PlainText);
+    box->setWindowTitle(tr("Sign Out"));
+    box->setText(tr("%n message(s) you wrote have not been sent yet.", nullptr, unsent));
+    box->setInformativeText(tr("Signing out deletes them from this computer. To send them, stay signed "
+                               "in until Cohort is connected again."));
+    QPushButton *anyway = box->addButton(tr("Sign Out and Delete Them"), QMessageBox::DestructiveRole);
+    anyway->setObjectName(QStringLiteral("signOutAnywayButton"));
+    box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, box, anyway] {
+        if (box->clickedButton() == anyway)
+            completeSignOut();
+    });
+    box->open();
+}
+
+void AppController::completeSignOut()
 {
     const QUrl url = m_connection->url();
     const QString username = m_connection->currentUser().username;

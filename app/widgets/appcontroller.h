@@ -41,6 +41,7 @@ public:
 
     void showSettings();
     void showAbout();
+    /// Signs out, after asking when messages written offline would be deleted with the cache.
     void signOut();
 
 Q_SIGNALS:
@@ -53,6 +54,8 @@ private:
     void createTrayIcon();
     void resumeKeptSession();
     void keepOrForgetToken(bool keep);
+    /// Forgets the kept token, signs out (deleting the account's cache) and shows sign-in.
+    void completeSignOut();
     void onSignedOut(const Client::ErrorInfo &reason);
     bool isHostSession() const;
 

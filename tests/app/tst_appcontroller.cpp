@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: Cohort developers
 #include "appcontroller.h"
+#include "chatclient.h"
+#include "chatpane.h"
 #include "hostbanner.h"
 #include "hostclassdialog.h"
 #include "mainwindow.h"
 #include "messagebanner.h"
+#include "roomlistmodel.h"
 #include "signindialog.h"
 
 #include <QApplication>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -71,7 +75,32 @@ void TestAppController::hostSignOutAndQuit()
     QCOMPARE(window->hostBanner()->joinCode(), controller.hostedServer()->course().joinCode);
     QCOMPARE(controller.connection()->state(), Client::Connection::State::Connected);
 
+    // A message written offline is not thrown away unasked: signing out deletes it with the
+    // account's cache. Cancelling keeps the session and the message.
+    Client::ChatClient *chat = window->chatPane()->chatClient();
+    QTRY_VERIFY(chat->isRoomListLoaded() && chat->rooms()->rowCount() > 0);
+    controller.connection()->goOffline();
+    chat->send(chat->rooms()->at(0).id, QStringLiteral("See you all on Monday"));
+    QCOMPARE(chat->unsentCount(), 1);
+    const auto prompt = [window] {
+        for (QMessageBox *box : window->findChildren<QMessageBox *>(QStringLiteral("unsentSignOutPrompt"))) {
+            if (box->isVisible())
+                return box;
+        }
+        return static_cast<QMessageBox *>(nullptr);
+    };
     controller.signOut();
+    QTRY_VERIFY(prompt());
+    QVERIFY(prompt()->text().contains(QLatin1Char('1')));
+    QTest::mouseClick(prompt()->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!prompt());
+    QVERIFY(window->isVisible());
+    QCOMPARE(controller.connection()->state(), Client::Connection::State::Offline);
+    QCOMPARE(chat->unsentCount(), 1);
+    controller.signOut();
+    QTRY_VERIFY(prompt());
+    QTest::mouseClick(prompt()->findChild<QPushButton *>(QStringLiteral("signOutAnywayButton")), Qt::LeftButton);
+    QCOMPARE(chat->unsentCount(), 0);
     QVERIFY(!window->isVisible());
     QTRY_VERIFY(controller.signInDialog() && controller.signInDialog()->isVisible());
     QCOMPARE(controller.connection()->state(), Client::Connection::State::SignedOut);
