@@ -694,7 +694,10 @@ void ChatClient::onSent(const QString &clientId, RoomId room, qint64 seq)
         }
     }
     for (MessageModel *model : models(room)) {
-        if (stored)
+        // Older than the page the model holds, the message comes with the history when the user
+        // scrolls back: inserted now, it would become the page's start and the history would
+        // skip what lies between.
+        if (stored && (!model->hasMoreBefore() || stored->seq >= model->oldestSeq()))
             model->addMessage(*stored);
         model->removePending(clientId);
     }

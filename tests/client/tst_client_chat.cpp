@@ -82,6 +82,7 @@ private Q_SLOTS:
     void retriedMessageSeenBeforeARestartLeavesNoPendingRow();
     void pastedImageSentOfflineIsUploadedAgainAfterARestart();
     void signOutDeletesTheAccountsCache();
+    void retriedMessageOlderThanTheLoadedPageLeavesNoGap();
 
 private:
     struct Person
@@ -1270,6 +1271,87 @@ void TestClientChat::signOutDeletesTheAccountsCache()
     QVERIFY(QFileInfo::exists(path));
     QCOMPARE(ana.connection->cache()->heldMessages().size(), 1);
     QVERIFY(QFileInfo::exists(pasted));
+}
+
+void TestClientChat::retriedMessageOlderThanTheLoadedPageLeavesNoGap()
+{
+    const QString classroom = m_caches.filePath(QStringLiteral("ana-classroom"));
+    const QString text = QStringLiteral("the photo of the board");
+    {
+        // Stored, its event seen, its result lost: held in the cache when the app closes.
+        Person ana = signedIn(QStringLiteral("ana"), nullptr, classroom);
+        QVERIFY(ana.ready);
+        Client::Connection *connection = ana.connection.get();
+        ana.chat->setRequester([connection](const QString &op, const QJsonObject &data, QObject *context, Client::ReplyCallback done) {
+            Protocol::Op parsed = Protocol::Op::RoomList;
+            Protocol::parseOp(op, &parsed);
+            const bool lost = op == QLatin1String("message.send");
+            connection->request(parsed, data, context, [lost, done](const Client::Reply &reply) {
+                if (!lost)
+                    done(reply);
+            });
+        });
+        const QString key = ana.chat->uploadData(m_room, QStringLiteral("board.png"), QStringLiteral("image/png"), noise(3000));
+        ana.chat->send(m_room, text, 0, {key});
+        QTRY_VERIFY(m_server->storedTexts(m_room).contains(text));
+        // The class goes on: more than a page of messages after hers.
+        Person ben = signedIn(QStringLiteral("ben"));
+        QVERIFY(ben.ready);
+        for (int i = 1; i <= 5; ++i)
+            ben.chat->send(m_room, QStringLiteral("ben %1").arg(i));
+        QTRY_COMPARE(m_server->storedTexts(m_room).size(), 6);
+        QTRY_COMPARE(ana.connection->lastSeenSeq(m_room), m_server->storage().lastSeq(m_room));
+        QCOMPARE(ana.connection->cache()->heldMessages().size(), 1);
+    }
+
+    // The next start shows the room's last page, then sends the held message again: it is
+    // answered with the seq of her message, older than the page.
+    TestNetwork network;
+    auto connection = makeConnection(classroom, &network);
+    ChatClient chat(connection.get());
+    chat.setPageSize(3);
+    bool offline = true;
+    int held = 0;
+    Client::Connection *raw = connection.get();
+    chat.setRequester([raw, &offline, &held](const QString &op, const QJsonObject &data, QObject *context, Client::ReplyCallback done) {
+        if (offline && op == QLatin1String("message.send")) {
+            ++held;
+            QTimer::singleShot(0, context, [done] {
+                Client::Reply lost;
+                lost.local = true;
+                lost.error = Protocol::ErrorCode::Unavailable;
+                lost.message = QStringLiteral("not connected");
+                done(lost);
+            });
+            return;
+        }
+        Protocol::Op parsed = Protocol::Op::RoomList;
+        Protocol::parseOp(op, &parsed);
+        raw->request(parsed, data, context, std::move(done));
+    });
+    QVERIFY(signIn(*connection, m_server->url(), QStringLiteral("ana")).ok);
+    QTRY_VERIFY(held > 0);
+    MessageModel *view = chat.openRoom(m_room);
+    QTRY_VERIFY(!view->isLoadingHistory());
+    QVERIFY(view->hasMoreBefore());
+    offline = false;
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(connection->state() != Client::Connection::State::Connected);
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(connection->state(), Client::Connection::State::Connected, 10000);
+    QTRY_VERIFY(connection->cache()->heldMessages().isEmpty());
+    QTRY_VERIFY(view->rowCount() > 0 && view->message(view->rowCount() - 1).state == ChatMessage::State::Stored);
+
+    // Scrolling back brings every message once, in order: none skipped between hers and the page.
+    for (int page = 0; page < 5 && view->hasMoreBefore(); ++page) {
+        chat.loadOlder(view);
+        QTRY_VERIFY(!view->isLoadingHistory());
+    }
+    QStringList texts;
+    for (int row = 0; row < view->rowCount(); ++row)
+        texts.append(view->message(row).text);
+    QCOMPARE(texts, m_server->storedTexts(m_room));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
