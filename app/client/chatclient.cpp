@@ -208,6 +208,23 @@ void ChatClient::onSignedOut()
         dropUpload(key);
         Q_EMIT uploadChanged(key);
     }
+    // Nor may the next account see this one's rooms and messages, or get its status: its own
+    // list comes with its sign-in, and the rooms it opens load again with it as their "me".
+    m_rooms->clear();
+    m_roomsLoaded = false;
+    for (const RoomData &data : std::as_const(m_data)) {
+        if (data.main)
+            data.main->deleteLater();
+        for (MessageModel *thread : data.threads)
+            thread->deleteLater();
+    }
+    m_data.clear();
+    m_attachments.clear();
+    m_presence.clear();
+    m_myPresence = Presence::Online;
+    m_autoAway = false;
+    m_visibleThreadRoom = RoomId();
+    m_visibleThreadRoot = 0;
 }
 
 void ChatClient::resumeTransfers()

@@ -314,7 +314,7 @@ private:
     void onSent(const QString &clientId, RoomId room, qint64 seq);
     void onSignedIn();
     /// Ends what the account was doing: its cached files, downloads, uploads, held messages and
-    /// drafts.
+    /// drafts; forgets its rooms, models, presence and status.
     void onSignedOut();
     /// Starts again the uploads and downloads waiting for the connection, and the held messages.
     void resumeTransfers();

@@ -82,6 +82,13 @@ void RoomListModel::setRooms(const QList<ChatRoom> &rooms)
         upsert(room);
 }
 
+void RoomListModel::clear()
+{
+    beginResetModel();
+    m_rooms.clear();
+    endResetModel();
+}
+
 void RoomListModel::upsert(const ChatRoom &room)
 {
     const int row = rowOf(room.id);

@@ -38,6 +38,8 @@ public:
     /// Replaces the list: rooms already listed are updated in place (keeping the selection and
     /// presence), new ones inserted, missing ones removed.
     void setRooms(const QList<ChatRoom> &rooms);
+    /// Empties the list at once (a reset: a view's current row goes without currentChanged).
+    void clear();
     /// Adds the room or replaces the row with its id.
     void upsert(const ChatRoom &room);
     void remove(RoomId room);

@@ -176,6 +176,9 @@ ChatPane::ChatPane(Client::ChatClient *client, Client::Connection *connection, Q
             updateRoomEmpty();
         }
     });
+    // Whoever signs in next on this computer must find nothing of the account in the pane, and
+    // must not send its half-typed text as theirs.
+    connect(m_connection, &Client::Connection::signedOut, this, &ChatPane::clearAccount);
     connect(m_client, &Client::ChatClient::typingChanged, this, [this](RoomId room) {
         if (room == m_room)
             updateTyping();
@@ -911,6 +914,37 @@ void ChatPane::saveDraft()
 {
     if (m_room.isValid() && !m_composer->isEditing())
         m_client->setDraft(m_room, m_composer->toPlainText());
+}
+
+void ChatPane::clearAccount()
+{
+    // Not saved as drafts: signing out deletes the account's cache, and ChatClient has
+    // forgotten its drafts already.
+    m_draftTimer.stop();
+    for (Composer *composer : {m_composer, m_threadComposer}) {
+        composer->cancelEdit();
+        composer->blockSignals(true);
+        composer->clear();
+        composer->blockSignals(false);
+    }
+    m_room = RoomId();
+    m_model = nullptr;
+    m_view->setMessageModel(nullptr);
+    m_threadModel = nullptr;
+    m_threadView->setMessageModel(nullptr);
+    m_side->hide();
+    m_membersPanel->clear();
+    m_searchPanel->clear();
+    m_attachments.clear();
+    m_fileActions.clear();
+    m_filter->clear();
+    // The next account's first room opens when its list arrives (roomsLoaded).
+    m_roomList->selectionModel()->clear();
+    updateAttachmentStrip();
+    updatePage();
+    updateHeader();
+    updateTyping();
+    updateRoomEmpty();
 }
 
 void ChatPane::markReadIfVisible()

@@ -95,6 +95,9 @@ private:
     void updatePresenceButton();
     void updateRoomEmpty();
     void saveDraft();
+    /// Empties the pane of the account that signed out: its room, thread, typed text, files
+    /// and search.
+    void clearAccount();
     void markReadIfVisible();
     void editLastOwnMessage();
     void showContextMenu(MessageView *view, const QModelIndex &index, const QPoint &globalPos);

@@ -75,6 +75,13 @@ SearchPanel::SearchPanel(std::function<QString(RoomId)> roomName, QWidget *paren
     retranslateUi();
 }
 
+void SearchPanel::clear()
+{
+    m_query->clear();
+    m_results.clear();
+    m_list->clear();
+}
+
 void SearchPanel::focusQuery()
 {
     m_query->setFocus();

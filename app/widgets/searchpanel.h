@@ -25,6 +25,8 @@ public:
     explicit SearchPanel(std::function<QString(RoomId)> roomName, QWidget *parent = nullptr);
 
     void setResults(const QList<Client::SearchResult> &results);
+    /// Forgets the query and its results (the account signed out).
+    void clear();
     void focusQuery();
 
 Q_SIGNALS:

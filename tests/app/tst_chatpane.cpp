@@ -142,6 +142,7 @@ private Q_SLOTS:
     void roomListPreviewsAFileOnlyMessage();
     void closingWithoutKeepSignedInTakesTheFiles();
     void membersPanelFollowsRoleChanges();
+    void signOutLeavesNothingForTheNextUser();
 
 private:
     void openStudyRoom();
@@ -1192,6 +1193,40 @@ void TestChatPane::membersPanelFollowsRoleChanges()
     changed.data.insert(QStringLiteral("role"), QStringLiteral("member"));
     Q_EMIT m_connection->eventReceived(changed);
     QVERIFY(rowOf(QStringLiteral("ana")).endsWith(QStringLiteral("Admin")));
+}
+
+void TestChatPane::signOutLeavesNothingForTheNextUser()
+{
+    // A shared school computer: the instructor types something she does not send, signs out,
+    // and a student signs in on the same app.
+    openStudyRoom();
+    Composer *composer = m_pane->composer();
+    composer->setFocus();
+    QTest::keyClicks(composer, QStringLiteral("Grades for the test: Ana 54"));
+    m_pane->openThread(1);
+    QTest::keyClicks(m_pane->threadComposer(), QStringLiteral("Ana needs help"));
+    m_connection->signOut();
+
+    // The pane shows nothing of her: no room, no thread, empty composers.
+    QCOMPARE(m_pane->currentRoom(), RoomId());
+    QVERIFY(!m_pane->messageView()->messageModel());
+    QVERIFY(!m_pane->threadView()->messageModel());
+    QVERIFY(composer->toPlainText().isEmpty());
+    QVERIFY(m_pane->threadComposer()->toPlainText().isEmpty());
+
+    const Server::AuthOutcome sam = m_server->server->auth().createAccount(
+        QStringLiteral("sam"), QStringLiteral("Sam Student"), Role::Student, QString::fromLatin1(AppTestServer::Password));
+    QVERIFY(sam.ok());
+    QSignalSpy loaded(m_client.get(), &Client::ChatClient::roomsLoaded);
+    bool signedIn = false;
+    m_connection->signIn(QUrl(m_server->address()), QStringLiteral("sam"), QString::fromLatin1(AppTestServer::Password), this,
+                         [&signedIn](const Client::AuthResult &result) { signedIn = result.ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(signedIn && !loaded.isEmpty(), 10000);
+    // His first room opens by itself, without her text, and her words are nobody's draft.
+    QTRY_VERIFY(m_pane->currentRoom().isValid());
+    QVERIFY(composer->toPlainText().isEmpty());
+    for (const qint64 room : {qint64(1), StudyRoom, OtherRoom})
+        QCOMPARE(m_client->draft(RoomId(room)), QString());
 }
 
 int main(int argc, char *argv[])

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void pastedImageSentOfflineIsUploadedAgainAfterARestart();
     void signOutDeletesTheAccountsCache();
     void retriedMessageOlderThanTheLoadedPageLeavesNoGap();
+    void nextAccountFindsNothingOfTheLastInMemory();
 
 private:
     struct Person
@@ -1227,15 +1229,16 @@ void TestClientChat::signOutDeletesTheAccountsCache()
     QVERIFY(ana.connection->cache()->lastSeq(m_room) > 0);
     QVERIFY(QFileInfo::exists(path));
 
+    const QPointer<MessageModel> shown(view);
     ana.connection->signOut();
     QVERIFY(!ana.connection->cache());
     QVERIFY(!QFileInfo::exists(path));
     QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
     QVERIFY(!QFileInfo::exists(QFileInfo(path).path())); // its folder carried her name
     QCOMPARE(ana.chat->unsentCount(), 0);
-    QCOMPARE(rowWithText(view, QStringLiteral("unsent words")), -1);
-    QCOMPARE(rowWithText(view, QStringLiteral("unsent picture")), -1);
     QCOMPARE(ana.chat->draft(m_room), QString());
+    // The room's model with her pending rows goes too: a room opened next is loaded afresh.
+    QTRY_VERIFY(shown.isNull());
 
     // Her next sign-in starts empty, and nothing she left unsent goes.
     network.down = false;
@@ -1352,6 +1355,39 @@ void TestClientChat::retriedMessageOlderThanTheLoadedPageLeavesNoGap()
     for (int row = 0; row < view->rowCount(); ++row)
         texts.append(view->message(row).text);
     QCOMPARE(texts, m_server->storedTexts(m_room));
+}
+
+void TestClientChat::nextAccountFindsNothingOfTheLastInMemory()
+{
+    // One app on a shared computer: Ana reads the course room, sets do not disturb and signs
+    // out; Ben signs in on the same app.
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.ready);
+    MessageModel *view = ana.chat->openRoom(m_room);
+    QTRY_VERIFY(!view->isLoadingHistory());
+    ana.chat->send(m_room, QStringLiteral("from ana"));
+    QTRY_COMPARE(m_server->storedTexts(m_room).size(), 1);
+    QTRY_VERIFY(view->rowCount() == 1 && view->message(0).state == ChatMessage::State::Stored);
+    ana.chat->setMyPresence(Client::Presence::DoNotDisturb);
+    ana.connection->signOut();
+    // Her rooms are not listed until his list comes.
+    QCOMPARE(ana.chat->rooms()->rowCount(), 0);
+    QVERIFY(!ana.chat->isRoomListLoaded());
+
+    QSignalSpy loaded(ana.chat.get(), &ChatClient::roomsLoaded);
+    QVERIFY(signIn(*ana.connection, m_server->url(), QStringLiteral("ben")).ok);
+    QTRY_VERIFY(!loaded.isEmpty());
+    // The room he opens is his: her message is not his own, his are.
+    MessageModel *benView = ana.chat->openRoom(m_room);
+    QCOMPARE(benView->me(), m_ben);
+    QTRY_VERIFY(!benView->isLoadingHistory());
+    ana.chat->send(m_room, QStringLiteral("from ben"));
+    QTRY_COMPARE(m_server->storedTexts(m_room).size(), 2);
+    QTRY_COMPARE(benView->rowCount(), 2);
+    QCOMPARE(benView->message(0).sender.id, m_ana);
+    QCOMPARE(benView->message(1).sender.id, m_ben);
+    // His status is his own, not her do not disturb.
+    QCOMPARE(ana.chat->myPresence(), Client::Presence::Online);
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
