@@ -266,6 +266,8 @@ void AppController::completeSignOut()
     m_signingOut = true;
     m_connection->signOut();
     m_signingOut = false;
+    // The sign-in dialog does not name the account to whoever uses the computer next.
+    AppSettings::setLastUsername(QString());
     m_mainWindow->hide();
     showSignIn();
 }

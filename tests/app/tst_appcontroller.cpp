@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: Cohort developers
 #include "appcontroller.h"
+#include "appsettings.h"
 #include "chatclient.h"
 #include "chatpane.h"
 #include "hostbanner.h"
@@ -97,12 +98,16 @@ void TestAppController::hostSignOutAndQuit()
     QVERIFY(window->isVisible());
     QCOMPARE(controller.connection()->state(), Client::Connection::State::Offline);
     QCOMPARE(chat->unsentCount(), 1);
+    // A sign-in through the dialog leaves the username for the next time; signing out takes it.
+    AppSettings::setLastUsername(QStringLiteral("ines"));
     controller.signOut();
     QTRY_VERIFY(prompt());
     QTest::mouseClick(prompt()->findChild<QPushButton *>(QStringLiteral("signOutAnywayButton")), Qt::LeftButton);
     QCOMPARE(chat->unsentCount(), 0);
     QVERIFY(!window->isVisible());
     QTRY_VERIFY(controller.signInDialog() && controller.signInDialog()->isVisible());
+    QCOMPARE(AppSettings::lastUsername(), QString());
+    QCOMPARE(controller.signInDialog()->findChild<QLineEdit *>(QStringLiteral("usernameEdit"))->text(), QString());
     QCOMPARE(controller.connection()->state(), Client::Connection::State::SignedOut);
     // Signing out on purpose shows no "your session has ended" notice.
     QVERIFY(!controller.signInDialog()->findChild<MessageBanner *>(QStringLiteral("signInNotice"))->isVisible());
