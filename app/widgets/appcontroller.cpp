@@ -230,29 +230,37 @@ void AppController::showAbout()
 
 void AppController::signOut()
 {
-    // Signing out deletes the account's cache with what it has not sent yet (a shared computer
-    // keeps nothing of it): messages written offline are not thrown away without asking.
+    askBeforeDeletingUnsent(tr("Sign Out"), tr("Signing out deletes them from this computer."),
+                            tr("Sign Out and Delete Them"), &AppController::completeSignOut);
+}
+
+void AppController::askBeforeDeletingUnsent(const QString &title, const QString &consequence, const QString &proceed,
+                                            void (AppController::*then)())
+{
+    // Signing out (or quitting without "keep me signed in") deletes the account's cache with
+    // what it has not sent yet, so that a shared computer keeps nothing of it: messages written
+    // offline are not thrown away without asking.
     const int unsent = m_mainWindow ? m_mainWindow->chatPane()->chatClient()->unsentCount() : 0;
     if (unsent == 0) {
-        completeSignOut();
+        (this->*then)();
         return;
     }
     auto *box = new QMessageBox(m_mainWindow);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setObjectName(QStringLiteral("unsentSignOutPrompt"));
+    box->setObjectName(QStringLiteral("unsentMessagesPrompt"));
     box->setIcon(QMessageBox::Warning);
     box->setTextFormat(Qt::PlainText);
-    box->setWindowTitle(tr("Sign Out"));
+    box->setWindowTitle(title);
     box->setText(tr("%n message(s) you wrote have not been sent yet.", nullptr, unsent));
-    box->setInformativeText(tr("Signing out deletes them from this computer. To send them, stay signed "
-                               "in until Cohort is connected again."));
-    QPushButton *anyway = box->addButton(tr("Sign Out and Delete Them"), QMessageBox::DestructiveRole);
-    anyway->setObjectName(QStringLiteral("signOutAnywayButton"));
+    box->setInformativeText(consequence + QLatin1Char(' ')
+                            + tr("To send them, keep Cohort open until it is connected again."));
+    QPushButton *anyway = box->addButton(proceed, QMessageBox::DestructiveRole);
+    anyway->setObjectName(QStringLiteral("deleteUnsentButton"));
     box->addButton(QMessageBox::Cancel);
     box->setDefaultButton(QMessageBox::Cancel);
-    connect(box, &QMessageBox::finished, this, [this, box, anyway] {
+    connect(box, &QMessageBox::finished, this, [this, box, anyway, then] {
         if (box->clickedButton() == anyway)
-            completeSignOut();
+            (this->*then)();
     });
     box->open();
 }
@@ -284,6 +292,18 @@ void AppController::onSignedOut(const Client::ErrorInfo &reason)
 }
 
 void AppController::quit()
+{
+    if (m_quitting)
+        return;
+    if (AppSettings::keepSignedIn()) {
+        completeQuit();
+        return;
+    }
+    askBeforeDeletingUnsent(tr("Quit Cohort"), tr("Quitting without \"Keep me signed in\" deletes them from this computer."),
+                            tr("Quit and Delete Them"), &AppController::completeQuit);
+}
+
+void AppController::completeQuit()
 {
     if (m_quitting)
         return;

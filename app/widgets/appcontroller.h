@@ -28,7 +28,8 @@ public:
 
     /// Applies the stored theme and language, then resumes the kept session or shows sign-in.
     void start();
-    /// Signs out, stops a hosted class gracefully and quits the event loop.
+    /// Signs out, stops a hosted class gracefully and quits the event loop; without "keep me
+    /// signed in" after asking when messages written offline would be deleted with the cache.
     void quit();
 
     Client::Connection *connection() const { return m_connection; }
@@ -54,8 +55,14 @@ private:
     void createTrayIcon();
     void resumeKeptSession();
     void keepOrForgetToken(bool keep);
+    /// Calls `then` at once when nothing is waiting to be sent; else asks first, naming what
+    /// the action deletes (`consequence`) on a button labelled `proceed`.
+    void askBeforeDeletingUnsent(const QString &title, const QString &consequence, const QString &proceed,
+                                 void (AppController::*then)());
     /// Forgets the kept token, signs out (deleting the account's cache) and shows sign-in.
     void completeSignOut();
+    /// Goes offline, stops a hosted class and quits the event loop (see quit()).
+    void completeQuit();
     void onSignedOut(const Client::ErrorInfo &reason);
     bool isHostSession() const;
 

@@ -84,7 +84,7 @@ void TestAppController::hostSignOutAndQuit()
     chat->send(chat->rooms()->at(0).id, QStringLiteral("See you all on Monday"));
     QCOMPARE(chat->unsentCount(), 1);
     const auto prompt = [window] {
-        for (QMessageBox *box : window->findChildren<QMessageBox *>(QStringLiteral("unsentSignOutPrompt"))) {
+        for (QMessageBox *box : window->findChildren<QMessageBox *>(QStringLiteral("unsentMessagesPrompt"))) {
             if (box->isVisible())
                 return box;
         }
@@ -98,11 +98,20 @@ void TestAppController::hostSignOutAndQuit()
     QVERIFY(window->isVisible());
     QCOMPARE(controller.connection()->state(), Client::Connection::State::Offline);
     QCOMPARE(chat->unsentCount(), 1);
+    // Quitting without "keep me signed in" deletes the cache as well: it asks the same way.
+    AppSettings::setKeepSignedIn(false);
+    controller.quit();
+    QTRY_VERIFY(prompt());
+    QTest::mouseClick(prompt()->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!prompt());
+    QVERIFY(window->isVisible());
+    QVERIFY(controller.hostedServer()->isRunning());
+    QCOMPARE(chat->unsentCount(), 1);
     // A sign-in through the dialog leaves the username for the next time; signing out takes it.
     AppSettings::setLastUsername(QStringLiteral("ines"));
     controller.signOut();
     QTRY_VERIFY(prompt());
-    QTest::mouseClick(prompt()->findChild<QPushButton *>(QStringLiteral("signOutAnywayButton")), Qt::LeftButton);
+    QTest::mouseClick(prompt()->findChild<QPushButton *>(QStringLiteral("deleteUnsentButton")), Qt::LeftButton);
     QCOMPARE(chat->unsentCount(), 0);
     QVERIFY(!window->isVisible());
     QTRY_VERIFY(controller.signInDialog() && controller.signInDialog()->isVisible());
