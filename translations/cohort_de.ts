@@ -39,6 +39,37 @@
         <source>Cohort could not keep your sign-in in the system keychain (%1). You stay signed in until you quit Cohort.</source>
         <translation>Cohort konnte Ihre Anmeldung nicht im Schlüsselbund des Systems ablegen (%1). Sie bleiben angemeldet, bis Sie Cohort beenden.</translation>
     </message>
+    <message>
+        <source>Signing out deletes them from this computer.</source>
+        <translation>Beim Abmelden werden sie von diesem Computer gelöscht.</translation>
+    </message>
+    <message>
+        <source>Sign Out and Delete Them</source>
+        <translation>Abmelden und löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) you wrote have not been sent yet.</source>
+        <translation>
+            <numerusform>%n Nachricht, die Sie geschrieben haben, wurde noch nicht gesendet.</numerusform>
+            <numerusform>%n Nachrichten, die Sie geschrieben haben, wurden noch nicht gesendet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>To send them, keep Cohort open until it is connected again.</source>
+        <translation>Lassen Sie Cohort geöffnet, bis wieder eine Verbindung besteht, um sie zu senden.</translation>
+    </message>
+    <message>
+        <source>Quit Cohort</source>
+        <translation>Cohort beenden</translation>
+    </message>
+    <message>
+        <source>Quitting without &quot;Keep me signed in&quot; deletes them from this computer.</source>
+        <translation>Beim Beenden ohne „Angemeldet bleiben“ werden sie von diesem Computer gelöscht.</translation>
+    </message>
+    <message>
+        <source>Quit and Delete Them</source>
+        <translation>Beenden und löschen</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::ChatDialogs</name>
@@ -830,16 +861,108 @@
         <translation>Dieser Server bietet keine Code-Sitzungen an. Bitten Sie die Administration, Cohort auf dem Server zu aktualisieren.</translation>
     </message>
     <message>
-        <source>You have as many open sessions as the server allows. Lock one you no longer use (Access → Lock) to create another.</source>
-        <translation>Sie haben so viele offene Sitzungen, wie der Server erlaubt. Sperren Sie eine, die Sie nicht mehr nutzen (Zugang → Sperren), um eine neue anzulegen.</translation>
-    </message>
-    <message>
         <source>A host removed you from this session. You can ask to join again; a host has to let you in.</source>
         <translation>Ein Host hat Sie aus dieser Sitzung entfernt. Sie können erneut um Beitritt bitten; ein Host muss Sie hereinlassen.</translation>
     </message>
     <message>
         <source>Ask to join again</source>
         <translation>Erneut um Beitritt bitten</translation>
+    </message>
+    <message>
+        <source>The owner has as many open sessions as the server allows. Archive or lock another one before unlocking this one.</source>
+        <translation>Der Eigentümer hat so viele offene Sitzungen, wie der Server erlaubt. Archivieren oder sperren Sie eine andere, bevor Sie diese entsperren.</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>Archiviert</translation>
+    </message>
+    <message>
+        <source>Also list the sessions you archived</source>
+        <translation>Auch die von Ihnen archivierten Sitzungen anzeigen</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Archive or delete this session</source>
+        <translation>Diese Sitzung archivieren oder löschen</translation>
+    </message>
+    <message>
+        <source>Archive…</source>
+        <translation>Archivieren …</translation>
+    </message>
+    <message>
+        <source>Unarchive</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Delete for good…</source>
+        <translation>Endgültig löschen …</translation>
+    </message>
+    <message>
+        <source>archived: read-only, only you see it</source>
+        <translation>archiviert: schreibgeschützt, nur Sie sehen sie</translation>
+    </message>
+    <message>
+        <source>Open read-only</source>
+        <translation>Schreibgeschützt öffnen</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Archive session</source>
+        <translation>Sitzung archivieren</translation>
+    </message>
+    <message>
+        <source>Archive “%1”?</source>
+        <translation>„%1“ archivieren?</translation>
+    </message>
+    <message>
+        <source>The session becomes read-only and leaves everyone&apos;s list: the participants are taken out of it. Nothing is deleted. You can still open and export it, and unarchive it later. It no longer counts towards your open sessions.</source>
+        <translation>Die Sitzung wird schreibgeschützt und verschwindet aus allen Listen: Die Teilnehmenden werden aus ihr entfernt. Nichts wird gelöscht. Sie können sie weiterhin öffnen, exportieren und später wiederherstellen. Sie zählt nicht mehr zu Ihren offenen Sitzungen.</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Archivieren</translation>
+    </message>
+    <message>
+        <source>You have as many open sessions as the server allows. Archive or lock one you no longer use to bring this one back.</source>
+        <translation>Sie haben so viele offene Sitzungen, wie der Server erlaubt. Archivieren oder sperren Sie eine, die Sie nicht mehr nutzen, um diese wiederherzustellen.</translation>
+    </message>
+    <message>
+        <source>Delete session</source>
+        <translation>Sitzung löschen</translation>
+    </message>
+    <message>
+        <source>Delete “%1” for good?</source>
+        <translation>„%1“ endgültig löschen?</translation>
+    </message>
+    <message>
+        <source>Its files, comments and versions are deleted from the server and cannot be brought back. Export the session first if you want to keep a copy.</source>
+        <translation>Ihre Dateien, Kommentare und Versionen werden vom Server gelöscht und lassen sich nicht wiederherstellen. Exportieren Sie die Sitzung zuerst, wenn Sie eine Kopie behalten möchten.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>You have as many open sessions as the server allows. Archive one you no longer use (Session → Archive) or lock one (Access → Lock) to create another.</source>
+        <translation>Sie haben so viele offene Sitzungen, wie der Server erlaubt. Archivieren Sie eine, die Sie nicht mehr nutzen (Sitzung → Archivieren), oder sperren Sie eine (Zugang → Sperren), um eine weitere zu erstellen.</translation>
+    </message>
+    <message>
+        <source>The owner archived this session. It is closed now: only they can still open it.</source>
+        <translation>Der Eigentümer hat diese Sitzung archiviert. Sie ist jetzt geschlossen: Nur er kann sie noch öffnen.</translation>
+    </message>
+    <message>
+        <source>This session is archived: it is read-only and only you can open it. Unarchive it (Session → Unarchive) to work in it with others again.</source>
+        <translation>Diese Sitzung ist archiviert: Sie ist schreibgeschützt, und nur Sie können sie öffnen. Stellen Sie sie wieder her (Sitzung → Wiederherstellen), um wieder mit anderen darin zu arbeiten.</translation>
+    </message>
+    <message>
+        <source>The owner archived this session. Its work is kept, but nobody else can open it any more.</source>
+        <translation>Der Eigentümer hat diese Sitzung archiviert. Ihre Inhalte bleiben erhalten, aber niemand sonst kann sie mehr öffnen.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>Cohort::Ui::AppController</name>
+    <message numerus="yes">
+        <source>%n message(s) you wrote have not been sent yet.</source>
+        <translation>
+            <numerusform>%n message you wrote have not been sent yet.</numerusform>
+            <numerusform>%n messages you wrote have not been sent yet.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Cohort::Ui::ChatPane</name>
     <message numerus="yes">
         <source>%n member(s)</source>
