@@ -6,7 +6,7 @@
     <message numerus="yes">
         <source>%n message(s) you wrote have not been sent yet.</source>
         <translation>
-            <numerusform>%n message you wrote have not been sent yet.</numerusform>
+            <numerusform>%n message you wrote has not been sent yet.</numerusform>
             <numerusform>%n messages you wrote have not been sent yet.</numerusform>
         </translation>
     </message>
