@@ -1036,8 +1036,15 @@ void CodeService::codeArchive(Connection &c, const Request &r)
     std::optional<CodeSessionRecord> record = ownedSession(c, r);
     if (!record)
         return;
+    // A retry gets its first answer, even when the session was unarchived since: a late retry
+    // must not archive it again.
+    if (const std::optional<QJsonObject> first = retried(c, r, record->roomId, EventCodeArchived)) {
+        record->archivedAt = first->value(QStringLiteral("archivedAt")).toInteger();
+        c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
+        return;
+    }
     if (record->isArchived()) {
-        // A retry, or a second device: the same answer, archived once.
+        // A second device, or a retry without a clientId: the same answer, archived once.
         c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
         return;
     }
@@ -1079,6 +1086,12 @@ void CodeService::codeUnarchive(Connection &c, const Request &r)
     std::optional<CodeSessionRecord> record = ownedSession(c, r);
     if (!record)
         return;
+    // A retry gets its first answer, even when the session was archived again since.
+    if (retried(c, r, record->roomId, EventCodeUnarchived)) {
+        record->archivedAt = 0;
+        c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
+        return;
+    }
     if (!record->isArchived()) {
         c.reply(r, {{QStringLiteral("session"), sessionJsonFor(*record, c.userId())}});
         return;

@@ -931,6 +931,35 @@ private Q_SLOTS:
         QVERIFY(!listed(*m_teacher, true).contains(first));
     }
 
+    void lateLifecycleRetriesDoNotFlipTheSession()
+    {
+        const qint64 session = createSession();
+        QVERIFY(session > 0);
+        const auto archivedIn = [](const std::optional<Frame> &reply) {
+            return reply->data.value(QStringLiteral("session")).toObject().value(QStringLiteral("archived")).toBool();
+        };
+        const std::optional<Frame> archived = lifecycle(*m_teacher, Op::CodeArchive, session, QStringLiteral("late-arch"));
+        QCOMPARE(archived->type, FrameType::Result);
+        QVERIFY(archivedIn(archived));
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeUnarchive, session, QStringLiteral("late-back"))->type, FrameType::Result);
+
+        // The archive's retry arrives after the unarchive: its first answer, and the session stays open.
+        const std::optional<Frame> lateArchive = lifecycle(*m_teacher, Op::CodeArchive, session, QStringLiteral("late-arch"));
+        QCOMPARE(lateArchive->type, FrameType::Result);
+        QVERIFY(archivedIn(lateArchive));
+        QCOMPARE(lateArchive->data.value(QStringLiteral("session")).toObject().value(QStringLiteral("archivedAt")),
+                 archived->data.value(QStringLiteral("session")).toObject().value(QStringLiteral("archivedAt")));
+        QVERIFY(listed(*m_teacher).contains(session));
+
+        // And the other way round: the unarchive's retry after a second archive.
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, session, QStringLiteral("late-arch-2"))->type, FrameType::Result);
+        const std::optional<Frame> lateBack = lifecycle(*m_teacher, Op::CodeUnarchive, session, QStringLiteral("late-back"));
+        QCOMPARE(lateBack->type, FrameType::Result);
+        QVERIFY(!archivedIn(lateBack));
+        QVERIFY(!listed(*m_teacher).contains(session));
+        QVERIFY(listed(*m_teacher, true).contains(session));
+    }
+
     void declinedWaitOutlivesARestart()
     {
         const qint64 session = createSession({{QStringLiteral("approval"), true}});
