@@ -172,6 +172,10 @@ void ChatClient::onSignedIn()
     // After every (re)connect: counts may have changed while we were away, and our status is
     // per connection on the server.
     refreshRooms();
+    for (const QPointer<MessageModel> &model : std::exchange(m_historyMissing, {})) {
+        if (model)
+            requestHistory(model, {}, true);
+    }
     if (m_myPresence != Presence::Online)
         sendPresence(m_myPresence);
     resumeTransfers();
@@ -219,6 +223,7 @@ void ChatClient::onSignedOut()
             thread->deleteLater();
     }
     m_data.clear();
+    m_historyMissing.clear();
     m_attachments.clear();
     m_presence.clear();
     m_myPresence = Presence::Online;
@@ -342,6 +347,8 @@ void ChatClient::requestHistory(MessageModel *model, const QJsonObject &extra, b
             return;
         if (!reply.ok) {
             guard->setLoadingHistory(false);
+            if (replace && !m_historyMissing.contains(guard))
+                m_historyMissing.append(guard);
             if (!reply.local)
                 Q_EMIT requestFailed(reply);
             return;

@@ -331,6 +331,9 @@ private:
     bool m_roomsLoaded = false;
     int m_pageSize = 50;
     QHash<RoomId, RoomData> m_data;
+    // Rooms and threads whose first page could not load (opened offline): loaded on the next
+    // sign-in, or they would show only what arrives from then on.
+    QList<QPointer<MessageModel>> m_historyMissing;
     QHash<UserId, Presence> m_presence;
     Presence m_myPresence = Presence::Online;
     bool m_autoAway = false;

@@ -85,6 +85,7 @@ private Q_SLOTS:
     void signOutDeletesTheAccountsCache();
     void retriedMessageOlderThanTheLoadedPageLeavesNoGap();
     void nextAccountFindsNothingOfTheLastInMemory();
+    void roomOpenedOfflineLoadsItsHistoryAfterReconnect();
 
 private:
     struct Person
@@ -1388,6 +1389,35 @@ void TestClientChat::nextAccountFindsNothingOfTheLastInMemory()
     QCOMPARE(benView->message(1).sender.id, m_ben);
     // His status is his own, not her do not disturb.
     QCOMPARE(ana.chat->myPresence(), Client::Presence::Online);
+}
+
+void TestClientChat::roomOpenedOfflineLoadsItsHistoryAfterReconnect()
+{
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.ready);
+    const QStringList texts{QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three")};
+    for (const QString &text : texts)
+        ben.chat->send(m_room, text);
+    QTRY_COMPARE(m_server->storedTexts(m_room).size(), texts.size());
+
+    TestNetwork network;
+    Person ana = signedIn(QStringLiteral("ana"), &network);
+    QVERIFY(ana.ready);
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana.connection->state() != Client::Connection::State::Connected);
+
+    // Opened on the train: the history request fails at once, the room is empty.
+    MessageModel *view = ana.chat->openRoom(m_room);
+    QTRY_VERIFY(!view->isLoadingHistory());
+    QCOMPARE(view->rowCount(), 0);
+
+    // Back online, the room loads what it could not load before, without being opened again.
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(ana.connection->state(), Client::Connection::State::Connected, 10000);
+    QTRY_COMPARE(view->rowCount(), int(texts.size()));
+    for (int row = 0; row < view->rowCount(); ++row)
+        QCOMPARE(view->message(row).text, texts.at(row));
 }
 
 QTEST_GUILESS_MAIN(TestClientChat)
