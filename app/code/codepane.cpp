@@ -480,11 +480,20 @@ void CodePane::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
-    } else if (event->type() == QEvent::PaletteChange && m_session) {
+    } else if (event->type() == QEvent::PaletteChange) {
+        // Archived sessions are listed in the new palette's grey.
+        for (int row = 0; row < m_sessionList->count(); ++row) {
+            QListWidgetItem *item = m_sessionList->item(row);
+            const auto info = m_listed.constFind(Client::CodeSessionId(item->data(SessionIdRole).toLongLong()));
+            if (info != m_listed.cend() && info->archived)
+                item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
+        }
         // Participant colours depend on the page's lightness.
-        for (auto it = m_views.cbegin(); it != m_views.cend(); ++it)
-            showCursors(it.key());
-        m_filesTimer.start();
+        if (m_session) {
+            for (auto it = m_views.cbegin(); it != m_views.cend(); ++it)
+                showCursors(it.key());
+            m_filesTimer.start();
+        }
     }
     QWidget::changeEvent(event);
 }
@@ -613,12 +622,15 @@ void CodePane::archiveSession(const Client::CodeSessionInfo &info)
 
 void CodePane::unarchiveSession(const Client::CodeSessionInfo &info)
 {
-    m_client->unarchiveSession(info.id, this, [this](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+    // An admin may bring back someone else's session: the quota is its owner's.
+    const bool mine = info.owner == m_client->me();
+    m_client->unarchiveSession(info.id, this, [this, mine](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
         if (!reply.ok) {
-            const QString text = reply.error == Protocol::ErrorCode::Conflict
-                ? tr("You have as many open sessions as the server allows. Archive or lock one you no longer use to "
-                     "bring this one back.")
-                : ErrorText::forRequest(reply.error, reply.retryAfterMs);
+            const QString text = reply.error != Protocol::ErrorCode::Conflict ? ErrorText::forRequest(reply.error, reply.retryAfterMs)
+                : mine ? tr("You have as many open sessions as the server allows. Archive or lock one you no longer use to "
+                            "bring this one back.")
+                       : tr("Its owner has as many open sessions as the server allows. One of them has to be archived "
+                            "or locked before this one can come back.");
             if (m_session && m_pages->currentIndex() == 1)
                 showError(m_session, text);
             else
@@ -856,7 +868,7 @@ void CodePane::updateBanners()
     if (m_session && m_session->state() == CodeSession::State::Refused
         && m_session->refusal() == CodeSession::Refusal::Archived) {
         m_roleBanner->showMessage(MessageBanner::Kind::Warning,
-                                  tr("The owner archived this session. It is closed now: only they can still open it."));
+                                  tr("This session was archived. It is closed now: only its owner can still open it."));
     } else if (joined && m_session->isArchived()) {
         m_roleBanner->showMessage(MessageBanner::Kind::Information,
                                   tr("This session is archived: it is read-only and only you can open it. Unarchive it "
@@ -918,7 +930,7 @@ void CodePane::updateCenter()
                 text = tr("This session is private to other people.");
                 break;
             case CodeSession::Refusal::Archived:
-                text = tr("The owner archived this session. Its work is kept, but nobody else can open it any more.");
+                text = tr("This session was archived. Its work is kept, but only its owner can open it now.");
                 break;
             case CodeSession::Refusal::NotFound:
                 text = tr("This session no longer exists.");

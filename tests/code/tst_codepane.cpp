@@ -1198,6 +1198,11 @@ void TestCodePane::ownerArchivesAndDeletes()
     QVERIFY(item->text().startsWith(title));
     QVERIFY(item->text().contains(QLatin1String("archived")));
     QCOMPARE(item->foreground().color(), ines->pane->palette().color(QPalette::Disabled, QPalette::Text));
+    // Switched to the dark palette, it is greyed in the dark palette's grey, not the light one's.
+    ines->pane->setPalette(darkPalette());
+    QCOMPARE(item->foreground().color(), darkPalette().color(QPalette::Disabled, QPalette::Text));
+    QVERIFY(darkPalette().color(QPalette::Disabled, QPalette::Text) != QPalette().color(QPalette::Disabled, QPalette::Text));
+    ines->pane->setPalette(QPalette());
     const std::unique_ptr<QMenu> menu(ines->pane->listMenu(id));
     QVERIFY(!menu->findChild<QAction *>(QStringLiteral("archiveSessionAction")));
     QVERIFY(menu->findChild<QAction *>(QStringLiteral("unarchiveSessionAction")));
