@@ -953,16 +953,20 @@
         <translation>Sie haben so viele offene Sitzungen, wie der Server erlaubt. Archivieren Sie eine, die Sie nicht mehr nutzen (Sitzung → Archivieren), oder sperren Sie eine (Zugang → Sperren), um eine weitere zu erstellen.</translation>
     </message>
     <message>
-        <source>The owner archived this session. It is closed now: only they can still open it.</source>
-        <translation>Der Eigentümer hat diese Sitzung archiviert. Sie ist jetzt geschlossen: Nur er kann sie noch öffnen.</translation>
-    </message>
-    <message>
         <source>This session is archived: it is read-only and only you can open it. Unarchive it (Session → Unarchive) to work in it with others again.</source>
         <translation>Diese Sitzung ist archiviert: Sie ist schreibgeschützt, und nur Sie können sie öffnen. Stellen Sie sie wieder her (Sitzung → Wiederherstellen), um wieder mit anderen darin zu arbeiten.</translation>
     </message>
     <message>
-        <source>The owner archived this session. Its work is kept, but nobody else can open it any more.</source>
-        <translation>Der Eigentümer hat diese Sitzung archiviert. Ihre Inhalte bleiben erhalten, aber niemand sonst kann sie mehr öffnen.</translation>
+        <source>Its owner has as many open sessions as the server allows. One of them has to be archived or locked before this one can come back.</source>
+        <translation>Ihr Eigentümer hat so viele offene Sitzungen, wie der Server erlaubt. Eine davon muss archiviert oder gesperrt werden, bevor diese wiederhergestellt werden kann.</translation>
+    </message>
+    <message>
+        <source>This session was archived. It is closed now: only its owner can still open it.</source>
+        <translation>Diese Sitzung wurde archiviert. Sie ist jetzt geschlossen: Nur ihr Eigentümer kann sie noch öffnen.</translation>
+    </message>
+    <message>
+        <source>This session was archived. Its work is kept, but only its owner can open it now.</source>
+        <translation>Diese Sitzung wurde archiviert. Ihre Inhalte bleiben erhalten, aber nur ihr Eigentümer kann sie jetzt öffnen.</translation>
     </message>
 </context>
 <context>
