@@ -23,6 +23,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QSocketNotifier>
 
 #include <algorithm>
@@ -53,6 +54,7 @@ struct RoomRun
     int duration = 0;
     QString username;
     QString password;
+    bool inStep = false;
 };
 
 /// Runs one FanoutRun per room in this process; one result line per room. No room sends before
@@ -79,6 +81,10 @@ std::vector<QJsonObject> runHere(const RoomRun &shape, const std::vector<qint64>
         config.messages = qMax(1, qRound(shape.perSecond * shape.duration));
         config.timeoutSeconds = shape.duration + 120;
         config.waitForGo = true;
+        // Classes do not post in step: each room sends at its own phase of the interval, unless
+        // --in-step asks for the worst case, every room's message at the same instant.
+        if (!shape.inStep)
+            config.startDelayMs = int(QRandomGenerator::global()->bounded(1000.0 / shape.perSecond));
         auto run = std::make_unique<FanoutRun>(config);
         QObject::connect(run.get(), &FanoutRun::finished, QCoreApplication::instance(),
                          [&results, &pending, &allOk, &roomIds, i](const QJsonObject &result, bool ok) {
@@ -151,8 +157,12 @@ std::vector<QJsonObject> runInWorkers(const QStringList &baseArguments, const st
         if (worker->readLine().trimmed() != "joined")
             allOk = false;
     }
-    for (const std::unique_ptr<QProcess> &worker : workers)
+    // QProcess writes when its events run, which this loop does not: flush each one now, or a
+    // worker would hear "go" only once the one before it had finished.
+    for (const std::unique_ptr<QProcess> &worker : workers) {
         worker->write("go\n");
+        worker->waitForBytesWritten(5000);
+    }
     std::vector<QJsonObject> results;
     for (const std::unique_ptr<QProcess> &worker : workers) {
         worker->waitForFinished(-1);
@@ -209,8 +219,11 @@ int main(int argc, char *argv[])
                                            QStringLiteral("Worker mode: run these existing rooms (comma-separated ids) "
                                                           "and print only their lines."),
                                            QStringLiteral("ids"));
+    const QCommandLineOption inStep(QStringLiteral("in-step"),
+                                    QStringLiteral("Every room sends at the same instants (default: each at its own "
+                                                   "phase of the interval)."));
     parser.addOptions({url, pid, name, rooms, clients, senders, rate, seconds, username, password, processes,
-                       roomIdsOption});
+                       roomIdsOption, inStep});
     parser.process(app);
 
     const QUrl serverUrl(parser.value(url));
@@ -233,7 +246,7 @@ int main(int argc, char *argv[])
 
     const RoomRun shape{serverUrl,      parser.value(name),  serverPid, perRoom,
                         sendersPerRoom, perSecond,           duration,  parser.value(username),
-                        parser.value(password)};
+                        parser.value(password), parser.isSet(inStep)};
     bool allOk = true;
     if (parser.isSet(roomIdsOption)) {
         std::vector<qint64> ids;
@@ -266,15 +279,16 @@ int main(int argc, char *argv[])
 
     const int processCount = std::clamp(parser.value(processes).toInt(), 1, roomCount);
     const qint64 cpuStart = processCpuMicros(serverPid);
-    const std::vector<QJsonObject> results = processCount == 1
-        ? runHere(shape, roomIds, false, allOk)
-        : runInWorkers({QStringLiteral("--url"), serverUrl.toString(), QStringLiteral("--server-pid"),
-                        QString::number(serverPid), QStringLiteral("--server-name"), shape.serverName,
-                        QStringLiteral("--clients"), QString::number(perRoom), QStringLiteral("--senders"),
-                        QString::number(sendersPerRoom), QStringLiteral("--rate"), QString::number(perSecond),
-                        QStringLiteral("--seconds"), QString::number(duration), QStringLiteral("--username"),
-                        shape.username, QStringLiteral("--password"), shape.password},
-                       roomIds, processCount, allOk);
+    QStringList workerArguments{QStringLiteral("--url"), serverUrl.toString(), QStringLiteral("--server-pid"),
+                                QString::number(serverPid), QStringLiteral("--server-name"), shape.serverName,
+                                QStringLiteral("--clients"), QString::number(perRoom), QStringLiteral("--senders"),
+                                QString::number(sendersPerRoom), QStringLiteral("--rate"), QString::number(perSecond),
+                                QStringLiteral("--seconds"), QString::number(duration), QStringLiteral("--username"),
+                                shape.username, QStringLiteral("--password"), shape.password};
+    if (shape.inStep)
+        workerArguments.append(QStringLiteral("--in-step"));
+    const std::vector<QJsonObject> results = processCount == 1 ? runHere(shape, roomIds, false, allOk)
+                                                               : runInWorkers(workerArguments, roomIds, processCount, allOk);
     const qint64 cpuMicros = processCpuMicros(serverPid) - cpuStart;
 
     std::vector<double> p50s;
@@ -306,6 +320,7 @@ int main(int argc, char *argv[])
                           {QStringLiteral("server"), parser.value(name)},
                           {QStringLiteral("rooms"), roomCount},
                           {QStringLiteral("processes"), processCount},
+                          {QStringLiteral("inStep"), shape.inStep},
                           {QStringLiteral("clientsPerRoom"), perRoom},
                           {QStringLiteral("sendersPerRoom"), sendersPerRoom},
                           {QStringLiteral("ratePerRoom"), perSecond},

@@ -77,7 +77,7 @@ void FanoutRun::start()
 
 void FanoutRun::go()
 {
-    QTimer::singleShot(m_config.settleMs, this, &FanoutRun::startSending);
+    QTimer::singleShot(m_config.settleMs + m_config.startDelayMs, this, &FanoutRun::startSending);
 }
 
 int FanoutRun::senderClient(int sender) const

@@ -32,6 +32,7 @@ struct FanoutConfig
     int drainSeconds = 10;    // give up waiting for deliveries after this long without one
     int timeoutSeconds = 300; // the whole run
     bool waitForGo = false;   // after joining, send only once go() is called (several runs start together)
+    int startDelayMs = 0;     // after go(), on top of the settle time: the room's phase among others
 };
 
 /// One fan-out run: N clients joined to one room, K of them sending; every client checks what
