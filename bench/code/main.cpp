@@ -8,7 +8,8 @@
 // the signal the pane patches the editor with). The server runs in a child process of this
 // program (the same server library as cohort-server), so the clients' work does not stall it.
 //
-//   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2] [--screen]
+//   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2]
+//                             [--screen | --panes N]
 //
 // With --screen every editor is the app's Code pane (on the offscreen platform, shown), which
 // joins the session and opens the file itself and so binds its CollabEditor to the file as the
@@ -16,6 +17,10 @@
 // when the pane has patched its widget (the pane's slot on remoteUpdate has returned) and the
 // widget's text holds the character; one that is not there is not counted as delivered, and
 // the run fails. Painting comes one turn of the event loop later and is not in the clock.
+// With --panes N only the first N editors of the run are Code panes and the others bare
+// clients: thirty panes on two cores measure the machine's saturation, while in a class each
+// pane has a computer of its own. The panes' own latency is reported as "screen…" next to the
+// figures over all receivers.
 //
 // With --processes P > 1 the editors are spread over P worker processes (as separate apps
 // would be), timed with CLOCK_MONOTONIC, which all processes of one machine share. With one
@@ -49,6 +54,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <tuple>
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -113,6 +119,7 @@ struct Editor
     bool lastKeyMeasured = false;
     // --screen: the Code pane and its editor widget for the file. Declared after the client
     // and the connection it uses, so that it is destroyed before them.
+    bool isPane = false;
     std::unique_ptr<Ui::CodePane> pane;
     Ui::CollabEditor *widget = nullptr;
 };
@@ -143,6 +150,7 @@ struct Options
     int keyOffset = 0;  // keys this process types: keyOffset + keyStride * n
     int keyStride = 1;
     bool screen = false; // editors are Code panes, measured to their widgets' text
+    int panes = 0;       // with screen: how many of the run's editors are panes (the first ones)
     Client::CodeSessionId session;
     Client::CodeFileId file;
 };
@@ -165,6 +173,7 @@ public:
         m_fileId = m_options.file;
         for (const QString &token : std::as_const(m_options.tokens)) {
             auto editor = std::make_unique<Editor>();
+            editor->isPane = m_options.screen && int(m_editors.size()) < m_options.panes;
             editor->connection = std::make_unique<Client::Connection>();
             editor->connection->setCacheRoot(m_cache.path());
             editor->code = std::make_unique<Client::CodeClient>(editor->connection.get());
@@ -234,7 +243,7 @@ private:
 
     void joinAndOpen(Editor *e)
     {
-        if (m_options.screen) {
+        if (e->isPane) {
             e->pane = std::make_unique<Ui::CodePane>(e->code.get(), e->connection.get());
             e->pane->resize(1000, 700);
             e->pane->show();
@@ -244,7 +253,7 @@ private:
             e->session = e->code->join(m_sessionId);
         }
         auto open = [this, e] {
-            if (m_options.screen) {
+            if (e->isPane) {
                 // The pane opens the file and binds its editor to it before the connections
                 // below exist, so its remoteUpdate slot (the patch) runs before received().
                 e->pane->openFile(m_fileId);
@@ -373,7 +382,7 @@ private:
                     }
                 }
                 if (m_options.mode == Options::Mode::Worker) {
-                    m_received.push_back({key, now}); // the coordinator knows when it was typed
+                    m_received.push_back({key, now, e->widget != nullptr}); // the coordinator knows when it was typed
                     continue;
                 }
                 if (m_sentAt[key] == -1)
@@ -381,6 +390,8 @@ private:
                 if (m_sentAt[key] >= 0) {
                     const qint64 micros = (now - m_sentAt[key]) / 1000;
                     m_latency.add(micros);
+                    if (e->widget)
+                        m_screen.add(micros);
                     // The first and the last editor to see a keystroke: how much of the
                     // latency is the fan-out to everyone rather than the trip through the server.
                     const int rank = m_rank[key]++;
@@ -422,8 +433,8 @@ private:
         QTextStream out(stdout);
         for (int key : m_ownKeys)
             out << "S " << key << ' ' << std::max<qint64>(m_sentAt[key], 0) << ' ' << (m_sentAt[key] >= 0 ? 1 : 0) << '\n';
-        for (const auto &[key, at] : m_received)
-            out << "R " << key << ' ' << at << '\n';
+        for (const auto &[key, at, onScreen] : m_received)
+            out << (onScreen ? "P " : "R ") << key << ' ' << at << '\n';
         for (qint64 micros : m_acks)
             out << "A " << micros << '\n';
         // The widgets' texts are hashed too: converged means they and the replicas all agree.
@@ -448,6 +459,7 @@ private:
                          {QStringLiteral("editors"), int(m_editors.size())},
                          {QStringLiteral("processes"), 1},
                          {QStringLiteral("screen"), m_options.screen},
+                         {QStringLiteral("panes"), m_options.screen ? std::min(m_options.panes, int(m_editors.size())) : 0},
                          {QStringLiteral("ratePerEditor"), m_options.rate},
                          {QStringLiteral("seconds"), m_options.seconds},
                          {QStringLiteral("keystrokes"), m_nextKey},
@@ -456,6 +468,8 @@ private:
                          {QStringLiteral("expectedDeliveries"), expected},
                          {QStringLiteral("converged"), converged}};
         m_latency.writeTo(line, QStringLiteral("latency"));
+        if (m_options.screen)
+            m_screen.writeTo(line, QStringLiteral("screen"));
         m_first.writeTo(line, QStringLiteral("firstReceiver"));
         m_last.writeTo(line, QStringLiteral("lastReceiver"));
         m_ack.writeTo(line, QStringLiteral("ack"));
@@ -481,11 +495,12 @@ private:
     std::vector<qint64> m_sentAt; // ns per key; -1 never typed, -2 typed during the warm-up
     int m_nextKey = 0; // keystrokes typed in this process
     std::vector<int> m_ownKeys;
-    std::vector<std::pair<int, qint64>> m_received; // Worker: key, steadyNs()
+    std::vector<std::tuple<int, qint64, bool>> m_received; // Worker: key, steadyNs(), in a pane
     int m_measuredKeys = 0;
     qint64 m_deliveries = 0;
     qint64 m_notShown = 0; // --screen: in the replica after the pane's patch, yet not in the widget
     Bench::Samples m_latency;
+    Bench::Samples m_screen; // receivers that are panes
     Bench::Samples m_first;
     Bench::Samples m_last;
     Bench::Samples m_ack;
@@ -522,7 +537,7 @@ int coordinate(const Options &base, int editors, int processes)
                               QStringLiteral("--key-stride"), QString::number(processes), QStringLiteral("--rate"), QString::number(base.rate),
                               QStringLiteral("--seconds"), QString::number(base.seconds), QStringLiteral("--warmup"), QString::number(base.warmup)};
         if (base.screen)
-            arguments.append(QStringLiteral("--screen"));
+            arguments.append({QStringLiteral("--panes"), QString::number(std::clamp(base.panes - first, 0, end - first))});
         worker->start(QCoreApplication::applicationFilePath(), arguments);
         workers.push_back(std::move(worker));
     }
@@ -543,6 +558,7 @@ int coordinate(const Options &base, int editors, int processes)
 
     std::vector<qint64> sentAt(MaxKeys, -1); // -2: typed in the warm-up
     std::vector<std::vector<qint64>> receivedAt(MaxKeys);
+    std::vector<std::vector<qint64>> shownAt(MaxKeys); // by panes
     Bench::Samples ack;
     QSet<QString> hashes;
     qint64 keystrokes = 0;
@@ -554,8 +570,10 @@ int coordinate(const Options &base, int editors, int processes)
             if (f.size() == 4 && f[0] == "S") {
                 sentAt[f[1].toInt()] = f[3] == "1" ? f[2].toLongLong() : -2;
                 ++keystrokes;
-            } else if (f.size() == 3 && f[0] == "R") {
+            } else if (f.size() == 3 && (f[0] == "R" || f[0] == "P")) {
                 receivedAt[f[1].toInt()].push_back(f[2].toLongLong());
+                if (f[0] == "P")
+                    shownAt[f[1].toInt()].push_back(f[2].toLongLong());
             } else if (f.size() == 2 && f[0] == "A") {
                 ack.add(f[1].toLongLong());
             } else if (f.size() == 2 && f[0] == "H") {
@@ -564,6 +582,7 @@ int coordinate(const Options &base, int editors, int processes)
         }
     }
     Bench::Samples latency;
+    Bench::Samples screen;
     Bench::Samples firstReceiver;
     Bench::Samples lastReceiver;
     qint64 deliveries = 0;
@@ -577,6 +596,8 @@ int coordinate(const Options &base, int editors, int processes)
         std::sort(at.begin(), at.end());
         for (qint64 t : at)
             latency.add((t - sentAt[key]) / 1000);
+        for (qint64 t : shownAt[key])
+            screen.add((t - sentAt[key]) / 1000);
         firstReceiver.add((at.front() - sentAt[key]) / 1000);
         lastReceiver.add((at.back() - sentAt[key]) / 1000);
     }
@@ -584,6 +605,7 @@ int coordinate(const Options &base, int editors, int processes)
                      {QStringLiteral("editors"), editors},
                      {QStringLiteral("processes"), processes},
                      {QStringLiteral("screen"), base.screen},
+                     {QStringLiteral("panes"), base.screen ? std::min(base.panes, editors) : 0},
                      {QStringLiteral("ratePerEditor"), base.rate},
                      {QStringLiteral("seconds"), base.seconds},
                      {QStringLiteral("keystrokes"), keystrokes},
@@ -592,6 +614,8 @@ int coordinate(const Options &base, int editors, int processes)
                      {QStringLiteral("expectedDeliveries"), keystrokes * (editors - 1)},
                      {QStringLiteral("converged"), hashes.size() == 1}};
     latency.writeTo(line, QStringLiteral("latency"));
+    if (base.screen)
+        screen.writeTo(line, QStringLiteral("screen"));
     firstReceiver.writeTo(line, QStringLiteral("firstReceiver"));
     lastReceiver.writeTo(line, QStringLiteral("lastReceiver"));
     ack.writeTo(line, QStringLiteral("ack"));
@@ -606,7 +630,7 @@ int main(int argc, char **argv)
     const auto given = [argc, argv](const char *name) {
         return std::any_of(argv + 1, argv + argc, [name](const char *arg) { return qstrcmp(arg, name) == 0; });
     };
-    const bool widgets = given("--screen") && !given("--serve");
+    const bool widgets = (given("--screen") || given("--panes")) && !given("--serve");
     if (widgets)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     const std::unique_ptr<QCoreApplication> app
@@ -624,6 +648,8 @@ int main(int argc, char **argv)
     const QCommandLineOption warmupOption = option("warmup", "Seconds typed before measuring (default 2).", "n", "2");
     const QCommandLineOption screenOption(QStringLiteral("screen"),
                                           QStringLiteral("Editors are Code panes; measure to the editor widget's text."));
+    const QCommandLineOption panesOption = option("panes", "The first N editors of the run are Code panes, the others "
+                                                  "bare clients; implies the screen measurement.", "n");
     const QCommandLineOption serveOption = option("serve", "Internal: run the server in DIR.", "dir");
     const QCommandLineOption workerOption = option("worker", "Internal: type as some editors on the server URL.", "url");
     // Not "session": QGuiApplication takes -session ID (X11 session management) out of argv.
@@ -633,7 +659,7 @@ int main(int argc, char **argv)
     const QCommandLineOption firstLineOption = option("first-line", "Internal (worker).", "n", "0");
     const QCommandLineOption keyOffsetOption = option("key-offset", "Internal (worker).", "n", "0");
     const QCommandLineOption keyStrideOption = option("key-stride", "Internal (worker).", "n", "1");
-    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, screenOption, serveOption,
+    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, screenOption, panesOption, serveOption,
                        workerOption, sessionOption, fileOption, tokensOption, firstLineOption, keyOffsetOption, keyStrideOption});
     parser.process(*app);
     const int editors = std::clamp(parser.value(editorsOption).toInt(), 2, 199);
@@ -644,7 +670,8 @@ int main(int argc, char **argv)
     options.rate = std::clamp(parser.value(rateOption).toInt(), 1, 50);
     options.seconds = std::max(1, parser.value(secondsOption).toInt());
     options.warmup = std::max(0, parser.value(warmupOption).toInt());
-    options.screen = parser.isSet(screenOption);
+    options.screen = parser.isSet(screenOption) || parser.isSet(panesOption);
+    options.panes = parser.isSet(panesOption) ? std::max(0, parser.value(panesOption).toInt()) : editors;
     if (parser.isSet(workerOption)) {
         options.mode = Options::Mode::Worker;
         options.url = QUrl(parser.value(workerOption));
