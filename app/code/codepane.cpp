@@ -594,6 +594,15 @@ QMenu *CodePane::listMenu(Client::CodeSessionId id)
     return menu;
 }
 
+void CodePane::showLifecycleError(const QString &text)
+{
+    // Where the user is: in the session's page, or at the list it was managed from.
+    if (m_session && m_pages->currentIndex() == 1)
+        showError(m_session, text);
+    else
+        m_listError->showMessage(MessageBanner::Kind::Error, text);
+}
+
 void CodePane::archiveSession(const Client::CodeSessionInfo &info)
 {
     QMessageBox box(QMessageBox::Question, tr("Archive session"), tr("Archive “%1”?").arg(info.title),
@@ -610,10 +619,7 @@ void CodePane::archiveSession(const Client::CodeSessionInfo &info)
     m_client->archiveSession(info.id, this, [this](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
         if (!reply.ok) {
             const QString text = ErrorText::forRequest(reply.error, reply.retryAfterMs);
-            if (m_session && m_pages->currentIndex() == 1)
-                showError(m_session, text);
-            else
-                m_listError->showMessage(MessageBanner::Kind::Error, text);
+            showLifecycleError(text);
             return;
         }
         refreshSessions();
@@ -631,10 +637,7 @@ void CodePane::unarchiveSession(const Client::CodeSessionInfo &info)
                             "bring this one back.")
                        : tr("Its owner has as many open sessions as the server allows. One of them has to be archived "
                             "or locked before this one can come back.");
-            if (m_session && m_pages->currentIndex() == 1)
-                showError(m_session, text);
-            else
-                m_listError->showMessage(MessageBanner::Kind::Error, text);
+            showLifecycleError(text);
             return;
         }
         refreshSessions();
@@ -656,10 +659,7 @@ void CodePane::deleteSession(const Client::CodeSessionInfo &info)
     m_client->deleteSession(id, this, [this, id](const Client::Reply &reply) {
         if (!reply.ok) {
             const QString text = ErrorText::forRequest(reply.error, reply.retryAfterMs);
-            if (m_session && m_pages->currentIndex() == 1)
-                showError(m_session, text);
-            else
-                m_listError->showMessage(MessageBanner::Kind::Error, text);
+            showLifecycleError(text);
             return;
         }
         if (m_session && m_session->id() == id)

@@ -102,6 +102,8 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    /// A refused archive, unarchive or delete, shown where the user is.
+    void showLifecycleError(const QString &text);
     QWidget *buildListPage();
     QWidget *buildSessionPage();
     void retranslateUi();

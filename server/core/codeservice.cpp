@@ -409,18 +409,10 @@ void CodeService::codeCreate(Connection &c, const Request &r)
             return;
         }
     }
-    const int maxSessions = m_core.config().maxCodeSessionsPerOwner;
-    const int owned = m_core.db([&] { return m_code.openCodeSessionCount(c.userId()); });
-    if (owned < 0) {
-        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be created"));
+    if (!placeInQuota(c, r, c.userId(),
+                      QStringLiteral("you own %1 open code sessions, the most allowed; archive or lock one you no longer use"),
+                      QStringLiteral("the session could not be created")))
         return;
-    }
-    if (owned >= maxSessions) {
-        c.fail(r, ErrorCode::Conflict,
-               QStringLiteral("you own %1 open code sessions, the most allowed; archive or lock one you no longer use")
-                   .arg(maxSessions));
-        return;
-    }
     session.accessCode = normalizedAccessCode(stringField(r, "accessCode"));
     if (hasField(r, "accessCode") && session.accessCode.size() < 4) {
         c.fail(r, ErrorCode::BadRequest, QStringLiteral("field 'accessCode' must have at least 4 characters"));
@@ -829,20 +821,11 @@ void CodeService::codeUpdate(Connection &c, const Request &r)
         changed.lecture = r.data.value(QStringLiteral("lecture")).toBool();
     // Unlocked, the session counts for its owner's quota again, as when it is unarchived: else
     // lock, create, unlock would lift the limit.
-    if (session->record.locked && !changed.locked) {
-        const int maxSessions = m_core.config().maxCodeSessionsPerOwner;
-        const int owned = m_core.db([&] { return m_code.openCodeSessionCount(session->record.ownerId); });
-        if (owned < 0) {
-            c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be changed"));
-            return;
-        }
-        if (owned >= maxSessions) {
-            c.fail(r, ErrorCode::Conflict,
-                   QStringLiteral("the owner has %1 open code sessions, the most allowed; archive or lock one first")
-                       .arg(maxSessions));
-            return;
-        }
-    }
+    if (session->record.locked && !changed.locked
+        && !placeInQuota(c, r, session->record.ownerId,
+                         QStringLiteral("the owner has %1 open code sessions, the most allowed; archive or lock one first"),
+                         QStringLiteral("the session could not be changed")))
+        return;
     QJsonObject announced = sessionJson(changed, std::nullopt, false);
     announced.remove(QStringLiteral("myRole"));
     const CodeEvent event{EventCodeUpdated, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
@@ -1031,6 +1014,21 @@ void CodeService::dropConnections(CodeSessionId id, UserId keep)
         unsubscribe(*connection, id);
 }
 
+bool CodeService::placeInQuota(Connection &c, const Request &r, UserId owner, const QString &atLimit, const QString &failed)
+{
+    const int maxSessions = m_core.config().maxCodeSessionsPerOwner;
+    const int owned = m_core.db([&] { return m_code.openCodeSessionCount(owner); });
+    if (owned < 0) {
+        c.fail(r, ErrorCode::Internal, failed);
+        return false;
+    }
+    if (owned >= maxSessions) {
+        c.fail(r, ErrorCode::Conflict, atLimit.arg(maxSessions));
+        return false;
+    }
+    return true;
+}
+
 void CodeService::codeArchive(Connection &c, const Request &r)
 {
     std::optional<CodeSessionRecord> record = ownedSession(c, r);
@@ -1097,20 +1095,11 @@ void CodeService::codeUnarchive(Connection &c, const Request &r)
         return;
     }
     // Back among the open sessions, it counts for its owner's quota again (a locked one does not).
-    if (!record->locked) {
-        const int maxSessions = m_core.config().maxCodeSessionsPerOwner;
-        const int owned = m_core.db([&] { return m_code.openCodeSessionCount(record->ownerId); });
-        if (owned < 0) {
-            c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be unarchived"));
-            return;
-        }
-        if (owned >= maxSessions) {
-            c.fail(r, ErrorCode::Conflict,
-                   QStringLiteral("the owner has %1 open code sessions, the most allowed; archive or lock one first")
-                       .arg(maxSessions));
-            return;
-        }
-    }
+    if (!record->locked
+        && !placeInQuota(c, r, record->ownerId,
+                         QStringLiteral("the owner has %1 open code sessions, the most allowed; archive or lock one first"),
+                         QStringLiteral("the session could not be unarchived")))
+        return;
     const CodeSessionId id = record->id;
     const CodeEvent event{EventCodeUnarchived, c.userId(), stringField(r, "clientId"), wallClockMs(), [&](qint64) {
                               return QJsonObject{{QStringLiteral("sessionId"), id.value()},

@@ -119,6 +119,9 @@ private:
     /// The session `r` names, for its owner or an admin (code.archive, code.unarchive,
     /// code.delete, which need no code.join); fails the request and returns nothing otherwise.
     std::optional<CodeSessionRecord> ownedSession(Connection &c, const Request &r);
+    /// Whether `owner` may have one more open session (neither locked nor archived): fails the
+    /// request with conflict `atLimit` (%1: the limit), or internal `failed`, and returns false.
+    bool placeInQuota(Connection &c, const Request &r, UserId owner, const QString &atLimit, const QString &failed);
     /// Unsubscribes the connections joined to or waiting for the session but `keep`'s (an
     /// invalid user: all of them). The session may be unloaded afterwards.
     void dropConnections(CodeSessionId id, UserId keep);
