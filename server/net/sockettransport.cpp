@@ -28,6 +28,8 @@ constexpr int ReadsPerWakeUp = 4;
 // After our side is shut down, a peer that neither closes nor stops sending is dropped.
 constexpr int DrainTimeoutMs = 3000;
 constexpr int MaxIovecs = 64;
+// Output list slots kept between turns (see writeQueued).
+constexpr qsizetype KeptOutputSlots = 8;
 constexpr qsizetype MaxCloseReasonBytes = 123; // a control frame carries 125 bytes, 2 are the code
 
 // One read buffer per thread, not per connection: input is parsed, or copied only when a frame
@@ -247,20 +249,7 @@ void SocketTransport::flush()
 void SocketTransport::writeQueued()
 {
     while (!m_output.isEmpty()) {
-        iovec parts[MaxIovecs];
-        int count = 0;
-        for (const QByteArray &bytes : std::as_const(m_output)) {
-            if (count == MaxIovecs)
-                break;
-            const qsizetype skip = count == 0 ? m_outputOffset : 0;
-            parts[count].iov_base = const_cast<char *>(bytes.constData() + skip);
-            parts[count].iov_len = static_cast<size_t>(bytes.size() - skip);
-            ++count;
-        }
-        msghdr message{};
-        message.msg_iov = parts;
-        message.msg_iovlen = static_cast<size_t>(count);
-        const ssize_t written = ::sendmsg(m_fd, &message, MSG_NOSIGNAL);
+        const ssize_t written = sendQueued();
         if (written < 0) {
             if (errno == EINTR)
                 continue;
@@ -284,13 +273,42 @@ void SocketTransport::writeQueued()
             m_outputOffset = 0;
         }
     }
-    m_output = QList<QByteArray>();
+    // A connection that gets a frame per turn would otherwise allocate and free the list for
+    // every delivery; a list grown by a backlog is released, so an idle connection stays small.
+    if (m_output.capacity() > KeptOutputSlots)
+        m_output = QList<QByteArray>();
+    else
+        m_output.clear();
     if (m_wantWrite) {
         m_wantWrite = false;
         m_poller.setWantWrite(m_fd, this, false);
     }
     if (m_state == State::Finishing)
         end();
+}
+
+ssize_t SocketTransport::sendQueued()
+{
+    if (m_output.size() == 1) {
+        // The fan-out's usual case, one frame queued this turn: send(2) has no iovec to copy in.
+        const QByteArray &bytes = m_output.constFirst();
+        return ::send(m_fd, bytes.constData() + m_outputOffset, static_cast<size_t>(bytes.size() - m_outputOffset),
+                      MSG_NOSIGNAL);
+    }
+    iovec parts[MaxIovecs];
+    int count = 0;
+    for (const QByteArray &bytes : std::as_const(m_output)) {
+        if (count == MaxIovecs)
+            break;
+        const qsizetype skip = count == 0 ? m_outputOffset : 0;
+        parts[count].iov_base = const_cast<char *>(bytes.constData() + skip);
+        parts[count].iov_len = static_cast<size_t>(bytes.size() - skip);
+        ++count;
+    }
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = static_cast<size_t>(count);
+    return ::sendmsg(m_fd, &message, MSG_NOSIGNAL);
 }
 
 void SocketTransport::waitUntilWritable()

@@ -8,6 +8,8 @@
 
 #include <QList>
 
+#include <sys/types.h>
+
 namespace Cohort::Server::Net {
 
 /// A WebSocket over a non-blocking TCP socket in the Poller: the HTTP upgrade, then frames.
@@ -60,6 +62,8 @@ private:
     void sendClose(quint16 code, const QString &reason);
     void write(const QByteArray &bytes);
     void writeQueued();
+    /// One send(2) or sendmsg(2) of what is queued; its result.
+    ssize_t sendQueued();
     void waitUntilWritable();
     enum class Ending {
         Close, // the peer sends nothing more: close the socket
@@ -78,7 +82,7 @@ private:
     State m_state = State::Handshaking;
     QByteArray m_handshake; // the request so far; released after the upgrade
     FrameReader m_reader;
-    QList<QByteArray> m_output; // what the socket did not take yet; released when drained
+    QList<QByteArray> m_output; // what the socket did not take yet
     qsizetype m_outputOffset = 0; // bytes of m_output.first() already written
     qint64 m_pendingBytes = 0;
     bool m_wantWrite = false;     // EPOLLOUT is watched: the kernel buffer was full
