@@ -16,6 +16,8 @@
 #include <QPointer>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace Cohort::Client {
 
 namespace {
@@ -156,6 +158,12 @@ void CodeSession::onJoinReply(const Reply &reply)
 void CodeSession::refuse(Refusal refusal, const Reply &reply)
 {
     qCInfo(lcClient) << "code session" << m_id.value() << "refused the join:" << reply.message;
+    // Edits made offline that never reached the server will not reach it now (archived,
+    // deleted, removed from it): the user keeps them to save elsewhere.
+    for (const CodeSessionFile *file : std::as_const(m_open)) {
+        if (file->hasUnsentChanges())
+            keepRefusedEdits(file, reply);
+    }
     m_refusal = refusal;
     m_refusalReply = reply;
     setState(State::Refused);
@@ -398,6 +406,12 @@ void CodeSession::removeFile(CodeFileId file)
     if (!m_files->file(file))
         return;
     m_files->remove(file);
+    if (const CodeSessionFile *open = m_open.value(file); open && open->hasUnsentChanges()) {
+        Reply reply;
+        reply.error = Protocol::ErrorCode::NotFound;
+        reply.message = QStringLiteral("the file was deleted");
+        keepRefusedEdits(open, reply);
+    }
     Q_EMIT fileDeleted(file);
     if (CodeSessionFile *open = m_open.take(file))
         open->deleteLater();
@@ -411,6 +425,39 @@ void CodeSession::removeFile(CodeFileId file)
         }
     }
     m_comments->refreshFile(file);
+}
+
+void CodeSession::keepRefusedEdits(const CodeSessionFile *file, const Reply &reply)
+{
+    RefusedEdits kept{file->id(), file->info().path, file->text(), false, reply};
+    // Bounded like the file itself: a replica can only grow past the limit offline.
+    const qsizetype limit = std::max(0, m_client->limits().maxFileLength);
+    if (kept.text.size() > limit) {
+        kept.text.truncate(limit);
+        if (!kept.text.isEmpty() && kept.text.back().isHighSurrogate())
+            kept.text.chop(1);
+        kept.truncated = true;
+    }
+    qCInfo(lcClient) << "file" << file->id().value() << ": keeping" << kept.text.size() << "characters the server refused";
+    // A newer refusal holds the newer work: the older text was offered to the user already.
+    m_refused.removeIf([&kept](const RefusedEdits &e) { return e.file == kept.file; });
+    m_refused.append(std::move(kept));
+    Q_EMIT refusedEditsChanged(file->id());
+}
+
+std::optional<CodeSession::RefusedEdits> CodeSession::refusedEdits(CodeFileId file) const
+{
+    for (const RefusedEdits &edits : m_refused) {
+        if (edits.file == file)
+            return edits;
+    }
+    return std::nullopt;
+}
+
+void CodeSession::discardRefusedEdits(CodeFileId file)
+{
+    if (m_refused.removeIf([file](const RefusedEdits &e) { return e.file == file; }) > 0)
+        Q_EMIT refusedEditsChanged(file);
 }
 
 // Presence and follow

@@ -152,6 +152,25 @@ public:
     // Export (participants)
     void exportFiles(QObject *context, std::function<void(const Reply &, const QList<ExportedFile> &)> done);
 
+    // Edits the server will never take
+    /// A file's text as the user had it when the server refused its unsent edits for good (my
+    /// role was taken away, the session archived or deleted, the file deleted, ...), kept for
+    /// the user to save elsewhere: the replica itself goes back to the server's text.
+    struct RefusedEdits
+    {
+        CodeFileId file;
+        QString path;           // the file's path when the edits were refused
+        QString text;           // the refused edits included; at most CodeLimits::maxFileLength
+        bool truncated = false; // the text was longer than that and lost its end
+        Reply reply;            // why: the server's refusal
+    };
+    /// The kept text of `file` (of its latest refusal), if any.
+    std::optional<RefusedEdits> refusedEdits(CodeFileId file) const;
+    /// Every kept text, also of files deleted meanwhile, oldest first.
+    QList<RefusedEdits> allRefusedEdits() const { return m_refused; }
+    /// The user saved the kept text or let it go.
+    void discardRefusedEdits(CodeFileId file);
+
 Q_SIGNALS:
     void stateChanged(Cohort::Client::CodeSession::State state);
     /// Title, lock, approval, lecture, access code, ... changed (code.updated or a join).
@@ -184,6 +203,8 @@ Q_SIGNALS:
     void versionDeleted(Cohort::Client::CodeVersionId version);
     /// A request of the user failed (not for list requests, whose callbacks get the failure).
     void requestFailed(const Cohort::Client::Reply &reply);
+    /// A file's refused edits were kept or discarded (refusedEdits()).
+    void refusedEditsChanged(Cohort::Client::CodeFileId file);
 
 private:
     friend class CodeClient;
@@ -206,6 +227,8 @@ private:
     void setFollowing(UserId user);
     void dropCursorOf(UserId user);
     void removeFile(CodeFileId file);
+    /// Keeps the text of `file`, whose unsent edits the server will never take (`reply` says why).
+    void keepRefusedEdits(const CodeSessionFile *file, const Reply &reply);
     void resyncFiles();
     void request(const QString &op, QJsonObject data, QObject *context, ReplyCallback done, bool reportFailure = true);
     std::optional<std::pair<int, int>> commentLines(const CodeCommentInfo &comment) const;
@@ -226,6 +249,7 @@ private:
     CodeCommentModel *m_comments;
     QList<UserInfo> m_pendingJoiners;
     QHash<CodeFileId, CodeSessionFile *> m_open;
+    QList<RefusedEdits> m_refused; // one per file, oldest first
     QHash<UserId, CodeCursor> m_cursors; // one place per user: the file of their last cursor
     UserId m_following;
     bool m_followExplicit = false;   // follow() was called: lecture mode does not override it

@@ -369,8 +369,9 @@ void CodeSessionFile::onUpdateReply(const Reply &reply, qsizetype count, quint64
     // Refused (a viewer, a role taken away, over the size, archived): the server will never
     // take these edits, so the replica goes back to the server's text.
     qCInfo(lcClient) << "file" << m_info.id.value() << ": the server refused an edit:" << reply.message;
+    // The kept text (refusedEditsChanged()) is how the user hears of it, not requestFailed().
+    m_session->keepRefusedEdits(this, reply);
     Q_EMIT editRefused(reply);
-    Q_EMIT m_session->requestFailed(reply);
     reloadFromServer();
 }
 

@@ -38,9 +38,10 @@ class CodeSession;
 /// so minutes of offline work merge. The same happens when a doc.update is lost.
 ///
 /// If the server refuses an edit (forbidden for a viewer or after the role was taken away,
-/// bad_request, too_large, not_found), the local replica is replaced by the server's state:
-/// editRefused() and then reloaded() (the pane sets the editor's document again from
-/// replica()). Any other failure (internal, rate_limited, ...) keeps the edits and retries.
+/// conflict for an archived session, bad_request, too_large, not_found), the text the user had
+/// is kept first (CodeSession::refusedEdits(), for "Save a copy"), then the local replica is
+/// replaced by the server's state: editRefused() and then reloaded() (the pane sets the
+/// editor's document again from replica()). Any other failure (internal, rate_limited, ...) keeps the edits and retries.
 class CodeSessionFile : public QObject
 {
     Q_OBJECT

@@ -23,7 +23,9 @@
 #include "versionsdialog.h"
 
 #include <QAbstractButton>
+#include <QClipboard>
 #include <QEvent>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QKeyEvent>
@@ -349,12 +351,39 @@ QWidget *CodePane::buildSessionPage()
     followLayout->addWidget(m_stopFollow);
     m_roleBanner = new MessageBanner(page);
     m_roleBanner->setObjectName(QStringLiteral("roleBanner"));
+    m_refusedRow = new QWidget(page);
+    m_refusedBanner = new MessageBanner(m_refusedRow);
+    m_refusedBanner->setObjectName(QStringLiteral("refusedBanner"));
+    m_saveCopy = new QToolButton(m_refusedRow);
+    m_saveCopy->setObjectName(QStringLiteral("saveCopyButton"));
+    connect(m_saveCopy, &QToolButton::clicked, this, &CodePane::saveRefusedCopy);
+    m_copyRefused = new QToolButton(m_refusedRow);
+    m_copyRefused->setObjectName(QStringLiteral("copyRefusedButton"));
+    connect(m_copyRefused, &QToolButton::clicked, this, [this] {
+        const auto edits = m_session ? m_session->refusedEdits(m_refusedFile) : std::nullopt;
+        if (edits)
+            QGuiApplication::clipboard()->setText(edits->text);
+    });
+    m_dismissRefused = new QToolButton(m_refusedRow);
+    m_dismissRefused->setObjectName(QStringLiteral("dismissRefusedButton"));
+    connect(m_dismissRefused, &QToolButton::clicked, this, [this] {
+        if (m_session)
+            m_session->discardRefusedEdits(m_refusedFile);
+    });
+    auto *refusedLayout = new QHBoxLayout(m_refusedRow);
+    refusedLayout->setContentsMargins(0, 0, 0, 0);
+    refusedLayout->addWidget(m_refusedBanner, 1);
+    refusedLayout->addWidget(m_saveCopy);
+    refusedLayout->addWidget(m_copyRefused);
+    refusedLayout->addWidget(m_dismissRefused);
+    m_refusedRow->hide();
     auto *banners = new QVBoxLayout;
     banners->setContentsMargins(12, 0, 12, 6);
     banners->setSpacing(6);
     banners->addWidget(m_error);
     banners->addWidget(m_followRow);
     banners->addWidget(m_roleBanner);
+    banners->addWidget(m_refusedRow);
 
     m_files = new FileTreePanel(page);
     connect(m_files, &FileTreePanel::fileActivated, this, &CodePane::openFile);
@@ -466,6 +495,10 @@ void CodePane::retranslateUi()
     m_unarchive->setText(tr("Unarchive"));
     m_delete->setText(tr("Delete for good…"));
     m_stopFollow->setText(tr("Stop following"));
+    m_saveCopy->setText(tr("Save a copy…"));
+    m_copyRefused->setText(tr("Copy to clipboard"));
+    m_dismissRefused->setText(tr("Dismiss"));
+    m_dismissRefused->setToolTip(tr("Forget these changes"));
     m_centerNewFile->setText(tr("New file"));
     m_centerImport->setText(tr("Import files…"));
     m_side->setTabText(0, tr("People"));
@@ -758,6 +791,7 @@ void CodePane::bindSession(CodeSession *session)
         showError(session, ErrorText::forRequest(reply.error, reply.retryAfterMs));
     });
     connect(session, &CodeSession::fileDeleted, this, &CodePane::closeView);
+    connect(session, &CodeSession::refusedEditsChanged, this, &CodePane::updateRefusedBanner);
     connect(session, &CodeSession::fileRenamed, this, [this](const Client::CodeFileInfo &file) {
         if (CodeView *view = m_views.value(file.id))
             view->editor()->setLanguage(file.language);
@@ -884,6 +918,7 @@ void CodePane::updateBanners()
     } else {
         m_roleBanner->clear();
     }
+    updateRefusedBanner();
 }
 
 void CodePane::updateCenter()
@@ -1028,6 +1063,7 @@ void CodePane::openFile(CodeFileId id)
     m_files->setCurrentFile(id);
     updateSyncLabel();
     updateCommentTarget();
+    updateRefusedBanner();
     m_cursorTimer.start();
 }
 
@@ -1051,9 +1087,6 @@ CodeView *CodePane::createView(CodeSessionFile *file)
             updateSyncLabel();
     });
     connect(file, &CodeSessionFile::infoChanged, editor, [editor, file] { editor->setLanguage(file->info().language); });
-    connect(file, &CodeSessionFile::editRefused, this, [this](const Client::Reply &reply) {
-        showError(m_session, ErrorText::forRequest(reply.error, reply.retryAfterMs));
-    });
     connect(editor, &CollabEditor::localUpdate, file, &CodeSessionFile::applyLocalUpdate);
     connect(editor, &CollabEditor::editRefused, this, [this] {
         m_roleBanner->showMessage(MessageBanner::Kind::Warning,

@@ -88,6 +88,14 @@ public:
     QAction *archiveAction() const { return m_archive; }
     QAction *unarchiveAction() const { return m_unarchive; }
     QAction *deleteAction() const { return m_delete; }
+    /// Edits the server refused for good (CodeSession::refusedEdits()): of the current file,
+    /// else of another one (a deleted file, a session closed to me), with the actions below.
+    MessageBanner *refusedBanner() const { return m_refusedBanner; }
+    QToolButton *saveCopyButton() const { return m_saveCopy; }
+    QToolButton *copyRefusedButton() const { return m_copyRefused; }
+    QToolButton *dismissRefusedButton() const { return m_dismissRefused; }
+    /// The file the refused-edits banner is about (invalid: hidden).
+    Client::CodeFileId refusedFile() const { return m_refusedFile; }
     /// The actions a listed session offers me (what its context menu shows; empty if none).
     /// The caller owns the menu.
     QMenu *listMenu(Client::CodeSessionId id);
@@ -139,6 +147,10 @@ private:
     /// Whether I may archive, unarchive and delete the session (its owner, or an admin).
     bool mayManage(const Client::CodeSessionInfo &info) const;
     QStringList filePaths() const;
+    void updateRefusedBanner();
+    /// Asks where (a file dialog, "<name> (my copy).<ext>" proposed) and writes the kept text.
+    void saveRefusedCopy();
+    void writeRefusedCopy(Client::CodeFileId file, const QString &target);
 
     Client::CodeClient *m_client;
     Client::Connection *m_connection;
@@ -191,6 +203,12 @@ private:
     MessageBanner *m_followBanner;
     QToolButton *m_stopFollow;
     MessageBanner *m_roleBanner;
+    QWidget *m_refusedRow;
+    MessageBanner *m_refusedBanner;
+    QToolButton *m_saveCopy;
+    QToolButton *m_copyRefused;
+    QToolButton *m_dismissRefused;
+    Client::CodeFileId m_refusedFile;
     QSplitter *m_splitter;
     FileTreePanel *m_files;
     QStackedWidget *m_center;

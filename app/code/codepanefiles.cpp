@@ -15,12 +15,15 @@
 #include "sessionexport.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QSaveFile>
 #include <QSet>
+#include <QStandardPaths>
 #include <QStringDecoder>
 
 #include <algorithm>
@@ -29,6 +32,7 @@
 namespace Cohort::Ui {
 
 using Client::CodeFileId;
+using Client::CodeSession;
 using Client::CodeSessionFile;
 
 namespace {
@@ -238,6 +242,90 @@ QString CodePane::commentsReport() const
         }
     }
     return out;
+}
+
+// Edits the server refused for good
+
+void CodePane::updateRefusedBanner()
+{
+    std::optional<CodeSession::RefusedEdits> edits;
+    if (m_session) {
+        edits = m_session->refusedEdits(m_currentFile);
+        // A deleted file, or a session closed to me, has no editor to show them with: they
+        // stay in view until saved or dismissed.
+        const QList<CodeSession::RefusedEdits> all = m_session->allRefusedEdits();
+        if (!edits && !all.isEmpty())
+            edits = all.constLast();
+    }
+    if (!edits) {
+        m_refusedFile = CodeFileId();
+        m_refusedBanner->clear();
+        m_refusedRow->hide();
+        return;
+    }
+    m_refusedFile = edits->file;
+    const QString name = QFileInfo(edits->path).fileName();
+    QString text;
+    switch (edits->reply.error) {
+    case Protocol::ErrorCode::Forbidden:
+        text = tr("Your last changes to %1 were not saved: you can no longer edit this session.").arg(name);
+        break;
+    case Protocol::ErrorCode::Conflict:
+        text = tr("Your last changes to %1 were not saved: the session was archived meanwhile.").arg(name);
+        break;
+    case Protocol::ErrorCode::NotFound:
+        text = tr("Your last changes to %1 were not saved: the file or the session was deleted.").arg(name);
+        break;
+    case Protocol::ErrorCode::TooLarge:
+        text = tr("Your last changes to %1 were not saved: the file became larger than the server allows.").arg(name);
+        break;
+    default:
+        text = tr("Your last changes to %1 were not saved: the server refused them.").arg(name);
+        break;
+    }
+    text += QLatin1Char(' ') + tr("Save a copy to keep them.");
+    if (edits->truncated)
+        text += QLatin1Char(' ') + tr("Only the first %n character(s) were kept.", nullptr, static_cast<int>(edits->text.size()));
+    m_refusedBanner->showMessage(MessageBanner::Kind::Warning, text);
+    m_refusedRow->show();
+}
+
+void CodePane::saveRefusedCopy()
+{
+    const std::optional<CodeSession::RefusedEdits> edits = m_session ? m_session->refusedEdits(m_refusedFile) : std::nullopt;
+    if (!edits)
+        return;
+    const QFileInfo name(edits->path);
+    const QString copyName = name.suffix().isEmpty()
+        ? tr("%1 (my copy)", "the file name of a copy of refused edits").arg(name.fileName())
+        : tr("%1 (my copy).%2", "the file name of a copy of refused edits").arg(name.completeBaseName(), name.suffix());
+    // Not the static getSaveFileName(): the pane stays responsive (and testable) while it is open.
+    auto *dialog = new QFileDialog(this, tr("Save a copy of your changes"));
+    dialog->setObjectName(QStringLiteral("saveCopyDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    dialog->setDirectory(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
+    dialog->selectFile(copyName);
+    const CodeFileId file = edits->file;
+    connect(dialog, &QFileDialog::fileSelected, this, [this, file](const QString &target) { writeRefusedCopy(file, target); });
+    dialog->open();
+}
+
+void CodePane::writeRefusedCopy(CodeFileId file, const QString &target)
+{
+    const std::optional<CodeSession::RefusedEdits> edits = m_session ? m_session->refusedEdits(file) : std::nullopt;
+    if (!edits || target.isEmpty())
+        return;
+    QSaveFile out(target);
+    if (!out.open(QIODevice::WriteOnly) || out.write(edits->text.toUtf8()) < 0 || !out.commit()) {
+        m_error->showMessage(MessageBanner::Kind::Error, tr("Could not save the copy to %1: %2")
+                                                             .arg(QDir::toNativeSeparators(target), out.errorString()));
+        return;
+    }
+    m_session->discardRefusedEdits(file);
+    m_error->showMessage(MessageBanner::Kind::Information,
+                         tr("Saved a copy of your changes to %1.").arg(QDir::toNativeSeparators(target)));
 }
 
 } // namespace Cohort::Ui

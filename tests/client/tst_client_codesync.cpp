@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "clientfixture.h"
 #include "codeclient.h"
+#include "codefilemodel.h"
 #include "codesession.h"
 #include "codesessionfile.h"
 #include "undomanager.h"
@@ -30,6 +31,8 @@ private Q_SLOTS:
     void longOfflineTypingGoesOutTogether();
     void serverFailureKeepsTheEdit();
     void largeEditsGoOutUnderTheLimit();
+    void refusedOfflineEditsAreKept_data();
+    void refusedOfflineEditsAreKept();
 
 private:
     struct Person
@@ -47,6 +50,7 @@ private:
     std::unique_ptr<RestartableServer> m_server;
     QTemporaryDir m_caches;
     CourseId m_course;
+    UserId m_ana;
     int m_devices = 0;
 };
 
@@ -56,8 +60,8 @@ void TestClientCodeSync::init()
     m_server = std::make_unique<RestartableServer>();
     QCOMPARE(m_server->start(), QString());
     const UserId ines = m_server->addUser(QStringLiteral("ines"), Role::Instructor);
-    const UserId ana = m_server->addUser(QStringLiteral("ana"), Role::Student);
-    m_course = m_server->addCourse(QStringLiteral("Algorithms"), ines, {ana}).id;
+    m_ana = m_server->addUser(QStringLiteral("ana"), Role::Student);
+    m_course = m_server->addCourse(QStringLiteral("Algorithms"), ines, {m_ana}).id;
     QVERIFY(m_course.isValid());
 }
 
@@ -244,6 +248,93 @@ void TestClientCodeSync::largeEditsGoOutUnderTheLimit()
     CodeSessionFile *lateFile = openLoaded(late, created->id);
     QVERIFY(lateFile);
     QCOMPARE(lateFile->text(), replaced);
+}
+
+void TestClientCodeSync::refusedOfflineEditsAreKept_data()
+{
+    QTest::addColumn<QString>("meanwhile");
+    QTest::addColumn<int>("error");
+    QTest::newRow("made a viewer") << QStringLiteral("viewer") << int(Protocol::ErrorCode::Forbidden);
+    QTest::newRow("session archived") << QStringLiteral("archive") << int(Protocol::ErrorCode::Conflict);
+    QTest::newRow("file deleted") << QStringLiteral("delete file") << int(Protocol::ErrorCode::NotFound);
+}
+
+void TestClientCodeSync::refusedOfflineEditsAreKept()
+{
+    QFETCH(QString, meanwhile);
+    QFETCH(int, error);
+    Person ines;
+    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    std::optional<Client::CodeFileInfo> created;
+    ines.session->createFile(QStringLiteral("src/main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"), this,
+                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
+    QTRY_VERIFY(created.has_value());
+    bool roleSet = false;
+    ines.session->setRole(m_ana, Client::CodeRole::Editor, this, [&roleSet](const Client::Reply &reply) { roleSet = reply.ok; });
+    QTRY_VERIFY(roleSet);
+    TestNetwork network;
+    Person ana;
+    QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id(), &network));
+    QCOMPARE(ana.session->myRole(), Client::CodeRole::Editor);
+    CodeSessionFile *inesFile = openLoaded(ines, created->id);
+    CodeSessionFile *anaFile = openLoaded(ana, created->id);
+    QVERIFY(inesFile && anaFile);
+
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
+    // Ten minutes of work offline, while the host changes what Ana may do.
+    QString typed;
+    for (int i = 0; i < 300; ++i) {
+        const QString key(QChar(i % 30 == 29 ? u'\n' : char16_t(u'a' + i % 26)));
+        anaFile->insert(anaFile->text().size(), key);
+        typed += key;
+    }
+    const QString mine = anaFile->text();
+    QCOMPARE(mine, QStringLiteral("x = 1\n") + typed);
+
+    bool done = false;
+    if (meanwhile == QLatin1String("viewer")) {
+        ines.session->setRole(m_ana, Client::CodeRole::Viewer, this, [&done](const Client::Reply &reply) { done = reply.ok; });
+    } else if (meanwhile == QLatin1String("archive")) {
+        ines.code->archiveSession(ines.session->id(), this,
+                                  [&done](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) { done = reply.ok; });
+    } else {
+        ines.session->deleteFile(created->id, this, [&done](const Client::Reply &reply) { done = reply.ok; });
+    }
+    QTRY_VERIFY(done);
+    QSignalSpy kept(ana.session, &CodeSession::refusedEditsChanged);
+    QVERIFY(!ana.session->refusedEdits(created->id));
+
+    network.down = false;
+    QTRY_VERIFY_WITH_TIMEOUT(ana.session->refusedEdits(created->id).has_value(), 20000);
+    const CodeSession::RefusedEdits edits = *ana.session->refusedEdits(created->id);
+    QCOMPARE(edits.text, mine);
+    QCOMPARE(edits.path, QStringLiteral("src/main.py"));
+    QVERIFY(!edits.truncated);
+    QCOMPARE(int(edits.reply.error), error);
+    QCOMPARE(ana.session->allRefusedEdits().size(), 1);
+    QCOMPARE(kept.size(), 1);
+
+    if (meanwhile == QLatin1String("viewer")) {
+        // The replica went back to the server's text, which never had the refused edits.
+        QTRY_COMPARE_WITH_TIMEOUT(anaFile->syncState(), CodeSessionFile::SyncState::Synced, 10000);
+        QCOMPARE(anaFile->text(), QStringLiteral("x = 1\n"));
+        QCOMPARE(inesFile->text(), QStringLiteral("x = 1\n"));
+        QVERIFY(!anaFile->hasUnsentChanges());
+    } else if (meanwhile == QLatin1String("archive")) {
+        QCOMPARE(ana.session->state(), CodeSession::State::Refused);
+        QCOMPARE(inesFile->text(), QStringLiteral("x = 1\n"));
+    } else {
+        QVERIFY(!ana.session->openedFile(created->id));
+        QVERIFY(!ana.session->files()->file(created->id));
+    }
+
+    // Saved or let go, the text is gone from memory.
+    ana.session->discardRefusedEdits(created->id);
+    QVERIFY(!ana.session->refusedEdits(created->id));
+    QVERIFY(ana.session->allRefusedEdits().isEmpty());
+    QCOMPARE(kept.size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestClientCodeSync)

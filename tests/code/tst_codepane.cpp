@@ -28,6 +28,9 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QInputDialog>
 #include <QMessageBox>
@@ -94,6 +97,7 @@ private Q_SLOTS:
     void dialogsShowTheTitleAsWritten();
     void archivedSessionOffersNoCommentWrites();
     void unlockRefusedKeepsTheLock();
+    void refusedEditsOfferACopy();
 
 private:
     struct Person
@@ -102,7 +106,7 @@ private:
         std::unique_ptr<Client::CodeClient> code;
         std::unique_ptr<CodePane> pane;
     };
-    std::unique_ptr<Person> person(const QString &username);
+    std::unique_ptr<Person> person(const QString &username, TestNetwork *network = nullptr);
     CodeSessionId createSession(Person &host, const QString &title);
     CodeFileId createFile(Person &person, const QString &path, const QString &content);
     /// Opens the session in the person's pane and waits until joined.
@@ -138,10 +142,10 @@ void TestCodePane::cleanup()
     m_server.reset();
 }
 
-std::unique_ptr<TestCodePane::Person> TestCodePane::person(const QString &username)
+std::unique_ptr<TestCodePane::Person> TestCodePane::person(const QString &username, TestNetwork *network)
 {
     auto p = std::make_unique<Person>();
-    p->connection = makeConnection(m_caches.filePath(username + QString::number(++m_devices)));
+    p->connection = makeConnection(m_caches.filePath(username + QString::number(++m_devices)), network);
     p->code = std::make_unique<Client::CodeClient>(p->connection.get());
     p->code->setCursorInterval(10);
     if (!signIn(*p->connection, m_server->url(), username).ok)
@@ -1333,4 +1337,84 @@ void TestCodePane::unlockRefusedKeepsTheLock()
     QTRY_VERIFY(told());
     QVERIFY(ines->pane->lockAction()->isChecked());
     QVERIFY(ines->pane->session()->info().locked);
+}
+
+void TestCodePane::refusedEditsOfferACopy()
+{
+    auto ines = person(QStringLiteral("ines"));
+    TestNetwork network;
+    auto ana = person(QStringLiteral("ana"), &network);
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId main = createFile(*ines, QStringLiteral("src/main.py"), QStringLiteral("x = 1\n"));
+    const CodeFileId notes = createFile(*ines, QStringLiteral("notes.py"), QStringLiteral("# notes\n"));
+    QVERIFY(enter(*ana, id));
+    QVERIFY(openLoaded(*ana, notes));
+    CollabEditor *anaEditor = openLoaded(*ana, main);
+    QVERIFY(anaEditor);
+    QVERIFY(!anaEditor->isReadOnly());
+    QVERIFY(!ana->pane->refusedBanner()->isVisible());
+
+    // Ana types on a train; meanwhile the teacher makes her a viewer.
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
+    anaEditor->setFocus();
+    anaEditor->setCursorPosition(1, 0);
+    QTest::keyClicks(anaEditor, QStringLiteral("y = 2  # my work"));
+    const QString mine = QStringLiteral("x = 1\ny = 2  # my work");
+    QCOMPARE(anaEditor->text(), mine);
+    bool roleSet = false;
+    ines->pane->session()->setRole(m_ana, CodeRole::Viewer, ines->pane.get(),
+                                   [&roleSet](const Client::Reply &reply) { roleSet = reply.ok; });
+    QTRY_VERIFY(roleSet);
+
+    // Back online the server refuses her edits: the editor shows the server's text again, and
+    // the banner says what happened and offers her text.
+    network.down = false;
+    QTRY_VERIFY_WITH_TIMEOUT(ana->pane->refusedBanner()->isVisible(), 20000);
+    QTRY_COMPARE(anaEditor->text(), QStringLiteral("x = 1\n"));
+    QCOMPARE(ana->pane->refusedFile(), main);
+    QCOMPARE(ana->pane->refusedBanner()->text(),
+             QStringLiteral("Your last changes to main.py were not saved: you can no longer edit this session. "
+                            "Save a copy to keep them."));
+    QVERIFY(ana->pane->saveCopyButton()->isVisible());
+    QVERIFY(ana->pane->copyRefusedButton()->isVisible());
+    QVERIFY(ana->pane->dismissRefusedButton()->isVisible());
+    // That banner says it all: no second, vaguer error above it.
+    QVERIFY(!ana->pane->findChild<MessageBanner *>(QStringLiteral("codeError"))->isVisible());
+    screenshot(ana->pane.get(), QStringLiteral("code-refused-edits"));
+
+    // Switching files does not lose it.
+    ana->pane->openFile(notes);
+    QVERIFY(ana->pane->refusedBanner()->isVisible());
+    ana->pane->openFile(main);
+    QVERIFY(ana->pane->refusedBanner()->isVisible());
+    QCOMPARE(ana->pane->refusedFile(), main);
+
+    QGuiApplication::clipboard()->clear();
+    ana->pane->copyRefusedButton()->click();
+    QCOMPARE(QGuiApplication::clipboard()->text(), mine);
+
+    // Save a copy asks where, proposing "main (my copy).py", and writes her text there.
+    ana->pane->saveCopyButton()->click();
+    QFileDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = ana->pane->findChild<QFileDialog *>(QStringLiteral("saveCopyDialog"))) != nullptr);
+    QCOMPARE(dialog->acceptMode(), QFileDialog::AcceptSave);
+    QCOMPARE(QFileInfo(dialog->selectedFiles().value(0)).fileName(), QStringLiteral("main (my copy).py"));
+    QTemporaryDir target;
+    const QString path = target.filePath(QStringLiteral("main (my copy).py"));
+    dialog->setDirectory(target.path());
+    dialog->selectFile(path);
+    auto *buttons = dialog->findChild<QDialogButtonBox *>();
+    QVERIFY(buttons && buttons->button(QDialogButtonBox::Save));
+    buttons->button(QDialogButtonBox::Save)->click();
+    QTRY_VERIFY(QFileInfo::exists(path));
+    QFile saved(path);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(saved.readAll()), mine);
+    // Saved, the banner goes.
+    QTRY_VERIFY(!ana->pane->refusedBanner()->isVisible());
+    QVERIFY(!ana->pane->session()->refusedEdits(main));
 }
