@@ -89,6 +89,14 @@ void CodeClient::listSessions(CourseId course, QObject *context,
     });
 }
 
+bool CodeClient::isStoredSessionsLimit(const Reply &reply)
+{
+    // Error frames carry no machine-readable reason yet: the server's message names the limit
+    // (docs/protocol.md, Limits), as join refusals are told apart.
+    return !reply.ok && reply.error == Protocol::ErrorCode::Conflict
+        && reply.message.contains(QLatin1String("stored code sessions"));
+}
+
 void CodeClient::createSession(const NewCodeSession &settings, QObject *context,
                                std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done)
 {

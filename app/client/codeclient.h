@@ -73,9 +73,13 @@ public:
     void listSessions(CourseId course, QObject *context,
                       std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done,
                       bool withArchived = false);
-    /// Creates a session (the creator is its host); does not join it.
+    /// Creates a session (the creator is its host); does not join it. At the owner's limits it
+    /// fails with conflict: isStoredSessionsLimit() tells the stored-sessions limit (delete
+    /// archived sessions) from the open-session quota (archive or lock one).
     void createSession(const NewCodeSession &settings, QObject *context,
                        std::function<void(const Reply &, const std::optional<CodeSessionInfo> &)> done);
+    /// Whether a refused code.create met the limit on all sessions an owner keeps.
+    static bool isStoredSessionsLimit(const Reply &reply);
     /// The owner (or an admin) archives a session: read-only and the owner's alone, out of the
     /// lists and the open-session quota, nothing deleted. Needs no join. `done` gets the
     /// session as it is now.

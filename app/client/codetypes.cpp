@@ -162,6 +162,7 @@ CodeLimits CodeLimits::fromJson(const QJsonObject &json)
     read("maxContentLength", &limits.maxContentLength);
     read("maxVersions", &limits.maxVersions);
     read("maxSessions", &limits.maxSessions);
+    read("maxStoredSessions", &limits.maxStoredSessions);
     if (json.value(QStringLiteral("joinRetrySeconds")).isDouble())
         limits.joinRetrySeconds = std::max(0, json.value(QStringLiteral("joinRetrySeconds")).toInt());
     return limits;

@@ -68,6 +68,7 @@ struct CodeLimits
     int maxContentLength = 32 * 1024;   // file.create's content
     int maxVersions = 100;              // named versions per session
     int maxSessions = 50;               // open sessions per owner
+    int maxStoredSessions = 200;        // sessions per owner, archived and locked ones too
     int joinRetrySeconds = 30;          // after a host declined, before asking again
 
     /// Reads welcome's `code` object; missing or invalid fields keep their defaults.

@@ -714,7 +714,10 @@ void CodePane::newSession()
                 openSession(info->id);
                 return;
             }
-            const QString text = reply.error == Protocol::ErrorCode::Conflict
+            const QString text = Client::CodeClient::isStoredSessionsLimit(reply)
+                ? tr("You keep as many sessions as the server allows, archived ones included. Delete archived sessions "
+                     "to make room: show them with Archived, then right-click one → Delete for good.")
+                : reply.error == Protocol::ErrorCode::Conflict
                 ? tr("You have as many open sessions as the server allows. Archive one you no longer use "
                      "(Session → Archive) or lock one (Access → Lock) to create another.")
                 : ErrorText::forRequest(reply.error, reply.retryAfterMs);

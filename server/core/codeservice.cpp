@@ -409,6 +409,14 @@ void CodeService::codeCreate(Connection &c, const Request &r)
             return;
         }
     }
+    // A retry gets the session made the first time, also when that one took the last place.
+    if (const std::optional<CodeSessionRecord> first =
+            m_core.db([&] { return m_code.codeSessionByClientId(c.userId(), stringField(r, "clientId")); })) {
+        c.reply(r, {{QStringLiteral("session"), sessionJson(*first, CodeRole::Host, true)}});
+        return;
+    }
+    if (!roomToStore(c, r, c.userId()))
+        return;
     if (!placeInQuota(c, r, c.userId(),
                       QStringLiteral("you own %1 open code sessions, the most allowed; archive or lock one you no longer use"),
                       QStringLiteral("the session could not be created")))
@@ -766,6 +774,7 @@ QJsonObject CodeService::limits() const
             {QStringLiteral("maxContentLength"), MaxCodeContentLength},
             {QStringLiteral("maxVersions"), config.maxCodeVersionsPerSession},
             {QStringLiteral("maxSessions"), config.maxCodeSessionsPerOwner},
+            {QStringLiteral("maxStoredSessions"), config.maxCodeStoredSessionsPerOwner},
             {QStringLiteral("joinRetrySeconds"), config.codeJoinRetrySeconds}};
 }
 
@@ -1024,6 +1033,25 @@ bool CodeService::placeInQuota(Connection &c, const Request &r, UserId owner, co
     }
     if (owned >= maxSessions) {
         c.fail(r, ErrorCode::Conflict, atLimit.arg(maxSessions));
+        return false;
+    }
+    return true;
+}
+
+bool CodeService::roomToStore(Connection &c, const Request &r, UserId owner)
+{
+    // Archived and locked sessions are out of the open-session quota but still on the disk:
+    // without this limit one account could fill it.
+    const int maxStored = m_core.config().maxCodeStoredSessionsPerOwner;
+    const int stored = m_core.db([&] { return m_code.storedCodeSessionCount(owner); });
+    if (stored < 0) {
+        c.fail(r, ErrorCode::Internal, QStringLiteral("the session could not be created"));
+        return false;
+    }
+    if (stored >= maxStored) {
+        c.fail(r, ErrorCode::Conflict,
+               QStringLiteral("you keep %1 stored code sessions (archived and locked ones included), the most allowed; "
+                              "delete archived sessions to make room").arg(maxStored));
         return false;
     }
     return true;

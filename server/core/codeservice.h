@@ -122,6 +122,9 @@ private:
     /// Whether `owner` may have one more open session (neither locked nor archived): fails the
     /// request with conflict `atLimit` (%1: the limit), or internal `failed`, and returns false.
     bool placeInQuota(Connection &c, const Request &r, UserId owner, const QString &atLimit, const QString &failed);
+    /// Whether `owner` may keep one more session (code/max_stored_sessions_per_owner): else
+    /// fails `r` with conflict.
+    bool roomToStore(Connection &c, const Request &r, UserId owner);
     /// Unsubscribes the connections joined to or waiting for the session but `keep`'s (an
     /// invalid user: all of them). The session may be unloaded afterwards.
     void dropConnections(CodeSessionId id, UserId keep);

@@ -164,6 +164,7 @@ QString ServerConfig::loadFile(const QString &path)
 
     r.integer("code/max_versions_per_session", &maxCodeVersionsPerSession, 1, 100000);
     r.integer("code/max_sessions_per_owner", &maxCodeSessionsPerOwner, 1, 100000);
+    r.integer("code/max_stored_sessions_per_owner", &maxCodeStoredSessionsPerOwner, 1, 1000000);
     r.integer("code/max_join_requests", &maxCodeJoinRequests, 1, 100000);
     r.integer("code/join_retry_seconds", &codeJoinRetrySeconds, 0, 24 * 3600);
 

@@ -55,6 +55,7 @@ struct ServerConfig
 
     int maxCodeVersionsPerSession = 100; // named versions a code session keeps
     int maxCodeSessionsPerOwner = 50;    // code sessions one user owns that are not locked
+    int maxCodeStoredSessionsPerOwner = 200; // code sessions one user owns, archived and locked ones too
     int maxCodeJoinRequests = 50;        // join requests one session's hosts have waiting
     int codeJoinRetrySeconds = 30;       // after a host declined, before that user may ask again
 

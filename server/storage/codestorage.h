@@ -172,6 +172,11 @@ public:
     virtual StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) = 0;
     /// Sessions the user owns that are neither locked nor archived; -1 on a storage error.
     virtual int openCodeSessionCount(UserId owner) = 0;
+    /// Sessions the user owns that are not deleted (locked and archived ones too); -1 on a
+    /// storage error.
+    virtual int storedCodeSessionCount(UserId owner) = 0;
+    /// The session the owner created with `clientId` (a retried code.create), if any.
+    virtual std::optional<CodeSessionRecord> codeSessionByClientId(UserId owner, const QString &clientId) = 0;
     /// Archives the session at `archivedAt` (code.archive), or brings it back with 0
     /// (code.unarchive), and logs `event`. Archiving also drops the join requests waiting for a
     /// host. NotFound for a deleted session.

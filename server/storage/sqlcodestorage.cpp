@@ -147,15 +147,7 @@ RoomId SqlCodeStorage::roomOfSession(CodeSessionId session)
 StorageResult<CodeSessionRecord> SqlCodeStorage::createCodeSession(const CodeSessionRecord &session,
                                                                    const QString &clientId)
 {
-    const auto existing = [&]() -> std::optional<CodeSessionRecord> {
-        if (clientId.isEmpty())
-            return std::nullopt;
-        const std::optional<SqlRows> rows =
-            sql("code_session_by_owner_client", {{"owner_id", session.ownerId.value()}, {"client_id", clientId}});
-        if (!rows || rows->isEmpty())
-            return std::nullopt;
-        return codeSession(id<CodeSessionId>(rows->first(), "id"));
-    };
+    const auto existing = [&] { return codeSessionByClientId(session.ownerId, clientId); };
     if (std::optional<CodeSessionRecord> first = existing())
         return success(std::move(*first));
     StorageResult<CodeSessionRecord> created = insertCodeSession(session, clientId);
@@ -654,6 +646,24 @@ int SqlCodeStorage::openCodeSessionCount(UserId owner)
     if (!rows || rows->isEmpty())
         return -1;
     return rows->first().value("sessions").toInt();
+}
+
+int SqlCodeStorage::storedCodeSessionCount(UserId owner)
+{
+    const std::optional<SqlRows> rows = sql("code_count_stored_sessions", {{"owner_id", owner.value()}});
+    if (!rows || rows->isEmpty())
+        return -1;
+    return rows->first().value("sessions").toInt();
+}
+
+std::optional<CodeSessionRecord> SqlCodeStorage::codeSessionByClientId(UserId owner, const QString &clientId)
+{
+    if (clientId.isEmpty())
+        return std::nullopt;
+    const std::optional<SqlRows> rows = sql("code_session_by_owner_client", {{"owner_id", owner.value()}, {"client_id", clientId}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    return codeSession(id<CodeSessionId>(rows->first(), "id"));
 }
 
 int SqlCodeStorage::codeVersionCount(CodeSessionId session)

@@ -22,6 +22,8 @@ public:
     QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course, bool withArchived) override;
     StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) override;
     int openCodeSessionCount(UserId owner) override;
+    int storedCodeSessionCount(UserId owner) override;
+    std::optional<CodeSessionRecord> codeSessionByClientId(UserId owner, const QString &clientId) override;
     StorageResult<EventRecord> setCodeSessionArchived(CodeSessionId session, qint64 archivedAt,
                                                       const CodeEvent &event) override;
     StorageResult<EventRecord> deleteCodeSession(CodeSessionId session, qint64 deletedAt, const CodeEvent &event) override;

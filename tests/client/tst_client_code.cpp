@@ -692,6 +692,7 @@ void TestClientCode::limitsComeFromTheWelcome()
     Server::ServerConfig config = TestServer::testConfig();
     config.maxCodeVersionsPerSession = 7;
     config.maxCodeSessionsPerOwner = 3;
+    config.maxCodeStoredSessionsPerOwner = 4;
     QCOMPARE(server.start(config), QString());
     QVERIFY(server.addUser(QStringLiteral("zoe"), Role::Student).isValid());
     auto connection = makeConnection(m_caches.filePath(QStringLiteral("zoe")));
@@ -701,6 +702,39 @@ void TestClientCode::limitsComeFromTheWelcome()
     QCOMPARE(code.limits().maxVersions, 7);
     QCOMPARE(code.limits().maxSessions, 3);
     QCOMPARE(code.limits().maxUpdateBytes, Client::CodeLimits().maxUpdateBytes);
+    QCOMPARE(code.limits().maxStoredSessions, 4);
+
+    // The two limits on a student's sessions are told apart, so the pane can say what helps.
+    const auto create = [&code]() {
+        Client::NewCodeSession settings;
+        settings.title = QStringLiteral("Mine");
+        settings.visibility = QStringLiteral("private");
+        std::optional<Client::Reply> answer;
+        code.createSession(settings, &code, [&answer](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+            answer = reply;
+        });
+        return QTest::qWaitFor([&answer] { return answer.has_value(); }, 5000) ? *answer : Client::Reply();
+    };
+    QList<CodeSessionId> made;
+    for (int i = 0; i < 3; ++i) {
+        const Client::Reply reply = create();
+        QVERIFY(reply.ok);
+        made.append(CodeSessionId(reply.data.value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toInteger()));
+    }
+    const Client::Reply open = create();
+    QCOMPARE(open.error, Protocol::ErrorCode::Conflict);
+    QVERIFY(!CodeClient::isStoredSessionsLimit(open));
+    for (const CodeSessionId id : {made.at(0), made.at(1)}) {
+        bool archived = false;
+        code.archiveSession(id, &code, [&archived](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+            archived = reply.ok;
+        });
+        QTRY_VERIFY(archived);
+    }
+    QVERIFY(create().ok);
+    const Client::Reply stored = create();
+    QCOMPARE(stored.error, Protocol::ErrorCode::Conflict);
+    QVERIFY2(CodeClient::isStoredSessionsLimit(stored), qPrintable(stored.message));
 }
 
 QTEST_GUILESS_MAIN(TestClientCode)

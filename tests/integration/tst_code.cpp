@@ -286,6 +286,7 @@ private Q_SLOTS:
         QCOMPARE(code.value(QStringLiteral("maxContentLength")).toInt(), MaxCodeContentLength);
         QCOMPARE(code.value(QStringLiteral("maxVersions")).toInt(), 100);
         QCOMPARE(code.value(QStringLiteral("maxSessions")).toInt(), 50);
+        QCOMPARE(code.value(QStringLiteral("maxStoredSessions")).toInt(), 200);
         QCOMPARE(code.value(QStringLiteral("joinRetrySeconds")).toInt(), 30);
     }
 
@@ -870,6 +871,68 @@ private Q_SLOTS:
         // Archiving another one makes room.
         QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, second)->type, FrameType::Result);
         QCOMPARE(setLocked(false)->type, FrameType::Result);
+    }
+
+    void storedSessionsAreLimited()
+    {
+        m_configure = [](Server::ServerConfig &config) {
+            config.maxCodeSessionsPerOwner = 2;
+            config.maxCodeStoredSessionsPerOwner = 3;
+        };
+        restartServer();
+        const auto create = [&](const QString &id) {
+            return m_teacher->request(Op::CodeCreate, {{QStringLiteral("clientId"), id},
+                                                       {QStringLiteral("title"), QStringLiteral("Lab")},
+                                                       {QStringLiteral("courseId"), m_courseId},
+                                                       {QStringLiteral("scope"), QStringLiteral("course")}});
+        };
+        const auto idOf = [](const std::optional<Frame> &frame) {
+            return frame && frame->type == FrameType::Result
+                ? frame->data.value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toInteger()
+                : qint64(0);
+        };
+        const qint64 first = idOf(create(QStringLiteral("s-1")));
+        const qint64 second = idOf(create(QStringLiteral("s-2")));
+        QVERIFY(first > 0 && second > 0);
+        // Archived, a session frees its open place but stays on the disk.
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, first)->type, FrameType::Result);
+        const qint64 third = idOf(create(QStringLiteral("s-3")));
+        QVERIFY(third > 0);
+        const std::optional<Frame> full = create(QStringLiteral("s-4"));
+        expectError(full, ErrorCode::Conflict);
+        // The answer tells it apart from the open-session quota, and says what to do.
+        QVERIFY2(full->message.contains(QLatin1String("3 stored code sessions")), qPrintable(full->message));
+        QVERIFY2(full->message.contains(QLatin1String("delete archived sessions")), qPrintable(full->message));
+        QVERIFY(!full->message.contains(QLatin1String("open code sessions")));
+        // Archiving or locking does not make room; the limit outlives a restart.
+        join(*m_teacher, third);
+        const std::optional<Frame> lockedThird = m_teacher->request(
+            Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), third}, {QStringLiteral("locked"), true}});
+        QVERIFY(lockedThird && lockedThird->type == FrameType::Result);
+        restartServer();
+        expectError(create(QStringLiteral("s-4")), ErrorCode::Conflict);
+
+        // Retries of creates that went through get their session, also at the limit, and
+        // nothing new is made.
+        QCOMPARE(idOf(create(QStringLiteral("s-3"))), third);
+        QCOMPARE(idOf(create(QStringLiteral("s-1"))), first);
+        Server::CodeStorage &storage = m_server->server().storage().code();
+        QCOMPARE(storage.storedCodeSessionCount(storage.codeSession(Server::CodeSessionId(third))->ownerId), 3);
+
+        // Deleting the archived one makes room to store one more, but the open-session quota
+        // refuses it (second and third, unlocked again, are open), with its own answer.
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeDelete, first)->type, FrameType::Result);
+        join(*m_teacher, third);
+        const std::optional<Frame> unlocked = m_teacher->request(
+            Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), third}, {QStringLiteral("locked"), false}});
+        QVERIFY(unlocked && unlocked->type == FrameType::Result);
+        const std::optional<Frame> open = create(QStringLiteral("s-4"));
+        expectError(open, ErrorCode::Conflict);
+        QVERIFY2(open->message.contains(QLatin1String("2 open code sessions")), qPrintable(open->message));
+        QVERIFY2(!open->message.contains(QLatin1String("stored")), qPrintable(open->message));
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, second)->type, FrameType::Result);
+        QVERIFY(idOf(create(QStringLiteral("s-4"))) > 0);
+        expectError(create(QStringLiteral("s-5")), ErrorCode::Conflict);
     }
 
     void archiveFreesTheQuotaAndOutlivesARestart()
