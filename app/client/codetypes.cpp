@@ -72,6 +72,7 @@ std::optional<CodeSessionInfo> CodeSessionInfo::fromJson(const QJsonObject &json
     info.roomId = RoomId(num(json, "roomId"));
     info.title = str(json, "title");
     info.owner = UserId(num(json, "ownerId"));
+    info.ownerName = str(json, "ownerName");
     info.courseId = CourseId(num(json, "courseId"));
     info.visibility = str(json, "scope");
     info.hasAccessCode = flag(json, "hasAccessCode");

@@ -37,6 +37,7 @@ struct CodeSessionInfo
     CodeSessionId id;
     QString title;
     UserId owner;
+    QString ownerName;  // the owner's display name (code.list only; empty elsewhere)
     CourseId courseId;  // invalid: not linked to a course
     RoomId roomId;      // the session's room (kind code), which carries its logged events
     QString visibility; // the protocol's scope: "course" or "private"

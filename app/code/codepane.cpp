@@ -470,7 +470,7 @@ void CodePane::retranslateUi()
     m_joinCode->setText(tr("Join with a code…"));
     m_refresh->setText(tr("Refresh"));
     m_showArchived->setText(tr("Archived"));
-    m_showArchived->setToolTip(tr("Also list the sessions you archived"));
+    m_showArchived->setToolTip(tr("Also list archived sessions: yours, and an admin's list has everyone's"));
     m_noSessions->setTitle(tr("No code sessions yet"));
     m_noSessions->setText(tr("A session is a small project the class edits together: everyone sees the others' "
                              "cursors, and the teacher can lead with lecture mode. Start one, or join with the "
@@ -572,8 +572,13 @@ void CodePane::refreshSessions()
         for (const Client::CodeSessionInfo &info : sessions) {
             m_listed.insert(info.id, info);
             QStringList details;
-            if (info.archived)
+            const bool mine = info.owner == m_client->me();
+            if (info.archived && mine)
                 details.append(tr("archived: read-only, only you see it"));
+            else if (info.archived)
+                details.append(tr("archived by its owner"));
+            if (!mine && !info.ownerName.isEmpty())
+                details.append(tr("by %1").arg(info.ownerName));
             details.append(tr("%n participant(s)", nullptr, info.participantCount));
             details.append(info.visibility == QLatin1String("course") ? tr("open to the course") : tr("private"));
             if (info.lecture)
@@ -606,12 +611,18 @@ QMenu *CodePane::listMenu(Client::CodeSessionId id)
     if (found == m_listed.cend())
         return menu;
     const Client::CodeSessionInfo info = *found;
-    QAction *open = menu->addAction(info.archived ? tr("Open read-only") : tr("Open"));
-    open->setObjectName(QStringLiteral("openSessionAction"));
-    connect(open, &QAction::triggered, this, [this, id] { openSession(id); });
-    if (!mayManage(info))
+    // An archived session is its owner's alone: an admin lists another's to unarchive or
+    // delete it, but cannot open it.
+    if (!info.archived || info.owner == m_client->me()) {
+        QAction *open = menu->addAction(info.archived ? tr("Open read-only") : tr("Open"));
+        open->setObjectName(QStringLiteral("openSessionAction"));
+        connect(open, &QAction::triggered, this, [this, id] { openSession(id); });
+        if (!mayManage(info))
+            return menu;
+        menu->addSeparator();
+    } else if (!mayManage(info)) {
         return menu;
-    menu->addSeparator();
+    }
     if (info.archived) {
         QAction *unarchive = menu->addAction(tr("Unarchive"));
         unarchive->setObjectName(QStringLiteral("unarchiveSessionAction"));

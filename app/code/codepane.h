@@ -81,7 +81,8 @@ public:
     QToolButton *lectureButton() const { return m_lecture; }
     QAction *lockAction() const { return m_lock; }
     QAction *approvalAction() const { return m_approval; }
-    /// Lists the archived sessions I own too (greyed), with Unarchive and Delete.
+    /// Lists the archived sessions I own too (an admin: every archived session, with its
+    /// owner's name), greyed, with Unarchive and Delete.
     QToolButton *showArchivedButton() const { return m_showArchived; }
     /// The open session's own menu (its owner and admins): Archive, Unarchive, Delete.
     QToolButton *sessionMenuButton() const { return m_sessionMenu; }

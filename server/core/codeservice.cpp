@@ -445,12 +445,36 @@ void CodeService::codeCreate(Connection &c, const Request &r)
 void CodeService::codeList(Connection &c, const Request &r)
 {
     const bool withArchived = r.data.value(QStringLiteral("archived")).toBool();
-    const QList<CodeSessionRecord> sessions = m_core.db([&] {
-        return m_code.codeSessionsOfUser(c.userId(), CourseId(integerField(r, "courseId")), withArchived);
-    });
+    const CourseId course(integerField(r, "courseId"));
+    QList<CodeSessionRecord> sessions =
+        m_core.db([&] { return m_code.codeSessionsOfUser(c.userId(), course, withArchived); });
+    // An admin finds every archived session, to delete it (a full disk, a student's request)
+    // or bring it back (a teacher who left); nobody else sees another owner's.
+    if (withArchived && c.user().info.role == Role::Admin) {
+        QSet<qint64> listed;
+        for (const CodeSessionRecord &session : std::as_const(sessions))
+            listed.insert(session.id.value());
+        const QList<CodeSessionRecord> archived = m_core.db([&] { return m_code.archivedCodeSessions(); });
+        for (const CodeSessionRecord &session : archived) {
+            if (!listed.contains(session.id.value()) && (!course.isValid() || session.courseId == course))
+                sessions.append(session);
+        }
+        std::sort(sessions.begin(), sessions.end(),
+                  [](const CodeSessionRecord &a, const CodeSessionRecord &b) { return a.id.value() > b.id.value(); });
+    }
+    // The owner's name, so that a list of other people's sessions says whose each one is.
+    QHash<qint64, QString> ownerNames;
     QJsonArray list;
-    for (const CodeSessionRecord &session : sessions)
-        list.append(sessionJsonFor(session, c.userId()));
+    for (const CodeSessionRecord &session : std::as_const(sessions)) {
+        auto name = ownerNames.constFind(session.ownerId.value());
+        if (name == ownerNames.cend()) {
+            const std::optional<UserRecord> owner = m_core.db([&] { return m_storage.userById(session.ownerId); });
+            name = ownerNames.insert(session.ownerId.value(), owner ? owner->info.displayName : QString());
+        }
+        QJsonObject json = sessionJsonFor(session, c.userId());
+        json.insert(QStringLiteral("ownerName"), *name);
+        list.append(json);
+    }
     c.reply(r, {{QStringLiteral("sessions"), list}});
 }
 

@@ -168,6 +168,8 @@ public:
     /// user's courses; of `course` only if valid. Newest first. Archived sessions only with
     /// `withArchived`, and then only those the user owns.
     virtual QList<CodeSessionRecord> codeSessionsOfUser(UserId user, CourseId course, bool withArchived) = 0;
+    /// Every archived session of the server (deleted ones not), newest first: an admin's list.
+    virtual QList<CodeSessionRecord> archivedCodeSessions() = 0;
     /// Stores title, access code, limit and flags of `session`.
     virtual StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) = 0;
     /// Sessions the user owns that are neither locked nor archived; -1 on a storage error.

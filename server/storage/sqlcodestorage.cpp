@@ -648,6 +648,11 @@ int SqlCodeStorage::openCodeSessionCount(UserId owner)
     return rows->first().value("sessions").toInt();
 }
 
+QList<CodeSessionRecord> SqlCodeStorage::archivedCodeSessions()
+{
+    return sessions("code_archived_sessions", {});
+}
+
 int SqlCodeStorage::storedCodeSessionCount(UserId owner)
 {
     const std::optional<SqlRows> rows = sql("code_count_stored_sessions", {{"owner_id", owner.value()}});

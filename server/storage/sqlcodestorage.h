@@ -23,6 +23,7 @@ public:
     StorageResult<EventRecord> updateCodeSession(const CodeSessionRecord &session, const CodeEvent &event) override;
     int openCodeSessionCount(UserId owner) override;
     int storedCodeSessionCount(UserId owner) override;
+    QList<CodeSessionRecord> archivedCodeSessions() override;
     std::optional<CodeSessionRecord> codeSessionByClientId(UserId owner, const QString &clientId) override;
     StorageResult<EventRecord> setCodeSessionArchived(CodeSessionId session, qint64 archivedAt,
                                                       const CodeEvent &event) override;

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void archivedSessionOffersNoCommentWrites();
     void unlockRefusedKeepsTheLock();
     void refusedEditsOfferACopy();
+    void adminFindsEveryArchivedSession();
 
 private:
     struct Person
@@ -1417,4 +1418,59 @@ void TestCodePane::refusedEditsOfferACopy()
     // Saved, the banner goes.
     QTRY_VERIFY(!ana->pane->refusedBanner()->isVisible());
     QVERIFY(!ana->pane->session()->refusedEdits(main));
+}
+
+void TestCodePane::adminFindsEveryArchivedSession()
+{
+    QVERIFY(m_server->addUser(QStringLiteral("root"), Role::Admin).isValid());
+    auto ines = person(QStringLiteral("ines"));
+    auto root = person(QStringLiteral("root"));
+    QVERIFY(ines && root);
+    const CodeSessionId old = createSession(*ines, QStringLiteral("Lab 1 (2025)"));
+    const CodeSessionId older = createSession(*ines, QStringLiteral("Lab 0 (2024)"));
+    QVERIFY(old.isValid() && older.isValid());
+    for (const CodeSessionId id : {old, older}) {
+        bool archived = false;
+        ines->code->archiveSession(id, ines->code.get(), [&archived](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+            archived = reply.ok;
+        });
+        QTRY_VERIFY(archived);
+    }
+
+    // Not in the admin's list until Archived is on; then both, greyed, with their owner.
+    root->pane->refreshSessions();
+    QTRY_VERIFY(root->pane->noSessionsState()->isVisible());
+    root->pane->showArchivedButton()->click();
+    QTRY_COMPARE(root->pane->sessionList()->count(), 2);
+    QListWidgetItem *item = root->pane->sessionList()->item(1); // newest first
+    QVERIFY(item->text().startsWith(QStringLiteral("Lab 1 (2025)")));
+    QVERIFY2(item->text().contains(QLatin1String("by INES")), qPrintable(item->text()));
+    QVERIFY2(item->text().contains(QLatin1String("archived by its owner")), qPrintable(item->text()));
+    QVERIFY(!item->text().contains(QLatin1String("only you")));
+    // The admin unarchives or deletes it, but cannot open it: it is its owner's alone.
+    const std::unique_ptr<QMenu> menu(root->pane->listMenu(old));
+    QVERIFY(!menu->findChild<QAction *>(QStringLiteral("openSessionAction")));
+    QAction *unarchive = menu->findChild<QAction *>(QStringLiteral("unarchiveSessionAction"));
+    QVERIFY(unarchive);
+    unarchive->trigger();
+    QTRY_COMPARE(root->pane->sessionList()->count(), 1); // back in Ines's list, not the admin's
+    const std::unique_ptr<QMenu> second(root->pane->listMenu(older));
+    QAction *remove = second->findChild<QAction *>(QStringLiteral("deleteSessionAction"));
+    QVERIFY(remove);
+    QString asked;
+    answerNextBox(QMessageBox::Yes, &asked);
+    remove->trigger();
+    QVERIFY2(asked.contains(QLatin1String("Lab 0 (2024)")), qPrintable(asked));
+    QTRY_VERIFY(root->pane->noSessionsState()->isVisible());
+
+    // Ines sees the result: one live session, nothing archived.
+    std::optional<QList<Client::CodeSessionInfo>> listed;
+    ines->code->listSessions(CourseId(), ines->code.get(), [&listed](const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions) {
+        if (reply.ok)
+            listed = sessions;
+    }, true);
+    QTRY_VERIFY(listed.has_value());
+    QCOMPARE(listed->size(), 1);
+    QCOMPARE(listed->first().id, old);
+    QVERIFY(!listed->first().archived);
 }

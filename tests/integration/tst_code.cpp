@@ -873,6 +873,52 @@ private Q_SLOTS:
         QCOMPARE(setLocked(false)->type, FrameType::Result);
     }
 
+    void adminListsEveryArchivedSession()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("root"), Role::Admin).isValid());
+        auto admin = signedIn(QStringLiteral("root"));
+        QVERIFY(admin);
+        // Ana's private session, with Ben in it, and the teacher's course session; both archived.
+        bool ok = false;
+        const qint64 anas = m_ana->call(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()},
+                                                         {QStringLiteral("title"), QStringLiteral("Ana's notes")},
+                                                         {QStringLiteral("scope"), QStringLiteral("private")}}, &ok)
+                                .value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok && anas > 0);
+        const qint64 teachers = createSession();
+        QVERIFY(teachers > 0);
+        join(*m_ana, anas);
+        m_ana->call(Op::CodeSetRole, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), anas},
+                                      {QStringLiteral("userId"), userId(*m_ben)}, {QStringLiteral("codeRole"), QStringLiteral("editor")}},
+                    &ok);
+        QVERIFY(ok);
+        QCOMPARE(lifecycle(*m_ana, Op::CodeArchive, anas)->type, FrameType::Result);
+        QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, teachers)->type, FrameType::Result);
+
+        // Nobody but the owner lists an archived session: not a participant, not the course's
+        // teacher, not a stranger.
+        QVERIFY(listed(*m_ana, true).contains(anas));
+        QVERIFY(!listed(*m_ana, true).contains(teachers));
+        QVERIFY(!listed(*m_ben, true).contains(anas));
+        QVERIFY(!listed(*m_teacher, true).contains(anas));
+        QVERIFY(!listed(*m_eve, true).contains(anas));
+        // An admin lists every one of the server, newest first, with the owner's name, and
+        // only with the Archived toggle.
+        QVERIFY(!listed(*admin).contains(anas));
+        QCOMPARE(listed(*admin, true), (QList<qint64>{teachers, anas}));
+        const QJsonArray sessions =
+            admin->call(Op::CodeList, {{QStringLiteral("archived"), true}}, &ok).value(QStringLiteral("sessions")).toArray();
+        QVERIFY(ok);
+        QCOMPARE(sessions.at(1).toObject().value(QStringLiteral("ownerName")).toString(), QStringLiteral("ANA"));
+        QCOMPARE(sessions.at(1).toObject().value(QStringLiteral("archived")).toBool(), true);
+        // ...and manages them without joining: unarchive one, delete the other.
+        QCOMPARE(lifecycle(*admin, Op::CodeUnarchive, teachers)->type, FrameType::Result);
+        QCOMPARE(lifecycle(*admin, Op::CodeDelete, anas)->type, FrameType::Result);
+        QCOMPARE(listed(*admin, true), QList<qint64>{});
+        QVERIFY(listed(*m_teacher).contains(teachers));
+        QVERIFY(!listed(*m_ana, true).contains(anas));
+    }
+
     void storedSessionsAreLimited()
     {
         m_configure = [](Server::ServerConfig &config) {
