@@ -347,6 +347,12 @@ void TestStorage::codeArchiveDelete()
                                    {{fileId, QStringLiteral("a.py"), QStringLiteral("python"), QByteArray("st")}},
                                    codeEvent(QStringLiteral("version.created"), teacher)).ok());
     QCOMPARE(code.openCodeSessionCount(teacher), 2);
+    QCOMPARE(code.storedCodeSessionCount(teacher), 2);
+    QCOMPARE(code.storedCodeSessionCount(ana), 0);
+    QVERIFY(code.archivedCodeSessions().isEmpty());
+    QCOMPARE(code.codeSessionByClientId(teacher, QStringLiteral("c1"))->id, session.id);
+    QVERIFY(!code.codeSessionByClientId(ana, QStringLiteral("c1")));
+    QVERIFY(!code.codeSessionByClientId(teacher, QString()));
 
     // Deleting a live session is refused: nothing goes.
     QCOMPARE(code.deleteCodeSession(session.id, 6000, codeEvent(QStringLiteral("code.deleted"), teacher)).error,
@@ -362,6 +368,11 @@ void TestStorage::codeArchiveDelete()
     QVERIFY(code.codeSession(session.id)->isArchived());
     QVERIFY(!code.codeSession(other.id)->isArchived());
     QCOMPARE(code.openCodeSessionCount(teacher), 1);
+    // ...but still stored, and in an admin's list of every archived session.
+    QCOMPARE(code.storedCodeSessionCount(teacher), 2);
+    QCOMPARE(code.archivedCodeSessions().size(), 1);
+    QCOMPARE(code.archivedCodeSessions().first().id, session.id);
+    QCOMPARE(code.archivedCodeSessions().first().participantCount, 2);
     QVERIFY(!code.codeRole(session.id, ben));
     QCOMPARE(code.codeRole(session.id, ana), CodeRole::Editor);
     QCOMPARE(code.codeSessionsOfUser(teacher, CourseId(), false).size(), 1);
@@ -407,6 +418,9 @@ void TestStorage::codeArchiveDelete()
     QCOMPARE(code.setCodeSessionArchived(session.id, 0, codeEvent(QStringLiteral("code.unarchived"), teacher)).error,
              StorageError::NotFound);
     QCOMPARE(code.openCodeSessionCount(teacher), 1);
+    QCOMPARE(code.storedCodeSessionCount(teacher), 1);
+    QVERIFY(code.archivedCodeSessions().isEmpty());
+    QVERIFY(!code.codeSessionByClientId(teacher, QStringLiteral("c1")));
     QCOMPARE(code.codeSessionsOfUser(teacher, CourseId(), true).size(), 1);
     // A retried code.create of the deleted session does not bring it back as it was.
     QVERIFY(code.createCodeSession(newSession(teacher), QStringLiteral("c1")).value->id != session.id);
