@@ -86,12 +86,12 @@ ChatService::ChatService(ServerCore &core, Storage &storage)
 
 std::optional<ChatService::Access> ChatService::access(Connection &c, RoomId roomId)
 {
-    std::optional<RoomInfo> room = m_core.db([&] { return m_storage.roomById(roomId); });
+    auto room = m_core.db([&] { return m_storage.roomWithRole(roomId, c.userId()); });
     if (!room)
         return std::nullopt;
     Access result;
-    result.room = std::move(*room);
-    result.role = m_core.db([&] { return m_storage.roomRole(roomId, c.userId()); });
+    result.room = std::move(room->first);
+    result.role = room->second;
     const bool serverAdmin = c.user().info.role == Role::Admin;
     if (!result.role && !serverAdmin)
         return std::nullopt;

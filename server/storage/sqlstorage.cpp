@@ -366,14 +366,14 @@ StorageResult<EventRecord> SqlStorage::appendEvent(RoomId room, const QString &k
                                                    const QString &clientId, const QByteArray &payload,
                                                    qint64 timestamp)
 {
-    // Server-generated events (no sender) are never deduplicated.
+    // Server-generated events (no sender) are never deduplicated. A retry is found by the
+    // insert, which the unique index turns into a conflict, not by a read before it: callers
+    // answer retries before they get here (message.send looks the clientId up first), and a
+    // read of its own would cost every new event a statement and a read transaction.
     const bool idempotent = !clientId.isEmpty() && sender.isValid();
-    if (idempotent) {
-        if (std::optional<EventRecord> existing = eventByClientId(room, sender, clientId))
-            return success(std::move(*existing));
-    }
     StorageResult<EventRecord> appended = insertEvent(room, kind, sender, clientId, payload, timestamp);
-    // A concurrent retry of the same send committed first: answer with its event.
+    // A retry of an event already stored, or a concurrent one that committed first: answer
+    // with that event.
     if (appended.error == StorageError::Conflict && idempotent) {
         if (std::optional<EventRecord> existing = eventByClientId(room, sender, clientId))
             return success(std::move(*existing));
@@ -649,6 +649,18 @@ std::optional<RoomRole> SqlStorage::roomRole(RoomId room, UserId user)
     if (!rows || rows->isEmpty() || !parseRoomRole(rows->first().value(0).toString(), &result))
         return std::nullopt;
     return result;
+}
+
+std::optional<std::pair<RoomInfo, std::optional<RoomRole>>> SqlStorage::roomWithRole(RoomId room, UserId user)
+{
+    const std::optional<SqlRows> rows = sql("room_with_role", {{"id", room.value()}, {"user_id", user.value()}});
+    if (!rows || rows->isEmpty())
+        return std::nullopt;
+    const SqlRow &row = rows->first();
+    std::optional<RoomRole> role;
+    if (RoomRole parsed = RoomRole::Member; parseRoomRole(row.value("member_role").toString(), &parsed))
+        role = parsed;
+    return std::pair{SqlRecords::room(row), role};
 }
 
 QList<RoomMemberRecord> SqlStorage::roomMembers(RoomId room)

@@ -82,6 +82,7 @@ public:
     std::optional<RoomInfo> roomForUser(RoomId room, UserId user) override;
     QList<RoomInfo> publicStudyRooms(CourseId course, UserId user) override;
     std::optional<RoomRole> roomRole(RoomId room, UserId user) override;
+    std::optional<std::pair<RoomInfo, std::optional<RoomRole>>> roomWithRole(RoomId room, UserId user) override;
     QList<RoomMemberRecord> roomMembers(RoomId room) override;
     StorageResult<UserId> roomSuccessor(RoomId room, UserId leaving) override;
     QList<UserId> roomMates(UserId user) override;

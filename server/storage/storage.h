@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace Cohort::Server {
 
@@ -257,6 +258,9 @@ public:
     virtual QList<RoomInfo> publicStudyRooms(CourseId course, UserId user) = 0;
     /// The user's role in the room, or nothing when not a member.
     virtual std::optional<RoomRole> roomRole(RoomId room, UserId user) = 0;
+    /// roomById and roomRole in one query, as every chat op asks both; nothing when there is no
+    /// such room.
+    virtual std::optional<std::pair<RoomInfo, std::optional<RoomRole>>> roomWithRole(RoomId room, UserId user) = 0;
     virtual QList<RoomMemberRecord> roomMembers(RoomId room) = 0;
     /// Who owns the room after `leaving` (its owner) goes: the longest-standing admin, else the
     /// longest-standing member; `NotFound` when nobody else is a member.

@@ -66,6 +66,19 @@ void TestStorage::courseMembersAreRoomMembers()
     QCOMPARE(members.at(0).role, RoomRole::Owner);
     QCOMPARE(m_storage->roomMates(ben).size(), 2);
 
+    // The room and a user's role in one query, as the chat ops ask for them.
+    const auto withRole = m_storage->roomWithRole(course.roomId, cy);
+    QVERIFY(withRole);
+    QCOMPARE(withRole->first.id, course.roomId);
+    QCOMPARE(withRole->first.kind, RoomKind::Course);
+    QCOMPARE(withRole->first.name, m_storage->roomById(course.roomId)->name);
+    QCOMPARE(withRole->second, RoomRole::Admin);
+    const auto outsider = m_storage->roomWithRole(course.roomId, addUser(QStringLiteral("dee")));
+    QVERIFY(outsider);
+    QCOMPARE(outsider->first.id, course.roomId);
+    QVERIFY(!outsider->second);
+    QVERIFY(!m_storage->roomWithRole(RoomId(4242), ana));
+
     // A course member and a room member are one transaction: a failing one adds neither.
     QVERIFY(!m_storage->addCourseMember(course.id, UserId(4242), Role::Student));
     QCOMPARE(m_storage->roomMembers(course.roomId).size(), 3);
