@@ -279,6 +279,11 @@ std::optional<SqlRows> SqlConnection::execDirect(const QString &query, bool mayR
     return collectRows(statement);
 }
 
+std::optional<SqlRows> SqlConnection::execControl(const QString &query)
+{
+    return m_backend == Sqlite ? exec(query, {}, true) : execDirect(query, true);
+}
+
 QString SqlConnection::execScript(const QString &script)
 {
     const QStringList statements = splitSqlStatements(script);
@@ -323,7 +328,7 @@ QString SqlConnection::fail(const QString &what, const QString &error)
 
 SqlTransaction::SqlTransaction(SqlConnection &connection)
     : m_connection(connection)
-    , m_active(connection.execDirect(QStringLiteral("begin")).has_value())
+    , m_active(connection.execControl(QStringLiteral("begin")).has_value())
 {
     m_connection.m_inTransaction = m_active;
 }
@@ -331,7 +336,7 @@ SqlTransaction::SqlTransaction(SqlConnection &connection)
 SqlTransaction::~SqlTransaction()
 {
     if (m_active)
-        m_connection.execDirect(QStringLiteral("rollback"));
+        m_connection.execControl(QStringLiteral("rollback"));
     m_connection.m_inTransaction = false;
 }
 
@@ -340,7 +345,7 @@ QString SqlTransaction::commit()
     if (!m_active)
         return m_connection.lastError();
     // A failed COMMIT leaves m_active set, so the destructor rolls back what SQLite kept open.
-    if (!m_connection.execDirect(QStringLiteral("commit")))
+    if (!m_connection.execControl(QStringLiteral("commit")))
         return m_connection.lastError();
     m_active = false;
     m_connection.m_inTransaction = false;

@@ -92,6 +92,9 @@ private:
     QString setUpPostgres();
     std::optional<SqlRows> exec(const QString &query, const QVariantMap &bindings, bool mayReconnect);
     std::optional<SqlRows> execDirect(const QString &query, bool mayReconnect);
+    /// Runs BEGIN, COMMIT or ROLLBACK: on SQLite prepared once and reused, as every write runs
+    /// two of them; PostgreSQL cannot prepare transaction control.
+    std::optional<SqlRows> execControl(const QString &query);
     QString fail(const QString &what, const QString &error);
     /// After a failed statement outside a transaction: whether the PostgreSQL connection was
     /// lost (a restart of the database, a dropped TCP link) and has been opened again.
