@@ -752,6 +752,8 @@ void CodePane::openSession(Client::CodeSessionId id, const QString &accessCode)
 {
     // One session at a time: the one shown before is left, so it stops sending its events.
     if (m_session && m_session->id() != id) {
+        if (!confirmLeaving())
+            return;
         CodeSession *previous = m_session;
         bindSession(nullptr);
         m_client->leave(previous);
@@ -763,7 +765,7 @@ void CodePane::openSession(Client::CodeSessionId id, const QString &accessCode)
 
 void CodePane::leaveSession()
 {
-    if (!m_session)
+    if (!m_session || !confirmLeaving())
         return;
     CodeSession *session = m_session;
     bindSession(nullptr);

@@ -149,6 +149,9 @@ private:
     bool mayManage(const Client::CodeSessionInfo &info) const;
     QStringList filePaths() const;
     void updateRefusedBanner();
+    /// Asks before leaving a session that holds refused edits (they are kept nowhere else);
+    /// true: leave.
+    bool confirmLeaving();
     /// Asks where (a file dialog, "<name> (my copy).<ext>" proposed) and writes the kept text.
     void saveRefusedCopy();
     void writeRefusedCopy(Client::CodeFileId file, const QString &target);

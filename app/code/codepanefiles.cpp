@@ -14,6 +14,7 @@
 #include "messagebanner.h"
 #include "sessionexport.h"
 
+#include <QAbstractButton>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -288,6 +289,25 @@ void CodePane::updateRefusedBanner()
         text += QLatin1Char(' ') + tr("Only the first %n character(s) were kept.", nullptr, static_cast<int>(edits->text.size()));
     m_refusedBanner->showMessage(MessageBanner::Kind::Warning, text);
     m_refusedRow->show();
+}
+
+bool CodePane::confirmLeaving()
+{
+    const QList<CodeSession::RefusedEdits> kept = m_session ? m_session->allRefusedEdits() : QList<CodeSession::RefusedEdits>();
+    if (kept.isEmpty())
+        return true;
+    QStringList names;
+    for (const CodeSession::RefusedEdits &edits : kept)
+        names.append(QFileInfo(edits.path).fileName());
+    QMessageBox box(QMessageBox::Warning, tr("Leave session"),
+                    tr("Your changes to %1 that the server refused are kept only until you leave this session. "
+                       "Leave and lose them?").arg(QLocale().createSeparatedList(names)),
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setTextFormat(Qt::PlainText);
+    box.setInformativeText(tr("Save a copy first to keep them."));
+    box.button(QMessageBox::Yes)->setText(tr("Leave and Lose Them"));
+    box.setDefaultButton(QMessageBox::Cancel);
+    return box.exec() == QMessageBox::Yes;
 }
 
 void CodePane::saveRefusedCopy()

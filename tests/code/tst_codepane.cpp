@@ -1394,6 +1394,14 @@ void TestCodePane::refusedEditsOfferACopy()
     QVERIFY(ana->pane->refusedBanner()->isVisible());
     QCOMPARE(ana->pane->refusedFile(), main);
 
+    // Leaving would lose it: the pane asks, and Cancel stays.
+    QString asked;
+    answerNextBox(QMessageBox::Cancel, &asked);
+    ana->pane->leaveSession();
+    QVERIFY2(asked.contains(QLatin1String("main.py")), qPrintable(asked));
+    QVERIFY(ana->pane->session());
+    QVERIFY(ana->pane->refusedBanner()->isVisible());
+
     QGuiApplication::clipboard()->clear();
     ana->pane->copyRefusedButton()->click();
     QCOMPARE(QGuiApplication::clipboard()->text(), mine);
@@ -1418,6 +1426,9 @@ void TestCodePane::refusedEditsOfferACopy()
     // Saved, the banner goes.
     QTRY_VERIFY(!ana->pane->refusedBanner()->isVisible());
     QVERIFY(!ana->pane->session()->refusedEdits(main));
+    // Nothing is left to lose: leaving does not ask.
+    ana->pane->leaveSession();
+    QVERIFY(!ana->pane->session());
 }
 
 void TestCodePane::adminFindsEveryArchivedSession()
