@@ -99,6 +99,7 @@ private Q_SLOTS:
     void unlockRefusedKeepsTheLock();
     void refusedEditsOfferACopy();
     void adminFindsEveryArchivedSession();
+    void storedSessionLimitSaysWhatHelps();
 
 private:
     struct Person
@@ -1484,4 +1485,44 @@ void TestCodePane::adminFindsEveryArchivedSession()
     QCOMPARE(listed->size(), 1);
     QCOMPARE(listed->first().id, old);
     QVERIFY(!listed->first().archived);
+}
+
+void TestCodePane::storedSessionLimitSaysWhatHelps()
+{
+    QVERIFY(m_server->stop());
+    m_server->config().maxCodeStoredSessionsPerOwner = 1;
+    QCOMPARE(m_server->start(), QString());
+    auto ines = person(QStringLiteral("ines"));
+    QVERIFY(ines);
+    const CodeSessionId old = createSession(*ines, QStringLiteral("Lab 1"));
+    QVERIFY(old.isValid());
+    bool archived = false;
+    ines->code->archiveSession(old, ines->code.get(), [&archived](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+        archived = reply.ok;
+    });
+    QTRY_VERIFY(archived);
+
+    // New session… at the limit: the list says that archiving will not help, deleting will.
+    bool filled = false;
+    QTimer poll;
+    poll.setInterval(10);
+    connect(&poll, &QTimer::timeout, this, [&filled] {
+        auto *dialog = qobject_cast<NewSessionDialog *>(QApplication::activeModalWidget());
+        if (!dialog || filled)
+            return;
+        filled = true;
+        dialog->titleEdit()->setText(QStringLiteral("Lab 2"));
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    });
+    poll.start();
+    ines->pane->findChild<QToolButton *>(QStringLiteral("newSessionButton"))->click();
+    QTRY_VERIFY(filled);
+    const auto told = [&ines] {
+        const QList<MessageBanner *> banners = ines->pane->findChildren<MessageBanner *>();
+        return std::any_of(banners.cbegin(), banners.cend(), [](const MessageBanner *banner) {
+            return banner->isVisible() && banner->text().contains(QLatin1String("Delete archived sessions"));
+        });
+    };
+    QTRY_VERIFY(told());
+    QVERIFY(!ines->pane->session());
 }
