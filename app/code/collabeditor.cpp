@@ -78,6 +78,9 @@ CollabEditor::CollabEditor(QWidget *parent)
     setCaretLineVisible(true);
     setScrollWidthTracking(true);
     setScrollWidth(1);
+    // Others' keystrokes and carets repaint lines many times a second: the visible lines keep
+    // their layout, instead of only the caret's line, so that their text is not measured again.
+    SendScintilla(SCI_SETLAYOUTCACHE, static_cast<unsigned long>(SC_CACHE_PAGE));
 
     const auto resolver = [this](const Collab::Anchor &anchor) { return resolveToBytes(anchor); };
     m_cursors = new RemoteCursors(this, resolver);
@@ -220,6 +223,11 @@ std::optional<std::pair<qsizetype, qsizetype>> CollabEditor::remoteCursor(quint6
 bool CollabEditor::isRemoteTagShown(quint64 peer) const
 {
     return m_cursors->isTagShown(peer);
+}
+
+QRect CollabEditor::remoteCaretRect(quint64 peer) const
+{
+    return m_cursors->caretRect(peer);
 }
 
 void CollabEditor::setComment(const QString &id, const Collab::Anchor &start, const Collab::Anchor &end)
@@ -545,7 +553,7 @@ void CollabEditor::applyTheme()
 {
     EditorTheme::apply(this, lexer(), palette());
     m_comments->applyPalette(palette());
-    m_cursors->refresh();
+    m_cursors->relayout(); // the fonts may have changed with the theme or the language
 }
 
 void CollabEditor::updateLineNumberWidth()
@@ -555,6 +563,7 @@ void CollabEditor::updateLineNumberWidth()
         return;
     m_lineNumberDigits = digits;
     setMarginWidth(0, QString(digits + 1, QLatin1Char('9')));
+    m_cursors->relayout(); // the text moved right or left with the margin
 }
 
 qsizetype CollabEditor::resolveToBytes(const Collab::Anchor &anchor) const

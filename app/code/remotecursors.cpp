@@ -44,13 +44,21 @@ RemoteCursors::RemoteCursors(QsciScintilla *editor, Resolver resolver)
     editor->SendScintilla(QsciScintillaBase::SCI_INDICSETALPHA, indicator, 70L);
     editor->SendScintilla(QsciScintillaBase::SCI_INDICSETOUTLINEALPHA, indicator, 0L);
 
-    // The overlay covers the whole viewport, so updating it repaints all of the text below:
-    // only worth it when there is a caret to draw.
-    connect(editor, &QsciScintillaBase::SCN_UPDATEUI, this, [this](int) { updateIfShown(); });
-    connect(editor, &QsciScintillaBase::SCN_ZOOM, this, &RemoteCursors::updateIfShown);
+    // Scrolled or zoomed, every caret moved on screen; an edit or a selection moves only some.
+    connect(editor, &QsciScintillaBase::SCN_UPDATEUI, this, [this](int updated) {
+        if (updated & (QsciScintillaBase::SC_UPDATE_V_SCROLL | QsciScintillaBase::SC_UPDATE_H_SCROLL))
+            repaintAll();
+        else
+            repaintChanged();
+    });
+    connect(editor, &QsciScintillaBase::SCN_ZOOM, this, &RemoteCursors::relayout);
+    connect(editor, &QsciScintillaBase::SCN_MODIFIED, this,
+            [this](int position, int type, const char *, int length, int linesAdded, int, int, int, int, int) {
+                forgetMeasures(position, type, length, linesAdded);
+            });
     m_tagTimer.setSingleShot(true);
     connect(&m_tagTimer, &QTimer::timeout, this, [this] {
-        update();
+        repaintChanged();
         scheduleTagExpiry();
     });
     show();
@@ -79,6 +87,12 @@ bool RemoteCursors::isTagShown(quint64 peer) const
     return cursor && (cursor->moved.elapsed() < kTagMs || peer == m_hovered);
 }
 
+QRect RemoteCursors::caretRect(quint64 peer) const
+{
+    const Cursor *cursor = find(peer);
+    return cursor ? caretRect(*cursor) : QRect();
+}
+
 void RemoteCursors::scheduleTagExpiry()
 {
     qint64 next = -1;
@@ -95,8 +109,12 @@ void RemoteCursors::remove(quint64 peer)
 {
     if (m_hovered == peer)
         m_hovered = 0;
-    if (m_cursors.remove(peer))
-        refresh();
+    const auto it = m_cursors.constFind(peer);
+    if (it == m_cursors.cend())
+        return;
+    update(it->painted);
+    m_cursors.erase(it);
+    refresh();
 }
 
 const RemoteCursors::Cursor *RemoteCursors::find(quint64 peer) const
@@ -111,81 +129,180 @@ void RemoteCursors::refresh()
     if (m_cursors.isEmpty() && !m_drawn)
         return;
     m_drawn = !m_cursors.isEmpty();
-    const auto indicator = static_cast<unsigned long>(m_indicator);
-    m_editor->SendScintilla(QsciScintillaBase::SCI_SETINDICATORCURRENT, indicator);
-    m_editor->SendScintilla(QsciScintillaBase::SCI_INDICATORCLEARRANGE, 0UL,
-                            m_editor->SendScintilla(QsciScintillaBase::SCI_GETLENGTH));
+    bool ranges = false;
     for (Cursor &cursor : m_cursors) {
         cursor.anchorBytes = m_resolve(cursor.anchor);
         cursor.headBytes = m_resolve(cursor.head);
-        const qsizetype from = std::min(cursor.anchorBytes, cursor.headBytes);
-        const qsizetype to = std::max(cursor.anchorBytes, cursor.headBytes);
-        if (from == to)
-            continue;
-        m_editor->SendScintilla(QsciScintillaBase::SCI_SETINDICATORVALUE,
-                                static_cast<unsigned long>(scintillaColor(cursor.color)
-                                                           | QsciScintillaBase::SC_INDICVALUEBIT));
-        m_editor->SendScintilla(QsciScintillaBase::SCI_INDICATORFILLRANGE, static_cast<unsigned long>(from),
-                                long(to - from));
+        ranges = ranges || cursor.anchorBytes != cursor.headBytes;
     }
+    // Changing indicators redraws the lines they span: with only carets (the common case while
+    // people type) there are none to change.
+    if (ranges || m_rangesDrawn) {
+        m_rangesDrawn = ranges;
+        const auto indicator = static_cast<unsigned long>(m_indicator);
+        m_editor->SendScintilla(QsciScintillaBase::SCI_SETINDICATORCURRENT, indicator);
+        m_editor->SendScintilla(QsciScintillaBase::SCI_INDICATORCLEARRANGE, 0UL,
+                                m_editor->SendScintilla(QsciScintillaBase::SCI_GETLENGTH));
+        for (const Cursor &cursor : std::as_const(m_cursors)) {
+            const qsizetype from = std::min(cursor.anchorBytes, cursor.headBytes);
+            const qsizetype to = std::max(cursor.anchorBytes, cursor.headBytes);
+            if (from == to)
+                continue;
+            m_editor->SendScintilla(QsciScintillaBase::SCI_SETINDICATORVALUE,
+                                    static_cast<unsigned long>(scintillaColor(cursor.color)
+                                                               | QsciScintillaBase::SC_INDICVALUEBIT));
+            m_editor->SendScintilla(QsciScintillaBase::SCI_INDICATORFILLRANGE, static_cast<unsigned long>(from),
+                                    long(to - from));
+        }
+    }
+    repaintChanged();
+}
+
+void RemoteCursors::repaintChanged()
+{
+    for (auto it = m_cursors.begin(); it != m_cursors.end(); ++it) {
+        const QRect now = shapeOf(it.key(), it.value()).extent();
+        if (now == it->painted)
+            continue;
+        update(it->painted);
+        update(now);
+        it->painted = now;
+    }
+}
+
+void RemoteCursors::repaintAll()
+{
+    if (m_cursors.isEmpty())
+        return;
+    for (auto it = m_cursors.begin(); it != m_cursors.end(); ++it)
+        it->painted = shapeOf(it.key(), it.value()).extent();
     update();
 }
 
-void RemoteCursors::updateIfShown()
+QFont RemoteCursors::tagFont() const
 {
-    if (!m_cursors.isEmpty())
-        update();
+    QFont tag = font();
+    tag.setPointSizeF(std::max(7.0, tag.pointSizeF() * 0.8));
+    tag.setBold(true);
+    return tag;
 }
 
-void RemoteCursors::paintEvent(QPaintEvent *)
+RemoteCursors::Shape RemoteCursors::shapeOf(quint64 peer, const Cursor &cursor) const
+{
+    Shape shape;
+    shape.caret = caretRect(cursor);
+    if (shape.caret.isEmpty())
+        return shape;
+    const int x = shape.caret.x() + 1;
+    const int y = shape.caret.y();
+    if (cursor.moved.elapsed() >= kTagMs && peer != m_hovered) {
+        shape.flag = true;
+        shape.tag = QRect(x - 1, y, 6, 4);
+        return shape;
+    }
+    // The name sits above the caret's line, or below it on the first visible line.
+    const Tag &tag = tagFor(cursor.name);
+    shape.name = tag.text;
+    shape.tag = QRect(x - 1, y >= m_tagHeight ? y - m_tagHeight : y + shape.caret.height(), tag.width, m_tagHeight);
+    return shape;
+}
+
+const RemoteCursors::Tag &RemoteCursors::tagFor(const QString &name) const
+{
+    const auto it = m_tags.constFind(name);
+    if (it != m_tags.cend())
+        return *it;
+    const QFontMetrics metrics(tagFont());
+    m_tagHeight = metrics.height() + 2;
+    const QString text = metrics.elidedText(name, Qt::ElideRight, 160);
+    return *m_tags.insert(name, {text, metrics.horizontalAdvance(text) + 8});
+}
+
+void RemoteCursors::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::FontChange)
+        relayout();
+    QWidget::changeEvent(event);
+}
+
+void RemoteCursors::paintEvent(QPaintEvent *event)
 {
     if (m_cursors.isEmpty())
         return;
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
-    QFont tagFont = font();
-    tagFont.setPointSizeF(std::max(7.0, tagFont.pointSizeF() * 0.8));
-    tagFont.setBold(true);
-    painter.setFont(tagFont);
-    const QFontMetrics metrics(tagFont);
-    const int tagHeight = metrics.height() + 2;
-
-    for (auto it = m_cursors.cbegin(); it != m_cursors.cend(); ++it) {
-        const Cursor &cursor = it.value();
-        const QRect caret = caretRect(cursor);
-        if (caret.isEmpty())
+    painter.setFont(tagFont());
+    for (auto it = m_cursors.begin(); it != m_cursors.end(); ++it) {
+        Cursor &cursor = it.value();
+        const Shape shape = shapeOf(it.key(), cursor);
+        if (!shape.extent().intersects(event->rect()))
             continue;
-        const int x = caret.x() + 1;
-        const int y = caret.y();
-        const int lineHeight = caret.height();
-        painter.fillRect(caret, cursor.color);
-        if (cursor.moved.elapsed() >= kTagMs && it.key() != m_hovered) {
-            painter.fillRect(QRect(x - 1, y, 6, 4), cursor.color);
+        // repaintChanged() clears what was drawn when the caret moves on.
+        cursor.painted |= shape.extent();
+        painter.fillRect(shape.caret, cursor.color);
+        if (shape.flag) {
+            painter.fillRect(shape.tag, cursor.color);
             continue;
         }
-
-        // The name sits above the caret's line, or below it on the first visible line.
-        const QString name = metrics.elidedText(cursor.name, Qt::ElideRight, 160);
-        const QRect tag(x - 1, y >= tagHeight ? y - tagHeight : y + lineHeight, metrics.horizontalAdvance(name) + 8,
-                        tagHeight);
         QPainterPath path;
-        path.addRoundedRect(tag, 3, 3);
+        path.addRoundedRect(shape.tag, 3, 3);
         painter.fillPath(path, cursor.color);
         painter.setPen(cursor.color.lightnessF() > 0.6 ? Qt::black : Qt::white);
-        painter.drawText(tag, Qt::AlignCenter, name);
+        painter.drawText(shape.tag, Qt::AlignCenter, shape.name);
     }
 }
 
 QRect RemoteCursors::caretRect(const Cursor &cursor) const
 {
+    using Base = QsciScintillaBase;
     const auto position = static_cast<unsigned long>(cursor.headBytes);
-    const int x = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTXFROMPOSITION, 0UL, long(position)));
-    const int y = int(m_editor->SendScintilla(QsciScintillaBase::SCI_POINTYFROMPOSITION, 0UL, long(position)));
-    const long line = m_editor->SendScintilla(QsciScintillaBase::SCI_LINEFROMPOSITION, position);
-    const int lineHeight = int(m_editor->SendScintilla(QsciScintillaBase::SCI_TEXTHEIGHT, static_cast<unsigned long>(line)));
-    if (y + lineHeight < 0 || y > height() || x < 0 || x > width())
+    const long line = m_editor->SendScintilla(Base::SCI_LINEFROMPOSITION, position);
+    const auto lineNumber = static_cast<unsigned long>(line);
+    // A caret keeps its place on screen while its line, the lines shown and the horizontal
+    // scroll stay as they were; its line's text and style are watched by forgetMeasures().
+    const size_t key = qHashMulti(0, m_layoutEpoch, position - m_editor->SendScintilla(Base::SCI_POSITIONFROMLINE, lineNumber),
+                                  m_editor->SendScintilla(Base::SCI_VISIBLEFROMDOCLINE, lineNumber),
+                                  m_editor->SendScintilla(Base::SCI_GETFIRSTVISIBLELINE),
+                                  m_editor->SendScintilla(Base::SCI_GETXOFFSET));
+    if (cursor.measuredLine != line || cursor.measuredKey != key) {
+        const int x = int(m_editor->SendScintilla(Base::SCI_POINTXFROMPOSITION, 0UL, long(position)));
+        const int y = int(m_editor->SendScintilla(Base::SCI_POINTYFROMPOSITION, 0UL, long(position)));
+        const int lineHeight = int(m_editor->SendScintilla(Base::SCI_TEXTHEIGHT, lineNumber));
+        cursor.measured = QRect(x - 1, y, 2, lineHeight);
+        cursor.measuredLine = line;
+        cursor.measuredKey = key;
+    }
+    const QRect caret = cursor.measured;
+    if (caret.bottom() < 0 || caret.y() > height() || caret.x() + 1 < 0 || caret.x() + 1 > width())
         return {};
-    return QRect(x - 1, y, 2, lineHeight);
+    return caret;
+}
+
+void RemoteCursors::forgetMeasures(int position, int type, int length, int linesAdded)
+{
+    using Base = QsciScintillaBase;
+    if (linesAdded != 0) {
+        ++m_layoutEpoch; // the lines below moved
+        return;
+    }
+    if (!(type & (Base::SC_MOD_INSERTTEXT | Base::SC_MOD_DELETETEXT | Base::SC_MOD_CHANGESTYLE)))
+        return;
+    const long first = m_editor->SendScintilla(Base::SCI_LINEFROMPOSITION, static_cast<unsigned long>(position));
+    const long last = type & Base::SC_MOD_DELETETEXT
+        ? first
+        : m_editor->SendScintilla(Base::SCI_LINEFROMPOSITION, static_cast<unsigned long>(position + length));
+    for (const Cursor &cursor : std::as_const(m_cursors)) {
+        if (cursor.measuredLine >= first && cursor.measuredLine <= last)
+            cursor.measuredLine = -1;
+    }
+}
+
+void RemoteCursors::relayout()
+{
+    ++m_layoutEpoch;
+    m_tags.clear();
+    m_tagHeight = 0;
+    repaintAll();
 }
 
 quint64 RemoteCursors::peerAt(const QPoint &position) const
@@ -212,7 +329,7 @@ bool RemoteCursors::eventFilter(QObject *watched, QEvent *event)
                 : peerAt(static_cast<QMouseEvent *>(event)->position().toPoint());
             if (hovered != m_hovered) {
                 m_hovered = hovered;
-                update();
+                repaintChanged();
             }
             break;
         }

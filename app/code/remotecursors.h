@@ -6,6 +6,7 @@
 
 #include <QColor>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QMap>
 #include <QString>
 #include <QTimer>
@@ -40,6 +41,12 @@ public:
         qsizetype anchorBytes = 0;
         qsizetype headBytes = 0;
         QElapsedTimer moved;
+        QRect painted; // what the caret and its tag cover on screen now (viewport coordinates)
+        // Where Scintilla last placed the caret, and on what: asking it again lays out the
+        // caret's line, which costs more than all else here.
+        mutable QRect measured;
+        mutable long measuredLine = -1; // -1: its line's text or style changed since
+        mutable size_t measuredKey = 0;
     };
 
     RemoteCursors(QsciScintilla *editor, Resolver resolver);
@@ -49,25 +56,60 @@ public:
     void remove(quint64 peer);
     const Cursor *find(quint64 peer) const;
     bool isTagShown(quint64 peer) const;
+    /// Where the peer's caret is drawn (viewport coordinates); empty when off screen or unknown.
+    QRect caretRect(quint64 peer) const;
     void refresh();
+    /// Fonts, zoom or margins changed: every caret is measured again.
+    void relayout();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void changeEvent(QEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    /// What a cursor draws: its caret and, while it moved lately or is hovered, its name tag
+    /// (otherwise a small flag on the caret).
+    struct Shape
+    {
+        QRect caret; // empty when off screen
+        QRect tag;
+        QString name;
+        bool flag = false;
+        QRect extent() const { return caret.isEmpty() ? QRect() : caret | tag; }
+    };
+
     void scheduleTagExpiry();
-    void updateIfShown();
+    /// Repaints where carets or tags appeared, moved or went: a caret is a few pixels, and
+    /// repainting the viewport lays out all of its text again.
+    void repaintChanged();
+    /// Repaints all of the viewport (scrolled or zoomed: every caret moved on screen).
+    void repaintAll();
+    Shape shapeOf(quint64 peer, const Cursor &cursor) const;
+    QFont tagFont() const;
+    /// A name as its tag shows it, and the tag's width: text measured once, not per repaint.
+    struct Tag
+    {
+        QString text;
+        int width = 0;
+    };
+    const Tag &tagFor(const QString &name) const;
     /// The peer whose caret is under `position` (viewport coordinates), or 0.
     quint64 peerAt(const QPoint &position) const;
     /// The caret's rectangle in the viewport (empty when off screen).
     QRect caretRect(const Cursor &cursor) const;
+    /// An edit or a restyle from `position` on: the carets measured on its lines are measured again.
+    void forgetMeasures(int position, int type, int length, int linesAdded);
 
     QsciScintilla *m_editor;
     Resolver m_resolve;
     QMap<quint64, Cursor> m_cursors;
     int m_indicator;
-    bool m_drawn = false;
+    bool m_drawn = false;       // carets or selections on screen
+    bool m_rangesDrawn = false; // selections as indicators in the text
+    quint64 m_layoutEpoch = 0;  // counts what moves every caret (line breaks, zoom, fonts)
+    mutable QHash<QString, Tag> m_tags; // by name, for tagFont()
+    mutable int m_tagHeight = 0;        // 0: not measured since the font changed
     quint64 m_hovered = 0; // the peer whose caret the mouse is over; 0: none
     QTimer m_tagTimer;
 };

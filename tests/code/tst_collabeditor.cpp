@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SPDX-FileCopyrightText: Cohort developers
 #include "collabeditor.h"
+#include "codelanguages.h"
+#include "remotecursors.h"
 #include "undomanager.h"
 
 #include <QAction>
@@ -72,6 +74,27 @@ void type(QWidget *widget, const QString &text)
     }
 }
 
+/// Where Scintilla itself puts a caret at `position` (bytes) now, as the overlay draws it.
+QRect scintillaCaret(const CollabEditor &editor, long position)
+{
+    const long line = sci(editor, QsciScintillaBase::SCI_LINEFROMPOSITION, static_cast<unsigned long>(position));
+    return QRect(int(sci(editor, QsciScintillaBase::SCI_POINTXFROMPOSITION, 0, position)) - 1,
+                 int(sci(editor, QsciScintillaBase::SCI_POINTYFROMPOSITION, 0, position)), 2,
+                 int(sci(editor, QsciScintillaBase::SCI_TEXTHEIGHT, static_cast<unsigned long>(line))));
+}
+
+/// The regions the remote cursors' overlay was asked to paint.
+struct PaintLog : QObject
+{
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            painted += static_cast<QPaintEvent *>(event)->region();
+        return false;
+    }
+    QRegion painted;
+};
+
 QString selectedText(const CollabEditor &editor)
 {
     const auto [anchor, caret] = editor.localSelectionPositions();
@@ -108,6 +131,8 @@ private Q_SLOTS:
     void malformedUpdateChangesNothing();
     void remoteUpdateDuringALocalOne();
     void remoteCursorsFollowTheText();
+    void remoteCaretsAreDrawnWhereTheTextPutsThem();
+    void aRemoteKeystrokeRepaintsOnlyWhatMoved();
     void commentMarkersMoveWithTheText();
     void commentMarkersSurviveAReload();
     void commentMarkerClickIsReported();
@@ -425,6 +450,120 @@ void TestCollabEditor::remoteEditsKeepTheLocalSelection()
         // Back to the starting text for the other direction.
         editor.setDocument(*Collab::Document::decode(Collab::Document::randomAgent(), peer.encodeState()));
     }
+}
+
+void TestCollabEditor::remoteCaretsAreDrawnWhereTheTextPutsThem()
+{
+    // Carets are measured once and kept while nothing moves them: whatever moved one, it must
+    // be drawn where Scintilla puts its position now.
+    CollabEditor editor;
+    editor.setLanguage(QStringLiteral("python"));
+    editor.resize(500, 300);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("def area(r):\n    return r * r\nprint(area(2))\n"))));
+    const auto at = [&peer](qsizetype position) { return peer.anchorAt(position, Collab::Anchor::Side::StickToPrevious); };
+    const qsizetype endOfReturn = QStringLiteral("def area(r):\n    return r * r").size();
+    editor.setRemoteCursor(7, QStringLiteral("Ana"), Qt::red, at(endOfReturn), at(endOfReturn));
+    editor.setRemoteCursor(8, QStringLiteral("Ben"), Qt::blue, at(endOfReturn + 6), at(endOfReturn + 6));
+    const auto check = [&editor](quint64 who) {
+        const auto position = editor.remoteCursor(who);
+        return position && editor.remoteCaretRect(who) == scintillaCaret(editor, long(position->second));
+    };
+    QVERIFY(check(7));
+    QVERIFY(check(8));
+    const QRect before = editor.remoteCaretRect(7);
+
+    // Typed before Ana's caret on her line: it moves right; Ben's, on the next line, stays.
+    const QRect ben = editor.remoteCaretRect(8);
+    QVERIFY(editor.applyRemote(peer.insert(endOfReturn - 5, QStringLiteral("3.14 * "))));
+    QVERIFY(check(7));
+    QVERIFY(editor.remoteCaretRect(7).x() > before.x());
+    QCOMPARE(editor.remoteCaretRect(8), ben);
+    // A tab for a space of the indent, in one update: Ana's caret keeps its column but moves right.
+    const QRect ana = editor.remoteCaretRect(7);
+    const qsizetype indent = QStringLiteral("def area(r):\n").size();
+    peer.beginTransaction();
+    peer.remove(indent, 1);
+    peer.insert(indent, QStringLiteral("\t"));
+    QVERIFY(editor.applyRemote(peer.commitTransaction()));
+    QVERIFY(check(7));
+    QVERIFY(editor.remoteCaretRect(7).x() > ana.x());
+    QCOMPARE(editor.remoteCaretRect(8), ben);
+    // A keyword restyles the line without moving its text; a new line above moves both down.
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("import math\n"))));
+    QVERIFY(check(7));
+    QVERIFY(check(8));
+    QVERIFY(editor.remoteCaretRect(8).y() > ben.y());
+    // Zoom, a theme's fonts, a language's styles and a scroll move every caret.
+    editor.zoomIn(3);
+    QVERIFY(check(7));
+    QVERIFY(check(8));
+    editor.setLanguage(CodeLanguages::plainText());
+    QVERIFY(check(7));
+    editor.SendScintilla(QsciScintillaBase::SCI_SETXOFFSET, 30UL);
+    QVERIFY(check(7));
+    QVERIFY(check(8));
+    // Off screen: nothing is drawn.
+    QString tall;
+    for (int line = 0; line < 200; ++line)
+        tall += QStringLiteral("pass\n");
+    QVERIFY(editor.applyRemote(peer.insert(peer.length(), tall)));
+    editor.setFirstVisibleLine(150);
+    QVERIFY(editor.remoteCaretRect(7).isEmpty());
+    editor.setFirstVisibleLine(0);
+    QVERIFY(check(7));
+}
+
+void TestCollabEditor::aRemoteKeystrokeRepaintsOnlyWhatMoved()
+{
+    // Repainting the viewport lays out every line of text in it again: with thirty people
+    // typing, a keystroke repaints its line and the carets that moved, not the viewport.
+    CollabEditor editor;
+    editor.resize(600, 400);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    Collab::Document peer(Collab::Document::randomAgent());
+    QString text;
+    for (int line = 0; line < 15; ++line)
+        text += QStringLiteral("line %1\n").arg(line);
+    QVERIFY(editor.applyRemote(peer.insert(0, text)));
+    const qsizetype endOfLine3 = text.indexOf(QStringLiteral("line 4")) - 1;
+    const qsizetype endOfLine9 = text.indexOf(QStringLiteral("line 10")) - 1;
+    const auto at = [&peer](qsizetype position) { return peer.anchorAt(position, Collab::Anchor::Side::StickToPrevious); };
+    editor.setRemoteCursor(7, QStringLiteral("Ana"), Qt::red, at(endOfLine3), at(endOfLine3));
+    editor.setRemoteCursor(8, QStringLiteral("Ben"), Qt::blue, at(endOfLine9), at(endOfLine9));
+    QTRY_VERIFY(!editor.remoteCaretRect(8).isEmpty());
+    auto *overlay = editor.viewport()->findChild<RemoteCursors *>();
+    QVERIFY(overlay);
+    PaintLog log;
+    overlay->installEventFilter(&log);
+    editor.SendScintilla(QsciScintillaBase::SCI_SETCARETPERIOD, 0UL); // the local caret's blink repaints too
+    // The name tags give way to small flags, and then nothing is painted for a while.
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.isRemoteTagShown(7) && !editor.isRemoteTagShown(8), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(([&log] {
+                                 log.painted = {};
+                                 QTest::qWait(200);
+                                 return log.painted.isEmpty();
+                             }()),
+                             5000);
+
+    const QRect anaBefore = editor.remoteCaretRect(7);
+    const QRect benBefore = editor.remoteCaretRect(8);
+    QVERIFY(editor.applyRemote(peer.insert(endOfLine3 - 1, QStringLiteral("x"))));
+    QCOMPARE(editor.remoteCaretRect(8), benBefore);
+    const QRect anaAfter = editor.remoteCaretRect(7);
+    QVERIFY(anaAfter.x() > anaBefore.x());
+    QTRY_VERIFY(log.painted.contains(anaAfter));
+    QVERIFY(log.painted.contains(anaBefore)); // the caret left there is wiped
+    QVERIFY(!log.painted.intersects(benBefore));
+    QVERIFY(log.painted.boundingRect().height() < overlay->height() / 3);
+
+    // Scrolled, every caret moves on screen: all of it is repainted.
+    log.painted = {};
+    editor.SendScintilla(QsciScintillaBase::SCI_SETXOFFSET, 10UL);
+    QTRY_VERIFY(log.painted.contains(overlay->rect()));
 }
 
 void TestCollabEditor::remoteEditsKeepTheScrollPosition()
