@@ -2,10 +2,12 @@
 // SPDX-FileCopyrightText: Cohort developers
 
 // Keystroke to remote screen in a code session: N editors (CodeClient on Connection over
-// WebSockets to 127.0.0.1) type into one file at a steady rate; every keystroke is one
-// character whose code point identifies it, and every other editor records the time from the
-// local insert to the moment the character is in its replica (CodeSessionFile::remoteUpdate,
-// the signal the pane patches the editor with). The server runs in a child process of this
+// WebSockets to 127.0.0.1) type into one file at a steady rate, each at the end of a line of
+// its own, as people in a class do; every other editor records the time from the local insert
+// to the moment the character is in its replica (CodeSessionFile::remoteUpdate, the signal the
+// pane patches the editor with). Keystrokes are ASCII letters, as code is typed; where a
+// character lands (its line, and its column past the line's first text) tells which keystroke
+// it was. The server runs in a child process of this
 // program (the same server library as cohort-server), so the clients' work does not stall it.
 //
 //   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2]
@@ -63,10 +65,10 @@ using namespace Cohort;
 
 namespace {
 
-// Keystrokes are CJK ideographs from U+4E00 on: one UTF-16 unit each, like typing a letter,
-// and 20,000 of them name a keystroke each.
-constexpr char16_t FirstKey = 0x4E00;
-constexpr int MaxKeys = 20000;
+// A keystroke's number: its line times KeysPerLine plus how many its editor typed before it.
+constexpr int KeysPerLine = 2048;
+constexpr int MaxLines = 200;
+constexpr int MaxKeys = KeysPerLine * MaxLines;
 
 int serve(const QString &dir, int editors)
 {
@@ -114,6 +116,9 @@ struct Editor
     Client::CodeSession *session = nullptr;
     Client::CodeSessionFile *file = nullptr;
     Collab::Anchor caret;
+    int line = 0;  // the line it types at the end of
+    int typed = 0; // keystrokes so far
+    QList<qsizetype> lineLengths; // of its replica: its own keystrokes and the changes it receives
     QTimer typing;
     qint64 lastKeyAt = 0; // ns
     bool lastKeyMeasured = false;
@@ -147,8 +152,6 @@ struct Options
     int warmup = 2;
     int lines = 0;      // lines in the file: one per editor of the whole run
     int firstLine = 0;  // Worker: the line of its first editor
-    int keyOffset = 0;  // keys this process types: keyOffset + keyStride * n
-    int keyStride = 1;
     bool screen = false; // editors are Code panes, measured to their widgets' text
     int panes = 0;       // with screen: how many of the run's editors are panes (the first ones)
     Client::CodeSessionId session;
@@ -299,6 +302,14 @@ private:
 
     void loadedAll()
     {
+        // Nobody types before every editor of the run has loaded the file: the text is the one
+        // the session started with.
+        for (auto &e : m_editors) {
+            e->lineLengths.clear();
+            for (QStringView line : QStringView(e->file->text()).split(QLatin1Char('\n')))
+                e->lineLengths.append(line.size() + 1);
+        }
+        m_initialLineLengths = m_editors.front()->lineLengths;
         if (m_options.mode != Options::Mode::Worker)
             return startTyping();
         // The coordinator starts every worker at once: "ready" out, "go" in.
@@ -313,13 +324,13 @@ private:
     void startTyping()
     {
         Bench::errorStream() << m_editors.size() << " editors joined; typing for " << m_options.seconds << " s" << Qt::endl;
-        QRandomGenerator random(17 + m_options.keyOffset);
+        QRandomGenerator random(17 + m_options.firstLine);
         for (int i = 0; i < int(m_editors.size()); ++i) {
             Editor *e = m_editors[i].get();
-            // Each editor types at the end of its own line, as people in a class do.
+            e->line = m_options.firstLine + i;
             const QString text = e->widget ? e->widget->document().text() : e->file->text();
             qsizetype at = 0;
-            for (int l = 0; l <= m_options.firstLine + i; ++l)
+            for (int l = 0; l <= e->line; ++l)
                 at = text.indexOf(QLatin1Char('\n'), l == 0 ? 0 : at + 1);
             if (e->widget)
                 e->widget->setLocalSelection(at, at); // the widget keeps it there through remote edits
@@ -336,9 +347,12 @@ private:
 
     void keystroke(Editor *e)
     {
-        const int key = m_options.keyOffset + m_options.keyStride * m_nextKey;
-        if (key >= MaxKeys)
+        if (e->typed >= KeysPerLine || e->line >= MaxLines)
             return;
+        const int key = e->line * KeysPerLine + e->typed;
+        const QString character(QChar(char16_t(u'a' + e->typed % 26)));
+        ++e->typed;
+        ++e->lineLengths[e->line];
         ++m_nextKey;
         const qint64 now = steadyNs();
         const bool measured = now - m_typingStarted >= qint64(m_options.warmup) * 1000000000;
@@ -346,7 +360,6 @@ private:
         m_ownKeys.push_back(key);
         e->lastKeyAt = now;
         e->lastKeyMeasured = measured;
-        const QString character(QChar(char16_t(FirstKey + key)));
         if (e->widget) {
             // A key press as the keyboard sends it: the widget inserts at its caret, gives the
             // engine's update to the file, and the pane sends the moved caret.
@@ -367,19 +380,32 @@ private:
     void received(Editor *e, const QList<Collab::TextChange> &changes)
     {
         const qint64 now = steadyNs();
-        QString shown; // --screen: the widget's text, read at the first keystroke found
+        if (e->lineLengths.isEmpty())
+            return; // the file's first text, before anybody types
         for (const Collab::TextChange &change : changes) {
-            for (QChar c : change.inserted) {
-                const int key = c.unicode() - FirstKey;
-                if (key < 0 || key >= MaxKeys)
+            // Each change's position is in the text left by the ones before it: the line
+            // lengths follow them one by one. Nobody types a line break or deletes.
+            int line = 0;
+            qsizetype lineStart = 0;
+            while (line < e->lineLengths.size() && lineStart + e->lineLengths[line] <= change.position)
+                lineStart += e->lineLengths[line++];
+            if (line >= e->lineLengths.size() || line >= MaxLines || change.removed > 0
+                || change.inserted.contains(QLatin1Char('\n')))
+                return fail(QStringLiteral("an edit the editors do not make reached a replica"));
+            const qsizetype column = change.position - lineStart;
+            e->lineLengths[line] += change.inserted.size();
+            // The text left of the newline is the line's first text plus the keys typed there.
+            const qsizetype firstTyped = column - (m_initialLineLengths[line] - 1);
+            // --screen: the pane patched its widget before this runs; the keys must be on its line.
+            const QString shown = e->widget ? e->widget->text(line) : QString();
+            for (qsizetype i = 0; i < change.inserted.size(); ++i) {
+                const qsizetype typed = firstTyped + i;
+                if (typed < 0 || typed >= KeysPerLine)
+                    return fail(QStringLiteral("a keystroke landed where nobody typed"));
+                const int key = line * KeysPerLine + int(typed);
+                if (e->widget && shown.mid(column + i, 1) != change.inserted.mid(i, 1)) {
+                    ++m_notShown;
                     continue;
-                if (e->widget) {
-                    if (shown.isEmpty())
-                        shown = e->widget->text();
-                    if (!shown.contains(c)) {
-                        ++m_notShown;
-                        continue;
-                    }
                 }
                 if (m_options.mode == Options::Mode::Worker) {
                     m_received.push_back({key, now, e->widget != nullptr}); // the coordinator knows when it was typed
@@ -492,6 +518,7 @@ private:
     Client::CodeSessionId m_sessionId;
     Client::CodeFileId m_fileId;
     qint64 m_typingStarted = 0; // steadyNs()
+    QList<qsizetype> m_initialLineLengths; // with the newline
     std::vector<qint64> m_sentAt; // ns per key; -1 never typed, -2 typed during the warm-up
     int m_nextKey = 0; // keystrokes typed in this process
     std::vector<int> m_ownKeys;
@@ -533,8 +560,7 @@ int coordinate(const Options &base, int editors, int processes)
         QStringList arguments{QStringLiteral("--worker"), base.url.toString(), QStringLiteral("--code-session"),
                               QString::number(host.sessionId().value()), QStringLiteral("--file"), QString::number(host.fileId().value()),
                               QStringLiteral("--tokens"), base.tokens.mid(1 + first, end - first).join(QLatin1Char(',')),
-                              QStringLiteral("--first-line"), QString::number(first), QStringLiteral("--key-offset"), QString::number(w),
-                              QStringLiteral("--key-stride"), QString::number(processes), QStringLiteral("--rate"), QString::number(base.rate),
+                              QStringLiteral("--first-line"), QString::number(first), QStringLiteral("--rate"), QString::number(base.rate),
                               QStringLiteral("--seconds"), QString::number(base.seconds), QStringLiteral("--warmup"), QString::number(base.warmup)};
         if (base.screen)
             arguments.append({QStringLiteral("--panes"), QString::number(std::clamp(base.panes - first, 0, end - first))});
@@ -657,10 +683,8 @@ int main(int argc, char **argv)
     const QCommandLineOption fileOption = option("file", "Internal (worker).", "id");
     const QCommandLineOption tokensOption = option("tokens", "Internal (worker).", "list");
     const QCommandLineOption firstLineOption = option("first-line", "Internal (worker).", "n", "0");
-    const QCommandLineOption keyOffsetOption = option("key-offset", "Internal (worker).", "n", "0");
-    const QCommandLineOption keyStrideOption = option("key-stride", "Internal (worker).", "n", "1");
     parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, screenOption, panesOption, serveOption,
-                       workerOption, sessionOption, fileOption, tokensOption, firstLineOption, keyOffsetOption, keyStrideOption});
+                       workerOption, sessionOption, fileOption, tokensOption, firstLineOption});
     parser.process(*app);
     const int editors = std::clamp(parser.value(editorsOption).toInt(), 2, 199);
     if (parser.isSet(serveOption))
@@ -679,8 +703,6 @@ int main(int argc, char **argv)
         options.file = Client::CodeFileId(parser.value(fileOption).toLongLong());
         options.tokens = parser.value(tokensOption).split(QLatin1Char(','));
         options.firstLine = parser.value(firstLineOption).toInt();
-        options.keyOffset = parser.value(keyOffsetOption).toInt();
-        options.keyStride = std::max(1, parser.value(keyStrideOption).toInt());
         Run run(options);
         QTimer::singleShot(0, &run, &Run::start);
         const int code = QCoreApplication::exec();
