@@ -30,8 +30,9 @@ MessageBanner::MessageBanner(QWidget *parent)
     setObjectName(QStringLiteral("messageBanner"));
     setAttribute(Qt::WA_StyledBackground);
     m_text->setWordWrap(true);
-    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
-    m_text->setOpenExternalLinks(true);
+    // Messages carry names of people, files and sessions that anyone can choose: never markup.
+    m_text->setTextFormat(Qt::PlainText);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_icon->setAlignment(Qt::AlignTop);
     auto *row = new QHBoxLayout(this);
     row->setContentsMargins(10, 8, 10, 8);
