@@ -877,10 +877,6 @@
         <translation>Archiviert</translation>
     </message>
     <message>
-        <source>Also list the sessions you archived</source>
-        <translation>Auch die von Ihnen archivierten Sitzungen anzeigen</translation>
-    </message>
-    <message>
         <source>Session</source>
         <translation>Sitzung</translation>
     </message>
@@ -967,6 +963,107 @@
     <message>
         <source>This session was archived. Its work is kept, but only its owner can open it now.</source>
         <translation>Diese Sitzung wurde archiviert. Ihre Inhalte bleiben erhalten, aber nur ihr Eigentümer kann sie jetzt öffnen.</translation>
+    </message>
+    <message>
+        <source>Also list archived sessions: yours, and an admin&apos;s list has everyone&apos;s</source>
+        <translation>Auch archivierte Sitzungen anzeigen: Ihre eigenen, bei Administratoren die aller Personen</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>Kopie speichern …</translation>
+    </message>
+    <message>
+        <source>Copy to clipboard</source>
+        <translation>In die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Forget these changes</source>
+        <translation>Diese Änderungen verwerfen</translation>
+    </message>
+    <message>
+        <source>archived by its owner</source>
+        <translation>von der Eigentümerin oder dem Eigentümer archiviert</translation>
+    </message>
+    <message>
+        <source>by %1</source>
+        <translation>von %1</translation>
+    </message>
+    <message>
+        <source>You keep as many sessions as the server allows, archived ones included. Delete archived sessions to make room: show them with Archived, then right-click one → Delete for good.</source>
+        <translation>Sie haben so viele Sitzungen, wie der Server erlaubt, archivierte eingeschlossen. Löschen Sie archivierte Sitzungen, um Platz zu schaffen: Zeigen Sie sie mit „Archiviert“ an und wählen Sie per Rechtsklick „Endgültig löschen“.</translation>
+    </message>
+    <message>
+        <source>Your last changes to %1 were not saved: you can no longer edit this session.</source>
+        <translation>Ihre letzten Änderungen an %1 wurden nicht gespeichert: Sie können diese Sitzung nicht mehr bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Your last changes to %1 were not saved: the session was archived meanwhile.</source>
+        <translation>Ihre letzten Änderungen an %1 wurden nicht gespeichert: Die Sitzung wurde inzwischen archiviert.</translation>
+    </message>
+    <message>
+        <source>Your last changes to %1 were not saved: the file or the session was deleted.</source>
+        <translation>Ihre letzten Änderungen an %1 wurden nicht gespeichert: Die Datei oder die Sitzung wurde gelöscht.</translation>
+    </message>
+    <message>
+        <source>Your last changes to %1 were not saved: the file became larger than the server allows.</source>
+        <translation>Ihre letzten Änderungen an %1 wurden nicht gespeichert: Die Datei wurde größer, als der Server erlaubt.</translation>
+    </message>
+    <message>
+        <source>Your last changes to %1 were not saved: the server refused them.</source>
+        <translation>Ihre letzten Änderungen an %1 wurden nicht gespeichert: Der Server hat sie abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Save a copy to keep them.</source>
+        <translation>Speichern Sie eine Kopie, um sie zu behalten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Only the first %n character(s) were kept.</source>
+        <translation>
+            <numerusform>Nur das erste Zeichen wurde behalten.</numerusform>
+            <numerusform>Nur die ersten %n Zeichen wurden behalten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Leave session</source>
+        <translation>Sitzung verlassen</translation>
+    </message>
+    <message>
+        <source>Your changes to %1 that the server refused are kept only until you leave this session. Leave and lose them?</source>
+        <translation>Ihre vom Server abgelehnten Änderungen an %1 bleiben nur erhalten, bis Sie diese Sitzung verlassen. Verlassen und die Änderungen verlieren?</translation>
+    </message>
+    <message>
+        <source>Save a copy first to keep them.</source>
+        <translation>Speichern Sie zuerst eine Kopie, um sie zu behalten.</translation>
+    </message>
+    <message>
+        <source>Leave and Lose Them</source>
+        <translation>Verlassen und verlieren</translation>
+    </message>
+    <message>
+        <source>%1 (my copy)</source>
+        <comment>the file name of a copy of refused edits</comment>
+        <translation>%1 (meine Kopie)</translation>
+    </message>
+    <message>
+        <source>%1 (my copy).%2</source>
+        <comment>the file name of a copy of refused edits</comment>
+        <translation>%1 (meine Kopie).%2</translation>
+    </message>
+    <message>
+        <source>Save a copy of your changes</source>
+        <translation>Kopie Ihrer Änderungen speichern</translation>
+    </message>
+    <message>
+        <source>Could not save the copy to %1: %2</source>
+        <translation>Die Kopie konnte nicht unter %1 gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Saved a copy of your changes to %1.</source>
+        <translation>Eine Kopie Ihrer Änderungen wurde unter %1 gespeichert.</translation>
     </message>
 </context>
 <context>
