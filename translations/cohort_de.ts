@@ -985,10 +985,6 @@
         <translation>Diese Änderungen verwerfen</translation>
     </message>
     <message>
-        <source>archived by its owner</source>
-        <translation>von der Eigentümerin oder dem Eigentümer archiviert</translation>
-    </message>
-    <message>
         <source>by %1</source>
         <translation>von %1</translation>
     </message>
@@ -1064,6 +1060,10 @@
     <message>
         <source>Saved a copy of your changes to %1.</source>
         <translation>Eine Kopie Ihrer Änderungen wurde unter %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>archiviert</translation>
     </message>
 </context>
 <context>

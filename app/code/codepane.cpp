@@ -576,7 +576,7 @@ void CodePane::refreshSessions()
             if (info.archived && mine)
                 details.append(tr("archived: read-only, only you see it"));
             else if (info.archived)
-                details.append(tr("archived by its owner"));
+                details.append(tr("archived"));
             if (!mine && !info.ownerName.isEmpty())
                 details.append(tr("by %1").arg(info.ownerName));
             details.append(tr("%n participant(s)", nullptr, info.participantCount));
