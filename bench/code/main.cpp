@@ -15,10 +15,13 @@
 //
 // With --screen every editor is the app's Code pane (on the offscreen platform, shown), which
 // joins the session and opens the file itself and so binds its CollabEditor to the file as the
-// app does. Editors then type with key presses into that widget, and a receiver's clock stops
-// when the pane has patched its widget (the pane's slot on remoteUpdate has returned) and the
-// widget's text holds the character; one that is not there is not counted as delivered, and
-// the run fails. Painting comes one turn of the event loop later and is not in the clock.
+// app does. Editors then type with key presses into that widget. A receiver's clock stops when
+// the character's line has been painted after the pane patched its widget: the widget's text
+// must hold the character when the pane's slot on remoteUpdate has returned, and then the
+// clock stops at the paint event of the remote cursors' overlay over that line, which Qt paints
+// right after the text beneath it. A keystroke not in the widget, or never painted, is not
+// counted as delivered, and the run fails. (Offscreen, the paint is into the window's backing
+// store; a real screen adds the compositor's frame.)
 // With --panes N only the first N editors of the run are Code panes and the others bare
 // clients: thirty panes on two cores measure the machine's saturation, while in a class each
 // pane has a computer of its own. The panes' own latency is reported as "screen…" next to the
@@ -41,13 +44,16 @@
 #include "collabeditor.h"
 #include "connection.h"
 #include "output.h"
+#include "remotecursors.h"
 #include "samples.h"
 #include "storage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
+#include <QHash>
 #include <QKeyEvent>
+#include <QPaintEvent>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSet>
@@ -127,6 +133,7 @@ struct Editor
     bool isPane = false;
     std::unique_ptr<Ui::CodePane> pane;
     Ui::CollabEditor *widget = nullptr;
+    std::vector<std::pair<int, int>> unpainted; // keys in the widget, not yet painted, with their lines
 };
 
 qint64 steadyNs()
@@ -264,6 +271,11 @@ private:
                 if (!e->file || !e->pane->viewFor(m_fileId))
                     return fail(QStringLiteral("the Code pane did not open the file"));
                 e->widget = e->pane->viewFor(m_fileId)->editor();
+                auto *overlay = e->widget->viewport()->findChild<Ui::RemoteCursors *>();
+                if (!overlay)
+                    return fail(QStringLiteral("the editor has no remote cursors overlay"));
+                overlay->installEventFilter(this);
+                m_overlays.insert(overlay, e);
             } else {
                 e->file = e->session->openFile(m_fileId);
             }
@@ -407,28 +419,63 @@ private:
                     ++m_notShown;
                     continue;
                 }
-                if (m_options.mode == Options::Mode::Worker) {
-                    m_received.push_back({key, now, e->widget != nullptr}); // the coordinator knows when it was typed
-                    continue;
-                }
-                if (m_sentAt[key] == -1)
-                    continue;
-                if (m_sentAt[key] >= 0) {
-                    const qint64 micros = (now - m_sentAt[key]) / 1000;
-                    m_latency.add(micros);
-                    if (e->widget)
-                        m_screen.add(micros);
-                    // The first and the last editor to see a keystroke: how much of the
-                    // latency is the fan-out to everyone rather than the trip through the server.
-                    const int rank = m_rank[key]++;
-                    if (rank == 0)
-                        m_first.add(micros);
-                    if (rank == int(m_editors.size()) - 2)
-                        m_last.add(micros);
-                }
-                ++m_deliveries;
+                if (e->widget)
+                    e->unpainted.push_back({key, line});
+                else
+                    record(e, key, now);
             }
         }
+    }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            if (Editor *e = m_overlays.value(watched))
+                painted(e, static_cast<QPaintEvent *>(event)->region());
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+    /// --screen: the widget painted `region` (viewport coordinates): the keystrokes on the lines
+    /// in it are on screen.
+    void painted(Editor *e, const QRegion &region)
+    {
+        const qint64 now = steadyNs();
+        using Base = QsciScintillaBase;
+        std::erase_if(e->unpainted, [this, e, &region, now](const std::pair<int, int> &pending) {
+            const auto line = static_cast<unsigned long>(pending.second);
+            const long start = e->widget->SendScintilla(Base::SCI_POSITIONFROMLINE, line);
+            const QRect band(0, int(e->widget->SendScintilla(Base::SCI_POINTYFROMPOSITION, 0UL, start)),
+                             e->widget->viewport()->width(), int(e->widget->SendScintilla(Base::SCI_TEXTHEIGHT, line)));
+            if (!region.intersects(band))
+                return false;
+            record(e, pending.first, now);
+            return true;
+        });
+    }
+
+    void record(Editor *e, int key, qint64 now)
+    {
+        if (m_options.mode == Options::Mode::Worker) {
+            m_received.push_back({key, now, e->widget != nullptr}); // the coordinator knows when it was typed
+            return;
+        }
+        if (m_sentAt[key] == -1)
+            return;
+        if (m_sentAt[key] >= 0) {
+            const qint64 micros = (now - m_sentAt[key]) / 1000;
+            m_latency.add(micros);
+            if (e->widget)
+                m_screen.add(micros);
+            // The first and the last editor to see a keystroke: how much of the
+            // latency is the fan-out to everyone rather than the trip through the server.
+            const int rank = m_rank[key]++;
+            if (rank == 0)
+                m_first.add(micros);
+            if (rank == int(m_editors.size()) - 2)
+                m_last.add(micros);
+        }
+        ++m_deliveries;
     }
 
     void stopTyping()
@@ -508,6 +555,11 @@ private:
     {
         if (m_notShown > 0)
             Bench::errorStream() << m_notShown << " keystrokes reached a replica but not its editor widget" << Qt::endl;
+        qint64 unpainted = 0;
+        for (const auto &e : m_editors)
+            unpainted += qint64(e->unpainted.size());
+        if (unpainted > 0)
+            Bench::errorStream() << unpainted << " keystrokes reached an editor widget but were never painted" << Qt::endl;
     }
 
     Options m_options;
@@ -526,6 +578,7 @@ private:
     int m_measuredKeys = 0;
     qint64 m_deliveries = 0;
     qint64 m_notShown = 0; // --screen: in the replica after the pane's patch, yet not in the widget
+    QHash<QObject *, Editor *> m_overlays; // --screen: the editors' remote cursor overlays
     Bench::Samples m_latency;
     Bench::Samples m_screen; // receivers that are panes
     Bench::Samples m_first;
