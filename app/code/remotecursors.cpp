@@ -70,6 +70,9 @@ void RemoteCursors::set(quint64 peer, const QString &name, const QColor &color, 
     Cursor &cursor = m_cursors[peer];
     const bool moved = !cursor.moved.isValid() || cursor.anchor != anchor || cursor.head != head
         || cursor.name != name;
+    // repaintChanged() repaints where a caret or tag moved: a new name in a tag of the same
+    // width, or a new colour (the pane's palette changed), moves nothing.
+    const bool restyled = cursor.name != name || cursor.color != color;
     cursor.name = name;
     cursor.color = color;
     cursor.anchor = anchor;
@@ -79,6 +82,8 @@ void RemoteCursors::set(quint64 peer, const QString &name, const QColor &color, 
         scheduleTagExpiry();
     }
     refresh();
+    if (restyled)
+        update(cursor.painted);
 }
 
 bool RemoteCursors::isTagShown(quint64 peer) const

@@ -132,6 +132,7 @@ private Q_SLOTS:
     void remoteUpdateDuringALocalOne();
     void remoteCursorsFollowTheText();
     void remoteCaretsAreDrawnWhereTheTextPutsThem();
+    void aRecolouredOrRenamedCaretIsRepainted();
     void aRemoteKeystrokeRepaintsOnlyWhatMoved();
     void commentMarkersMoveWithTheText();
     void commentMarkersSurviveAReload();
@@ -514,6 +515,49 @@ void TestCollabEditor::remoteCaretsAreDrawnWhereTheTextPutsThem()
     QVERIFY(editor.remoteCaretRect(7).isEmpty());
     editor.setFirstVisibleLine(0);
     QVERIFY(check(7));
+}
+
+void TestCollabEditor::aRecolouredOrRenamedCaretIsRepainted()
+{
+    // A caret that stays where it is but changes colour (the pane's palette turned dark) or
+    // name (with a tag as wide as before) must be painted again, not left as it was.
+    CollabEditor editor;
+    editor.resize(500, 300);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    Collab::Document peer(Collab::Document::randomAgent());
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("one\ntwo\nthree\n"))));
+    const Collab::Anchor at = peer.anchorAt(6, Collab::Anchor::Side::StickToPrevious);
+    editor.setRemoteCursor(7, QStringLiteral("Ana"), Qt::red, at, at);
+    QTRY_VERIFY(!editor.remoteCaretRect(7).isEmpty());
+    auto *overlay = editor.viewport()->findChild<RemoteCursors *>();
+    QVERIFY(overlay);
+    PaintLog log;
+    overlay->installEventFilter(&log);
+    editor.SendScintilla(QsciScintillaBase::SCI_SETCARETPERIOD, 0UL); // the local caret's blink repaints too
+    QTRY_VERIFY_WITH_TIMEOUT(([&log] {
+                                 log.painted = {};
+                                 QTest::qWait(100);
+                                 return log.painted.isEmpty();
+                             }()),
+                             5000);
+    const QRect caret = editor.remoteCaretRect(7);
+    // While the tag shows, with a name of the same width (the tag itself repaints the caret).
+    QVERIFY(editor.isRemoteTagShown(7));
+    editor.setRemoteCursor(7, QStringLiteral("Aan"), Qt::red, at, at);
+    QTest::qWait(50);
+    QVERIFY(log.painted.contains(caret));
+
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.isRemoteTagShown(7), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(([&log] {
+                                 log.painted = {};
+                                 QTest::qWait(100);
+                                 return log.painted.isEmpty();
+                             }()),
+                             5000);
+    editor.setRemoteCursor(7, QStringLiteral("Aan"), Qt::blue, at, at);
+    QTest::qWait(50);
+    QVERIFY(log.painted.contains(caret));
 }
 
 void TestCollabEditor::aRemoteKeystrokeRepaintsOnlyWhatMoved()
