@@ -184,7 +184,13 @@ QWidget *CodePane::buildListPage()
     m_sessionList->setSpacing(3);
     m_sessionList->setWordWrap(true);
     connect(m_sessionList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
-        openSession(Client::CodeSessionId(item->data(SessionIdRole).toLongLong()));
+        const Client::CodeSessionId id(item->data(SessionIdRole).toLongLong());
+        // Another owner's archived session (an admin's list) cannot be opened: activating it
+        // would leave the session shown for a join the server refuses. Its menu has the rest.
+        const auto info = m_listed.constFind(id);
+        if (info != m_listed.cend() && info->archived && info->owner != m_client->me())
+            return;
+        openSession(id);
     });
     m_sessionList->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_sessionList, &QListWidget::customContextMenuRequested, this, [this](const QPoint &position) {

@@ -1458,6 +1458,10 @@ void TestCodePane::adminFindsEveryArchivedSession()
     QVERIFY(item->text().startsWith(QStringLiteral("Lab 1 (2025)")));
     QVERIFY2(item->text().contains(QStringLiteral("\narchived · by INES · ")), qPrintable(item->text()));
     QVERIFY(!item->text().contains(QLatin1String("only you")));
+    // Nor by activating it (a double-click, Enter): that would leave the admin's own session
+    // for a join the server refuses.
+    Q_EMIT root->pane->sessionList()->itemActivated(item);
+    QVERIFY(!root->pane->session());
     // The admin unarchives or deletes it, but cannot open it: it is its owner's alone.
     const std::unique_ptr<QMenu> menu(root->pane->listMenu(old));
     QVERIFY(!menu->findChild<QAction *>(QStringLiteral("openSessionAction")));
