@@ -23,6 +23,7 @@ const QString KeyCapabilities = QStringLiteral("capabilities");
 const QString KeyCode = QStringLiteral("code");
 const QString KeyMessage = QStringLiteral("message");
 const QString KeyRetryAfter = QStringLiteral("retryAfterMs");
+const QString KeyDetails = QStringLiteral("details");
 const QString KeyEvent = QStringLiteral("event");
 const QString KeyRoom = QStringLiteral("room");
 const QString KeySeq = QStringLiteral("seq");
@@ -156,6 +157,15 @@ std::optional<DecodeError> readError(const QJsonObject &object, Frame *frame)
             return fail(QStringLiteral("field 'retryAfterMs' must be a non-negative integer"));
         frame->retryAfterMs = retry.toInteger();
     }
+    const QJsonValue details = object.value(KeyDetails);
+    if (!details.isUndefined()) {
+        if (!details.isObject())
+            return fail(QStringLiteral("field 'details' must be an object"));
+        if (details.toObject().size() > MaxErrorDetails)
+            return fail(QStringLiteral("field 'details' has more than %1 members").arg(MaxErrorDetails), {},
+                        ErrorCode::TooLarge);
+        frame->details = details.toObject();
+    }
     return std::nullopt;
 }
 
@@ -268,6 +278,8 @@ QByteArray encode(const Frame &frame)
         object.insert(KeyMessage, frame.message);
         if (frame.retryAfterMs > 0)
             object.insert(KeyRetryAfter, frame.retryAfterMs);
+        if (!frame.details.isEmpty())
+            object.insert(KeyDetails, frame.details);
         break;
     case FrameType::Event:
         object.insert(KeyEvent, frame.event);
@@ -322,7 +334,8 @@ Frame result(const QString &id, const QJsonObject &data)
     return f;
 }
 
-Frame error(const QString &id, ErrorCode code, const QString &message, qint64 retryAfterMs)
+Frame error(const QString &id, ErrorCode code, const QString &message, qint64 retryAfterMs,
+            const QJsonObject &details)
 {
     Frame f;
     f.type = FrameType::Error;
@@ -330,6 +343,7 @@ Frame error(const QString &id, ErrorCode code, const QString &message, qint64 re
     f.code = code;
     f.message = message;
     f.retryAfterMs = retryAfterMs;
+    f.details = details;
     return f;
 }
 

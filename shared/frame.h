@@ -32,6 +32,7 @@ struct Frame
     ErrorCode code = ErrorCode::Internal; // error
     QString message;                      // error
     qint64 retryAfterMs = 0;              // error (rate_limited), 0 when absent
+    QJsonObject details;                  // error: machine-readable specifics, empty when absent
 
     QString event;               // event
     RoomId room;                 // event; invalid for connection-level events, which carry no seq
@@ -57,7 +58,8 @@ Frame hello(const QStringList &capabilities, int version = Version);
 Frame welcome(const QJsonObject &data);
 Frame request(const QString &id, Op op, const QJsonObject &data = {});
 Frame result(const QString &id, const QJsonObject &data = {});
-Frame error(const QString &id, ErrorCode code, const QString &message, qint64 retryAfterMs = 0);
+Frame error(const QString &id, ErrorCode code, const QString &message, qint64 retryAfterMs = 0,
+            const QJsonObject &details = {});
 Frame event(const QString &name, RoomId room, qint64 seq, qint64 timestamp, const QJsonObject &data);
 
 } // namespace Cohort::Protocol

@@ -120,6 +120,14 @@ enum class ErrorCode {
 QString errorCodeName(ErrorCode code);
 bool parseErrorCode(const QString &name, ErrorCode *code);
 
+/// `details.reason` of an error frame: tells refusals with the same code apart, e.g. which
+/// code-session limit a `conflict` hit (docs/protocol.md, Errors and code.create).
+inline const QString KeyReason = QStringLiteral("reason");
+inline const QString ReasonStoredLimit = QStringLiteral("stored_limit");
+inline const QString ReasonOpenLimit = QStringLiteral("open_limit");
+/// Most members an error frame's `details` may have; the frame size bounds their values.
+inline constexpr int MaxErrorDetails = 16;
+
 /// Server-to-client event names (the `event` of an event frame).
 inline const QString EventMessageCreated = QStringLiteral("message.created");
 inline const QString EventMemberJoined = QStringLiteral("member.joined");

@@ -91,10 +91,9 @@ void CodeClient::listSessions(CourseId course, QObject *context,
 
 bool CodeClient::isStoredSessionsLimit(const Reply &reply)
 {
-    // Error frames carry no machine-readable reason yet: the server's message names the limit
-    // (docs/protocol.md, Limits), as join refusals are told apart.
+    // Both limits refuse with conflict; only the reason tells them apart (docs/protocol.md, code.create).
     return !reply.ok && reply.error == Protocol::ErrorCode::Conflict
-        && reply.message.contains(QLatin1String("stored code sessions"));
+        && reply.details.value(Protocol::KeyReason).toString() == Protocol::ReasonStoredLimit;
 }
 
 void CodeClient::createSession(const NewCodeSession &settings, QObject *context,

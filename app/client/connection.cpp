@@ -46,6 +46,7 @@ Reply replyFromFrame(const Frame &frame)
         reply.error = frame.code;
         reply.message = frame.message;
         reply.retryAfterMs = frame.retryAfterMs;
+        reply.details = frame.details;
     }
     return reply;
 }
@@ -641,7 +642,7 @@ void Connection::stopWithError(const ErrorInfo &error)
     m_reconnectTimer.stop();
     m_lastError = error;
     failPending(error.message);
-    completeAuthFlow(authFailure(Reply{false, {}, error.code, error.message, 0, false}));
+    completeAuthFlow(authFailure(Reply{false, {}, error.code, error.message, 0, false, {}}));
     setState(State::Offline);
 }
 
@@ -654,7 +655,7 @@ void Connection::endSession(const ErrorInfo &reason)
     m_tokenExpiresAt = 0;
     m_lastError = reason;
     failPending(reason.message);
-    completeAuthFlow(authFailure(Reply{false, {}, reason.code, reason.message, 0, false}));
+    completeAuthFlow(authFailure(Reply{false, {}, reason.code, reason.message, 0, false, {}}));
     setState(State::SignedOut);
     Q_EMIT signedOut(reason);
 }
@@ -934,7 +935,7 @@ void Connection::joinRoom(RoomId room, QObject *context, ReplyCallback done)
     if (m_rooms.contains(room)) {
         if (done) {
             later(context ? context : this, [done, seq = lastSeenSeq(room)] {
-                done(Reply{true, {{QStringLiteral("lastSeq"), seq}}, ErrorCode::Internal, {}, 0, false});
+                done(Reply{true, {{QStringLiteral("lastSeq"), seq}}, ErrorCode::Internal, {}, 0, false, {}});
             });
         }
         return;

@@ -23,6 +23,7 @@ struct Reply
     QString message;                                         // English, for logs; UIs translate `error`
     qint64 retryAfterMs = 0;                                 // with RateLimited
     bool local = false; // true: no answer from the server (not connected, connection lost)
+    QJsonObject details; // the error's machine-readable specifics, e.g. {"reason": "stored_limit"}
 };
 
 using ReplyCallback = std::function<void(const Reply &)>;

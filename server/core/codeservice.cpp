@@ -1056,7 +1056,7 @@ bool CodeService::placeInQuota(Connection &c, const Request &r, UserId owner, co
         return false;
     }
     if (owned >= maxSessions) {
-        c.fail(r, ErrorCode::Conflict, atLimit.arg(maxSessions));
+        c.fail(r, ErrorCode::Conflict, atLimit.arg(maxSessions), QJsonObject{{KeyReason, ReasonOpenLimit}});
         return false;
     }
     return true;
@@ -1075,7 +1075,8 @@ bool CodeService::roomToStore(Connection &c, const Request &r, UserId owner)
     if (stored >= maxStored) {
         c.fail(r, ErrorCode::Conflict,
                QStringLiteral("you keep %1 stored code sessions (archived and locked ones included), the most allowed; "
-                              "delete archived sessions to make room").arg(maxStored));
+                              "delete archived sessions to make room").arg(maxStored),
+               QJsonObject{{KeyReason, ReasonStoredLimit}});
         return false;
     }
     return true;

@@ -86,6 +86,14 @@ void Connection::fail(const Request &request, ErrorCode code, const QString &mes
     send(error(request.id, code, message, retryAfterMs));
 }
 
+void Connection::fail(const Request &request, ErrorCode code, const QString &message, const QJsonObject &details)
+{
+    m_pendingIds.remove(request.id);
+    m_core.metrics().observeRequest((m_core.nowNs() - request.receivedNs) / 1e9);
+    m_core.metrics().countError(code);
+    send(error(request.id, code, message, 0, details));
+}
+
 void Connection::endReplay()
 {
     m_replaying = false;

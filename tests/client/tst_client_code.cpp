@@ -724,6 +724,7 @@ void TestClientCode::limitsComeFromTheWelcome()
     const Client::Reply open = create();
     QCOMPARE(open.error, Protocol::ErrorCode::Conflict);
     QVERIFY(!CodeClient::isStoredSessionsLimit(open));
+    QCOMPARE(open.details.value(Protocol::KeyReason).toString(), Protocol::ReasonOpenLimit);
     for (const CodeSessionId id : {made.at(0), made.at(1)}) {
         bool archived = false;
         code.archiveSession(id, &code, [&archived](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
@@ -735,6 +736,7 @@ void TestClientCode::limitsComeFromTheWelcome()
     const Client::Reply stored = create();
     QCOMPARE(stored.error, Protocol::ErrorCode::Conflict);
     QVERIFY2(CodeClient::isStoredSessionsLimit(stored), qPrintable(stored.message));
+    QCOMPARE(stored.details.value(Protocol::KeyReason).toString(), Protocol::ReasonStoredLimit);
 }
 
 QTEST_GUILESS_MAIN(TestClientCode)

@@ -329,6 +329,7 @@ private Q_SLOTS:
                                                                                 {QStringLiteral("title"), QStringLiteral("Lab 4")}});
         expectError(refused, ErrorCode::Conflict);
         QVERIFY2(refused->message.contains(QLatin1String("2 open code sessions")), qPrintable(refused->message));
+        QCOMPARE(refused->details, QJsonObject({{KeyReason, ReasonOpenLimit}}));
         m_teacher->call(Op::CodeUpdate, {{QStringLiteral("clientId"), clientId()}, {QStringLiteral("sessionId"), session},
                                          {QStringLiteral("locked"), true}}, &ok);
         QVERIFY(ok);
@@ -950,6 +951,8 @@ private Q_SLOTS:
         QVERIFY2(full->message.contains(QLatin1String("3 stored code sessions")), qPrintable(full->message));
         QVERIFY2(full->message.contains(QLatin1String("delete archived sessions")), qPrintable(full->message));
         QVERIFY(!full->message.contains(QLatin1String("open code sessions")));
+        // Clients tell the limits apart by the reason, not by the words.
+        QCOMPARE(full->details, QJsonObject({{KeyReason, ReasonStoredLimit}}));
         // Archiving or locking does not make room; the limit outlives a restart.
         join(*m_teacher, third);
         const std::optional<Frame> lockedThird = m_teacher->request(
@@ -976,6 +979,7 @@ private Q_SLOTS:
         expectError(open, ErrorCode::Conflict);
         QVERIFY2(open->message.contains(QLatin1String("2 open code sessions")), qPrintable(open->message));
         QVERIFY2(!open->message.contains(QLatin1String("stored")), qPrintable(open->message));
+        QCOMPARE(open->details, QJsonObject({{KeyReason, ReasonOpenLimit}}));
         QCOMPARE(lifecycle(*m_teacher, Op::CodeArchive, second)->type, FrameType::Result);
         QVERIFY(idOf(create(QStringLiteral("s-4"))) > 0);
         expectError(create(QStringLiteral("s-5")), ErrorCode::Conflict);

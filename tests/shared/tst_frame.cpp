@@ -119,6 +119,25 @@ private Q_SLOTS:
         QCOMPARE(f.code, ErrorCode::UnsupportedVersion);
     }
 
+    void errorWithDetailsRoundTrips()
+    {
+        const QJsonObject details{{KeyReason, ReasonStoredLimit}, {QStringLiteral("limit"), 200}};
+        const QByteArray text = encode(error(QStringLiteral("4"), ErrorCode::Conflict, QStringLiteral("full"), 0, details));
+        QCOMPARE(QJsonDocument::fromJson(text).object().value(QStringLiteral("details")).toObject(), details);
+        const Frame f = decoded(text);
+        QCOMPARE(f.code, ErrorCode::Conflict);
+        QCOMPARE(f.message, QStringLiteral("full"));
+        QCOMPARE(f.details, details);
+    }
+
+    void errorWithoutDetailsHasNone()
+    {
+        // Version 1 clients never see the member unless there is something in it.
+        const QByteArray text = encode(error(QStringLiteral("5"), ErrorCode::Conflict, QStringLiteral("taken")));
+        QVERIFY(!QJsonDocument::fromJson(text).object().contains(QStringLiteral("details")));
+        QVERIFY(decoded(R"({"type":"error","id":"5","code":"conflict","message":"taken"})").details.isEmpty());
+    }
+
     void eventRoundTrip()
     {
         const QJsonObject data{{QStringLiteral("text"), QStringLiteral("hi")}};
@@ -167,6 +186,12 @@ private Q_SLOTS:
         QTest::newRow("hello without version") << QByteArray(R"({"type":"hello"})") << bad << QString();
         QTest::newRow("hello bad capabilities") << QByteArray(R"({"type":"hello","version":1,"capabilities":"resume"})") << bad << QString();
         QTest::newRow("error unknown code") << QByteArray(R"({"type":"error","code":"oops","message":"x"})") << bad << QString();
+        QTest::newRow("error details not object") << QByteArray(R"({"type":"error","code":"conflict","message":"x","details":"stored_limit"})") << bad << QString();
+        QTest::newRow("error details array") << QByteArray(R"({"type":"error","code":"conflict","message":"x","details":[]})") << bad << QString();
+        QByteArray manyDetails = R"({"type":"error","code":"conflict","message":"x","details":{)";
+        for (int i = 0; i <= MaxErrorDetails; ++i)
+            manyDetails += (i ? "," : "") + QByteArray("\"k") + QByteArray::number(i) + "\":1";
+        QTest::newRow("error too many details") << manyDetails + "}}" << static_cast<int>(ErrorCode::TooLarge) << QString();
         QTest::newRow("event without name") << QByteArray(R"({"type":"event","room":1,"seq":1})") << bad << QString();
         QTest::newRow("event without seq") << QByteArray(R"({"type":"event","event":"x","room":1})") << bad << QString();
     }
