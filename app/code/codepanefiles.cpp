@@ -316,7 +316,8 @@ void CodePane::saveRefusedCopy()
     if (!edits)
         return;
     const QFileInfo name(edits->path);
-    const QString copyName = name.suffix().isEmpty()
+    // A dot file (".env", ".gitignore") has no base name to put "(my copy)" before.
+    const QString copyName = name.suffix().isEmpty() || name.completeBaseName().isEmpty()
         ? tr("%1 (my copy)", "the file name of a copy of refused edits").arg(name.fileName())
         : tr("%1 (my copy).%2", "the file name of a copy of refused edits").arg(name.completeBaseName(), name.suffix());
     // Not the static getSaveFileName(): the pane stays responsive (and testable) while it is open.

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void archivedSessionOffersNoCommentWrites();
     void unlockRefusedKeepsTheLock();
     void refusedEditsOfferACopy();
+    void refusedEditsOfADotFileProposeItsName();
     void adminFindsEveryArchivedSession();
     void storedSessionLimitSaysWhatHelps();
 
@@ -1430,6 +1431,40 @@ void TestCodePane::refusedEditsOfferACopy()
     // Nothing is left to lose: leaving does not ask.
     ana->pane->leaveSession();
     QVERIFY(!ana->pane->session());
+}
+
+void TestCodePane::refusedEditsOfADotFileProposeItsName()
+{
+    auto ines = person(QStringLiteral("ines"));
+    TestNetwork network;
+    auto ana = person(QStringLiteral("ana"), &network);
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId env = createFile(*ines, QStringLiteral(".env"), QStringLiteral("A=1\n"));
+    QVERIFY(enter(*ana, id));
+    CollabEditor *anaEditor = openLoaded(*ana, env);
+    QVERIFY(anaEditor);
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
+    anaEditor->setFocus();
+    anaEditor->setCursorPosition(1, 0);
+    QTest::keyClicks(anaEditor, QStringLiteral("B=2"));
+    bool roleSet = false;
+    ines->pane->session()->setRole(m_ana, CodeRole::Viewer, ines->pane.get(),
+                                   [&roleSet](const Client::Reply &reply) { roleSet = reply.ok; });
+    QTRY_VERIFY(roleSet);
+    network.down = false;
+    QTRY_VERIFY_WITH_TIMEOUT(ana->pane->refusedBanner()->isVisible(), 20000);
+
+    // ".env" has no base name to put "(my copy)" before: the copy is ".env (my copy)", not
+    // " (my copy).env".
+    ana->pane->saveCopyButton()->click();
+    QFileDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = ana->pane->findChild<QFileDialog *>(QStringLiteral("saveCopyDialog"))) != nullptr);
+    QCOMPARE(QFileInfo(dialog->selectedFiles().value(0)).fileName(), QStringLiteral(".env (my copy)"));
+    dialog->reject();
 }
 
 void TestCodePane::adminFindsEveryArchivedSession()
