@@ -80,18 +80,20 @@ void Connection::reply(const Request &request, const QJsonObject &data)
 
 void Connection::fail(const Request &request, ErrorCode code, const QString &message, qint64 retryAfterMs)
 {
-    m_pendingIds.remove(request.id);
-    m_core.metrics().observeRequest((m_core.nowNs() - request.receivedNs) / 1e9);
-    m_core.metrics().countError(code);
-    send(error(request.id, code, message, retryAfterMs));
+    answerWithError(request, error(request.id, code, message, retryAfterMs));
 }
 
 void Connection::fail(const Request &request, ErrorCode code, const QString &message, const QJsonObject &details)
 {
+    answerWithError(request, error(request.id, code, message, 0, details));
+}
+
+void Connection::answerWithError(const Request &request, const Protocol::Frame &frame)
+{
     m_pendingIds.remove(request.id);
     m_core.metrics().observeRequest((m_core.nowNs() - request.receivedNs) / 1e9);
-    m_core.metrics().countError(code);
-    send(error(request.id, code, message, 0, details));
+    m_core.metrics().countError(frame.code);
+    send(frame);
 }
 
 void Connection::endReplay()

@@ -125,6 +125,8 @@ private:
     void onClosed();
     void handleHello(const Protocol::Frame &frame);
     void send(const Protocol::Frame &frame);
+    /// Sends a request's error frame and counts the request as answered.
+    void answerWithError(const Request &request, const Protocol::Frame &frame);
     void checkBackpressure();
     void cutOff();
 
