@@ -429,15 +429,9 @@ void CodeSession::removeFile(CodeFileId file)
 
 void CodeSession::keepRefusedEdits(const CodeSessionFile *file, const Reply &reply)
 {
-    RefusedEdits kept{file->id(), file->info().path, file->text(), false, reply};
-    // Bounded like the file itself: a replica can only grow past the limit offline.
-    const qsizetype limit = std::max(0, m_client->limits().maxFileLength);
-    if (kept.text.size() > limit) {
-        kept.text.truncate(limit);
-        if (!kept.text.isEmpty() && kept.text.back().isHighSurrogate())
-            kept.text.chop(1);
-        kept.truncated = true;
-    }
+    // Whole, also past the file length limit (a paste too large for the server): a copy on disk
+    // has no such limit, and the replica, which reloads the server's text next, held as much.
+    RefusedEdits kept{file->id(), file->info().path, file->text(), reply};
     qCInfo(lcClient) << "file" << file->id().value() << ": keeping" << kept.text.size() << "characters the server refused";
     // A newer refusal holds the newer work: the older text was offered to the user already.
     m_refused.removeIf([&kept](const RefusedEdits &e) { return e.file == kept.file; });

@@ -160,8 +160,7 @@ public:
     {
         CodeFileId file;
         QString path;           // the file's path when the edits were refused
-        QString text;           // the refused edits included; at most CodeLimits::maxFileLength
-        bool truncated = false; // the text was longer than that and lost its end
+        QString text;           // the refused edits included
         Reply reply;            // why: the server's refusal
     };
     /// The kept text of `file` (of its latest refusal), if any.

@@ -285,8 +285,6 @@ void CodePane::updateRefusedBanner()
         break;
     }
     text += QLatin1Char(' ') + tr("Save a copy to keep them.");
-    if (edits->truncated)
-        text += QLatin1Char(' ') + tr("Only the first %n character(s) were kept.", nullptr, static_cast<int>(edits->text.size()));
     m_refusedBanner->showMessage(MessageBanner::Kind::Warning, text);
     m_refusedRow->show();
 }

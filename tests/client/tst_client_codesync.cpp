@@ -33,6 +33,7 @@ private Q_SLOTS:
     void largeEditsGoOutUnderTheLimit();
     void refusedOfflineEditsAreKept_data();
     void refusedOfflineEditsAreKept();
+    void refusedOversizedPasteIsKeptWhole();
 
 private:
     struct Person
@@ -311,7 +312,6 @@ void TestClientCodeSync::refusedOfflineEditsAreKept()
     const CodeSession::RefusedEdits edits = *ana.session->refusedEdits(created->id);
     QCOMPARE(edits.text, mine);
     QCOMPARE(edits.path, QStringLiteral("src/main.py"));
-    QVERIFY(!edits.truncated);
     QCOMPARE(int(edits.reply.error), error);
     QCOMPARE(ana.session->allRefusedEdits().size(), 1);
     QCOMPARE(kept.size(), 1);
@@ -335,6 +335,29 @@ void TestClientCodeSync::refusedOfflineEditsAreKept()
     QVERIFY(!ana.session->refusedEdits(created->id));
     QVERIFY(ana.session->allRefusedEdits().isEmpty());
     QCOMPARE(kept.size(), 2);
+}
+
+void TestClientCodeSync::refusedOversizedPasteIsKeptWhole()
+{
+    Person ines;
+    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    std::optional<Client::CodeFileInfo> created;
+    ines.session->createFile(QStringLiteral("log.txt"), QStringLiteral("text"), QString(), this,
+                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
+    QTRY_VERIFY(created.has_value());
+    CodeSessionFile *file = openLoaded(ines, created->id);
+    QVERIFY(file);
+    // A paste past the file length limit: the server refuses it, and the copy kept for the user
+    // is where the whole of it can still go (a file on disk has no such limit).
+    QString pasted;
+    for (int line = 0; pasted.size() <= ines.code->limits().maxFileLength; ++line)
+        pasted += QString(70, QLatin1Char('a' + line % 26)) + QString::number(line) + QLatin1Char('\n');
+    file->insert(0, pasted);
+    QTRY_VERIFY_WITH_TIMEOUT(ines.session->refusedEdits(created->id).has_value(), 30000);
+    const CodeSession::RefusedEdits edits = *ines.session->refusedEdits(created->id);
+    QCOMPARE(int(edits.reply.error), int(Protocol::ErrorCode::TooLarge));
+    QCOMPARE(edits.text.size(), pasted.size());
+    QVERIFY(edits.text == pasted);
 }
 
 QTEST_GUILESS_MAIN(TestClientCodeSync)
