@@ -89,6 +89,9 @@ public:
     QAction *archiveAction() const { return m_archive; }
     QAction *unarchiveAction() const { return m_unarchive; }
     QAction *deleteAction() const { return m_delete; }
+    /// Asks before leaving a session that holds refused edits (they are kept nowhere else), by
+    /// Leave, another session, signing out or quitting; true: leave. Modal.
+    bool confirmLeaving();
     /// Edits the server refused for good (CodeSession::refusedEdits()): of the current file,
     /// else of another one (a deleted file, a session closed to me), with the actions below.
     MessageBanner *refusedBanner() const { return m_refusedBanner; }
@@ -149,9 +152,6 @@ private:
     bool mayManage(const Client::CodeSessionInfo &info) const;
     QStringList filePaths() const;
     void updateRefusedBanner();
-    /// Asks before leaving a session that holds refused edits (they are kept nowhere else);
-    /// true: leave.
-    bool confirmLeaving();
     /// Asks where (a file dialog, "<name> (my copy).<ext>" proposed) and writes the kept text.
     void saveRefusedCopy();
     void writeRefusedCopy(Client::CodeFileId file, const QString &target);

@@ -6,6 +6,7 @@
 #include "chatpane.h"
 #include "appsettings.h"
 #include "chatclient.h"
+#include "codepane.h"
 #include "hostclassdialog.h"
 #include "icons.h"
 #include "mainwindow.h"
@@ -230,6 +231,9 @@ void AppController::showAbout()
 
 void AppController::signOut()
 {
+    // Edits the server refused live only in the Code pane, whatever "Keep me signed in" says.
+    if (m_mainWindow && !m_mainWindow->codePane()->confirmLeaving())
+        return;
     askBeforeDeletingUnsent(tr("Sign Out"), tr("Signing out deletes them from this computer."),
                             tr("Sign Out and Delete Them"), &AppController::completeSignOut);
 }
@@ -294,6 +298,8 @@ void AppController::onSignedOut(const Client::ErrorInfo &reason)
 void AppController::quit()
 {
     if (m_quitting)
+        return;
+    if (m_mainWindow && !m_mainWindow->codePane()->confirmLeaving())
         return;
     if (AppSettings::keepSignedIn()) {
         completeQuit();
