@@ -11,7 +11,7 @@
 // program (the same server library as cohort-server), so the clients' work does not stall it.
 //
 //   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2]
-//                             [--screen | --panes N]
+//                             [--screen | --panes N [--panes-alone]]
 //
 // With --screen every editor is the app's Code pane (on the offscreen platform, shown), which
 // joins the session and opens the file itself and so binds its CollabEditor to the file as the
@@ -25,7 +25,9 @@
 // With --panes N only the first N editors of the run are Code panes and the others bare
 // clients: thirty panes on two cores measure the machine's saturation, while in a class each
 // pane has a computer of its own. The panes' own latency is reported as "screen…" next to the
-// figures over all receivers.
+// figures over all receivers. With --panes-alone each pane also has a process of its own, and
+// the bare clients share the P processes: a pane's event loop then serves only its own window,
+// as the app's does, instead of four other clients' connections as well.
 //
 // With --processes P > 1 the editors are spread over P worker processes (as separate apps
 // would be), timed with CLOCK_MONOTONIC, which all processes of one machine share. With one
@@ -161,6 +163,7 @@ struct Options
     int firstLine = 0;  // Worker: the line of its first editor
     bool screen = false; // editors are Code panes, measured to their widgets' text
     int panes = 0;       // with screen: how many of the run's editors are panes (the first ones)
+    bool panesAlone = false; // with processes: each pane in a process of its own, as on its own computer
     Client::CodeSessionId session;
     Client::CodeFileId file;
 };
@@ -604,10 +607,18 @@ int coordinate(const Options &base, int editors, int processes)
     if (QCoreApplication::exec() != 0 || !host.fileId().isValid())
         return 1;
 
+    // The editors each worker runs: [first, end) of the run's; with --panes-alone every pane
+    // has a process of its own and the bare clients share the P processes.
+    std::vector<std::pair<int, int>> shares;
+    const int alone = base.screen && base.panesAlone ? std::min(base.panes, editors) : 0;
+    for (int pane = 0; pane < alone; ++pane)
+        shares.emplace_back(pane, pane + 1);
+    for (int w = 0; w < processes && alone < editors; ++w)
+        shares.emplace_back(alone + (editors - alone) * w / processes, alone + (editors - alone) * (w + 1) / processes);
     std::vector<std::unique_ptr<QProcess>> workers;
-    for (int w = 0; w < processes; ++w) {
-        const int first = editors * w / processes;
-        const int end = editors * (w + 1) / processes;
+    for (const auto &[first, end] : shares) {
+        if (first == end)
+            continue;
         auto worker = std::make_unique<QProcess>();
         worker->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         QStringList arguments{QStringLiteral("--worker"), base.url.toString(), QStringLiteral("--code-session"),
@@ -683,6 +694,7 @@ int coordinate(const Options &base, int editors, int processes)
     QJsonObject line{{QStringLiteral("bench"), QStringLiteral("code-keystroke-latency")},
                      {QStringLiteral("editors"), editors},
                      {QStringLiteral("processes"), processes},
+                     {QStringLiteral("panesAlone"), base.screen && base.panesAlone},
                      {QStringLiteral("screen"), base.screen},
                      {QStringLiteral("panes"), base.screen ? std::min(base.panes, editors) : 0},
                      {QStringLiteral("ratePerEditor"), base.rate},
@@ -729,6 +741,9 @@ int main(int argc, char **argv)
                                           QStringLiteral("Editors are Code panes; measure to the editor widget's text."));
     const QCommandLineOption panesOption = option("panes", "The first N editors of the run are Code panes, the others "
                                                   "bare clients; implies the screen measurement.", "n");
+    const QCommandLineOption panesAloneOption(QStringLiteral("panes-alone"),
+                                              QStringLiteral("With --processes: each pane runs in a process of its own (as on a "
+                                                             "student's computer), the bare clients in the P processes."));
     const QCommandLineOption serveOption = option("serve", "Internal: run the server in DIR.", "dir");
     const QCommandLineOption workerOption = option("worker", "Internal: type as some editors on the server URL.", "url");
     // Not "session": QGuiApplication takes -session ID (X11 session management) out of argv.
@@ -736,7 +751,7 @@ int main(int argc, char **argv)
     const QCommandLineOption fileOption = option("file", "Internal (worker).", "id");
     const QCommandLineOption tokensOption = option("tokens", "Internal (worker).", "list");
     const QCommandLineOption firstLineOption = option("first-line", "Internal (worker).", "n", "0");
-    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, screenOption, panesOption, serveOption,
+    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, screenOption, panesOption, panesAloneOption, serveOption,
                        workerOption, sessionOption, fileOption, tokensOption, firstLineOption});
     parser.process(*app);
     const int editors = std::clamp(parser.value(editorsOption).toInt(), 2, 199);
@@ -749,6 +764,7 @@ int main(int argc, char **argv)
     options.warmup = std::max(0, parser.value(warmupOption).toInt());
     options.screen = parser.isSet(screenOption) || parser.isSet(panesOption);
     options.panes = parser.isSet(panesOption) ? std::max(0, parser.value(panesOption).toInt()) : editors;
+    options.panesAlone = parser.isSet(panesAloneOption);
     if (parser.isSet(workerOption)) {
         options.mode = Options::Mode::Worker;
         options.url = QUrl(parser.value(workerOption));
