@@ -1016,13 +1016,6 @@
         <source>Save a copy to keep them.</source>
         <translation>Speichern Sie eine Kopie, um sie zu behalten.</translation>
     </message>
-    <message numerus="yes">
-        <source>Only the first %n character(s) were kept.</source>
-        <translation>
-            <numerusform>Nur das erste Zeichen wurde behalten.</numerusform>
-            <numerusform>Nur die ersten %n Zeichen wurden behalten.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Leave session</source>
         <translation>Sitzung verlassen</translation>

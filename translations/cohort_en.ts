@@ -58,13 +58,6 @@
             <numerusform>Exported %n files to %1.</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>Only the first %n character(s) were kept.</source>
-        <translation>
-            <numerusform>Only the first %n character was kept.</numerusform>
-            <numerusform>Only the first %n characters were kept.</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>Cohort::Ui::FindBar</name>
