@@ -18,6 +18,23 @@ using Client::CodeSession;
 using Client::CodeSessionFile;
 using Client::CodeSessionId;
 
+namespace {
+
+/// Types `keys` keystrokes at the end of the file, one engine update each as the editor makes
+/// them, a line break every `lineEvery`; returns what was typed.
+QString typeAtTheEnd(CodeSessionFile *file, int keys, int lineEvery)
+{
+    QString typed;
+    for (int i = 0; i < keys; ++i) {
+        const QString key(QChar(i % lineEvery == lineEvery - 1 ? u'\n' : char16_t(u'a' + i % 26)));
+        file->insert(file->text().size(), key);
+        typed += key;
+    }
+    return typed;
+}
+
+} // namespace
+
 /// How a file's local edits reach the server when things go wrong: a long offline period, a
 /// server that fails to store an edit. Real clients against a real in-process server; the
 /// requests pass through a tap that counts them (and answers one itself where a test says so).
@@ -138,13 +155,8 @@ void TestClientCodeSync::longOfflineTypingGoesOutTogether()
     network.down = true;
     network.current->close(1001, QStringLiteral("gone"));
     QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
-    // Ten minutes of typing on a train: one engine update per keystroke, as the editor makes them.
-    QString typed;
-    for (int i = 0; i < 1500; ++i) {
-        const QString key(QChar(i % 40 == 39 ? u'\n' : char16_t(u'a' + i % 26)));
-        anaFile->insert(anaFile->text().size(), key);
-        typed += key;
-    }
+    // Ten minutes of typing on a train.
+    const QString typed = typeAtTheEnd(anaFile, 1500, 40);
     const int sentBefore = ana.docUpdates;
 
     // Back online, the whole backlog goes out in a request or two, not keystroke by keystroke
@@ -285,12 +297,7 @@ void TestClientCodeSync::refusedOfflineEditsAreKept()
     network.current->close(1001, QStringLiteral("gone"));
     QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
     // Ten minutes of work offline, while the host changes what Ana may do.
-    QString typed;
-    for (int i = 0; i < 300; ++i) {
-        const QString key(QChar(i % 30 == 29 ? u'\n' : char16_t(u'a' + i % 26)));
-        anaFile->insert(anaFile->text().size(), key);
-        typed += key;
-    }
+    const QString typed = typeAtTheEnd(anaFile, 300, 30);
     const QString mine = anaFile->text();
     QCOMPARE(mine, QStringLiteral("x = 1\n") + typed);
 

@@ -83,15 +83,34 @@ QRect scintillaCaret(const CollabEditor &editor, long position)
                  int(sci(editor, QsciScintillaBase::SCI_TEXTHEIGHT, static_cast<unsigned long>(line))));
 }
 
-/// The regions the remote cursors' overlay was asked to paint.
+/// The regions an editor's remote cursors' overlay was asked to paint.
 struct PaintLog : QObject
 {
+    explicit PaintLog(CollabEditor &editor)
+        : overlay(editor.viewport()->findChild<RemoteCursors *>())
+    {
+        if (overlay)
+            overlay->installEventFilter(this);
+        editor.SendScintilla(QsciScintillaBase::SCI_SETCARETPERIOD, 0UL); // the local caret's blink repaints too
+    }
     bool eventFilter(QObject *, QEvent *event) override
     {
         if (event->type() == QEvent::Paint)
             painted += static_cast<QPaintEvent *>(event)->region();
         return false;
     }
+    /// Waits until nothing has been painted for a while (at most 5 s), and forgets what was.
+    bool waitUntilQuiet()
+    {
+        QElapsedTimer waited;
+        waited.start();
+        do {
+            painted = {};
+            QTest::qWait(150);
+        } while (!painted.isEmpty() && waited.elapsed() < 5000);
+        return painted.isEmpty();
+    }
+    RemoteCursors *overlay;
     QRegion painted;
 };
 
@@ -530,17 +549,9 @@ void TestCollabEditor::aRecolouredOrRenamedCaretIsRepainted()
     const Collab::Anchor at = peer.anchorAt(6, Collab::Anchor::Side::StickToPrevious);
     editor.setRemoteCursor(7, QStringLiteral("Ana"), Qt::red, at, at);
     QTRY_VERIFY(!editor.remoteCaretRect(7).isEmpty());
-    auto *overlay = editor.viewport()->findChild<RemoteCursors *>();
-    QVERIFY(overlay);
-    PaintLog log;
-    overlay->installEventFilter(&log);
-    editor.SendScintilla(QsciScintillaBase::SCI_SETCARETPERIOD, 0UL); // the local caret's blink repaints too
-    QTRY_VERIFY_WITH_TIMEOUT(([&log] {
-                                 log.painted = {};
-                                 QTest::qWait(100);
-                                 return log.painted.isEmpty();
-                             }()),
-                             5000);
+    PaintLog log(editor);
+    QVERIFY(log.overlay);
+    QVERIFY(log.waitUntilQuiet());
     const QRect caret = editor.remoteCaretRect(7);
     // While the tag shows, with a name of the same width (the tag itself repaints the caret).
     QVERIFY(editor.isRemoteTagShown(7));
@@ -549,12 +560,7 @@ void TestCollabEditor::aRecolouredOrRenamedCaretIsRepainted()
     QVERIFY(log.painted.contains(caret));
 
     QTRY_VERIFY_WITH_TIMEOUT(!editor.isRemoteTagShown(7), 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(([&log] {
-                                 log.painted = {};
-                                 QTest::qWait(100);
-                                 return log.painted.isEmpty();
-                             }()),
-                             5000);
+    QVERIFY(log.waitUntilQuiet());
     editor.setRemoteCursor(7, QStringLiteral("Aan"), Qt::blue, at, at);
     QTest::qWait(50);
     QVERIFY(log.painted.contains(caret));
@@ -579,19 +585,11 @@ void TestCollabEditor::aRemoteKeystrokeRepaintsOnlyWhatMoved()
     editor.setRemoteCursor(7, QStringLiteral("Ana"), Qt::red, at(endOfLine3), at(endOfLine3));
     editor.setRemoteCursor(8, QStringLiteral("Ben"), Qt::blue, at(endOfLine9), at(endOfLine9));
     QTRY_VERIFY(!editor.remoteCaretRect(8).isEmpty());
-    auto *overlay = editor.viewport()->findChild<RemoteCursors *>();
-    QVERIFY(overlay);
-    PaintLog log;
-    overlay->installEventFilter(&log);
-    editor.SendScintilla(QsciScintillaBase::SCI_SETCARETPERIOD, 0UL); // the local caret's blink repaints too
+    PaintLog log(editor);
+    QVERIFY(log.overlay);
     // The name tags give way to small flags, and then nothing is painted for a while.
     QTRY_VERIFY_WITH_TIMEOUT(!editor.isRemoteTagShown(7) && !editor.isRemoteTagShown(8), 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(([&log] {
-                                 log.painted = {};
-                                 QTest::qWait(200);
-                                 return log.painted.isEmpty();
-                             }()),
-                             5000);
+    QVERIFY(log.waitUntilQuiet());
 
     const QRect anaBefore = editor.remoteCaretRect(7);
     const QRect benBefore = editor.remoteCaretRect(8);
@@ -602,12 +600,12 @@ void TestCollabEditor::aRemoteKeystrokeRepaintsOnlyWhatMoved()
     QTRY_VERIFY(log.painted.contains(anaAfter));
     QVERIFY(log.painted.contains(anaBefore)); // the caret left there is wiped
     QVERIFY(!log.painted.intersects(benBefore));
-    QVERIFY(log.painted.boundingRect().height() < overlay->height() / 3);
+    QVERIFY(log.painted.boundingRect().height() < log.overlay->height() / 3);
 
     // Scrolled, every caret moves on screen: all of it is repainted.
     log.painted = {};
     editor.SendScintilla(QsciScintillaBase::SCI_SETXOFFSET, 10UL);
-    QTRY_VERIFY(log.painted.contains(overlay->rect()));
+    QTRY_VERIFY(log.painted.contains(log.overlay->rect()));
 }
 
 void TestCollabEditor::remoteEditsKeepTheScrollPosition()
