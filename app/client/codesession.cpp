@@ -47,6 +47,8 @@ CodeSession::CodeSession(CodeClient *client, CodeSessionId id, QObject *parent)
 {
     m_info.id = id;
     m_comments->setLineResolver([this](const CodeCommentInfo &comment) { return commentLines(comment); });
+    m_joinRetry.setSingleShot(true);
+    connect(&m_joinRetry, &QTimer::timeout, this, &CodeSession::sendJoin);
 }
 
 CodeSession::~CodeSession() = default;
@@ -57,6 +59,7 @@ void CodeSession::sendJoin()
 {
     if (m_joinInFlight)
         return;
+    m_joinRetry.stop();
     m_joinInFlight = true;
     // A rejoin after a reconnect keeps Joined: the pane keeps its editors open and editable,
     // and the files wait (isRejoining()) until the server has subscribed us again.
@@ -83,6 +86,14 @@ void CodeSession::onJoinReply(const Reply &reply)
     if (!reply.ok) {
         if (reply.local)
             return; // not connected: onSignedIn() joins again
+        if (reply.error == Protocol::ErrorCode::RateLimited || reply.error == Protocol::ErrorCode::Internal
+            || reply.error == Protocol::ErrorCode::Unavailable) {
+            // The server could not take the join this time (busy, a failing database): the
+            // session stays as it was and asks again, later each time.
+            m_joinRetryMs = std::min(std::max(m_joinRetryMs * 2, 500), 30000);
+            m_joinRetry.start(static_cast<int>(std::max<qint64>(reply.retryAfterMs, m_joinRetryMs)));
+            return;
+        }
         const QString message = reply.message.toLower();
         if (reply.error == Protocol::ErrorCode::Forbidden && message.contains(QLatin1String("access code")))
             refuse(Refusal::AccessCode, reply);
@@ -111,6 +122,7 @@ void CodeSession::onJoinReply(const Reply &reply)
     if (LocalCache *cache = m_client->m_connection->cache())
         cache->setCodeAgent(m_id.value(), m_agent);
     m_lastSeq = d.value(QLatin1String("lastSeq")).toInteger();
+    m_joinRetryMs = 0;
     m_refusal = Refusal::None;
     m_refusalReply = Reply();
 

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <optional>
@@ -76,7 +77,7 @@ public:
     bool isArchived() const { return m_info.archived; }
     bool isHost() const { return m_myRole == CodeRole::Host; }
     /// Joined, and code.join is on its way again after a reconnect: edits wait in the replicas.
-    bool isRejoining() const { return m_state == State::Joined && m_joinInFlight; }
+    bool isRejoining() const { return m_state == State::Joined && (m_joinInFlight || m_joinRetry.isActive()); }
 
     // Models for the pane (owned by the session)
     CodeFileModel *files() const { return m_files; }
@@ -243,6 +244,8 @@ private:
     quint64 m_agent = 0;     // bound to me by code.join; kept across reconnects
     qint64 m_lastSeq = 0;    // of the session's room: older logged events are duplicates
     bool m_joinInFlight = false;
+    QTimer m_joinRetry;     // a join the server could not take this time is asked again
+    int m_joinRetryMs = 0;  // the last wait before that, doubled each time
     CodeFileModel *m_files;
     CodeParticipantModel *m_participants;
     CodeCommentModel *m_comments;

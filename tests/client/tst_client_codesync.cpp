@@ -51,6 +51,7 @@ private Q_SLOTS:
     void refusedOfflineEditsAreKept_data();
     void refusedOfflineEditsAreKept();
     void refusedOversizedPasteIsKeptWhole();
+    void aBusyServerDoesNotEndTheSession();
 
 private:
     struct Person
@@ -60,6 +61,7 @@ private:
         CodeSession *session = nullptr;
         int docUpdates = 0;          // doc.update requests sent
         int failDocUpdates = 0;      // the next ones are answered `internal` by the tap
+        int failJoins = 0;           // the next code.join requests are answered `rate_limited`
     };
     /// Signs in, taps the requests, and joins the session (creates it when `id` is invalid).
     bool join(Person &person, const QString &username, CodeSessionId id, TestNetwork *network = nullptr);
@@ -107,6 +109,15 @@ bool TestClientCodeSync::join(Person &person, const QString &username, CodeSessi
                 QTimer::singleShot(0, context, [done, reply] { done(reply); });
                 return;
             }
+        }
+        if (opName == QLatin1String("code.join") && person.failJoins > 0) {
+            --person.failJoins;
+            Client::Reply reply;
+            reply.error = Protocol::ErrorCode::RateLimited;
+            reply.message = QStringLiteral("too many requests");
+            reply.retryAfterMs = 300;
+            QTimer::singleShot(0, context, [done, reply] { done(reply); });
+            return;
         }
         connection->request(op, data, context, std::move(done));
     });
@@ -167,6 +178,40 @@ void TestClientCodeSync::longOfflineTypingGoesOutTogether()
     QTRY_COMPARE(inesFile->text(), QStringLiteral("# Notes\n") + typed);
     QCOMPARE(anaFile->text(), inesFile->text());
     QVERIFY2(ana.docUpdates - sentBefore <= 3, qPrintable(QString::number(ana.docUpdates - sentBefore)));
+}
+
+void TestClientCodeSync::aBusyServerDoesNotEndTheSession()
+{
+    // A rejoin the server cannot take this time (rate limited, busy, a failing database) is
+    // asked again, later each time: the session is not given up as refused, and what Ana
+    // typed offline goes out instead of being kept as refused.
+    Person ines;
+    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    std::optional<Client::CodeFileInfo> created;
+    ines.session->createFile(QStringLiteral("notes.md"), QStringLiteral("markdown"), QStringLiteral("# Notes\n"), this,
+                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
+    QTRY_VERIFY(created.has_value());
+    TestNetwork network;
+    Person ana;
+    QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id(), &network));
+    CodeSessionFile *inesFile = openLoaded(ines, created->id);
+    CodeSessionFile *anaFile = openLoaded(ana, created->id);
+    QVERIFY(inesFile && anaFile);
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
+    const QString typed = typeAtTheEnd(anaFile, 20, 10);
+
+    QList<CodeSession::State> states;
+    connect(ana.session, &CodeSession::stateChanged, this, [&states](CodeSession::State state) { states.append(state); });
+    ana.failJoins = 2;
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(ana.failJoins, 0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(inesFile->text(), QStringLiteral("# Notes\n") + typed, 15000);
+    QCOMPARE(ana.session->state(), CodeSession::State::Joined);
+    QVERIFY(!states.contains(CodeSession::State::Refused));
+    QVERIFY(ana.session->allRefusedEdits().isEmpty());
+    QCOMPARE(anaFile->text(), inesFile->text());
 }
 
 void TestClientCodeSync::serverFailureKeepsTheEdit()
