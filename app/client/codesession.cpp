@@ -86,10 +86,11 @@ void CodeSession::onJoinReply(const Reply &reply)
     if (!reply.ok) {
         if (reply.local)
             return; // not connected: onSignedIn() joins again
-        if (reply.error == Protocol::ErrorCode::RateLimited || reply.error == Protocol::ErrorCode::Internal
-            || reply.error == Protocol::ErrorCode::Unavailable) {
-            // The server could not take the join this time (busy, a failing database): the
-            // session stays as it was and asks again, later each time.
+        if (reply.error == Protocol::ErrorCode::Internal || reply.error == Protocol::ErrorCode::Unavailable) {
+            // The server could not take the join this time (a failing database, shutting
+            // down): the session stays as it was and asks again, later each time. Not
+            // rate_limited: on code.join that is the wait after a host declined, or too many
+            // access codes tried, which the user is told.
             m_joinRetryMs = std::min(std::max(m_joinRetryMs * 2, 500), 30000);
             m_joinRetry.start(static_cast<int>(std::max<qint64>(reply.retryAfterMs, m_joinRetryMs)));
             return;

@@ -61,7 +61,7 @@ private:
         CodeSession *session = nullptr;
         int docUpdates = 0;          // doc.update requests sent
         int failDocUpdates = 0;      // the next ones are answered `internal` by the tap
-        int failJoins = 0;           // the next code.join requests are answered `rate_limited`
+        int failJoins = 0;           // the next code.join requests are answered `internal`
     };
     /// Signs in, taps the requests, and joins the session (creates it when `id` is invalid).
     bool join(Person &person, const QString &username, CodeSessionId id, TestNetwork *network = nullptr);
@@ -113,9 +113,8 @@ bool TestClientCodeSync::join(Person &person, const QString &username, CodeSessi
         if (opName == QLatin1String("code.join") && person.failJoins > 0) {
             --person.failJoins;
             Client::Reply reply;
-            reply.error = Protocol::ErrorCode::RateLimited;
-            reply.message = QStringLiteral("too many requests");
-            reply.retryAfterMs = 300;
+            reply.error = Protocol::ErrorCode::Internal;
+            reply.message = QStringLiteral("the session could not be read");
             QTimer::singleShot(0, context, [done, reply] { done(reply); });
             return;
         }
@@ -182,7 +181,7 @@ void TestClientCodeSync::longOfflineTypingGoesOutTogether()
 
 void TestClientCodeSync::aBusyServerDoesNotEndTheSession()
 {
-    // A rejoin the server cannot take this time (rate limited, busy, a failing database) is
+    // A rejoin the server cannot take this time (a failing database, a server going down) is
     // asked again, later each time: the session is not given up as refused, and what Ana
     // typed offline goes out instead of being kept as refused.
     Person ines;
