@@ -66,6 +66,9 @@ private:
     /// Signs in, taps the requests, and joins the session (creates it when `id` is invalid).
     bool join(Person &person, const QString &username, CodeSessionId id, TestNetwork *network = nullptr);
     CodeSessionFile *openLoaded(Person &person, CodeFileId file);
+    /// Ines's session with notes.md open for both, then Ana's network down: false if a step failed.
+    bool anaOfflineInInesNotes(Person &ines, Person &ana, TestNetwork &network, CodeSessionFile *&inesFile,
+                               CodeSessionFile *&anaFile);
 
     std::unique_ptr<RestartableServer> m_server;
     QTemporaryDir m_caches;
@@ -147,24 +150,35 @@ CodeSessionFile *TestClientCodeSync::openLoaded(Person &person, CodeFileId file)
     return QTest::qWaitFor([open] { return open->isLoaded(); }, 5000) ? open : nullptr;
 }
 
-void TestClientCodeSync::longOfflineTypingGoesOutTogether()
+bool TestClientCodeSync::anaOfflineInInesNotes(Person &ines, Person &ana, TestNetwork &network,
+                                               CodeSessionFile *&inesFile, CodeSessionFile *&anaFile)
 {
-    Person ines;
-    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    if (!join(ines, QStringLiteral("ines"), CodeSessionId()))
+        return false;
     std::optional<Client::CodeFileInfo> created;
     ines.session->createFile(QStringLiteral("notes.md"), QStringLiteral("markdown"), QStringLiteral("# Notes\n"), this,
                              [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    QTRY_VERIFY(created.has_value());
-    TestNetwork network;
-    Person ana;
-    QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id(), &network));
-    CodeSessionFile *inesFile = openLoaded(ines, created->id);
-    CodeSessionFile *anaFile = openLoaded(ana, created->id);
-    QVERIFY(inesFile && anaFile);
-
+    if (!QTest::qWaitFor([&created] { return created.has_value(); }, 5000)
+        || !join(ana, QStringLiteral("ana"), ines.session->id(), &network))
+        return false;
+    inesFile = openLoaded(ines, created->id);
+    anaFile = openLoaded(ana, created->id);
+    if (!inesFile || !anaFile)
+        return false;
     network.down = true;
     network.current->close(1001, QStringLiteral("gone"));
-    QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
+    CodeSessionFile *file = anaFile;
+    return QTest::qWaitFor([file] { return file->syncState() == CodeSessionFile::SyncState::Offline; }, 5000);
+}
+
+void TestClientCodeSync::longOfflineTypingGoesOutTogether()
+{
+    Person ines;
+    Person ana;
+    TestNetwork network;
+    CodeSessionFile *inesFile = nullptr;
+    CodeSessionFile *anaFile = nullptr;
+    QVERIFY(anaOfflineInInesNotes(ines, ana, network, inesFile, anaFile));
     // Ten minutes of typing on a train.
     const QString typed = typeAtTheEnd(anaFile, 1500, 40);
     const int sentBefore = ana.docUpdates;
@@ -185,20 +199,11 @@ void TestClientCodeSync::aBusyServerDoesNotEndTheSession()
     // asked again, later each time: the session is not given up as refused, and what Ana
     // typed offline goes out instead of being kept as refused.
     Person ines;
-    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
-    std::optional<Client::CodeFileInfo> created;
-    ines.session->createFile(QStringLiteral("notes.md"), QStringLiteral("markdown"), QStringLiteral("# Notes\n"), this,
-                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    QTRY_VERIFY(created.has_value());
-    TestNetwork network;
     Person ana;
-    QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id(), &network));
-    CodeSessionFile *inesFile = openLoaded(ines, created->id);
-    CodeSessionFile *anaFile = openLoaded(ana, created->id);
-    QVERIFY(inesFile && anaFile);
-    network.down = true;
-    network.current->close(1001, QStringLiteral("gone"));
-    QTRY_COMPARE(anaFile->syncState(), CodeSessionFile::SyncState::Offline);
+    TestNetwork network;
+    CodeSessionFile *inesFile = nullptr;
+    CodeSessionFile *anaFile = nullptr;
+    QVERIFY(anaOfflineInInesNotes(ines, ana, network, inesFile, anaFile));
     const QString typed = typeAtTheEnd(anaFile, 20, 10);
 
     QList<CodeSession::State> states;
