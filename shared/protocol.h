@@ -125,6 +125,19 @@ bool parseErrorCode(const QString &name, ErrorCode *code);
 inline const QString KeyReason = QStringLiteral("reason");
 inline const QString ReasonStoredLimit = QStringLiteral("stored_limit");
 inline const QString ReasonOpenLimit = QStringLiteral("open_limit");
+/// code.join's refusals (docs/protocol.md, code.join): the client tells the user which.
+/// `not_found` covers a session that never existed, was deleted, or that the user may not see
+/// (private, another course): the server does not say which, so that ids reveal nothing.
+inline const QString ReasonNotFound = QStringLiteral("not_found");
+inline const QString ReasonAccessCode = QStringLiteral("access_code");
+inline const QString ReasonAccessCodeAttempts = QStringLiteral("access_code_attempts");
+inline const QString ReasonArchived = QStringLiteral("archived");
+inline const QString ReasonLocked = QStringLiteral("locked");
+inline const QString ReasonFull = QStringLiteral("full");
+inline const QString ReasonDeclined = QStringLiteral("declined");
+inline const QString ReasonApprovalQueueFull = QStringLiteral("approval_queue_full");
+inline const QString ReasonAgentLimit = QStringLiteral("agent_limit");
+inline const QString ReasonAgentTaken = QStringLiteral("agent_taken");
 /// Most members an error frame's `details` may have; the frame size bounds their values.
 inline constexpr int MaxErrorDetails = 16;
 

@@ -11,7 +11,9 @@
 #include "connection.h"
 #include "frame.h"
 #include "localcache.h"
+#include "protocol.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QPointer>
 #include <QUuid>
@@ -95,21 +97,7 @@ void CodeSession::onJoinReply(const Reply &reply)
             m_joinRetry.start(static_cast<int>(std::max<qint64>(reply.retryAfterMs, m_joinRetryMs)));
             return;
         }
-        const QString message = reply.message.toLower();
-        if (reply.error == Protocol::ErrorCode::Forbidden && message.contains(QLatin1String("access code")))
-            refuse(Refusal::AccessCode, reply);
-        else if (reply.error == Protocol::ErrorCode::Conflict && message.contains(QLatin1String("locked")))
-            refuse(Refusal::Locked, reply);
-        else if (reply.error == Protocol::ErrorCode::Conflict && message.contains(QLatin1String("full")))
-            refuse(Refusal::Full, reply);
-        else if (reply.error == Protocol::ErrorCode::Conflict && message.contains(QLatin1String("archived")))
-            refuse(Refusal::Archived, reply);
-        else if (reply.error == Protocol::ErrorCode::Forbidden)
-            refuse(Refusal::Forbidden, reply);
-        else if (reply.error == Protocol::ErrorCode::NotFound)
-            refuse(Refusal::NotFound, reply);
-        else
-            refuse(Refusal::Other, reply);
+        refuse(joinRefusal(reply), reply);
         return;
     }
     const QJsonObject &d = reply.data;
@@ -166,6 +154,33 @@ void CodeSession::onJoinReply(const Reply &reply)
     refreshComments();
     updateLectureFollow();
     resyncFiles();
+}
+
+CodeSession::Refusal CodeSession::joinRefusal(const Reply &reply)
+{
+    // details.reason says which refusal it is; the message is for people and may be reworded.
+    static const QHash<QString, Refusal> byReason{
+        {Protocol::ReasonAccessCode, Refusal::AccessCode},
+        {Protocol::ReasonAccessCodeAttempts, Refusal::AccessCodeAttempts},
+        {Protocol::ReasonLocked, Refusal::Locked},
+        {Protocol::ReasonFull, Refusal::Full},
+        {Protocol::ReasonDeclined, Refusal::Denied},
+        {Protocol::ReasonApprovalQueueFull, Refusal::ApprovalQueueFull},
+        {Protocol::ReasonArchived, Refusal::Archived},
+        {Protocol::ReasonNotFound, Refusal::NotFound},
+    };
+    const auto known = byReason.constFind(reply.details.value(Protocol::KeyReason).toString());
+    if (known != byReason.cend())
+        return *known;
+    // No reason this client knows (an older server, a reason added later): the code alone.
+    switch (reply.error) {
+    case Protocol::ErrorCode::Forbidden:
+        return Refusal::Forbidden;
+    case Protocol::ErrorCode::NotFound:
+        return Refusal::NotFound;
+    default:
+        return Refusal::Other;
+    }
 }
 
 void CodeSession::refuse(Refusal refusal, const Reply &reply)

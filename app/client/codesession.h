@@ -45,9 +45,11 @@ public:
     enum class Refusal {
         None,
         AccessCode, // wrong or missing access code
+        AccessCodeAttempts, // too many access codes tried: wait refusalReply().retryAfterMs
         Locked,     // the host locked the session
         Full,       // max collaborators reached
-        Denied,     // the host denied the approval
+        Denied,     // the host denied the approval (or did lately: wait refusalReply().retryAfterMs)
+        ApprovalQueueFull, // too many people wait for a host already
         Removed,    // a host removed me; joining again waits for a host
         Archived,   // the owner archived the session: it is theirs alone now, read-only
         Forbidden,  // not allowed to see this session (private, other course)
@@ -68,6 +70,9 @@ public:
     Refusal refusal() const { return m_refusal; }
     /// The server's answer that caused the refusal (also for Refusal::Other).
     const Reply &refusalReply() const { return m_refusalReply; }
+    /// Which refusal a failed code.join reply is: by its `details.reason`, else by its code
+    /// alone (a server that sends no reason, or one this client does not know).
+    static Refusal joinRefusal(const Reply &reply);
     CodeSessionInfo info() const { return m_info; }
 
     // My role

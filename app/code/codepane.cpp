@@ -418,7 +418,8 @@ QWidget *CodePane::buildSessionPage()
         if (!m_session)
             return;
         if (m_session->state() == CodeSession::State::Refused
-            && m_session->refusal() == CodeSession::Refusal::AccessCode) {
+            && (m_session->refusal() == CodeSession::Refusal::AccessCode
+                || m_session->refusal() == CodeSession::Refusal::AccessCodeAttempts)) {
             JoinWithCodeDialog dialog(m_session->id(), this);
             if (dialog.exec() != QDialog::Accepted || !m_session)
                 return;
@@ -968,6 +969,11 @@ void CodePane::updateCenter()
                 text = tr("The access code is wrong. Ask your teacher for the code and try again.");
                 retry = tr("Enter the code…");
                 break;
+            case CodeSession::Refusal::AccessCodeAttempts:
+                text = tr("Too many access codes were tried. You can enter the code again %1.")
+                           .arg(ErrorText::waitTime(m_session->refusalReply().retryAfterMs));
+                retry = tr("Enter the code…");
+                break;
             case CodeSession::Refusal::Locked:
                 text = tr("The host has locked this session: nobody new can join right now.");
                 retry = tr("Try again");
@@ -977,7 +983,14 @@ void CodePane::updateCenter()
                 retry = tr("Try again");
                 break;
             case CodeSession::Refusal::Denied:
-                text = tr("The host did not let you in.");
+                text = m_session->refusalReply().retryAfterMs > 0
+                           ? tr("The host did not let you in. You can ask again %1.")
+                                 .arg(ErrorText::waitTime(m_session->refusalReply().retryAfterMs))
+                           : tr("The host did not let you in.");
+                break;
+            case CodeSession::Refusal::ApprovalQueueFull:
+                text = tr("Many people are already waiting for the host to let them in. Try again in a while.");
+                retry = tr("Try again");
                 break;
             case CodeSession::Refusal::Removed:
                 text = tr("A host removed you from this session. You can ask to join again; a host has to let you in.");

@@ -481,7 +481,7 @@ void CodeService::codeList(Connection &c, const Request &r)
 bool CodeService::admit(Connection &c, const Request &r, LiveSession &session, UserId user, CodeRole role)
 {
     if (session.record.participantCount >= session.record.maxCollaborators) {
-        c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is full"));
+        c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is full"), {{KeyReason, ReasonFull}});
         return false;
     }
     const std::optional<UserRecord> record = m_core.db([&] { return m_storage.userById(user); });
@@ -515,7 +515,8 @@ std::optional<quint64> CodeService::agentFor(Connection &c, const Request &r, Li
         if (std::count(session.agents.cbegin(), session.agents.cend(), user) < MaxAgentsPerUser)
             return true;
         c.fail(r, ErrorCode::Conflict,
-               QStringLiteral("you have %1 agent ids in this session; join with one of them").arg(MaxAgentsPerUser));
+               QStringLiteral("you have %1 agent ids in this session; join with one of them").arg(MaxAgentsPerUser),
+               {{KeyReason, ReasonAgentLimit}});
         return false;
     };
     if (hasField(r, "agent")) {
@@ -524,7 +525,8 @@ std::optional<quint64> CodeService::agentFor(Connection &c, const Request &r, Li
         if (owner == user)
             return agent;
         if (owner.isValid()) {
-            c.fail(r, ErrorCode::Forbidden, QStringLiteral("the agent id belongs to another participant"));
+            c.fail(r, ErrorCode::Forbidden, QStringLiteral("the agent id belongs to another participant"),
+                   {{KeyReason, ReasonAgentTaken}});
             return std::nullopt;
         }
         if (!mayBindAnother())
@@ -558,17 +560,18 @@ std::optional<quint64> CodeService::agentFor(Connection &c, const Request &r, Li
 void CodeService::codeJoin(Connection &c, const Request &r)
 {
     const CodeSessionId id(integerField(r, "sessionId"));
+    const QJsonObject notFound{{KeyReason, ReasonNotFound}};
     const std::optional<CodeSessionRecord> record = m_core.db([&] { return m_code.codeSession(id); });
     if (!record) {
-        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+        c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"), notFound);
         return;
     }
     // An archived session is its owner's alone, read-only: nobody else joins or asks to.
     if (record->isArchived() && record->ownerId != c.userId()) {
         if (mayKnow(*record, c.user()))
-            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is archived"));
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is archived"), {{KeyReason, ReasonArchived}});
         else
-            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"), notFound);
         return;
     }
     const bool wasLoaded = m_sessions.find(id.value()) != m_sessions.end();
@@ -595,21 +598,21 @@ void CodeService::codeJoin(Connection &c, const Request &r)
                 return unloadUnused();
             if (normalizedAccessCode(stringField(r, "accessCode")) != record->accessCode) {
                 if (!member && !gaveCode && !session->roles.contains(c.userId()))
-                    c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+                    c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"), notFound);
                 else
-                    c.fail(r, ErrorCode::Forbidden, QStringLiteral("wrong access code"));
+                    c.fail(r, ErrorCode::Forbidden, QStringLiteral("wrong access code"), {{KeyReason, ReasonAccessCode}});
                 return unloadUnused();
             }
         } else if (!removed && !member && !session->roles.contains(c.userId())) {
-            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"));
+            c.fail(r, ErrorCode::NotFound, QStringLiteral("no such code session"), notFound);
             return unloadUnused();
         }
         if (session->record.locked) {
-            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is locked"));
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is locked"), {{KeyReason, ReasonLocked}});
             return unloadUnused();
         }
         if (session->record.participantCount >= session->record.maxCollaborators) {
-            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is full"));
+            c.fail(r, ErrorCode::Conflict, QStringLiteral("the session is full"), {{KeyReason, ReasonFull}});
             return unloadUnused();
         }
         if (session->record.approval || removed) {
@@ -627,13 +630,14 @@ void CodeService::codeJoin(Connection &c, const Request &r)
                 const qint64 waited = wallClockMs() - declinedAt;
                 if (declinedAt > 0 && waited < retryMs) {
                     c.fail(r, ErrorCode::RateLimited, QStringLiteral("the host declined your request; ask again later"),
-                           std::min(retryMs, retryMs - waited));
+                           {{KeyReason, ReasonDeclined}}, std::min(retryMs, retryMs - waited));
                     return unloadUnused();
                 }
                 const int maxRequests = m_core.config().maxCodeJoinRequests;
                 if (std::count(session->roles.cbegin(), session->roles.cend(), CodeRole::Pending) >= maxRequests) {
                     c.fail(r, ErrorCode::Conflict,
-                           QStringLiteral("%1 requests are waiting for the host, the most allowed; try again later").arg(maxRequests));
+                           QStringLiteral("%1 requests are waiting for the host, the most allowed; try again later").arg(maxRequests),
+                           {{KeyReason, ReasonApprovalQueueFull}});
                     return unloadUnused();
                 }
                 if (!m_core.db([&] { return m_code.setCodeRole(id, c.userId(), CodeRole::Pending, std::nullopt); }).ok()) {
@@ -674,7 +678,8 @@ bool CodeService::takeAccessCodeAttempt(Connection &c, const Request &r)
         limiter = m_accessCodeAttempts.insert(
             c.userId(), RateLimiter(AccessCodeAttemptsPerMinute / 60.0, AccessCodeAttemptsPerMinute, now));
     if (const qint64 wait = limiter->take(now)) {
-        c.fail(r, ErrorCode::RateLimited, QStringLiteral("too many access codes tried; wait a moment"), wait);
+        c.fail(r, ErrorCode::RateLimited, QStringLiteral("too many access codes tried; wait a moment"),
+               {{KeyReason, ReasonAccessCodeAttempts}}, wait);
         return false;
     }
     return true;

@@ -83,9 +83,10 @@ void Connection::fail(const Request &request, ErrorCode code, const QString &mes
     answerWithError(request, error(request.id, code, message, retryAfterMs));
 }
 
-void Connection::fail(const Request &request, ErrorCode code, const QString &message, const QJsonObject &details)
+void Connection::fail(const Request &request, ErrorCode code, const QString &message, const QJsonObject &details,
+                      qint64 retryAfterMs)
 {
-    answerWithError(request, error(request.id, code, message, 0, details));
+    answerWithError(request, error(request.id, code, message, retryAfterMs, details));
 }
 
 void Connection::answerWithError(const Request &request, const Protocol::Frame &frame)

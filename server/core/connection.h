@@ -86,7 +86,8 @@ public:
     void fail(const Request &request, Protocol::ErrorCode code, const QString &message, qint64 retryAfterMs = 0);
     /// A refusal clients must tell apart from others with the same code: `details` says which
     /// (docs/protocol.md, Errors), where `message` is only for people.
-    void fail(const Request &request, Protocol::ErrorCode code, const QString &message, const QJsonObject &details);
+    void fail(const Request &request, Protocol::ErrorCode code, const QString &message, const QJsonObject &details,
+              qint64 retryAfterMs = 0);
     /// Marks a request as answered later (an asynchronous op); its id stays reserved until then.
     void beginAsync(const Request &request) { m_pendingIds.insert(request.id); }
     /// Queues an already serialized event frame: the fan-out path, kept minimal.

@@ -40,6 +40,8 @@ private Q_SLOTS:
     void roleChangesLive();
     void followAndLectureMode();
     void joinRefusalsAndApproval();
+    void joinRefusalsFollowTheReason();
+    void unknownJoinReasonsFallBackOnTheCode();
     void filesVersionsAndExport();
     void editorReplicaPath();
     void agentIdIsKeptAcrossOpenings();
@@ -557,6 +559,96 @@ void TestClientCode::joinRefusalsAndApproval()
     ines.session->approve(m_ben, false);
     QTRY_COMPARE(benSession->state(), CodeSession::State::Refused);
     QCOMPARE(benSession->refusal(), CodeSession::Refusal::Denied);
+}
+
+void TestClientCode::joinRefusalsFollowTheReason()
+{
+    // One request may wait for the host, so that the second is turned away.
+    QVERIFY(m_server->stop());
+    m_server->config().maxCodeJoinRequests = 1;
+    QCOMPARE(m_server->start(), QString());
+    Person ines = signedIn(QStringLiteral("ines"));
+    QVERIFY(ines.code);
+    Client::NewCodeSession settings = courseSession(QStringLiteral("One at a time"));
+    settings.approval = true;
+    const CodeSessionId id = createSession(ines, settings);
+    QVERIFY(id.isValid());
+
+    Person ana = signedIn(QStringLiteral("ana"));
+    QVERIFY(ana.code);
+    CodeSession *anaSession = ana.code->join(id);
+    QTRY_COMPARE(anaSession->state(), CodeSession::State::Pending);
+    Person ben = signedIn(QStringLiteral("ben"));
+    QVERIFY(ben.code);
+    CodeSession *benSession = ben.code->join(id);
+    QTRY_COMPARE(benSession->state(), CodeSession::State::Refused);
+    QCOMPARE(benSession->refusal(), CodeSession::Refusal::ApprovalQueueFull);
+
+    // Declined, Ana asks again at once: still Denied, and she is told how long to wait.
+    QTRY_COMPARE(ines.session->pendingJoiners().size(), 1);
+    ines.session->approve(m_ana, false);
+    QTRY_COMPARE(anaSession->state(), CodeSession::State::Refused);
+    QCOMPARE(anaSession->refusal(), CodeSession::Refusal::Denied);
+    ana.code->join(id);
+    QTRY_COMPARE(anaSession->state(), CodeSession::State::Refused);
+    QCOMPARE(anaSession->refusal(), CodeSession::Refusal::Denied);
+    QCOMPARE(anaSession->refusalReply().error, Protocol::ErrorCode::RateLimited);
+    QVERIFY(anaSession->refusalReply().retryAfterMs > 0);
+
+    // Guessing access codes: wrong ones first, then the wait (also for the right code).
+    Client::NewCodeSession coded;
+    coded.title = QStringLiteral("Coded");
+    coded.accessCode = QStringLiteral("OPEN-SESAME");
+    const CodeSessionId codedId = createSession(ines, coded);
+    QVERIFY(codedId.isValid());
+    CodeSession *guessing = nullptr;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        guessing = ben.code->join(codedId, QStringLiteral("guess-%1").arg(attempt));
+        QTRY_COMPARE(guessing->state(), CodeSession::State::Refused);
+        if (guessing->refusal() != CodeSession::Refusal::AccessCode)
+            break;
+    }
+    QCOMPARE(guessing->refusal(), CodeSession::Refusal::AccessCodeAttempts);
+    QVERIFY(guessing->refusalReply().retryAfterMs > 0);
+    ben.code->join(codedId, QStringLiteral("open-sesame"));
+    QTRY_COMPARE(guessing->state(), CodeSession::State::Refused);
+    QCOMPARE(guessing->refusal(), CodeSession::Refusal::AccessCodeAttempts);
+
+    // Full, and a session that does not exist.
+    Client::NewCodeSession small = courseSession(QStringLiteral("Pair"));
+    small.maxCollaborators = 1;
+    const CodeSessionId smallId = createSession(ines, small);
+    QVERIFY(smallId.isValid());
+    CodeSession *full = ana.code->join(smallId);
+    QTRY_COMPARE(full->state(), CodeSession::State::Refused);
+    QCOMPARE(full->refusal(), CodeSession::Refusal::Full);
+    CodeSession *missing = ana.code->join(CodeSessionId(999999));
+    QTRY_COMPARE(missing->state(), CodeSession::State::Refused);
+    QCOMPARE(missing->refusal(), CodeSession::Refusal::NotFound);
+}
+
+void TestClientCode::unknownJoinReasonsFallBackOnTheCode()
+{
+    // The reason decides, whatever the message says.
+    Client::Reply reply;
+    reply.error = Protocol::ErrorCode::Conflict;
+    reply.message = QStringLiteral("the session is full");
+    reply.details = {{Protocol::KeyReason, Protocol::ReasonLocked}};
+    QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Locked);
+    // The message alone decides nothing: a conflict without a reason is Other.
+    reply.details = {};
+    QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Other);
+    // A reason this client does not know: the code alone.
+    reply.details = {{Protocol::KeyReason, QStringLiteral("some_future_reason")}};
+    QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Other);
+    reply.error = Protocol::ErrorCode::Forbidden;
+    reply.message = QStringLiteral("wrong access code");
+    QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Forbidden);
+    reply.error = Protocol::ErrorCode::NotFound;
+    QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::NotFound);
+    reply.error = Protocol::ErrorCode::RateLimited;
+    reply.retryAfterMs = 5000;
+    QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Other);
 }
 
 void TestClientCode::filesVersionsAndExport()
