@@ -11,7 +11,16 @@
 // program (the same server library as cohort-server), so the clients' work does not stall it.
 //
 //   cohort-bench-code-latency [--editors 30] [--processes 1] [--rate 5] [--seconds 20] [--warmup 2]
-//                             [--screen | --panes N [--panes-alone]]
+//                             [--arrivals poisson|aligned] [--screen | --panes N [--panes-alone]]
+//
+// Each editor types `rate` keystrokes a second on average, independently of the others: the
+// time to its next keystroke is drawn afresh each time (20 ms, as nobody types faster, plus an
+// exponential wait), so that thirty editors' keystrokes arrive as thirty people's do, now and
+// then several close together. --arrivals aligned is the harness before 2026-11-22 15:00: one
+// repeating Qt timer per editor, of Qt's default coarse kind, which moves each timeout by up to
+// 5% of its interval onto a round fraction of the second (0, 250, 500 ms...), the same instants
+// in every process: the editors then type in bursts, about one in four of them at the same
+// moment every 50 ms. Kept as a worst case.
 //
 // With --screen every editor is the app's Code pane (on the offscreen platform, shown), which
 // joins the session and opens the file itself and so binds its CollabEditor to the file as the
@@ -64,9 +73,10 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <tuple>
 #include <chrono>
+#include <cmath>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 using namespace Cohort;
@@ -164,6 +174,7 @@ struct Options
     bool screen = false; // editors are Code panes, measured to their widgets' text
     int panes = 0;       // with screen: how many of the run's editors are panes (the first ones)
     bool panesAlone = false; // with processes: each pane in a process of its own, as on its own computer
+    bool aligned = false;    // --arrivals aligned: coarse repeating timers, keystrokes in bursts
     Client::CodeSessionId session;
     Client::CodeFileId file;
 };
@@ -339,7 +350,7 @@ private:
     void startTyping()
     {
         Bench::errorStream() << m_editors.size() << " editors joined; typing for " << m_options.seconds << " s" << Qt::endl;
-        QRandomGenerator random(17 + m_options.firstLine);
+        m_random.seed(17 + quint32(m_options.firstLine));
         for (int i = 0; i < int(m_editors.size()); ++i) {
             Editor *e = m_editors[i].get();
             e->line = m_options.firstLine + i;
@@ -351,13 +362,32 @@ private:
                 e->widget->setLocalSelection(at, at); // the widget keeps it there through remote edits
             else
                 e->caret = e->file->document().anchorAt(at, Collab::Anchor::Side::StickToPrevious);
-            e->typing.setInterval(1000 / m_options.rate);
-            connect(&e->typing, &QTimer::timeout, this, [this, e] { keystroke(e); });
-            // Spread the editors' keystrokes over the interval instead of all at once.
-            QTimer::singleShot(random.bounded(1000 / m_options.rate), this, [e] { e->typing.start(); });
+            connect(&e->typing, &QTimer::timeout, this, [this, e] {
+                keystroke(e);
+                if (!m_options.aligned)
+                    e->typing.start(nextKeystrokeMs());
+            });
+            if (m_options.aligned) {
+                e->typing.setInterval(1000 / m_options.rate);
+                // Spread the editors' first keystrokes over the interval; the timer aligns the rest.
+                QTimer::singleShot(m_random.bounded(1000 / m_options.rate), this, [e] { e->typing.start(); });
+            } else {
+                e->typing.setSingleShot(true);
+                e->typing.setTimerType(Qt::PreciseTimer);
+                e->typing.start(nextKeystrokeMs());
+            }
         }
         m_typingStarted = steadyNs();
         QTimer::singleShot((m_options.warmup + m_options.seconds) * 1000, this, &Run::stopTyping);
+    }
+
+    /// The wait before an editor's next keystroke: 20 ms plus an exponential wait, `rate` a
+    /// second on average.
+    int nextKeystrokeMs()
+    {
+        constexpr double Shortest = 20.0; // --rate is at most 50
+        const double mean = 1000.0 / m_options.rate;
+        return int(std::lround(Shortest - std::log(1.0 - m_random.generateDouble()) * (mean - Shortest)));
     }
 
     void keystroke(Editor *e)
@@ -422,10 +452,12 @@ private:
                     ++m_notShown;
                     continue;
                 }
-                if (e->widget)
+                if (e->widget) {
                     e->unpainted.push_back({key, line});
-                else
+                    recordPatched(key, now);
+                } else {
                     record(e, key, now);
+                }
             }
         }
     }
@@ -455,6 +487,16 @@ private:
             record(e, pending.first, now);
             return true;
         });
+    }
+
+    /// --screen: a pane patched its widget with the keystroke (not yet painted): how much of
+    /// the screen latency is the trip to the pane's process and the patch.
+    void recordPatched(int key, qint64 now)
+    {
+        if (m_options.mode == Options::Mode::Worker)
+            m_patched.push_back({key, now});
+        else if (m_sentAt[key] >= 0)
+            m_panePatched.add((now - m_sentAt[key]) / 1000);
     }
 
     void record(Editor *e, int key, qint64 now)
@@ -503,7 +545,8 @@ private:
         check->start(50);
     }
 
-    /// Worker: S key sentNs measured / R key receivedNs / A ackMicros / H textHash, then exit.
+    /// Worker: S key sentNs measured / R key receivedNs (P: painted by a pane) / Q key patchedNs
+    /// (by a pane) / A ackMicros / H textHash, then exit.
     void printSamples()
     {
         QTextStream out(stdout);
@@ -511,6 +554,8 @@ private:
             out << "S " << key << ' ' << std::max<qint64>(m_sentAt[key], 0) << ' ' << (m_sentAt[key] >= 0 ? 1 : 0) << '\n';
         for (const auto &[key, at, onScreen] : m_received)
             out << (onScreen ? "P " : "R ") << key << ' ' << at << '\n';
+        for (const auto &[key, at] : m_patched)
+            out << "Q " << key << ' ' << at << '\n';
         for (qint64 micros : m_acks)
             out << "A " << micros << '\n';
         // The widgets' texts are hashed too: converged means they and the replicas all agree.
@@ -537,6 +582,7 @@ private:
                          {QStringLiteral("screen"), m_options.screen},
                          {QStringLiteral("panes"), m_options.screen ? std::min(m_options.panes, int(m_editors.size())) : 0},
                          {QStringLiteral("ratePerEditor"), m_options.rate},
+                         {QStringLiteral("arrivals"), m_options.aligned ? QStringLiteral("aligned") : QStringLiteral("poisson")},
                          {QStringLiteral("seconds"), m_options.seconds},
                          {QStringLiteral("keystrokes"), m_nextKey},
                          {QStringLiteral("measuredKeystrokes"), m_measuredKeys},
@@ -544,8 +590,10 @@ private:
                          {QStringLiteral("expectedDeliveries"), expected},
                          {QStringLiteral("converged"), converged}};
         m_latency.writeTo(line, QStringLiteral("latency"));
-        if (m_options.screen)
+        if (m_options.screen) {
             m_screen.writeTo(line, QStringLiteral("screen"));
+            m_panePatched.writeTo(line, QStringLiteral("panePatched"));
+        }
         m_first.writeTo(line, QStringLiteral("firstReceiver"));
         m_last.writeTo(line, QStringLiteral("lastReceiver"));
         m_ack.writeTo(line, QStringLiteral("ack"));
@@ -566,6 +614,7 @@ private:
     }
 
     Options m_options;
+    QRandomGenerator m_random;
     QTemporaryDir m_cache;
     std::vector<std::unique_ptr<Editor>> m_editors;
     int m_signedIn = 0;
@@ -578,12 +627,14 @@ private:
     int m_nextKey = 0; // keystrokes typed in this process
     std::vector<int> m_ownKeys;
     std::vector<std::tuple<int, qint64, bool>> m_received; // Worker: key, steadyNs(), in a pane
+    std::vector<std::pair<int, qint64>> m_patched; // Worker, --screen: key, steadyNs() of a pane's patch
     int m_measuredKeys = 0;
     qint64 m_deliveries = 0;
     qint64 m_notShown = 0; // --screen: in the replica after the pane's patch, yet not in the widget
     QHash<QObject *, Editor *> m_overlays; // --screen: the editors' remote cursor overlays
     Bench::Samples m_latency;
     Bench::Samples m_screen; // receivers that are panes
+    Bench::Samples m_panePatched; // keystroke to a pane's patch of its widget
     Bench::Samples m_first;
     Bench::Samples m_last;
     Bench::Samples m_ack;
@@ -625,7 +676,8 @@ int coordinate(const Options &base, int editors, int processes)
                               QString::number(host.sessionId().value()), QStringLiteral("--file"), QString::number(host.fileId().value()),
                               QStringLiteral("--tokens"), base.tokens.mid(1 + first, end - first).join(QLatin1Char(',')),
                               QStringLiteral("--first-line"), QString::number(first), QStringLiteral("--rate"), QString::number(base.rate),
-                              QStringLiteral("--seconds"), QString::number(base.seconds), QStringLiteral("--warmup"), QString::number(base.warmup)};
+                              QStringLiteral("--seconds"), QString::number(base.seconds), QStringLiteral("--warmup"), QString::number(base.warmup),
+                              QStringLiteral("--arrivals"), base.aligned ? QStringLiteral("aligned") : QStringLiteral("poisson")};
         if (base.screen)
             arguments.append({QStringLiteral("--panes"), QString::number(std::clamp(base.panes - first, 0, end - first))});
         worker->start(QCoreApplication::applicationFilePath(), arguments);
@@ -649,6 +701,7 @@ int coordinate(const Options &base, int editors, int processes)
     std::vector<qint64> sentAt(MaxKeys, -1); // -2: typed in the warm-up
     std::vector<std::vector<qint64>> receivedAt(MaxKeys);
     std::vector<std::vector<qint64>> shownAt(MaxKeys); // by panes
+    std::vector<std::vector<qint64>> patchedAt(MaxKeys); // by panes
     Bench::Samples ack;
     QSet<QString> hashes;
     qint64 keystrokes = 0;
@@ -664,6 +717,8 @@ int coordinate(const Options &base, int editors, int processes)
                 receivedAt[f[1].toInt()].push_back(f[2].toLongLong());
                 if (f[0] == "P")
                     shownAt[f[1].toInt()].push_back(f[2].toLongLong());
+            } else if (f.size() == 3 && f[0] == "Q") {
+                patchedAt[f[1].toInt()].push_back(f[2].toLongLong());
             } else if (f.size() == 2 && f[0] == "A") {
                 ack.add(f[1].toLongLong());
             } else if (f.size() == 2 && f[0] == "H") {
@@ -673,6 +728,7 @@ int coordinate(const Options &base, int editors, int processes)
     }
     Bench::Samples latency;
     Bench::Samples screen;
+    Bench::Samples panePatched;
     Bench::Samples firstReceiver;
     Bench::Samples lastReceiver;
     qint64 deliveries = 0;
@@ -688,6 +744,8 @@ int coordinate(const Options &base, int editors, int processes)
             latency.add((t - sentAt[key]) / 1000);
         for (qint64 t : shownAt[key])
             screen.add((t - sentAt[key]) / 1000);
+        for (qint64 t : patchedAt[key])
+            panePatched.add((t - sentAt[key]) / 1000);
         firstReceiver.add((at.front() - sentAt[key]) / 1000);
         lastReceiver.add((at.back() - sentAt[key]) / 1000);
     }
@@ -698,6 +756,7 @@ int coordinate(const Options &base, int editors, int processes)
                      {QStringLiteral("screen"), base.screen},
                      {QStringLiteral("panes"), base.screen ? std::min(base.panes, editors) : 0},
                      {QStringLiteral("ratePerEditor"), base.rate},
+                     {QStringLiteral("arrivals"), base.aligned ? QStringLiteral("aligned") : QStringLiteral("poisson")},
                      {QStringLiteral("seconds"), base.seconds},
                      {QStringLiteral("keystrokes"), keystrokes},
                      {QStringLiteral("measuredKeystrokes"), measured},
@@ -705,8 +764,10 @@ int coordinate(const Options &base, int editors, int processes)
                      {QStringLiteral("expectedDeliveries"), keystrokes * (editors - 1)},
                      {QStringLiteral("converged"), hashes.size() == 1}};
     latency.writeTo(line, QStringLiteral("latency"));
-    if (base.screen)
+    if (base.screen) {
         screen.writeTo(line, QStringLiteral("screen"));
+        panePatched.writeTo(line, QStringLiteral("panePatched"));
+    }
     firstReceiver.writeTo(line, QStringLiteral("firstReceiver"));
     lastReceiver.writeTo(line, QStringLiteral("lastReceiver"));
     ack.writeTo(line, QStringLiteral("ack"));
@@ -737,6 +798,8 @@ int main(int argc, char **argv)
     const QCommandLineOption rateOption = option("rate", "Keystrokes per second per editor (default 5).", "n", "5");
     const QCommandLineOption secondsOption = option("seconds", "Measured seconds (default 20).", "n", "20");
     const QCommandLineOption warmupOption = option("warmup", "Seconds typed before measuring (default 2).", "n", "2");
+    const QCommandLineOption arrivalsOption = option("arrivals", "poisson: each editor's keystrokes at random moments "
+                                                     "(default); aligned: in bursts on Qt's coarse timer instants.", "kind", "poisson");
     const QCommandLineOption screenOption(QStringLiteral("screen"),
                                           QStringLiteral("Editors are Code panes; measure to the editor widget's text."));
     const QCommandLineOption panesOption = option("panes", "The first N editors of the run are Code panes, the others "
@@ -751,7 +814,7 @@ int main(int argc, char **argv)
     const QCommandLineOption fileOption = option("file", "Internal (worker).", "id");
     const QCommandLineOption tokensOption = option("tokens", "Internal (worker).", "list");
     const QCommandLineOption firstLineOption = option("first-line", "Internal (worker).", "n", "0");
-    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, screenOption, panesOption, panesAloneOption, serveOption,
+    parser.addOptions({editorsOption, processesOption, rateOption, secondsOption, warmupOption, arrivalsOption, screenOption, panesOption, panesAloneOption, serveOption,
                        workerOption, sessionOption, fileOption, tokensOption, firstLineOption});
     parser.process(*app);
     const int editors = std::clamp(parser.value(editorsOption).toInt(), 2, 199);
@@ -765,6 +828,12 @@ int main(int argc, char **argv)
     options.screen = parser.isSet(screenOption) || parser.isSet(panesOption);
     options.panes = parser.isSet(panesOption) ? std::max(0, parser.value(panesOption).toInt()) : editors;
     options.panesAlone = parser.isSet(panesAloneOption);
+    const QString arrivals = parser.value(arrivalsOption);
+    if (arrivals != QLatin1String("poisson") && arrivals != QLatin1String("aligned")) {
+        Bench::errorStream() << "--arrivals must be poisson or aligned" << Qt::endl;
+        return 2;
+    }
+    options.aligned = arrivals == QLatin1String("aligned");
     if (parser.isSet(workerOption)) {
         options.mode = Options::Mode::Worker;
         options.url = QUrl(parser.value(workerOption));
