@@ -209,6 +209,9 @@ inline constexpr int DefaultMessagesPerMinute = 60;
 inline constexpr int TypingExpiresMs = 6000;
 /// Code sessions (docs/protocol.md, "Code sessions", Limits).
 inline constexpr int MaxCodeFilesPerSession = 200;
+/// Most sessions one code.list answers (its `limit`, and the default): a page, never a whole
+/// server's archive in one frame.
+inline constexpr int MaxCodeListLimit = 200;
 inline constexpr int MaxCodeFileLength = 1024 * 1024; // UTF-16 code units
 inline constexpr int MaxCodeUpdateBytes = 32 * 1024;  // one engine update, decoded
 inline constexpr int MaxCodeContentLength = 32 * 1024;

@@ -185,6 +185,8 @@ QWidget *CodePane::buildListPage()
     m_sessionList->setWordWrap(true);
     connect(m_sessionList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         const Client::CodeSessionId id(item->data(SessionIdRole).toLongLong());
+        if (!id.isValid())
+            return; // the last line, which says that the list stops there
         // Another owner's archived session (an admin's list) cannot be opened: activating it
         // would leave the session shown for a join the server refuses. Its menu has the rest.
         const auto info = m_listed.constFind(id);
@@ -576,12 +578,17 @@ void CodePane::refreshSessions()
         const qint64 selected = m_sessionList->currentItem() ? m_sessionList->currentItem()->data(SessionIdRole).toLongLong() : 0;
         m_sessionList->clear();
         m_listed.clear();
+        const bool admin = m_connection->currentUser().role == Role::Admin;
         for (const Client::CodeSessionInfo &info : sessions) {
             m_listed.insert(info.id, info);
             QStringList details;
             const bool mine = info.owner == m_client->me();
-            if (info.archived && mine)
-                details.append(tr("archived: read-only, only you see it"));
+            // The server's admins list every archived session (to unarchive or delete it), so
+            // an owner is never its only viewer.
+            if (info.archived && mine && admin)
+                details.append(tr("archived: read-only, only you and the other admins see it"));
+            else if (info.archived && mine)
+                details.append(tr("archived: read-only, only you and the server's admins see it"));
             else if (info.archived)
                 details.append(tr("archived"));
             if (!mine && !info.ownerName.isEmpty())
@@ -600,6 +607,13 @@ void CodePane::refreshSessions()
                 item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
             if (info.id.value() == selected)
                 m_sessionList->setCurrentItem(item);
+        }
+        // code.list answers one page, the newest sessions (a server's archive can hold
+        // thousands); the list says that it stops there. Disabled: it opens nothing.
+        if (reply.data.value(QLatin1String("hasMore")).toBool()) {
+            auto *more = new QListWidgetItem(tr("Showing the newest %1 sessions; older ones are not listed.").arg(sessions.size()),
+                                             m_sessionList);
+            more->setFlags(Qt::NoItemFlags);
         }
         m_listStack->setCurrentWidget(sessions.isEmpty() ? static_cast<QWidget *>(m_noSessions) : m_sessionList);
     };

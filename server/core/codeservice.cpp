@@ -12,6 +12,7 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 Q_LOGGING_CATEGORY(lcCode, "cohort.server.code")
@@ -27,6 +28,7 @@ namespace {
 constexpr Collab::AgentId ServerAgent = Collab::AgentId(1) << 40;
 constexpr qint64 MaxAgent = 0xFFFFFFFFLL;
 constexpr int AgentAttempts = 8;
+constexpr qint64 MaxSafeInteger = 9007199254740991LL; // 2^53 - 1, the protocol's largest integer
 
 qint64 wallClockMs()
 {
@@ -444,6 +446,19 @@ void CodeService::codeCreate(Connection &c, const Request &r)
 
 void CodeService::codeList(Connection &c, const Request &r)
 {
+    // A page, newest first: `before` (a session id, exclusive) continues where one ended.
+    for (const auto &[key, most] : {std::pair{"before", MaxSafeInteger}, std::pair{"limit", qint64{MaxCodeListLimit}}}) {
+        const QJsonValue value = r.data.value(QLatin1String(key));
+        if (value.isUndefined())
+            continue;
+        const double number = value.toDouble(-1);
+        if (!value.isDouble() || std::trunc(number) != number || number < 1 || number > double(most)) {
+            c.fail(r, ErrorCode::BadRequest, QStringLiteral("field '%1' must be an integer from 1 to %2").arg(QLatin1String(key)).arg(most));
+            return;
+        }
+    }
+    const qint64 before = hasField(r, "before") ? integerField(r, "before") : MaxSafeInteger;
+    const qsizetype limit = hasField(r, "limit") ? integerField(r, "limit") : MaxCodeListLimit;
     const bool withArchived = r.data.value(QStringLiteral("archived")).toBool();
     const CourseId course(integerField(r, "courseId"));
     QList<CodeSessionRecord> sessions =
@@ -462,6 +477,9 @@ void CodeService::codeList(Connection &c, const Request &r)
         std::sort(sessions.begin(), sessions.end(),
                   [](const CodeSessionRecord &a, const CodeSessionRecord &b) { return a.id.value() > b.id.value(); });
     }
+    sessions.removeIf([before](const CodeSessionRecord &session) { return session.id.value() >= before; });
+    const bool hasMore = sessions.size() > limit;
+    sessions.resize(std::min(sessions.size(), limit));
     // The owner's name, so that a list of other people's sessions says whose each one is.
     QHash<qint64, QString> ownerNames;
     QJsonArray list;
@@ -475,7 +493,7 @@ void CodeService::codeList(Connection &c, const Request &r)
         json.insert(QStringLiteral("ownerName"), *name);
         list.append(json);
     }
-    c.reply(r, {{QStringLiteral("sessions"), list}});
+    c.reply(r, {{QStringLiteral("sessions"), list}, {QStringLiteral("hasMore"), hasMore}});
 }
 
 bool CodeService::admit(Connection &c, const Request &r, LiveSession &session, UserId user, CodeRole role)

@@ -100,6 +100,7 @@ private Q_SLOTS:
     void refusedEditsOfferACopy();
     void refusedEditsOfADotFileProposeItsName();
     void adminFindsEveryArchivedSession();
+    void archivedListSaysWhoSeesItAndWhereItStops();
     void storedSessionLimitSaysWhatHelps();
 
 private:
@@ -1523,6 +1524,72 @@ void TestCodePane::adminFindsEveryArchivedSession()
     QCOMPARE(listed->size(), 1);
     QCOMPARE(listed->first().id, old);
     QVERIFY(!listed->first().archived);
+}
+
+void TestCodePane::archivedListSaysWhoSeesItAndWhereItStops()
+{
+    QVERIFY(m_server->stop());
+    m_server->config().maxCodeSessionsPerOwner = 300;
+    m_server->config().maxCodeStoredSessionsPerOwner = 300;
+    m_server->config().requestsPerSecond = 10000; // the fillers below go out at once
+    QCOMPARE(m_server->start(), QString());
+    QVERIFY(m_server->addUser(QStringLiteral("root"), Role::Admin).isValid());
+    auto ines = person(QStringLiteral("ines"));
+    auto root = person(QStringLiteral("root"));
+    QVERIFY(ines && root);
+    const CodeSessionId inesOwn = createSession(*ines, QStringLiteral("Ines's lab"));
+    const CodeSessionId rootOwn = createSession(*root, QStringLiteral("Root's notes"));
+    QVERIFY(inesOwn.isValid() && rootOwn.isValid());
+    for (Person *owner : {ines.get(), root.get()}) {
+        bool archived = false;
+        owner->code->archiveSession(owner == ines.get() ? inesOwn : rootOwn, owner->code.get(),
+                                    [&archived](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+            archived = reply.ok;
+        });
+        QTRY_VERIFY(archived);
+    }
+
+    // Each line says who sees it: the admins see every archived session, the owner's too.
+    ines->pane->showArchivedButton()->click();
+    QTRY_COMPARE(ines->pane->sessionList()->count(), 1);
+    QVERIFY2(ines->pane->sessionList()->item(0)->text().contains(
+                 QLatin1String("archived: read-only, only you and the server's admins see it")),
+             qPrintable(ines->pane->sessionList()->item(0)->text()));
+    root->pane->showArchivedButton()->click();
+    QTRY_COMPARE(root->pane->sessionList()->count(), 2);
+    QListWidgetItem *rootsLine = root->pane->sessionList()->item(0); // newest first
+    QVERIFY(rootsLine->text().startsWith(QLatin1String("Root's notes")));
+    QVERIFY2(rootsLine->text().contains(QLatin1String("archived: read-only, only you and the other admins see it")),
+             qPrintable(rootsLine->text()));
+    QListWidgetItem *inesLine = root->pane->sessionList()->item(1);
+    QVERIFY2(inesLine->text().contains(QStringLiteral("\narchived · by INES · ")), qPrintable(inesLine->text()));
+    QVERIFY(!inesLine->text().contains(QLatin1String("only you")));
+
+    // More sessions than one code.list page: the list shows the newest and says it stops there.
+    int created = 0;
+    for (int i = 0; i < Protocol::MaxCodeListLimit; ++i) {
+        Client::NewCodeSession settings;
+        settings.title = QStringLiteral("Filler %1").arg(i);
+        root->code->createSession(settings, root->code.get(),
+                                  [&created](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) {
+            created += reply.ok ? 1 : 0;
+        });
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(created, Protocol::MaxCodeListLimit, 30000);
+    root->pane->refreshSessions();
+    QTRY_COMPARE(root->pane->sessionList()->count(), Protocol::MaxCodeListLimit + 1);
+    QListWidgetItem *last = root->pane->sessionList()->item(Protocol::MaxCodeListLimit);
+    QCOMPARE(last->text(), QStringLiteral("Showing the newest %1 sessions; older ones are not listed.").arg(Protocol::MaxCodeListLimit));
+    QCOMPARE(last->flags(), Qt::NoItemFlags);
+    QVERIFY(!root->pane->sessionList()->item(Protocol::MaxCodeListLimit - 1)->text().startsWith(QLatin1String("Root's notes")));
+    // It opens nothing and has no menu.
+    Q_EMIT root->pane->sessionList()->itemActivated(last);
+    QVERIFY(!root->pane->session());
+    QVERIFY(std::unique_ptr<QMenu>(root->pane->listMenu(CodeSessionId(0)))->isEmpty());
+    // Without "Archived" the first page is full of fillers too, and says so alike.
+    root->pane->showArchivedButton()->click();
+    QTRY_VERIFY(!root->pane->sessionList()->item(0)->text().startsWith(QLatin1String("Root's notes"))
+                && root->pane->sessionList()->count() == Protocol::MaxCodeListLimit + 1);
 }
 
 void TestCodePane::storedSessionLimitSaysWhatHelps()

@@ -920,6 +920,76 @@ private Q_SLOTS:
         QVERIFY(!listed(*m_ana, true).contains(anas));
     }
 
+    void archivedListPages()
+    {
+        QVERIFY(m_server->addUser(QStringLiteral("root"), Role::Admin).isValid());
+        auto admin = signedIn(QStringLiteral("root"));
+        QVERIFY(admin);
+        // Archived sessions of two owners, interleaved, and one live session of the admin's own.
+        QList<qint64> archived;
+        for (int i = 0; i < 7; ++i) {
+            TestClient &owner = i % 3 == 2 ? *m_ana : *m_teacher;
+            bool ok = false;
+            const qint64 id = owner.call(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()},
+                                                          {QStringLiteral("title"), QStringLiteral("S%1").arg(i)}}, &ok)
+                                  .value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toInteger();
+            QVERIFY(ok && id > 0);
+            QCOMPARE(lifecycle(owner, Op::CodeArchive, id)->type, FrameType::Result);
+            archived.prepend(id);
+        }
+        bool ok = false;
+        const qint64 own = admin->call(Op::CodeCreate, {{QStringLiteral("clientId"), clientId()},
+                                                        {QStringLiteral("title"), QStringLiteral("Admin's")}}, &ok)
+                               .value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toInteger();
+        QVERIFY(ok);
+        const QList<qint64> everything = QList<qint64>{own} + archived;
+        const QJsonObject whole = admin->call(Op::CodeList, {{QStringLiteral("archived"), true}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(whole.value(QStringLiteral("hasMore")).toBool(), false);
+        QCOMPARE(listed(*admin, true), everything);
+
+        // Pages of three, newest first: each continues below the last id of the one before.
+        QList<qint64> paged;
+        QJsonObject page{{QStringLiteral("archived"), true}, {QStringLiteral("limit"), 3}};
+        for (int pages = 1;; ++pages) {
+            QVERIFY(pages <= 3);
+            const QJsonObject result = admin->call(Op::CodeList, page, &ok);
+            QVERIFY(ok);
+            const QJsonArray sessions = result.value(QStringLiteral("sessions")).toArray();
+            QVERIFY(sessions.size() <= 3);
+            for (const QJsonValue &session : sessions)
+                paged.append(session.toObject().value(QStringLiteral("id")).toInteger());
+            if (!result.value(QStringLiteral("hasMore")).toBool()) {
+                QCOMPARE(pages, 3);
+                break;
+            }
+            QCOMPARE(sessions.size(), 3);
+            page.insert(QStringLiteral("before"), paged.last());
+        }
+        QCOMPARE(paged, everything);
+        // A cursor below every id is an empty last page; a non-admin's list pages alike.
+        const QJsonObject empty = admin->call(Op::CodeList, {{QStringLiteral("archived"), true}, {QStringLiteral("before"), 1}}, &ok);
+        QVERIFY(ok);
+        QVERIFY(empty.value(QStringLiteral("sessions")).toArray().isEmpty());
+        QCOMPARE(empty.value(QStringLiteral("hasMore")).toBool(), false);
+        const QJsonObject anas = m_ana->call(Op::CodeList, {{QStringLiteral("archived"), true}, {QStringLiteral("limit"), 1}}, &ok);
+        QVERIFY(ok);
+        QCOMPARE(anas.value(QStringLiteral("sessions")).toArray().size(), 1);
+        QCOMPARE(anas.value(QStringLiteral("hasMore")).toBool(), true);
+
+        // Bad cursors and limits.
+        for (const QJsonObject &bad : {QJsonObject{{QStringLiteral("before"), 0}},
+                                       QJsonObject{{QStringLiteral("before"), QStringLiteral("7")}},
+                                       QJsonObject{{QStringLiteral("before"), 2.5}},
+                                       QJsonObject{{QStringLiteral("before"), QJsonValue::Null}},
+                                       QJsonObject{{QStringLiteral("limit"), 0}},
+                                       QJsonObject{{QStringLiteral("limit"), MaxCodeListLimit + 1}}}) {
+            QJsonObject data = bad;
+            data.insert(QStringLiteral("archived"), true);
+            expectError(admin->request(Op::CodeList, data), ErrorCode::BadRequest);
+        }
+    }
+
     void storedSessionsAreLimited()
     {
         m_configure = [](Server::ServerConfig &config) {
