@@ -116,8 +116,13 @@ QString SqlConnection::openSqlite(const DatabaseConfig &config)
     if (!m_db.open())
         return fail(QStringLiteral("opening %1").arg(config.sqlitePath), m_db.lastError().text());
     m_backend = Sqlite;
+    // secure_delete: a school's admin deletes messages, sessions and files for privacy, so their
+    // bytes must not stay readable in the file. ON, not FAST: FAST zeroes deleted content only
+    // where that costs no extra write and leaves whole freed pages (a long message's or a
+    // document's overflow pages) untouched on the freelist. Old page versions in the WAL are
+    // gone once the checkpointer has copied them and the WAL restarts.
     for (const QString &pragma : {QStringLiteral("foreign_keys"), QStringLiteral("busy_timeout"),
-                                  QStringLiteral("synchronous_") + synchronous}) {
+                                  QStringLiteral("secure_delete"), QStringLiteral("synchronous_") + synchronous}) {
         if (!execDirect(pragma))
             return m_lastError;
     }

@@ -3,6 +3,8 @@
 #include "localcache.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -116,6 +118,38 @@ private Q_SLOTS:
             QCOMPARE(query.value(0).toString(), QStringLiteral("wal"));
         }
         QSqlDatabase::removeDatabase(QStringLiteral("inspect"));
+    }
+
+    void deletedTextLeavesNoTrace()
+    {
+        // Cached messages and drafts are deleted for privacy too: their text must not stay in
+        // the file's free space (secure_delete), short values and long ones on overflow pages.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.sqlite"));
+        const QByteArray marker = QByteArrayLiteral("cached-marker-91c2e4");
+        const QByteArray longText(20000, 'z');
+        {
+            LocalCache cache;
+            QCOMPARE(cache.open(path), QString());
+            const RoomId room(7);
+            QVERIFY(cache.storeEvent({room, 1, QStringLiteral("message.created"), 1,
+                                      QByteArrayLiteral("{\"text\":\"") + marker + QByteArrayLiteral("\"}")}));
+            QVERIFY(cache.storeEvent({room, 2, QStringLiteral("message.created"), 2,
+                                      QByteArrayLiteral("{\"text\":\"") + longText + QByteArrayLiteral("\"}")}));
+            QVERIFY(cache.setDraft(room, QStringLiteral("draft-marker-5be0")));
+            QVERIFY(cache.clearRoom(room));
+            QVERIFY(cache.setDraft(room, QString()));
+            QVERIFY(cache.draft(room).isEmpty());
+        }
+        // The last connection's close checkpoints the WAL into the file and removes it.
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        QVERIFY(!bytes.isEmpty());
+        QVERIFY2(!bytes.contains(marker), "a deleted message is still in the cache file");
+        QVERIFY2(!bytes.contains(QByteArrayLiteral("draft-marker-5be0")), "a deleted draft is still in the cache file");
+        QVERIFY2(!bytes.contains(QByteArray(2000, 'z')), "a long deleted message is still in the cache file");
     }
 
     void eventsAndLastSeq()

@@ -5,6 +5,7 @@
 #include "walcheckpointer.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlQuery>
 #include <QTest>
@@ -135,4 +136,56 @@ void TestStorage::checkpointThreadStops()
         QCOMPARE(SqlStorage(m_config, name).open(), QString());
     QTRY_COMPARE(threadCount(), threads);
     QCOMPARE(m_storage->setting(QStringLiteral("k")), QStringLiteral("v"));
+}
+
+void TestStorage::deletedRowsLeaveNoTrace()
+{
+    if (isPostgres())
+        QSKIP("PostgreSQL's VACUUM reclaims dead rows; the server sets nothing there");
+    // A short value stays on its page; a long one spills to overflow pages, which a delete puts
+    // on the freelist (PRAGMA secure_delete = FAST would leave those readable).
+    const QByteArray shortMarker = QByteArrayLiteral("private-marker-7f3a9c");
+    const QByteArray longMarker = QByteArrayLiteral("long-marker-") + QByteArray(20000, 'q') + QByteArrayLiteral("-end");
+    QVERIFY(m_storage->setSetting(QStringLiteral("short"), QString::fromLatin1(shortMarker)));
+    QVERIFY(m_storage->setSetting(QStringLiteral("long"), QString::fromLatin1(longMarker)));
+    QVERIFY(m_storage->removeSetting(QStringLiteral("short")));
+    QVERIFY(m_storage->removeSetting(QStringLiteral("long")));
+    // Closing runs the checkpointer's final TRUNCATE: the database file holds everything.
+    m_storage->close();
+    QCOMPARE(fileSize(m_config.sqlitePath + QStringLiteral("-wal")), 0);
+    QFile file(m_config.sqlitePath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    QVERIFY(!bytes.isEmpty());
+    QVERIFY2(!bytes.contains(shortMarker), "a deleted short value is still in the database file");
+    QVERIFY2(!bytes.contains(QByteArray(2000, 'q')), "a deleted long value is still in the database file");
+
+    // The control: with secure_delete off, the same writes and deletes do leave both values in
+    // the file, so the checks above can fail. (Debian's SQLite is built with secure_delete on
+    // by default; Qt's own SQLite on Windows and macOS is not, hence the pragma.)
+    const QString controlPath = QFileInfo(m_config.sqlitePath).absolutePath() + QStringLiteral("/control.sqlite");
+    {
+        QSqlDatabase control = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("secure-delete-control"));
+        control.setDatabaseName(controlPath);
+        QVERIFY(control.open());
+        QSqlQuery query(control);
+        for (const QString &sql : {QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("PRAGMA secure_delete = OFF"),
+                                   QStringLiteral("CREATE TABLE kept (k TEXT PRIMARY KEY, v TEXT)"),
+                                   QStringLiteral("INSERT INTO kept VALUES ('other', 'x')")})
+            QVERIFY2(query.exec(sql), qPrintable(sql));
+        for (const QByteArray &value : {shortMarker, longMarker}) {
+            QVERIFY(query.prepare(QStringLiteral("INSERT INTO kept VALUES (?, ?)")));
+            query.addBindValue(QString::fromLatin1(value.left(12)));
+            query.addBindValue(QString::fromLatin1(value));
+            QVERIFY(query.exec());
+        }
+        QVERIFY(query.exec(QStringLiteral("DELETE FROM kept WHERE k <> 'other'")));
+        control.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("secure-delete-control"));
+    QFile controlFile(controlPath);
+    QVERIFY(controlFile.open(QIODevice::ReadOnly));
+    const QByteArray controlBytes = controlFile.readAll();
+    QVERIFY(controlBytes.contains(shortMarker));
+    QVERIFY(controlBytes.contains(QByteArray(2000, 'q')));
 }

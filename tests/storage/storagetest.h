@@ -103,6 +103,7 @@ private Q_SLOTS:
     void closeEmptiesWal();
     void largeWalIsTruncated();
     void checkpointThreadStops();
+    void deletedRowsLeaveNoTrace();
 
 private:
     /// Empties the database of the current backend; returns an error or empty.
