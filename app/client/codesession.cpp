@@ -168,6 +168,9 @@ CodeSession::Refusal CodeSession::joinRefusal(const Reply &reply)
         {Protocol::ReasonApprovalQueueFull, Refusal::ApprovalQueueFull},
         {Protocol::ReasonArchived, Refusal::Archived},
         {Protocol::ReasonNotFound, Refusal::NotFound},
+        // The agent id this device asked for: nothing the pane can explain beyond the message.
+        {Protocol::ReasonAgentTaken, Refusal::Other},
+        {Protocol::ReasonAgentLimit, Refusal::Other},
     };
     const auto known = byReason.constFind(reply.details.value(Protocol::KeyReason).toString());
     if (known != byReason.cend())

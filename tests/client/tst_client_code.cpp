@@ -635,6 +635,11 @@ void TestClientCode::unknownJoinReasonsFallBackOnTheCode()
     reply.message = QStringLiteral("the session is full");
     reply.details = {{Protocol::KeyReason, Protocol::ReasonLocked}};
     QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Locked);
+    // A forbidden agent id is not a private session.
+    reply.error = Protocol::ErrorCode::Forbidden;
+    reply.details = {{Protocol::KeyReason, Protocol::ReasonAgentTaken}};
+    QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Other);
+    reply.error = Protocol::ErrorCode::Conflict;
     // The message alone decides nothing: a conflict without a reason is Other.
     reply.details = {};
     QCOMPARE(CodeSession::joinRefusal(reply), CodeSession::Refusal::Other);
