@@ -7,8 +7,10 @@
 #include "codesessionfile.h"
 #include "connection.h"
 #include "frame.h"
+#include "localcache.h"
 
 #include <QJsonArray>
+#include <QSet>
 #include <QTimer>
 #include <QUuid>
 
@@ -41,6 +43,7 @@ CodeClient::CodeClient(Connection *connection, QObject *parent)
     };
     connect(connection, &Connection::eventReceived, this, &CodeClient::onEvent);
     connect(connection, &Connection::signedIn, this, &CodeClient::onSignedIn);
+    connect(connection, &Connection::signedOut, this, &CodeClient::onSignedOut);
     connect(connection, &Connection::stateChanged, this, &CodeClient::onConnectionStateChanged);
     connect(connection, &Connection::serverInfoChanged, this, [this] {
         m_limits = CodeLimits::fromJson(m_connection->serverInfo().code);
@@ -54,7 +57,13 @@ CodeClient::CodeClient(Connection *connection, QObject *parent)
     m_limits = CodeLimits::fromJson(m_connection->serverInfo().code);
 }
 
-CodeClient::~CodeClient() = default;
+CodeClient::~CodeClient()
+{
+    // A quit, or the battery about to die: what the server has not acknowledged stays on disk.
+    // Here, while the sessions and the connection are whole; the sessions go with this object.
+    for (CodeSession *session : std::as_const(m_sessions))
+        session->keepUnsentEdits();
+}
 
 UserId CodeClient::me() const
 {
@@ -170,16 +179,60 @@ void CodeClient::leave(CodeSession *session)
     m_sessions.remove(id);
     if (session->info().roomId.isValid())
         m_connection->untrackRoom(session->info().roomId);
+    // Edits not acknowledged yet are kept on this computer and sent when it is opened again.
+    session->keepUnsentEdits();
     if (session->state() == CodeSession::State::Joined)
         request(QStringLiteral("code.leave"), {{QStringLiteral("sessionId"), id.value()}}, this, [](const Reply &) {});
     session->deleteLater();
     Q_EMIT sessionRemoved(id);
 }
 
+void CodeClient::drop(CodeSession *session)
+{
+    const CodeSessionId id = session->id();
+    session->keepUnsentEdits();
+    m_sessions.remove(id);
+    session->deleteLater();
+    Q_EMIT sessionRemoved(id);
+}
+
+void CodeClient::onSignedOut()
+{
+    const QList<CodeSession *> sessions = m_sessions.values();
+    for (CodeSession *session : sessions)
+        drop(session);
+}
+
 void CodeClient::onSignedIn()
 {
-    for (CodeSession *session : std::as_const(m_sessions))
-        session->onSignedIn();
+    // Sessions joined as someone else (a sign-in as another user without a sign-out between)
+    // are not this user's: their unsent edits must never go out under this account.
+    const QList<CodeSession *> sessions = m_sessions.values();
+    for (CodeSession *session : sessions) {
+        if (session->m_owner.isValid() && session->m_owner != me())
+            drop(session);
+        else
+            session->onSignedIn();
+    }
+}
+
+int CodeClient::filesWithChangesNotOnServer()
+{
+    QSet<std::pair<qint64, qint64>> files; // (session, file)
+    for (CodeSession *session : std::as_const(m_sessions)) {
+        session->keepUnsentEdits();
+        for (CodeFileId file : session->filesWithUnsentEdits())
+            files.insert({session->id().value(), file.value()});
+        for (const CodeSession::RefusedEdits &edits : session->allRefusedEdits())
+            files.insert({session->id().value(), edits.file.value()});
+    }
+    if (const LocalCache *cache = m_connection->cache(); cache && me().isValid()) {
+        for (const CachedUnsentEdits &kept : cache->unsentEdits(me()))
+            files.insert({kept.sessionId, kept.fileId});
+        for (const CachedRefusedEdits &kept : cache->refusedEdits(me()))
+            files.insert({kept.sessionId, kept.fileId});
+    }
+    return static_cast<int>(files.size());
 }
 
 void CodeClient::onConnectionStateChanged()

@@ -98,6 +98,11 @@ public:
     /// Leaves the session (code.leave) and deletes its object later (deleteLater).
     void leave(CodeSession *session);
     CodeSession *session(CodeSessionId id) const { return m_sessions.value(id); }
+
+    /// How many files (of any session) have changes only on this computer: edits the server
+    /// has not acknowledged yet and texts it refused, kept for the user. Writes the open
+    /// files' unsent edits to the local cache first. Signing out deletes them with the cache.
+    int filesWithChangesNotOnServer();
     QList<CodeSession *> sessions() const { return m_sessions.values(); }
 
 Q_SIGNALS:
@@ -117,6 +122,11 @@ private:
     void onEvent(const Protocol::Frame &frame);
     void onSignedIn();
     void onConnectionStateChanged();
+    /// The account that joined the sessions signed out: their unsent edits are kept in its
+    /// cache and the sessions end here, so another account never sends them.
+    void onSignedOut();
+    /// Forgets the session object without telling the server (it is not ours to tell any more).
+    void drop(CodeSession *session);
     CodeSession *sessionForEvent(const Protocol::Frame &frame) const;
 
     Connection *m_connection;

@@ -10,9 +10,11 @@
 #include "codesessionfile.h"
 #include "connection.h"
 #include "frame.h"
+#include "document.h"
 #include "localcache.h"
 #include "protocol.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
 #include <QPointer>
@@ -63,6 +65,7 @@ void CodeSession::sendJoin()
         return;
     m_joinRetry.stop();
     m_joinInFlight = true;
+    adoptOwner();
     // A rejoin after a reconnect keeps Joined: the pane keeps its editors open and editable,
     // and the files wait (isRejoining()) until the server has subscribed us again.
     if (m_state != State::Pending && m_state != State::Joined)
@@ -191,9 +194,17 @@ void CodeSession::refuse(Refusal refusal, const Reply &reply)
     qCInfo(lcClient) << "code session" << m_id.value() << "refused the join:" << reply.message;
     // Edits made offline that never reached the server will not reach it now (archived,
     // deleted, removed from it): the user keeps them to save elsewhere.
-    for (const CodeSessionFile *file : std::as_const(m_open)) {
+    for (CodeSessionFile *file : std::as_const(m_open)) {
         if (file->hasUnsentChanges())
             keepRefusedEdits(file, reply);
+    }
+    // Those an earlier run kept wait for a later join, unless the session is closed to me for
+    // good (a locked or full session may take them tomorrow).
+    if (refusal == Refusal::Archived || refusal == Refusal::Forbidden || refusal == Refusal::NotFound) {
+        if (LocalCache *cache = keptCache()) {
+            for (const CachedUnsentEdits &kept : cache->unsentEdits(m_owner, m_id.value()))
+                refuseKeptEdits(CodeFileId(kept.fileId), reply);
+        }
     }
     m_refusal = refusal;
     m_refusalReply = reply;
@@ -220,8 +231,101 @@ void CodeSession::onSignedIn()
 
 void CodeSession::resyncFiles()
 {
+    adoptOwner();
     for (CodeSessionFile *file : std::as_const(m_open))
         file->resync();
+    sendKeptEdits();
+}
+
+// Edits kept on this computer
+
+void CodeSession::adoptOwner()
+{
+    if (m_owner.isValid())
+        return;
+    LocalCache *cache = m_client->m_connection->cache();
+    const UserId me = m_client->me();
+    if (!me.isValid() || !cache || !cache->isOpen())
+        return;
+    m_owner = me;
+    m_cachePath = cache->path();
+    QList<RefusedEdits> kept;
+    for (const CachedRefusedEdits &edits : cache->refusedEdits(m_owner, m_id.value())) {
+        Reply reply;
+        reply.error = edits.error;
+        reply.message = edits.message;
+        kept.append(RefusedEdits{edits.id, CodeFileId(edits.fileId), edits.path, edits.text, reply});
+    }
+    if (kept.isEmpty())
+        return;
+    m_refused = kept + m_refused;
+    for (const RefusedEdits &edits : std::as_const(kept))
+        Q_EMIT refusedEditsChanged(edits.file);
+}
+
+LocalCache *CodeSession::keptCache() const
+{
+    LocalCache *cache = m_client->m_connection->cache();
+    return cache && m_owner.isValid() && cache->isOpen() && cache->path() == m_cachePath ? cache : nullptr;
+}
+
+void CodeSession::sendKeptEdits()
+{
+    LocalCache *cache = keptCache();
+    if (m_keptSent || !cache)
+        return;
+    m_keptSent = true;
+    for (const CachedUnsentEdits &kept : cache->unsentEdits(m_owner, m_id.value())) {
+        const CodeFileId file(kept.fileId);
+        if (m_open.contains(file))
+            continue; // its first state merges them
+        if (!m_files->file(file)) {
+            Reply reply;
+            reply.error = Protocol::ErrorCode::NotFound;
+            reply.message = QStringLiteral("the file was deleted");
+            refuseKeptEdits(file, reply);
+            continue;
+        }
+        openFile(file);
+    }
+}
+
+void CodeSession::refuseKeptEdits(CodeFileId file, const Reply &reply)
+{
+    LocalCache *cache = keptCache();
+    if (!cache)
+        return;
+    for (const CachedUnsentEdits &kept : cache->unsentEdits(m_owner, m_id.value())) {
+        if (kept.fileId != file.value())
+            continue;
+        if (const std::optional<Collab::Document> replica = Collab::Document::decode(Collab::Document::randomAgent(), kept.state))
+            keepRefusedText(file, kept.path, replica->text(), reply);
+        else
+            qCWarning(lcClient) << "file" << file.value() << ": the kept edits do not decode";
+        cache->removeUnsentEdits(m_owner, m_id.value(), kept.fileId);
+    }
+}
+
+void CodeSession::keepUnsentEdits()
+{
+    for (CodeSessionFile *file : std::as_const(m_open))
+        file->keepUnsent();
+}
+
+QList<CodeFileId> CodeSession::filesWithUnsentEdits() const
+{
+    QList<CodeFileId> files;
+    for (const CodeSessionFile *file : std::as_const(m_open)) {
+        if (file->hasUnsentChanges())
+            files.append(file->id());
+    }
+    if (const LocalCache *cache = keptCache()) {
+        for (const CachedUnsentEdits &kept : cache->unsentEdits(m_owner, m_id.value())) {
+            if (!files.contains(CodeFileId(kept.fileId)))
+                files.append(CodeFileId(kept.fileId));
+        }
+    }
+    return files;
 }
 
 void CodeSession::setFiles(const QList<CodeFileInfo> &files)
@@ -437,7 +541,7 @@ void CodeSession::removeFile(CodeFileId file)
     if (!m_files->file(file))
         return;
     m_files->remove(file);
-    if (const CodeSessionFile *open = m_open.value(file); open && open->hasUnsentChanges()) {
+    if (CodeSessionFile *open = m_open.value(file); open && open->hasUnsentChanges()) {
         Reply reply;
         reply.error = Protocol::ErrorCode::NotFound;
         reply.message = QStringLiteral("the file was deleted");
@@ -458,31 +562,57 @@ void CodeSession::removeFile(CodeFileId file)
     m_comments->refreshFile(file);
 }
 
-void CodeSession::keepRefusedEdits(const CodeSessionFile *file, const Reply &reply)
+void CodeSession::keepRefusedEdits(CodeSessionFile *file, const Reply &reply)
 {
     // Whole, also past the file length limit (a paste too large for the server): a copy on disk
     // has no such limit, and the replica, which reloads the server's text next, held as much.
-    RefusedEdits kept{file->id(), file->info().path, file->text(), reply};
-    qCInfo(lcClient) << "file" << file->id().value() << ": keeping" << kept.text.size() << "characters the server refused";
-    // A newer refusal holds the newer work: the older text was offered to the user already.
-    m_refused.removeIf([&kept](const RefusedEdits &e) { return e.file == kept.file; });
+    keepRefusedText(file->id(), file->info().path, file->text(), reply);
+    file->dropUnsent(); // kept as this text now, not as edits to send
+}
+
+void CodeSession::keepRefusedText(CodeFileId file, const QString &path, const QString &text, const Reply &reply)
+{
+    qCInfo(lcClient) << "file" << file.value() << ": keeping" << text.size() << "characters the server refused";
+    // An older refusal of the same file stays: it may hold work the newer text lacks (the
+    // replica went back to the server's text in between).
+    RefusedEdits kept{0, file, path, text, reply};
+    if (LocalCache *cache = keptCache()) {
+        kept.id = cache->addRefusedEdits(m_owner, CachedRefusedEdits{0, m_id.value(), file.value(), path, text, reply.error,
+                                                                    reply.message, QDateTime::currentMSecsSinceEpoch()});
+    }
+    if (kept.id == 0)
+        kept.id = --m_unkeptRefusals;
     m_refused.append(std::move(kept));
-    Q_EMIT refusedEditsChanged(file->id());
+    Q_EMIT refusedEditsChanged(file);
 }
 
 std::optional<CodeSession::RefusedEdits> CodeSession::refusedEdits(CodeFileId file) const
 {
+    for (auto it = m_refused.crbegin(); it != m_refused.crend(); ++it) {
+        if (it->file == file)
+            return *it;
+    }
+    return std::nullopt;
+}
+
+std::optional<CodeSession::RefusedEdits> CodeSession::refusedEditsWithId(qint64 id) const
+{
     for (const RefusedEdits &edits : m_refused) {
-        if (edits.file == file)
+        if (edits.id == id)
             return edits;
     }
     return std::nullopt;
 }
 
-void CodeSession::discardRefusedEdits(CodeFileId file)
+void CodeSession::discardRefusedEdits(qint64 id)
 {
-    if (m_refused.removeIf([file](const RefusedEdits &e) { return e.file == file; }) > 0)
-        Q_EMIT refusedEditsChanged(file);
+    const std::optional<RefusedEdits> edits = refusedEditsWithId(id);
+    if (!edits)
+        return;
+    m_refused.removeIf([id](const RefusedEdits &e) { return e.id == id; });
+    if (LocalCache *cache = keptCache(); cache && id > 0)
+        cache->removeRefusedEdits(id);
+    Q_EMIT refusedEditsChanged(edits->file);
 }
 
 // Presence and follow
@@ -716,6 +846,7 @@ CodeSessionFile *CodeSession::openFile(CodeFileId file)
 void CodeSession::closeFile(CodeFileId file)
 {
     if (CodeSessionFile *open = m_open.take(file)) {
+        open->keepUnsent(); // an answer after deleteLater() is not heard: the cache sends them next time
         open->deleteLater();
         m_comments->refreshFile(file);
     }

@@ -24,6 +24,7 @@ class CodeCommentModel;
 class CodeFileModel;
 class CodeParticipantModel;
 class CodeSessionFile;
+class LocalCache;
 
 /// One joined (or joining) code session: its settings, my role, the file tree, participants
 /// with where they are, comments, versions and the open files. Created by CodeClient::join().
@@ -162,19 +163,34 @@ public:
     /// A file's text as the user had it when the server refused its unsent edits for good (my
     /// role was taken away, the session archived or deleted, the file deleted, ...), kept for
     /// the user to save elsewhere: the replica itself goes back to the server's text.
+    ///
+    /// Each refusal is kept on its own (a second one of the same file does not replace the
+    /// first), in the account's local cache: they outlive leaving the session and a restart,
+    /// and come back when the session is opened again, until the user saves or drops them.
     struct RefusedEdits
     {
+        qint64 id = 0;          // the local cache's, or negative when it could not be written
         CodeFileId file;
         QString path;           // the file's path when the edits were refused
         QString text;           // the refused edits included
-        Reply reply;            // why: the server's refusal
+        Reply reply;            // why: the server's refusal (error and message)
     };
-    /// The kept text of `file` (of its latest refusal), if any.
+    /// The kept text of `file` of its latest refusal, if any.
     std::optional<RefusedEdits> refusedEdits(CodeFileId file) const;
+    /// The kept text with this id, if it is still kept.
+    std::optional<RefusedEdits> refusedEditsWithId(qint64 id) const;
     /// Every kept text, also of files deleted meanwhile, oldest first.
     QList<RefusedEdits> allRefusedEdits() const { return m_refused; }
     /// The user saved the kept text or let it go.
-    void discardRefusedEdits(CodeFileId file);
+    void discardRefusedEdits(qint64 id);
+
+    // Edits not on the server yet
+    /// Files whose edits the server has not taken yet: open ones, and those kept on this
+    /// computer by an earlier run that are not open (CodeSessionFile, "Unsent edits").
+    QList<CodeFileId> filesWithUnsentEdits() const;
+    /// Whether unsent and refused edits are kept in the local cache of the user who joined
+    /// (they outlive leaving and a restart); false without a cache: in memory only.
+    bool keepsChangesOnThisComputer() const { return keptCache() != nullptr; }
 
 Q_SIGNALS:
     void stateChanged(Cohort::Client::CodeSession::State state);
@@ -233,7 +249,22 @@ private:
     void dropCursorOf(UserId user);
     void removeFile(CodeFileId file);
     /// Keeps the text of `file`, whose unsent edits the server will never take (`reply` says why).
-    void keepRefusedEdits(const CodeSessionFile *file, const Reply &reply);
+    void keepRefusedEdits(CodeSessionFile *file, const Reply &reply);
+    void keepRefusedText(CodeFileId file, const QString &path, const QString &text, const Reply &reply);
+    /// The server will never take the unsent edits an earlier run kept of `file`: they become
+    /// refused edits (the kept replica's text).
+    void refuseKeptEdits(CodeFileId file, const Reply &reply);
+    /// Opens every file with edits kept by an earlier run, so they go out; those of files
+    /// deleted meanwhile become refused edits. Once per session object, after the first join.
+    void sendKeptEdits();
+    /// Writes every open file's unsent edits to the local cache (leaving, signing out, quitting).
+    void keepUnsentEdits();
+    /// Learns whose the session is on this computer (the signed-in user and their cache) and
+    /// loads the refused edits kept there. Once, when both are known.
+    void adoptOwner();
+    /// The local cache of the account this session was joined as; null for any other (after
+    /// a sign-out) or without a cache.
+    LocalCache *keptCache() const;
     void resyncFiles();
     void request(const QString &op, QJsonObject data, QObject *context, ReplyCallback done, bool reportFailure = true);
     std::optional<std::pair<int, int>> commentLines(const CodeCommentInfo &comment) const;
@@ -256,7 +287,11 @@ private:
     CodeCommentModel *m_comments;
     QList<UserInfo> m_pendingJoiners;
     QHash<CodeFileId, CodeSessionFile *> m_open;
-    QList<RefusedEdits> m_refused; // one per file, oldest first
+    QList<RefusedEdits> m_refused; // oldest first
+    qint64 m_unkeptRefusals = 0;   // ids of refused edits the cache could not keep, down from -1
+    UserId m_owner;                // who joined it on this computer (adoptOwner())
+    QString m_cachePath;           // of their local cache
+    bool m_keptSent = false;       // sendKeptEdits() ran
     QHash<UserId, CodeCursor> m_cursors; // one place per user: the file of their last cursor
     UserId m_following;
     bool m_followExplicit = false;   // follow() was called: lecture mode does not override it

@@ -7,7 +7,9 @@
 #include "codeclient.h"
 #include "codesession.h"
 #include "connection.h"
+#include "localcache.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 
 #include <algorithm>
@@ -60,6 +62,9 @@ CodeSessionFile::CodeSessionFile(CodeSession *session, const CodeFileInfo &info,
 {
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &CodeSessionFile::flush);
+    m_keepTimer.setSingleShot(true);
+    connect(&m_keepTimer, &QTimer::timeout, this, &CodeSessionFile::onKeepTimer);
+    m_age.start();
     m_cursorTimer.setSingleShot(true);
     connect(&m_cursorTimer, &QTimer::timeout, this, &CodeSessionFile::sendCursor);
 }
@@ -144,6 +149,8 @@ void CodeSessionFile::onOpened(const Reply &reply, bool full)
             return;
         }
         qCWarning(lcClient) << "cannot open file" << m_info.id.value() << ":" << reply.message;
+        if (!m_loaded && (reply.error == Protocol::ErrorCode::NotFound || reply.error == Protocol::ErrorCode::Forbidden))
+            m_session->refuseKeptEdits(m_info.id, reply); // kept by an earlier run, never to be taken
         m_failure = reply;
         m_syncState = SyncState::Failed;
         Q_EMIT syncStateChanged(m_syncState);
@@ -171,6 +178,8 @@ void CodeSessionFile::onOpened(const Reply &reply, bool full)
         m_loaded = true;
         for (const QByteArray &update : std::exchange(m_early, {}))
             m_document.apply(update);
+        if (first)
+            restoreKept();
         updateSyncState();
         if (first)
             Q_EMIT loaded();
@@ -216,10 +225,105 @@ void CodeSessionFile::applyRemote(const QByteArray &update)
 
 void CodeSessionFile::reloadFromServer()
 {
+    dropUnsent();
     m_needsFullState = true;
+    resync();
+}
+
+void CodeSessionFile::dropUnsent()
+{
     m_unacked.clear();
     m_inFlight = 0;
-    resync();
+    m_flushTimer.stop();
+    forgetKept();
+}
+
+// Kept on this computer until acknowledged
+
+void CodeSessionFile::restoreKept()
+{
+    LocalCache *cache = m_session->keptCache();
+    if (!cache)
+        return;
+    const QList<CachedUnsentEdits> all = cache->unsentEdits(m_session->m_owner, m_session->id().value());
+    const auto kept = std::find_if(all.cbegin(), all.cend(),
+                                   [this](const CachedUnsentEdits &e) { return e.fileId == m_info.id.value(); });
+    if (kept == all.cend())
+        return;
+    m_kept = true;
+    // The engine is a CRDT: edits the server took before the app went away merge as no-ops,
+    // and our agent's clock moves past the kept characters, so new typing names new ones.
+    const QByteArray serverVersion = m_document.version();
+    const QString serverText = m_document.text();
+    const quint32 before = m_document.clock(agent());
+    if (!m_document.apply(kept->pending).ok()) {
+        qCWarning(lcClient) << "file" << m_info.id.value() << ": the kept unsent edits do not decode";
+        forgetKept();
+        return;
+    }
+    m_textValid = false;
+    if (m_document.version() == serverVersion && m_document.text() == serverText) {
+        forgetKept(); // the server had them all
+        return;
+    }
+    qCInfo(lcClient) << "file" << m_info.id.value() << ": sending edits kept since" << kept->savedAt;
+    // What the server lacks, as one update from our clock on (split by recordLocal when large).
+    recordLocal(m_document.encodeDiff(serverVersion), before);
+}
+
+void CodeSessionFile::scheduleKeep()
+{
+    if (!m_keepTimer.isActive())
+        m_keepTimer.start(KeepDelayMs);
+}
+
+void CodeSessionFile::onKeepTimer()
+{
+    if (m_unacked.isEmpty())
+        return;
+    // Online, edits are usually acknowledged within the delay and nothing is written; only an
+    // edit that has waited that long (a slow or lost link) goes to the cache.
+    const qint64 waited = m_age.elapsed() - m_unacked.first().madeAt;
+    if (!m_kept && isOnline() && waited < KeepDelayMs) {
+        m_keepTimer.start(static_cast<int>(KeepDelayMs - waited));
+        return;
+    }
+    keepUnsent();
+}
+
+void CodeSessionFile::keepUnsent()
+{
+    m_keepTimer.stop();
+    if (!m_loaded)
+        return;
+    if (m_unacked.isEmpty()) {
+        forgetKept();
+        return;
+    }
+    LocalCache *cache = m_session->keptCache();
+    if (!cache)
+        return;
+    // Bounded like the file on the server: past its length limit the server refuses the edits
+    // anyway, and the refusal keeps the whole text for "Save a copy" (in memory).
+    if (cachedText().size() > m_session->m_client->limits().maxFileLength) {
+        qCWarning(lcClient) << "file" << m_info.id.value() << ": too long to keep its unsent edits on disk";
+        return;
+    }
+    const CachedUnsentEdits edits{m_session->id().value(), m_info.id.value(), m_info.path, m_document.encodeState(),
+                                  m_document.encodeDiff(withClock(m_document.version(), agent(), m_unacked.first().clockBefore)),
+                                  QDateTime::currentMSecsSinceEpoch()};
+    if (cache->setUnsentEdits(m_session->m_owner, edits))
+        m_kept = true;
+}
+
+void CodeSessionFile::forgetKept()
+{
+    m_keepTimer.stop();
+    if (!m_kept)
+        return;
+    m_kept = false;
+    if (LocalCache *cache = m_session->keptCache())
+        cache->removeUnsentEdits(m_session->m_owner, m_session->id().value(), m_info.id.value());
 }
 
 void CodeSessionFile::connectionLost()
@@ -274,14 +378,16 @@ void CodeSessionFile::recordLocal(const QByteArray &update, quint32 clockBefore)
     if (parts.isEmpty())
         parts.append(update);
     quint32 clock = clockBefore;
+    const qint64 now = m_age.elapsed();
     for (const QByteArray &part : std::as_const(parts)) {
-        m_unacked.append(LocalUpdate{part, clock});
+        m_unacked.append(LocalUpdate{part, clock, now});
         if (const std::optional<Collab::UpdateSummary> summary = Collab::Document::summarize(part)) {
             for (const Collab::UpdateSummary::Insert &insert : summary->inserts)
                 clock = insert.agent == agent() ? std::max(clock, insert.end) : clock;
         }
     }
     Q_EMIT textChanged();
+    scheduleKeep();
     scheduleFlush();
     updateSyncState();
 }
@@ -344,6 +450,8 @@ void CodeSessionFile::onUpdateReply(const Reply &reply, qsizetype count, quint64
     m_inFlight = 0;
     if (reply.ok) {
         m_unacked.remove(0, std::min(count, m_unacked.size()));
+        if (m_unacked.isEmpty())
+            forgetKept(); // a partial acknowledgement leaves a larger copy, which merges as well
         m_retryDelayMs = 0;
         scheduleFlush();
         updateSyncState();
@@ -389,6 +497,9 @@ void CodeSessionFile::updateSyncState()
     if (state == m_syncState)
         return;
     m_syncState = state;
+    // The link is gone (or the server will not take them now): a dying battery must not lose them.
+    if (state == SyncState::Offline && !m_unacked.isEmpty())
+        keepUnsent();
     Q_EMIT syncStateChanged(state);
 }
 

@@ -37,6 +37,14 @@ class CodeSession;
 /// and the diff against the server's version sends everything it lacks (the offline edits),
 /// so minutes of offline work merge. The same happens when a doc.update is lost.
 ///
+/// Unsent edits outlive the app: while local edits wait for the server's acknowledgement they
+/// are kept in the account's LocalCache (the replica's state and one update with every
+/// unacknowledged edit), written at most every KeepDelayMs while typing, at once when the file
+/// goes Offline and when the session is left or the client destroyed; the row goes when the
+/// server acknowledged everything. A quick server acknowledges before anything is written. The
+/// next first file.open of that file (a later run too) merges them into the server's state and
+/// sends what the server lacks; CodeSession opens such files by itself after joining.
+///
 /// If the server refuses an edit (forbidden for a viewer or after the role was taken away,
 /// conflict for an archived session, bad_request, too_large, not_found), the text the user had
 /// is kept first (CodeSession::refusedEdits(), for "Save a copy"), then the local replica is
@@ -54,6 +62,9 @@ public:
         Failed,   // the file could not be opened (see failure()); openFile() again to retry
     };
     Q_ENUM(SyncState)
+
+    /// How long an unacknowledged edit may wait before it is written to the local cache.
+    static constexpr int KeepDelayMs = 400;
 
     CodeSessionFile(CodeSession *session, const CodeFileInfo &info, QObject *parent = nullptr);
     ~CodeSessionFile() override;
@@ -120,6 +131,7 @@ private:
     {
         QByteArray update;
         quint32 clockBefore = 0; // clock(agent()) before the edit
+        qint64 madeAt = 0;       // m_age.elapsed() when it was made
     };
     struct LocalCursor
     {
@@ -142,6 +154,16 @@ private:
     void updateSyncState();
     void setInfo(const CodeFileInfo &info);
     void connectionLost();
+    /// Writes the unacknowledged edits to the local cache now (or removes them when none).
+    void keepUnsent();
+    /// Forgets the kept edits (acknowledged, or refused and kept as RefusedEdits instead).
+    void forgetKept();
+    /// The server will never take the unsent edits (kept as RefusedEdits): they are dropped.
+    void dropUnsent();
+    void scheduleKeep();
+    void onKeepTimer();
+    /// After the first state arrived: merges edits kept by an earlier run and sends them.
+    void restoreKept();
     bool isOnline() const;
     bool canSend() const;
     const QString &cachedText() const;
@@ -162,6 +184,9 @@ private:
     QElapsedTimer m_lastSend;
     QTimer m_flushTimer;
     int m_retryDelayMs = 0; // after a failure the server may not repeat; 0 after a success
+    QElapsedTimer m_age;    // the clock of LocalUpdate::madeAt
+    QTimer m_keepTimer;
+    bool m_kept = false;    // the local cache holds unsent edits of this file
 
     std::optional<LocalCursor> m_cursor; // the latest selection, sent or not
     bool m_cursorDirty = false;

@@ -23,7 +23,7 @@ namespace {
 
 // The cache is disposable apart from the outbox, so the schema is versioned by user_version and
 // a newer layout may migrate or rebuild the event tables; the outbox table must be carried over.
-constexpr int SchemaVersion = 2;
+constexpr int SchemaVersion = 3;
 
 // Each room keeps only its newest events: the server holds the history and resume needs only
 // last_seq, so an unbounded table would grow with every message of every room for nothing.
@@ -48,6 +48,13 @@ const char *const SchemaStatements[] = {
     "CREATE TABLE IF NOT EXISTS held_uploads (upload_key TEXT PRIMARY KEY, client_id TEXT NOT NULL,"
     " position INTEGER NOT NULL, path TEXT, bytes BLOB, name TEXT, mime TEXT, size INTEGER NOT NULL, sha256 TEXT)",
     "CREATE TABLE IF NOT EXISTS code_agents (session_id INTEGER PRIMARY KEY, agent INTEGER NOT NULL)",
+    // Version 3: code edits not on the server yet, which must outlive a restart like the outbox.
+    "CREATE TABLE IF NOT EXISTS code_unsent (user_id INTEGER NOT NULL, session_id INTEGER NOT NULL,"
+    " file_id INTEGER NOT NULL, path TEXT, state BLOB NOT NULL, pending BLOB NOT NULL, saved_at INTEGER NOT NULL,"
+    " PRIMARY KEY (user_id, session_id, file_id))",
+    "CREATE TABLE IF NOT EXISTS code_refused (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL,"
+    " session_id INTEGER NOT NULL, file_id INTEGER NOT NULL, path TEXT, text TEXT, error TEXT NOT NULL,"
+    " message TEXT, refused_at INTEGER NOT NULL)",
 };
 
 QAtomicInteger<quint64> connectionCounter;
@@ -136,7 +143,8 @@ QString LocalCache::open(const QString &path)
             return QStringLiteral("cannot create the cache tables: %1").arg(message);
         }
     }
-    // Version 1 had no thread replies in the outbox; its table keeps its items.
+    // Version 1 had no thread replies in the outbox; its table keeps its items. Version 2 had
+    // no code_unsent and code_refused tables: created above, nothing else changes.
     if (version == 1 && !query.exec(QStringLiteral("ALTER TABLE outbox ADD COLUMN thread_root INTEGER NOT NULL DEFAULT 0"))) {
         const QString message = statusError(query);
         db.rollback();
@@ -519,6 +527,128 @@ bool LocalCache::setCodeAgent(qint64 sessionId, quint64 agent)
         return false;
     }
     return true;
+}
+
+bool LocalCache::setUnsentEdits(UserId user, const CachedUnsentEdits &edits)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT OR REPLACE INTO code_unsent (user_id, session_id, file_id, path, state, pending,"
+                                 " saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(user.value());
+    query.addBindValue(edits.sessionId);
+    query.addBindValue(edits.fileId);
+    query.addBindValue(edits.path);
+    query.addBindValue(edits.state);
+    query.addBindValue(edits.pending);
+    query.addBindValue(edits.savedAt);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot keep unsent code edits:" << statusError(query);
+        return false;
+    }
+    return true;
+}
+
+bool LocalCache::removeUnsentEdits(UserId user, qint64 sessionId, qint64 fileId)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("DELETE FROM code_unsent WHERE user_id = ? AND session_id = ? AND file_id = ?"));
+    query.addBindValue(user.value());
+    query.addBindValue(sessionId);
+    query.addBindValue(fileId);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot remove unsent code edits:" << statusError(query);
+        return false;
+    }
+    return query.numRowsAffected() > 0;
+}
+
+QList<CachedUnsentEdits> LocalCache::unsentEdits(UserId user, qint64 sessionId) const
+{
+    QList<CachedUnsentEdits> kept;
+    if (!isOpen())
+        return kept;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT session_id, file_id, path, state, pending, saved_at FROM code_unsent"
+                                 " WHERE user_id = ? AND (? = 0 OR session_id = ?) ORDER BY session_id, file_id"));
+    query.addBindValue(user.value());
+    query.addBindValue(sessionId);
+    query.addBindValue(sessionId);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot read unsent code edits:" << statusError(query);
+        return kept;
+    }
+    while (query.next()) {
+        kept.append(CachedUnsentEdits{query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toString(),
+                                      query.value(3).toByteArray(), query.value(4).toByteArray(),
+                                      query.value(5).toLongLong()});
+    }
+    return kept;
+}
+
+qint64 LocalCache::addRefusedEdits(UserId user, const CachedRefusedEdits &edits)
+{
+    if (!isOpen())
+        return 0;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("INSERT INTO code_refused (user_id, session_id, file_id, path, text, error, message,"
+                                 " refused_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    query.addBindValue(user.value());
+    query.addBindValue(edits.sessionId);
+    query.addBindValue(edits.fileId);
+    query.addBindValue(edits.path);
+    query.addBindValue(edits.text);
+    query.addBindValue(Protocol::errorCodeName(edits.error));
+    query.addBindValue(edits.message);
+    query.addBindValue(edits.refusedAt);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot keep refused code edits:" << statusError(query);
+        return 0;
+    }
+    return query.lastInsertId().toLongLong();
+}
+
+bool LocalCache::removeRefusedEdits(qint64 id)
+{
+    if (!isOpen())
+        return false;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("DELETE FROM code_refused WHERE id = ?"));
+    query.addBindValue(id);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot remove refused code edits:" << statusError(query);
+        return false;
+    }
+    return query.numRowsAffected() > 0;
+}
+
+QList<CachedRefusedEdits> LocalCache::refusedEdits(UserId user, qint64 sessionId) const
+{
+    QList<CachedRefusedEdits> kept;
+    if (!isOpen())
+        return kept;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral("SELECT id, session_id, file_id, path, text, error, message, refused_at FROM code_refused"
+                                 " WHERE user_id = ? AND (? = 0 OR session_id = ?) ORDER BY id"));
+    query.addBindValue(user.value());
+    query.addBindValue(sessionId);
+    query.addBindValue(sessionId);
+    if (!query.exec()) {
+        qCWarning(lcClient) << "cache: cannot read refused code edits:" << statusError(query);
+        return kept;
+    }
+    while (query.next()) {
+        CachedRefusedEdits edits{query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toLongLong(),
+                                 query.value(3).toString(), query.value(4).toString(), Protocol::ErrorCode::Internal,
+                                 query.value(6).toString(), query.value(7).toLongLong()};
+        if (!Protocol::parseErrorCode(query.value(5).toString(), &edits.error))
+            edits.error = Protocol::ErrorCode::Internal;
+        kept.append(edits);
+    }
+    return kept;
 }
 
 } // namespace Cohort::Client

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "outboxitem.h"
+#include "protocol.h"
 #include "types.h"
 
 #include <QByteArray>
@@ -51,6 +52,35 @@ struct CachedHeldMessage
     QList<CachedUpload> uploads;
 
     friend bool operator==(const CachedHeldMessage &, const CachedHeldMessage &) = default;
+};
+
+/// A code file's local edits the server has not acknowledged yet (CodeSessionFile keeps them
+/// until it has), with the replica they were made in.
+struct CachedUnsentEdits
+{
+    qint64 sessionId = 0;
+    qint64 fileId = 0;
+    QString path;       // the file's path when they were kept
+    QByteArray state;   // the replica (Collab::Document::encodeState): the user's text
+    QByteArray pending; // one engine update with every unacknowledged local edit
+    qint64 savedAt = 0; // ms since the epoch
+
+    friend bool operator==(const CachedUnsentEdits &, const CachedUnsentEdits &) = default;
+};
+
+/// A code file's text as the user had it when the server refused its edits for good.
+struct CachedRefusedEdits
+{
+    qint64 id = 0; // given by addRefusedEdits()
+    qint64 sessionId = 0;
+    qint64 fileId = 0;
+    QString path;
+    QString text;
+    Protocol::ErrorCode error = Protocol::ErrorCode::Internal;
+    QString message;
+    qint64 refusedAt = 0; // ms since the epoch
+
+    friend bool operator==(const CachedRefusedEdits &, const CachedRefusedEdits &) = default;
 };
 
 /// The account's local SQLite cache: received room events, the last seen sequence number per
@@ -111,6 +141,19 @@ public:
     // session, and a new id per opening would use them up.
     quint64 codeAgent(qint64 sessionId) const;
     bool setCodeAgent(qint64 sessionId, quint64 agent);
+
+    // Code edits the server has not taken (yet), by user, session and file. The file is the
+    // account's (server and username) already; the user id guards a file shared by mistake.
+    /// Replaces the file's kept unsent edits.
+    bool setUnsentEdits(UserId user, const CachedUnsentEdits &edits);
+    bool removeUnsentEdits(UserId user, qint64 sessionId, qint64 fileId);
+    /// The session's kept unsent edits, or every session's when `sessionId` is 0.
+    QList<CachedUnsentEdits> unsentEdits(UserId user, qint64 sessionId = 0) const;
+    /// Keeps a refused text; returns its id (0 when it could not be written).
+    qint64 addRefusedEdits(UserId user, const CachedRefusedEdits &edits);
+    bool removeRefusedEdits(qint64 id);
+    /// The session's refused texts (every session's when `sessionId` is 0), oldest first.
+    QList<CachedRefusedEdits> refusedEdits(UserId user, qint64 sessionId = 0) const;
 
 private:
     QString m_connectionName;

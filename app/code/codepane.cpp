@@ -368,7 +368,7 @@ QWidget *CodePane::buildSessionPage()
     m_copyRefused = new QToolButton(m_refusedRow);
     m_copyRefused->setObjectName(QStringLiteral("copyRefusedButton"));
     connect(m_copyRefused, &QToolButton::clicked, this, [this] {
-        const auto edits = m_session ? m_session->refusedEdits(m_refusedFile) : std::nullopt;
+        const auto edits = m_session ? m_session->refusedEditsWithId(m_refusedId) : std::nullopt;
         if (edits)
             QGuiApplication::clipboard()->setText(edits->text);
     });
@@ -376,7 +376,7 @@ QWidget *CodePane::buildSessionPage()
     m_dismissRefused->setObjectName(QStringLiteral("dismissRefusedButton"));
     connect(m_dismissRefused, &QToolButton::clicked, this, [this] {
         if (m_session)
-            m_session->discardRefusedEdits(m_refusedFile);
+            m_session->discardRefusedEdits(m_refusedId);
     });
     auto *refusedLayout = new QHBoxLayout(m_refusedRow);
     refusedLayout->setContentsMargins(0, 0, 0, 0);
@@ -772,16 +772,23 @@ void CodePane::joinWithCode()
 void CodePane::openSession(Client::CodeSessionId id, const QString &accessCode)
 {
     // One session at a time: the one shown before is left, so it stops sending its events.
+    int unsent = 0;
+    int refused = 0;
     if (m_session && m_session->id() != id) {
         if (!confirmLeaving())
             return;
         CodeSession *previous = m_session;
+        if (previous->keepsChangesOnThisComputer()) {
+            unsent = static_cast<int>(previous->filesWithUnsentEdits().size());
+            refused = static_cast<int>(previous->allRefusedEdits().size());
+        }
         bindSession(nullptr);
         m_client->leave(previous);
     }
     CodeSession *session = m_client->join(id, accessCode);
     bindSession(session);
     m_pages->setCurrentIndex(1);
+    noteKeptChanges(m_error, unsent, refused);
 }
 
 void CodePane::leaveSession()
@@ -789,10 +796,15 @@ void CodePane::leaveSession()
     if (!m_session || !confirmLeaving())
         return;
     CodeSession *session = m_session;
+    // Not blocked: what the server has not taken stays on this computer; the user hears so once.
+    const bool kept = session->keepsChangesOnThisComputer();
+    const int unsent = kept ? static_cast<int>(session->filesWithUnsentEdits().size()) : 0;
+    const int refused = kept ? static_cast<int>(session->allRefusedEdits().size()) : 0;
     bindSession(nullptr);
     m_client->leave(session);
     m_pages->setCurrentIndex(0);
     refreshSessions();
+    noteKeptChanges(m_listError, unsent, refused);
 }
 
 void CodePane::bindSession(CodeSession *session)

@@ -89,17 +89,21 @@ public:
     QAction *archiveAction() const { return m_archive; }
     QAction *unarchiveAction() const { return m_unarchive; }
     QAction *deleteAction() const { return m_delete; }
-    /// Asks before leaving a session that holds refused edits (they are kept nowhere else), by
-    /// Leave, another session, signing out or quitting; true: leave. Modal.
+    /// Asks before leaving (Leave, another session) a session whose refused edits could not be
+    /// kept on this computer (no local cache); true: leave. Modal. With the cache nothing is
+    /// asked: unsent and refused edits stay there for the next time the session is opened.
     bool confirmLeaving();
-    /// Edits the server refused for good (CodeSession::refusedEdits()): of the current file,
-    /// else of another one (a deleted file, a session closed to me), with the actions below.
+    /// Edits the server refused for good (CodeSession::refusedEdits()): the latest of the
+    /// current file, else of another one (a deleted file, a session closed to me), with the
+    /// actions below; saving or dismissing it shows the next one kept, if any.
     MessageBanner *refusedBanner() const { return m_refusedBanner; }
     QToolButton *saveCopyButton() const { return m_saveCopy; }
     QToolButton *copyRefusedButton() const { return m_copyRefused; }
     QToolButton *dismissRefusedButton() const { return m_dismissRefused; }
     /// The file the refused-edits banner is about (invalid: hidden).
     Client::CodeFileId refusedFile() const { return m_refusedFile; }
+    /// Which kept text (CodeSession::RefusedEdits::id) the banner offers (0: hidden).
+    qint64 refusedEditsId() const { return m_refusedId; }
     /// The actions a listed session offers me (what its context menu shows; empty if none).
     /// The caller owns the menu.
     QMenu *listMenu(Client::CodeSessionId id);
@@ -154,7 +158,9 @@ private:
     void updateRefusedBanner();
     /// Asks where (a file dialog, "<name> (my copy).<ext>" proposed) and writes the kept text.
     void saveRefusedCopy();
-    void writeRefusedCopy(Client::CodeFileId file, const QString &target);
+    void writeRefusedCopy(qint64 id, const QString &target);
+    /// After leaving a session: says once what stayed on this computer for the next time.
+    void noteKeptChanges(MessageBanner *banner, int unsentFiles, int refusedTexts);
 
     Client::CodeClient *m_client;
     Client::Connection *m_connection;
@@ -213,6 +219,7 @@ private:
     QToolButton *m_copyRefused;
     QToolButton *m_dismissRefused;
     Client::CodeFileId m_refusedFile;
+    qint64 m_refusedId = 0;
     QSplitter *m_splitter;
     FileTreePanel *m_files;
     QStackedWidget *m_center;

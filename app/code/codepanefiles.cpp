@@ -250,21 +250,24 @@ QString CodePane::commentsReport() const
 void CodePane::updateRefusedBanner()
 {
     std::optional<CodeSession::RefusedEdits> edits;
+    QList<CodeSession::RefusedEdits> all;
     if (m_session) {
         edits = m_session->refusedEdits(m_currentFile);
         // A deleted file, or a session closed to me, has no editor to show them with: they
         // stay in view until saved or dismissed.
-        const QList<CodeSession::RefusedEdits> all = m_session->allRefusedEdits();
+        all = m_session->allRefusedEdits();
         if (!edits && !all.isEmpty())
             edits = all.constLast();
     }
     if (!edits) {
         m_refusedFile = CodeFileId();
+        m_refusedId = 0;
         m_refusedBanner->clear();
         m_refusedRow->hide();
         return;
     }
     m_refusedFile = edits->file;
+    m_refusedId = edits->id;
     const QString name = QFileInfo(edits->path).fileName();
     QString text;
     switch (edits->reply.error) {
@@ -285,18 +288,32 @@ void CodePane::updateRefusedBanner()
         break;
     }
     text += QLatin1Char(' ') + tr("Save a copy to keep them.");
+    // Every refusal is kept on its own: the banner offers the latest, then the earlier ones.
+    const qsizetype earlier = std::count_if(all.cbegin(), all.cend(), [&edits](const CodeSession::RefusedEdits &e) {
+        return e.file == edits->file && e.id != edits->id;
+    });
+    if (earlier > 0)
+        text += QLatin1Char(' ') + tr("%n earlier version(s) of your changes to this file are kept too: they follow.", nullptr,
+                                      static_cast<int>(earlier));
     m_refusedBanner->showMessage(MessageBanner::Kind::Warning, text);
     m_refusedRow->show();
 }
 
 bool CodePane::confirmLeaving()
 {
-    const QList<CodeSession::RefusedEdits> kept = m_session ? m_session->allRefusedEdits() : QList<CodeSession::RefusedEdits>();
+    // With the local cache, refused edits stay there and come back when the session is opened
+    // again (unsent ones are sent then): leaving loses nothing and is not blocked.
+    if (!m_session || m_session->keepsChangesOnThisComputer())
+        return true;
+    const QList<CodeSession::RefusedEdits> kept = m_session->allRefusedEdits();
     if (kept.isEmpty())
         return true;
     QStringList names;
-    for (const CodeSession::RefusedEdits &edits : kept)
-        names.append(QFileInfo(edits.path).fileName());
+    for (const CodeSession::RefusedEdits &edits : kept) {
+        const QString name = QFileInfo(edits.path).fileName();
+        if (!names.contains(name))
+            names.append(name);
+    }
     QMessageBox box(QMessageBox::Warning, tr("Leave session"),
                     tr("Your changes to %1 that the server refused are kept only until you leave this session. "
                        "Leave and lose them?").arg(QLocale().createSeparatedList(names)),
@@ -308,9 +325,21 @@ bool CodePane::confirmLeaving()
     return box.exec() == QMessageBox::Yes;
 }
 
+void CodePane::noteKeptChanges(MessageBanner *banner, int unsentFiles, int refusedTexts)
+{
+    QStringList notes;
+    if (unsentFiles > 0)
+        notes.append(tr("Your changes to %n file(s) are not on the server yet. They are kept on this computer and sent "
+                        "when you open that session again.", nullptr, unsentFiles));
+    if (refusedTexts > 0)
+        notes.append(tr("The changes the server refused are kept too: open that session again to save a copy."));
+    if (!notes.isEmpty())
+        banner->showMessage(MessageBanner::Kind::Information, notes.join(QLatin1Char(' ')));
+}
+
 void CodePane::saveRefusedCopy()
 {
-    const std::optional<CodeSession::RefusedEdits> edits = m_session ? m_session->refusedEdits(m_refusedFile) : std::nullopt;
+    const std::optional<CodeSession::RefusedEdits> edits = m_session ? m_session->refusedEditsWithId(m_refusedId) : std::nullopt;
     if (!edits)
         return;
     const QFileInfo name(edits->path);
@@ -326,14 +355,14 @@ void CodePane::saveRefusedCopy()
     dialog->setFileMode(QFileDialog::AnyFile);
     dialog->setDirectory(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
     dialog->selectFile(copyName);
-    const CodeFileId file = edits->file;
-    connect(dialog, &QFileDialog::fileSelected, this, [this, file](const QString &target) { writeRefusedCopy(file, target); });
+    const qint64 id = edits->id;
+    connect(dialog, &QFileDialog::fileSelected, this, [this, id](const QString &target) { writeRefusedCopy(id, target); });
     dialog->open();
 }
 
-void CodePane::writeRefusedCopy(CodeFileId file, const QString &target)
+void CodePane::writeRefusedCopy(qint64 id, const QString &target)
 {
-    const std::optional<CodeSession::RefusedEdits> edits = m_session ? m_session->refusedEdits(file) : std::nullopt;
+    const std::optional<CodeSession::RefusedEdits> edits = m_session ? m_session->refusedEditsWithId(id) : std::nullopt;
     if (!edits || target.isEmpty())
         return;
     QSaveFile out(target);
@@ -342,7 +371,7 @@ void CodePane::writeRefusedCopy(CodeFileId file, const QString &target)
                                                              .arg(QDir::toNativeSeparators(target), out.errorString()));
         return;
     }
-    m_session->discardRefusedEdits(file);
+    m_session->discardRefusedEdits(id);
     m_error->showMessage(MessageBanner::Kind::Information,
                          tr("Saved a copy of your changes to %1.").arg(QDir::toNativeSeparators(target)));
 }

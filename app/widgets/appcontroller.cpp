@@ -6,6 +6,7 @@
 #include "chatpane.h"
 #include "appsettings.h"
 #include "chatclient.h"
+#include "codeclient.h"
 #include "codepane.h"
 #include "hostclassdialog.h"
 #include "icons.h"
@@ -231,9 +232,6 @@ void AppController::showAbout()
 
 void AppController::signOut()
 {
-    // Edits the server refused live only in the Code pane, whatever "Keep me signed in" says.
-    if (m_mainWindow && !m_mainWindow->codePane()->confirmLeaving())
-        return;
     askBeforeDeletingUnsent(tr("Sign Out"), tr("Signing out deletes them from this computer."),
                             tr("Sign Out and Delete Them"), &AppController::completeSignOut);
 }
@@ -243,9 +241,10 @@ void AppController::askBeforeDeletingUnsent(const QString &title, const QString 
 {
     // Signing out (or quitting without "keep me signed in") deletes the account's cache with
     // what it has not sent yet, so that a shared computer keeps nothing of it: messages written
-    // offline are not thrown away without asking.
+    // offline, code edits not on the server (unsent or refused) are not thrown away unasked.
     const int unsent = m_mainWindow ? m_mainWindow->chatPane()->chatClient()->unsentCount() : 0;
-    if (unsent == 0) {
+    const int codeFiles = m_mainWindow ? m_mainWindow->codePane()->codeClient()->filesWithChangesNotOnServer() : 0;
+    if (unsent == 0 && codeFiles == 0) {
         (this->*then)();
         return;
     }
@@ -255,9 +254,16 @@ void AppController::askBeforeDeletingUnsent(const QString &title, const QString 
     box->setIcon(QMessageBox::Warning);
     box->setTextFormat(Qt::PlainText);
     box->setWindowTitle(title);
-    box->setText(tr("%n message(s) you wrote have not been sent yet.", nullptr, unsent));
-    box->setInformativeText(consequence + QLatin1Char(' ')
-                            + tr("To send them, keep Cohort open until it is connected again."));
+    QStringList what;
+    if (unsent > 0)
+        what.append(tr("%n message(s) you wrote have not been sent yet.", nullptr, unsent));
+    if (codeFiles > 0)
+        what.append(tr("Your changes to %n code file(s) are not on the server.", nullptr, codeFiles));
+    box->setText(what.join(QLatin1Char(' ')));
+    QString advice = tr("To send them, keep Cohort open until it is connected again.");
+    if (codeFiles > 0)
+        advice += QLatin1Char(' ') + tr("Changes the server refused can be saved as a copy in the Code pane.");
+    box->setInformativeText(consequence + QLatin1Char(' ') + advice);
     QPushButton *anyway = box->addButton(proceed, QMessageBox::DestructiveRole);
     anyway->setObjectName(QStringLiteral("deleteUnsentButton"));
     box->addButton(QMessageBox::Cancel);
@@ -299,8 +305,8 @@ void AppController::quit()
 {
     if (m_quitting)
         return;
-    if (m_mainWindow && !m_mainWindow->codePane()->confirmLeaving())
-        return;
+    // With "keep me signed in" the account's cache stays: unsent code edits are sent, and
+    // refused ones offered again, the next time their session is opened.
     if (AppSettings::keepSignedIn()) {
         completeQuit();
         return;

@@ -29,7 +29,8 @@ public:
     /// Applies the stored theme and language, then resumes the kept session or shows sign-in.
     void start();
     /// Signs out, stops a hosted class gracefully and quits the event loop; without "keep me
-    /// signed in" after asking when messages written offline would be deleted with the cache.
+    /// signed in" after asking when messages written offline, or code changes not on the
+    /// server, would be deleted with the cache (with it they stay for the next run).
     void quit();
 
     Client::Connection *connection() const { return m_connection; }
@@ -42,7 +43,8 @@ public:
 
     void showSettings();
     void showAbout();
-    /// Signs out, after asking when messages written offline would be deleted with the cache.
+    /// Signs out, after asking when messages written offline, or code changes not on the
+    /// server, would be deleted with the cache.
     void signOut();
 
 Q_SIGNALS:

@@ -4,6 +4,10 @@
 #include "appsettings.h"
 #include "chatclient.h"
 #include "chatpane.h"
+#include "codeclient.h"
+#include "codepane.h"
+#include "codesession.h"
+#include "codesessionfile.h"
 #include "hostbanner.h"
 #include "hostclassdialog.h"
 #include "mainwindow.h"
@@ -33,8 +37,11 @@ class TestAppController : public QObject
 private Q_SLOTS:
     void initTestCase();
     void hostSignOutAndQuit();
+    void codeChangesNotOnTheServerAreNotDroppedUnasked();
 
 private:
+    /// Starts the controller and hosts a class as ines; false if a step failed.
+    static bool hostAClass(AppController &controller, const QString &dataDir);
     QTemporaryDir m_dir;
 };
 
@@ -122,6 +129,109 @@ void TestAppController::hostSignOutAndQuit()
     QVERIFY(!controller.signInDialog()->findChild<MessageBanner *>(QStringLiteral("signInNotice"))->isVisible());
     // The class keeps running for the students while the host is signed out.
     QVERIFY(controller.hostedServer()->isRunning());
+
+    QSignalSpy stopped(controller.hostedServer(), &HostedServer::stopped);
+    controller.quit();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 10000);
+}
+
+bool TestAppController::hostAClass(AppController &controller, const QString &dataDir)
+{
+    HostOptions options;
+    options.dataDir = dataDir;
+    options.preferredPort = 0;
+    options.argon2OpsLimit = 1;
+    options.argon2MemLimit = 8192;
+    controller.setHostOptions(options);
+    controller.start();
+    if (!QTest::qWaitFor([&controller] { return controller.signInDialog() && controller.signInDialog()->isVisible(); }, 5000))
+        return false;
+    QTest::mouseClick(controller.signInDialog()->findChild<QPushButton *>(QStringLiteral("hostClassButton")),
+                      Qt::LeftButton);
+    HostClassDialog *host = nullptr;
+    if (!QTest::qWaitFor([&] { return (host = controller.signInDialog()->findChild<HostClassDialog *>()) && host->isVisible(); }, 5000))
+        return false;
+    host->findChild<QLineEdit *>(QStringLiteral("courseNameEdit"))->setText(QStringLiteral("Physics 101"));
+    host->findChild<QLineEdit *>(QStringLiteral("hostDisplayNameEdit"))->setText(QStringLiteral("Ines Instructor"));
+    host->findChild<QLineEdit *>(QStringLiteral("hostUsernameEdit"))->setText(QStringLiteral("ines"));
+    QSignalSpy shown(&controller, &AppController::mainWindowShown);
+    QTest::mouseClick(host->findChild<QPushButton *>(QStringLiteral("startHostingButton")), Qt::LeftButton);
+    return QTest::qWaitFor([&shown] { return shown.count() == 1; }, 15000);
+}
+
+void TestAppController::codeChangesNotOnTheServerAreNotDroppedUnasked()
+{
+    AppController controller;
+    QVERIFY(hostAClass(controller, m_dir.filePath(QStringLiteral("code-server"))));
+    MainWindow *window = controller.mainWindow();
+    Client::CodeClient *code = window->codePane()->codeClient();
+    QTRY_VERIFY(code->isAvailable());
+
+    // A session with a file, open; the server refuses a paste past its file length limit.
+    Client::NewCodeSession settings;
+    settings.title = QStringLiteral("Lab");
+    settings.visibility = QStringLiteral("private");
+    std::optional<Client::CodeSessionInfo> created;
+    code->createSession(settings, this, [&created](const Client::Reply &, const std::optional<Client::CodeSessionInfo> &info) {
+        created = info;
+    });
+    QTRY_VERIFY(created.has_value());
+    window->codePane()->openSession(created->id);
+    Client::CodeSession *session = window->codePane()->session();
+    QVERIFY(session);
+    QTRY_COMPARE(session->state(), Client::CodeSession::State::Joined);
+    std::optional<Client::CodeFileInfo> file;
+    session->createFile(QStringLiteral("notes.txt"), QStringLiteral("text"), QString(), this,
+                        [&file](const Client::Reply &, const std::optional<Client::CodeFileInfo> &f) { file = f; });
+    QTRY_VERIFY(file.has_value());
+    Client::CodeSessionFile *open = session->openFile(file->id);
+    QTRY_VERIFY(open->isLoaded());
+    QString pasted;
+    while (pasted.size() <= code->limits().maxFileLength)
+        pasted += QString(79, QLatin1Char('p')) + QLatin1Char('\n');
+    open->insert(0, pasted);
+    QTRY_VERIFY_WITH_TIMEOUT(session->refusedEdits(file->id).has_value(), 30000);
+    QCOMPARE(code->filesWithChangesNotOnServer(), 1);
+
+    const auto prompt = [window] {
+        for (QMessageBox *box : window->findChildren<QMessageBox *>(QStringLiteral("unsentMessagesPrompt"))) {
+            if (box->isVisible())
+                return box;
+        }
+        return static_cast<QMessageBox *>(nullptr);
+    };
+    // Signing out deletes the account's cache, the refused text with it: asked first, and
+    // Cancel keeps everything.
+    controller.signOut();
+    QTRY_VERIFY(prompt());
+    QVERIFY2(prompt()->text().contains(QLatin1String("1 code file")), qPrintable(prompt()->text()));
+    QVERIFY(prompt()->informativeText().contains(QLatin1String("saved as a copy")));
+    QTest::mouseClick(prompt()->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!prompt());
+    QVERIFY(window->isVisible());
+    QVERIFY(session->refusedEdits(file->id).has_value());
+
+    // An edit the server has not seen yet (offline) counts as well, and so does quitting
+    // without "keep me signed in".
+    controller.connection()->goOffline();
+    open->insert(0, QStringLiteral("offline "));
+    QCOMPARE(code->filesWithChangesNotOnServer(), 1); // the same file
+    AppSettings::setKeepSignedIn(false);
+    controller.quit();
+    QTRY_VERIFY(prompt());
+    QVERIFY2(prompt()->text().contains(QLatin1String("1 code file")), qPrintable(prompt()->text()));
+    QTest::mouseClick(prompt()->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!prompt());
+    QVERIFY(window->isVisible());
+    QVERIFY(controller.hostedServer()->isRunning());
+
+    // Signing out anyway: the session ends here (its edits are not sent by whoever signs in next).
+    controller.signOut();
+    QTRY_VERIFY(prompt());
+    QTest::mouseClick(prompt()->findChild<QPushButton *>(QStringLiteral("deleteUnsentButton")), Qt::LeftButton);
+    QCOMPARE(controller.connection()->state(), Client::Connection::State::SignedOut);
+    QTRY_VERIFY(!window->codePane()->session());
+    QVERIFY(code->sessions().isEmpty());
 
     QSignalSpy stopped(controller.hostedServer(), &HostedServer::stopped);
     controller.quit();

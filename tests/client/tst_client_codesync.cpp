@@ -387,7 +387,7 @@ void TestClientCodeSync::refusedOfflineEditsAreKept()
     }
 
     // Saved or let go, the text is gone from memory.
-    ana.session->discardRefusedEdits(created->id);
+    ana.session->discardRefusedEdits(edits.id);
     QVERIFY(!ana.session->refusedEdits(created->id));
     QVERIFY(ana.session->allRefusedEdits().isEmpty());
     QCOMPARE(kept.size(), 2);

@@ -75,6 +75,63 @@ private Q_SLOTS:
         QVERIFY(cache.draft(RoomId(7)).isEmpty());
     }
 
+    void migratesAVersionTwoCacheWithCodeTables()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v2/cache.sqlite"));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("v2"))));
+        {
+            // A version 2 cache: an agent id kept, no tables for code edits yet.
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v2"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("CREATE TABLE code_agents (session_id INTEGER PRIMARY KEY, agent INTEGER NOT NULL)")));
+            QVERIFY(query.exec(QStringLiteral("INSERT INTO code_agents (session_id, agent) VALUES (3, 77)")));
+            QVERIFY(query.exec(QStringLiteral("PRAGMA user_version=2")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
+        LocalCache cache;
+        QCOMPARE(cache.open(path), QString());
+        QCOMPARE(cache.codeAgent(3), quint64(77));
+        const UserId ana(5);
+        const UserId ben(6);
+        const CachedUnsentEdits edits{3, 9, QStringLiteral("main.py"), QByteArray("state"), QByteArray("pending"), 1000};
+        QVERIFY(cache.unsentEdits(ana).isEmpty());
+        QVERIFY(cache.setUnsentEdits(ana, edits));
+        CachedUnsentEdits newer = edits;
+        newer.pending = QByteArray("more pending");
+        QVERIFY(cache.setUnsentEdits(ana, newer)); // replaces: one row per file
+        const CachedRefusedEdits first{0, 3, 9, QStringLiteral("main.py"), QStringLiteral("x = 1"),
+                                       Protocol::ErrorCode::Forbidden, QStringLiteral("viewer"), 2000};
+        const qint64 firstId = cache.addRefusedEdits(ana, first);
+        CachedRefusedEdits second = first;
+        second.text = QStringLiteral("x = 2");
+        second.error = Protocol::ErrorCode::Conflict;
+        const qint64 secondId = cache.addRefusedEdits(ana, second);
+        QVERIFY(firstId > 0 && secondId > firstId);
+        cache.close();
+
+        QCOMPARE(cache.open(path), QString());
+        QCOMPARE(cache.unsentEdits(ana), QList<CachedUnsentEdits>{newer});
+        QCOMPARE(cache.unsentEdits(ana, 3), QList<CachedUnsentEdits>{newer});
+        QVERIFY(cache.unsentEdits(ana, 4).isEmpty());
+        QVERIFY(cache.unsentEdits(ben).isEmpty()); // another user's are not theirs
+        QVERIFY(cache.refusedEdits(ben, 3).isEmpty());
+        const QList<CachedRefusedEdits> refused = cache.refusedEdits(ana, 3);
+        QCOMPARE(refused.size(), 2); // both kept, oldest first
+        QCOMPARE(refused.at(0).id, firstId);
+        QCOMPARE(refused.at(0).text, QStringLiteral("x = 1"));
+        QCOMPARE(refused.at(1).error, Protocol::ErrorCode::Conflict);
+        QCOMPARE(cache.refusedEdits(ana).size(), 2);
+        QVERIFY(cache.removeRefusedEdits(firstId));
+        QCOMPARE(cache.refusedEdits(ana, 3).size(), 1);
+        QVERIFY(!cache.removeUnsentEdits(ben, 3, 9));
+        QVERIFY(cache.removeUnsentEdits(ana, 3, 9));
+        QVERIFY(cache.unsentEdits(ana).isEmpty());
+    }
+
     void heldMessagesKeepTheirFilesAcrossReopen()
     {
         QTemporaryDir dir;
