@@ -112,7 +112,8 @@ public:
     /// Opens a file: returns its object at once (owned by the session), which emits loaded()
     /// when the server's state arrived. Opening an open file returns the same object.
     CodeSessionFile *openFile(CodeFileId file);
-    /// Closes the file's replica (pending edits are still sent) and deletes its object later.
+    /// Closes the file's replica and deletes its object later; edits not acknowledged yet are
+    /// kept on this computer and sent when the file is opened again (this run or a later one).
     void closeFile(CodeFileId file);
     CodeSessionFile *openedFile(CodeFileId file) const { return m_open.value(file); }
     QList<CodeSessionFile *> openedFiles() const { return m_open.values(); }
