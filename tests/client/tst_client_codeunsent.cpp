@@ -32,6 +32,8 @@ private Q_SLOTS:
     void offlineEditsAreSentAfterARestart();
     void editsSurviveAQuitWhileTheServerIsDown();
     void refusedEditsSurviveARestart();
+    void keptEditsTheServerCannotTakeAreOffered_data();
+    void keptEditsTheServerCannotTakeAreOffered();
     void twoRefusalsOfOneFileAreBothKept();
     void anotherUserDoesNotSendThem();
     void signingOutEndsTheSessionsOfThatUser();
@@ -320,6 +322,53 @@ void TestClientCodeUnsent::refusedEditsSurviveARestart()
     Device fourth;
     QVERIFY(start(fourth, QStringLiteral("ana-laptop"), QStringLiteral("ana")));
     QVERIFY(fourth.code->join(m_session)->allRefusedEdits().isEmpty());
+}
+
+void TestClientCodeUnsent::keptEditsTheServerCannotTakeAreOffered_data()
+{
+    QTest::addColumn<QString>("meanwhile");
+    QTest::addColumn<int>("error");
+    QTest::newRow("session archived") << QStringLiteral("archive") << int(Protocol::ErrorCode::Conflict);
+    QTest::newRow("file deleted") << QStringLiteral("delete file") << int(Protocol::ErrorCode::NotFound);
+}
+
+void TestClientCodeUnsent::keptEditsTheServerCannotTakeAreOffered()
+{
+    QFETCH(QString, meanwhile);
+    QFETCH(int, error);
+    CodeFileId main;
+    QVERIFY(setUp(main));
+    Device ana;
+    QVERIFY(start(ana, QStringLiteral("ana-laptop"), QStringLiteral("ana")));
+    QVERIFY(enter(ana, m_session));
+    CodeSessionFile *file = openLoaded(ana, main);
+    QVERIFY(file);
+    goOffline(ana);
+    QTRY_COMPARE(file->syncState(), CodeSessionFile::SyncState::Offline);
+    file->insert(file->text().size(), QStringLiteral("print(x)\n"));
+    const QString mine = file->text();
+    quit(ana);
+
+    bool done = false;
+    if (meanwhile == QLatin1String("archive")) {
+        m_ines.code->archiveSession(m_session, this,
+                                    [&done](const Client::Reply &reply, const std::optional<Client::CodeSessionInfo> &) { done = reply.ok; });
+    } else {
+        m_ines.session->deleteFile(main, this, [&done](const Client::Reply &reply) { done = reply.ok; });
+    }
+    QTRY_VERIFY(done);
+
+    // The next run cannot send them: they are offered as refused edits, with the text she had.
+    Device later;
+    QVERIFY(start(later, QStringLiteral("ana-laptop"), QStringLiteral("ana")));
+    CodeSession *session = later.code->join(m_session);
+    QTRY_VERIFY_WITH_TIMEOUT(session->refusedEdits(main).has_value(), 10000);
+    QCOMPARE(session->refusedEdits(main)->text, mine);
+    QCOMPARE(session->refusedEdits(main)->path, QStringLiteral("src/main.py"));
+    QCOMPARE(int(session->refusedEdits(main)->reply.error), error);
+    QCOMPARE(session->allRefusedEdits().size(), 1);
+    QVERIFY(keptOf(later, m_ana).isEmpty());
+    QCOMPARE(later.docUpdates, 0);
 }
 
 void TestClientCodeUnsent::twoRefusalsOfOneFileAreBothKept()
