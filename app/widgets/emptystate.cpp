@@ -21,7 +21,6 @@ EmptyState::EmptyState(const QString &symbol, QWidget *parent)
     , m_icon(new QLabel(this))
     , m_title(new QLabel(this))
     , m_text(new QLabel(this))
-    , m_actions(new QVBoxLayout)
 {
     m_icon->setAlignment(Qt::AlignCenter);
     m_title->setAlignment(Qt::AlignCenter);
@@ -48,8 +47,13 @@ EmptyState::EmptyState(const QString &symbol, QWidget *parent)
     column->addSpacing(6);
     column->addWidget(m_text);
     column->addSpacing(18);
+    // The actions sit in a column as wide as the widest of them, centred: stacked buttons of
+    // one width read as one group, not as a ragged pile.
+    auto *actions = new QWidget(body);
+    m_actions = new QVBoxLayout(actions);
+    m_actions->setContentsMargins(0, 0, 0, 0);
     m_actions->setSpacing(8);
-    column->addLayout(m_actions);
+    column->addWidget(actions, 0, Qt::AlignHCenter);
 
     auto *row = new QHBoxLayout;
     row->addStretch(1);
@@ -85,7 +89,9 @@ QString EmptyState::text() const
 
 void EmptyState::addAction(QWidget *widget)
 {
-    m_actions->addWidget(widget, 0, Qt::AlignHCenter);
+    // Tool buttons do not grow by default; these take the column's width.
+    widget->setSizePolicy(QSizePolicy::Preferred, widget->sizePolicy().verticalPolicy());
+    m_actions->addWidget(widget);
 }
 
 void EmptyState::changeEvent(QEvent *event)

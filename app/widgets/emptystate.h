@@ -21,7 +21,7 @@ public:
     void setText(const QString &text);
     QString title() const;
     QString text() const;
-    /// Adds a widget (e.g. a button) under the text, centred.
+    /// Adds a widget (e.g. a button) under the text; stacked actions share one width, centred.
     void addAction(QWidget *widget);
 
 protected:

@@ -20,6 +20,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTest>
+#include <QToolButton>
 
 using namespace Cohort;
 using namespace Cohort::Ui;
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void connectedThenReconnectingCountsDown();
     void shortcutsSwitchPanes();
     void emptyPanesExplainThemselves();
+    void emptyStateActionsShareOneWidth();
     void languageSwitchRetranslates();
     void pluralFormsAreSpelled();
     void darkThemeAppliesDarkPalette();
@@ -122,6 +124,25 @@ void TestMainWindow::emptyPanesExplainThemselves()
         QVERIFY(!pane->text().contains(QLatin1String("later release"), Qt::CaseInsensitive));
         QVERIFY(!pane->text().contains(QLatin1String("not yet"), Qt::CaseInsensitive));
     }
+}
+
+void TestMainWindow::emptyStateActionsShareOneWidth()
+{
+    // The Code pane's "no sessions" and "no files" states stack two buttons of different text
+    // lengths: one width keeps them one centred group instead of a ragged pile.
+    EmptyState state(QStringLiteral("code"));
+    auto *shortAction = new QToolButton(&state);
+    shortAction->setText(QStringLiteral("New"));
+    auto *longAction = new QToolButton(&state);
+    longAction->setText(QStringLiteral("Join with a code from your teacher"));
+    state.addAction(shortAction);
+    state.addAction(longAction);
+    state.resize(800, 600);
+    state.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&state));
+    QCOMPARE(shortAction->width(), longAction->width());
+    QVERIFY(longAction->width() >= longAction->sizeHint().width());
+    QVERIFY(qAbs(shortAction->mapTo(&state, shortAction->rect().center()).x() - state.width() / 2) <= 2);
 }
 
 void TestMainWindow::languageSwitchRetranslates()
