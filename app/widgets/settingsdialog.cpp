@@ -41,7 +41,11 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_server->setText(AppSettings::serverAddress());
     m_language->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_theme->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_serverHint->setObjectName(QStringLiteral("serverHint"));
     m_serverHint->setWordWrap(true);
+    // A wrapped label asks for little width: it grows with the address field above it instead
+    // of wrapping its two sentences into a narrow column of three lines.
+    m_serverHint->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
     m_serverHint->setFont(small);

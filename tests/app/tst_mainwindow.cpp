@@ -13,6 +13,8 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QRegularExpression>
 #include <QSettings>
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void shortcutsSwitchPanes();
     void emptyPanesExplainThemselves();
     void emptyStateActionsShareOneWidth();
+    void settingsHintUsesTheFieldWidth();
     void languageSwitchRetranslates();
     void pluralFormsAreSpelled();
     void darkThemeAppliesDarkPalette();
@@ -143,6 +146,17 @@ void TestMainWindow::emptyStateActionsShareOneWidth()
     QCOMPARE(shortAction->width(), longAction->width());
     QVERIFY(longAction->width() >= longAction->sizeHint().width());
     QVERIFY(qAbs(shortAction->mapTo(&state, shortAction->rect().center()).x() - state.width() / 2) <= 2);
+}
+
+void TestMainWindow::settingsHintUsesTheFieldWidth()
+{
+    SettingsDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    const auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("settingsServerEdit"));
+    const auto *hint = dialog.findChild<QLabel *>(QStringLiteral("serverHint"));
+    QVERIFY(edit && hint);
+    QCOMPARE(hint->width(), edit->width());
 }
 
 void TestMainWindow::languageSwitchRetranslates()
