@@ -42,7 +42,6 @@ HostBanner::HostBanner(QWidget *parent)
     , m_note(new QLabel(this))
 {
     setObjectName(QStringLiteral("hostBanner"));
-    setAttribute(Qt::WA_StyledBackground);
     m_address->setObjectName(QStringLiteral("hostAddressLabel"));
     m_code->setObjectName(QStringLiteral("hostJoinCodeLabel"));
     m_copyAddress->setObjectName(QStringLiteral("copyAddressButton"));
@@ -139,17 +138,19 @@ void HostBanner::retranslateUi()
     m_note->setText(note);
 }
 
+void HostBanner::paintEvent(QPaintEvent *)
+{
+    paintTintedBox(this, m_background, m_border, 8);
+}
+
 void HostBanner::updateLook()
 {
     const QColor accent = palette().color(QPalette::Highlight);
-    QColor background = accent;
-    background.setAlphaF(Appearance::isDark() ? 0.20f : 0.08f);
-    QColor border = accent;
-    border.setAlphaF(0.35f);
-    const QString sheet = QStringLiteral("#hostBanner { background: %1; border: 1px solid %2; border-radius: 8px; }")
-                              .arg(cssColor(background), cssColor(border));
-    if (sheet != styleSheet())
-        setStyleSheet(sheet);
+    m_background = accent;
+    m_background.setAlphaF(Appearance::isDark() ? 0.20f : 0.08f);
+    m_border = accent;
+    m_border.setAlphaF(0.35f);
+    update();
     m_icon->setPixmap(Icons::symbolPixmap(QStringLiteral("host"), 32, accent, devicePixelRatioF()));
     const QIcon copy = Icons::symbol(QStringLiteral("copy"));
     m_copyAddress->setIcon(copy);

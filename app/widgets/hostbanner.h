@@ -26,6 +26,7 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
 
 private:
     void retranslateUi();
@@ -35,6 +36,8 @@ private:
     QString m_addressValue;
     QString m_joinCodeValue;
     QStringList m_otherAddresses;
+    QColor m_background;
+    QColor m_border;
     bool m_lanReachable = true;
     QLabel *m_icon;
     QLabel *m_headline;

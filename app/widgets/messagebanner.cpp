@@ -7,6 +7,7 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPainter>
 #include <QStyle>
 #include <QToolButton>
 
@@ -21,6 +22,15 @@ QString cssColor(const QColor &color)
         .arg(color.alpha());
 }
 
+void paintTintedBox(QWidget *widget, const QColor &background, const QColor &border, qreal radius)
+{
+    QPainter painter(widget);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(border, 1));
+    painter.setBrush(background);
+    painter.drawRoundedRect(QRectF(widget->rect()).adjusted(0.5, 0.5, -0.5, -0.5), radius, radius);
+}
+
 MessageBanner::MessageBanner(QWidget *parent)
     : QFrame(parent)
     , m_icon(new QLabel(this))
@@ -28,7 +38,6 @@ MessageBanner::MessageBanner(QWidget *parent)
     , m_close(new QToolButton(this))
 {
     setObjectName(QStringLiteral("messageBanner"));
-    setAttribute(Qt::WA_StyledBackground);
     m_text->setWordWrap(true);
     // Messages carry names of people, files and sessions that anyone can choose: never markup.
     m_text->setTextFormat(Qt::PlainText);
@@ -80,6 +89,11 @@ void MessageBanner::changeEvent(QEvent *event)
     QFrame::changeEvent(event);
 }
 
+void MessageBanner::paintEvent(QPaintEvent *)
+{
+    paintTintedBox(this, m_background, m_border, 6);
+}
+
 void MessageBanner::updateLook()
 {
     QColor accent;
@@ -98,15 +112,11 @@ void MessageBanner::updateLook()
         break;
     }
     const bool dark = Appearance::isDark();
-    QColor background = accent;
-    background.setAlphaF(dark ? 0.22f : 0.10f);
-    QColor border = accent;
-    border.setAlphaF(dark ? 0.55f : 0.45f);
-    const QString sheet = QStringLiteral("#%1 { background: %2; border: 1px solid %3; border-radius: 6px; }")
-                              .arg(objectName(), cssColor(background), cssColor(border));
-    // Setting a style sheet re-polishes the widget; only do it when the look really changes.
-    if (sheet != styleSheet())
-        setStyleSheet(sheet);
+    m_background = accent;
+    m_background.setAlphaF(dark ? 0.22f : 0.10f);
+    m_border = accent;
+    m_border.setAlphaF(dark ? 0.55f : 0.45f);
+    update();
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
     m_icon->setPixmap(style()->standardIcon(pixmap, nullptr, this).pixmap(size, size));
 }

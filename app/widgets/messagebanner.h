@@ -12,6 +12,11 @@ namespace Cohort::Ui {
 /// A colour in style-sheet syntax, with its alpha: rgba(r, g, b, a).
 QString cssColor(const QColor &color);
 
+/// Paints the tinted, rounded box of a banner. Banners paint it themselves instead of taking
+/// a style sheet: a style sheet pins the palette the widget had when it was set, so after a
+/// switch between light and dark its text kept the old colour (white on light, black on dark).
+void paintTintedBox(QWidget *widget, const QColor &background, const QColor &border, qreal radius);
+
 /// An inline, tinted note inside a dialog or pane: an error to fix, a warning, or information.
 class MessageBanner : public QFrame
 {
@@ -31,11 +36,14 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
 
 private:
     void updateLook();
 
     Kind m_kind = Kind::Information;
+    QColor m_background;
+    QColor m_border;
     QLabel *m_icon;
     QLabel *m_text;
     QToolButton *m_close;
