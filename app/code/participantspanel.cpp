@@ -10,7 +10,7 @@
 #include "participantcolors.h"
 
 #include <QEvent>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
@@ -149,6 +149,8 @@ QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
                                         participant.online, AvatarSize, devicePixelRatioF()));
     avatar->setToolTip(participant.online ? tr("Online") : tr("Offline"));
     // Long names and "in <file>" end with "…": the Follow button and the menu stay in the row.
+    // The buttons sit beside the name only, so the details below take the row's whole width
+    // and "in <file>", what Follow is about, still shows beside a long role and "lecturing".
     auto *name = new ElidedLabel(row);
     name->setFullText(isMe ? tr("%1 (you)").arg(participant.user.displayName) : participant.user.displayName);
     QFont bold = name->font();
@@ -157,16 +159,16 @@ QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
     auto *detail = new ElidedLabel(row);
     detail->setFullText(details(participant));
     detail->setForegroundRole(QPalette::PlaceholderText);
-    auto *text = new QVBoxLayout;
-    text->setSpacing(0);
-    text->addWidget(name);
-    text->addWidget(detail);
+    detail->setObjectName(QStringLiteral("participantDetail"));
 
-    auto *layout = new QHBoxLayout(row);
+    auto *layout = new QGridLayout(row);
     layout->setContentsMargins(8, 4, 6, 4);
-    layout->setSpacing(8);
-    layout->addWidget(avatar);
-    layout->addLayout(text, 1);
+    layout->setHorizontalSpacing(8);
+    layout->setVerticalSpacing(0);
+    layout->addWidget(avatar, 0, 0, 2, 1, Qt::AlignVCenter);
+    layout->addWidget(name, 0, 1);
+    layout->setColumnStretch(1, 1);
+    int column = 2;
 
     if (!isMe && !participant.pending) {
         auto *follow = new QToolButton(row);
@@ -187,7 +189,7 @@ QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
             else
                 m_session->stopFollowing();
         });
-        layout->addWidget(follow);
+        layout->addWidget(follow, 0, column++);
     }
     // Roles and approvals are writes, which an archived session refuses.
     if (m_session->isHost() && !m_session->isArchived() && !isMe) {
@@ -197,8 +199,9 @@ QWidget *ParticipantsPanel::buildRow(const CodeParticipant &participant)
         menu->setAutoRaise(true);
         menu->setToolTip(tr("Role and approval"));
         connect(menu, &QToolButton::clicked, this, [this, participant, menu] { showHostMenu(participant, menu); });
-        layout->addWidget(menu);
+        layout->addWidget(menu, 0, column++);
     }
+    layout->addWidget(detail, 1, 1, 1, column - 1);
     return row;
 }
 
