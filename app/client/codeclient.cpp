@@ -10,7 +10,6 @@
 #include "localcache.h"
 
 #include <QJsonArray>
-#include <QSet>
 #include <QTimer>
 #include <QUuid>
 
@@ -233,6 +232,26 @@ int CodeClient::filesWithChangesNotOnServer()
             files.insert({kept.sessionId, kept.fileId});
     }
     return static_cast<int>(files.size());
+}
+
+QSet<CodeSessionId> CodeClient::sessionsWithKeptChanges(bool refused) const
+{
+    QSet<CodeSessionId> sessions;
+    for (const CodeSession *session : std::as_const(m_sessions)) {
+        if (refused ? !session->allRefusedEdits().isEmpty() : !session->filesWithUnsentEdits().isEmpty())
+            sessions.insert(session->id());
+    }
+    const LocalCache *cache = m_connection->cache();
+    if (!cache || !me().isValid())
+        return sessions;
+    if (refused) {
+        for (const CachedRefusedEdits &kept : cache->refusedEdits(me()))
+            sessions.insert(CodeSessionId(kept.sessionId));
+    } else {
+        for (const CachedUnsentEdits &kept : cache->unsentEdits(me()))
+            sessions.insert(CodeSessionId(kept.sessionId));
+    }
+    return sessions;
 }
 
 void CodeClient::onConnectionStateChanged()

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 
@@ -103,6 +104,9 @@ public:
     /// has not acknowledged yet and texts it refused, kept for the user. Writes the open
     /// files' unsent edits to the local cache first. Signing out deletes them with the cache.
     int filesWithChangesNotOnServer();
+    /// The sessions (joined or not) with edits kept on this computer: not sent yet, or (with
+    /// `refused`) refused by the server and waiting for the user to save them.
+    QSet<CodeSessionId> sessionsWithKeptChanges(bool refused) const;
     QList<CodeSession *> sessions() const { return m_sessions.values(); }
 
 Q_SIGNALS:

@@ -574,11 +574,15 @@ void CodePane::refreshSessions()
             m_listError->showMessage(MessageBanner::Kind::Error, ErrorText::forRequest(reply.error, reply.retryAfterMs));
             return;
         }
-        m_listError->clear();
+        // An old error goes; the note about changes kept on leaving a session stays.
+        if (m_listError->kind() == MessageBanner::Kind::Error)
+            m_listError->clear();
         const qint64 selected = m_sessionList->currentItem() ? m_sessionList->currentItem()->data(SessionIdRole).toLongLong() : 0;
         m_sessionList->clear();
         m_listed.clear();
         const bool admin = m_connection->currentUser().role == Role::Admin;
+        const QSet<Client::CodeSessionId> unsent = m_client->sessionsWithKeptChanges(false);
+        const QSet<Client::CodeSessionId> refused = m_client->sessionsWithKeptChanges(true);
         for (const Client::CodeSessionInfo &info : sessions) {
             m_listed.insert(info.id, info);
             QStringList details;
@@ -601,6 +605,10 @@ void CodePane::refreshSessions()
                 details.append(tr("locked"));
             if (info.hasAccessCode)
                 details.append(tr("needs a code"));
+            if (unsent.contains(info.id))
+                details.append(tr("your changes not yet sent"));
+            if (refused.contains(info.id))
+                details.append(tr("refused changes to save"));
             auto *item = new QListWidgetItem(info.title + QLatin1Char('\n') + details.join(QStringLiteral(" · ")), m_sessionList);
             item->setData(SessionIdRole, info.id.value());
             if (info.archived)

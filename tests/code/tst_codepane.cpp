@@ -99,6 +99,7 @@ private Q_SLOTS:
     void unlockRefusedKeepsTheLock();
     void refusedEditsOfferACopy();
     void refusedEditsOfADotFileProposeItsName();
+    void leavingOfflineKeepsUnsentEdits();
     void adminFindsEveryArchivedSession();
     void archivedListSaysWhoSeesItAndWhereItStops();
     void storedSessionLimitSaysWhatHelps();
@@ -1347,6 +1348,27 @@ void TestCodePane::unlockRefusedKeepsTheLock()
     QVERIFY(ines->pane->session()->info().locked);
 }
 
+namespace {
+/// The session list's text for a session; empty if it is not listed.
+QString listedText(CodePane *pane, CodeSessionId id)
+{
+    for (int row = 0; row < pane->sessionList()->count(); ++row) {
+        const QListWidgetItem *item = pane->sessionList()->item(row);
+        if (item->data(Qt::UserRole).toLongLong() == id.value())
+            return item->text();
+    }
+    return QString();
+}
+
+bool showsBanner(const CodePane *pane, const QString &part)
+{
+    const QList<MessageBanner *> banners = pane->findChildren<MessageBanner *>();
+    return std::any_of(banners.cbegin(), banners.cend(), [&part](const MessageBanner *banner) {
+        return banner->isVisible() && banner->text().contains(part);
+    });
+}
+} // namespace
+
 void TestCodePane::refusedEditsOfferACopy()
 {
     auto ines = person(QStringLiteral("ines"));
@@ -1408,10 +1430,10 @@ void TestCodePane::refusedEditsOfferACopy()
     ana->pane->leaveSession();
     QVERIFY(!ana->pane->session());
     QVERIFY(!QApplication::activeModalWidget());
-    const QList<MessageBanner *> banners = ana->pane->findChildren<MessageBanner *>();
-    QVERIFY(std::any_of(banners.cbegin(), banners.cend(), [](const MessageBanner *banner) {
-        return banner->isVisible() && banner->text().contains(QLatin1String("The changes the server refused are kept too"));
-    }));
+    QVERIFY(showsBanner(ana->pane.get(), QStringLiteral("The changes the server refused are kept too")));
+    ana->pane->refreshSessions(); // what a user who goes back to the list gets
+    QTRY_VERIFY(listedText(ana->pane.get(), id).contains(QLatin1String("refused changes to save")));
+    QVERIFY(showsBanner(ana->pane.get(), QStringLiteral("The changes the server refused are kept too")));
     QVERIFY(enter(*ana, id));
     QTRY_VERIFY(ana->pane->refusedBanner()->isVisible());
     QCOMPARE(ana->pane->refusedEditsId(), keptId);
@@ -1478,6 +1500,47 @@ void TestCodePane::refusedEditsOfADotFileProposeItsName()
     QTRY_VERIFY((dialog = ana->pane->findChild<QFileDialog *>(QStringLiteral("saveCopyDialog"))) != nullptr);
     QCOMPARE(QFileInfo(dialog->selectedFiles().value(0)).fileName(), QStringLiteral(".env (my copy)"));
     dialog->reject();
+}
+
+
+void TestCodePane::leavingOfflineKeepsUnsentEdits()
+{
+    auto ines = person(QStringLiteral("ines"));
+    TestNetwork network;
+    auto ana = person(QStringLiteral("ana"), &network);
+    QVERIFY(ines && ana);
+    const CodeSessionId id = createSession(*ines, QStringLiteral("Lab"));
+    QVERIFY(enter(*ines, id));
+    const CodeFileId main = createFile(*ines, QStringLiteral("main.py"), QStringLiteral("x = 1\n"));
+    CollabEditor *inesEditor = openLoaded(*ines, main);
+    QVERIFY(enter(*ana, id));
+    CollabEditor *anaEditor = openLoaded(*ana, main);
+    QVERIFY(inesEditor && anaEditor);
+
+    // The Wi-Fi goes, Ana types and leaves: not blocked, told once where her changes are.
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
+    anaEditor->setFocus();
+    anaEditor->setCursorPosition(1, 0);
+    QTest::keyClicks(anaEditor, QStringLiteral("y = 2"));
+    ana->pane->leaveSession();
+    QVERIFY(!ana->pane->session());
+    QVERIFY(!QApplication::activeModalWidget());
+    QVERIFY(showsBanner(ana->pane.get(), QStringLiteral("not on the server yet")));
+
+    // Back online the list marks the session, and the note stays above it.
+    network.down = false;
+    QTRY_COMPARE_WITH_TIMEOUT(ana->connection->state(), Client::Connection::State::Connected, 10000);
+    ana->pane->refreshSessions();
+    QTRY_VERIFY(listedText(ana->pane.get(), id).contains(QLatin1String("your changes not yet sent")));
+    QVERIFY(showsBanner(ana->pane.get(), QStringLiteral("not on the server yet")));
+    QCOMPARE(inesEditor->text(), QStringLiteral("x = 1\n"));
+
+    // Opening the session again sends them.
+    QVERIFY(enter(*ana, id));
+    QTRY_COMPARE_WITH_TIMEOUT(inesEditor->text(), QStringLiteral("x = 1\ny = 2"), 10000);
+    QTRY_VERIFY(!ana->code->sessionsWithKeptChanges(false).contains(id));
 }
 
 void TestCodePane::adminFindsEveryArchivedSession()
