@@ -17,6 +17,17 @@ QColor participantColor(UserId user, const QPalette &palette)
     return EditorTheme::isDark(palette) ? QColor::fromHsv(hue, 150, 245) : QColor::fromHsv(hue, 210, 185);
 }
 
+QString initialsOf(const QString &name)
+{
+    QString initials;
+    for (const QString &part : name.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        initials += part.at(0).toUpper();
+        if (initials.size() == 2)
+            break;
+    }
+    return initials.isEmpty() ? QStringLiteral("?") : initials;
+}
+
 QPixmap participantAvatar(const QString &name, const QColor &color, bool online, int size, qreal dpr)
 {
     QPixmap pixmap(QSize(size, size) * dpr);
@@ -31,11 +42,11 @@ QPixmap participantAvatar(const QString &name, const QColor &color, bool online,
     painter.setBrush(fill);
     painter.drawEllipse(QRectF(0, 0, size, size));
     QFont font = painter.font();
-    font.setPixelSize(size / 2);
+    font.setPixelSize(size * 2 / 5); // two letters fit inside the circle
     font.setWeight(QFont::DemiBold);
     painter.setFont(font);
     painter.setPen(Qt::white);
-    painter.drawText(QRectF(0, 0, size, size), Qt::AlignCenter, name.left(1).toUpper());
+    painter.drawText(QRectF(0, 0, size, size), Qt::AlignCenter, initialsOf(name));
     return pixmap;
 }
 

@@ -14,6 +14,7 @@
 #include "hostedserver.h"
 #include "icons.h"
 #include "messagebanner.h"
+#include "participantcolors.h"
 #include "serveraddress.h"
 
 #include <QAction>
@@ -34,17 +35,6 @@ constexpr int SidebarWidth = 220;
 constexpr int AvatarSize = 36;
 
 const char *const PaneSymbols[] = {"chat", "live", "exams", "code"};
-
-QString initialsOf(const QString &name)
-{
-    QString initials;
-    for (const QString &part : name.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        initials += part.at(0).toUpper();
-        if (initials.size() == 2)
-            break;
-    }
-    return initials.isEmpty() ? QStringLiteral("?") : initials;
-}
 
 QPixmap avatarPixmap(const QString &name, const QColor &color, const QFont &font, qreal dpr)
 {

@@ -4,6 +4,7 @@
 
 #include "chatclient.h"
 #include "messagemodel.h"
+#include "participantcolors.h"
 
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
@@ -73,17 +74,6 @@ QColor avatarColor(qint64 userId)
     static const QColor colors[] = {QColor(0x3b82f6), QColor(0x10b981), QColor(0xf59e0b), QColor(0xef4444),
                                     QColor(0x8b5cf6), QColor(0x14b8a6), QColor(0xec4899), QColor(0x6366f1)};
     return colors[quint64(userId) % (sizeof(colors) / sizeof(colors[0]))];
-}
-
-QString initials(const QString &name)
-{
-    QString result;
-    for (const QString &part : name.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        result += part.at(0).toUpper();
-        if (result.size() == 2)
-            break;
-    }
-    return result.isEmpty() ? QStringLiteral("?") : result;
 }
 
 QString dayText(qint64 timestamp)
@@ -599,7 +589,7 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         bold.setWeight(QFont::DemiBold);
         painter->setFont(bold);
         painter->setPen(Qt::white);
-        painter->drawText(l.avatar, Qt::AlignCenter, initials(index.data(MessageModel::SenderNameRole).toString()));
+        painter->drawText(l.avatar, Qt::AlignCenter, initialsOf(index.data(MessageModel::SenderNameRole).toString()));
     }
     if (!l.header.isEmpty()) {
         QFont bold = option.font;

@@ -9,6 +9,7 @@
 #include "emptystate.h"
 #include "languagemanager.h"
 #include "mainwindow.h"
+#include "participantcolors.h"
 #include "settingsdialog.h"
 
 #include <QApplication>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void emptyPanesExplainThemselves();
     void emptyStateActionsShareOneWidth();
     void settingsHintUsesTheFieldWidth();
+    void avatarsShowTwoInitialsEverywhere();
     void languageSwitchRetranslates();
     void pluralFormsAreSpelled();
     void darkThemeAppliesDarkPalette();
@@ -157,6 +159,14 @@ void TestMainWindow::settingsHintUsesTheFieldWidth()
     const auto *hint = dialog.findChild<QLabel *>(QStringLiteral("serverHint"));
     QVERIFY(edit && hint);
     QCOMPARE(hint->width(), edit->width());
+}
+
+void TestMainWindow::avatarsShowTwoInitialsEverywhere()
+{
+    // The sidebar and the chat showed "MA" for a person the Code pane's People showed as "M".
+    QCOMPARE(initialsOf(QStringLiteral("Maximiliane Alexandra von Hohenberg")), QStringLiteral("MA"));
+    QCOMPARE(initialsOf(QStringLiteral("ana")), QStringLiteral("A"));
+    QCOMPARE(initialsOf(QStringLiteral("  ")), QStringLiteral("?"));
 }
 
 void TestMainWindow::languageSwitchRetranslates()
