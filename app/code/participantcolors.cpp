@@ -45,7 +45,10 @@ QPixmap participantAvatar(const QString &name, const QColor &color, bool online,
     font.setPixelSize(size * 2 / 5); // two letters fit inside the circle
     font.setWeight(QFont::DemiBold);
     painter.setFont(font);
-    painter.setPen(Qt::white);
+    // The bright yellows and cyans of the dark palette do not carry white letters: those get
+    // dark ones.
+    const int luminance = (299 * color.red() + 587 * color.green() + 114 * color.blue()) / 1000;
+    painter.setPen(online && luminance > 150 ? QColor(0x1f, 0x20, 0x23) : QColor(Qt::white));
     painter.drawText(QRectF(0, 0, size, size), Qt::AlignCenter, initialsOf(name));
     return pixmap;
 }

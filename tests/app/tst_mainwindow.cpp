@@ -14,6 +14,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -24,6 +25,8 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QToolButton>
+
+#include <algorithm>
 
 using namespace Cohort;
 using namespace Cohort::Ui;
@@ -167,6 +170,24 @@ void TestMainWindow::avatarsShowTwoInitialsEverywhere()
     QCOMPARE(initialsOf(QStringLiteral("Maximiliane Alexandra von Hohenberg")), QStringLiteral("MA"));
     QCOMPARE(initialsOf(QStringLiteral("ana")), QStringLiteral("A"));
     QCOMPARE(initialsOf(QStringLiteral("  ")), QStringLiteral("?"));
+    // On a bright fill (dark palette's yellow) the letters are dark, on a deep one white.
+    auto extremes = [](const QColor &fill) {
+        const QImage image = participantAvatar(QStringLiteral("Ana Lima"), fill, true, 28, 1.0).toImage();
+        int darkest = 255;
+        int lightest = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor pixel = image.pixelColor(x, y);
+                if (pixel.alpha() == 255) {
+                    darkest = std::min(darkest, pixel.lightness());
+                    lightest = std::max(lightest, pixel.lightness());
+                }
+            }
+        }
+        return std::pair{darkest, lightest};
+    };
+    QVERIFY(extremes(QColor(0xf5, 0xd7, 0x42)).first < 80);
+    QVERIFY(extremes(QColor(0x3d, 0x3a, 0xb0)).second > 200);
 }
 
 void TestMainWindow::languageSwitchRetranslates()
