@@ -241,10 +241,11 @@ QWidget *CodePane::buildSessionPage()
     m_roleBadge = new QLabel(page);
     m_roleBadge->setObjectName(QStringLiteral("roleBadge"));
     m_roleBadge->setForegroundRole(QPalette::PlaceholderText);
-    m_sync = new QLabel(page);
+    // The save state shares the room left by the buttons with the title, both ending with "…":
+    // beside a long title it was squeezed to nothing, and "Offline" did not show at all.
+    m_sync = new ElidedLabel(page);
     m_sync->setObjectName(QStringLiteral("syncState"));
     m_sync->setForegroundRole(QPalette::PlaceholderText);
-    m_sync->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // gives way to the buttons
     m_lecture = barButton(page, QStringLiteral("lectureButton"), true);
     // Who may come in: one menu, so the toolbar fits in every language.
     m_access = barButton(page, QStringLiteral("accessButton"));
@@ -1073,26 +1074,32 @@ void CodePane::updateSyncLabel()
 {
     CodeSessionFile *file = m_session ? m_session->openedFile(m_currentFile) : nullptr;
     if (!file) {
-        m_sync->clear();
+        m_sync->setFullText(QString());
         return;
     }
     switch (file->syncState()) {
     case CodeSessionFile::SyncState::Loading:
-        m_sync->setText(tr("Loading…"));
+        m_sync->setFullText(tr("Loading…"));
         break;
     case CodeSessionFile::SyncState::Synced:
-        m_sync->setText(tr("Saved on the server"));
+        m_sync->setFullText(tr("Saved on the server"));
         break;
     case CodeSessionFile::SyncState::Sending:
-        m_sync->setText(tr("Saving…"));
+        m_sync->setFullText(tr("Saving…"));
         break;
     case CodeSessionFile::SyncState::Offline:
-        m_sync->setText(tr("Offline: your edits are kept and sent when the connection is back"));
+        m_sync->setFullText(tr("Offline: your edits are kept and sent when the connection is back"));
         break;
     case CodeSessionFile::SyncState::Failed:
-        m_sync->setText(tr("Could not open the file"));
+        m_sync->setFullText(tr("Could not open the file"));
         break;
     }
+    // The state itself (up to a colon: "Offline") always shows; the explanation after it may
+    // give way to the title and is in the tooltip.
+    const QString text = m_sync->fullText();
+    const qsizetype colon = text.indexOf(QLatin1Char(':'));
+    const QString essential = colon < 0 ? text : text.left(colon) + QChar(0x2026);
+    m_sync->setMinimumWidth(std::min(m_sync->sizeHint().width(), m_sync->fontMetrics().horizontalAdvance(essential) + 2));
 }
 
 void CodePane::refreshFiles()

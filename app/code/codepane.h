@@ -194,7 +194,7 @@ private:
     QToolButton *m_back;
     ElidedLabel *m_title;
     QLabel *m_roleBadge;
-    QLabel *m_sync;
+    ElidedLabel *m_sync;
     QToolButton *m_lecture;
     QToolButton *m_access;
     QAction *m_lock;

@@ -1033,6 +1033,10 @@ void TestCodePane::longNamesFit()
     QVERIFY(title->text().endsWith(QChar(0x2026)));
     QVERIFY2(title->text().size() > 20, qPrintable(title->text())); // shortened, not gone
     QVERIFY(title->toolTip().endsWith(QLatin1String("stopping to think")));
+    // Beside the long title the save state still shows, shortened like the title if need be.
+    const auto *sync = ines->pane->findChild<QLabel *>(QStringLiteral("syncState"));
+    QTRY_COMPARE(sync->toolTip(), QStringLiteral("Saved on the server"));
+    QVERIFY2(sync->width() >= sync->fontMetrics().horizontalAdvance(QStringLiteral("Saved on")), qPrintable(sync->text()));
 }
 
 void TestCodePane::followerSeesAScroll()
