@@ -80,13 +80,16 @@ void CodeClient::request(const QString &op, const QJsonObject &data, QObject *co
 }
 
 void CodeClient::listSessions(CourseId course, QObject *context,
-                              std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done, bool withArchived)
+                              std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done, bool withArchived,
+                              qint64 before)
 {
     QJsonObject data;
     if (course.isValid())
         data.insert(QStringLiteral("courseId"), course.value());
     if (withArchived)
         data.insert(QStringLiteral("archived"), true);
+    if (before > 0)
+        data.insert(QStringLiteral("before"), before);
     request(QStringLiteral("code.list"), data, context, [done](const Reply &reply) {
         QList<CodeSessionInfo> sessions;
         for (const QJsonValue &value : reply.data.value(QLatin1String("sessions")).toArray()) {

@@ -69,11 +69,13 @@ public:
     CodeLimits limits() const { return m_limits; }
     void setLimits(const CodeLimits &limits) { m_limits = limits; }
 
-    /// The sessions this user may see (code.list); `course` invalid: all of them. With
-    /// `withArchived`, also the archived sessions the user owns.
+    /// The sessions this user may see (code.list), newest first, one page of them; `course`
+    /// invalid: all of them. With `withArchived`, also the archived sessions the user owns (an
+    /// admin: everyone's). `before` (a session id, 0: from the newest) asks for the page after
+    /// the one that ended there; the reply's `hasMore` says whether older ones follow.
     void listSessions(CourseId course, QObject *context,
                       std::function<void(const Reply &, const QList<CodeSessionInfo> &)> done,
-                      bool withArchived = false);
+                      bool withArchived = false, qint64 before = 0);
     /// Creates a session (the creator is its host); does not join it. At the owner's limits it
     /// fails with conflict: isStoredSessionsLimit() tells the stored-sessions limit (delete
     /// archived sessions) from the open-session quota (archive or lock one).

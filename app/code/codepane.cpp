@@ -55,6 +55,7 @@ using Client::CodeSessionFile;
 
 namespace {
 constexpr int SessionIdRole = Qt::UserRole;
+constexpr int OlderPageRole = Qt::UserRole + 1; // on the list's last line: the oldest session id listed
 constexpr int FileColumnWidth = 220;
 constexpr int SideWidth = 300;
 constexpr int CursorSendDelayMs = 0;
@@ -184,15 +185,24 @@ QWidget *CodePane::buildListPage()
     m_sessionList->setSpacing(3);
     m_sessionList->setWordWrap(true);
     connect(m_sessionList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        if (const qint64 oldest = item->data(OlderPageRole).toLongLong(); oldest > 0) {
+            listSessions(oldest);
+            return;
+        }
         const Client::CodeSessionId id(item->data(SessionIdRole).toLongLong());
         if (!id.isValid())
-            return; // the last line, which says that the list stops there
+            return;
         // Another owner's archived session (an admin's list) cannot be opened: activating it
         // would leave the session shown for a join the server refuses. Its menu has the rest.
         const auto info = m_listed.constFind(id);
         if (info != m_listed.cend() && info->archived && info->owner != m_client->me())
             return;
         openSession(id);
+    });
+    // The last line, "Show older sessions", reads as a link: one click asks for the next page.
+    connect(m_sessionList, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) {
+        if (const qint64 oldest = item->data(OlderPageRole).toLongLong(); oldest > 0)
+            listSessions(oldest);
     });
     m_sessionList->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_sessionList, &QListWidget::customContextMenuRequested, this, [this](const QPoint &position) {
@@ -524,9 +534,11 @@ void CodePane::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
     } else if (event->type() == QEvent::PaletteChange) {
-        // Archived sessions are listed in the new palette's grey.
+        // Archived sessions are listed in the new palette's grey, "Show older sessions" as a link.
         for (int row = 0; row < m_sessionList->count(); ++row) {
             QListWidgetItem *item = m_sessionList->item(row);
+            if (item->data(OlderPageRole).toLongLong() > 0)
+                item->setForeground(palette().brush(QPalette::Link));
             const auto info = m_listed.constFind(Client::CodeSessionId(item->data(SessionIdRole).toLongLong()));
             if (info != m_listed.cend() && info->archived)
                 item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
@@ -568,65 +580,95 @@ bool CodePane::eventFilter(QObject *watched, QEvent *event)
 
 void CodePane::refreshSessions()
 {
+    listSessions(0);
+}
+
+void CodePane::listSessions(qint64 before)
+{
     if (m_connection->state() != Client::Connection::State::Connected)
         return;
-    const auto listed = [this](const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions) {
-        if (!reply.ok) {
-            m_listError->showMessage(MessageBanner::Kind::Error, ErrorText::forRequest(reply.error, reply.retryAfterMs));
-            return;
-        }
-        // An old error goes; the note about changes kept on leaving a session stays.
-        if (m_listError->kind() == MessageBanner::Kind::Error)
-            m_listError->clear();
-        const qint64 selected = m_sessionList->currentItem() ? m_sessionList->currentItem()->data(SessionIdRole).toLongLong() : 0;
+    if (before == 0) {
+        ++m_listGeneration;
+        m_olderAsked = 0;
+    } else if (before == m_olderAsked) {
+        return; // clicked and then activated: that page is on its way
+    } else {
+        m_olderAsked = before;
+    }
+    const quint64 generation = m_listGeneration;
+    m_client->listSessions(
+        CourseId(), this,
+        [this, before, generation](const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions) {
+            if (generation == m_listGeneration)
+                showSessions(reply, sessions, before);
+        },
+        m_showArchived->isChecked(), before);
+}
+
+void CodePane::showSessions(const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions, qint64 before)
+{
+    if (!reply.ok) {
+        m_listError->showMessage(MessageBanner::Kind::Error, ErrorText::forRequest(reply.error, reply.retryAfterMs));
+        return;
+    }
+    // An old error goes; the note about changes kept on leaving a session stays.
+    if (m_listError->kind() == MessageBanner::Kind::Error)
+        m_listError->clear();
+    const qint64 selected = m_sessionList->currentItem() ? m_sessionList->currentItem()->data(SessionIdRole).toLongLong() : 0;
+    if (before == 0) {
         m_sessionList->clear();
         m_listed.clear();
-        const bool admin = m_connection->currentUser().role == Role::Admin;
-        const QSet<Client::CodeSessionId> unsent = m_client->sessionsWithKeptChanges(false);
-        const QSet<Client::CodeSessionId> refused = m_client->sessionsWithKeptChanges(true);
-        for (const Client::CodeSessionInfo &info : sessions) {
-            m_listed.insert(info.id, info);
-            QStringList details;
-            const bool mine = info.owner == m_client->me();
-            // The server's admins list every archived session (to unarchive or delete it), so
-            // an owner is never its only viewer.
-            if (info.archived && mine && admin)
-                details.append(tr("archived: read-only, only you and the other admins see it"));
-            else if (info.archived && mine)
-                details.append(tr("archived: read-only, only you and the server's admins see it"));
-            else if (info.archived)
-                details.append(tr("archived"));
-            if (!mine && !info.ownerName.isEmpty())
-                details.append(tr("by %1").arg(info.ownerName));
-            details.append(tr("%n participant(s)", nullptr, info.participantCount));
-            details.append(info.visibility == QLatin1String("course") ? tr("open to the course") : tr("private"));
-            if (info.lecture)
-                details.append(tr("lecture"));
-            if (info.locked)
-                details.append(tr("locked"));
-            if (info.hasAccessCode)
-                details.append(tr("needs a code"));
-            if (unsent.contains(info.id))
-                details.append(tr("your changes not yet sent"));
-            if (refused.contains(info.id))
-                details.append(tr("refused changes to save"));
-            auto *item = new QListWidgetItem(info.title + QLatin1Char('\n') + details.join(QStringLiteral(" · ")), m_sessionList);
-            item->setData(SessionIdRole, info.id.value());
-            if (info.archived)
-                item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
-            if (info.id.value() == selected)
-                m_sessionList->setCurrentItem(item);
-        }
-        // code.list answers one page, the newest sessions (a server's archive can hold
-        // thousands); the list says that it stops there. Disabled: it opens nothing.
-        if (reply.data.value(QLatin1String("hasMore")).toBool()) {
-            auto *more = new QListWidgetItem(tr("Showing the newest %1 sessions; older ones are not listed.").arg(sessions.size()),
-                                             m_sessionList);
-            more->setFlags(Qt::NoItemFlags);
-        }
-        m_listStack->setCurrentWidget(sessions.isEmpty() ? static_cast<QWidget *>(m_noSessions) : m_sessionList);
-    };
-    m_client->listSessions(CourseId(), this, listed, m_showArchived->isChecked());
+    } else if (const int last = m_sessionList->count() - 1;
+               last >= 0 && m_sessionList->item(last)->data(OlderPageRole).toLongLong() == before) {
+        delete m_sessionList->takeItem(last); // "Show older sessions": these are they
+    } else {
+        return; // that page was shown already (the line activated twice)
+    }
+    const bool admin = m_connection->currentUser().role == Role::Admin;
+    const QSet<Client::CodeSessionId> unsent = m_client->sessionsWithKeptChanges(false);
+    const QSet<Client::CodeSessionId> refused = m_client->sessionsWithKeptChanges(true);
+    for (const Client::CodeSessionInfo &info : sessions) {
+        m_listed.insert(info.id, info);
+        QStringList details;
+        const bool mine = info.owner == m_client->me();
+        // The server's admins list every archived session (to unarchive or delete it), so
+        // an owner is never its only viewer.
+        if (info.archived && mine && admin)
+            details.append(tr("archived: read-only, only you and the other admins see it"));
+        else if (info.archived && mine)
+            details.append(tr("archived: read-only, only you and the server's admins see it"));
+        else if (info.archived)
+            details.append(tr("archived"));
+        if (!mine && !info.ownerName.isEmpty())
+            details.append(tr("by %1").arg(info.ownerName));
+        details.append(tr("%n participant(s)", nullptr, info.participantCount));
+        details.append(info.visibility == QLatin1String("course") ? tr("open to the course") : tr("private"));
+        if (info.lecture)
+            details.append(tr("lecture"));
+        if (info.locked)
+            details.append(tr("locked"));
+        if (info.hasAccessCode)
+            details.append(tr("needs a code"));
+        if (unsent.contains(info.id))
+            details.append(tr("your changes not yet sent"));
+        if (refused.contains(info.id))
+            details.append(tr("refused changes to save"));
+        auto *item = new QListWidgetItem(info.title + QLatin1Char('\n') + details.join(QStringLiteral(" · ")), m_sessionList);
+        item->setData(SessionIdRole, info.id.value());
+        if (info.archived)
+            item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
+        if (info.id.value() == selected)
+            m_sessionList->setCurrentItem(item);
+    }
+    // code.list answers a page at a time, the newest sessions first (a server's archive can
+    // hold thousands): the last line asks for the next page.
+    if (reply.data.value(QLatin1String("hasMore")).toBool() && !sessions.isEmpty()) {
+        auto *more = new QListWidgetItem(tr("Show older sessions"), m_sessionList);
+        more->setData(OlderPageRole, sessions.last().id.value());
+        more->setTextAlignment(Qt::AlignCenter);
+        more->setForeground(palette().brush(QPalette::Link));
+    }
+    m_listStack->setCurrentWidget(m_sessionList->count() == 0 ? static_cast<QWidget *>(m_noSessions) : m_sessionList);
 }
 
 bool CodePane::mayManage(const Client::CodeSessionInfo &info) const

@@ -25,6 +25,7 @@ class CodeClient;
 class CodeSession;
 class CodeSessionFile;
 class Connection;
+struct Reply;
 }
 
 namespace Cohort::Ui {
@@ -161,12 +162,20 @@ private:
     void writeRefusedCopy(qint64 id, const QString &target);
     /// After leaving a session: says once what stayed on this computer for the next time.
     void noteKeptChanges(MessageBanner *banner, int unsentFiles, int refusedTexts);
+    /// Asks for a page of the session list: the first (`before` 0) replaces the list, a later
+    /// one (the oldest id listed) is added at its end.
+    void listSessions(qint64 before);
+    void showSessions(const Client::Reply &reply, const QList<Client::CodeSessionInfo> &sessions, qint64 before);
 
     Client::CodeClient *m_client;
     Client::Connection *m_connection;
     QPointer<Client::CodeSession> m_session;
     /// The sessions of the list, by id, for its context menu.
     QHash<Client::CodeSessionId, Client::CodeSessionInfo> m_listed;
+    /// Counts the lists asked for: a page answered after the list was asked for again (the
+    /// Archived switch, a refresh) belongs to the old one and is dropped.
+    quint64 m_listGeneration = 0;
+    qint64 m_olderAsked = 0; // the page after this session id is on its way
     Client::CodeFileId m_currentFile;
     QHash<Client::CodeFileId, CodeView *> m_views;
     /// Imported text too large for file.create, typed into the file once its editor is loaded.
