@@ -4,7 +4,7 @@
 
 #include <QtTest>
 
-using Cohort::Server::RateLimiter;
+using Cohort::RateLimiter;
 
 class TestRateLimiter : public QObject
 {

@@ -4,7 +4,7 @@
 
 #include <QtGlobal>
 
-namespace Cohort::Server {
+namespace Cohort {
 
 /// A token bucket: `rate` requests per second on average, bursts up to `burst`. Times are
 /// monotonic milliseconds passed in by the caller, so the bucket is trivially testable.
@@ -26,4 +26,4 @@ private:
     qint64 m_lastMs;
 };
 
-} // namespace Cohort::Server
+} // namespace Cohort

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace Cohort::Server {
+namespace Cohort {
 
 RateLimiter::RateLimiter(double rate, int burst, qint64 nowMs)
     : m_rate(rate > 0 ? rate : 1.0)
@@ -33,4 +33,4 @@ bool RateLimiter::isFull(qint64 nowMs) const
     return m_tokens + std::max<qint64>(0, nowMs - m_lastMs) * m_rate / 1000.0 >= m_burst;
 }
 
-} // namespace Cohort::Server
+} // namespace Cohort
