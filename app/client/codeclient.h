@@ -58,11 +58,12 @@ public:
     /// edits share the connection's request budget (30 per second), so both are paced.
     void setCursorInterval(int ms) { m_cursorIntervalMs = ms; }
     int cursorInterval() const { return m_cursorIntervalMs; }
-    /// Minimum interval between two doc.update requests of one file (default 50 ms). An edit
-    /// after a quiet moment goes out at once; edits typed faster are sent together, as one
-    /// update, when the interval is over and the previous one was acknowledged.
-    void setUpdateInterval(int ms) { m_updateIntervalMs = ms; }
-    int updateInterval() const { return m_updateIntervalMs; }
+    /// doc.update requests of one file: each keystroke goes out at once (after the previous
+    /// update was acknowledged; edits made meanwhile go together) for a burst of UpdateBurst,
+    /// and a key held down, or a tool typing, is paced to one every UpdateIntervalMs: with the
+    /// cursors, within the connection's request budget.
+    static constexpr int UpdateIntervalMs = 50;
+    static constexpr int UpdateBurst = 10;
 
     /// The server's code limits (welcome's `code` object; the protocol's defaults until a
     /// server announced them). Large pastes are split under maxUpdateBytes.
@@ -138,7 +139,6 @@ private:
     Connection *m_connection;
     Requester m_requester;
     int m_cursorIntervalMs = 100;
-    int m_updateIntervalMs = 50;
     bool m_available = false;
     CodeLimits m_limits;
     QHash<CodeSessionId, CodeSession *> m_sessions;

@@ -59,9 +59,10 @@ CodeSessionFile::CodeSessionFile(CodeSession *session, const CodeFileInfo &info,
     , m_session(session)
     , m_info(info)
     , m_document(session->m_agent != 0 ? session->m_agent : Collab::Document::randomAgent())
+    , m_updateBudget(1000.0 / CodeClient::UpdateIntervalMs, CodeClient::UpdateBurst, 0)
 {
     m_flushTimer.setSingleShot(true);
-    connect(&m_flushTimer, &QTimer::timeout, this, &CodeSessionFile::flush);
+    connect(&m_flushTimer, &QTimer::timeout, this, &CodeSessionFile::flushWithinBudget);
     m_keepTimer.setSingleShot(true);
     connect(&m_keepTimer, &QTimer::timeout, this, &CodeSessionFile::onKeepTimer);
     m_age.start();
@@ -405,14 +406,19 @@ bool CodeSessionFile::canSend() const
 
 void CodeSessionFile::scheduleFlush()
 {
-    if (!canSend() || m_inFlight > 0 || m_flushTimer.isActive())
+    if (!canSend() || m_inFlight > 0 || m_unacked.isEmpty() || m_flushTimer.isActive())
         return;
-    const qint64 interval = m_session->m_client->updateInterval();
-    const qint64 since = m_lastSend.isValid() ? m_lastSend.elapsed() : interval;
-    if (since >= interval)
-        flush();
+    flushWithinBudget();
+}
+
+void CodeSessionFile::flushWithinBudget()
+{
+    // A fixed interval between updates held back every keystroke typed sooner than that after
+    // the one before, as people often do; only a key held down outruns the burst.
+    if (const qint64 wait = m_updateBudget.take(m_age.elapsed()); wait > 0)
+        m_flushTimer.start(static_cast<int>(wait));
     else
-        m_flushTimer.start(static_cast<int>(interval - since));
+        flush();
 }
 
 void CodeSessionFile::flush()
@@ -433,7 +439,6 @@ void CodeSessionFile::flush()
         }
     }
     m_inFlight = count;
-    m_lastSend.start();
     const quint64 generation = m_generation;
     m_session->m_client->request(QStringLiteral("doc.update"),
                                  {{QStringLiteral("sessionId"), m_session->id().value()},

@@ -4,6 +4,7 @@
 
 #include "codetypes.h"
 #include "document.h"
+#include "ratelimiter.h"
 #include "reply.h"
 
 #include <QByteArray>
@@ -147,6 +148,8 @@ private:
     void applyRemote(const QByteArray &update);
     void recordLocal(const QByteArray &update, quint32 clockBefore);
     void scheduleFlush();
+    /// Flushes if the update budget allows it now, else when it will.
+    void flushWithinBudget();
     void flush();
     void onUpdateReply(const Reply &reply, qsizetype count, quint64 generation);
     void reloadFromServer();
@@ -181,7 +184,7 @@ private:
 
     QList<LocalUpdate> m_unacked;  // oldest first; the first m_inFlight are on their way
     qsizetype m_inFlight = 0;
-    QElapsedTimer m_lastSend;
+    RateLimiter m_updateBudget; // doc.update requests, by m_age
     QTimer m_flushTimer;
     int m_retryDelayMs = 0; // after a failure the server may not repeat; 0 after a success
     QElapsedTimer m_age;    // the clock of LocalUpdate::madeAt

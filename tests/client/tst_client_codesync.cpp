@@ -7,8 +7,10 @@
 #include "codesessionfile.h"
 #include "undomanager.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace Cohort;
 using namespace Cohort::Test;
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void cleanup();
     void longOfflineTypingGoesOutTogether();
     void serverFailureKeepsTheEdit();
+    void keystrokesGoOutAtOnceAHeldKeyIsPaced();
     void largeEditsGoOutUnderTheLimit();
     void refusedOfflineEditsAreKept_data();
     void refusedOfflineEditsAreKept();
@@ -244,6 +247,52 @@ void TestClientCodeSync::serverFailureKeepsTheEdit()
     QCOMPARE(anaFile->text(), inesFile->text());
     QCOMPARE(reloaded.size(), 0);
     QCOMPARE(refused.size(), 0);
+}
+
+void TestClientCodeSync::keystrokesGoOutAtOnceAHeldKeyIsPaced()
+{
+    Person ines;
+    QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
+    std::optional<Client::CodeFileInfo> created;
+    ines.session->createFile(QStringLiteral("main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"), this,
+                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
+    QTRY_VERIFY(created.has_value());
+    CodeSessionFile *file = openLoaded(ines, created->id);
+    QVERIFY(file);
+
+    // Typing: a keystroke goes out as it is typed, however soon after the one before it was
+    // acknowledged (a fixed interval between updates held it back until the interval ended).
+    for (int i = 0; i < CodeClient::UpdateBurst; ++i) {
+        const int sent = ines.docUpdates;
+        file->insert(file->text().size(), QStringLiteral("a"));
+        QCOMPARE(ines.docUpdates, sent + 1);
+        QTRY_VERIFY(!file->hasUnsentChanges());
+    }
+
+    // A key held down, a keystroke every 5 ms: past the burst the updates are paced, so that
+    // edits and cursors stay within the connection's request budget.
+    const int sentBefore = ines.docUpdates;
+    int typed = 0;
+    QTimer key;
+    key.setTimerType(Qt::PreciseTimer);
+    key.setInterval(5);
+    connect(&key, &QTimer::timeout, this, [&] {
+        file->insert(file->text().size(), QStringLiteral("b"));
+        if (++typed == 60)
+            key.stop();
+    });
+    QElapsedTimer held;
+    held.start();
+    key.start();
+    QTRY_COMPARE(typed, 60);
+    const qint64 heldMs = held.elapsed();
+    QTRY_VERIFY(!file->hasUnsentChanges());
+    const int sent = ines.docUpdates - sentBefore;
+    // The burst, one per interval while the key was down, and the last edits after it.
+    const qint64 allowed = CodeClient::UpdateBurst + heldMs / CodeClient::UpdateIntervalMs + 1;
+    QVERIFY2(sent <= allowed, qPrintable(QStringLiteral("%1 updates in %2 ms").arg(sent).arg(heldMs)));
+    QCOMPARE(file->text(), QStringLiteral("x = 1\n") + QString(CodeClient::UpdateBurst, QLatin1Char('a'))
+                               + QString(60, QLatin1Char('b')));
 }
 
 void TestClientCodeSync::largeEditsGoOutUnderTheLimit()
