@@ -230,6 +230,11 @@ QRect CollabEditor::remoteCaretRect(quint64 peer) const
     return m_cursors->caretRect(peer);
 }
 
+QRect CollabEditor::remoteTagRect(quint64 peer) const
+{
+    return m_cursors->tagRect(peer);
+}
+
 void CollabEditor::setComment(const QString &id, const Collab::Anchor &start, const Collab::Anchor &end)
 {
     m_comments->set(id, start, end);

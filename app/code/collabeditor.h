@@ -94,6 +94,8 @@ public:
     bool isRemoteTagShown(quint64 peer) const;
     /// Where the peer's caret is drawn, in viewport coordinates; empty when it is off screen.
     QRect remoteCaretRect(quint64 peer) const;
+    /// Where the peer's name tag is drawn, in viewport coordinates; empty when off screen.
+    QRect remoteTagRect(quint64 peer) const;
 
     void setComment(const QString &id, const Collab::Anchor &start, const Collab::Anchor &end);
     /// Anchors a comment to whole lines (from 0) of the current text and returns its anchors.

@@ -98,6 +98,12 @@ QRect RemoteCursors::caretRect(quint64 peer) const
     return cursor ? caretRect(*cursor) : QRect();
 }
 
+QRect RemoteCursors::tagRect(quint64 peer) const
+{
+    const Cursor *cursor = find(peer);
+    return cursor ? shapeOf(peer, *cursor).tag : QRect();
+}
+
 void RemoteCursors::scheduleTagExpiry()
 {
     qint64 next = -1;
@@ -208,7 +214,9 @@ RemoteCursors::Shape RemoteCursors::shapeOf(quint64 peer, const Cursor &cursor) 
     // The name sits above the caret's line, or below it on the first visible line.
     const Tag &tag = tagFor(cursor.name);
     shape.name = tag.text;
-    shape.tag = QRect(x - 1, y >= m_tagHeight ? y - m_tagHeight : y + shape.caret.height(), tag.width, m_tagHeight);
+    // Near the right edge the tag moves left, still over the caret, so that the name shows whole.
+    const int left = std::max(0, std::min(x - 1, width() - tag.width));
+    shape.tag = QRect(left, y >= m_tagHeight ? y - m_tagHeight : y + shape.caret.height(), tag.width, m_tagHeight);
     return shape;
 }
 

@@ -58,6 +58,8 @@ public:
     bool isTagShown(quint64 peer) const;
     /// Where the peer's caret is drawn (viewport coordinates); empty when off screen or unknown.
     QRect caretRect(quint64 peer) const;
+    /// Where the peer's name tag (or, once it faded, its flag) is drawn; empty when off screen.
+    QRect tagRect(quint64 peer) const;
     void refresh();
     /// Fonts, zoom or margins changed: every caret is measured again.
     void relayout();

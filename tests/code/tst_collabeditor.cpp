@@ -150,6 +150,7 @@ private Q_SLOTS:
     void malformedUpdateChangesNothing();
     void remoteUpdateDuringALocalOne();
     void remoteCursorsFollowTheText();
+    void aNameTagNearTheRightEdgeShowsWhole();
     void remoteCaretsAreDrawnWhereTheTextPutsThem();
     void aRecolouredOrRenamedCaretIsRepainted();
     void aRemoteKeystrokeRepaintsOnlyWhatMoved();
@@ -470,6 +471,34 @@ void TestCollabEditor::remoteEditsKeepTheLocalSelection()
         // Back to the starting text for the other direction.
         editor.setDocument(*Collab::Document::decode(Collab::Document::randomAgent(), peer.encodeState()));
     }
+}
+
+void TestCollabEditor::aNameTagNearTheRightEdgeShowsWhole()
+{
+    CollabEditor editor;
+    editor.resize(400, 200);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    Collab::Document peer(Collab::Document::randomAgent());
+    const QString line(200, QLatin1Char('x'));
+    QVERIFY(editor.applyRemote(peer.insert(0, line + QLatin1Char('\n'))));
+    const auto at = [&peer](qsizetype position) { return peer.anchorAt(position, Collab::Anchor::Side::StickToPrevious); };
+    // A caret a few characters before the viewport's right edge, with a long name.
+    const int width = editor.viewport()->width();
+    qsizetype column = 0;
+    while (column < line.size() && scintillaCaret(editor, long(column + 3)).x() < width)
+        ++column;
+    QVERIFY(column > 0 && column < line.size());
+    editor.setRemoteCursor(9, QStringLiteral("Benedikt Oluwaseun-Lindqvist"), Qt::darkGreen, at(column), at(column));
+    const QRect caret = editor.remoteCaretRect(9);
+    const QRect tag = editor.remoteTagRect(9);
+    QVERIFY(!caret.isEmpty() && !tag.isEmpty());
+    QVERIFY2(tag.right() < width, qPrintable(QStringLiteral("tag %1..%2, viewport %3").arg(tag.left()).arg(tag.right()).arg(width)));
+    QVERIFY(tag.width() > 60);
+    QVERIFY(tag.left() <= caret.left() && tag.right() >= caret.left()); // still over the caret
+    // At the start of the line the tag begins at the caret, as always.
+    editor.setRemoteCursor(9, QStringLiteral("Benedikt Oluwaseun-Lindqvist"), Qt::darkGreen, at(0), at(0));
+    QCOMPARE(editor.remoteTagRect(9).left(), std::max(0, editor.remoteCaretRect(9).left()));
 }
 
 void TestCollabEditor::remoteCaretsAreDrawnWhereTheTextPutsThem()
