@@ -149,7 +149,7 @@ QString JoinWithCodeDialog::code() const
 }
 
 FilePathDialog::FilePathDialog(const QString &title, const QString &initial, const QStringList &taken,
-                               QWidget *parent)
+                               Select select, QWidget *parent)
     : QDialog(parent)
     , m_taken(taken)
 {
@@ -181,9 +181,12 @@ FilePathDialog::FilePathDialog(const QString &title, const QString &initial, con
     };
     connect(m_path, &QLineEdit::textChanged, this, update);
     update();
+    // A new file's suggested name goes whole: typing "leapfrog.py" over "main" of "main.py"
+    // made "leapfrog.py.py".
     const qsizetype dot = initial.lastIndexOf(QLatin1Char('.'));
     const qsizetype slash = initial.lastIndexOf(QLatin1Char('/'));
-    m_path->setSelection(int(slash + 1), int((dot > slash ? dot : initial.size()) - slash - 1));
+    const qsizetype end = select == Select::BaseName && dot > slash + 1 ? dot : initial.size();
+    m_path->setSelection(int(slash + 1), int(end - slash - 1));
 }
 
 QString FilePathDialog::path() const

@@ -75,7 +75,12 @@ class FilePathDialog : public QDialog
 {
     Q_OBJECT
 public:
-    FilePathDialog(const QString &title, const QString &initial, const QStringList &taken,
+    /// What of the initial path is selected, to be typed over.
+    enum class Select {
+        FileName, // a new file: the suggested name and its ending ("main.py" of "src/main.py")
+        BaseName, // a rename: the name without its ending, which keeps the language
+    };
+    FilePathDialog(const QString &title, const QString &initial, const QStringList &taken, Select select,
                    QWidget *parent = nullptr);
 
     QString path() const;

@@ -56,7 +56,7 @@ void CodePane::newFile(const QString &folder)
     if (!m_session)
         return;
     const QString initial = folder.isEmpty() ? QStringLiteral("main.py") : folder + QStringLiteral("/main.py");
-    FilePathDialog dialog(tr("Create"), initial, filePaths(), this);
+    FilePathDialog dialog(tr("Create"), initial, filePaths(), FilePathDialog::Select::FileName, this);
     dialog.setWindowTitle(tr("New file"));
     if (dialog.exec() != QDialog::Accepted || !m_session)
         return;
@@ -75,7 +75,7 @@ void CodePane::renameFile(CodeFileId id)
         return;
     QStringList taken = filePaths();
     taken.removeAll(file->path);
-    FilePathDialog dialog(tr("Rename"), file->path, taken, this);
+    FilePathDialog dialog(tr("Rename"), file->path, taken, FilePathDialog::Select::BaseName, this);
     dialog.setWindowTitle(tr("Rename “%1”").arg(file->path));
     if (dialog.exec() != QDialog::Accepted || !m_session)
         return;

@@ -303,13 +303,28 @@ void TestCodePane::newSessionDialog()
     QCOMPARE(join.session(), CodeSessionId(4));
     QCOMPARE(join.code(), QStringLiteral("px7q-mm2d"));
 
-    FilePathDialog path(QStringLiteral("Create"), QStringLiteral("main.py"), {QStringLiteral("main.py")});
+    FilePathDialog path(QStringLiteral("Create"), QStringLiteral("main.py"), {QStringLiteral("main.py")},
+                        FilePathDialog::Select::FileName);
     auto *pathOk = path.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
     QVERIFY(!pathOk->isEnabled()); // taken
     path.pathEdit()->setText(QStringLiteral("../secret.py"));
     QVERIFY(!pathOk->isEnabled());
     path.pathEdit()->setText(QStringLiteral("src/util.py"));
     QVERIFY(pathOk->isEnabled());
+
+    // Typed over the selection: a new file's whole suggested name, a renamed file's base name.
+    FilePathDialog created(QStringLiteral("Create"), QStringLiteral("src/main.py"), {}, FilePathDialog::Select::FileName);
+    created.show();
+    QTest::keyClicks(created.pathEdit(), QStringLiteral("leapfrog.py"));
+    QCOMPARE(created.path(), QStringLiteral("src/leapfrog.py"));
+    FilePathDialog rename(QStringLiteral("Rename"), QStringLiteral("src/main.py"), {}, FilePathDialog::Select::BaseName);
+    rename.show();
+    QTest::keyClicks(rename.pathEdit(), QStringLiteral("leapfrog"));
+    QCOMPARE(rename.path(), QStringLiteral("src/leapfrog.py"));
+    FilePathDialog dotFile(QStringLiteral("Rename"), QStringLiteral(".env"), {}, FilePathDialog::Select::BaseName);
+    dotFile.show();
+    QTest::keyClicks(dotFile.pathEdit(), QStringLiteral(".envrc"));
+    QCOMPARE(dotFile.path(), QStringLiteral(".envrc"));
 }
 
 void TestCodePane::typingReachesTheOtherPane()
