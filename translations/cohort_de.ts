@@ -70,6 +70,17 @@
         <source>Quit and Delete Them</source>
         <translation>Beenden und löschen</translation>
     </message>
+    <message numerus="yes">
+        <source>Your changes to %n code file(s) are not on the server.</source>
+        <translation>
+            <numerusform>Ihre Änderungen an %n Codedatei sind nicht auf dem Server.</numerusform>
+            <numerusform>Ihre Änderungen an %n Codedateien sind nicht auf dem Server.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Changes the server refused can be saved as a copy in the Code pane.</source>
+        <translation>Änderungen, die der Server abgelehnt hat, können Sie im Code-Bereich als Kopie speichern.</translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::ChatDialogs</name>
@@ -897,10 +908,6 @@
         <translation>Endgültig löschen …</translation>
     </message>
     <message>
-        <source>archived: read-only, only you see it</source>
-        <translation>archiviert: schreibgeschützt, nur Sie sehen sie</translation>
-    </message>
-    <message>
         <source>Open read-only</source>
         <translation>Schreibgeschützt öffnen</translation>
     </message>
@@ -1057,6 +1064,56 @@
     <message>
         <source>archived</source>
         <translation>archiviert</translation>
+    </message>
+    <message>
+        <source>archived: read-only, only you and the other admins see it</source>
+        <translation>archiviert: schreibgeschützt, nur Sie und die anderen Admins sehen sie</translation>
+    </message>
+    <message>
+        <source>archived: read-only, only you and the server&apos;s admins see it</source>
+        <translation>archiviert: schreibgeschützt, nur Sie und die Admins des Servers sehen sie</translation>
+    </message>
+    <message>
+        <source>your changes not yet sent</source>
+        <translation>Ihre Änderungen noch nicht gesendet</translation>
+    </message>
+    <message>
+        <source>refused changes to save</source>
+        <translation>abgelehnte Änderungen zum Speichern</translation>
+    </message>
+    <message>
+        <source>Show older sessions</source>
+        <translation>Ältere Sitzungen anzeigen</translation>
+    </message>
+    <message>
+        <source>Too many access codes were tried. You can enter the code again %1.</source>
+        <translation>Es wurden zu viele Zugangscodes versucht. Sie können den Code %1 wieder eingeben.</translation>
+    </message>
+    <message>
+        <source>The host did not let you in. You can ask again %1.</source>
+        <translation>Der Host hat Sie nicht hereingelassen. Sie können %1 erneut fragen.</translation>
+    </message>
+    <message>
+        <source>Many people are already waiting for the host to let them in. Try again in a while.</source>
+        <translation>Es warten schon viele Personen darauf, dass der Host sie hereinlässt. Versuchen Sie es später noch einmal.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier version(s) of your changes to this file are kept too: they follow.</source>
+        <translation>
+            <numerusform>%n frühere Fassung Ihrer Änderungen an dieser Datei ist ebenfalls aufbewahrt: Sie folgt.</numerusform>
+            <numerusform>%n frühere Fassungen Ihrer Änderungen an dieser Datei sind ebenfalls aufbewahrt: Sie folgen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Your changes to %n file(s) are not on the server yet. They are kept on this computer and sent when you open that session again.</source>
+        <translation>
+            <numerusform>Ihre Änderungen an %n Datei sind noch nicht auf dem Server. Sie bleiben auf diesem Computer und werden gesendet, wenn Sie die Sitzung wieder öffnen.</numerusform>
+            <numerusform>Ihre Änderungen an %n Dateien sind noch nicht auf dem Server. Sie bleiben auf diesem Computer und werden gesendet, wenn Sie die Sitzung wieder öffnen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The changes the server refused are kept too: open that session again to save a copy.</source>
+        <translation>Auch die Änderungen, die der Server abgelehnt hat, sind aufbewahrt: Öffnen Sie die Sitzung wieder, um eine Kopie zu speichern.</translation>
     </message>
 </context>
 <context>

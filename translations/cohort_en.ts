@@ -10,6 +10,13 @@
             <numerusform>%n messages you wrote have not been sent yet.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Your changes to %n code file(s) are not on the server.</source>
+        <translation>
+            <numerusform>Your changes to %n code file are not on the server.</numerusform>
+            <numerusform>Your changes to %n code files are not on the server.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Cohort::Ui::ChatPane</name>
@@ -56,6 +63,20 @@
         <translation>
             <numerusform>Exported %n file to %1.</numerusform>
             <numerusform>Exported %n files to %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier version(s) of your changes to this file are kept too: they follow.</source>
+        <translation>
+            <numerusform>%n earlier version of your changes to this file is kept too: it follows.</numerusform>
+            <numerusform>%n earlier versions of your changes to this file are kept too: they follow.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Your changes to %n file(s) are not on the server yet. They are kept on this computer and sent when you open that session again.</source>
+        <translation>
+            <numerusform>Your changes to %n file are not on the server yet. They are kept on this computer and sent when you open that session again.</numerusform>
+            <numerusform>Your changes to %n files are not on the server yet. They are kept on this computer and sent when you open that session again.</numerusform>
         </translation>
     </message>
 </context>
