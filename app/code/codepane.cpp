@@ -20,6 +20,7 @@
 #include "messagebanner.h"
 #include "participantcolors.h"
 #include "participantspanel.h"
+#include "sessionlistdelegate.h"
 #include "versionsdialog.h"
 
 #include <QAbstractButton>
@@ -182,8 +183,9 @@ QWidget *CodePane::buildListPage()
     m_listError->setClosable(true);
     m_sessionList = new QListWidget(page);
     m_sessionList->setObjectName(QStringLiteral("codeSessionList"));
-    m_sessionList->setSpacing(3);
-    m_sessionList->setWordWrap(true);
+    m_sessionList->setItemDelegate(new SessionListDelegate(m_sessionList));
+    m_sessionList->setResizeMode(QListView::Adjust); // the details wrap anew at each width
+    m_sessionList->setMouseTracking(true);
     connect(m_sessionList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         if (const qint64 oldest = item->data(OlderPageRole).toLongLong(); oldest > 0) {
             listSessions(oldest);

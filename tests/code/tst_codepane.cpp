@@ -18,6 +18,7 @@
 #include "messagebanner.h"
 #include "participantspanel.h"
 #include "sessionexport.h"
+#include "sessionlistdelegate.h"
 #include "versionsdialog.h"
 
 #include <QApplication>
@@ -1241,6 +1242,10 @@ void TestCodePane::ownerArchivesAndDeletes()
     QAction *remove = menu->findChild<QAction *>(QStringLiteral("deleteSessionAction"));
     QVERIFY(remove);
     ines->pane->sessionList()->setCurrentItem(nullptr);
+    // Title and details each have a line of their own, so that sessions do not run together.
+    QListWidget *list = ines->pane->sessionList();
+    QVERIFY(qobject_cast<SessionListDelegate *>(list->itemDelegate()));
+    QVERIFY(list->visualItemRect(item).height() >= 2 * list->fontMetrics().height() + 8);
     screenshot(ines->pane.get(), QStringLiteral("code-archived-list"));
 
     // Deleting asks, naming it; Cancel keeps it, Delete removes it for good.
