@@ -945,7 +945,16 @@ void ChatClient::onRoomEvent(const Protocol::Frame &frame)
 {
     const RoomId room = frame.room;
     const QJsonObject &d = frame.data;
-    m_rooms->update(room, [&frame](ChatRoom &r) { r.lastSeq = std::max(r.lastSeq, frame.seq); });
+    // room.list's memberCount counts the members as of its lastSeq: a later join or leave
+    // changes it, one already counted (a replay after reconnecting) does not.
+    const ChatRoom *known = m_rooms->room(room);
+    const bool counted = known && frame.seq <= known->lastSeq;
+    const int members = frame.event == Protocol::EventMemberJoined ? 1 : frame.event == Protocol::EventMemberLeft ? -1 : 0;
+    m_rooms->update(room, [&frame, counted, members](ChatRoom &r) {
+        r.lastSeq = std::max(r.lastSeq, frame.seq);
+        if (!counted && members != 0 && r.memberCount > 0)
+            r.memberCount = std::max(1, r.memberCount + members);
+    });
     if (frame.event == Protocol::EventMessageCreated) {
         QJsonObject withSeq = d;
         withSeq.insert(QStringLiteral("seq"), frame.seq);

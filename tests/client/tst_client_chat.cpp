@@ -544,6 +544,7 @@ void TestClientChat::studyGroupsAreFoundJoinedAndLeft()
     QCOMPARE(created->kind, QStringLiteral("study"));
     QCOMPARE(created->myRole, QStringLiteral("owner"));
     QVERIFY(ana.chat->rooms()->room(created->id));
+    QCOMPARE(ana.chat->rooms()->room(created->id)->memberCount, 1);
 
     std::optional<QList<Client::ChatRoom>> found;
     ben.chat->browseStudyGroups(course.id, this, [&found](const Client::Reply &, const QList<Client::ChatRoom> &rooms) { found = rooms; });
@@ -560,6 +561,8 @@ void TestClientChat::studyGroupsAreFoundJoinedAndLeft()
     // Ana sees Ben join, as a system message in the open room.
     MessageModel *anaView = ana.chat->openRoom(created->id);
     QTRY_VERIFY(rowWithText(anaView, QString()) >= 0 && anaView->message(anaView->rowCount() - 1).isSystem());
+    // The room's member count follows, without reloading the room list.
+    QCOMPARE(ana.chat->rooms()->room(created->id)->memberCount, 2);
 
     // Full at two members.
     std::optional<Client::Reply> refused;
@@ -573,6 +576,7 @@ void TestClientChat::studyGroupsAreFoundJoinedAndLeft()
     QVERIFY(left->ok);
     QVERIFY(!ben.chat->rooms()->room(created->id));
     QTRY_COMPARE(anaView->message(anaView->rowCount() - 1).systemEvent, QStringLiteral("member.left"));
+    QCOMPARE(ana.chat->rooms()->room(created->id)->memberCount, 1);
 }
 
 void TestClientChat::groupModeration()
