@@ -16,6 +16,7 @@
 #include <QMenu>
 #include <QScopedValueRollback>
 
+#include <algorithm>
 #include <limits>
 
 namespace Cohort::Ui {
@@ -510,7 +511,30 @@ void CollabEditor::patch(const QList<Collab::TextChange> &changes)
         if (readOnly)
             SendScintilla(SCI_SETREADONLY, 1UL);
     }
+    if (std::any_of(changes.cbegin(), changes.cend(), [](const Collab::TextChange &change) { return change.removed > 0; }))
+        keepTextInView();
     refreshDecorations();
+}
+
+void CollabEditor::keepTextInView()
+{
+    const long offset = SendScintilla(SCI_GETXOFFSET);
+    if (offset <= 0)
+        return;
+    long textLeft = SendScintilla(SCI_GETMARGINLEFT);
+    for (unsigned long margin = 0; margin < 5; ++margin)
+        textLeft += SendScintilla(SCI_GETMARGINWIDTHN, margin);
+    const long first = SendScintilla(SCI_GETFIRSTVISIBLELINE);
+    const long shown = SendScintilla(SCI_LINESONSCREEN) + 1;
+    for (long visible = first; visible < first + shown; ++visible) {
+        const long line = SendScintilla(SCI_DOCLINEFROMVISIBLE, static_cast<unsigned long>(visible));
+        const long end = SendScintilla(SCI_GETLINEENDPOSITION, static_cast<unsigned long>(line));
+        if (SendScintilla(SCI_POINTXFROMPOSITION, 0UL, end) > textLeft)
+            return; // some text is in view: the user's scroll stays
+    }
+    // Scintilla's scroll width only grows; it is measured again from the lines shown.
+    SendScintilla(SCI_SETSCROLLWIDTH, 1UL);
+    SendScintilla(SCI_SETXOFFSET, 0UL);
 }
 
 void CollabEditor::takeComposedText()

@@ -133,6 +133,9 @@ private:
     void applyDeferred();
     void emitLocal(const QByteArray &update);
     void patch(const QList<Collab::TextChange> &changes);
+    /// After others removed text: if every line shown now ends left of the text area (the long
+    /// line this view was scrolled along is gone), scrolls back to the left edge.
+    void keepTextInView();
     void takeComposedText();
     void reloadText();
     void refreshDecorations();

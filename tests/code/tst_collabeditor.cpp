@@ -150,6 +150,7 @@ private Q_SLOTS:
     void malformedUpdateChangesNothing();
     void remoteUpdateDuringALocalOne();
     void remoteCursorsFollowTheText();
+    void aDeletedLongLineDoesNotLeaveTheViewScrolledAway();
     void aNameTagNearTheRightEdgeShowsWhole();
     void remoteCaretsAreDrawnWhereTheTextPutsThem();
     void aRecolouredOrRenamedCaretIsRepainted();
@@ -471,6 +472,30 @@ void TestCollabEditor::remoteEditsKeepTheLocalSelection()
         // Back to the starting text for the other direction.
         editor.setDocument(*Collab::Document::decode(Collab::Document::randomAgent(), peer.encodeState()));
     }
+}
+
+void TestCollabEditor::aDeletedLongLineDoesNotLeaveTheViewScrolledAway()
+{
+    CollabEditor editor;
+    editor.resize(400, 200);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    Collab::Document peer(Collab::Document::randomAgent());
+    const QString longLine = QStringLiteral("print(") + QString(300, QLatin1Char('x')) + QStringLiteral(")\n");
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("a = 1\n") + longLine + QStringLiteral("b = 2\n"))));
+    // Scrolled along the long line, as someone reading its end is.
+    editor.SendScintilla(QsciScintillaBase::SCI_SETXOFFSET, 1500UL);
+    QCoreApplication::processEvents();
+    QVERIFY(editor.SendScintilla(QsciScintillaBase::SCI_GETXOFFSET) > 0);
+
+    // Another line's edit keeps the scroll; the long line deleted by someone else brings the
+    // short lines back into view instead of leaving a blank editor.
+    QVERIFY(editor.applyRemote(peer.remove(0, 1)));
+    QVERIFY(editor.applyRemote(peer.insert(0, QStringLiteral("A"))));
+    QVERIFY(editor.SendScintilla(QsciScintillaBase::SCI_GETXOFFSET) > 0);
+    QVERIFY(editor.applyRemote(peer.remove(QStringLiteral("A = 1\n").size(), longLine.size())));
+    QCOMPARE(editor.text(), QStringLiteral("A = 1\nb = 2\n"));
+    QCOMPARE(editor.SendScintilla(QsciScintillaBase::SCI_GETXOFFSET), 0L);
 }
 
 void TestCollabEditor::aNameTagNearTheRightEdgeShowsWhole()
