@@ -538,14 +538,6 @@
         <translation>Eine Sitzung ist ein kleines Projekt, das die Klasse gemeinsam bearbeitet: Alle sehen die Cursor der anderen, und die Lehrkraft kann im Vortragsmodus führen. Starten Sie eine, oder treten Sie mit dem Code bei, den Ihre Lehrkraft Ihnen gegeben hat.</translation>
     </message>
     <message>
-        <source>New session</source>
-        <translation>Neue Sitzung</translation>
-    </message>
-    <message>
-        <source>Join with a code</source>
-        <translation>Mit Code beitreten</translation>
-    </message>
-    <message>
         <source>‹ Sessions</source>
         <translation>‹ Sitzungen</translation>
     </message>
@@ -2210,10 +2202,6 @@
         <translation>&amp;Serveradresse:</translation>
     </message>
     <message>
-        <source>Used the next time you sign in. Your sign-in itself is kept in the system keychain, never in the settings file.</source>
-        <translation>Gilt ab der nächsten Anmeldung. Die Anmeldung selbst wird im Schlüsselbund des Systems aufbewahrt, niemals in der Einstellungsdatei.</translation>
-    </message>
-    <message>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
@@ -2236,6 +2224,10 @@
     <message>
         <source>Dark</source>
         <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source>Used the next time you sign in. A sign-in you keep is stored only in the system keychain, never in the settings file.</source>
+        <translation>Gilt ab der nächsten Anmeldung. Eine Anmeldung, die Sie behalten, wird nur im Schlüsselbund des Systems aufbewahrt, niemals in der Einstellungsdatei.</translation>
     </message>
 </context>
 <context>

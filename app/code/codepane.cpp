@@ -497,8 +497,8 @@ void CodePane::retranslateUi()
     m_noSessions->setText(tr("A session is a small project the class edits together: everyone sees the others' "
                              "cursors, and the teacher can lead with lecture mode. Start one, or join with the "
                              "code your teacher gave you."));
-    m_emptyNew->setText(tr("New session"));
-    m_emptyJoin->setText(tr("Join with a code"));
+    m_emptyNew->setText(tr("New session…"));
+    m_emptyJoin->setText(tr("Join with a code…"));
     m_back->setText(tr("‹ Sessions"));
     m_back->setToolTip(tr("All code sessions (you stay in this one)"));
     m_lecture->setText(tr("Lecture mode"));

@@ -150,7 +150,7 @@ void SettingsDialog::retranslateUi()
     m_connectionGroup->setTitle(tr("Connection"));
     m_appearanceGroup->setTitle(tr("Appearance"));
     m_serverLabel->setText(tr("&Server address:"));
-    m_serverHint->setText(tr("Used the next time you sign in. Your sign-in itself is kept in the "
+    m_serverHint->setText(tr("Used the next time you sign in. A sign-in you keep is stored only in the "
                              "system keychain, never in the settings file."));
     m_languageLabel->setText(tr("&Language:"));
     m_language->setItemText(0, tr("System default"));
