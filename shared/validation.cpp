@@ -163,7 +163,9 @@ Schema schemaFor(Op op)
                                    {"approval", Kind::Boolean, false, 0, 0},
                                    {"lecture", Kind::Boolean, false, 0, 0}};
     static const Schema codeList{{"courseId", Kind::Integer, false, 1, MaxSafe},
-                                 {"archived", Kind::Boolean, false, 0, 0}};
+                                 {"archived", Kind::Boolean, false, 0, 0},
+                                 {"before", Kind::Integer, false, 1, MaxSafe},
+                                 {"limit", Kind::Integer, false, 1, MaxCodeListLimit}};
     static const Schema codeJoin{{"sessionId", Kind::Integer, true, 1, MaxSafe},
                                  {"accessCode", Kind::String, false, 1, 64},
                                  {"agent", Kind::Integer, false, 1, 0xFFFFFFFFLL},
