@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Cohort developers
 #include "sessionlistdelegate.h"
 
+#include "roomlistdelegate.h"
+
 #include <QAbstractItemView>
 #include <QPainter>
 
@@ -69,14 +71,7 @@ void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
 
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
-    if (selected || hovered) {
-        QColor fill = palette.color(QPalette::Highlight);
-        if (!selected)
-            fill.setAlphaF(0.12f);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(fill);
-        painter->drawRoundedRect(row, 6, 6);
-    }
+    RoomListDelegate::paintHighlight(painter, palette, row, selected, hovered);
     const QVariant foreground = index.data(Qt::ForegroundRole);
     const QColor own = foreground.isValid() ? foreground.value<QBrush>().color() : QColor();
     const QColor primary = selected ? palette.color(QPalette::HighlightedText) : own.isValid() ? own : palette.color(QPalette::Text);

@@ -62,6 +62,19 @@ QString RoomListDelegate::kindSymbol(const QString &kind)
     return QStringLiteral("course");
 }
 
+void RoomListDelegate::paintHighlight(QPainter *painter, const QPalette &palette, const QRect &row, bool selected,
+                                      bool hovered)
+{
+    if (!selected && !hovered)
+        return;
+    QColor fill = palette.color(QPalette::Highlight);
+    if (!selected)
+        fill.setAlphaF(0.12f);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(fill);
+    painter->drawRoundedRect(row, 6, 6);
+}
+
 QSize RoomListDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
     return QSize(option.rect.width(), RowHeight);
@@ -79,14 +92,7 @@ void RoomListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
 
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
-    if (selected || hovered) {
-        QColor fill = palette.color(QPalette::Highlight);
-        if (!selected)
-            fill.setAlphaF(0.12f);
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(fill);
-        painter->drawRoundedRect(rect, 6, 6);
-    }
+    paintHighlight(painter, palette, rect, selected, hovered);
     const QColor text = selected ? palette.color(QPalette::HighlightedText) : palette.color(QPalette::Text);
     QColor secondary = selected ? palette.color(QPalette::HighlightedText) : palette.color(QPalette::PlaceholderText);
     if (muted)

@@ -21,6 +21,9 @@ public:
     static QString previewText(const QModelIndex &index);
     /// The symbol name (resources/icons) of a room kind.
     static QString kindSymbol(const QString &kind);
+    /// A list row's rounded highlight: full when selected, faint when hovered, none otherwise.
+    /// The Code pane's session list draws its rows' the same way.
+    static void paintHighlight(QPainter *painter, const QPalette &palette, const QRect &row, bool selected, bool hovered);
 };
 
 } // namespace Cohort::Ui
