@@ -69,6 +69,9 @@ private:
     /// Signs in, taps the requests, and joins the session (creates it when `id` is invalid).
     bool join(Person &person, const QString &username, CodeSessionId id, TestNetwork *network = nullptr);
     CodeSessionFile *openLoaded(Person &person, CodeFileId file);
+    /// A new file in the person's session; nothing if the server did not create it.
+    std::optional<Client::CodeFileInfo> createFile(Person &person, const QString &path, const QString &language,
+                                                   const QString &content);
     /// Ines's session with notes.md open for both, then Ana's network down: false if a step failed.
     bool anaOfflineInInesNotes(Person &ines, Person &ana, TestNetwork &network, CodeSessionFile *&inesFile,
                                CodeSessionFile *&anaFile);
@@ -153,16 +156,30 @@ CodeSessionFile *TestClientCodeSync::openLoaded(Person &person, CodeFileId file)
     return QTest::qWaitFor([open] { return open->isLoaded(); }, 5000) ? open : nullptr;
 }
 
+std::optional<Client::CodeFileInfo> TestClientCodeSync::createFile(Person &person, const QString &path, const QString &language,
+                                                                   const QString &content)
+{
+    std::optional<Client::CodeFileInfo> created;
+    bool answered = false;
+    QObject answer; // a late answer finds it gone, not this frame
+    person.session->createFile(path, language, content, &answer,
+                               [&](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) {
+        created = file;
+        answered = true;
+    });
+    if (!QTest::qWaitFor([&answered] { return answered; }, 5000))
+        return std::nullopt;
+    return created;
+}
+
 bool TestClientCodeSync::anaOfflineInInesNotes(Person &ines, Person &ana, TestNetwork &network,
                                                CodeSessionFile *&inesFile, CodeSessionFile *&anaFile)
 {
     if (!join(ines, QStringLiteral("ines"), CodeSessionId()))
         return false;
-    std::optional<Client::CodeFileInfo> created;
-    ines.session->createFile(QStringLiteral("notes.md"), QStringLiteral("markdown"), QStringLiteral("# Notes\n"), this,
-                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    if (!QTest::qWaitFor([&created] { return created.has_value(); }, 5000)
-        || !join(ana, QStringLiteral("ana"), ines.session->id(), &network))
+    const std::optional<Client::CodeFileInfo> created
+        = createFile(ines, QStringLiteral("notes.md"), QStringLiteral("markdown"), QStringLiteral("# Notes\n"));
+    if (!created || !join(ana, QStringLiteral("ana"), ines.session->id(), &network))
         return false;
     inesFile = openLoaded(ines, created->id);
     anaFile = openLoaded(ana, created->id);
@@ -225,10 +242,8 @@ void TestClientCodeSync::serverFailureKeepsTheEdit()
 {
     Person ines;
     QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
-    std::optional<Client::CodeFileInfo> created;
-    ines.session->createFile(QStringLiteral("main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"), this,
-                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    QTRY_VERIFY(created.has_value());
+    const std::optional<Client::CodeFileInfo> created = createFile(ines, QStringLiteral("main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"));
+    QVERIFY(created);
     Person ana;
     QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id()));
     CodeSessionFile *inesFile = openLoaded(ines, created->id);
@@ -253,10 +268,8 @@ void TestClientCodeSync::keystrokesGoOutAtOnceAHeldKeyIsPaced()
 {
     Person ines;
     QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
-    std::optional<Client::CodeFileInfo> created;
-    ines.session->createFile(QStringLiteral("main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"), this,
-                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    QTRY_VERIFY(created.has_value());
+    const std::optional<Client::CodeFileInfo> created = createFile(ines, QStringLiteral("main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"));
+    QVERIFY(created);
     CodeSessionFile *file = openLoaded(ines, created->id);
     QVERIFY(file);
 
@@ -299,10 +312,8 @@ void TestClientCodeSync::largeEditsGoOutUnderTheLimit()
 {
     Person ines;
     QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
-    std::optional<Client::CodeFileInfo> created;
-    ines.session->createFile(QStringLiteral("data.txt"), QStringLiteral("text"), QString(), this,
-                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    QTRY_VERIFY(created.has_value());
+    const std::optional<Client::CodeFileInfo> created = createFile(ines, QStringLiteral("data.txt"), QStringLiteral("text"), QString());
+    QVERIFY(created);
     Person ana;
     QVERIFY(join(ana, QStringLiteral("ana"), ines.session->id()));
     CodeSessionFile *inesFile = openLoaded(ines, created->id);
@@ -376,10 +387,8 @@ void TestClientCodeSync::refusedOfflineEditsAreKept()
     QFETCH(int, error);
     Person ines;
     QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
-    std::optional<Client::CodeFileInfo> created;
-    ines.session->createFile(QStringLiteral("src/main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"), this,
-                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    QTRY_VERIFY(created.has_value());
+    const std::optional<Client::CodeFileInfo> created = createFile(ines, QStringLiteral("src/main.py"), QStringLiteral("python"), QStringLiteral("x = 1\n"));
+    QVERIFY(created);
     bool roleSet = false;
     ines.session->setRole(m_ana, Client::CodeRole::Editor, this, [&roleSet](const Client::Reply &reply) { roleSet = reply.ok; });
     QTRY_VERIFY(roleSet);
@@ -446,10 +455,8 @@ void TestClientCodeSync::refusedOversizedPasteIsKeptWhole()
 {
     Person ines;
     QVERIFY(join(ines, QStringLiteral("ines"), CodeSessionId()));
-    std::optional<Client::CodeFileInfo> created;
-    ines.session->createFile(QStringLiteral("log.txt"), QStringLiteral("text"), QString(), this,
-                             [&created](const Client::Reply &, const std::optional<Client::CodeFileInfo> &file) { created = file; });
-    QTRY_VERIFY(created.has_value());
+    const std::optional<Client::CodeFileInfo> created = createFile(ines, QStringLiteral("log.txt"), QStringLiteral("text"), QString());
+    QVERIFY(created);
     CodeSessionFile *file = openLoaded(ines, created->id);
     QVERIFY(file);
     // A paste past the file length limit: the server refuses it, and the copy kept for the user
