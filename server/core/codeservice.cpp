@@ -27,7 +27,6 @@ namespace {
 constexpr Collab::AgentId ServerAgent = Collab::AgentId(1) << 40;
 constexpr qint64 MaxAgent = 0xFFFFFFFFLL;
 constexpr int AgentAttempts = 8;
-constexpr qint64 MaxSafeInteger = 9007199254740991LL; // 2^53 - 1, the protocol's largest integer
 
 qint64 wallClockMs()
 {
@@ -445,8 +444,6 @@ void CodeService::codeCreate(Connection &c, const Request &r)
 
 void CodeService::codeList(Connection &c, const Request &r)
 {
-    // A page, newest first: `before` (a session id, exclusive) continues where one ended.
-    const qint64 before = hasField(r, "before") ? integerField(r, "before") : MaxSafeInteger;
     const qsizetype limit = hasField(r, "limit") ? integerField(r, "limit") : MaxCodeListLimit;
     const bool withArchived = r.data.value(QStringLiteral("archived")).toBool();
     const CourseId course(integerField(r, "courseId"));
@@ -466,7 +463,11 @@ void CodeService::codeList(Connection &c, const Request &r)
         std::sort(sessions.begin(), sessions.end(),
                   [](const CodeSessionRecord &a, const CodeSessionRecord &b) { return a.id.value() > b.id.value(); });
     }
-    sessions.removeIf([before](const CodeSessionRecord &session) { return session.id.value() >= before; });
+    // A page, newest first: `before` (a session id, exclusive) continues where one ended.
+    if (hasField(r, "before")) {
+        const qint64 before = integerField(r, "before");
+        sessions.removeIf([before](const CodeSessionRecord &session) { return session.id.value() >= before; });
+    }
     const bool hasMore = sessions.size() > limit;
     sessions.resize(std::min(sessions.size(), limit));
     // The owner's name, so that a list of other people's sessions says whose each one is.
