@@ -119,6 +119,9 @@ private:
     bool enter(Person &person, CodeSessionId id);
     /// Opens the file in the pane and waits for its text.
     CollabEditor *openLoaded(Person &person, CodeFileId file);
+    /// The person's network goes down, and they type `typed` at the start of the editor's
+    /// second line with the keyboard; false if the connection did not drop.
+    static bool typeOffline(Person &person, TestNetwork &network, CollabEditor *editor, const QString &typed);
 
     std::unique_ptr<RestartableServer> m_server;
     QTemporaryDir m_caches;
@@ -200,6 +203,19 @@ bool TestCodePane::enter(Person &person, CodeSessionId id)
     return QTest::qWaitFor([&person] {
         return person.pane->session() && person.pane->session()->state() == CodeSession::State::Joined;
     }, 5000);
+}
+
+bool TestCodePane::typeOffline(Person &person, TestNetwork &network, CollabEditor *editor, const QString &typed)
+{
+    network.down = true;
+    network.current->close(1001, QStringLiteral("gone"));
+    Client::Connection *connection = person.connection.get();
+    if (!QTest::qWaitFor([connection] { return connection->state() != Client::Connection::State::Connected; }, 5000))
+        return false;
+    editor->setFocus();
+    editor->setCursorPosition(1, 0);
+    QTest::keyClicks(editor, typed);
+    return true;
 }
 
 CollabEditor *TestCodePane::openLoaded(Person &person, CodeFileId file)
@@ -1411,12 +1427,7 @@ void TestCodePane::refusedEditsOfferACopy()
     QVERIFY(!ana->pane->refusedBanner()->isVisible());
 
     // Ana types on a train; meanwhile the teacher makes her a viewer.
-    network.down = true;
-    network.current->close(1001, QStringLiteral("gone"));
-    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
-    anaEditor->setFocus();
-    anaEditor->setCursorPosition(1, 0);
-    QTest::keyClicks(anaEditor, QStringLiteral("y = 2  # my work"));
+    QVERIFY(typeOffline(*ana, network, anaEditor, QStringLiteral("y = 2  # my work")));
     const QString mine = QStringLiteral("x = 1\ny = 2  # my work");
     QCOMPARE(anaEditor->text(), mine);
     bool roleSet = false;
@@ -1504,12 +1515,7 @@ void TestCodePane::refusedEditsOfADotFileProposeItsName()
     QVERIFY(enter(*ana, id));
     CollabEditor *anaEditor = openLoaded(*ana, env);
     QVERIFY(anaEditor);
-    network.down = true;
-    network.current->close(1001, QStringLiteral("gone"));
-    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
-    anaEditor->setFocus();
-    anaEditor->setCursorPosition(1, 0);
-    QTest::keyClicks(anaEditor, QStringLiteral("B=2"));
+    QVERIFY(typeOffline(*ana, network, anaEditor, QStringLiteral("B=2")));
     bool roleSet = false;
     ines->pane->session()->setRole(m_ana, CodeRole::Viewer, ines->pane.get(),
                                    [&roleSet](const Client::Reply &reply) { roleSet = reply.ok; });
@@ -1542,12 +1548,7 @@ void TestCodePane::leavingOfflineKeepsUnsentEdits()
     QVERIFY(inesEditor && anaEditor);
 
     // The Wi-Fi goes, Ana types and leaves: not blocked, told once where her changes are.
-    network.down = true;
-    network.current->close(1001, QStringLiteral("gone"));
-    QTRY_VERIFY(ana->connection->state() != Client::Connection::State::Connected);
-    anaEditor->setFocus();
-    anaEditor->setCursorPosition(1, 0);
-    QTest::keyClicks(anaEditor, QStringLiteral("y = 2"));
+    QVERIFY(typeOffline(*ana, network, anaEditor, QStringLiteral("y = 2")));
     ana->pane->leaveSession();
     QVERIFY(!ana->pane->session());
     QVERIFY(!QApplication::activeModalWidget());
