@@ -185,6 +185,8 @@ QWidget *CodePane::buildListPage()
     m_sessionList->setObjectName(QStringLiteral("codeSessionList"));
     m_sessionList->setItemDelegate(new SessionListDelegate(m_sessionList));
     m_sessionList->setResizeMode(QListView::Adjust); // the details wrap anew at each width
+    // Rows are as wide as the view (titles elide, details wrap): never a horizontal scroll bar.
+    m_sessionList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_sessionList->setMouseTracking(true);
     connect(m_sessionList, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         if (const qint64 oldest = item->data(OlderPageRole).toLongLong(); oldest > 0) {
